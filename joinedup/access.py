@@ -1,0 +1,194 @@
+"""Who may see and do what: the one helper every view and API endpoint opens with.
+
+`get_for(user, queryset, perm=..., pk=...)` fetches an object the way every page and endpoint
+does: **404** when the object does not exist *or* the user may not see it (so existence does not
+leak), **403** when the user may see it but not do `perm`. What a user may see is defined once,
+in the `rules` predicates below; list pages and API lists use the `*_visible_to` querysets, and
+tests hold the two to the same answer.
+
+Who sees what:
+- staff of a current member organisation see the partnership; **wider** partners see its goal,
+  outcomes and members, **lead and core** partners also see contacts, levels, funding and the
+  membership history;
+- programme officers see, read-only, every partnership of their programme, as a core partner does;
+- admins and managers of the lead organisation manage the partnership and read its audit log;
+- a superuser administers everything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import rules
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from joinedup.partnerships.models import (
+    MANAGING_ORG_ROLES,
+    Affiliation,
+    MemberRole,
+    Membership,
+    Organisation,
+    Partnership,
+)
+from joinedup.programmes.models import Programme
+
+M = TypeVar("M", bound=models.Model)
+
+_RANK = {MemberRole.WIDER: 1, MemberRole.CORE: 2, MemberRole.LEAD: 3}
+
+
+def get_for(user: Any, queryset: QuerySet[M] | type[M], *, perm: str, **lookup: Any) -> M:
+    """The object matching `lookup`, if `user` may see it (else 404) and do `perm` (else 403)."""
+    qs = queryset.objects.all() if isinstance(queryset, type) else queryset
+    obj = qs.filter(**lookup).first()
+    if obj is None:
+        raise Http404
+    meta = obj._meta
+    if not user.has_perm(f"{meta.app_label}.view_{meta.model_name}", obj):
+        raise Http404
+    if not user.has_perm(perm, obj):
+        raise PermissionDenied
+    return obj
+
+
+def org_roles(user: Any) -> dict[int, str]:
+    """{organisation id: the user's role there}, read once per request."""
+    if not user.is_authenticated:
+        return {}
+    if not hasattr(user, "_joinedup_org_roles"):
+        user._joinedup_org_roles = dict(
+            Affiliation.objects.filter(user=user).values_list("organisation_id", "role")
+        )
+    return user._joinedup_org_roles
+
+
+def programmes_overseen(user: Any) -> set[int]:
+    if not user.is_authenticated:
+        return set()
+    if not hasattr(user, "_joinedup_programmes"):
+        user._joinedup_programmes = set(
+            Programme.officers.through.objects.filter(user_id=user.pk).values_list(
+                "programme_id", flat=True
+            )
+        )
+    return user._joinedup_programmes
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where a user stands in one partnership."""
+
+    member_role: str | None  # the highest role of the user's organisations among current members
+    manages: bool  # admin or manager of the current lead organisation
+    officer: bool  # officer of the partnership's programme
+
+    @property
+    def can_view(self) -> bool:
+        return self.member_role is not None or self.officer
+
+    @property
+    def can_view_core(self) -> bool:
+        return self.member_role in (MemberRole.LEAD, MemberRole.CORE) or self.officer
+
+
+def standing(user: Any, partnership: Partnership) -> Standing:
+    cache: dict[int, Standing] = user.__dict__.setdefault("_joinedup_standing", {})
+    if partnership.pk not in cache:
+        roles = org_roles(user)
+        rows = Membership.objects.current().filter(
+            partnership_id=partnership.pk, organisation_id__in=list(roles)
+        ).values_list("organisation_id", "role")
+        member_role = max((role for _, role in rows), key=_RANK.__getitem__, default=None)
+        manages = any(
+            role == MemberRole.LEAD and roles[org_id] in MANAGING_ORG_ROLES for org_id, role in rows
+        )
+        officer = partnership.programme_id in programmes_overseen(user)
+        cache[partnership.pk] = Standing(member_role, manages, officer)
+    return cache[partnership.pk]
+
+
+def partnerships_visible_to(user: Any) -> QuerySet[Partnership]:
+    if user.is_superuser:
+        return Partnership.objects.all()
+    if not user.is_authenticated:
+        return Partnership.objects.none()
+    member_of = Membership.objects.current().filter(organisation_id__in=list(org_roles(user)))
+    return Partnership.objects.filter(
+        Q(pk__in=member_of.values("partnership_id")) | Q(programme_id__in=programmes_overseen(user))
+    )
+
+
+def organisations_visible_to(user: Any) -> QuerySet[Organisation]:
+    """Your own organisations, and every organisation that is or was in a partnership you see."""
+    if user.is_superuser:
+        return Organisation.objects.all()
+    in_view = Membership.objects.filter(partnership__in=partnerships_visible_to(user))
+    return Organisation.objects.filter(
+        Q(pk__in=list(org_roles(user))) | Q(pk__in=in_view.values("organisation_id"))
+    )
+
+
+def programmes_visible_to(user: Any) -> QuerySet[Programme]:
+    if user.is_superuser:
+        return Programme.objects.all()
+    return Programme.objects.filter(
+        Q(pk__in=programmes_overseen(user))
+        | Q(pk__in=partnerships_visible_to(user).values("programme_id"))
+    )
+
+
+@rules.predicate
+def can_view_partnership(user: Any, partnership: Partnership) -> bool:
+    return standing(user, partnership).can_view
+
+
+@rules.predicate
+def can_view_partnership_core(user: Any, partnership: Partnership) -> bool:
+    return standing(user, partnership).can_view_core
+
+
+@rules.predicate
+def manages_partnership(user: Any, partnership: Partnership) -> bool:
+    return standing(user, partnership).manages
+
+
+@rules.predicate
+def can_view_organisation(user: Any, organisation: Organisation) -> bool:
+    return organisations_visible_to(user).filter(pk=organisation.pk).exists()
+
+
+@rules.predicate
+def manages_organisation(user: Any, organisation: Organisation) -> bool:
+    return org_roles(user).get(organisation.pk) in MANAGING_ORG_ROLES
+
+
+@rules.predicate
+def can_view_programme(user: Any, programme: Programme) -> bool:
+    return programmes_visible_to(user).filter(pk=programme.pk).exists()
+
+
+rules.add_perm("partnerships.view_partnership", can_view_partnership)
+rules.add_perm("partnerships.view_partnership_core", can_view_partnership_core)
+rules.add_perm("partnerships.change_partnership", manages_partnership)
+rules.add_perm("partnerships.view_audit", manages_partnership)
+rules.add_perm("partnerships.view_organisation", can_view_organisation)
+rules.add_perm("partnerships.change_organisation", manages_organisation)
+rules.add_perm("programmes.view_programme", can_view_programme)
+
+
+@rules.predicate
+def can_view_membership(user: Any, membership: Membership) -> bool:
+    return standing(user, membership.partnership).can_view
+
+
+@rules.predicate
+def manages_membership(user: Any, membership: Membership) -> bool:
+    return standing(user, membership.partnership).manages
+
+
+rules.add_perm("partnerships.view_membership", can_view_membership)
+rules.add_perm("partnerships.change_membership", manages_membership)

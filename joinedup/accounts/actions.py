@@ -1,0 +1,23 @@
+"""Writes for people and their API tokens."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from joinedup.accounts.models import ApiToken, User, hash_token
+from joinedup.audit.actions import audit_record
+
+
+@transaction.atomic
+def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """Make a token for `user`; return it with the raw value, which is never stored."""
+    raw = ApiToken.new_raw_token()
+    token = ApiToken.objects.create(user=user, name=name, key_hash=hash_token(raw), hint=raw[:8])
+    audit_record(actor=user, action="api_token.create", obj=token, after={"name": name})
+    return token, raw
+
+
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken, by: User) -> None:
+    audit_record(actor=by, action="api_token.revoke", obj=token, before={"name": token.name})
+    token.delete()

@@ -1,0 +1,32 @@
+"""The JSON API at /api/v1/: every app's router, one auth scheme, one error shape."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from joinedup.api import errors
+from joinedup.api.auth import BearerToken
+
+api = NinjaAPI(
+    title="Joined Up API",
+    version="1",
+    description=(
+        "Partnerships, their member organisations and memberships. Authenticate with "
+        "`Authorization: Bearer <token>`; make a token on your settings page or with "
+        "`joinedup token --user EMAIL`. Every error has the shape "
+        '`{"detail": "…", "errors": [{"field": "…", "message": "…"}]}`.'
+    ),
+    auth=BearerToken(),
+    urls_namespace="api",
+    docs_url="/docs",
+)
+errors.install(api)
+
+
+def _mount() -> None:
+    from joinedup.partnerships.api import router as partnerships_router
+
+    api.add_router("/", partnerships_router)
+
+
+_mount()

@@ -1,0 +1,86 @@
+"""One shape for every API error, and the handlers that produce it.
+
+    {"detail": "what went wrong", "errors": [{"field": "name", "message": "…"}]}
+
+`errors` names each field at fault on a 422 and is empty otherwise.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+
+class FieldError(Schema):
+    field: str
+    message: str
+
+
+class Error(Schema):
+    detail: str
+    errors: list[FieldError] = []
+
+
+def error_responses(*codes: int) -> dict[int, type[Error]]:
+    """The error part of an endpoint's `response=`: every endpoint can answer 401 and 422."""
+    return {code: Error for code in sorted({401, 422, *codes})}
+
+
+def _respond(api: NinjaAPI, request: HttpRequest, status: int, detail: str, errors: list[dict[str, str]] | None = None) -> HttpResponse:
+    return api.create_response(request, {"detail": detail, "errors": errors or []}, status=status)
+
+
+def _field_name(loc: list[Any]) -> str:
+    # Ninja's locations start with where the value came from ("body", "query", "path"), and a
+    # body is named "payload" in our endpoints; what the client sent is named by the rest.
+    rest = [str(part) for part in loc[1:] if part != "payload"]
+    return ".".join(rest) or (str(loc[0]) if loc else "body")
+
+
+def install(api: NinjaAPI) -> None:
+    @api.exception_handler(NinjaValidationError)
+    def invalid_input(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+        errors = [{"field": _field_name(list(e.get("loc", []))), "message": e.get("msg", "")} for e in exc.errors]
+        return _respond(api, request, 422, "The request is not valid.", errors)
+
+    @api.exception_handler(DjangoValidationError)
+    def invalid_action(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+        if hasattr(exc, "error_dict"):
+            errors = [
+                {"field": field, "message": message}
+                for field, messages in exc.message_dict.items()
+                for message in messages
+            ]
+        else:
+            errors = [{"field": "__all__", "message": m} for m in exc.messages]
+        return _respond(api, request, 422, "The request is not valid.", errors)
+
+    @api.exception_handler(Http404)
+    def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return _respond(api, request, 404, "Not found.")
+
+    @api.exception_handler(PermissionDenied)
+    def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        return _respond(api, request, 403, "You may see this but not change it.")
+
+    @api.exception_handler(AuthenticationError)
+    def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        response = _respond(api, request, 401, "Send a valid API token: Authorization: Bearer <token>.")
+        response["WWW-Authenticate"] = "Bearer"
+        return response
+
+    @api.exception_handler(IntegrityError)
+    def conflict(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
+        # Two writes raced and the database's constraints stopped the second: nothing was saved.
+        return _respond(api, request, 409, "This conflicts with a change made at the same time; try again.")
+
+    @api.exception_handler(HttpError)
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        return _respond(api, request, exc.status_code, str(exc))

@@ -1,0 +1,94 @@
+"""The `joinedup` command: `demo`, `serve`, `token`, and every Django management command."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import sys
+from pathlib import Path
+
+USAGE = """usage: joinedup COMMAND [options]
+
+  demo      make a data directory, load the demo data and serve it on http://127.0.0.1:8000
+  serve     serve the app with gunicorn (production: set SECRET_KEY and DATABASE_URL)
+  token     print a new API token: joinedup token --user EMAIL
+  anything else is a Django management command: joinedup migrate, joinedup createsuperuser, …
+"""
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "joinedup.settings")
+    if not args or args[0] in ("-h", "--help", "help"):
+        print(USAGE)
+        return
+    command, rest = args[0], args[1:]
+    if command == "demo":
+        demo(rest)
+    elif command == "serve":
+        serve(rest)
+    else:
+        _django([command, *rest])
+
+
+def _django(args: list[str]) -> None:
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["joinedup", *args])
+
+
+def demo(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(prog="joinedup demo", description="Run Joined Up with the demo data.")
+    parser.add_argument("--data-dir", default=os.environ.get("JOINEDUP_DATA_DIR", ".joinedup"))
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--no-serve", action="store_true", help="Load the demo and stop.")
+    options = parser.parse_args(argv)
+
+    data_dir = Path(options.data_dir).resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key_file = data_dir / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.chmod(0o600)
+    os.environ["JOINEDUP_DATA_DIR"] = str(data_dir)
+    os.environ["JOINEDUP_DEMO"] = "true"
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    database = settings.DATABASES["default"]
+    print(f"Joined Up demo: data in {data_dir}, database {database['ENGINE'].rsplit('.', 1)[-1]} {database['NAME']}")
+    call_command("migrate", interactive=False, verbosity=0)
+    print("Database migrated.")
+    call_command("demo_load")
+    if options.no_serve:
+        return
+    serve(["--bind", f"{options.host}:{options.port}"])
+
+
+def serve(argv: list[str]) -> None:
+    """Collect the static files, then hand the process to gunicorn (extra options pass through)."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+    bind = os.environ.get("JOINEDUP_BIND", "127.0.0.1:8000")
+    workers = os.environ.get("WEB_CONCURRENCY", "2")
+    command = [
+        sys.executable, "-m", "gunicorn", "joinedup.wsgi:application",
+        "--bind", bind, "--workers", workers, "--no-control-socket",
+        "--access-logfile", "-", *argv,
+    ]
+    print(f"Serving Joined Up on http://{_bind_of(command)} (Ctrl-C stops it)", flush=True)
+    os.execv(sys.executable, command)
+
+
+def _bind_of(command: list[str]) -> str:
+    return [command[i + 1] for i, part in enumerate(command[:-1]) if part == "--bind"][-1]

@@ -1,0 +1,151 @@
+"""Load the demo data set (`data/seeds.json`, built from the seed documents) through the actions.
+
+Loading is idempotent: every record is looked up by its natural key first, and only what is
+missing is written, so a second run writes nothing (not even an audit row).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+
+from joinedup.accounts.models import User
+from joinedup.partnerships import actions
+from joinedup.partnerships.models import Affiliation, MemberRole, Membership, Organisation, Partnership
+from joinedup.programmes import actions as programme_actions
+from joinedup.programmes.models import Hub, Programme
+
+DATA = Path(__file__).parent / "data" / "seeds.json"
+PASSWORD = "joinedup-demo"
+ADMIN_EMAIL = "admin@demo.joinedup.example"
+
+CHARACTERS = {
+    "lead_coordinator": "Lead coordinator",
+    "core_worker": "Core partner worker",
+    "wider_contact": "Wider partner contact",
+    "programme_officer": "Programme officer",
+    "outsider": "Outsider (in no partnership)",
+}
+
+
+@dataclass(frozen=True)
+class SignIn:
+    character: str  # a key of CHARACTERS, or "staff"
+    name: str
+    email: str
+    organisation: str
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def load(progress: Callable[[str], None] = lambda _: None, path: Path = DATA) -> list[SignIn]:
+    """Load the demo; return the demo sign-ins, one per kind of user."""
+    data = json.loads(path.read_text())
+    with transaction.atomic():
+        orgs = {o["key"]: _organisation(o) for o in data["organisations"]}
+        progress(f"{len(orgs)} organisations")
+        programmes, hubs = {}, {}
+        for p in data["programmes"]:
+            programmes[p["key"]] = _programme(p, orgs)
+            for h in p["hubs"]:
+                hubs[h["key"]] = _hub(h, programmes[p["key"]])
+        progress(f"{len(programmes)} programmes, {len(hubs)} hubs")
+        partnerships = {}
+        for p in data["partnerships"]:
+            partnerships[p["key"]] = _partnership(p, orgs, programmes, hubs)
+        progress(f"{len(partnerships)} partnerships")
+        sign_ins = [_person(p, orgs, programmes, partnerships) for p in data["people"]]
+        progress(f"{len(sign_ins)} people")
+        _admin()
+    order = list(CHARACTERS)
+    return sorted((s for s in sign_ins if s.character in CHARACTERS), key=lambda s: order.index(s.character))
+
+
+def _organisation(o: dict[str, Any]) -> Organisation:
+    found = Organisation.objects.filter(name=o["name"]).first()
+    return found or actions.organisation_create(
+        by=None, name=o["name"], sector=o["sector"], size=o["size"] or "", user_led=o["user_led"],
+        specialisms=o["specialisms"], areas=o["areas"], website=o["website"],
+        description=o["description"],
+    )
+
+
+def _programme(p: dict[str, Any], orgs: dict[str, Organisation]) -> Programme:
+    found = Programme.objects.filter(name=p["name"]).first()
+    return found or programme_actions.programme_create(
+        by=None, name=p["name"], funder=orgs.get(p["funder"]), description=p["description"],
+        budget_pounds=p["budget_pounds"], start_on=_date(p["start"]), end_on=_date(p["end"]),
+    )
+
+
+def _hub(h: dict[str, Any], programme: Programme) -> Hub:
+    found = programme.hubs.filter(name=h["name"]).first()
+    return found or programme_actions.hub_create(by=None, programme=programme, name=h["name"], region=h["region"])
+
+
+def _partnership(
+    p: dict[str, Any], orgs: dict[str, Organisation], programmes: dict[str, Programme], hubs: dict[str, Hub]
+) -> Partnership:
+    partnership = Partnership.objects.filter(name=p["name"]).first()
+    lead = next(m for m in p["members"] if m["role"] == MemberRole.LEAD and not m["left_on"])
+    if partnership is None:
+        partnership = actions.partnership_create(
+            by=None, name=p["name"], shared_goal=p["shared_goal"], lead=orgs[lead["organisation"]],
+            start_on=_date(lead["joined_on"]) or _date(p["start"]), outcomes=p["outcomes"],
+            model=p["model"], area=p["area"], programme=programmes.get(p["programme"] or ""),
+            hub=hubs.get(p["hub"] or ""), end_on=_date(p["end"]), status=p["status"],
+        )
+        lead_membership = partnership.memberships.get(role=MemberRole.LEAD)
+        actions.membership_change(
+            by=None, membership=lead_membership, funded=lead["funded"], levels=lead["levels"]
+        )
+    for m in p["members"]:
+        if m is lead:
+            continue
+        organisation = orgs[m["organisation"]]
+        joined_on = _date(m["joined_on"])
+        if Membership.objects.filter(partnership=partnership, organisation=organisation, joined_on=joined_on).exists():
+            continue
+        membership = actions.membership_add(
+            by=None, partnership=partnership, organisation=organisation, role=m["role"],
+            funded=m["funded"], levels=m["levels"], joined_on=joined_on,
+        )
+        if m["left_on"]:
+            actions.membership_end(
+                by=None, membership=membership, left_on=_date(m["left_on"]), reason=m["leaving_reason"]
+            )
+    return partnership
+
+
+def _person(
+    p: dict[str, Any], orgs: dict[str, Organisation], programmes: dict[str, Programme],
+    partnerships: dict[str, Partnership],
+) -> SignIn:
+    user = User.objects.filter(email=p["email"]).first()
+    if user is None:
+        user = User.objects.create_user(p["email"], PASSWORD, name=p["name"])
+    organisation = orgs[p["organisation"]]
+    if not Affiliation.objects.filter(user=user, organisation=organisation, role=p["role"]).exists():
+        actions.affiliation_set(by=None, user=user, organisation=organisation, role=p["role"])
+    programme = programmes.get(p["officer_of_programme"] or "")
+    if programme and not programme.officers.filter(pk=user.pk).exists():
+        programme_actions.programme_add_officer(by=None, programme=programme, user=user)
+    for key in p["contact_for"]:
+        membership = partnerships[key].memberships.current().get(organisation=organisation)
+        if not membership.contacts.filter(pk=user.pk).exists():
+            contacts = [*membership.contacts.all(), user]
+            actions.membership_set_contacts(by=None, membership=membership, contacts=contacts)
+    return SignIn(p["character"], p["name"], p["email"], organisation.name)
+
+
+def _admin() -> None:
+    if not User.objects.filter(email=ADMIN_EMAIL).exists():
+        User.objects.create_superuser(ADMIN_EMAIL, PASSWORD, name="Demo administrator")

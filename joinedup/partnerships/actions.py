@@ -1,0 +1,277 @@
+"""Writes for organisations, affiliations, partnerships and memberships.
+
+Each function runs in one transaction and writes its audit row. A rule broken by the caller's
+input raises `ValidationError` naming the field; views and the API turn it into a 4xx.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from joinedup.audit.actions import audit_record, snapshot
+from joinedup.partnerships.models import (
+    Affiliation,
+    Level,
+    MemberRole,
+    Membership,
+    Organisation,
+    Partnership,
+)
+
+ORGANISATION_FIELDS = [
+    "name", "charity_number", "company_number", "sector", "size", "user_led",
+    "specialisms", "areas", "website", "description",
+]
+PARTNERSHIP_FIELDS = [
+    "name", "shared_goal", "outcomes", "model", "area", "programme", "hub",
+    "start_on", "end_on", "status",
+]
+MEMBERSHIP_FIELDS = ["role", "funded", "levels", "joined_on", "left_on", "leaving_reason"]
+
+ALREADY_MEMBER = "This organisation is already a current member of the partnership."
+LEAD_BY_HANDOVER = "A partnership has one lead: make another member the lead instead."
+LEAD_CANNOT_LEAVE = "The lead cannot leave until another member is made the lead."
+WIDER_NOT_FUNDED = "Wider partners have no financial relationship with the partnership."
+REASON_REQUIRED = "Say why the organisation is leaving; the history keeps it."
+LEFT_BEFORE_JOINING = "An organisation cannot leave before it joined."
+ALREADY_LEFT = "This organisation has already left the partnership."
+HUB_OUTSIDE_PROGRAMME = "The hub must belong to the partnership's programme."
+
+
+def _clean(instance: Any, exclude: list[str] | None = None) -> None:
+    """Run the model's validation (formats, choices, uniqueness), raising field errors."""
+    instance.full_clean(exclude=exclude)
+
+
+def _blank_to_none(value: str | None) -> str | None:
+    return (value or "").strip().upper() or None
+
+
+@transaction.atomic
+def organisation_create(*, by: Any, name: str, sector: str, **fields: Any) -> Organisation:
+    for key in ("charity_number", "company_number"):
+        if key in fields:
+            fields[key] = _blank_to_none(fields[key])
+    organisation = Organisation(name=name, sector=sector, **fields)
+    _clean(organisation)
+    organisation.save()
+    audit_record(
+        actor=by, action="organisation.create", obj=organisation,
+        after=snapshot(organisation, ORGANISATION_FIELDS),
+    )
+    return organisation
+
+
+@transaction.atomic
+def organisation_update(*, organisation: Organisation, by: Any, **changes: Any) -> Organisation:
+    before = snapshot(organisation, ORGANISATION_FIELDS)
+    for key in ("charity_number", "company_number"):
+        if key in changes:
+            changes[key] = _blank_to_none(changes[key])
+    for key, value in changes.items():
+        setattr(organisation, key, value)
+    _clean(organisation)
+    organisation.save()
+    audit_record(
+        actor=by, action="organisation.update", obj=organisation,
+        before=before, after=snapshot(organisation, ORGANISATION_FIELDS),
+    )
+    return organisation
+
+
+@transaction.atomic
+def affiliation_set(*, user: Any, organisation: Organisation, role: str, by: Any, job_title: str = "") -> Affiliation:
+    """Give `user` the role `role` in `organisation`, adding them to it if they are not there yet."""
+    affiliation, created = Affiliation.objects.get_or_create(
+        user=user, organisation=organisation, defaults={"role": role, "job_title": job_title}
+    )
+    before = {} if created else snapshot(affiliation, ["role", "job_title"])
+    affiliation.role, affiliation.job_title = role, job_title
+    _clean(affiliation, exclude=["user", "organisation"])
+    affiliation.save()
+    audit_record(
+        actor=by, action="affiliation.set", obj=affiliation,
+        before=before, after=snapshot(affiliation, ["role", "job_title"]),
+    )
+    return affiliation
+
+
+def _levels(levels: list[str] | None) -> dict[str, bool]:
+    chosen = set(levels or [])
+    unknown = chosen - set(Level.values)
+    if unknown:
+        raise ValidationError({"levels": f"Unknown level: {', '.join(sorted(unknown))}."})
+    return {
+        "at_delivery": Level.DELIVERY in chosen,
+        "at_management": Level.MANAGEMENT in chosen,
+        "at_strategic": Level.STRATEGIC in chosen,
+    }
+
+
+def _check_hub(partnership: Partnership) -> None:
+    if partnership.hub_id and partnership.hub.programme_id != partnership.programme_id:
+        raise ValidationError({"hub": HUB_OUTSIDE_PROGRAMME})
+
+
+@transaction.atomic
+def partnership_create(
+    *, by: Any, name: str, shared_goal: str, lead: Organisation, start_on: dt.date, **fields: Any
+) -> Partnership:
+    """A new partnership, with `lead` as its lead member from `start_on`."""
+    partnership = Partnership(name=name, shared_goal=shared_goal, start_on=start_on, **fields)
+    _clean(partnership)
+    _check_hub(partnership)
+    partnership.save()
+    audit_record(
+        actor=by, action="partnership.create", obj=partnership, partnership=partnership,
+        after=snapshot(partnership, PARTNERSHIP_FIELDS),
+    )
+    membership_add(
+        by=by, partnership=partnership, organisation=lead, role=MemberRole.LEAD, funded=True,
+        levels=[Level.MANAGEMENT, Level.STRATEGIC], joined_on=start_on, _creating=True,
+    )
+    return partnership
+
+
+@transaction.atomic
+def partnership_update(*, partnership: Partnership, by: Any, **changes: Any) -> Partnership:
+    before = snapshot(partnership, PARTNERSHIP_FIELDS)
+    for key, value in changes.items():
+        setattr(partnership, key, value)
+    _clean(partnership)
+    _check_hub(partnership)
+    partnership.save()
+    audit_record(
+        actor=by, action="partnership.update", obj=partnership, partnership=partnership,
+        before=before, after=snapshot(partnership, PARTNERSHIP_FIELDS),
+    )
+    return partnership
+
+
+@transaction.atomic
+def membership_add(
+    *,
+    by: Any,
+    partnership: Partnership,
+    organisation: Organisation,
+    role: str,
+    joined_on: dt.date | None = None,
+    funded: bool = False,
+    levels: list[str] | None = None,
+    _creating: bool = False,
+) -> Membership:
+    """Add `organisation` to `partnership`. A new lead comes only with the partnership itself."""
+    if role == MemberRole.LEAD and not _creating:
+        raise ValidationError({"role": LEAD_BY_HANDOVER})
+    if role == MemberRole.WIDER and funded:
+        raise ValidationError({"funded": WIDER_NOT_FUNDED})
+    if partnership.memberships.current().filter(organisation=organisation).exists():
+        raise ValidationError({"organisation": ALREADY_MEMBER})
+    membership = Membership(
+        partnership=partnership, organisation=organisation, role=role, funded=funded,
+        joined_on=joined_on or timezone.localdate(), **_levels(levels),
+    )
+    _clean(membership)
+    membership.save()
+    audit_record(
+        actor=by, action="membership.add", obj=membership, partnership=partnership,
+        after=snapshot(membership, MEMBERSHIP_FIELDS),
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_change(
+    *,
+    membership: Membership,
+    by: Any,
+    role: str | None = None,
+    funded: bool | None = None,
+    levels: list[str] | None = None,
+) -> Membership:
+    """Change a current member's role, funding or levels.
+
+    Making a member the lead hands the lead over: the previous lead becomes a core partner in
+    the same transaction, so the partnership always has exactly one lead.
+    """
+    if not membership.is_current:
+        raise ValidationError({"membership": ALREADY_LEFT})
+    before = snapshot(membership, MEMBERSHIP_FIELDS)
+    if role is not None and role != membership.role:
+        if membership.role == MemberRole.LEAD:
+            raise ValidationError({"role": LEAD_BY_HANDOVER})
+        if role == MemberRole.LEAD:
+            previous = membership.partnership.memberships.current().get(role=MemberRole.LEAD)
+            previous_before = snapshot(previous, MEMBERSHIP_FIELDS)
+            previous.role = MemberRole.CORE
+            previous.save(update_fields=["role"])
+            audit_record(
+                actor=by, action="membership.change", obj=previous,
+                partnership=previous.partnership, before=previous_before,
+                after=snapshot(previous, MEMBERSHIP_FIELDS),
+            )
+        membership.role = role
+    if funded is not None:
+        membership.funded = funded
+    if membership.role == MemberRole.WIDER and membership.funded:
+        raise ValidationError({"funded": WIDER_NOT_FUNDED})
+    if levels is not None:
+        for key, value in _levels(levels).items():
+            setattr(membership, key, value)
+    _clean(membership)
+    membership.save()
+    audit_record(
+        actor=by, action="membership.change", obj=membership, partnership=membership.partnership,
+        before=before, after=snapshot(membership, MEMBERSHIP_FIELDS),
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_end(*, membership: Membership, by: Any, left_on: dt.date, reason: str) -> Membership:
+    """Record that the organisation left the partnership on `left_on`, and why."""
+    if not membership.is_current:
+        raise ValidationError({"membership": ALREADY_LEFT})
+    if membership.role == MemberRole.LEAD:
+        raise ValidationError({"role": LEAD_CANNOT_LEAVE})
+    if not reason.strip():
+        raise ValidationError({"reason": REASON_REQUIRED})
+    if left_on < membership.joined_on:
+        raise ValidationError({"left_on": LEFT_BEFORE_JOINING})
+    before = snapshot(membership, MEMBERSHIP_FIELDS)
+    membership.left_on, membership.leaving_reason = left_on, reason.strip()
+    membership.save()
+    audit_record(
+        actor=by, action="membership.end", obj=membership, partnership=membership.partnership,
+        before=before, after=snapshot(membership, MEMBERSHIP_FIELDS),
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_set_contacts(*, membership: Membership, by: Any, contacts: list[Any]) -> Membership:
+    """Name the people who are the organisation's contacts for this partnership."""
+    outsiders = [c for c in contacts if not c.affiliations.filter(organisation=membership.organisation_id).exists()]
+    if outsiders:
+        raise ValidationError({"contacts": "Contacts must work for the member organisation."})
+    before = {"contacts": sorted(str(c) for c in membership.contacts.all())}
+    membership.contacts.set(contacts)
+    audit_record(
+        actor=by, action="membership.contacts", obj=membership, partnership=membership.partnership,
+        before=before, after={"contacts": sorted(str(c) for c in contacts)},
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_add_new_organisation(
+    *, by: Any, partnership: Partnership, name: str, sector: str, **membership: Any
+) -> Membership:
+    """Add an organisation new to Joined Up and make it a member, both or neither."""
+    organisation = organisation_create(by=by, name=name, sector=sector)
+    return membership_add(by=by, partnership=partnership, organisation=organisation, **membership)

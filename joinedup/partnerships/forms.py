@@ -1,0 +1,107 @@
+"""Forms for the partnership pages. They validate input; the actions in `actions.py` write."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from joinedup.lib.needs import NEED_CHOICES
+from joinedup.partnerships.models import (
+    Level,
+    MemberRole,
+    Organisation,
+    Partnership,
+    Sector,
+    SizeBand,
+)
+
+NEW_OR_EXISTING = "Choose an organisation, or give a new organisation's name and sector."
+
+
+class AddMemberForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(), required=False, empty_label="— a new organisation —",
+        help_text="An organisation already in Joined Up.",
+    )
+    new_name = forms.CharField(label="New organisation's name", required=False, max_length=200)
+    new_sector = forms.ChoiceField(
+        label="New organisation's sector", required=False, choices=[("", "—"), *Sector.choices]
+    )
+    role = forms.ChoiceField(
+        choices=[(MemberRole.CORE, "Core partner"), (MemberRole.WIDER, "Wider partner")],
+        initial=MemberRole.WIDER, widget=forms.RadioSelect,
+    )
+    funded = forms.BooleanField(required=False, help_text="Core partners funded through the partnership.")
+    levels = forms.MultipleChoiceField(
+        choices=Level.choices, required=False, widget=forms.CheckboxSelectMultiple,
+        label="Levels engaged",
+    )
+    joined_on = forms.DateField(initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        current = partnership.memberships.current().values("organisation_id")
+        self.fields["organisation"].queryset = Organisation.objects.exclude(pk__in=current)  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        has_existing = data.get("organisation") is not None
+        has_new = bool(data.get("new_name"))
+        if has_existing == has_new:
+            self.add_error("organisation", NEW_OR_EXISTING)
+        elif has_new and not data.get("new_sector"):
+            self.add_error("new_sector", "Choose the new organisation's sector.")
+        return data
+
+
+class ChangeMemberForm(forms.Form):
+    role = forms.ChoiceField(choices=MemberRole.choices, widget=forms.RadioSelect)
+    funded = forms.BooleanField(required=False)
+    levels = forms.MultipleChoiceField(
+        choices=Level.choices, required=False, widget=forms.CheckboxSelectMultiple,
+        label="Levels engaged",
+    )
+
+
+class LeaveForm(forms.Form):
+    left_on = forms.DateField(
+        label="Left on", initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reason = forms.CharField(
+        label="Why it is leaving", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
+        help_text="For example: its funding ended; it is stepping down to focus on its own services.",
+    )
+
+
+class OrganisationForm(forms.ModelForm):
+    specialisms = forms.MultipleChoiceField(
+        choices=NEED_CHOICES, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    areas = forms.CharField(
+        required=False, help_text="Places it serves, separated by commas.", max_length=2000
+    )
+    size = forms.ChoiceField(choices=[("", "—"), *SizeBand.choices], required=False)
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "name", "sector", "size", "user_led", "charity_number", "company_number",
+            "specialisms", "areas", "website", "description",
+        ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["areas"] = ", ".join(self.instance.areas)
+
+    def clean_areas(self) -> list[str]:
+        return [a.strip() for a in self.cleaned_data["areas"].split(",") if a.strip()]
+
+    def clean_charity_number(self) -> str | None:
+        return (self.cleaned_data.get("charity_number") or "").strip().upper() or None
+
+    def clean_company_number(self) -> str | None:
+        return (self.cleaned_data.get("company_number") or "").strip().upper() or None
+

@@ -1,0 +1,258 @@
+"""Organisations, the people in them, partnerships and the membership of organisations in them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+from joinedup.lib.needs import NEEDS
+
+charity_number_validator = RegexValidator(
+    r"^(\d{6,7}(-\d{1,2})?|SC\d{6}|NIC?\d{5,6})$",
+    "Enter a charity number as registered: 6 or 7 digits (England and Wales, e.g. 1123456 or "
+    "1123456-1), SC and 6 digits (Scotland) or NIC and 6 digits (Northern Ireland).",
+)
+company_number_validator = RegexValidator(
+    r"^([0-9]{8}|[A-Z]{2}[0-9]{6})$",
+    "Enter a company number as Companies House gives it: 8 digits, or 2 letters and 6 digits "
+    "(e.g. 01234567 or SC123456).",
+)
+
+
+class Sector(models.TextChoices):
+    VOLUNTARY = "voluntary", "Voluntary"
+    COMMUNITY = "community", "Community"
+    STATUTORY = "statutory", "Statutory"
+    SOCIAL_ENTERPRISE = "social_enterprise", "Social enterprise"
+    FAITH = "faith", "Faith"
+    PRIVATE = "private", "Private"
+
+
+class SizeBand(models.TextChoices):
+    """NCVO's bands of annual income."""
+
+    MICRO = "micro", "Micro (under £10k)"
+    SMALL = "small", "Small (£10k–£100k)"
+    MEDIUM = "medium", "Medium (£100k–£1m)"
+    LARGE = "large", "Large (£1m–£10m)"
+    MAJOR = "major", "Major (over £10m)"
+
+
+class Organisation(models.Model):
+    name = models.CharField(max_length=200)
+    charity_number = models.CharField(
+        max_length=12, null=True, blank=True, unique=True, validators=[charity_number_validator]
+    )
+    company_number = models.CharField(
+        max_length=8, null=True, blank=True, unique=True, validators=[company_number_validator]
+    )
+    sector = models.CharField(max_length=20, choices=Sector.choices)
+    size = models.CharField(max_length=10, choices=SizeBand.choices, blank=True)
+    user_led = models.BooleanField(
+        default=False, help_text="Governed by the people it serves (e.g. a disabled people's organisation)."
+    )
+    specialisms = models.JSONField(default=list, blank=True, help_text="Codes of the needs it serves.")
+    areas = models.JSONField(default=list, blank=True, help_text="Places it serves.")
+    website = models.URLField(blank=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(sector__in=Sector.values), name="organisation_sector_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("organisation", args=[self.pk])
+
+    def specialism_labels(self) -> list[str]:
+        return [NEEDS.get(code, code) for code in self.specialisms]
+
+
+class OrgRole(models.TextChoices):
+    ADMIN = "admin", "Admin"
+    MANAGER = "manager", "Manager"
+    STAFF = "staff", "Staff"
+    VOLUNTEER = "volunteer", "Volunteer"
+    TRUSTEE = "trustee", "Trustee"
+
+
+MANAGING_ORG_ROLES = (OrgRole.ADMIN, OrgRole.MANAGER)
+
+
+class Affiliation(models.Model):
+    """A person's place in an organisation: they may belong to several, with a role in each."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="affiliations")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="affiliations")
+    role = models.CharField(max_length=10, choices=OrgRole.choices, default=OrgRole.STAFF)
+    job_title = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["organisation__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="affiliation_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()}, {self.organisation})"
+
+
+class PartnershipModel(models.TextChoices):
+    """How the partnership is organised (seed 001's case studies and others)."""
+
+    CO_LOCATION = "co_location", "Co-location"
+    CROSS_SECTOR = "cross_sector", "Breaking down sector silos"
+    ADAPTING = "adapting_to_change", "Adapting to change"
+    STRATEGIC_NETWORK = "strategic_network", "Strategic network"
+    REGIONAL_HUB = "regional_hub", "Regional hub"
+    CONSORTIUM = "consortium", "Consortium"
+    OTHER = "other", "Other"
+
+
+class PartnershipStatus(models.TextChoices):
+    FORMING = "forming", "Forming"
+    ACTIVE = "active", "Active"
+    CLOSED = "closed", "Closed"
+
+
+class Partnership(models.Model):
+    name = models.CharField(max_length=200)
+    shared_goal = models.TextField()
+    outcomes = models.JSONField(default=list, blank=True, help_text="Outcomes it works towards.")
+    model = models.CharField(max_length=20, choices=PartnershipModel.choices, default=PartnershipModel.OTHER)
+    area = models.CharField(max_length=200, blank=True)
+    programme = models.ForeignKey(
+        "programmes.Programme", null=True, blank=True, on_delete=models.PROTECT, related_name="partnerships"
+    )
+    hub = models.ForeignKey(
+        "programmes.Hub", null=True, blank=True, on_delete=models.PROTECT, related_name="partnerships"
+    )
+    start_on = models.DateField()
+    end_on = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=PartnershipStatus.choices, default=PartnershipStatus.ACTIVE)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_on__isnull=True) | Q(end_on__gte=F("start_on")),
+                name="partnership_ends_after_start",
+                violation_error_message="A partnership cannot end before it starts.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=PartnershipStatus.values), name="partnership_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("partnership", args=[self.pk])
+
+
+class MemberRole(models.TextChoices):
+    """Seed 001's partner types."""
+
+    LEAD = "lead", "Lead"
+    CORE = "core", "Core"
+    WIDER = "wider", "Wider"
+
+
+MEMBER_ROLE_HELP = {
+    MemberRole.LEAD: "The grant holder: responsible for delivery and reporting to the funder.",
+    MemberRole.CORE: "Funded through the partnership, with a key or strategic role in delivery.",
+    MemberRole.WIDER: "No financial relationship; involvement may be formal or informal.",
+}
+
+
+class Level(models.TextChoices):
+    """The levels at which an organisation is engaged in the partnership (seed 003)."""
+
+    DELIVERY = "delivery", "Delivery"
+    MANAGEMENT = "management", "Management"
+    STRATEGIC = "strategic", "Strategic / board"
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def current(self) -> MembershipQuerySet:
+        return self.filter(left_on__isnull=True)
+
+
+class Membership(models.Model):
+    """An organisation's membership of a partnership. Leaving ends it; rows are never deleted."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(max_length=5, choices=MemberRole.choices)
+    funded = models.BooleanField(default=False)
+    at_delivery = models.BooleanField(default=False)
+    at_management = models.BooleanField(default=False)
+    at_strategic = models.BooleanField(default=False)
+    joined_on = models.DateField()
+    left_on = models.DateField(null=True, blank=True)
+    leaving_reason = models.TextField(blank=True)
+    contacts = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="contact_for")
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["joined_on", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership"],
+                condition=Q(role="lead", left_on__isnull=True),
+                name="one_current_lead_per_partnership",
+                violation_error_message="A partnership has exactly one current lead.",
+            ),
+            models.UniqueConstraint(
+                fields=["partnership", "organisation"],
+                condition=Q(left_on__isnull=True),
+                name="one_current_membership_per_organisation",
+                violation_error_message="This organisation is already a current member of the partnership.",
+            ),
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True) | Q(left_on__gte=F("joined_on")),
+                name="membership_leaves_after_joining",
+                violation_error_message="An organisation cannot leave before it joined.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role="wider", funded=True), name="wider_partners_are_not_funded",
+                violation_error_message="Wider partners have no financial relationship with the partnership.",
+            ),
+            models.CheckConstraint(condition=Q(role__in=MemberRole.values), name="membership_role_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} in {self.partnership} ({self.role})"
+
+    @property
+    def is_current(self) -> bool:
+        return self.left_on is None
+
+    @property
+    def levels(self) -> list[str]:
+        return [
+            level
+            for level, on in (
+                (Level.DELIVERY, self.at_delivery),
+                (Level.MANAGEMENT, self.at_management),
+                (Level.STRATEGIC, self.at_strategic),
+            )
+            if on
+        ]
+
+    def level_labels(self) -> list[str]:
+        return [Level(level).label for level in self.levels]
+
+    def was_current_on(self, day: dt.date) -> bool:
+        return self.joined_on <= day and (self.left_on is None or day < self.left_on)

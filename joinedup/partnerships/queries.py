@@ -1,0 +1,42 @@
+"""Reads for the partnership pages that span several relations, in a fixed number of queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+
+from joinedup.partnerships.models import MemberRole, Membership, Partnership
+
+
+def memberships_of(partnership: Partnership, *, with_contacts: bool) -> list[Membership]:
+    """Every membership, past and present, with its organisation (and contacts): 1–2 queries."""
+    qs = partnership.memberships.select_related("organisation")
+    if with_contacts:
+        qs = qs.prefetch_related(Prefetch("contacts"))
+    return list(qs)
+
+
+def current_by_role(memberships: list[Membership]) -> dict[str, list[Membership]]:
+    groups: dict[str, list[Membership]] = {role: [] for role in MemberRole.values}
+    for membership in memberships:
+        if membership.is_current:
+            groups[membership.role].append(membership)
+    for members in groups.values():
+        members.sort(key=lambda m: m.organisation.name.lower())
+    return groups
+
+
+@dataclass(frozen=True)
+class HistoryEvent:
+    on: dt.date
+    membership: Membership
+    joined: bool  # False: it left
+
+
+def membership_history(memberships: list[Membership]) -> list[HistoryEvent]:
+    """Joinings and leavings, newest first."""
+    events = [HistoryEvent(m.joined_on, m, True) for m in memberships]
+    events += [HistoryEvent(m.left_on, m, False) for m in memberships if m.left_on]
+    return sorted(events, key=lambda e: (e.on, not e.joined), reverse=True)

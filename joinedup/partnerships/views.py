@@ -1,0 +1,227 @@
+"""Pages for partnerships and organisations: check access, validate, act, respond."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from joinedup.access import get_for, partnerships_visible_to
+from joinedup.audit.models import AuditEvent
+from joinedup.forms import add_action_errors
+from joinedup.partnerships import actions, queries
+from joinedup.partnerships.forms import AddMemberForm, ChangeMemberForm, LeaveForm, OrganisationForm
+from joinedup.partnerships.models import (
+    MEMBER_ROLE_HELP,
+    MemberRole,
+    Membership,
+    Organisation,
+    Partnership,
+)
+
+INVALID = 422
+VIEW = "partnerships.view_partnership"
+VIEW_CORE = "partnerships.view_partnership_core"
+MANAGE = "partnerships.change_partnership"
+
+PARTNERSHIPS = Partnership.objects.select_related("programme", "hub")
+
+
+@require_GET
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    partnerships = partnerships_visible_to(request.user).select_related("programme")
+    return render(request, "partnerships/home.html", {"partnerships": partnerships})
+
+
+@require_GET
+@login_required
+def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    partnership = get_for(request.user, PARTNERSHIPS, perm=VIEW, pk=pk)
+    core = request.user.has_perm(VIEW_CORE, partnership)
+    memberships = queries.memberships_of(partnership, with_contacts=core)
+    return render(
+        request,
+        "partnerships/partnership.html",
+        {
+            "partnership": partnership,
+            "groups": queries.current_by_role(memberships),
+            "role_help": MEMBER_ROLE_HELP,
+            "history": queries.membership_history(memberships) if core else None,
+            "sees_core": core,
+            "manages": request.user.has_perm(MANAGE, partnership),
+        },
+    )
+
+
+@require_GET
+@login_required
+def partnership_history(request: HttpRequest, pk: int) -> HttpResponse:
+    """The membership timeline with reasons for leaving: for lead and core partners."""
+    partnership = get_for(request.user, PARTNERSHIPS, perm=VIEW_CORE, pk=pk)
+    memberships = queries.memberships_of(partnership, with_contacts=False)
+    return render(
+        request,
+        "partnerships/history.html",
+        {"partnership": partnership, "history": queries.membership_history(memberships)},
+    )
+
+
+@require_GET
+@login_required
+def partnership_audit(request: HttpRequest, pk: int) -> HttpResponse:
+    partnership = get_for(request.user, PARTNERSHIPS, perm="partnerships.view_audit", pk=pk)
+    events = AuditEvent.objects.filter(partnership=partnership).select_related("actor")[:200]
+    return render(request, "partnerships/audit.html", {"partnership": partnership, "events": events})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def members_manage(request: HttpRequest, pk: int) -> HttpResponse:
+    """The lead's page for members: the current members, and a form to add one."""
+    partnership = get_for(request.user, PARTNERSHIPS, perm=MANAGE, pk=pk)
+    form = AddMemberForm(request.POST or None, partnership=partnership)
+    status, added = 200, None
+    if request.method == "POST":
+        added = form.is_valid() and _add_member(request, partnership, form)
+        if added and not request.htmx:
+            messages.success(request, f"{added} added.")
+            return redirect("members_manage", pk=partnership.pk)
+        if added:
+            form = AddMemberForm(partnership=partnership)
+        else:
+            status = INVALID
+    memberships = queries.memberships_of(partnership, with_contacts=False)
+    template = "partnerships/members.html" + ("#members-panel" if request.htmx else "")
+    return render(
+        request,
+        template,
+        {
+            "partnership": partnership,
+            "groups": queries.current_by_role(memberships),
+            "form": form,
+            "added": added,
+        },
+        status=status,
+    )
+
+
+def _add_member(request: HttpRequest, partnership: Partnership, form: AddMemberForm) -> Organisation | None:
+    """Add the member the form describes; None, with the errors on the form, if it cannot be."""
+    data = form.cleaned_data
+    membership = {
+        "role": data["role"], "funded": data["funded"], "levels": data["levels"],
+        "joined_on": data["joined_on"],
+    }
+    try:
+        if data["organisation"]:
+            added = actions.membership_add(
+                by=request.user, partnership=partnership, organisation=data["organisation"], **membership
+            )
+        else:
+            added = actions.membership_add_new_organisation(
+                by=request.user, partnership=partnership, name=data["new_name"],
+                sector=data["new_sector"], **membership,
+            )
+    except ValidationError as error:
+        add_action_errors(form, error, rename={"name": "new_name", "sector": "new_sector"})
+        return None
+    return added.organisation
+
+
+def _membership_for(request: HttpRequest, pk: int, membership_pk: int) -> Membership:
+    partnership = get_for(request.user, PARTNERSHIPS, perm=MANAGE, pk=pk)
+    return get_for(
+        request.user, Membership.objects.select_related("organisation", "partnership"),
+        perm="partnerships.change_membership", pk=membership_pk, partnership=partnership,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def member_change(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+    membership = _membership_for(request, pk, membership_pk)
+    initial = {"role": membership.role, "funded": membership.funded, "levels": membership.levels}
+    form = ChangeMemberForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.membership_change(by=request.user, membership=membership, **form.cleaned_data)
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(request, f"{membership.organisation} updated.")
+            return redirect("members_manage", pk=pk)
+    status = INVALID if form.is_bound else 200
+    return render(
+        request, "partnerships/member_change.html",
+        {"membership": membership, "partnership": membership.partnership, "form": form,
+         "role_help": MEMBER_ROLE_HELP, "lead": MemberRole.LEAD},
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def member_leave(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+    membership = _membership_for(request, pk, membership_pk)
+    form = LeaveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.membership_end(by=request.user, membership=membership, **form.cleaned_data)
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(request, f"{membership.organisation} has left the partnership.")
+            return redirect("members_manage", pk=pk)
+    status = INVALID if form.is_bound else 200
+    return render(
+        request, "partnerships/member_leave.html",
+        {"membership": membership, "partnership": membership.partnership, "form": form},
+        status=status,
+    )
+
+
+@require_GET
+@login_required
+def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = get_for(request.user, Organisation, perm="partnerships.view_organisation", pk=pk)
+    memberships = (
+        organisation.memberships.filter(partnership__in=partnerships_visible_to(request.user))
+        .select_related("partnership")
+        .order_by("left_on", "partnership__name")
+    )
+    return render(
+        request,
+        "partnerships/organisation.html",
+        {
+            "organisation": organisation,
+            "memberships": memberships,
+            "manages": request.user.has_perm("partnerships.change_organisation", organisation),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = get_for(request.user, Organisation, perm="partnerships.change_organisation", pk=pk)
+    form = OrganisationForm(request.POST or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.organisation_update(
+                organisation=Organisation.objects.get(pk=organisation.pk), by=request.user,
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(request, "Organisation details saved.")
+            return redirect(organisation)
+    status = INVALID if form.is_bound else 200
+    return render(
+        request, "partnerships/organisation_edit.html",
+        {"organisation": organisation, "form": form}, status=status,
+    )

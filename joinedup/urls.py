@@ -1,0 +1,35 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from joinedup.accounts import views as accounts
+from joinedup.api import api
+from joinedup.partnerships import views as partnerships
+from joinedup.programmes import views as programmes
+
+urlpatterns = [
+    path("", partnerships.home, name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("settings/", accounts.settings_page, name="settings"),
+    path("settings/tokens/<int:pk>/revoke/", accounts.token_revoke, name="token_revoke"),
+    path("partnerships/<int:pk>/", partnerships.partnership_detail, name="partnership"),
+    path("partnerships/<int:pk>/history/", partnerships.partnership_history, name="partnership_history"),
+    path("partnerships/<int:pk>/audit/", partnerships.partnership_audit, name="partnership_audit"),
+    path("partnerships/<int:pk>/members/", partnerships.members_manage, name="members_manage"),
+    path(
+        "partnerships/<int:pk>/members/<int:membership_pk>/",
+        partnerships.member_change,
+        name="member_change",
+    ),
+    path(
+        "partnerships/<int:pk>/members/<int:membership_pk>/leave/",
+        partnerships.member_leave,
+        name="member_leave",
+    ),
+    path("organisations/<int:pk>/", partnerships.organisation_detail, name="organisation"),
+    path("organisations/<int:pk>/edit/", partnerships.organisation_edit, name="organisation_edit"),
+    path("programmes/<int:pk>/", programmes.programme_detail, name="programme"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]
