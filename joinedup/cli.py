@@ -79,16 +79,16 @@ def serve(argv: list[str]) -> None:
     from django.core.management import call_command
 
     call_command("collectstatic", interactive=False, verbosity=0)
-    bind = os.environ.get("JOINEDUP_BIND", "127.0.0.1:8000")
-    workers = os.environ.get("WEB_CONCURRENCY", "2")
-    command = [
-        sys.executable, "-m", "gunicorn", "joinedup.wsgi:application",
-        "--bind", bind, "--workers", workers, "--no-control-socket",
-        "--access-logfile", "-", *argv,
-    ]
+    command = [sys.executable, "-m", "gunicorn", "joinedup.wsgi:application"]
+    if not any(arg == "--bind" or arg.startswith(("--bind=", "-b")) for arg in argv):
+        command += ["--bind", os.environ.get("JOINEDUP_BIND", "127.0.0.1:8000")]
+    if not any(arg.startswith(("--workers", "-w")) for arg in argv):
+        command += ["--workers", os.environ.get("WEB_CONCURRENCY", "2")]
+    command += ["--no-control-socket", "--access-logfile", "-", *argv]
     print(f"Serving Joined Up on http://{_bind_of(command)} (Ctrl-C stops it)", flush=True)
     os.execv(sys.executable, command)
 
 
 def _bind_of(command: list[str]) -> str:
-    return [command[i + 1] for i, part in enumerate(command[:-1]) if part == "--bind"][-1]
+    binds = [command[i + 1] for i, part in enumerate(command[:-1]) if part == "--bind"]
+    return binds[-1] if binds else "the address given"

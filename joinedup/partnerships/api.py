@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema, Status
 
 from joinedup.access import get_for, organisations_visible_to, org_roles, partnerships_visible_to
 from joinedup.api.errors import error_responses
@@ -133,13 +133,13 @@ def organisation_read(request: HttpRequest, pk: Id) -> Organisation:
 
 
 @router.post("/organisations", response={201: OrganisationOut, **error_responses(403, 409)})
-def organisation_create(request: HttpRequest, payload: OrganisationIn) -> tuple[int, Organisation]:
+def organisation_create(request: HttpRequest, payload: OrganisationIn) -> Status[Organisation]:
     """Add an organisation. Open to admins and managers of an organisation, and superusers."""
     user = request.user
     if not (user.is_superuser or set(org_roles(user).values()) & set(MANAGING_ORG_ROLES)):
         raise PermissionDenied
     data = _organisation_fields(payload.dict())
-    return 201, actions.organisation_create(by=user, **data)
+    return Status(201, actions.organisation_create(by=user, **data))
 
 
 @router.patch("/organisations/{pk}", response={200: OrganisationOut, **error_responses(403, 404, 409)})
@@ -218,7 +218,7 @@ def _resolve(model: type[Any], pk: int | None, field: str) -> Any:
 
 
 @router.post("/partnerships", response={201: PartnershipOut, **error_responses(403, 409)})
-def partnership_create(request: HttpRequest, payload: PartnershipIn) -> tuple[int, Partnership]:
+def partnership_create(request: HttpRequest, payload: PartnershipIn) -> Status[Partnership]:
     """Start a partnership. Its lead must be an organisation you are an admin or manager of."""
     data = payload.dict()
     lead_id = data.pop("lead_organisation_id")
@@ -228,7 +228,7 @@ def partnership_create(request: HttpRequest, payload: PartnershipIn) -> tuple[in
     lead = _resolve(Organisation, lead_id, "lead_organisation_id")
     data["programme"] = _resolve(Programme, data.pop("programme_id"), "programme_id")
     data["hub"] = _resolve(Hub, data.pop("hub_id"), "hub_id")
-    return 201, actions.partnership_create(by=user, lead=lead, **data)
+    return Status(201, actions.partnership_create(by=user, lead=lead, **data))
 
 
 @router.patch("/partnerships/{pk}", response={200: PartnershipOut, **error_responses(403, 404, 409)})
@@ -319,12 +319,12 @@ def membership_list(request: HttpRequest, pk: Id) -> list[dict[str, Any]]:
 
 
 @router.post("/partnerships/{pk}/memberships", response={201: MembershipOut, **error_responses(403, 404, 409)})
-def membership_add(request: HttpRequest, pk: Id, payload: MembershipIn) -> tuple[int, dict[str, Any]]:
+def membership_add(request: HttpRequest, pk: Id, payload: MembershipIn) -> Status[dict[str, Any]]:
     partnership = get_for(request.user, Partnership, perm=MANAGE, pk=pk)
     data = payload.dict()
     organisation = _resolve(Organisation, data.pop("organisation_id"), "organisation_id")
     membership = actions.membership_add(by=request.user, partnership=partnership, organisation=organisation, **data)
-    return 201, _membership_out(membership, core=True)
+    return Status(201, _membership_out(membership, core=True))
 
 
 MEMBERSHIPS = Membership.objects.select_related("organisation", "partnership")

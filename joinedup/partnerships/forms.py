@@ -17,6 +17,9 @@ from joinedup.partnerships.models import (
     SizeBand,
 )
 
+# Browsers' date pickers read and send ISO dates, whatever the site's locale.
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
 NEW_OR_EXISTING = "Choose an organisation, or give a new organisation's name and sector."
 
 
@@ -38,7 +41,7 @@ class AddMemberForm(forms.Form):
         choices=Level.choices, required=False, widget=forms.CheckboxSelectMultiple,
         label="Levels engaged",
     )
-    joined_on = forms.DateField(initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}))
+    joined_on = forms.DateField(initial=timezone.localdate, widget=DATE_INPUT)
 
     def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -67,7 +70,7 @@ class ChangeMemberForm(forms.Form):
 
 class LeaveForm(forms.Form):
     left_on = forms.DateField(
-        label="Left on", initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
+        label="Left on", initial=timezone.localdate, widget=DATE_INPUT
     )
     reason = forms.CharField(
         label="Why it is leaving", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
@@ -83,6 +86,7 @@ class OrganisationForm(forms.ModelForm):
         required=False, help_text="Places it serves, separated by commas.", max_length=2000
     )
     size = forms.ChoiceField(choices=[("", "—"), *SizeBand.choices], required=False)
+    website = forms.URLField(required=False, assume_scheme="https", max_length=200)
 
     class Meta:
         model = Organisation

@@ -1,0 +1,117 @@
+"""The API under the same rules as the pages: every endpoint, every character."""
+
+from __future__ import annotations
+
+import re
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from joinedup.api import api
+from joinedup.conftest import ApiClient, api_for
+
+PREFIX = "/api/v1"
+
+
+def endpoints() -> list[tuple[str, str]]:
+    """(method, path) for every operation in the OpenAPI document."""
+    schema = api.get_openapi_schema()
+    return [(method, path) for path, ops in schema["paths"].items() for method in ops]
+
+
+def fill(path: str, w: SimpleNamespace) -> str:
+    """Put the id of one of the world's objects into each path parameter."""
+    if path.startswith(f"{PREFIX}/organisations/"):
+        pk = w.lead_org.pk
+    elif path.startswith(f"{PREFIX}/memberships/"):
+        pk = w.wider_membership.pk
+    else:
+        pk = w.partnership.pk
+    return re.sub(r"\{pk\}", str(pk), path)
+
+
+BODIES: dict[tuple[str, str], Any] = {
+    ("post", "/organisations"): {"name": "New Org", "sector": "voluntary"},
+    ("patch", "/organisations/{pk}"): {"name": "Renamed"},
+    ("post", "/partnerships"): {"name": "P", "shared_goal": "G", "lead_organisation_id": 1, "start_on": "2025-01-01"},
+    ("patch", "/partnerships/{pk}"): {"name": "Renamed"},
+    ("post", "/partnerships/{pk}/memberships"): {"organisation_id": 1, "role": "wider"},
+    ("patch", "/memberships/{pk}"): {"role": "core"},
+    ("post", "/memberships/{pk}/leave"): {"left_on": "2025-01-01", "reason": "Gone"},
+}
+
+
+def call(client: ApiClient, method: str, path: str, w: SimpleNamespace) -> Any:
+    url = fill(path, w)
+    if method == "get":
+        return client.get(url)
+    body = BODIES[(method, path.removeprefix(PREFIX))]
+    return getattr(client, method)(url, body)
+
+
+def test_every_endpoint_is_in_this_test() -> None:
+    writes = {(m, p.removeprefix(PREFIX)) for m, p in endpoints() if m != "get"}
+    assert writes == set(BODIES)
+
+
+def test_without_a_token_every_endpoint_answers_401(world: SimpleNamespace) -> None:
+    anonymous = api_for(None)
+    for method, path in endpoints():
+        if path.endswith("openapi.json"):
+            continue
+        response = call(anonymous, method, path, world)
+        assert response.status_code == 401, (method, path)
+        assert response.json()["detail"].startswith("Send a valid API token")
+    bad = ApiClient(None)
+    bad.headers = {"Authorization": "Bearer ju_not-a-real-token"}
+    assert bad.get(f"{PREFIX}/partnerships").status_code == 401
+
+
+def test_the_outsider_gets_404_from_every_endpoint_about_others(world: SimpleNamespace) -> None:
+    olive = api_for(world.olive)
+    for method, path in endpoints():
+        if "{pk}" not in path:
+            continue
+        response = call(olive, method, path, world)
+        assert response.status_code == 404, (method, path)
+        assert response.json() == {"detail": "Not found.", "errors": []}
+
+
+def test_the_outsiders_lists_hold_only_her_own(world: SimpleNamespace) -> None:
+    olive = api_for(world.olive)
+    partnerships = olive.get(f"{PREFIX}/partnerships").json()
+    assert [p["name"] for p in partnerships["items"]] == ["Elsewhere Partnership"]
+    organisations = olive.get(f"{PREFIX}/organisations").json()
+    assert [o["name"] for o in organisations["items"]] == ["Elsewhere Trust"]
+
+
+def test_the_outsider_cannot_start_a_partnership_led_by_someone_else(world: SimpleNamespace) -> None:
+    body = {"name": "Takeover", "shared_goal": "G", "lead_organisation_id": world.lead_org.pk, "start_on": "2025-01-01"}
+    assert api_for(world.olive).post(f"{PREFIX}/partnerships", body).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("character", "read", "change"),
+    [("lena", 200, 200), ("stan", 200, 403), ("cora", 200, 403), ("will", 200, 403), ("otis", 200, 403)],
+)
+def test_members_read_and_only_the_lead_changes(
+    world: SimpleNamespace, character: str, read: int, change: int
+) -> None:
+    client = api_for(getattr(world, character))
+    url = f"{PREFIX}/partnerships/{world.partnership.pk}"
+    assert client.get(url).status_code == read
+    assert client.patch(url, {"area": "Riverside and Hillside"}).status_code == change
+    membership_url = f"{PREFIX}/memberships/{world.wider_membership.pk}"
+    assert client.patch(membership_url, {"levels": ["delivery", "management"]}).status_code == change
+
+
+def test_a_wider_partner_gets_members_without_the_core_details(world: SimpleNamespace) -> None:
+    url = f"{PREFIX}/partnerships/{world.partnership.pk}/memberships"
+    wider = api_for(world.will).get(url).json()
+    assert {m["organisation"]["name"] for m in wider} == {"Riverside Citizens Advice", "Riverside Mind", "Hillside Food Bank"}
+    assert all(m["contacts"] is None and m["funded"] is None for m in wider)
+    core = api_for(world.cora).get(url).json()
+    mind = next(m for m in core if m["organisation"]["name"] == "Riverside Mind")
+    assert mind["contacts"] == [{"name": "Cora Core", "email": world.cora.email}]
+    assert mind["funded"] is True

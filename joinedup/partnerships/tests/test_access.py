@@ -1,0 +1,150 @@
+"""Who sees what: every page, for every named character."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from joinedup.access import partnerships_visible_to
+from joinedup.accounts.actions import api_token_create
+from joinedup.conftest import client_for
+from joinedup.partnerships import actions
+from joinedup.partnerships.models import Partnership
+
+# Pages that are about the signed-in person only, with nothing of anyone else's in them.
+OWN_PAGES = {"home", "settings", "password_change", "password_change_done", "logout"}
+# Pages for people who are not signed in.
+PUBLIC_PAGES = {
+    "login", "password_reset", "password_reset_done", "password_reset_confirm",
+    "password_reset_complete",
+}
+
+
+def our_url_names() -> set[str]:
+    """Every named URL of the app itself (not the admin's or the API's)."""
+    names = set()
+    for entry in get_resolver().url_patterns:
+        if isinstance(entry, URLPattern) and entry.name:
+            names.add(entry.name)
+        elif isinstance(entry, URLResolver) and entry.app_name is None and entry.namespace is None:
+            names |= {p.name for p in entry.url_patterns if isinstance(p, URLPattern) and p.name}
+    return names
+
+
+def object_urls(w: SimpleNamespace) -> dict[str, str]:
+    """One URL per page that shows or changes something of a partnership or organisation."""
+    p, m = w.partnership.pk, w.wider_membership.pk
+    lena_token, _ = api_token_create(user=w.lena, name="Lena's")
+    return {
+        "partnership": reverse("partnership", args=[p]),
+        "partnership_history": reverse("partnership_history", args=[p]),
+        "partnership_audit": reverse("partnership_audit", args=[p]),
+        "members_manage": reverse("members_manage", args=[p]),
+        "member_change": reverse("member_change", args=[p, m]),
+        "member_leave": reverse("member_leave", args=[p, m]),
+        "organisation": reverse("organisation", args=[w.lead_org.pk]),
+        "organisation_edit": reverse("organisation_edit", args=[w.lead_org.pk]),
+        "programme": reverse("programme", args=[w.programme.pk]),
+        "token_revoke": reverse("token_revoke", args=[lena_token.pk]),
+    }
+
+
+def test_every_page_of_the_app_is_in_this_test(world: SimpleNamespace) -> None:
+    assert our_url_names() == set(object_urls(world)) | OWN_PAGES | PUBLIC_PAGES
+
+
+def test_the_outsider_gets_404_from_every_page_about_others(world: SimpleNamespace) -> None:
+    client = client_for(world.olive)
+    for name, url in object_urls(world).items():
+        method = client.post if name == "token_revoke" else client.get
+        assert method(url).status_code == 404, name
+        assert client.post(url, {"role": "lead", "reason": "x"}).status_code in (404, 405), name
+
+
+def test_the_outsider_gets_404_for_an_object_that_does_not_exist_either(world: SimpleNamespace) -> None:
+    client = client_for(world.olive)
+    assert client.get(reverse("partnership", args=[999999])).status_code == 404
+    assert client.get(reverse("partnership", args=[world.partnership.pk])).status_code == 404
+
+
+def test_the_outsiders_own_pages_show_nothing_of_others(world: SimpleNamespace) -> None:
+    body = client_for(world.olive).get(reverse("home")).content.decode()
+    assert "Elsewhere Partnership" in body
+    assert "Riverside" not in body
+
+
+def test_someone_signed_out_is_sent_to_sign_in(world: SimpleNamespace) -> None:
+    from django.test import Client
+
+    for name, url in object_urls(world).items():
+        response = Client().get(url)
+        if name == "token_revoke":
+            assert response.status_code == 405
+            continue
+        assert response.status_code == 302, name
+        assert response["Location"].startswith(reverse("login")), name
+
+
+@pytest.mark.parametrize(
+    ("character", "expected"),
+    [
+        ("lena", {"partnership": 200, "partnership_history": 200, "partnership_audit": 200, "members_manage": 200,
+                  "member_change": 200, "member_leave": 200, "organisation": 200, "organisation_edit": 200,
+                  "programme": 200}),
+        ("stan", {"partnership": 200, "partnership_history": 200, "partnership_audit": 403, "members_manage": 403,
+                  "member_change": 403, "member_leave": 403, "organisation": 200, "organisation_edit": 403,
+                  "programme": 200}),
+        ("cora", {"partnership": 200, "partnership_history": 200, "partnership_audit": 403, "members_manage": 403,
+                  "member_change": 403, "member_leave": 403, "organisation": 200, "organisation_edit": 403,
+                  "programme": 200}),
+        ("will", {"partnership": 200, "partnership_history": 403, "partnership_audit": 403, "members_manage": 403,
+                  "member_change": 403, "member_leave": 403, "organisation": 200, "organisation_edit": 403,
+                  "programme": 200}),
+        ("otis", {"partnership": 200, "partnership_history": 200, "partnership_audit": 403, "members_manage": 403,
+                  "member_change": 403, "member_leave": 403, "organisation": 200, "organisation_edit": 403,
+                  "programme": 200}),
+    ],
+)
+def test_each_character_gets_what_their_role_allows(
+    world: SimpleNamespace, character: str, expected: dict[str, int]
+) -> None:
+    client = client_for(getattr(world, character))
+    urls = object_urls(world)
+    got = {name: client.get(urls[name]).status_code for name in expected}
+    assert got == expected
+
+
+def test_a_wider_partner_does_not_see_what_is_for_core_partners(world: SimpleNamespace) -> None:
+    page = client_for(world.will).get(reverse("partnership", args=[world.partnership.pk])).content.decode()
+    assert "Riverside Mind" in page  # the members are listed
+    assert world.cora.email not in page  # but not their contacts,
+    assert "Membership history" not in page  # nor the history
+    core_page = client_for(world.cora).get(reverse("partnership", args=[world.partnership.pk])).content.decode()
+    assert world.cora.email in core_page
+    assert "Membership history" in core_page
+
+
+def test_staff_of_an_organisation_that_left_no_longer_see_the_partnership(world: SimpleNamespace) -> None:
+    import datetime as dt
+
+    actions.membership_end(by=world.lena, membership=world.wider_membership, left_on=dt.date(2025, 1, 1), reason="Funding ended")
+    assert client_for(world.will).get(reverse("partnership", args=[world.partnership.pk])).status_code == 404
+
+
+def test_pages_refuse_the_wrong_method(world: SimpleNamespace) -> None:
+    client = client_for(world.lena)
+    assert client.post(reverse("partnership", args=[world.partnership.pk])).status_code == 405
+    assert client.post(reverse("home")).status_code == 405
+    assert client.get(object_urls(world)["token_revoke"]).status_code == 405
+
+
+@pytest.mark.parametrize("character", ["lena", "stan", "cora", "will", "otis", "olive"])
+def test_the_visible_list_and_the_permission_rule_agree(world: SimpleNamespace, character: Any) -> None:
+    user = getattr(world, character)
+    listed = set(partnerships_visible_to(user))
+    for partnership in Partnership.objects.all():
+        fresh = type(user).objects.get(pk=user.pk)  # no cached standing
+        assert fresh.has_perm("partnerships.view_partnership", partnership) == (partnership in listed)

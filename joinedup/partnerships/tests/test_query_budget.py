@@ -1,0 +1,62 @@
+"""Pages run a fixed number of queries, however many members a partnership has."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from joinedup.conftest import add_member, client_for, make_org, make_user
+from joinedup.partnerships import actions
+
+
+def grow(w: SimpleNamespace, n: int) -> None:
+    """Add `n` wider partners, each with a named contact, and `n` who have left."""
+    for i in range(n):
+        org = make_org(f"Wider partner {w.partnership.memberships.count()}")
+        membership = add_member(w.partnership, org)
+        actions.membership_set_contacts(
+            by=None, membership=membership, contacts=[make_user(f"c{org.pk}@example.org", f"Contact {i}", org)]
+        )
+        gone = add_member(w.partnership, make_org(f"Former partner {org.pk}"))
+        actions.membership_end(by=None, membership=gone, left_on=gone.joined_on, reason="Funding ended")
+
+
+def count_queries(client: Any, url: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_the_partnership_page_keeps_its_query_budget(world: SimpleNamespace, django_assert_num_queries: Any) -> None:
+    grow(world, 3)
+    url = reverse("partnership", args=[world.partnership.pk])
+    client = client_for(world.cora)
+    # session, user, partnership (with programme and hub), the user's organisations, the
+    # programmes they oversee, their organisations' memberships here, the memberships with
+    # organisations, their contacts
+    with django_assert_num_queries(8):
+        client.get(url)
+    grow(world, 20)
+    with django_assert_num_queries(8):
+        client.get(url)
+
+
+def test_the_members_page_and_history_keep_their_budget(world: SimpleNamespace) -> None:
+    client = client_for(world.lena)
+    urls = [
+        reverse("members_manage", args=[world.partnership.pk]),
+        reverse("partnership_history", args=[world.partnership.pk]),
+        reverse("partnership_audit", args=[world.partnership.pk]),
+        reverse("organisation", args=[world.lead_org.pk]),
+        reverse("programme", args=[world.programme.pk]),
+        reverse("home"),
+    ]
+    grow(world, 2)
+    before = {url: count_queries(client, url) for url in urls}
+    grow(world, 15)
+    after = {url: count_queries(client, url) for url in urls}
+    assert after == before
