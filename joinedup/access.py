@@ -123,12 +123,17 @@ def partnerships_visible_to(user: Any) -> QuerySet[Partnership]:
 
 
 def organisations_visible_to(user: Any) -> QuerySet[Organisation]:
-    """Your own organisations, and every organisation that is or was in a partnership you see."""
+    """Your own organisations, those you added, and every one that is or was in a partnership
+    you see."""
     if user.is_superuser:
         return Organisation.objects.all()
+    if not user.is_authenticated:
+        return Organisation.objects.none()
     in_view = Membership.objects.filter(partnership__in=partnerships_visible_to(user))
     return Organisation.objects.filter(
-        Q(pk__in=list(org_roles(user))) | Q(pk__in=in_view.values("organisation_id"))
+        Q(pk__in=list(org_roles(user)))
+        | Q(added_by=user)
+        | Q(pk__in=in_view.values("organisation_id"))
     )
 
 

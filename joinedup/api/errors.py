@@ -29,8 +29,9 @@ class Error(Schema):
 
 
 def error_responses(*codes: int) -> dict[int, type[Error]]:
-    """The error part of an endpoint's `response=`: every endpoint can answer 401 and 422."""
-    return {code: Error for code in sorted({401, 422, *codes})}
+    """The error part of an endpoint's `response=`: any endpoint can answer 400 (a body or
+    query that cannot be parsed), 401 (no valid token) and 422 (a value that is not valid)."""
+    return {code: Error for code in sorted({400, 401, 422, *codes})}
 
 
 def _respond(api: NinjaAPI, request: HttpRequest, status: int, detail: str, errors: list[dict[str, str]] | None = None) -> HttpResponse:

@@ -57,7 +57,8 @@ def organisation_create(*, by: Any, name: str, sector: str, **fields: Any) -> Or
     for key in ("charity_number", "company_number"):
         if key in fields:
             fields[key] = _blank_to_none(fields[key])
-    organisation = Organisation(name=name, sector=sector, **fields)
+    added_by = by if by is not None and by.is_authenticated else None
+    organisation = Organisation(name=name, sector=sector, added_by=added_by, **fields)
     _clean(organisation)
     organisation.save()
     audit_record(

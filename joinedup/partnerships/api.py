@@ -10,8 +10,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from ninja import Field, Path, Query, Router, Schema, Status
+from pydantic import BeforeValidator, ConfigDict, StrictBool, StrictInt
 
-from joinedup.access import get_for, organisations_visible_to, org_roles, partnerships_visible_to
+from joinedup.access import get_for, org_roles, organisations_visible_to, partnerships_visible_to
 from joinedup.api.errors import error_responses
 from joinedup.lib.needs import NEEDS
 from joinedup.partnerships import actions
@@ -31,11 +32,28 @@ from joinedup.programmes.models import Hub, Programme
 
 router = Router(tags=["partnerships"])
 
+
+class In(Schema):
+    """A request body: unknown fields and loosely typed values (1 for true) are refused."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
 MAX_ID = 2**63 - 1
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 # PostgreSQL cannot store NUL in text, so no string we accept may hold one.
 NO_NUL = r"^[^\x00]*$"
 Text = Annotated[str, Field(max_length=5000, pattern=NO_NUL)]
+
+
+def _iso_date_only(value: Any) -> Any:
+    # Without this pydantic would read a number as a Unix timestamp: 0 would be 1 January 1970.
+    if not isinstance(value, str | dt.date):
+        raise ValueError("Give a date as YYYY-MM-DD.")
+    return value
+
+
+Date = Annotated[dt.date, BeforeValidator(_iso_date_only)]
 Name = Annotated[str, Field(min_length=1, max_length=200, pattern=NO_NUL)]
 ShortText = Annotated[str, Field(max_length=200, pattern=NO_NUL)]
 NeedCode = enum.StrEnum("NeedCode", {code: code for code in sorted(NEEDS)})  # type: ignore[misc]
@@ -79,11 +97,11 @@ class OrganisationOut(Schema):
         return obj.size or None
 
 
-class OrganisationIn(Schema):
+class OrganisationIn(In):
     name: Name
     sector: Sector
     size: SizeBand | None = None
-    user_led: bool = False
+    user_led: StrictBool = False
     charity_number: ShortText | None = None
     company_number: ShortText | None = None
     specialisms: list[NeedCode] = Field(default_factory=list, max_length=50)
@@ -92,11 +110,11 @@ class OrganisationIn(Schema):
     description: Text = ""
 
 
-class OrganisationPatch(Schema):
+class OrganisationPatch(In):
     name: Name | None = None
     sector: Sector | None = None
     size: SizeBand | None = None
-    user_led: bool | None = None
+    user_led: StrictBool | None = None
     charity_number: ShortText | None = None
     company_number: ShortText | None = None
     specialisms: list[NeedCode] | None = Field(None, max_length=50)
@@ -165,28 +183,28 @@ class PartnershipOut(Schema):
     status: PartnershipStatus
 
 
-class PartnershipIn(Schema):
+class PartnershipIn(In):
     name: Name
     shared_goal: Annotated[str, Field(min_length=1, max_length=5000, pattern=NO_NUL)]
-    lead_organisation_id: int = Field(ge=1, le=MAX_ID, description="The lead partner: the grant holder.")
-    start_on: dt.date
+    lead_organisation_id: StrictInt = Field(ge=1, le=MAX_ID, description="The lead partner: the grant holder.")
+    start_on: Date
     outcomes: list[Text] = Field(default_factory=list, max_length=50)
     model: PartnershipModel = PartnershipModel.OTHER
     area: ShortText = ""
-    programme_id: int | None = Field(None, ge=1, le=MAX_ID)
-    hub_id: int | None = Field(None, ge=1, le=MAX_ID)
-    end_on: dt.date | None = None
+    programme_id: StrictInt | None = Field(None, ge=1, le=MAX_ID)
+    hub_id: StrictInt | None = Field(None, ge=1, le=MAX_ID)
+    end_on: Date | None = None
     status: PartnershipStatus = PartnershipStatus.ACTIVE
 
 
-class PartnershipPatch(Schema):
+class PartnershipPatch(In):
     name: Name | None = None
     shared_goal: Annotated[str, Field(min_length=1, max_length=5000, pattern=NO_NUL)] | None = None
     outcomes: list[Text] | None = Field(None, max_length=50)
     model: PartnershipModel | None = None
     area: ShortText | None = None
-    start_on: dt.date | None = None
-    end_on: dt.date | None = None
+    start_on: Date | None = None
+    end_on: Date | None = None
     status: PartnershipStatus | None = None
 
 
@@ -260,29 +278,29 @@ class MembershipOut(Schema):
     organisation: OrganisationRef
     role: MemberRole
     joined_on: dt.date
-    funded: bool | None = None
+    funded: StrictBool | None = None
     levels: list[Level] | None = None
     left_on: dt.date | None = None
     leaving_reason: str | None = None
     contacts: list[ContactOut] | None = None
 
 
-class MembershipIn(Schema):
-    organisation_id: int = Field(ge=1, le=MAX_ID)
+class MembershipIn(In):
+    organisation_id: StrictInt = Field(ge=1, le=MAX_ID)
     role: MemberRole = Field(description="core or wider; a lead comes only by handing over the lead.")
-    funded: bool = False
+    funded: StrictBool = False
     levels: list[Level] = Field(default_factory=list, max_length=3)
-    joined_on: dt.date | None = None
+    joined_on: Date | None = None
 
 
-class MembershipPatch(Schema):
+class MembershipPatch(In):
     role: MemberRole | None = Field(None, description="Making a member the lead hands the lead over.")
-    funded: bool | None = None
+    funded: StrictBool | None = None
     levels: list[Level] | None = Field(None, max_length=3)
 
 
-class LeaveIn(Schema):
-    left_on: dt.date
+class LeaveIn(In):
+    left_on: Date
     reason: Annotated[str, Field(min_length=1, max_length=2000, pattern=NO_NUL)]
 
 

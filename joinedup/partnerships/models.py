@@ -60,6 +60,10 @@ class Organisation(models.Model):
     areas = models.JSONField(default=list, blank=True, help_text="Places it serves.")
     website = models.URLField(blank=True)
     description = models.TextField(blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="Who added it to Joined Up; they see it even before it joins a partnership.",
+    )
 
     class Meta:
         ordering = ["name"]
