@@ -1,0 +1,88 @@
+"""The demo data set: built from the seeds, loaded idempotently, with a working sign-in per kind of user."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from joinedup.accounts.models import User
+from joinedup.audit.models import AuditEvent
+from joinedup.demo import loader
+from joinedup.partnerships.models import Membership, Organisation, Partnership
+from joinedup.programmes.models import Hub, Programme
+
+pytestmark = pytest.mark.django_db
+
+
+def counts() -> dict[str, int]:
+    return {
+        model.__name__: model.objects.count()
+        for model in (Organisation, Partnership, Membership, Programme, Hub, User, AuditEvent)
+    }
+
+
+def test_loading_twice_changes_nothing() -> None:
+    loader.load()
+    first = counts()
+    loader.load()
+    assert counts() == first
+    assert first["Partnership"] >= 6
+
+
+def test_the_seed_partnerships_are_there_as_the_seeds_tell_them() -> None:
+    loader.load()
+    rossendale = Partnership.objects.get(name="Rossendale Crisis Support")
+    assert rossendale.memberships.count() == 12  # began with twelve partners
+    assert rossendale.memberships.current().count() == 10  # two left for lack of funding
+    assert all("fund" in m.leaving_reason.lower() for m in rossendale.memberships.filter(left_on__isnull=False))
+    assert "(CARH)" in rossendale.memberships.current().get(role="lead").organisation.name
+
+    axis = Partnership.objects.get(name="Axis Youth Hub")
+    assert axis.memberships.current().filter(role="wider").count() >= 20
+
+    wssn = Partnership.objects.get(name__startswith="Women's Services Strategic Network")
+    threshold = wssn.memberships.get(organisation__name__icontains="Threshold")
+    assert threshold.left_on is not None and threshold.leaving_reason
+
+    mind = Partnership.objects.get(name__startswith="Manchester Mind")
+    assert mind.memberships.filter(organisation__user_led=True).exists()  # GMCDP
+
+    assert Programme.objects.get(name="Help through Crisis").budget_pounds == 33_000_000
+    for partnership in Partnership.objects.all():
+        assert partnership.memberships.current().filter(role="lead").count() == 1, partnership
+
+
+def test_invented_records_are_marked_in_the_data_file() -> None:
+    data = json.loads(loader.DATA.read_text())
+    for section in ("organisations", "partnerships"):
+        assert all(isinstance(record["invented"], bool) for record in data[section])
+    assert any(o["invented"] for o in data["organisations"])
+    assert not next(o for o in data["organisations"] if "(CARH)" in o["name"])["invented"]
+    assert "invented" in data["about"].lower()
+
+
+@pytest.mark.parametrize(
+    ("character", "sees_axis", "manages_axis"),
+    [
+        ("lead_coordinator", 200, 200),
+        ("core_worker", 200, 403),
+        ("wider_contact", 200, 403),
+        ("programme_officer", 200, 403),
+        ("outsider", 404, 404),
+    ],
+)
+def test_every_demo_sign_in_works_and_sees_what_its_role_allows(
+    character: str, sees_axis: int, manages_axis: int, settings: Any
+) -> None:
+    sign_ins = {s.character: s for s in loader.load()}
+    assert set(sign_ins) == set(loader.CHARACTERS)
+    client = Client()
+    response = client.post(reverse("login"), {"username": sign_ins[character].email, "password": loader.PASSWORD})
+    assert response.status_code == 302, f"{character} could not sign in"
+    axis = Partnership.objects.get(name="Axis Youth Hub")
+    assert client.get(reverse("partnership", args=[axis.pk])).status_code == sees_axis
+    assert client.get(reverse("members_manage", args=[axis.pk])).status_code == manages_axis
