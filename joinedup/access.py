@@ -38,12 +38,12 @@ from joinedup.programmes.models import Programme
 
 M = TypeVar("M", bound=models.Model)
 
-_RANK = {MemberRole.WIDER: 1, MemberRole.CORE: 2, MemberRole.LEAD: 3}
+_RANK: dict[str, int] = {MemberRole.WIDER: 1, MemberRole.CORE: 2, MemberRole.LEAD: 3}
 
 
 def get_for(user: Any, queryset: QuerySet[M] | type[M], *, perm: str, **lookup: Any) -> M:
     """The object matching `lookup`, if `user` may see it (else 404) and do `perm` (else 403)."""
-    qs = queryset.objects.all() if isinstance(queryset, type) else queryset
+    qs = queryset._default_manager.all() if isinstance(queryset, type) else queryset
     obj = qs.filter(**lookup).first()
     if obj is None:
         raise Http404
@@ -99,9 +99,11 @@ def standing(user: Any, partnership: Partnership) -> Standing:
     cache: dict[int, Standing] = user.__dict__.setdefault("_joinedup_standing", {})
     if partnership.pk not in cache:
         roles = org_roles(user)
-        rows = Membership.objects.current().filter(
-            partnership_id=partnership.pk, organisation_id__in=list(roles)
-        ).values_list("organisation_id", "role")
+        rows = (
+            Membership.objects.current()
+            .filter(partnership_id=partnership.pk, organisation_id__in=list(roles))
+            .values_list("organisation_id", "role")
+        )
         member_role = max((role for _, role in rows), key=_RANK.__getitem__, default=None)
         manages = any(
             role == MemberRole.LEAD and roles[org_id] in MANAGING_ORG_ROLES for org_id, role in rows

@@ -39,7 +39,9 @@ def _django(args: list[str]) -> None:
 
 
 def demo(argv: list[str]) -> None:
-    parser = argparse.ArgumentParser(prog="joinedup demo", description="Run Joined Up with the demo data.")
+    parser = argparse.ArgumentParser(
+        prog="joinedup demo", description="Run Joined Up with the demo data."
+    )
     parser.add_argument("--data-dir", default=os.environ.get("JOINEDUP_DATA_DIR", ".joinedup"))
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--host", default="127.0.0.1")
@@ -62,7 +64,10 @@ def demo(argv: list[str]) -> None:
     from django.core.management import call_command
 
     database = settings.DATABASES["default"]
-    print(f"Joined Up demo: data in {data_dir}, database {database['ENGINE'].rsplit('.', 1)[-1]} {database['NAME']}")
+    print(
+        f"Joined Up demo: data in {data_dir}, "
+        f"database {database['ENGINE'].rsplit('.', 1)[-1]} {database['NAME']}"
+    )
     call_command("migrate", interactive=False, verbosity=0)
     print("Database migrated.")
     call_command("demo_load")

@@ -1,11 +1,11 @@
 """The named test characters, and the partnership they meet in.
 
-    Lena, lead coordinator   manager at Riverside Citizens Advice, the lead partner
-    Stan, lead-org staff     staff at the lead, who may look but not manage
-    Cora, core worker        staff at Riverside Mind, a funded core partner
-    Will, wider contact      staff at Hillside Food Bank, a wider partner
-    Otis, programme officer  officer of the programme the partnership is in
-    Olive, outsider          manager at Elsewhere Trust, in no partnership with them
+Lena, lead coordinator   manager at Riverside Citizens Advice, the lead partner
+Stan, lead-org staff     staff at the lead, who may look but not manage
+Cora, core worker        staff at Riverside Mind, a funded core partner
+Will, wider contact      staff at Hillside Food Bank, a wider partner
+Otis, programme officer  officer of the programme the partnership is in
+Olive, outsider          manager at Elsewhere Trust, in no partnership with them
 """
 
 from __future__ import annotations
@@ -31,7 +31,9 @@ def _fast_passwords(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-def make_user(email: str, name: str, organisation: Organisation | None = None, role: str = "staff") -> User:
+def make_user(
+    email: str, name: str, organisation: Organisation | None = None, role: str = "staff"
+) -> User:
     user = User.objects.create_user(email, "a-long-test-password", name=name)
     if organisation is not None:
         actions.affiliation_set(by=None, user=user, organisation=organisation, role=role)
@@ -42,10 +44,17 @@ def make_org(name: str, sector: str = Sector.VOLUNTARY) -> Organisation:
     return actions.organisation_create(by=None, name=name, sector=sector)
 
 
-def add_member(partnership: Partnership, organisation: Organisation, role: str = MemberRole.WIDER) -> Any:
+def add_member(
+    partnership: Partnership, organisation: Organisation, role: str = MemberRole.WIDER
+) -> Any:
     return actions.membership_add(
-        by=None, partnership=partnership, organisation=organisation, role=role,
-        funded=role == MemberRole.CORE, levels=[Level.DELIVERY], joined_on=START,
+        by=None,
+        partnership=partnership,
+        organisation=organisation,
+        role=role,
+        funded=role == MemberRole.CORE,
+        levels=[Level.DELIVERY],
+        joined_on=START,
     )
 
 
@@ -53,16 +62,26 @@ def add_member(partnership: Partnership, organisation: Organisation, role: str =
 def world(db: Any) -> SimpleNamespace:
     w = SimpleNamespace()
     w.funder = make_org("Crisis Fund", Sector.STATUTORY)
-    w.programme = programme_actions.programme_create(by=None, name="Help in Crisis", funder=w.funder)
-    w.hub = programme_actions.hub_create(by=None, programme=w.programme, name="North", region="North West")
+    w.programme = programme_actions.programme_create(
+        by=None, name="Help in Crisis", funder=w.funder
+    )
+    w.hub = programme_actions.hub_create(
+        by=None, programme=w.programme, name="North", region="North West"
+    )
     w.lead_org = make_org("Riverside Citizens Advice")
     w.core_org = make_org("Riverside Mind")
     w.wider_org = make_org("Hillside Food Bank", Sector.FAITH)
     w.outside_org = make_org("Elsewhere Trust")
     w.partnership = actions.partnership_create(
-        by=None, name="Riverside Crisis Partnership", shared_goal="No one in Riverside faces a crisis alone.",
-        lead=w.lead_org, start_on=START, outcomes=["People in crisis get help within a week"],
-        programme=w.programme, hub=w.hub, area="Riverside",
+        by=None,
+        name="Riverside Crisis Partnership",
+        shared_goal="No one in Riverside faces a crisis alone.",
+        lead=w.lead_org,
+        start_on=START,
+        outcomes=["People in crisis get help within a week"],
+        programme=w.programme,
+        hub=w.hub,
+        area="Riverside",
     )
     w.lead_membership = w.partnership.memberships.get(role=MemberRole.LEAD)
     w.core_membership = add_member(w.partnership, w.core_org, MemberRole.CORE)
@@ -76,8 +95,11 @@ def world(db: Any) -> SimpleNamespace:
     w.olive = make_user("olive@elsewhere.example", "Olive Outsider", w.outside_org, "manager")
     # Olive's own partnership, so that she is a real user with things of her own to see.
     w.elsewhere = actions.partnership_create(
-        by=None, name="Elsewhere Partnership", shared_goal="Elsewhere's own work.",
-        lead=w.outside_org, start_on=START,
+        by=None,
+        name="Elsewhere Partnership",
+        shared_goal="Elsewhere's own work.",
+        lead=w.outside_org,
+        start_on=START,
     )
     actions.membership_set_contacts(by=None, membership=w.core_membership, contacts=[w.cora])
     return w

@@ -9,12 +9,20 @@ from joinedup.programmes import views as programmes
 
 urlpatterns = [
     path("", partnerships.home, name="home"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("settings/", accounts.settings_page, name="settings"),
     path("settings/tokens/<int:pk>/revoke/", accounts.token_revoke, name="token_revoke"),
     path("partnerships/<int:pk>/", partnerships.partnership_detail, name="partnership"),
-    path("partnerships/<int:pk>/history/", partnerships.partnership_history, name="partnership_history"),
+    path(
+        "partnerships/<int:pk>/history/",
+        partnerships.partnership_history,
+        name="partnership_history",
+    ),
     path("partnerships/<int:pk>/audit/", partnerships.partnership_audit, name="partnership_audit"),
     path("partnerships/<int:pk>/members/", partnerships.members_manage, name="members_manage"),
     path(

@@ -6,4 +6,6 @@ from django import forms
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(max_length=100, help_text="What the token is for, e.g. “monthly report”.")
+    name = forms.CharField(
+        max_length=100, help_text="What the token is for, e.g. “monthly report”."
+    )

@@ -34,7 +34,13 @@ def error_responses(*codes: int) -> dict[int, type[Error]]:
     return {code: Error for code in sorted({400, 401, 422, *codes})}
 
 
-def _respond(api: NinjaAPI, request: HttpRequest, status: int, detail: str, errors: list[dict[str, str]] | None = None) -> HttpResponse:
+def _respond(
+    api: NinjaAPI,
+    request: HttpRequest,
+    status: int,
+    detail: str,
+    errors: list[dict[str, str]] | None = None,
+) -> HttpResponse:
     return api.create_response(request, {"detail": detail, "errors": errors or []}, status=status)
 
 
@@ -48,7 +54,10 @@ def _field_name(loc: list[Any]) -> str:
 def install(api: NinjaAPI) -> None:
     @api.exception_handler(NinjaValidationError)
     def invalid_input(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-        errors = [{"field": _field_name(list(e.get("loc", []))), "message": e.get("msg", "")} for e in exc.errors]
+        errors = [
+            {"field": _field_name(list(e.get("loc", []))), "message": e.get("msg", "")}
+            for e in exc.errors
+        ]
         return _respond(api, request, 422, "The request is not valid.", errors)
 
     @api.exception_handler(DjangoValidationError)
@@ -73,14 +82,18 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-        response = _respond(api, request, 401, "Send a valid API token: Authorization: Bearer <token>.")
+        response = _respond(
+            api, request, 401, "Send a valid API token: Authorization: Bearer <token>."
+        )
         response["WWW-Authenticate"] = "Bearer"
         return response
 
     @api.exception_handler(IntegrityError)
     def conflict(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
         # Two writes raced and the database's constraints stopped the second: nothing was saved.
-        return _respond(api, request, 409, "This conflicts with a change made at the same time; try again.")
+        return _respond(
+            api, request, 409, "This conflicts with a change made at the same time; try again."
+        )
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:

@@ -17,7 +17,13 @@ from django.db import transaction
 
 from joinedup.accounts.models import User
 from joinedup.partnerships import actions
-from joinedup.partnerships.models import Affiliation, MemberRole, Membership, Organisation, Partnership
+from joinedup.partnerships.models import (
+    Affiliation,
+    MemberRole,
+    Membership,
+    Organisation,
+    Partnership,
+)
 from joinedup.programmes import actions as programme_actions
 from joinedup.programmes.models import Hub, Programme
 
@@ -46,6 +52,14 @@ def _date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
+def _required_date(*values: str | None) -> dt.date:
+    """The first of `values` that is given: the data file's dates that must be there."""
+    given = next((v for v in values if v), None)
+    if given is None:
+        raise ValueError(f"The demo data lacks a date where one is needed: {values}")
+    return dt.date.fromisoformat(given)
+
+
 def load(progress: Callable[[str], None] = lambda _: None, path: Path = DATA) -> list[SignIn]:
     """Load the demo; return the demo sign-ins, one per kind of user."""
     data = json.loads(path.read_text())
@@ -66,14 +80,22 @@ def load(progress: Callable[[str], None] = lambda _: None, path: Path = DATA) ->
         progress(f"{len(sign_ins)} people")
         _admin()
     order = list(CHARACTERS)
-    return sorted((s for s in sign_ins if s.character in CHARACTERS), key=lambda s: order.index(s.character))
+    return sorted(
+        (s for s in sign_ins if s.character in CHARACTERS), key=lambda s: order.index(s.character)
+    )
 
 
 def _organisation(o: dict[str, Any]) -> Organisation:
     found = Organisation.objects.filter(name=o["name"]).first()
     return found or actions.organisation_create(
-        by=None, name=o["name"], sector=o["sector"], size=o["size"] or "", user_led=o["user_led"],
-        specialisms=o["specialisms"], areas=o["areas"], website=o["website"],
+        by=None,
+        name=o["name"],
+        sector=o["sector"],
+        size=o["size"] or "",
+        user_led=o["user_led"],
+        specialisms=o["specialisms"],
+        areas=o["areas"],
+        website=o["website"],
         description=o["description"],
     )
 
@@ -81,27 +103,45 @@ def _organisation(o: dict[str, Any]) -> Organisation:
 def _programme(p: dict[str, Any], orgs: dict[str, Organisation]) -> Programme:
     found = Programme.objects.filter(name=p["name"]).first()
     return found or programme_actions.programme_create(
-        by=None, name=p["name"], funder=orgs.get(p["funder"]), description=p["description"],
-        budget_pounds=p["budget_pounds"], start_on=_date(p["start"]), end_on=_date(p["end"]),
+        by=None,
+        name=p["name"],
+        funder=orgs.get(p["funder"]),
+        description=p["description"],
+        budget_pounds=p["budget_pounds"],
+        start_on=_date(p["start"]),
+        end_on=_date(p["end"]),
     )
 
 
 def _hub(h: dict[str, Any], programme: Programme) -> Hub:
     found = programme.hubs.filter(name=h["name"]).first()
-    return found or programme_actions.hub_create(by=None, programme=programme, name=h["name"], region=h["region"])
+    return found or programme_actions.hub_create(
+        by=None, programme=programme, name=h["name"], region=h["region"]
+    )
 
 
 def _partnership(
-    p: dict[str, Any], orgs: dict[str, Organisation], programmes: dict[str, Programme], hubs: dict[str, Hub]
+    p: dict[str, Any],
+    orgs: dict[str, Organisation],
+    programmes: dict[str, Programme],
+    hubs: dict[str, Hub],
 ) -> Partnership:
     partnership = Partnership.objects.filter(name=p["name"]).first()
     lead = next(m for m in p["members"] if m["role"] == MemberRole.LEAD and not m["left_on"])
     if partnership is None:
         partnership = actions.partnership_create(
-            by=None, name=p["name"], shared_goal=p["shared_goal"], lead=orgs[lead["organisation"]],
-            start_on=_date(lead["joined_on"]) or _date(p["start"]), outcomes=p["outcomes"],
-            model=p["model"], area=p["area"], programme=programmes.get(p["programme"] or ""),
-            hub=hubs.get(p["hub"] or ""), end_on=_date(p["end"]), status=p["status"],
+            by=None,
+            name=p["name"],
+            shared_goal=p["shared_goal"],
+            lead=orgs[lead["organisation"]],
+            start_on=_required_date(lead["joined_on"], p["start"]),
+            outcomes=p["outcomes"],
+            model=p["model"],
+            area=p["area"],
+            programme=programmes.get(p["programme"] or ""),
+            hub=hubs.get(p["hub"] or ""),
+            end_on=_date(p["end"]),
+            status=p["status"],
         )
         lead_membership = partnership.memberships.get(role=MemberRole.LEAD)
         actions.membership_change(
@@ -111,29 +151,43 @@ def _partnership(
         if m is lead:
             continue
         organisation = orgs[m["organisation"]]
-        joined_on = _date(m["joined_on"])
-        if Membership.objects.filter(partnership=partnership, organisation=organisation, joined_on=joined_on).exists():
+        joined_on = _required_date(m["joined_on"])
+        if Membership.objects.filter(
+            partnership=partnership, organisation=organisation, joined_on=joined_on
+        ).exists():
             continue
         membership = actions.membership_add(
-            by=None, partnership=partnership, organisation=organisation, role=m["role"],
-            funded=m["funded"], levels=m["levels"], joined_on=joined_on,
+            by=None,
+            partnership=partnership,
+            organisation=organisation,
+            role=m["role"],
+            funded=m["funded"],
+            levels=m["levels"],
+            joined_on=joined_on,
         )
         if m["left_on"]:
             actions.membership_end(
-                by=None, membership=membership, left_on=_date(m["left_on"]), reason=m["leaving_reason"]
+                by=None,
+                membership=membership,
+                left_on=_required_date(m["left_on"]),
+                reason=m["leaving_reason"],
             )
     return partnership
 
 
 def _person(
-    p: dict[str, Any], orgs: dict[str, Organisation], programmes: dict[str, Programme],
+    p: dict[str, Any],
+    orgs: dict[str, Organisation],
+    programmes: dict[str, Programme],
     partnerships: dict[str, Partnership],
 ) -> SignIn:
     user = User.objects.filter(email=p["email"]).first()
     if user is None:
         user = User.objects.create_user(p["email"], PASSWORD, name=p["name"])
     organisation = orgs[p["organisation"]]
-    if not Affiliation.objects.filter(user=user, organisation=organisation, role=p["role"]).exists():
+    if not Affiliation.objects.filter(
+        user=user, organisation=organisation, role=p["role"]
+    ).exists():
         actions.affiliation_set(by=None, user=user, organisation=organisation, role=p["role"])
     programme = programmes.get(p["officer_of_programme"] or "")
     if programme and not programme.officers.filter(pk=user.pk).exists():

@@ -15,6 +15,9 @@ from django.utils import timezone
 
 from joinedup.audit.actions import audit_record, snapshot
 from joinedup.partnerships.models import (
+    ALREADY_MEMBER,
+    LEFT_BEFORE_JOINING,
+    WIDER_NOT_FUNDED,
     Affiliation,
     Level,
     MemberRole,
@@ -24,21 +27,34 @@ from joinedup.partnerships.models import (
 )
 
 ORGANISATION_FIELDS = [
-    "name", "charity_number", "company_number", "sector", "size", "user_led",
-    "specialisms", "areas", "website", "description",
+    "name",
+    "charity_number",
+    "company_number",
+    "sector",
+    "size",
+    "user_led",
+    "specialisms",
+    "areas",
+    "website",
+    "description",
 ]
 PARTNERSHIP_FIELDS = [
-    "name", "shared_goal", "outcomes", "model", "area", "programme", "hub",
-    "start_on", "end_on", "status",
+    "name",
+    "shared_goal",
+    "outcomes",
+    "model",
+    "area",
+    "programme",
+    "hub",
+    "start_on",
+    "end_on",
+    "status",
 ]
 MEMBERSHIP_FIELDS = ["role", "funded", "levels", "joined_on", "left_on", "leaving_reason"]
 
-ALREADY_MEMBER = "This organisation is already a current member of the partnership."
 LEAD_BY_HANDOVER = "A partnership has one lead: make another member the lead instead."
 LEAD_CANNOT_LEAVE = "The lead cannot leave until another member is made the lead."
-WIDER_NOT_FUNDED = "Wider partners have no financial relationship with the partnership."
 REASON_REQUIRED = "Say why the organisation is leaving; the history keeps it."
-LEFT_BEFORE_JOINING = "An organisation cannot leave before it joined."
 ALREADY_LEFT = "This organisation has already left the partnership."
 HUB_OUTSIDE_PROGRAMME = "The hub must belong to the partnership's programme."
 
@@ -62,7 +78,9 @@ def organisation_create(*, by: Any, name: str, sector: str, **fields: Any) -> Or
     _clean(organisation)
     organisation.save()
     audit_record(
-        actor=by, action="organisation.create", obj=organisation,
+        actor=by,
+        action="organisation.create",
+        obj=organisation,
         after=snapshot(organisation, ORGANISATION_FIELDS),
     )
     return organisation
@@ -79,15 +97,20 @@ def organisation_update(*, organisation: Organisation, by: Any, **changes: Any) 
     _clean(organisation)
     organisation.save()
     audit_record(
-        actor=by, action="organisation.update", obj=organisation,
-        before=before, after=snapshot(organisation, ORGANISATION_FIELDS),
+        actor=by,
+        action="organisation.update",
+        obj=organisation,
+        before=before,
+        after=snapshot(organisation, ORGANISATION_FIELDS),
     )
     return organisation
 
 
 @transaction.atomic
-def affiliation_set(*, user: Any, organisation: Organisation, role: str, by: Any, job_title: str = "") -> Affiliation:
-    """Give `user` the role `role` in `organisation`, adding them to it if they are not there yet."""
+def affiliation_set(
+    *, user: Any, organisation: Organisation, role: str, by: Any, job_title: str = ""
+) -> Affiliation:
+    """Give `user` the role `role` in `organisation`, adding them to it if need be."""
     affiliation, created = Affiliation.objects.get_or_create(
         user=user, organisation=organisation, defaults={"role": role, "job_title": job_title}
     )
@@ -96,8 +119,11 @@ def affiliation_set(*, user: Any, organisation: Organisation, role: str, by: Any
     _clean(affiliation, exclude=["user", "organisation"])
     affiliation.save()
     audit_record(
-        actor=by, action="affiliation.set", obj=affiliation,
-        before=before, after=snapshot(affiliation, ["role", "job_title"]),
+        actor=by,
+        action="affiliation.set",
+        obj=affiliation,
+        before=before,
+        after=snapshot(affiliation, ["role", "job_title"]),
     )
     return affiliation
 
@@ -115,7 +141,8 @@ def _levels(levels: list[str] | None) -> dict[str, bool]:
 
 
 def _check_hub(partnership: Partnership) -> None:
-    if partnership.hub_id and partnership.hub.programme_id != partnership.programme_id:
+    hub = partnership.hub
+    if hub is not None and hub.programme_id != partnership.programme_id:
         raise ValidationError({"hub": HUB_OUTSIDE_PROGRAMME})
 
 
@@ -129,12 +156,21 @@ def partnership_create(
     _check_hub(partnership)
     partnership.save()
     audit_record(
-        actor=by, action="partnership.create", obj=partnership, partnership=partnership,
+        actor=by,
+        action="partnership.create",
+        obj=partnership,
+        partnership=partnership,
         after=snapshot(partnership, PARTNERSHIP_FIELDS),
     )
     membership_add(
-        by=by, partnership=partnership, organisation=lead, role=MemberRole.LEAD, funded=True,
-        levels=[Level.MANAGEMENT, Level.STRATEGIC], joined_on=start_on, _creating=True,
+        by=by,
+        partnership=partnership,
+        organisation=lead,
+        role=MemberRole.LEAD,
+        funded=True,
+        levels=[Level.MANAGEMENT, Level.STRATEGIC],
+        joined_on=start_on,
+        _creating=True,
     )
     return partnership
 
@@ -148,8 +184,12 @@ def partnership_update(*, partnership: Partnership, by: Any, **changes: Any) -> 
     _check_hub(partnership)
     partnership.save()
     audit_record(
-        actor=by, action="partnership.update", obj=partnership, partnership=partnership,
-        before=before, after=snapshot(partnership, PARTNERSHIP_FIELDS),
+        actor=by,
+        action="partnership.update",
+        obj=partnership,
+        partnership=partnership,
+        before=before,
+        after=snapshot(partnership, PARTNERSHIP_FIELDS),
     )
     return partnership
 
@@ -174,13 +214,20 @@ def membership_add(
     if partnership.memberships.current().filter(organisation=organisation).exists():
         raise ValidationError({"organisation": ALREADY_MEMBER})
     membership = Membership(
-        partnership=partnership, organisation=organisation, role=role, funded=funded,
-        joined_on=joined_on or timezone.localdate(), **_levels(levels),
+        partnership=partnership,
+        organisation=organisation,
+        role=role,
+        funded=funded,
+        joined_on=joined_on or timezone.localdate(),
+        **_levels(levels),
     )
     _clean(membership)
     membership.save()
     audit_record(
-        actor=by, action="membership.add", obj=membership, partnership=partnership,
+        actor=by,
+        action="membership.add",
+        obj=membership,
+        partnership=partnership,
         after=snapshot(membership, MEMBERSHIP_FIELDS),
     )
     return membership
@@ -212,8 +259,11 @@ def membership_change(
             previous.role = MemberRole.CORE
             previous.save(update_fields=["role"])
             audit_record(
-                actor=by, action="membership.change", obj=previous,
-                partnership=previous.partnership, before=previous_before,
+                actor=by,
+                action="membership.change",
+                obj=previous,
+                partnership=previous.partnership,
+                before=previous_before,
                 after=snapshot(previous, MEMBERSHIP_FIELDS),
             )
         membership.role = role
@@ -227,8 +277,12 @@ def membership_change(
     _clean(membership)
     membership.save()
     audit_record(
-        actor=by, action="membership.change", obj=membership, partnership=membership.partnership,
-        before=before, after=snapshot(membership, MEMBERSHIP_FIELDS),
+        actor=by,
+        action="membership.change",
+        obj=membership,
+        partnership=membership.partnership,
+        before=before,
+        after=snapshot(membership, MEMBERSHIP_FIELDS),
     )
     return membership
 
@@ -248,8 +302,12 @@ def membership_end(*, membership: Membership, by: Any, left_on: dt.date, reason:
     membership.left_on, membership.leaving_reason = left_on, reason.strip()
     membership.save()
     audit_record(
-        actor=by, action="membership.end", obj=membership, partnership=membership.partnership,
-        before=before, after=snapshot(membership, MEMBERSHIP_FIELDS),
+        actor=by,
+        action="membership.end",
+        obj=membership,
+        partnership=membership.partnership,
+        before=before,
+        after=snapshot(membership, MEMBERSHIP_FIELDS),
     )
     return membership
 
@@ -257,14 +315,22 @@ def membership_end(*, membership: Membership, by: Any, left_on: dt.date, reason:
 @transaction.atomic
 def membership_set_contacts(*, membership: Membership, by: Any, contacts: list[Any]) -> Membership:
     """Name the people who are the organisation's contacts for this partnership."""
-    outsiders = [c for c in contacts if not c.affiliations.filter(organisation=membership.organisation_id).exists()]
+    outsiders = [
+        c
+        for c in contacts
+        if not c.affiliations.filter(organisation=membership.organisation_id).exists()
+    ]
     if outsiders:
         raise ValidationError({"contacts": "Contacts must work for the member organisation."})
     before = {"contacts": sorted(str(c) for c in membership.contacts.all())}
     membership.contacts.set(contacts)
     audit_record(
-        actor=by, action="membership.contacts", obj=membership, partnership=membership.partnership,
-        before=before, after={"contacts": sorted(str(c) for c in contacts)},
+        actor=by,
+        action="membership.contacts",
+        obj=membership,
+        partnership=membership.partnership,
+        before=before,
+        after={"contacts": sorted(str(c) for c in contacts)},
     )
     return membership
 

@@ -79,6 +79,7 @@ def paginate(qs: QuerySet[Any], page: PageParams) -> dict[str, Any]:
 
 # --- organisations -------------------------------------------------------------------------
 
+
 class OrganisationOut(Schema):
     id: int
     name: str
@@ -160,14 +161,19 @@ def organisation_create(request: HttpRequest, payload: OrganisationIn) -> Status
     return Status(201, actions.organisation_create(by=user, **data))
 
 
-@router.patch("/organisations/{pk}", response={200: OrganisationOut, **error_responses(403, 404, 409)})
+@router.patch(
+    "/organisations/{pk}", response={200: OrganisationOut, **error_responses(403, 404, 409)}
+)
 def organisation_update(request: HttpRequest, pk: Id, payload: OrganisationPatch) -> Organisation:
-    organisation = get_for(request.user, Organisation, perm="partnerships.change_organisation", pk=pk)
+    organisation = get_for(
+        request.user, Organisation, perm="partnerships.change_organisation", pk=pk
+    )
     changes = _organisation_fields(payload.dict(exclude_unset=True))
     return actions.organisation_update(organisation=organisation, by=request.user, **changes)
 
 
 # --- partnerships --------------------------------------------------------------------------
+
 
 class PartnershipOut(Schema):
     id: int
@@ -186,7 +192,9 @@ class PartnershipOut(Schema):
 class PartnershipIn(In):
     name: Name
     shared_goal: Annotated[str, Field(min_length=1, max_length=5000, pattern=NO_NUL)]
-    lead_organisation_id: StrictInt = Field(ge=1, le=MAX_ID, description="The lead partner: the grant holder.")
+    lead_organisation_id: StrictInt = Field(
+        ge=1, le=MAX_ID, description="The lead partner: the grant holder."
+    )
     start_on: Date
     outcomes: list[Text] = Field(default_factory=list, max_length=50)
     model: PartnershipModel = PartnershipModel.OTHER
@@ -249,14 +257,19 @@ def partnership_create(request: HttpRequest, payload: PartnershipIn) -> Status[P
     return Status(201, actions.partnership_create(by=user, lead=lead, **data))
 
 
-@router.patch("/partnerships/{pk}", response={200: PartnershipOut, **error_responses(403, 404, 409)})
+@router.patch(
+    "/partnerships/{pk}", response={200: PartnershipOut, **error_responses(403, 404, 409)}
+)
 def partnership_update(request: HttpRequest, pk: Id, payload: PartnershipPatch) -> Partnership:
     partnership = get_for(request.user, Partnership, perm=MANAGE, pk=pk)
-    changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None or k == "end_on"}
+    changes = {
+        k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None or k == "end_on"
+    }
     return actions.partnership_update(partnership=partnership, by=request.user, **changes)
 
 
 # --- memberships ---------------------------------------------------------------------------
+
 
 class OrganisationRef(Schema):
     id: int
@@ -287,14 +300,18 @@ class MembershipOut(Schema):
 
 class MembershipIn(In):
     organisation_id: StrictInt = Field(ge=1, le=MAX_ID)
-    role: MemberRole = Field(description="core or wider; a lead comes only by handing over the lead.")
+    role: MemberRole = Field(
+        description="core or wider; a lead comes only by handing over the lead."
+    )
     funded: StrictBool = False
     levels: list[Level] = Field(default_factory=list, max_length=3)
     joined_on: Date | None = None
 
 
 class MembershipPatch(In):
-    role: MemberRole | None = Field(None, description="Making a member the lead hands the lead over.")
+    role: MemberRole | None = Field(
+        None, description="Making a member the lead hands the lead over."
+    )
     funded: StrictBool | None = None
     levels: list[Level] | None = Field(None, max_length=3)
 
@@ -323,25 +340,29 @@ def _membership_out(membership: Membership, core: bool) -> dict[str, Any]:
     return out
 
 
-@router.get("/partnerships/{pk}/memberships", response={200: list[MembershipOut], **error_responses(404)})
+@router.get(
+    "/partnerships/{pk}/memberships", response={200: list[MembershipOut], **error_responses(404)}
+)
 def membership_list(request: HttpRequest, pk: Id) -> list[dict[str, Any]]:
-    """The partnership's members: current ones for wider partners, the whole history for the rest."""
+    """The members: current ones for wider partners, the whole history for the rest."""
     partnership = get_for(request.user, Partnership, perm=VIEW, pk=pk)
     core = request.user.has_perm(VIEW_CORE, partnership)
     qs = partnership.memberships.select_related("organisation").order_by("joined_on", "pk")
-    if core:
-        qs = qs.prefetch_related("contacts")
-    else:
-        qs = qs.current()
+    qs = qs.prefetch_related("contacts") if core else qs.current()
     return [_membership_out(m, core) for m in qs]
 
 
-@router.post("/partnerships/{pk}/memberships", response={201: MembershipOut, **error_responses(403, 404, 409)})
+@router.post(
+    "/partnerships/{pk}/memberships",
+    response={201: MembershipOut, **error_responses(403, 404, 409)},
+)
 def membership_add(request: HttpRequest, pk: Id, payload: MembershipIn) -> Status[dict[str, Any]]:
     partnership = get_for(request.user, Partnership, perm=MANAGE, pk=pk)
     data = payload.dict()
     organisation = _resolve(Organisation, data.pop("organisation_id"), "organisation_id")
-    membership = actions.membership_add(by=request.user, partnership=partnership, organisation=organisation, **data)
+    membership = actions.membership_add(
+        by=request.user, partnership=partnership, organisation=organisation, **data
+    )
     return Status(201, _membership_out(membership, core=True))
 
 
@@ -361,11 +382,15 @@ def membership_read(request: HttpRequest, pk: Id) -> dict[str, Any]:
 @router.patch("/memberships/{pk}", response={200: MembershipOut, **error_responses(403, 404, 409)})
 def membership_update(request: HttpRequest, pk: Id, payload: MembershipPatch) -> dict[str, Any]:
     membership = get_for(request.user, MEMBERSHIPS, perm="partnerships.change_membership", pk=pk)
-    membership = actions.membership_change(by=request.user, membership=membership, **payload.dict(exclude_unset=True))
+    membership = actions.membership_change(
+        by=request.user, membership=membership, **payload.dict(exclude_unset=True)
+    )
     return _membership_out(membership, core=True)
 
 
-@router.post("/memberships/{pk}/leave", response={200: MembershipOut, **error_responses(403, 404, 409)})
+@router.post(
+    "/memberships/{pk}/leave", response={200: MembershipOut, **error_responses(403, 404, 409)}
+)
 def membership_leave(request: HttpRequest, pk: Id, payload: LeaveIn) -> dict[str, Any]:
     """Record that the member left, with the date and reason; the history keeps it."""
     membership = get_for(request.user, MEMBERSHIPS, perm="partnerships.change_membership", pk=pk)

@@ -25,7 +25,9 @@ NEW_OR_EXISTING = "Choose an organisation, or give a new organisation's name and
 
 class AddMemberForm(forms.Form):
     organisation = forms.ModelChoiceField(
-        queryset=Organisation.objects.none(), required=False, empty_label="— a new organisation —",
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label="— a new organisation —",
         help_text="An organisation already in Joined Up.",
     )
     new_name = forms.CharField(label="New organisation's name", required=False, max_length=200)
@@ -34,11 +36,16 @@ class AddMemberForm(forms.Form):
     )
     role = forms.ChoiceField(
         choices=[(MemberRole.CORE, "Core partner"), (MemberRole.WIDER, "Wider partner")],
-        initial=MemberRole.WIDER, widget=forms.RadioSelect,
+        initial=MemberRole.WIDER,
+        widget=forms.RadioSelect,
     )
-    funded = forms.BooleanField(required=False, help_text="Core partners funded through the partnership.")
+    funded = forms.BooleanField(
+        required=False, help_text="Core partners funded through the partnership."
+    )
     levels = forms.MultipleChoiceField(
-        choices=Level.choices, required=False, widget=forms.CheckboxSelectMultiple,
+        choices=Level.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         label="Levels engaged",
     )
     joined_on = forms.DateField(initial=timezone.localdate, widget=DATE_INPUT)
@@ -63,18 +70,20 @@ class ChangeMemberForm(forms.Form):
     role = forms.ChoiceField(choices=MemberRole.choices, widget=forms.RadioSelect)
     funded = forms.BooleanField(required=False)
     levels = forms.MultipleChoiceField(
-        choices=Level.choices, required=False, widget=forms.CheckboxSelectMultiple,
+        choices=Level.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         label="Levels engaged",
     )
 
 
 class LeaveForm(forms.Form):
-    left_on = forms.DateField(
-        label="Left on", initial=timezone.localdate, widget=DATE_INPUT
-    )
+    left_on = forms.DateField(label="Left on", initial=timezone.localdate, widget=DATE_INPUT)
     reason = forms.CharField(
-        label="Why it is leaving", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
-        help_text="For example: its funding ended; it is stepping down to focus on its own services.",
+        label="Why it is leaving",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="For example: its funding ended; it is stepping down to focus on its own work.",
     )
 
 
@@ -91,8 +100,16 @@ class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
         fields = [
-            "name", "sector", "size", "user_led", "charity_number", "company_number",
-            "specialisms", "areas", "website", "description",
+            "name",
+            "sector",
+            "size",
+            "user_led",
+            "charity_number",
+            "company_number",
+            "specialisms",
+            "areas",
+            "website",
+            "description",
         ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -108,4 +125,3 @@ class OrganisationForm(forms.ModelForm):
 
     def clean_company_number(self) -> str | None:
         return (self.cleaned_data.get("company_number") or "").strip().upper() or None
-

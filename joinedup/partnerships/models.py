@@ -54,21 +54,30 @@ class Organisation(models.Model):
     sector = models.CharField(max_length=20, choices=Sector.choices)
     size = models.CharField(max_length=10, choices=SizeBand.choices, blank=True)
     user_led = models.BooleanField(
-        default=False, help_text="Governed by the people it serves (e.g. a disabled people's organisation)."
+        default=False,
+        help_text="Governed by the people it serves (e.g. a disabled people's organisation).",
     )
-    specialisms = models.JSONField(default=list, blank=True, help_text="Codes of the needs it serves.")
+    specialisms = models.JSONField(
+        default=list, blank=True, help_text="Codes of the needs it serves."
+    )
     areas = models.JSONField(default=list, blank=True, help_text="Places it serves.")
     website = models.URLField(blank=True)
     description = models.TextField(blank=True)
     added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         help_text="Who added it to Joined Up; they see it even before it joins a partnership.",
     )
 
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(condition=Q(sector__in=Sector.values), name="organisation_sector_valid"),
+            models.CheckConstraint(
+                condition=Q(sector__in=Sector.values), name="organisation_sector_valid"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -95,8 +104,12 @@ MANAGING_ORG_ROLES = (OrgRole.ADMIN, OrgRole.MANAGER)
 class Affiliation(models.Model):
     """A person's place in an organisation: they may belong to several, with a role in each."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="affiliations")
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="affiliations")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="affiliations"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="affiliations"
+    )
     role = models.CharField(max_length=10, choices=OrgRole.choices, default=OrgRole.STAFF)
     job_title = models.CharField(max_length=200, blank=True)
 
@@ -132,17 +145,29 @@ class Partnership(models.Model):
     name = models.CharField(max_length=200)
     shared_goal = models.TextField()
     outcomes = models.JSONField(default=list, blank=True, help_text="Outcomes it works towards.")
-    model = models.CharField(max_length=20, choices=PartnershipModel.choices, default=PartnershipModel.OTHER)
+    model = models.CharField(
+        max_length=20, choices=PartnershipModel.choices, default=PartnershipModel.OTHER
+    )
     area = models.CharField(max_length=200, blank=True)
     programme = models.ForeignKey(
-        "programmes.Programme", null=True, blank=True, on_delete=models.PROTECT, related_name="partnerships"
+        "programmes.Programme",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="partnerships",
     )
     hub = models.ForeignKey(
-        "programmes.Hub", null=True, blank=True, on_delete=models.PROTECT, related_name="partnerships"
+        "programmes.Hub",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="partnerships",
     )
     start_on = models.DateField()
     end_on = models.DateField(null=True, blank=True)
-    status = models.CharField(max_length=10, choices=PartnershipStatus.choices, default=PartnershipStatus.ACTIVE)
+    status = models.CharField(
+        max_length=10, choices=PartnershipStatus.choices, default=PartnershipStatus.ACTIVE
+    )
 
     class Meta:
         ordering = ["name"]
@@ -187,6 +212,11 @@ class Level(models.TextChoices):
     STRATEGIC = "strategic", "Strategic / board"
 
 
+ALREADY_MEMBER = "This organisation is already a current member of the partnership."
+LEFT_BEFORE_JOINING = "An organisation cannot leave before it joined."
+WIDER_NOT_FUNDED = "Wider partners have no financial relationship with the partnership."
+
+
 class MembershipQuerySet(models.QuerySet["Membership"]):
     def current(self) -> MembershipQuerySet:
         return self.filter(left_on__isnull=True)
@@ -195,8 +225,12 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
 class Membership(models.Model):
     """An organisation's membership of a partnership. Leaving ends it; rows are never deleted."""
 
-    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="memberships")
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="memberships")
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="memberships"
+    )
     role = models.CharField(max_length=5, choices=MemberRole.choices)
     funded = models.BooleanField(default=False)
     at_delivery = models.BooleanField(default=False)
@@ -205,7 +239,9 @@ class Membership(models.Model):
     joined_on = models.DateField()
     left_on = models.DateField(null=True, blank=True)
     leaving_reason = models.TextField(blank=True)
-    contacts = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="contact_for")
+    contacts = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="contact_for"
+    )
 
     objects = MembershipQuerySet.as_manager()
 
@@ -222,18 +258,21 @@ class Membership(models.Model):
                 fields=["partnership", "organisation"],
                 condition=Q(left_on__isnull=True),
                 name="one_current_membership_per_organisation",
-                violation_error_message="This organisation is already a current member of the partnership.",
+                violation_error_message=ALREADY_MEMBER,
             ),
             models.CheckConstraint(
                 condition=Q(left_on__isnull=True) | Q(left_on__gte=F("joined_on")),
                 name="membership_leaves_after_joining",
-                violation_error_message="An organisation cannot leave before it joined.",
+                violation_error_message=LEFT_BEFORE_JOINING,
             ),
             models.CheckConstraint(
-                condition=~Q(role="wider", funded=True), name="wider_partners_are_not_funded",
-                violation_error_message="Wider partners have no financial relationship with the partnership.",
+                condition=~Q(role="wider", funded=True),
+                name="wider_partners_are_not_funded",
+                violation_error_message=WIDER_NOT_FUNDED,
             ),
-            models.CheckConstraint(condition=Q(role__in=MemberRole.values), name="membership_role_valid"),
+            models.CheckConstraint(
+                condition=Q(role__in=MemberRole.values), name="membership_role_valid"
+            ),
         ]
 
     def __str__(self) -> str:

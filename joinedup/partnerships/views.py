@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from joinedup.access import get_for, partnerships_visible_to
 from joinedup.audit.models import AuditEvent
 from joinedup.forms import add_action_errors
+from joinedup.http import AuthedRequest
 from joinedup.partnerships import actions, queries
 from joinedup.partnerships.forms import AddMemberForm, ChangeMemberForm, LeaveForm, OrganisationForm
 from joinedup.partnerships.models import (
@@ -32,14 +33,14 @@ PARTNERSHIPS = Partnership.objects.select_related("programme", "hub")
 
 @require_GET
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     partnerships = partnerships_visible_to(request.user).select_related("programme")
     return render(request, "partnerships/home.html", {"partnerships": partnerships})
 
 
 @require_GET
 @login_required
-def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def partnership_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     partnership = get_for(request.user, PARTNERSHIPS, perm=VIEW, pk=pk)
     core = request.user.has_perm(VIEW_CORE, partnership)
     memberships = queries.memberships_of(partnership, with_contacts=core)
@@ -59,7 +60,7 @@ def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def partnership_history(request: HttpRequest, pk: int) -> HttpResponse:
+def partnership_history(request: AuthedRequest, pk: int) -> HttpResponse:
     """The membership timeline with reasons for leaving: for lead and core partners."""
     partnership = get_for(request.user, PARTNERSHIPS, perm=VIEW_CORE, pk=pk)
     memberships = queries.memberships_of(partnership, with_contacts=False)
@@ -72,15 +73,17 @@ def partnership_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def partnership_audit(request: HttpRequest, pk: int) -> HttpResponse:
+def partnership_audit(request: AuthedRequest, pk: int) -> HttpResponse:
     partnership = get_for(request.user, PARTNERSHIPS, perm="partnerships.view_audit", pk=pk)
     events = AuditEvent.objects.filter(partnership=partnership).select_related("actor")[:200]
-    return render(request, "partnerships/audit.html", {"partnership": partnership, "events": events})
+    return render(
+        request, "partnerships/audit.html", {"partnership": partnership, "events": events}
+    )
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def members_manage(request: HttpRequest, pk: int) -> HttpResponse:
+def members_manage(request: AuthedRequest, pk: int) -> HttpResponse:
     """The lead's page for members: the current members, and a form to add one."""
     partnership = get_for(request.user, PARTNERSHIPS, perm=MANAGE, pk=pk)
     form = AddMemberForm(request.POST or None, partnership=partnership)
@@ -109,22 +112,32 @@ def members_manage(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _add_member(request: HttpRequest, partnership: Partnership, form: AddMemberForm) -> Organisation | None:
+def _add_member(
+    request: AuthedRequest, partnership: Partnership, form: AddMemberForm
+) -> Organisation | None:
     """Add the member the form describes; None, with the errors on the form, if it cannot be."""
     data = form.cleaned_data
     membership = {
-        "role": data["role"], "funded": data["funded"], "levels": data["levels"],
+        "role": data["role"],
+        "funded": data["funded"],
+        "levels": data["levels"],
         "joined_on": data["joined_on"],
     }
     try:
         if data["organisation"]:
             added = actions.membership_add(
-                by=request.user, partnership=partnership, organisation=data["organisation"], **membership
+                by=request.user,
+                partnership=partnership,
+                organisation=data["organisation"],
+                **membership,
             )
         else:
             added = actions.membership_add_new_organisation(
-                by=request.user, partnership=partnership, name=data["new_name"],
-                sector=data["new_sector"], **membership,
+                by=request.user,
+                partnership=partnership,
+                name=data["new_name"],
+                sector=data["new_sector"],
+                **membership,
             )
     except ValidationError as error:
         add_action_errors(form, error, rename={"name": "new_name", "sector": "new_sector"})
@@ -132,17 +145,20 @@ def _add_member(request: HttpRequest, partnership: Partnership, form: AddMemberF
     return added.organisation
 
 
-def _membership_for(request: HttpRequest, pk: int, membership_pk: int) -> Membership:
+def _membership_for(request: AuthedRequest, pk: int, membership_pk: int) -> Membership:
     partnership = get_for(request.user, PARTNERSHIPS, perm=MANAGE, pk=pk)
     return get_for(
-        request.user, Membership.objects.select_related("organisation", "partnership"),
-        perm="partnerships.change_membership", pk=membership_pk, partnership=partnership,
+        request.user,
+        Membership.objects.select_related("organisation", "partnership"),
+        perm="partnerships.change_membership",
+        pk=membership_pk,
+        partnership=partnership,
     )
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def member_change(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+def member_change(request: AuthedRequest, pk: int, membership_pk: int) -> HttpResponse:
     membership = _membership_for(request, pk, membership_pk)
     initial = {"role": membership.role, "funded": membership.funded, "levels": membership.levels}
     form = ChangeMemberForm(request.POST or None, initial=initial)
@@ -156,16 +172,22 @@ def member_change(request: HttpRequest, pk: int, membership_pk: int) -> HttpResp
             return redirect("members_manage", pk=pk)
     status = INVALID if form.is_bound else 200
     return render(
-        request, "partnerships/member_change.html",
-        {"membership": membership, "partnership": membership.partnership, "form": form,
-         "role_help": MEMBER_ROLE_HELP, "lead": MemberRole.LEAD},
+        request,
+        "partnerships/member_change.html",
+        {
+            "membership": membership,
+            "partnership": membership.partnership,
+            "form": form,
+            "role_help": MEMBER_ROLE_HELP,
+            "lead": MemberRole.LEAD,
+        },
         status=status,
     )
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def member_leave(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+def member_leave(request: AuthedRequest, pk: int, membership_pk: int) -> HttpResponse:
     membership = _membership_for(request, pk, membership_pk)
     form = LeaveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -178,7 +200,8 @@ def member_leave(request: HttpRequest, pk: int, membership_pk: int) -> HttpRespo
             return redirect("members_manage", pk=pk)
     status = INVALID if form.is_bound else 200
     return render(
-        request, "partnerships/member_leave.html",
+        request,
+        "partnerships/member_leave.html",
         {"membership": membership, "partnership": membership.partnership, "form": form},
         status=status,
     )
@@ -186,7 +209,7 @@ def member_leave(request: HttpRequest, pk: int, membership_pk: int) -> HttpRespo
 
 @require_GET
 @login_required
-def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def organisation_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     organisation = get_for(request.user, Organisation, perm="partnerships.view_organisation", pk=pk)
     memberships = (
         organisation.memberships.filter(partnership__in=partnerships_visible_to(request.user))
@@ -206,13 +229,16 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = get_for(request.user, Organisation, perm="partnerships.change_organisation", pk=pk)
+def organisation_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    organisation = get_for(
+        request.user, Organisation, perm="partnerships.change_organisation", pk=pk
+    )
     form = OrganisationForm(request.POST or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
         try:
             actions.organisation_update(
-                organisation=Organisation.objects.get(pk=organisation.pk), by=request.user,
+                organisation=Organisation.objects.get(pk=organisation.pk),
+                by=request.user,
                 **form.cleaned_data,
             )
         except ValidationError as error:
@@ -222,6 +248,8 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(organisation)
     status = INVALID if form.is_bound else 200
     return render(
-        request, "partnerships/organisation_edit.html",
-        {"organisation": organisation, "form": form}, status=status,
+        request,
+        "partnerships/organisation_edit.html",
+        {"organisation": organisation, "form": form},
+        status=status,
     )

@@ -17,7 +17,12 @@ def programme_create(*, by: Any, name: str, **fields: Any) -> Programme:
     programme = Programme(name=name, **fields)
     programme.full_clean()
     programme.save()
-    audit_record(actor=by, action="programme.create", obj=programme, after=snapshot(programme, PROGRAMME_FIELDS))
+    audit_record(
+        actor=by,
+        action="programme.create",
+        obj=programme,
+        after=snapshot(programme, PROGRAMME_FIELDS),
+    )
     return programme
 
 
@@ -26,7 +31,12 @@ def hub_create(*, by: Any, programme: Programme, name: str, region: str = "") ->
     hub = Hub(programme=programme, name=name, region=region)
     hub.full_clean()
     hub.save()
-    audit_record(actor=by, action="hub.create", obj=hub, after={"programme": str(programme), "name": name, "region": region})
+    audit_record(
+        actor=by,
+        action="hub.create",
+        obj=hub,
+        after={"programme": str(programme), "name": name, "region": region},
+    )
     return hub
 
 
@@ -34,4 +44,6 @@ def hub_create(*, by: Any, programme: Programme, name: str, region: str = "") ->
 def programme_add_officer(*, programme: Programme, user: Any, by: Any) -> None:
     """Let `user` see every partnership of `programme`, read-only, as its officer."""
     programme.officers.add(user)
-    audit_record(actor=by, action="programme.add_officer", obj=programme, after={"officer": user.email})
+    audit_record(
+        actor=by, action="programme.add_officer", obj=programme, after={"officer": user.email}
+    )

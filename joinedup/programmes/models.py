@@ -31,7 +31,9 @@ class Programme(models.Model):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_on__isnull=True) | Q(start_on__isnull=True) | Q(end_on__gte=F("start_on")),
+                condition=Q(end_on__isnull=True)
+                | Q(start_on__isnull=True)
+                | Q(end_on__gte=F("start_on")),
                 name="programme_ends_after_start",
             )
         ]
@@ -50,7 +52,9 @@ class Hub(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["programme", "name"], name="hub_name_unique_in_programme")
+            models.UniqueConstraint(
+                fields=["programme", "name"], name="hub_name_unique_in_programme"
+            )
         ]
 
     def __str__(self) -> str:

@@ -4,19 +4,23 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from joinedup.access import get_for, partnerships_visible_to, programmes_overseen
+from joinedup.http import AuthedRequest
 from joinedup.programmes.models import Programme
 
 
 @require_GET
 @login_required
-def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def programme_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     programme = get_for(
-        request.user, Programme.objects.select_related("funder"), perm="programmes.view_programme", pk=pk
+        request.user,
+        Programme.objects.select_related("funder"),
+        perm="programmes.view_programme",
+        pk=pk,
     )
     partnerships = (
         partnerships_visible_to(request.user)
@@ -34,6 +38,7 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "programme": programme,
             "hubs": programme.hubs.all(),
             "partnerships": partnerships,
-            "officer": request.user.is_superuser or programme.pk in programmes_overseen(request.user),
+            "officer": request.user.is_superuser
+            or programme.pk in programmes_overseen(request.user),
         },
     )

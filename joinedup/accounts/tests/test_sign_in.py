@@ -12,12 +12,18 @@ from django.urls import reverse
 
 def test_sign_in_takes_you_to_your_partnerships(world: SimpleNamespace) -> None:
     client = Client()
-    response = client.post(reverse("login"), {"username": world.lena.email, "password": "a-long-test-password"}, follow=True)
+    response = client.post(
+        reverse("login"),
+        {"username": world.lena.email, "password": "a-long-test-password"},
+        follow=True,
+    )
     assert response.request["PATH_INFO"] == reverse("home")
     assert "Riverside Crisis Partnership" in response.content.decode()
 
 
-def test_a_wrong_password_is_refused_without_saying_which_part_was_wrong(world: SimpleNamespace) -> None:
+def test_a_wrong_password_is_refused_without_saying_which_part_was_wrong(
+    world: SimpleNamespace,
+) -> None:
     response = Client().post(reverse("login"), {"username": world.lena.email, "password": "nope"})
     assert response.status_code == 200
     assert "enter a correct email" in response.content.decode().lower()
@@ -35,10 +41,15 @@ def test_a_forgotten_password_is_reset_through_an_emailed_link(world: SimpleName
     client = Client()
     client.post(reverse("password_reset"), {"email": world.will.email})
     assert len(mail.outbox) == 1 and mail.outbox[0].to == [world.will.email]
-    link = re.search(r"http://testserver(/accounts/reset/\S+)", mail.outbox[0].body).group(1)
+    found = re.search(r"http://testserver(/accounts/reset/\S+)", str(mail.outbox[0].body))
+    assert found is not None, mail.outbox[0].body
+    link = found.group(1)
     form_page = client.get(link, follow=True)
     set_url = form_page.request["PATH_INFO"]
-    response = client.post(set_url, {"new_password1": "a-new-long-password-42", "new_password2": "a-new-long-password-42"})
+    response = client.post(
+        set_url,
+        {"new_password1": "a-new-long-password-42", "new_password2": "a-new-long-password-42"},
+    )
     assert response.status_code == 302
     assert Client().login(username=world.will.email, password="a-new-long-password-42")
 

@@ -19,7 +19,9 @@ def bearer(raw: str) -> ApiClient:
     return client
 
 
-def test_the_settings_page_makes_a_token_shown_once_and_stored_hashed(world: SimpleNamespace) -> None:
+def test_the_settings_page_makes_a_token_shown_once_and_stored_hashed(
+    world: SimpleNamespace,
+) -> None:
     client = client_for(world.lena)
     response = client.post(reverse("settings"), {"name": "Monthly report"})
     raw = response.context["new_token"]
@@ -36,7 +38,9 @@ def test_a_token_without_a_name_is_refused(world: SimpleNamespace) -> None:
     assert "name" in response.context["form"].errors
 
 
-def test_a_revoked_token_no_longer_works_and_only_its_owner_can_revoke_it(world: SimpleNamespace) -> None:
+def test_a_revoked_token_no_longer_works_and_only_its_owner_can_revoke_it(
+    world: SimpleNamespace,
+) -> None:
     client_for(world.lena).post(reverse("settings"), {"name": "Script"})
     token = ApiToken.objects.get(user=world.lena)
     assert client_for(world.will).post(reverse("token_revoke", args=[token.pk])).status_code == 404
@@ -52,7 +56,7 @@ def test_the_token_command_prints_a_working_token(world: SimpleNamespace) -> Non
 
 
 def test_the_token_command_names_an_unknown_user(world: SimpleNamespace) -> None:
-    with pytest.raises(CommandError, match="nobody@example.org"):
+    with pytest.raises(CommandError, match=r"nobody@example\.org"):
         call_command("token", "--user", "nobody@example.org")
 
 

@@ -34,7 +34,12 @@ def fill(path: str, w: SimpleNamespace) -> str:
 BODIES: dict[tuple[str, str], Any] = {
     ("post", "/organisations"): {"name": "New Org", "sector": "voluntary"},
     ("patch", "/organisations/{pk}"): {"name": "Renamed"},
-    ("post", "/partnerships"): {"name": "P", "shared_goal": "G", "lead_organisation_id": 1, "start_on": "2025-01-01"},
+    ("post", "/partnerships"): {
+        "name": "P",
+        "shared_goal": "G",
+        "lead_organisation_id": 1,
+        "start_on": "2025-01-01",
+    },
     ("patch", "/partnerships/{pk}"): {"name": "Renamed"},
     ("post", "/partnerships/{pk}/memberships"): {"organisation_id": 1, "role": "wider"},
     ("patch", "/memberships/{pk}"): {"role": "core"},
@@ -86,14 +91,27 @@ def test_the_outsiders_lists_hold_only_her_own(world: SimpleNamespace) -> None:
     assert [o["name"] for o in organisations["items"]] == ["Elsewhere Trust"]
 
 
-def test_the_outsider_cannot_start_a_partnership_led_by_someone_else(world: SimpleNamespace) -> None:
-    body = {"name": "Takeover", "shared_goal": "G", "lead_organisation_id": world.lead_org.pk, "start_on": "2025-01-01"}
+def test_the_outsider_cannot_start_a_partnership_led_by_someone_else(
+    world: SimpleNamespace,
+) -> None:
+    body = {
+        "name": "Takeover",
+        "shared_goal": "G",
+        "lead_organisation_id": world.lead_org.pk,
+        "start_on": "2025-01-01",
+    }
     assert api_for(world.olive).post(f"{PREFIX}/partnerships", body).status_code == 403
 
 
 @pytest.mark.parametrize(
     ("character", "read", "change"),
-    [("lena", 200, 200), ("stan", 200, 403), ("cora", 200, 403), ("will", 200, 403), ("otis", 200, 403)],
+    [
+        ("lena", 200, 200),
+        ("stan", 200, 403),
+        ("cora", 200, 403),
+        ("will", 200, 403),
+        ("otis", 200, 403),
+    ],
 )
 def test_members_read_and_only_the_lead_changes(
     world: SimpleNamespace, character: str, read: int, change: int
@@ -103,13 +121,19 @@ def test_members_read_and_only_the_lead_changes(
     assert client.get(url).status_code == read
     assert client.patch(url, {"area": "Riverside and Hillside"}).status_code == change
     membership_url = f"{PREFIX}/memberships/{world.wider_membership.pk}"
-    assert client.patch(membership_url, {"levels": ["delivery", "management"]}).status_code == change
+    assert (
+        client.patch(membership_url, {"levels": ["delivery", "management"]}).status_code == change
+    )
 
 
 def test_a_wider_partner_gets_members_without_the_core_details(world: SimpleNamespace) -> None:
     url = f"{PREFIX}/partnerships/{world.partnership.pk}/memberships"
     wider = api_for(world.will).get(url).json()
-    assert {m["organisation"]["name"] for m in wider} == {"Riverside Citizens Advice", "Riverside Mind", "Hillside Food Bank"}
+    assert {m["organisation"]["name"] for m in wider} == {
+        "Riverside Citizens Advice",
+        "Riverside Mind",
+        "Hillside Food Bank",
+    }
     assert all(m["contacts"] is None and m["funded"] is None for m in wider)
     core = api_for(world.cora).get(url).json()
     mind = next(m for m in core if m["organisation"]["name"] == "Riverside Mind")

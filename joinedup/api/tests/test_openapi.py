@@ -48,7 +48,9 @@ def test_the_document_is_served_and_names_every_error_it_can_give(world: SimpleN
 
 
 @pytest.mark.parametrize("character", ["lena", "will", "otis", "olive", None])
-def test_every_response_matches_the_document(world: SimpleNamespace, schema: Any, character: str | None) -> None:
+def test_every_response_matches_the_document(
+    world: SimpleNamespace, schema: Any, character: str | None
+) -> None:
     client = api_for(getattr(world, character) if character else None)
     for method, path in endpoints():
         if path.endswith("openapi.json"):
@@ -62,7 +64,9 @@ def test_every_response_matches_the_document(world: SimpleNamespace, schema: Any
 def test_an_undocumented_response_would_be_caught(world: SimpleNamespace, schema: Any) -> None:
     response = api_for(world.lena).get(f"/api/v1/partnerships/{world.partnership.pk}")
     assert response.status_code == 200
-    broken = as_response(response, "get", "/api/v1/partnerships/1", content=b'{"id": "not a number"}')
+    broken = as_response(
+        response, "get", "/api/v1/partnerships/1", content=b'{"id": "not a number"}'
+    )
     operation = schema["/api/v1/partnerships/{pk}"]["GET"]
     assert operation.is_valid_response(as_response(response, "get", "/api/v1/partnerships/1"))
     assert not operation.is_valid_response(broken)

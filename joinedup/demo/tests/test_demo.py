@@ -1,4 +1,4 @@
-"""The demo data set: built from the seeds, loaded idempotently, with a working sign-in per kind of user."""
+"""The demo data: built from the seeds, loaded idempotently, one sign-in per kind of user."""
 
 from __future__ import annotations
 
@@ -38,7 +38,10 @@ def test_the_seed_partnerships_are_there_as_the_seeds_tell_them() -> None:
     rossendale = Partnership.objects.get(name="Rossendale Crisis Support")
     assert rossendale.memberships.count() == 12  # began with twelve partners
     assert rossendale.memberships.current().count() == 10  # two left for lack of funding
-    assert all("fund" in m.leaving_reason.lower() for m in rossendale.memberships.filter(left_on__isnull=False))
+    assert all(
+        "fund" in m.leaving_reason.lower()
+        for m in rossendale.memberships.filter(left_on__isnull=False)
+    )
     assert "(CARH)" in rossendale.memberships.current().get(role="lead").organisation.name
 
     axis = Partnership.objects.get(name="Axis Youth Hub")
@@ -81,7 +84,9 @@ def test_every_demo_sign_in_works_and_sees_what_its_role_allows(
     sign_ins = {s.character: s for s in loader.load()}
     assert set(sign_ins) == set(loader.CHARACTERS)
     client = Client()
-    response = client.post(reverse("login"), {"username": sign_ins[character].email, "password": loader.PASSWORD})
+    response = client.post(
+        reverse("login"), {"username": sign_ins[character].email, "password": loader.PASSWORD}
+    )
     assert response.status_code == 302, f"{character} could not sign in"
     axis = Partnership.objects.get(name="Axis Youth Hub")
     assert client.get(reverse("partnership", args=[axis.pk])).status_code == sees_axis

@@ -18,7 +18,10 @@ from joinedup.partnerships.models import Partnership
 OWN_PAGES = {"home", "settings", "password_change", "password_change_done", "logout"}
 # Pages for people who are not signed in.
 PUBLIC_PAGES = {
-    "login", "password_reset", "password_reset_done", "password_reset_confirm",
+    "login",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
     "password_reset_complete",
 }
 
@@ -64,7 +67,9 @@ def test_the_outsider_gets_404_from_every_page_about_others(world: SimpleNamespa
         assert client.post(url, {"role": "lead", "reason": "x"}).status_code in (404, 405), name
 
 
-def test_the_outsider_gets_404_for_an_object_that_does_not_exist_either(world: SimpleNamespace) -> None:
+def test_the_outsider_gets_404_for_an_object_that_does_not_exist_either(
+    world: SimpleNamespace,
+) -> None:
     client = client_for(world.olive)
     assert client.get(reverse("partnership", args=[999999])).status_code == 404
     assert client.get(reverse("partnership", args=[world.partnership.pk])).status_code == 404
@@ -91,21 +96,76 @@ def test_someone_signed_out_is_sent_to_sign_in(world: SimpleNamespace) -> None:
 @pytest.mark.parametrize(
     ("character", "expected"),
     [
-        ("lena", {"partnership": 200, "partnership_history": 200, "partnership_audit": 200, "members_manage": 200,
-                  "member_change": 200, "member_leave": 200, "organisation": 200, "organisation_edit": 200,
-                  "programme": 200}),
-        ("stan", {"partnership": 200, "partnership_history": 200, "partnership_audit": 403, "members_manage": 403,
-                  "member_change": 403, "member_leave": 403, "organisation": 200, "organisation_edit": 403,
-                  "programme": 200}),
-        ("cora", {"partnership": 200, "partnership_history": 200, "partnership_audit": 403, "members_manage": 403,
-                  "member_change": 403, "member_leave": 403, "organisation": 200, "organisation_edit": 403,
-                  "programme": 200}),
-        ("will", {"partnership": 200, "partnership_history": 403, "partnership_audit": 403, "members_manage": 403,
-                  "member_change": 403, "member_leave": 403, "organisation": 200, "organisation_edit": 403,
-                  "programme": 200}),
-        ("otis", {"partnership": 200, "partnership_history": 200, "partnership_audit": 403, "members_manage": 403,
-                  "member_change": 403, "member_leave": 403, "organisation": 200, "organisation_edit": 403,
-                  "programme": 200}),
+        (
+            "lena",
+            {
+                "partnership": 200,
+                "partnership_history": 200,
+                "partnership_audit": 200,
+                "members_manage": 200,
+                "member_change": 200,
+                "member_leave": 200,
+                "organisation": 200,
+                "organisation_edit": 200,
+                "programme": 200,
+            },
+        ),
+        (
+            "stan",
+            {
+                "partnership": 200,
+                "partnership_history": 200,
+                "partnership_audit": 403,
+                "members_manage": 403,
+                "member_change": 403,
+                "member_leave": 403,
+                "organisation": 200,
+                "organisation_edit": 403,
+                "programme": 200,
+            },
+        ),
+        (
+            "cora",
+            {
+                "partnership": 200,
+                "partnership_history": 200,
+                "partnership_audit": 403,
+                "members_manage": 403,
+                "member_change": 403,
+                "member_leave": 403,
+                "organisation": 200,
+                "organisation_edit": 403,
+                "programme": 200,
+            },
+        ),
+        (
+            "will",
+            {
+                "partnership": 200,
+                "partnership_history": 403,
+                "partnership_audit": 403,
+                "members_manage": 403,
+                "member_change": 403,
+                "member_leave": 403,
+                "organisation": 200,
+                "organisation_edit": 403,
+                "programme": 200,
+            },
+        ),
+        (
+            "otis",
+            {
+                "partnership": 200,
+                "partnership_history": 200,
+                "partnership_audit": 403,
+                "members_manage": 403,
+                "member_change": 403,
+                "member_leave": 403,
+                "organisation": 200,
+                "organisation_edit": 403,
+                "programme": 200,
+            },
+        ),
     ],
 )
 def test_each_character_gets_what_their_role_allows(
@@ -118,20 +178,38 @@ def test_each_character_gets_what_their_role_allows(
 
 
 def test_a_wider_partner_does_not_see_what_is_for_core_partners(world: SimpleNamespace) -> None:
-    page = client_for(world.will).get(reverse("partnership", args=[world.partnership.pk])).content.decode()
+    page = (
+        client_for(world.will)
+        .get(reverse("partnership", args=[world.partnership.pk]))
+        .content.decode()
+    )
     assert "Riverside Mind" in page  # the members are listed
     assert world.cora.email not in page  # but not their contacts,
     assert "Membership history" not in page  # nor the history
-    core_page = client_for(world.cora).get(reverse("partnership", args=[world.partnership.pk])).content.decode()
+    core_page = (
+        client_for(world.cora)
+        .get(reverse("partnership", args=[world.partnership.pk]))
+        .content.decode()
+    )
     assert world.cora.email in core_page
     assert "Membership history" in core_page
 
 
-def test_staff_of_an_organisation_that_left_no_longer_see_the_partnership(world: SimpleNamespace) -> None:
+def test_staff_of_an_organisation_that_left_no_longer_see_the_partnership(
+    world: SimpleNamespace,
+) -> None:
     import datetime as dt
 
-    actions.membership_end(by=world.lena, membership=world.wider_membership, left_on=dt.date(2025, 1, 1), reason="Funding ended")
-    assert client_for(world.will).get(reverse("partnership", args=[world.partnership.pk])).status_code == 404
+    actions.membership_end(
+        by=world.lena,
+        membership=world.wider_membership,
+        left_on=dt.date(2025, 1, 1),
+        reason="Funding ended",
+    )
+    assert (
+        client_for(world.will).get(reverse("partnership", args=[world.partnership.pk])).status_code
+        == 404
+    )
 
 
 def test_pages_refuse_the_wrong_method(world: SimpleNamespace) -> None:
@@ -142,9 +220,13 @@ def test_pages_refuse_the_wrong_method(world: SimpleNamespace) -> None:
 
 
 @pytest.mark.parametrize("character", ["lena", "stan", "cora", "will", "otis", "olive"])
-def test_the_visible_list_and_the_permission_rule_agree(world: SimpleNamespace, character: Any) -> None:
+def test_the_visible_list_and_the_permission_rule_agree(
+    world: SimpleNamespace, character: Any
+) -> None:
     user = getattr(world, character)
     listed = set(partnerships_visible_to(user))
     for partnership in Partnership.objects.all():
         fresh = type(user).objects.get(pk=user.pk)  # no cached standing
-        assert fresh.has_perm("partnerships.view_partnership", partnership) == (partnership in listed)
+        assert fresh.has_perm("partnerships.view_partnership", partnership) == (
+            partnership in listed
+        )

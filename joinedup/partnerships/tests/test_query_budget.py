@@ -19,10 +19,14 @@ def grow(w: SimpleNamespace, n: int) -> None:
         org = make_org(f"Wider partner {w.partnership.memberships.count()}")
         membership = add_member(w.partnership, org)
         actions.membership_set_contacts(
-            by=None, membership=membership, contacts=[make_user(f"c{org.pk}@example.org", f"Contact {i}", org)]
+            by=None,
+            membership=membership,
+            contacts=[make_user(f"c{org.pk}@example.org", f"Contact {i}", org)],
         )
         gone = add_member(w.partnership, make_org(f"Former partner {org.pk}"))
-        actions.membership_end(by=None, membership=gone, left_on=gone.joined_on, reason="Funding ended")
+        actions.membership_end(
+            by=None, membership=gone, left_on=gone.joined_on, reason="Funding ended"
+        )
 
 
 def count_queries(client: Any, url: str) -> int:
@@ -31,7 +35,9 @@ def count_queries(client: Any, url: str) -> int:
     return len(ctx.captured_queries)
 
 
-def test_the_partnership_page_keeps_its_query_budget(world: SimpleNamespace, django_assert_num_queries: Any) -> None:
+def test_the_partnership_page_keeps_its_query_budget(
+    world: SimpleNamespace, django_assert_num_queries: Any
+) -> None:
     grow(world, 3)
     url = reverse("partnership", args=[world.partnership.pk])
     client = client_for(world.cora)

@@ -5,11 +5,17 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
+import pytest
+
 from joinedup.conftest import make_org
 from joinedup.partnerships.models import Membership
 
+pytestmark = pytest.mark.browser
 
-def test_the_lead_opens_the_partnership_and_adds_a_wider_partner(world: SimpleNamespace, visitor: Any) -> None:
+
+def test_the_lead_opens_the_partnership_and_adds_a_wider_partner(
+    world: SimpleNamespace, visitor: Any
+) -> None:
     make_org("Hillside Credit Union", "social_enterprise")
     page = visitor.page
     visitor.sign_in(world.lena.email)
@@ -31,7 +37,11 @@ def test_the_lead_opens_the_partnership_and_adds_a_wider_partner(world: SimpleNa
     assert (membership.role, membership.levels) == ("wider", ["delivery"])
 
     visitor.visit(f"/partnerships/{world.partnership.pk}/")
-    assert page.get_by_role("region", name="Members", exact=True).get_by_role("link", name="Hillside Credit Union").is_visible()
+    assert (
+        page.get_by_role("region", name="Members", exact=True)
+        .get_by_role("link", name="Hillside Credit Union")
+        .is_visible()
+    )
 
 
 def test_a_bad_add_is_explained_on_the_page(world: SimpleNamespace, visitor: Any) -> None:
@@ -40,7 +50,10 @@ def test_a_bad_add_is_explained_on_the_page(world: SimpleNamespace, visitor: Any
     visitor.page.get_by_role("button", name="Add member").click()
     visitor.page.get_by_role("alert").wait_for()
     visitor.check()
-    assert "Choose an organisation, or give a new organisation's name" in visitor.page.get_by_role("alert").inner_text()
+    assert (
+        "Choose an organisation, or give a new organisation's name"
+        in visitor.page.get_by_role("alert").inner_text()
+    )
 
 
 def test_the_outsider_gets_404(world: SimpleNamespace, visitor: Any) -> None:
@@ -58,7 +71,11 @@ def test_pages_fit_320_pixels_wide(world: SimpleNamespace, browser: Any, live_se
     visitor = Visitor(context.new_page(), live_server.url)
     try:
         visitor.sign_in(world.lena.email)
-        for path in (f"/partnerships/{world.partnership.pk}/", f"/partnerships/{world.partnership.pk}/members/", "/settings/"):
+        for path in (
+            f"/partnerships/{world.partnership.pk}/",
+            f"/partnerships/{world.partnership.pk}/members/",
+            "/settings/",
+        ):
             visitor.visit(path)
             width = visitor.page.evaluate("document.documentElement.scrollWidth")
             assert width <= 320, f"{path} scrolls sideways: {width}px"
@@ -66,7 +83,9 @@ def test_pages_fit_320_pixels_wide(world: SimpleNamespace, browser: Any, live_se
         context.close()
 
 
-def test_without_javascript_the_lead_still_adds_a_member(world: SimpleNamespace, browser: Any, live_server: Any) -> None:
+def test_without_javascript_the_lead_still_adds_a_member(
+    world: SimpleNamespace, browser: Any, live_server: Any
+) -> None:
     from joinedup.tests.browser.conftest import Visitor
 
     make_org("Hillside Credit Union", "social_enterprise")
@@ -75,7 +94,9 @@ def test_without_javascript_the_lead_still_adds_a_member(world: SimpleNamespace,
     try:
         visitor.sign_in(world.lena.email)
         visitor.visit(f"/partnerships/{world.partnership.pk}/members/")
-        visitor.page.get_by_label("Organisation:", exact=True).select_option(label="Hillside Credit Union")
+        visitor.page.get_by_label("Organisation:", exact=True).select_option(
+            label="Hillside Credit Union"
+        )
         visitor.page.get_by_role("button", name="Add member").click()
         visitor.page.get_by_text("Hillside Credit Union added.").wait_for()
         assert Membership.objects.filter(organisation__name="Hillside Credit Union").exists()
@@ -90,9 +111,13 @@ def test_every_page_passes_axe(world: SimpleNamespace, visitor: Any) -> None:
         visitor.visit(path)
     visitor.sign_in(world.lena.email)
     for path in (
-        f"/partnerships/{p}/history/", f"/partnerships/{p}/audit/", f"/partnerships/{p}/members/{m}/",
-        f"/partnerships/{p}/members/{m}/leave/", f"/organisations/{world.lead_org.pk}/",
-        f"/organisations/{world.lead_org.pk}/edit/", f"/programmes/{world.programme.pk}/",
+        f"/partnerships/{p}/history/",
+        f"/partnerships/{p}/audit/",
+        f"/partnerships/{p}/members/{m}/",
+        f"/partnerships/{p}/members/{m}/leave/",
+        f"/organisations/{world.lead_org.pk}/",
+        f"/organisations/{world.lead_org.pk}/edit/",
+        f"/programmes/{world.programme.pk}/",
         "/accounts/password_change/",
     ):
         visitor.visit(path)

@@ -10,7 +10,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         sign_ins = loader.load(progress=lambda step: self.stdout.write(f"  loaded {step}"))
-        self.stdout.write(self.style.SUCCESS("\nDemo sign-ins (password for all: %s)" % loader.PASSWORD))
+        self.stdout.write(
+            self.style.SUCCESS(f"\nDemo sign-ins (password for all: {loader.PASSWORD})")
+        )
         width = max(len(label) for label in loader.CHARACTERS.values())
         for s in sign_ins:
             label = loader.CHARACTERS[s.character]
