@@ -241,8 +241,9 @@ def membership_change(
     role: str | None = None,
     funded: bool | None = None,
     levels: list[str] | None = None,
+    contacts: list[Any] | None = None,
 ) -> Membership:
-    """Change a current member's role, funding or levels.
+    """Change a current member's role, funding, levels or named contacts.
 
     Making a member the lead hands the lead over: the previous lead becomes a core partner in
     the same transaction, so the partnership always has exactly one lead.
@@ -276,6 +277,8 @@ def membership_change(
             setattr(membership, key, value)
     _clean(membership)
     membership.save()
+    if contacts is not None:
+        membership_set_contacts(membership=membership, by=by, contacts=contacts)
     audit_record(
         actor=by,
         action="membership.change",

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from joinedup.accounts.models import User
 from joinedup.lib.needs import NEED_CHOICES
 from joinedup.partnerships.models import (
     Level,
@@ -68,6 +69,12 @@ class AddMemberForm(forms.Form):
 
 class ChangeMemberForm(forms.Form):
     role = forms.ChoiceField(choices=MemberRole.choices, widget=forms.RadioSelect)
+    contacts = forms.ModelMultipleChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The people other partners should contact about this partnership.",
+    )
     funded = forms.BooleanField(required=False)
     levels = forms.MultipleChoiceField(
         choices=Level.choices,
@@ -75,6 +82,11 @@ class ChangeMemberForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         label="Levels engaged",
     )
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        people = User.objects.filter(affiliations__organisation=organisation, is_active=True)
+        self.fields["contacts"].queryset = people  # type: ignore[attr-defined]
 
 
 class LeaveForm(forms.Form):

@@ -160,8 +160,15 @@ def _membership_for(request: AuthedRequest, pk: int, membership_pk: int) -> Memb
 @login_required
 def member_change(request: AuthedRequest, pk: int, membership_pk: int) -> HttpResponse:
     membership = _membership_for(request, pk, membership_pk)
-    initial = {"role": membership.role, "funded": membership.funded, "levels": membership.levels}
-    form = ChangeMemberForm(request.POST or None, initial=initial)
+    initial = {
+        "role": membership.role,
+        "funded": membership.funded,
+        "levels": membership.levels,
+        "contacts": list(membership.contacts.all()),
+    }
+    form = ChangeMemberForm(
+        request.POST or None, initial=initial, organisation=membership.organisation
+    )
     if request.method == "POST" and form.is_valid():
         try:
             actions.membership_change(by=request.user, membership=membership, **form.cleaned_data)

@@ -250,3 +250,16 @@ def test_charity_numbers_are_unique_when_given(world: SimpleNamespace) -> None:
     # Many organisations have no number at all.
     actions.organisation_update(organisation=world.wider_org, by=None, charity_number="")
     assert Organisation.objects.filter(charity_number__isnull=True).count() >= 2
+
+
+def test_the_lead_names_a_members_contacts_from_its_own_staff(world: SimpleNamespace) -> None:
+    url = reverse("member_change", args=[world.partnership.pk, world.wider_membership.pk])
+    client = client_for(world.lena)
+    response = client.post(url, {"role": "wider", "contacts": [world.will.pk]})
+    assert response.status_code == 302
+    assert list(Membership.objects.get(pk=world.wider_membership.pk).contacts.all()) == [world.will]
+    # Someone from another organisation is not offered, and is refused if sent anyway.
+    response = client.post(url, {"role": "wider", "contacts": [world.cora.pk]})
+    assert response.status_code == 422
+    assert "contacts" in response.context["form"].errors
+    assert list(Membership.objects.get(pk=world.wider_membership.pk).contacts.all()) == [world.will]
