@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from joinedup.accounts.models import User
@@ -63,6 +64,9 @@ def _required_date(*values: str | None) -> dt.date:
 def load(progress: Callable[[str], None] = lambda _: None, path: Path = DATA) -> list[SignIn]:
     """Load the demo; return the demo sign-ins, one per kind of user."""
     data = json.loads(path.read_text())
+    # Every demo user shares one password: hash it once, not once per user (each hash is
+    # deliberately slow).
+    password_hash = make_password(PASSWORD)
     with transaction.atomic():
         orgs = {o["key"]: _organisation(o) for o in data["organisations"]}
         progress(f"{len(orgs)} organisations")
@@ -76,9 +80,11 @@ def load(progress: Callable[[str], None] = lambda _: None, path: Path = DATA) ->
         for p in data["partnerships"]:
             partnerships[p["key"]] = _partnership(p, orgs, programmes, hubs)
         progress(f"{len(partnerships)} partnerships")
-        sign_ins = [_person(p, orgs, programmes, partnerships) for p in data["people"]]
+        sign_ins = [
+            _person(p, orgs, programmes, partnerships, password_hash) for p in data["people"]
+        ]
         progress(f"{len(sign_ins)} people")
-        _admin()
+        _admin(password_hash)
     order = list(CHARACTERS)
     return sorted(
         (s for s in sign_ins if s.character in CHARACTERS), key=lambda s: order.index(s.character)
@@ -180,10 +186,11 @@ def _person(
     orgs: dict[str, Organisation],
     programmes: dict[str, Programme],
     partnerships: dict[str, Partnership],
+    password_hash: str,
 ) -> SignIn:
     user = User.objects.filter(email=p["email"]).first()
     if user is None:
-        user = User.objects.create_user(p["email"], PASSWORD, name=p["name"])
+        user = User.objects.create(email=p["email"], name=p["name"], password=password_hash)
     organisation = orgs[p["organisation"]]
     if not Affiliation.objects.filter(
         user=user, organisation=organisation, role=p["role"]
@@ -200,6 +207,12 @@ def _person(
     return SignIn(p["character"], p["name"], p["email"], organisation.name)
 
 
-def _admin() -> None:
+def _admin(password_hash: str) -> None:
     if not User.objects.filter(email=ADMIN_EMAIL).exists():
-        User.objects.create_superuser(ADMIN_EMAIL, PASSWORD, name="Demo administrator")
+        User.objects.create(
+            email=ADMIN_EMAIL,
+            name="Demo administrator",
+            password=password_hash,
+            is_staff=True,
+            is_superuser=True,
+        )
