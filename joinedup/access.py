@@ -113,29 +113,40 @@ def standing(user: Any, partnership: Partnership) -> Standing:
     return cache[partnership.pk]
 
 
-def partnerships_visible_to(user: Any) -> QuerySet[Partnership]:
+def partnerships_visible_to(user: Any, *, core: bool = False) -> QuerySet[Partnership]:
+    """The partnerships `user` sees; with `core`, only those they see as a lead or core partner
+    or programme officer does (with contacts, funding and the membership history)."""
     if user.is_superuser:
         return Partnership.objects.all()
     if not user.is_authenticated:
         return Partnership.objects.none()
     member_of = Membership.objects.current().filter(organisation_id__in=list(org_roles(user)))
+    if core:
+        member_of = member_of.filter(role__in=[MemberRole.LEAD, MemberRole.CORE])
     return Partnership.objects.filter(
         Q(pk__in=member_of.values("partnership_id")) | Q(programme_id__in=programmes_overseen(user))
     )
 
 
 def organisations_visible_to(user: Any) -> QuerySet[Organisation]:
-    """Your own organisations, those you added, and every one that is or was in a partnership
-    you see."""
+    """Your own organisations, those you added, the current members of every partnership you
+    see, and its former members where you see its history."""
     if user.is_superuser:
         return Organisation.objects.all()
     if not user.is_authenticated:
         return Organisation.objects.none()
-    in_view = Membership.objects.filter(partnership__in=partnerships_visible_to(user))
     return Organisation.objects.filter(
         Q(pk__in=list(org_roles(user)))
         | Q(added_by=user)
-        | Q(pk__in=in_view.values("organisation_id"))
+        | Q(pk__in=memberships_visible_to(user).values("organisation_id"))
+    )
+
+
+def memberships_visible_to(user: Any) -> QuerySet[Membership]:
+    """Current memberships of the partnerships you see; past ones where you see the history."""
+    return Membership.objects.filter(
+        Q(left_on__isnull=True, partnership__in=partnerships_visible_to(user))
+        | Q(partnership__in=partnerships_visible_to(user, core=True))
     )
 
 
@@ -174,6 +185,11 @@ def manages_organisation(user: Any, organisation: Organisation) -> bool:
 
 
 @rules.predicate
+def oversees_programme(user: Any, programme: Programme) -> bool:
+    return programme.pk in programmes_overseen(user)
+
+
+@rules.predicate
 def can_view_programme(user: Any, programme: Programme) -> bool:
     return programmes_visible_to(user).filter(pk=programme.pk).exists()
 
@@ -185,6 +201,7 @@ rules.add_perm("partnerships.view_audit", manages_partnership)
 rules.add_perm("partnerships.view_organisation", can_view_organisation)
 rules.add_perm("partnerships.change_organisation", manages_organisation)
 rules.add_perm("programmes.view_programme", can_view_programme)
+rules.add_perm("programmes.change_programme", oversees_programme)
 
 
 @rules.predicate

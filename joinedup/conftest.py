@@ -40,8 +40,9 @@ def make_user(
     return user
 
 
-def make_org(name: str, sector: str = Sector.VOLUNTARY) -> Organisation:
-    return actions.organisation_create(by=None, name=name, sector=sector)
+def make_org(name: str, sector: str = Sector.VOLUNTARY, by: User | None = None) -> Organisation:
+    """An organisation; `by` added it to Joined Up, and so may see it."""
+    return actions.organisation_create(by=by, name=name, sector=sector)
 
 
 def add_member(

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from django.db import transaction
-
 from joinedup.accounts.models import ApiToken, User, hash_token
+from joinedup.actions import action
 from joinedup.audit.actions import audit_record
 
 
-@transaction.atomic
+@action
 def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     """Make a token for `user`; return it with the raw value, which is never stored."""
     raw = ApiToken.new_raw_token()
@@ -17,7 +16,7 @@ def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     return token, raw
 
 
-@transaction.atomic
+@action
 def api_token_revoke(*, token: ApiToken, by: User) -> None:
     audit_record(actor=by, action="api_token.revoke", obj=token, before={"name": token.name})
     token.delete()

@@ -10,9 +10,9 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 
+from joinedup.actions import action
 from joinedup.audit.actions import audit_record, snapshot
 from joinedup.partnerships.models import (
     ALREADY_MEMBER,
@@ -56,6 +56,7 @@ LEAD_BY_HANDOVER = "A partnership has one lead: make another member the lead ins
 LEAD_CANNOT_LEAVE = "The lead cannot leave until another member is made the lead."
 REASON_REQUIRED = "Say why the organisation is leaving; the history keeps it."
 ALREADY_LEFT = "This organisation has already left the partnership."
+LEAVING_NOT_YET = "Record a leaving once it has happened: the date cannot be in the future."
 HUB_OUTSIDE_PROGRAMME = "The hub must belong to the partnership's programme."
 
 
@@ -68,7 +69,7 @@ def _blank_to_none(value: str | None) -> str | None:
     return (value or "").strip().upper() or None
 
 
-@transaction.atomic
+@action
 def organisation_create(*, by: Any, name: str, sector: str, **fields: Any) -> Organisation:
     for key in ("charity_number", "company_number"):
         if key in fields:
@@ -86,7 +87,7 @@ def organisation_create(*, by: Any, name: str, sector: str, **fields: Any) -> Or
     return organisation
 
 
-@transaction.atomic
+@action
 def organisation_update(*, organisation: Organisation, by: Any, **changes: Any) -> Organisation:
     before = snapshot(organisation, ORGANISATION_FIELDS)
     for key in ("charity_number", "company_number"):
@@ -106,7 +107,7 @@ def organisation_update(*, organisation: Organisation, by: Any, **changes: Any) 
     return organisation
 
 
-@transaction.atomic
+@action
 def affiliation_set(
     *, user: Any, organisation: Organisation, role: str, by: Any, job_title: str = ""
 ) -> Affiliation:
@@ -128,6 +129,16 @@ def affiliation_set(
     return affiliation
 
 
+def _lock(membership: Membership) -> Membership:
+    """The membership as it is now in the database, locked until the transaction ends, so
+    that a change decided on a copy loaded earlier cannot undo someone else's."""
+    return (
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("partnership", "organisation")
+        .get(pk=membership.pk)
+    )
+
+
 def _levels(levels: list[str] | None) -> dict[str, bool]:
     chosen = set(levels or [])
     unknown = chosen - set(Level.values)
@@ -146,7 +157,7 @@ def _check_hub(partnership: Partnership) -> None:
         raise ValidationError({"hub": HUB_OUTSIDE_PROGRAMME})
 
 
-@transaction.atomic
+@action
 def partnership_create(
     *, by: Any, name: str, shared_goal: str, lead: Organisation, start_on: dt.date, **fields: Any
 ) -> Partnership:
@@ -175,7 +186,7 @@ def partnership_create(
     return partnership
 
 
-@transaction.atomic
+@action
 def partnership_update(*, partnership: Partnership, by: Any, **changes: Any) -> Partnership:
     before = snapshot(partnership, PARTNERSHIP_FIELDS)
     for key, value in changes.items():
@@ -194,7 +205,7 @@ def partnership_update(*, partnership: Partnership, by: Any, **changes: Any) -> 
     return partnership
 
 
-@transaction.atomic
+@action
 def membership_add(
     *,
     by: Any,
@@ -233,7 +244,7 @@ def membership_add(
     return membership
 
 
-@transaction.atomic
+@action
 def membership_change(
     *,
     membership: Membership,
@@ -248,6 +259,7 @@ def membership_change(
     Making a member the lead hands the lead over: the previous lead becomes a core partner in
     the same transaction, so the partnership always has exactly one lead.
     """
+    membership = _lock(membership)
     if not membership.is_current:
         raise ValidationError({"membership": ALREADY_LEFT})
     before = snapshot(membership, MEMBERSHIP_FIELDS)
@@ -255,7 +267,11 @@ def membership_change(
         if membership.role == MemberRole.LEAD:
             raise ValidationError({"role": LEAD_BY_HANDOVER})
         if role == MemberRole.LEAD:
-            previous = membership.partnership.memberships.current().get(role=MemberRole.LEAD)
+            previous = (
+                membership.partnership.memberships.current()
+                .select_for_update()
+                .get(role=MemberRole.LEAD)
+            )
             previous_before = snapshot(previous, MEMBERSHIP_FIELDS)
             previous.role = MemberRole.CORE
             previous.save(update_fields=["role"])
@@ -276,7 +292,9 @@ def membership_change(
         for key, value in _levels(levels).items():
             setattr(membership, key, value)
     _clean(membership)
-    membership.save()
+    membership.save(
+        update_fields=["role", "funded", "at_delivery", "at_management", "at_strategic"]
+    )
     if contacts is not None:
         membership_set_contacts(membership=membership, by=by, contacts=contacts)
     audit_record(
@@ -290,9 +308,10 @@ def membership_change(
     return membership
 
 
-@transaction.atomic
+@action
 def membership_end(*, membership: Membership, by: Any, left_on: dt.date, reason: str) -> Membership:
     """Record that the organisation left the partnership on `left_on`, and why."""
+    membership = _lock(membership)
     if not membership.is_current:
         raise ValidationError({"membership": ALREADY_LEFT})
     if membership.role == MemberRole.LEAD:
@@ -301,9 +320,11 @@ def membership_end(*, membership: Membership, by: Any, left_on: dt.date, reason:
         raise ValidationError({"reason": REASON_REQUIRED})
     if left_on < membership.joined_on:
         raise ValidationError({"left_on": LEFT_BEFORE_JOINING})
+    if left_on > timezone.localdate():
+        raise ValidationError({"left_on": LEAVING_NOT_YET})
     before = snapshot(membership, MEMBERSHIP_FIELDS)
     membership.left_on, membership.leaving_reason = left_on, reason.strip()
-    membership.save()
+    membership.save(update_fields=["left_on", "leaving_reason"])
     audit_record(
         actor=by,
         action="membership.end",
@@ -315,7 +336,7 @@ def membership_end(*, membership: Membership, by: Any, left_on: dt.date, reason:
     return membership
 
 
-@transaction.atomic
+@action
 def membership_set_contacts(*, membership: Membership, by: Any, contacts: list[Any]) -> Membership:
     """Name the people who are the organisation's contacts for this partnership."""
     outsiders = [
@@ -338,7 +359,7 @@ def membership_set_contacts(*, membership: Membership, by: Any, contacts: list[A
     return membership
 
 
-@transaction.atomic
+@action
 def membership_add_new_organisation(
     *, by: Any, partnership: Partnership, name: str, sector: str, **membership: Any
 ) -> Membership:

@@ -12,7 +12,13 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Path, Query, Router, Schema, Status
 from pydantic import BeforeValidator, ConfigDict, StrictBool, StrictInt
 
-from joinedup.access import get_for, org_roles, organisations_visible_to, partnerships_visible_to
+from joinedup.access import (
+    get_for,
+    org_roles,
+    organisations_visible_to,
+    partnerships_visible_to,
+    programmes_overseen,
+)
 from joinedup.api.errors import error_responses
 from joinedup.lib.needs import NEEDS
 from joinedup.partnerships import actions
@@ -234,12 +240,15 @@ def partnership_read(request: HttpRequest, pk: Id) -> Partnership:
     return get_for(request.user, Partnership, perm=VIEW, pk=pk)
 
 
-def _resolve(model: type[Any], pk: int | None, field: str) -> Any:
+def _resolve(choices: QuerySet[Any], pk: int | None, field: str) -> Any:
+    """The object `pk` names among `choices` — those the user may use here. One message for
+    "does not exist" and "not yours", so that the answer does not tell which."""
     if pk is None:
         return None
-    found = model.objects.filter(pk=pk).first()
+    found = choices.filter(pk=pk).first()
     if found is None:
-        raise ValidationError({field: f"There is no {model._meta.verbose_name} with id {pk}."})
+        name = choices.model._meta.verbose_name
+        raise ValidationError({field: f"There is no {name} with id {pk} that you can use here."})
     return found
 
 
@@ -251,9 +260,17 @@ def partnership_create(request: HttpRequest, payload: PartnershipIn) -> Status[P
     user = request.user
     if not (user.is_superuser or org_roles(user).get(lead_id) in MANAGING_ORG_ROLES):
         raise PermissionDenied
-    lead = _resolve(Organisation, lead_id, "lead_organisation_id")
-    data["programme"] = _resolve(Programme, data.pop("programme_id"), "programme_id")
-    data["hub"] = _resolve(Hub, data.pop("hub_id"), "hub_id")
+    lead = _resolve(Organisation.objects.all(), lead_id, "lead_organisation_id")
+    # Only a programme's officers place partnerships in it.
+    overseen = Programme.objects.filter(pk__in=programmes_overseen(user))
+    data["programme"] = _resolve(
+        Programme.objects.all() if user.is_superuser else overseen,
+        data.pop("programme_id"),
+        "programme_id",
+    )
+    data["hub"] = _resolve(
+        Hub.objects.filter(programme=data["programme"]), data.pop("hub_id"), "hub_id"
+    )
     return Status(201, actions.partnership_create(by=user, lead=lead, **data))
 
 
@@ -359,7 +376,9 @@ def membership_list(request: HttpRequest, pk: Id) -> list[dict[str, Any]]:
 def membership_add(request: HttpRequest, pk: Id, payload: MembershipIn) -> Status[dict[str, Any]]:
     partnership = get_for(request.user, Partnership, perm=MANAGE, pk=pk)
     data = payload.dict()
-    organisation = _resolve(Organisation, data.pop("organisation_id"), "organisation_id")
+    organisation = _resolve(
+        organisations_visible_to(request.user), data.pop("organisation_id"), "organisation_id"
+    )
     membership = actions.membership_add(
         by=request.user, partnership=partnership, organisation=organisation, **data
     )

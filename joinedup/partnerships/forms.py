@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from joinedup.accounts.models import User
@@ -51,10 +52,13 @@ class AddMemberForm(forms.Form):
     )
     joined_on = forms.DateField(initial=timezone.localdate, widget=DATE_INPUT)
 
-    def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, partnership: Partnership, choices: QuerySet[Organisation], **kwargs: Any
+    ) -> None:
+        """`choices`: the organisations the person adding may see; others are not offered."""
         super().__init__(*args, **kwargs)
         current = partnership.memberships.current().values("organisation_id")
-        self.fields["organisation"].queryset = Organisation.objects.exclude(pk__in=current)  # type: ignore[attr-defined]
+        self.fields["organisation"].queryset = choices.exclude(pk__in=current)  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -9,7 +9,12 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from joinedup.access import get_for, partnerships_visible_to
+from joinedup.access import (
+    get_for,
+    memberships_visible_to,
+    organisations_visible_to,
+    partnerships_visible_to,
+)
 from joinedup.audit.models import AuditEvent
 from joinedup.forms import add_action_errors
 from joinedup.http import AuthedRequest
@@ -86,7 +91,8 @@ def partnership_audit(request: AuthedRequest, pk: int) -> HttpResponse:
 def members_manage(request: AuthedRequest, pk: int) -> HttpResponse:
     """The lead's page for members: the current members, and a form to add one."""
     partnership = get_for(request.user, PARTNERSHIPS, perm=MANAGE, pk=pk)
-    form = AddMemberForm(request.POST or None, partnership=partnership)
+    choices = organisations_visible_to(request.user)
+    form = AddMemberForm(request.POST or None, partnership=partnership, choices=choices)
     status, added = 200, None
     if request.method == "POST":
         added = form.is_valid() and _add_member(request, partnership, form)
@@ -94,7 +100,7 @@ def members_manage(request: AuthedRequest, pk: int) -> HttpResponse:
             messages.success(request, f"{added} added.")
             return redirect("members_manage", pk=partnership.pk)
         if added:
-            form = AddMemberForm(partnership=partnership)
+            form = AddMemberForm(partnership=partnership, choices=choices)
         else:
             status = INVALID
     memberships = queries.memberships_of(partnership, with_contacts=False)
@@ -219,7 +225,8 @@ def member_leave(request: AuthedRequest, pk: int, membership_pk: int) -> HttpRes
 def organisation_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     organisation = get_for(request.user, Organisation, perm="partnerships.view_organisation", pk=pk)
     memberships = (
-        organisation.memberships.filter(partnership__in=partnerships_visible_to(request.user))
+        memberships_visible_to(request.user)
+        .filter(organisation=organisation)
         .select_related("partnership")
         .order_by("left_on", "partnership__name")
     )

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
-
+from joinedup.actions import action
 from joinedup.audit.actions import audit_record, snapshot
 from joinedup.programmes.models import Hub, Programme
 
 PROGRAMME_FIELDS = ["name", "funder", "description", "budget_pounds", "start_on", "end_on"]
 
 
-@transaction.atomic
+@action
 def programme_create(*, by: Any, name: str, **fields: Any) -> Programme:
     programme = Programme(name=name, **fields)
     programme.full_clean()
@@ -26,7 +25,7 @@ def programme_create(*, by: Any, name: str, **fields: Any) -> Programme:
     return programme
 
 
-@transaction.atomic
+@action
 def hub_create(*, by: Any, programme: Programme, name: str, region: str = "") -> Hub:
     hub = Hub(programme=programme, name=name, region=region)
     hub.full_clean()
@@ -40,7 +39,7 @@ def hub_create(*, by: Any, programme: Programme, name: str, region: str = "") ->
     return hub
 
 
-@transaction.atomic
+@action
 def programme_add_officer(*, programme: Programme, user: Any, by: Any) -> None:
     """Let `user` see every partnership of `programme`, read-only, as its officer."""
     programme.officers.add(user)

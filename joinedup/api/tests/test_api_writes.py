@@ -18,7 +18,7 @@ PREFIX = "/api/v1"
 
 def test_the_lead_adds_a_member_and_records_its_leaving(world: SimpleNamespace) -> None:
     lena = api_for(world.lena)
-    newcomer = make_org("Valley Credit Union", "social_enterprise")
+    newcomer = make_org("Valley Credit Union", "social_enterprise", by=world.lena)
     response = lena.post(
         f"{PREFIX}/partnerships/{world.partnership.pk}/memberships",
         {
@@ -113,7 +113,7 @@ def test_the_lead_cannot_be_added_or_removed_except_by_handover(world: SimpleNam
     lena = api_for(world.lena)
     response = lena.post(
         f"{PREFIX}/partnerships/{world.partnership.pk}/memberships",
-        {"organisation_id": make_org("X").pk, "role": "lead"},
+        {"organisation_id": make_org("X", by=world.lena).pk, "role": "lead"},
     )
     assert response.status_code == 422 and response.json()["errors"][0]["field"] == "role"
     response = lena.post(

@@ -20,7 +20,7 @@ def manage_url(w: SimpleNamespace) -> str:
 
 
 def test_the_lead_adds_an_existing_organisation_as_a_wider_partner(world: SimpleNamespace) -> None:
-    newcomer = make_org("Riverside Foodbank Network")
+    newcomer = make_org("Riverside Foodbank Network", by=world.lena)
     response = client_for(world.lena).post(
         manage_url(world),
         {
@@ -59,7 +59,7 @@ def test_the_lead_adds_a_new_organisation_by_name(world: SimpleNamespace) -> Non
 
 
 def test_with_htmx_the_members_panel_comes_back_updated(world: SimpleNamespace) -> None:
-    newcomer = make_org("Riverside Foodbank Network")
+    newcomer = make_org("Riverside Foodbank Network", by=world.lena)
     response = client_for(world.lena).post(
         manage_url(world),
         {"organisation": newcomer.pk, "role": "wider", "joined_on": "2025-02-01"},
@@ -84,7 +84,7 @@ def test_a_bad_add_form_is_refused_with_422_naming_the_field(world: SimpleNamesp
     )
     assert set(response.context["form"].errors) == {"new_sector"}
     # A wider partner cannot be funded.
-    newcomer = make_org("Newcomer")
+    newcomer = make_org("Newcomer", by=world.lena)
     response = client.post(
         manage_url(world),
         {"organisation": newcomer.pk, "role": "wider", "funded": "on", "joined_on": "2025-01-01"},

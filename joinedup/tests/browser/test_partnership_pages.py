@@ -16,7 +16,7 @@ pytestmark = pytest.mark.browser
 def test_the_lead_opens_the_partnership_and_adds_a_wider_partner(
     world: SimpleNamespace, visitor: Any
 ) -> None:
-    make_org("Hillside Credit Union", "social_enterprise")
+    make_org("Hillside Credit Union", "social_enterprise", by=world.lena)
     page = visitor.page
     visitor.sign_in(world.lena.email)
     page.get_by_role("link", name="Riverside Crisis Partnership").click()
@@ -88,7 +88,7 @@ def test_without_javascript_the_lead_still_adds_a_member(
 ) -> None:
     from joinedup.tests.browser.conftest import Visitor
 
-    make_org("Hillside Credit Union", "social_enterprise")
+    make_org("Hillside Credit Union", "social_enterprise", by=world.lena)
     context = browser.new_context(java_script_enabled=False)
     visitor = Visitor(context.new_page(), live_server.url, javascript=False)
     try:
