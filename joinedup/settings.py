@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "joinedup.audit",
     "joinedup.partnerships",
     "joinedup.programmes",
+    "joinedup.resources",
     "joinedup.demo",
 ]
 

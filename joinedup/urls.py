@@ -35,6 +35,7 @@ urlpatterns = [
         partnerships.member_leave,
         name="member_leave",
     ),
+    path("partnerships/<int:pk>/", include("joinedup.resources.urls")),
     path("organisations/<int:pk>/", partnerships.organisation_detail, name="organisation"),
     path("organisations/<int:pk>/edit/", partnerships.organisation_edit, name="organisation_edit"),
     path("programmes/<int:pk>/", programmes.programme_detail, name="programme"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.db import models
@@ -19,6 +20,8 @@ def snapshot(instance: models.Model, fields: list[str]) -> dict[str, Any]:
             value = str(value)
         elif isinstance(value, dt.date | dt.datetime):
             value = value.isoformat()
+        elif isinstance(value, Decimal):
+            value = str(value)
         elif isinstance(value, list | tuple):
             value = list(value)
         values[name] = value

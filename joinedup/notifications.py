@@ -1,0 +1,33 @@
+"""Telling an organisation's people that something needs them, by email, after the change commits."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.db.models import Q
+
+from joinedup.accounts.models import User
+from joinedup.partnerships.models import MANAGING_ORG_ROLES, Organisation
+
+
+def recipients(organisation: Organisation) -> list[str]:
+    """Its admins and managers, and the people it named as contacts in any partnership."""
+    people = User.objects.filter(is_active=True).filter(
+        Q(affiliations__organisation=organisation, affiliations__role__in=MANAGING_ORG_ROLES)
+        | Q(contact_for__organisation=organisation, contact_for__left_on__isnull=True)
+    )
+    return sorted(set(people.values_list("email", flat=True)))
+
+
+def notify(organisation: Organisation, subject: str, body: str) -> None:
+    """Email `organisation`'s people once the current transaction has committed (and never if
+    it rolls back)."""
+
+    def send() -> None:
+        to = recipients(organisation)
+        if to:
+            message = (f"[Joined Up] {subject}", body, settings.DEFAULT_FROM_EMAIL, to)
+            send_mass_mail([message], fail_silently=True)
+
+    transaction.on_commit(send)

@@ -1,0 +1,166 @@
+"""Forms for shared resources: they validate input; `actions.py` writes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from joinedup.partnerships.models import Organisation
+from joinedup.resources.models import (
+    DOCUMENT_MAX_BYTES,
+    Offer,
+    ResourceRequest,
+    SharedDocument,
+)
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+class ActingForm(forms.Form):
+    """A form that acts for one of the user's organisations in the partnership."""
+
+    def __init__(self, *args: Any, acting: QuerySet[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"] = forms.ModelChoiceField(
+            queryset=acting, empty_label=None, label="On behalf of",
+            initial=acting.first(),
+        )
+        self.order_fields(["organisation"])
+
+
+class OfferForm(forms.ModelForm):
+    class Meta:
+        model = Offer
+        fields = [
+            "kind", "title", "description", "availability", "capacity", "audience", "area",
+            "free", "cost_pounds", "conditions", "reach",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "conditions": forms.Textarea(attrs={"rows": 2}),
+            "kind": forms.RadioSelect, "audience": forms.RadioSelect, "reach": forms.RadioSelect,
+        }
+        labels = {"cost_pounds": "Cost (£)", "free": "Free of charge"}
+
+    def __init__(self, *args: Any, acting: QuerySet[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"] = forms.ModelChoiceField(
+            queryset=acting, empty_label=None, label="Offered by", initial=acting.first()
+        )
+        self.order_fields(["organisation"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("free") and data.get("cost_pounds") is None:
+            self.add_error("cost_pounds", "Give the cost, or mark the offer as free.")
+        return data
+
+    def _post_clean(self) -> None:
+        # The action validates the whole offer once the organisation and partnership are set.
+        pass
+
+
+class RequestForm(forms.ModelForm):
+    class Meta:
+        model = ResourceRequest
+        fields = ["kind", "title", "description", "area", "when"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3}), "kind": forms.RadioSelect}
+        labels = {"title": "What you need", "when": "When"}
+
+    def __init__(self, *args: Any, acting: QuerySet[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"] = forms.ModelChoiceField(
+            queryset=acting, empty_label=None, label="Asked by", initial=acting.first()
+        )
+        self.order_fields(["organisation"])
+
+    def _post_clean(self) -> None:
+        pass
+
+
+class BookingForm(ActingForm):
+    day = forms.DateField(widget=DATE_INPUT, initial=lambda: timezone.localdate() + dt.timedelta(days=7))
+    starts = forms.TimeField(label="From", widget=TIME_INPUT, initial=dt.time(10, 0))
+    ends = forms.TimeField(label="Until", widget=TIME_INPUT, initial=dt.time(12, 0))
+    note = forms.CharField(required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}),
+                           help_text="What it is for, e.g. a drop-in advice clinic.")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        day, starts, ends = data.get("day"), data.get("starts"), data.get("ends")
+        if day and starts and ends:
+            if ends <= starts:
+                self.add_error("ends", "The booking must end after it starts.")
+            zone = timezone.get_current_timezone()
+            data["starts_at"] = dt.datetime.combine(day, starts, tzinfo=zone)
+            data["ends_at"] = dt.datetime.combine(day, ends, tzinfo=zone)
+        return data
+
+
+class GiveForm(forms.Form):
+    receiver = forms.ModelChoiceField(queryset=Organisation.objects.none(), label="Given to")
+    on = forms.DateField(label="On", widget=DATE_INPUT, initial=timezone.localdate)
+    hours = forms.DecimalField(required=False, min_value=0, max_digits=7, decimal_places=1,
+                               help_text="Staff hours it took, if you know.")
+    note = forms.CharField(required=False, max_length=200)
+
+    def __init__(self, *args: Any, receivers: QuerySet[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["receiver"].queryset = receivers  # type: ignore[attr-defined]
+
+
+class DecideForm(forms.Form):
+    reason = forms.CharField(required=False, max_length=1000)
+
+
+class RespondForm(ActingForm):
+    message = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class PeriodForm(forms.Form):
+    start = forms.DateField(label="From", widget=DATE_INPUT, required=False)
+    end = forms.DateField(label="To", widget=DATE_INPUT, required=False)
+
+    def period(self) -> tuple[dt.date, dt.date]:
+        """The chosen period; by default the twelve months to today."""
+        today = timezone.localdate()
+        data = self.cleaned_data if self.is_valid() else {}
+        end = data.get("end") or today
+        start = data.get("start") or end - dt.timedelta(days=364)
+        return (start, end) if start <= end else (end, start)
+
+
+class DocumentForm(forms.ModelForm):
+    link = forms.URLField(required=False, assume_scheme="https", max_length=200)
+    class Meta:
+        model = SharedDocument
+        fields = ["title", "kind", "description", "version", "file", "link", "audience"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2}), "audience": forms.RadioSelect}
+        help_texts = {"file": "PDF, Word, OpenDocument, spreadsheet or text; up to 10 MB."}
+
+    def __init__(self, *args: Any, acting: QuerySet[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"] = forms.ModelChoiceField(
+            queryset=acting, empty_label=None, label="Shared by", initial=acting.first()
+        )
+        self.order_fields(["organisation"])
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data.get("file")
+        if upload and upload.size > DOCUMENT_MAX_BYTES:
+            raise forms.ValidationError("The file is larger than 10 MB.")
+        return upload
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("file") and not data.get("link"):
+            self.add_error("file", "Upload a file or give a link.")
+        return data
+
+    def _post_clean(self) -> None:
+        pass
