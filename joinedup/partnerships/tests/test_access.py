@@ -16,6 +16,7 @@ from joinedup.partnerships.models import Partnership
 
 # Pages that are about the signed-in person only, with nothing of anyone else's in them.
 OWN_PAGES = {"home", "settings", "password_change", "password_change_done", "logout"}
+POST_ONLY = {"token_revoke", "booking_new", "offer_give", "booking_decide", "request_close"}
 # Pages for people who are not signed in.
 PUBLIC_PAGES = {
     "login",
@@ -37,11 +38,46 @@ def our_url_names() -> set[str]:
     return names
 
 
+def resources(w: SimpleNamespace) -> SimpleNamespace:
+    """One of each shared-resource object, in the world's partnership."""
+    from django.core.files.base import ContentFile
+
+    from joinedup.resources import actions as ra
+    from joinedup.resources.tests.conftest import at
+
+    r = SimpleNamespace()
+    r.room = ra.offer_create(by=None, organisation=w.lead_org, partnership=w.partnership, kind="venue", title="Room")
+    r.advice = ra.offer_create(by=None, organisation=w.lead_org, partnership=w.partnership, kind="expertise", title="Advice")
+    r.booking = ra.booking_request(
+        by=None, offer=r.room, organisation=w.wider_org, partnership=w.partnership,
+        starts_at=at(2, 10), ends_at=at(2, 11),
+    )
+    r.request = ra.request_create(by=None, organisation=w.core_org, partnership=w.partnership, kind="venue", title="A room")
+    r.document = ra.document_add(
+        by=None, partnership=w.partnership, owner=w.lead_org, title="Safeguarding policy",
+        file=ContentFile(b"policy", name="policy.txt"),
+    )
+    return r
+
+
 def object_urls(w: SimpleNamespace) -> dict[str, str]:
     """One URL per page that shows or changes something of a partnership or organisation."""
     p, m = w.partnership.pk, w.wider_membership.pk
     lena_token, _ = api_token_create(user=w.lena, name="Lena's")
+    r = resources(w)
     return {
+        "resources": reverse("resources", args=[p]),
+        "offer_new": reverse("offer_new", args=[p]),
+        "offer": reverse("offer", args=[p, r.room.pk]),
+        "booking_new": reverse("booking_new", args=[p, r.room.pk]),
+        "offer_give": reverse("offer_give", args=[p, r.advice.pk]),
+        "booking_decide": reverse("booking_decide", args=[p, r.booking.pk, "confirm"]),
+        "request_new": reverse("request_new", args=[p]),
+        "resource_request": reverse("resource_request", args=[p, r.request.pk]),
+        "request_close": reverse("request_close", args=[p, r.request.pk]),
+        "ledger": reverse("ledger", args=[p]),
+        "documents": reverse("documents", args=[p]),
+        "document_download": reverse("document_download", args=[p, r.document.pk]),
         "partnership": reverse("partnership", args=[p]),
         "partnership_history": reverse("partnership_history", args=[p]),
         "partnership_audit": reverse("partnership_audit", args=[p]),
@@ -62,7 +98,7 @@ def test_every_page_of_the_app_is_in_this_test(world: SimpleNamespace) -> None:
 def test_the_outsider_gets_404_from_every_page_about_others(world: SimpleNamespace) -> None:
     client = client_for(world.olive)
     for name, url in object_urls(world).items():
-        method = client.post if name == "token_revoke" else client.get
+        method = client.post if name in POST_ONLY else client.get
         assert method(url).status_code == 404, name
         assert client.post(url, {"role": "lead", "reason": "x"}).status_code in (404, 405), name
 
@@ -86,7 +122,7 @@ def test_someone_signed_out_is_sent_to_sign_in(world: SimpleNamespace) -> None:
 
     for name, url in object_urls(world).items():
         response = Client().get(url)
-        if name == "token_revoke":
+        if name in POST_ONLY:
             assert response.status_code == 405
             continue
         assert response.status_code == 302, name
