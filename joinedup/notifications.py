@@ -1,4 +1,4 @@
-"""Telling an organisation's people that something needs them, by email, after the change commits."""
+"""Telling an organisation's people, by email, that something needs them."""
 
 from __future__ import annotations
 

@@ -6,11 +6,10 @@ import datetime as dt
 import enum
 from typing import Annotated, Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
-from ninja import Field, Path, Query, Router, Schema, Status
-from pydantic import BeforeValidator, ConfigDict, StrictBool, StrictInt
+from ninja import Field, Query, Router, Schema, Status
+from pydantic import StrictBool, StrictInt
 
 from joinedup.access import (
     get_for,
@@ -18,6 +17,19 @@ from joinedup.access import (
     organisations_visible_to,
     partnerships_visible_to,
     programmes_overseen,
+)
+from joinedup.api.common import (
+    MAX_ID,
+    NO_NUL,
+    Date,
+    Id,
+    In,
+    Name,
+    PageParams,
+    ShortText,
+    Text,
+    paginate,
+    resolve,
 )
 from joinedup.api.errors import error_responses
 from joinedup.lib.needs import NEEDS
@@ -39,48 +51,11 @@ from joinedup.programmes.models import Hub, Programme
 router = Router(tags=["partnerships"])
 
 
-class In(Schema):
-    """A request body: unknown fields and loosely typed values (1 for true) are refused."""
-
-    model_config = ConfigDict(extra="forbid")
-
-
-MAX_ID = 2**63 - 1
-Id = Annotated[int, Path(ge=1, le=MAX_ID)]
-# PostgreSQL cannot store NUL in text, so no string we accept may hold one.
-NO_NUL = r"^[^\x00]*$"
-Text = Annotated[str, Field(max_length=5000, pattern=NO_NUL)]
-
-
-def _iso_date_only(value: Any) -> Any:
-    # Without this pydantic would read a number as a Unix timestamp: 0 would be 1 January 1970.
-    if not isinstance(value, str | dt.date):
-        raise ValueError("Give a date as YYYY-MM-DD.")
-    return value
-
-
-Date = Annotated[dt.date, BeforeValidator(_iso_date_only)]
-Name = Annotated[str, Field(min_length=1, max_length=200, pattern=NO_NUL)]
-ShortText = Annotated[str, Field(max_length=200, pattern=NO_NUL)]
 NeedCode = enum.StrEnum("NeedCode", {code: code for code in sorted(NEEDS)})  # type: ignore[misc]
 
 VIEW = "partnerships.view_partnership"
 VIEW_CORE = "partnerships.view_partnership_core"
 MANAGE = "partnerships.change_partnership"
-
-
-class PageParams(Schema):
-    limit: int = Field(50, ge=1, le=200, description="How many items, at most 200.")
-    offset: int = Field(0, ge=0, le=1_000_000_000)
-
-
-def paginate(qs: QuerySet[Any], page: PageParams) -> dict[str, Any]:
-    return {
-        "count": qs.count(),
-        "limit": page.limit,
-        "offset": page.offset,
-        "items": list(qs[page.offset : page.offset + page.limit]),
-    }
 
 
 # --- organisations -------------------------------------------------------------------------
@@ -240,18 +215,6 @@ def partnership_read(request: HttpRequest, pk: Id) -> Partnership:
     return get_for(request.user, Partnership, perm=VIEW, pk=pk)
 
 
-def _resolve(choices: QuerySet[Any], pk: int | None, field: str) -> Any:
-    """The object `pk` names among `choices` — those the user may use here. One message for
-    "does not exist" and "not yours", so that the answer does not tell which."""
-    if pk is None:
-        return None
-    found = choices.filter(pk=pk).first()
-    if found is None:
-        name = choices.model._meta.verbose_name
-        raise ValidationError({field: f"There is no {name} with id {pk} that you can use here."})
-    return found
-
-
 @router.post("/partnerships", response={201: PartnershipOut, **error_responses(403, 409)})
 def partnership_create(request: HttpRequest, payload: PartnershipIn) -> Status[Partnership]:
     """Start a partnership. Its lead must be an organisation you are an admin or manager of."""
@@ -260,15 +223,15 @@ def partnership_create(request: HttpRequest, payload: PartnershipIn) -> Status[P
     user = request.user
     if not (user.is_superuser or org_roles(user).get(lead_id) in MANAGING_ORG_ROLES):
         raise PermissionDenied
-    lead = _resolve(Organisation.objects.all(), lead_id, "lead_organisation_id")
+    lead = resolve(Organisation.objects.all(), lead_id, "lead_organisation_id")
     # Only a programme's officers place partnerships in it.
     overseen = Programme.objects.filter(pk__in=programmes_overseen(user))
-    data["programme"] = _resolve(
+    data["programme"] = resolve(
         Programme.objects.all() if user.is_superuser else overseen,
         data.pop("programme_id"),
         "programme_id",
     )
-    data["hub"] = _resolve(
+    data["hub"] = resolve(
         Hub.objects.filter(programme=data["programme"]), data.pop("hub_id"), "hub_id"
     )
     return Status(201, actions.partnership_create(by=user, lead=lead, **data))
@@ -376,7 +339,7 @@ def membership_list(request: HttpRequest, pk: Id) -> list[dict[str, Any]]:
 def membership_add(request: HttpRequest, pk: Id, payload: MembershipIn) -> Status[dict[str, Any]]:
     partnership = get_for(request.user, Partnership, perm=MANAGE, pk=pk)
     data = payload.dict()
-    organisation = _resolve(
+    organisation = resolve(
         organisations_visible_to(request.user), data.pop("organisation_id"), "organisation_id"
     )
     membership = actions.membership_add(

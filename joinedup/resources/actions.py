@@ -17,7 +17,6 @@ from joinedup.actions import action
 from joinedup.audit.actions import audit_record, snapshot
 from joinedup.notifications import notify
 from joinedup.partnerships.models import Organisation, Partnership
-from joinedup.resources.queries import offers_seen_in
 from joinedup.resources.models import (
     BOOKABLE_KINDS,
     Booking,
@@ -30,6 +29,7 @@ from joinedup.resources.models import (
     ResourceRequest,
     SharedDocument,
 )
+from joinedup.resources.queries import offers_seen_in
 
 NOT_A_MEMBER = "Only a current member of the partnership can do this."
 NOT_BOOKABLE = "This offer is given, not booked: record it as given instead."
@@ -42,15 +42,27 @@ NO_SELF_EXCHANGE = "An organisation cannot give to itself."
 REQUEST_CLOSED = "This request is no longer open."
 
 OFFER_FIELDS = [
-    "title", "kind", "reach", "description", "availability", "capacity", "conditions", "free",
-    "cost_pounds", "audience", "area", "active",
+    "title",
+    "kind",
+    "reach",
+    "description",
+    "availability",
+    "capacity",
+    "conditions",
+    "free",
+    "cost_pounds",
+    "audience",
+    "area",
+    "active",
 ]
 BOOKING_FIELDS = ["status", "starts_at", "ends_at", "slot", "note"]
 # Time-based kinds count their hours in the ledger.
 HOURS_KINDS = {ResourceKind.VENUE, ResourceKind.TRAINING, ResourceKind.STAFF_TIME}
 
 
-def _require_member(partnership: Partnership, organisation: Organisation, field: str = "organisation") -> None:
+def _require_member(
+    partnership: Partnership, organisation: Organisation, field: str = "organisation"
+) -> None:
     if not partnership.memberships.current().filter(organisation=organisation).exists():
         raise ValidationError({field: NOT_A_MEMBER})
 
@@ -75,8 +87,11 @@ def matching_offers(request: ResourceRequest, offers: Any = None) -> list[Offer]
     """Active offers of the same kind seen in the request's partnership, in its area."""
     candidates = offers if offers is not None else offers_seen_in([request.partnership_id])
     return [
-        o for o in candidates
-        if o.active and o.kind == request.kind and o.organisation_id != request.organisation_id
+        o
+        for o in candidates
+        if o.active
+        and o.kind == request.kind
+        and o.organisation_id != request.organisation_id
         and _same_area(request.area, o.area)
     ]
 
@@ -88,18 +103,30 @@ def _same_area(a: str, b: str) -> bool:
 
 @action
 def offer_create(
-    *, by: Any, organisation: Organisation, partnership: Partnership, kind: str, title: str,
+    *,
+    by: Any,
+    organisation: Organisation,
+    partnership: Partnership,
+    kind: str,
+    title: str,
     **fields: Any,
 ) -> Offer:
     _require_member(partnership, organisation)
     offer = Offer(
-        organisation=organisation, partnership=partnership, kind=kind, title=title,
-        created_by=by if by is not None and by.is_authenticated else None, **fields,
+        organisation=organisation,
+        partnership=partnership,
+        kind=kind,
+        title=title,
+        created_by=by if by is not None and by.is_authenticated else None,
+        **fields,
     )
     _clean(offer)
     offer.save()
     audit_record(
-        actor=by, action="offer.create", obj=offer, partnership=partnership,
+        actor=by,
+        action="offer.create",
+        obj=offer,
+        partnership=partnership,
         after=snapshot(offer, OFFER_FIELDS),
     )
     for request in matching_requests(offer):
@@ -120,8 +147,12 @@ def offer_update(*, offer: Offer, by: Any, **changes: Any) -> Offer:
     _clean(offer)
     offer.save()
     audit_record(
-        actor=by, action="offer.update", obj=offer, partnership=offer.partnership,
-        before=before, after=snapshot(offer, OFFER_FIELDS),
+        actor=by,
+        action="offer.update",
+        obj=offer,
+        partnership=offer.partnership,
+        before=before,
+        after=snapshot(offer, OFFER_FIELDS),
     )
     return offer
 
@@ -131,45 +162,68 @@ def offer_update(*, offer: Offer, by: Any, **changes: Any) -> Offer:
 
 @action
 def request_create(
-    *, by: Any, organisation: Organisation, partnership: Partnership, kind: str, title: str,
+    *,
+    by: Any,
+    organisation: Organisation,
+    partnership: Partnership,
+    kind: str,
+    title: str,
     **fields: Any,
 ) -> ResourceRequest:
     _require_member(partnership, organisation)
     request = ResourceRequest(
-        organisation=organisation, partnership=partnership, kind=kind, title=title,
-        created_by=by if by is not None and by.is_authenticated else None, **fields,
+        organisation=organisation,
+        partnership=partnership,
+        kind=kind,
+        title=title,
+        created_by=by if by is not None and by.is_authenticated else None,
+        **fields,
     )
     _clean(request)
     request.save()
     audit_record(
-        actor=by, action="request.create", obj=request, partnership=partnership,
+        actor=by,
+        action="request.create",
+        obj=request,
+        partnership=partnership,
         after={"title": title, "kind": kind},
     )
     for offer in matching_offers(request):
         notify(
             offer.organisation,
             f"A partner asks for something you offer: “{request.title}”",
-            f"{organisation} asks for “{request.title}” in {partnership}; you offer “{offer.title}”.",
+            f"{organisation} asks for “{request.title}” in {partnership}; "
+            f"you offer “{offer.title}”.",
         )
     return request
 
 
 @action
 def request_respond(
-    *, request: ResourceRequest, by: Any, organisation: Organisation, message: str,
+    *,
+    request: ResourceRequest,
+    by: Any,
+    organisation: Organisation,
+    message: str,
     offer: Offer | None = None,
 ) -> RequestResponse:
     if request.status != RequestStatus.OPEN:
         raise ValidationError({"request": REQUEST_CLOSED})
     _require_member(request.partnership, organisation)
     response = RequestResponse(
-        request=request, organisation=organisation, offer=offer, message=message,
+        request=request,
+        organisation=organisation,
+        offer=offer,
+        message=message,
         created_by=by if by is not None and by.is_authenticated else None,
     )
     _clean(response)
     response.save()
     audit_record(
-        actor=by, action="request.respond", obj=response, partnership=request.partnership,
+        actor=by,
+        action="request.respond",
+        obj=response,
+        partnership=request.partnership,
         after={"message": message},
     )
     notify(request.organisation, f"{organisation} answered “{request.title}”", message)
@@ -185,8 +239,12 @@ def request_close(*, request: ResourceRequest, by: Any, status: str) -> Resource
     request.status = status
     request.save(update_fields=["status"])
     audit_record(
-        actor=by, action="request.close", obj=request, partnership=request.partnership,
-        before=before, after={"status": status},
+        actor=by,
+        action="request.close",
+        obj=request,
+        partnership=request.partnership,
+        before=before,
+        after={"status": status},
     )
     return request
 
@@ -207,8 +265,14 @@ def _free_slot(offer: Offer, starts_at: dt.datetime, ends_at: dt.datetime) -> in
 
 @action
 def booking_request(
-    *, by: Any, offer: Offer, organisation: Organisation, partnership: Partnership,
-    starts_at: dt.datetime, ends_at: dt.datetime, note: str = "",
+    *,
+    by: Any,
+    offer: Offer,
+    organisation: Organisation,
+    partnership: Partnership,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    note: str = "",
 ) -> Booking:
     """Ask to book `offer` for a time. The offering organisation confirms or declines."""
     if offer.kind not in BOOKABLE_KINDS:
@@ -219,19 +283,28 @@ def booking_request(
         raise ValidationError({"organisation": OWN_OFFER})
     _require_member(partnership, organisation)
     booking = Booking(
-        offer=offer, organisation=organisation, partnership=partnership, starts_at=starts_at,
-        ends_at=ends_at, note=note, requested_by=by if by is not None and by.is_authenticated else None,
+        offer=offer,
+        organisation=organisation,
+        partnership=partnership,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        note=note,
+        requested_by=by if by is not None and by.is_authenticated else None,
     )
     _clean(booking)
     if _free_slot(offer, starts_at, ends_at) is None:
         raise ValidationError({"starts_at": FULLY_BOOKED})
     booking.save()
     audit_record(
-        actor=by, action="booking.request", obj=booking, partnership=partnership,
+        actor=by,
+        action="booking.request",
+        obj=booking,
+        partnership=partnership,
         after=snapshot(booking, BOOKING_FIELDS),
     )
     notify(
-        offer.organisation, f"{organisation} asks to book “{offer.title}”",
+        offer.organisation,
+        f"{organisation} asks to book “{offer.title}”",
         f"{organisation} asks to book “{offer.title}” from "
         f"{timezone.localtime(starts_at):%d %b %Y %H:%M} to {timezone.localtime(ends_at):%H:%M}.",
     )
@@ -261,17 +334,31 @@ def booking_confirm(*, booking: Booking, by: Any) -> Booking:
     booking.save(update_fields=["slot", "status"])
     offer = booking.offer
     exchange_record(
-        by=by, partnership=booking.partnership, giver=offer.organisation,
-        receiver=booking.organisation, kind=offer.kind, description=offer.title,
+        by=by,
+        partnership=booking.partnership,
+        giver=offer.organisation,
+        receiver=booking.organisation,
+        kind=offer.kind,
+        description=offer.title,
         on=timezone.localtime(booking.starts_at).date(),
         hours=booking.hours if offer.kind in HOURS_KINDS else None,
-        value_pounds=None if offer.free else offer.cost_pounds, offer=offer, booking=booking,
+        value_pounds=None if offer.free else offer.cost_pounds,
+        offer=offer,
+        booking=booking,
     )
     audit_record(
-        actor=by, action="booking.confirm", obj=booking, partnership=booking.partnership,
-        before=before, after=snapshot(booking, BOOKING_FIELDS),
+        actor=by,
+        action="booking.confirm",
+        obj=booking,
+        partnership=booking.partnership,
+        before=before,
+        after=snapshot(booking, BOOKING_FIELDS),
     )
-    notify(booking.organisation, f"Booking confirmed: {offer.title}", f"{offer.organisation} confirmed {booking}.")
+    notify(
+        booking.organisation,
+        f"Booking confirmed: {offer.title}",
+        f"{offer.organisation} confirmed {booking}.",
+    )
     return booking
 
 
@@ -284,11 +371,16 @@ def booking_decline(*, booking: Booking, by: Any, reason: str = "") -> Booking:
     booking.status = BookingStatus.DECLINED
     booking.save(update_fields=["status"])
     audit_record(
-        actor=by, action="booking.decline", obj=booking, partnership=booking.partnership,
-        before=before, after={**snapshot(booking, BOOKING_FIELDS), "reason": reason},
+        actor=by,
+        action="booking.decline",
+        obj=booking,
+        partnership=booking.partnership,
+        before=before,
+        after={**snapshot(booking, BOOKING_FIELDS), "reason": reason},
     )
     notify(
-        booking.organisation, f"Booking declined: {booking.offer.title}",
+        booking.organisation,
+        f"Booking declined: {booking.offer.title}",
         f"{booking.offer.organisation} declined {booking}. {reason}".strip(),
     )
     return booking
@@ -306,11 +398,19 @@ def booking_cancel(*, booking: Booking, by: Any, reason: str = "") -> Booking:
     booking.save(update_fields=["status"])
     Exchange.objects.filter(booking=booking).delete()
     audit_record(
-        actor=by, action="booking.cancel", obj=booking, partnership=booking.partnership,
-        before=before, after={**snapshot(booking, BOOKING_FIELDS), "reason": reason},
+        actor=by,
+        action="booking.cancel",
+        obj=booking,
+        partnership=booking.partnership,
+        before=before,
+        after={**snapshot(booking, BOOKING_FIELDS), "reason": reason},
     )
     for party in (booking.organisation, booking.offer.organisation):
-        notify(party, f"Booking cancelled: {booking.offer.title}", f"{booking} was cancelled. {reason}".strip())
+        notify(
+            party,
+            f"Booking cancelled: {booking.offer.title}",
+            f"{booking} was cancelled. {reason}".strip(),
+        )
     return booking
 
 
@@ -319,9 +419,18 @@ def booking_cancel(*, booking: Booking, by: Any, reason: str = "") -> Booking:
 
 @action
 def exchange_record(
-    *, by: Any, partnership: Partnership, giver: Organisation, receiver: Organisation, kind: str,
-    description: str, on: dt.date, hours: Decimal | None = None,
-    value_pounds: Decimal | None = None, offer: Offer | None = None, booking: Booking | None = None,
+    *,
+    by: Any,
+    partnership: Partnership,
+    giver: Organisation,
+    receiver: Organisation,
+    kind: str,
+    description: str,
+    on: dt.date,
+    hours: Decimal | None = None,
+    value_pounds: Decimal | None = None,
+    offer: Offer | None = None,
+    booking: Booking | None = None,
 ) -> Exchange:
     """Record that `giver` gave `receiver` something within `partnership`."""
     if giver.pk == receiver.pk:
@@ -329,29 +438,55 @@ def exchange_record(
     _require_member(partnership, giver, "giver")
     _require_member(partnership, receiver, "receiver")
     exchange = Exchange(
-        partnership=partnership, giver=giver, receiver=receiver, kind=kind, description=description,
-        on=on, hours=hours, value_pounds=value_pounds, offer=offer, booking=booking,
+        partnership=partnership,
+        giver=giver,
+        receiver=receiver,
+        kind=kind,
+        description=description,
+        on=on,
+        hours=hours,
+        value_pounds=value_pounds,
+        offer=offer,
+        booking=booking,
         recorded_by=by if by is not None and by.is_authenticated else None,
     )
     _clean(exchange)
     exchange.save()
     audit_record(
-        actor=by, action="exchange.record", obj=exchange, partnership=partnership,
-        after=snapshot(exchange, ["giver", "receiver", "kind", "description", "on", "hours", "value_pounds"]),
+        actor=by,
+        action="exchange.record",
+        obj=exchange,
+        partnership=partnership,
+        after=snapshot(
+            exchange, ["giver", "receiver", "kind", "description", "on", "hours", "value_pounds"]
+        ),
     )
     return exchange
 
 
 @action
 def offer_give(
-    *, offer: Offer, by: Any, receiver: Organisation, partnership: Partnership, on: dt.date,
-    hours: Decimal | None = None, note: str = "",
+    *,
+    offer: Offer,
+    by: Any,
+    receiver: Organisation,
+    partnership: Partnership,
+    on: dt.date,
+    hours: Decimal | None = None,
+    note: str = "",
 ) -> Exchange:
     """Record that the offering organisation gave a document, advice or other help."""
     return exchange_record(
-        by=by, partnership=partnership, giver=offer.organisation, receiver=receiver,
-        kind=offer.kind, description=f"{offer.title}{': ' + note if note else ''}"[:300], on=on,
-        hours=hours, value_pounds=None if offer.free else offer.cost_pounds, offer=offer,
+        by=by,
+        partnership=partnership,
+        giver=offer.organisation,
+        receiver=receiver,
+        kind=offer.kind,
+        description=f"{offer.title}{': ' + note if note else ''}"[:300],
+        on=on,
+        hours=hours,
+        value_pounds=None if offer.free else offer.cost_pounds,
+        offer=offer,
     )
 
 
@@ -365,16 +500,26 @@ def document_add(
     """Share a policy or template; with `replaces`, as a new version of an earlier one."""
     _require_member(partnership, owner, "owner")
     replaces = fields.get("replaces")
-    if replaces is not None and (replaces.partnership_id != partnership.pk or _is_replaced(replaces)):
-        raise ValidationError({"replaces": "Only the latest version of a document can be replaced."})
+    if replaces is not None and (
+        replaces.partnership_id != partnership.pk or _is_replaced(replaces)
+    ):
+        raise ValidationError(
+            {"replaces": "Only the latest version of a document can be replaced."}
+        )
     document = SharedDocument(
-        partnership=partnership, owner=owner, title=title,
-        added_by=by if by is not None and by.is_authenticated else None, **fields,
+        partnership=partnership,
+        owner=owner,
+        title=title,
+        added_by=by if by is not None and by.is_authenticated else None,
+        **fields,
     )
     _clean(document)
     document.save()
     audit_record(
-        actor=by, action="document.add", obj=document, partnership=partnership,
+        actor=by,
+        action="document.add",
+        obj=document,
+        partnership=partnership,
         after={"title": title, "version": document.version},
     )
     return document
@@ -382,4 +527,3 @@ def document_add(
 
 def _is_replaced(document: SharedDocument) -> bool:
     return SharedDocument.objects.filter(replaces=document).exists()
-

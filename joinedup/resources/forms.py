@@ -27,7 +27,9 @@ class ActingForm(forms.Form):
     def __init__(self, *args: Any, acting: QuerySet[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organisation"] = forms.ModelChoiceField(
-            queryset=acting, empty_label=None, label="On behalf of",
+            queryset=acting,
+            empty_label=None,
+            label="On behalf of",
             initial=acting.first(),
         )
         self.order_fields(["organisation"])
@@ -37,13 +39,24 @@ class OfferForm(forms.ModelForm):
     class Meta:
         model = Offer
         fields = [
-            "kind", "title", "description", "availability", "capacity", "audience", "area",
-            "free", "cost_pounds", "conditions", "reach",
+            "kind",
+            "title",
+            "description",
+            "availability",
+            "capacity",
+            "audience",
+            "area",
+            "free",
+            "cost_pounds",
+            "conditions",
+            "reach",
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "conditions": forms.Textarea(attrs={"rows": 2}),
-            "kind": forms.RadioSelect, "audience": forms.RadioSelect, "reach": forms.RadioSelect,
+            "kind": forms.RadioSelect,
+            "audience": forms.RadioSelect,
+            "reach": forms.RadioSelect,
         }
         labels = {"cost_pounds": "Cost (£)", "free": "Free of charge"}
 
@@ -84,11 +97,17 @@ class RequestForm(forms.ModelForm):
 
 
 class BookingForm(ActingForm):
-    day = forms.DateField(widget=DATE_INPUT, initial=lambda: timezone.localdate() + dt.timedelta(days=7))
+    day = forms.DateField(
+        widget=DATE_INPUT, initial=lambda: timezone.localdate() + dt.timedelta(days=7)
+    )
     starts = forms.TimeField(label="From", widget=TIME_INPUT, initial=dt.time(10, 0))
     ends = forms.TimeField(label="Until", widget=TIME_INPUT, initial=dt.time(12, 0))
-    note = forms.CharField(required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}),
-                           help_text="What it is for, e.g. a drop-in advice clinic.")
+    note = forms.CharField(
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="What it is for, e.g. a drop-in advice clinic.",
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -105,8 +124,13 @@ class BookingForm(ActingForm):
 class GiveForm(forms.Form):
     receiver = forms.ModelChoiceField(queryset=Organisation.objects.none(), label="Given to")
     on = forms.DateField(label="On", widget=DATE_INPUT, initial=timezone.localdate)
-    hours = forms.DecimalField(required=False, min_value=0, max_digits=7, decimal_places=1,
-                               help_text="Staff hours it took, if you know.")
+    hours = forms.DecimalField(
+        required=False,
+        min_value=0,
+        max_digits=7,
+        decimal_places=1,
+        help_text="Staff hours it took, if you know.",
+    )
     note = forms.CharField(required=False, max_length=200)
 
     def __init__(self, *args: Any, receivers: QuerySet[Organisation], **kwargs: Any) -> None:
@@ -137,6 +161,7 @@ class PeriodForm(forms.Form):
 
 class DocumentForm(forms.ModelForm):
     link = forms.URLField(required=False, assume_scheme="https", max_length=200)
+
     class Meta:
         model = SharedDocument
         fields = ["title", "kind", "description", "version", "file", "link", "audience"]

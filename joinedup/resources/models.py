@@ -25,7 +25,10 @@ class ResourceKind(models.TextChoices):
 
 # Booked for a time; the rest (documents, expertise, other) are simply given.
 BOOKABLE_KINDS = {
-    ResourceKind.VENUE, ResourceKind.TRAINING, ResourceKind.STAFF_TIME, ResourceKind.EQUIPMENT,
+    ResourceKind.VENUE,
+    ResourceKind.TRAINING,
+    ResourceKind.STAFF_TIME,
+    ResourceKind.EQUIPMENT,
 }
 
 
@@ -45,7 +48,9 @@ class Offer(models.Model):
         "partnerships.Organisation", on_delete=models.PROTECT, related_name="offers"
     )
     partnership = models.ForeignKey(
-        "partnerships.Partnership", on_delete=models.CASCADE, related_name="offers",
+        "partnerships.Partnership",
+        on_delete=models.CASCADE,
+        related_name="offers",
         help_text="Where it was offered; with a wider reach it is seen further.",
     )
     reach = models.CharField(max_length=12, choices=Reach.choices, default=Reach.PARTNERSHIP)
@@ -56,7 +61,8 @@ class Offer(models.Model):
         max_length=200, blank=True, help_text="When it is available, e.g. “Tuesdays 9am–5pm”."
     )
     capacity = models.PositiveIntegerField(
-        default=1, validators=[MinValueValidator(1)],
+        default=1,
+        validators=[MinValueValidator(1)],
         help_text="People a room holds, or places on a course.",
     )
     conditions = models.TextField(blank=True)
@@ -117,7 +123,9 @@ class ResourceRequest(models.Model):
     description = models.TextField(blank=True)
     area = models.CharField(max_length=200, blank=True)
     when = models.CharField(max_length=200, blank=True, help_text="e.g. “Wednesday mornings”.")
-    status = models.CharField(max_length=10, choices=RequestStatus.choices, default=RequestStatus.OPEN)
+    status = models.CharField(
+        max_length=10, choices=RequestStatus.choices, default=RequestStatus.OPEN
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -135,8 +143,12 @@ class ResourceRequest(models.Model):
 
 class RequestResponse(models.Model):
     request = models.ForeignKey(ResourceRequest, on_delete=models.CASCADE, related_name="responses")
-    organisation = models.ForeignKey("partnerships.Organisation", on_delete=models.PROTECT, related_name="+")
-    offer = models.ForeignKey(Offer, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    organisation = models.ForeignKey(
+        "partnerships.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    offer = models.ForeignKey(
+        Offer, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     message = models.TextField()
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -171,7 +183,9 @@ class Booking(models.Model):
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     slot = models.PositiveIntegerField(null=True, blank=True)
-    status = models.CharField(max_length=10, choices=BookingStatus.choices, default=BookingStatus.REQUESTED)
+    status = models.CharField(
+        max_length=10, choices=BookingStatus.choices, default=BookingStatus.REQUESTED
+    )
     note = models.TextField(blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -194,14 +208,20 @@ class Booking(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.offer} for {self.organisation}, {timezone.localtime(self.starts_at):%d %b %Y %H:%M}"
+        when = timezone.localtime(self.starts_at)
+        return f"{self.offer} for {self.organisation}, {when:%d %b %Y %H:%M}"
 
     def get_absolute_url(self) -> str:
-        return reverse("offer", args=[self.offer.partnership_id, self.offer_id]) + f"#booking-{self.pk}"
+        return (
+            reverse("offer", args=[self.offer.partnership_id, self.offer_id])
+            + f"#booking-{self.pk}"
+        )
 
     @property
     def hours(self) -> Decimal:
-        return Decimal((self.ends_at - self.starts_at).total_seconds() / 3600).quantize(Decimal("0.1"))
+        return Decimal((self.ends_at - self.starts_at).total_seconds() / 3600).quantize(
+            Decimal("0.1")
+        )
 
 
 class Exchange(models.Model):
@@ -210,7 +230,9 @@ class Exchange(models.Model):
     partnership = models.ForeignKey(
         "partnerships.Partnership", on_delete=models.CASCADE, related_name="exchanges"
     )
-    giver = models.ForeignKey("partnerships.Organisation", on_delete=models.PROTECT, related_name="gave")
+    giver = models.ForeignKey(
+        "partnerships.Organisation", on_delete=models.PROTECT, related_name="gave"
+    )
     receiver = models.ForeignKey(
         "partnerships.Organisation", on_delete=models.PROTECT, related_name="received"
     )
@@ -223,7 +245,9 @@ class Exchange(models.Model):
     value_pounds = models.DecimalField(
         max_digits=9, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
     )
-    offer = models.ForeignKey(Offer, null=True, blank=True, on_delete=models.SET_NULL, related_name="exchanges")
+    offer = models.ForeignKey(
+        Offer, null=True, blank=True, on_delete=models.SET_NULL, related_name="exchanges"
+    )
     booking = models.OneToOneField(
         Booking, null=True, blank=True, on_delete=models.CASCADE, related_name="exchange"
     )
@@ -242,7 +266,8 @@ class Exchange(models.Model):
                 violation_error_message="An organisation cannot give to itself.",
             ),
             models.CheckConstraint(
-                condition=Q(hours__isnull=True) | Q(hours__gte=0), name="exchange_hours_not_negative"
+                condition=Q(hours__isnull=True) | Q(hours__gte=0),
+                name="exchange_hours_not_negative",
             ),
             models.CheckConstraint(
                 condition=Q(value_pounds__isnull=True) | Q(value_pounds__gte=0),
@@ -281,18 +306,25 @@ class SharedDocument(models.Model):
     partnership = models.ForeignKey(
         "partnerships.Partnership", on_delete=models.CASCADE, related_name="documents"
     )
-    owner = models.ForeignKey("partnerships.Organisation", on_delete=models.PROTECT, related_name="+")
+    owner = models.ForeignKey(
+        "partnerships.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
     title = models.CharField(max_length=200)
-    kind = models.CharField(max_length=10, choices=DocumentKind.choices, default=DocumentKind.POLICY)
+    kind = models.CharField(
+        max_length=10, choices=DocumentKind.choices, default=DocumentKind.POLICY
+    )
     description = models.TextField(blank=True)
     version = models.CharField(max_length=40, default="1")
     link = models.URLField(blank=True)
     file = models.FileField(
-        upload_to=_document_path, blank=True,
+        upload_to=_document_path,
+        blank=True,
         validators=[FileExtensionValidator(DOCUMENT_EXTENSIONS)],
     )
     audience = models.CharField(
-        max_length=8, choices=DocumentAudience.choices, default=DocumentAudience.MEMBERS,
+        max_length=8,
+        choices=DocumentAudience.choices,
+        default=DocumentAudience.MEMBERS,
         help_text="Who may see and use it.",
     )
     replaces = models.OneToOneField(

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import rules
+
 from joinedup.access import org_roles, partnerships_visible_to, standing
 from joinedup.partnerships.models import OrgRole
 from joinedup.resources.models import (

@@ -79,8 +79,9 @@ def resources_home(request: AuthedRequest, pk: int) -> HttpResponse:
             .filter(active=True)
             .select_related("organisation")
             .order_by("kind", "title"),
-            "requests": partnership.resource_requests.filter(status=RequestStatus.OPEN)
-            .select_related("organisation"),
+            "requests": partnership.resource_requests.filter(
+                status=RequestStatus.OPEN
+            ).select_related("organisation"),
             "bookings": bookings,
             "acting": acting,
         },
@@ -105,8 +106,14 @@ def offer_new(request: AuthedRequest, pk: int) -> HttpResponse:
             messages.success(request, f"“{offer.title}” is offered to the partnership.")
             return redirect(offer)
     return render(
-        request, "resources/form.html",
-        {"partnership": partnership, "form": form, "title": "Offer something", "submit": "Offer it"},
+        request,
+        "resources/form.html",
+        {
+            "partnership": partnership,
+            "form": form,
+            "title": "Offer something",
+            "submit": "Offer it",
+        },
         status=INVALID if form.is_bound else 200,
     )
 
@@ -120,8 +127,12 @@ def offer_detail(request: AuthedRequest, pk: int, offer_pk: int) -> HttpResponse
 
 
 def _render_offer(
-    request: AuthedRequest, partnership: Partnership, offer: Offer,
-    booking_form: BookingForm | None = None, give_form: GiveForm | None = None, status: int = 200,
+    request: AuthedRequest,
+    partnership: Partnership,
+    offer: Offer,
+    booking_form: BookingForm | None = None,
+    give_form: GiveForm | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     acting = acting_members(request.user, partnership)
     bookers = acting.exclude(pk=offer.organisation_id)
@@ -168,8 +179,12 @@ def booking_new(request: AuthedRequest, pk: int, offer_pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             actions.booking_request(
-                by=request.user, offer=offer, organisation=data["organisation"],
-                partnership=partnership, starts_at=data["starts_at"], ends_at=data["ends_at"],
+                by=request.user,
+                offer=offer,
+                organisation=data["organisation"],
+                partnership=partnership,
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
                 note=data["note"],
             )
         except ValidationError as error:
@@ -193,7 +208,9 @@ def offer_give(request: AuthedRequest, pk: int, offer_pk: int) -> HttpResponse:
     form = GiveForm(request.POST, receivers=receivers)
     if form.is_valid():
         try:
-            actions.offer_give(by=request.user, offer=offer, partnership=partnership, **form.cleaned_data)
+            actions.offer_give(
+                by=request.user, offer=offer, partnership=partnership, **form.cleaned_data
+            )
         except ValidationError as error:
             add_action_errors(form, error)
         else:
@@ -217,8 +234,11 @@ def booking_decide(request: AuthedRequest, pk: int, booking_pk: int, verb: str) 
     perm, act, done = BOOKING_VERBS[verb]
     partnership = _partnership(request, pk)
     booking = get_for(
-        request.user, Booking.objects.select_related("offer", "offer__organisation"),
-        perm=perm, pk=booking_pk, partnership=partnership,
+        request.user,
+        Booking.objects.select_related("offer", "offer__organisation"),
+        perm=perm,
+        pk=booking_pk,
+        partnership=partnership,
     )
     form = DecideForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
@@ -243,14 +263,17 @@ def request_new(request: AuthedRequest, pk: int) -> HttpResponse:
     form = RequestForm(request.POST or None, acting=acting)
     if request.method == "POST" and form.is_valid():
         try:
-            wanted = actions.request_create(by=request.user, partnership=partnership, **form.cleaned_data)
+            wanted = actions.request_create(
+                by=request.user, partnership=partnership, **form.cleaned_data
+            )
         except ValidationError as error:
             add_action_errors(form, error)
         else:
             messages.success(request, "Your request is shared with the partnership.")
             return redirect(wanted)
     return render(
-        request, "resources/form.html",
+        request,
+        "resources/form.html",
         {"partnership": partnership, "form": form, "title": "Ask for something", "submit": "Ask"},
         status=INVALID if form.is_bound else 200,
     )
@@ -261,8 +284,11 @@ def request_new(request: AuthedRequest, pk: int) -> HttpResponse:
 def request_detail(request: AuthedRequest, pk: int, request_pk: int) -> HttpResponse:
     partnership = _partnership(request, pk)
     wanted = get_for(
-        request.user, ResourceRequest.objects.select_related("organisation"),
-        perm="resources.view_resourcerequest", pk=request_pk, partnership=partnership,
+        request.user,
+        ResourceRequest.objects.select_related("organisation"),
+        perm="resources.view_resourcerequest",
+        pk=request_pk,
+        partnership=partnership,
     )
     responders = acting_members(request.user, partnership).exclude(pk=wanted.organisation_id)
     form = RespondForm(request.POST or None, acting=responders) if responders.exists() else None
@@ -300,11 +326,16 @@ def request_detail(request: AuthedRequest, pk: int, request_pk: int) -> HttpResp
 def request_close(request: AuthedRequest, pk: int, request_pk: int) -> HttpResponse:
     partnership = _partnership(request, pk)
     wanted = get_for(
-        request.user, ResourceRequest, perm="resources.change_resourcerequest", pk=request_pk,
+        request.user,
+        ResourceRequest,
+        perm="resources.change_resourcerequest",
+        pk=request_pk,
         partnership=partnership,
     )
     try:
-        actions.request_close(request=wanted, by=request.user, status=request.POST.get("status", ""))
+        actions.request_close(
+            request=wanted, by=request.user, status=request.POST.get("status", "")
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect(wanted)
@@ -319,7 +350,11 @@ def ledger(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "resources/ledger.html",
-        {"partnership": partnership, "form": form, "ledger": queries.ledger(partnership, start, end)},
+        {
+            "partnership": partnership,
+            "form": form,
+            "ledger": queries.ledger(partnership, start, end),
+        },
         status=INVALID if form.is_bound and not form.is_valid() else 200,
     )
 
@@ -339,7 +374,9 @@ def documents(request: AuthedRequest, pk: int) -> HttpResponse:
             owner = data.pop("organisation")
             try:
                 actions.document_add(
-                    by=request.user, partnership=partnership, owner=owner,
+                    by=request.user,
+                    partnership=partnership,
+                    owner=owner,
                     **{k: v for k, v in data.items() if v not in (None, "") or k == "link"},
                 )
             except ValidationError as error:
@@ -349,12 +386,18 @@ def documents(request: AuthedRequest, pk: int) -> HttpResponse:
                 return redirect("documents", pk=partnership.pk)
         status = INVALID
     library = [
-        d for d in partnership.documents.filter(replaced_by__isnull=True).select_related("owner")
+        d
+        for d in partnership.documents.filter(replaced_by__isnull=True).select_related("owner")
         if request.user.has_perm("resources.view_shareddocument", d)
     ]
     return render(
-        request, "resources/documents.html",
-        {"partnership": partnership, "documents": library, "form": form if acting.exists() else None},
+        request,
+        "resources/documents.html",
+        {
+            "partnership": partnership,
+            "documents": library,
+            "form": form if acting.exists() else None,
+        },
         status=status,
     )
 
@@ -364,10 +407,14 @@ def documents(request: AuthedRequest, pk: int) -> HttpResponse:
 def document_download(request: AuthedRequest, pk: int, document_pk: int) -> HttpResponse:
     partnership = _partnership(request, pk)
     document = get_for(
-        request.user, SharedDocument, perm="resources.view_shareddocument", pk=document_pk,
+        request.user,
+        SharedDocument,
+        perm="resources.view_shareddocument",
+        pk=document_pk,
         partnership=partnership,
     )
     if not document.file:
         raise Http404  # a linked document is opened from its link
-    name = document.file.name.rsplit("/", 1)[-1]
-    return FileResponse(document.file.open("rb"), as_attachment=True, filename=name)
+    name = (document.file.name or "document").rsplit("/", 1)[-1]
+    download = FileResponse(document.file.open("rb"), as_attachment=True, filename=name)
+    return download  # type: ignore[return-value]

@@ -46,15 +46,32 @@ def resources(w: SimpleNamespace) -> SimpleNamespace:
     from joinedup.resources.tests.conftest import at
 
     r = SimpleNamespace()
-    r.room = ra.offer_create(by=None, organisation=w.lead_org, partnership=w.partnership, kind="venue", title="Room")
-    r.advice = ra.offer_create(by=None, organisation=w.lead_org, partnership=w.partnership, kind="expertise", title="Advice")
-    r.booking = ra.booking_request(
-        by=None, offer=r.room, organisation=w.wider_org, partnership=w.partnership,
-        starts_at=at(2, 10), ends_at=at(2, 11),
+    r.room = ra.offer_create(
+        by=None, organisation=w.lead_org, partnership=w.partnership, kind="venue", title="Room"
     )
-    r.request = ra.request_create(by=None, organisation=w.core_org, partnership=w.partnership, kind="venue", title="A room")
+    r.advice = ra.offer_create(
+        by=None,
+        organisation=w.lead_org,
+        partnership=w.partnership,
+        kind="expertise",
+        title="Advice",
+    )
+    r.booking = ra.booking_request(
+        by=None,
+        offer=r.room,
+        organisation=w.wider_org,
+        partnership=w.partnership,
+        starts_at=at(2, 10),
+        ends_at=at(2, 11),
+    )
+    r.request = ra.request_create(
+        by=None, organisation=w.core_org, partnership=w.partnership, kind="venue", title="A room"
+    )
     r.document = ra.document_add(
-        by=None, partnership=w.partnership, owner=w.lead_org, title="Safeguarding policy",
+        by=None,
+        partnership=w.partnership,
+        owner=w.lead_org,
+        title="Safeguarding policy",
         file=ContentFile(b"policy", name="policy.txt"),
     )
     return r

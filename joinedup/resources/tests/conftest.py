@@ -20,14 +20,25 @@ def at(day: int, hour: int) -> dt.datetime:
 def room(world: SimpleNamespace) -> Any:
     """The lead's meeting room, offered to the partnership."""
     return actions.offer_create(
-        by=world.lena, organisation=world.lead_org, partnership=world.partnership,
-        kind="venue", title="Meeting room", capacity=12, availability="Weekdays 9–5",
+        by=world.lena,
+        organisation=world.lead_org,
+        partnership=world.partnership,
+        kind="venue",
+        title="Meeting room",
+        capacity=12,
+        availability="Weekdays 9–5",
         audience="people",
     )
 
 
-def book(world: SimpleNamespace, offer: Any, organisation: Any, start: dt.datetime, end: dt.datetime) -> Any:
+def book(
+    world: SimpleNamespace, offer: Any, organisation: Any, start: dt.datetime, end: dt.datetime
+) -> Any:
     return actions.booking_request(
-        by=None, offer=offer, organisation=organisation, partnership=world.partnership,
-        starts_at=start, ends_at=end,
+        by=None,
+        offer=offer,
+        organisation=organisation,
+        partnership=world.partnership,
+        starts_at=start,
+        ends_at=end,
     )

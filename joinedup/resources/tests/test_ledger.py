@@ -17,18 +17,28 @@ from joinedup.conftest import add_member, client_for, make_org
 from joinedup.resources import actions, queries
 
 
-def give(w: SimpleNamespace, giver: Any, receiver: Any, days_ago: int = 10, hours: str | None = "2") -> Any:
+def give(
+    w: SimpleNamespace, giver: Any, receiver: Any, days_ago: int = 10, hours: str | None = "2"
+) -> Any:
     return actions.exchange_record(
-        by=None, partnership=w.partnership, giver=giver, receiver=receiver, kind="staff_time",
-        description="Help", on=timezone.localdate() - dt.timedelta(days=days_ago),
-        hours=Decimal(hours) if hours else None, value_pounds=Decimal("10"),
+        by=None,
+        partnership=w.partnership,
+        giver=giver,
+        receiver=receiver,
+        kind="staff_time",
+        description="Help",
+        on=timezone.localdate() - dt.timedelta(days=days_ago),
+        hours=Decimal(hours) if hours else None,
+        value_pounds=Decimal("10"),
     )
 
 
 def test_balances_match_the_exchanges_recorded(world: SimpleNamespace) -> None:
     orgs = [world.lead_org, world.core_org, world.wider_org]
     rng = random.Random(7)
-    expected = {o.pk: {"gave": 0, "received": 0, "hours_gave": Decimal(0)} for o in orgs}
+    expected: dict[int, dict[str, Any]] = {
+        o.pk: {"gave": 0, "received": 0, "hours_gave": Decimal(0)} for o in orgs
+    }
     for _ in range(40):
         giver, receiver = rng.sample(orgs, 2)
         hours = str(rng.randint(1, 6))
@@ -39,7 +49,11 @@ def test_balances_match_the_exchanges_recorded(world: SimpleNamespace) -> None:
     today = timezone.localdate()
     report = queries.ledger(world.partnership, today - dt.timedelta(days=364), today)
     got = {
-        r.organisation.pk: {"gave": r.gave.count, "received": r.received.count, "hours_gave": r.gave.hours}
+        r.organisation.pk: {
+            "gave": r.gave.count,
+            "received": r.received.count,
+            "hours_gave": r.gave.hours,
+        }
         for r in report.rows
     }
     assert got == expected
@@ -61,13 +75,17 @@ def test_a_partner_that_only_receives_is_flagged_a_one_way_street(world: SimpleN
         give(world, world.lead_org, world.wider_org)
     give(world, world.core_org, world.lead_org)
     today = timezone.localdate()
-    flags = {r.organisation.name: r.flag for r in queries.ledger(world.partnership, today, today).rows}
+    flags = {
+        r.organisation.name: r.flag for r in queries.ledger(world.partnership, today, today).rows
+    }
     assert flags["Hillside Food Bank"] == "receives and does not give"
     assert flags["Riverside Citizens Advice"] is None  # gave 3, received 1
     assert flags["Riverside Mind"] is None  # gave 1: not "much"
 
 
-def test_the_ledger_page_shows_the_chart_and_table_and_names_a_bad_date(world: SimpleNamespace) -> None:
+def test_the_ledger_page_shows_the_chart_and_table_and_names_a_bad_date(
+    world: SimpleNamespace,
+) -> None:
     give(world, world.lead_org, world.wider_org)
     client = client_for(world.will)
     page = client.get(reverse("ledger", args=[world.partnership.pk]))
@@ -107,14 +125,22 @@ def test_recording_a_gift_needs_two_members(world: SimpleNamespace) -> None:
 
 def test_an_offerer_records_advice_as_given(world: SimpleNamespace) -> None:
     advice = actions.offer_create(
-        by=world.cora, organisation=world.core_org, partnership=world.partnership,
-        kind="expertise", title="Mental health first aid advice",
+        by=world.cora,
+        organisation=world.core_org,
+        partnership=world.partnership,
+        kind="expertise",
+        title="Mental health first aid advice",
     )
     url = reverse("offer_give", args=[world.partnership.pk, advice.pk])
     assert client_for(world.will).post(url, {}).status_code == 403
     response = client_for(world.cora).post(
-        url, {"receiver": world.wider_org.pk, "on": timezone.localdate().isoformat(), "hours": "1.5"}
+        url,
+        {"receiver": world.wider_org.pk, "on": timezone.localdate().isoformat(), "hours": "1.5"},
     )
     assert response.status_code == 302
     exchange = world.partnership.exchanges.get()
-    assert (exchange.giver, exchange.receiver, exchange.hours) == (world.core_org, world.wider_org, Decimal("1.5"))
+    assert (exchange.giver, exchange.receiver, exchange.hours) == (
+        world.core_org,
+        world.wider_org,
+        Decimal("1.5"),
+    )
