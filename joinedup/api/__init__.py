@@ -11,7 +11,8 @@ api = NinjaAPI(
     title="Joined Up API",
     version="1",
     description=(
-        "Partnerships, their member organisations and memberships. Authenticate with "
+        "Partnerships, their member organisations and memberships, and the resources partners "
+        "share: offers, requests, bookings and the give-and-receive ledger. Authenticate with "
         "`Authorization: Bearer <token>`; make a token on your settings page or with "
         "`joinedup token --user EMAIL`. Every error has the shape "
         '`{"detail": "…", "errors": [{"field": "…", "message": "…"}]}`.'
@@ -25,8 +26,10 @@ errors.install(api)
 
 def _mount() -> None:
     from joinedup.partnerships.api import router as partnerships_router
+    from joinedup.resources.api import router as resources_router
 
     api.add_router("/", partnerships_router)
+    api.add_router("/", resources_router)
 
 
 _mount()

@@ -10,6 +10,7 @@ import pytest
 
 from joinedup.api import api
 from joinedup.conftest import ApiClient, api_for
+from joinedup.partnerships.tests.test_access import resources
 
 PREFIX = "/api/v1"
 
@@ -22,12 +23,16 @@ def endpoints() -> list[tuple[str, str]]:
 
 def fill(path: str, w: SimpleNamespace) -> str:
     """Put the id of one of the world's objects into each path parameter."""
-    if path.startswith(f"{PREFIX}/organisations/"):
-        pk = w.lead_org.pk
-    elif path.startswith(f"{PREFIX}/memberships/"):
-        pk = w.wider_membership.pk
-    else:
-        pk = w.partnership.pk
+    if not hasattr(w, "resources"):
+        w.resources = resources(w)
+    by_prefix = {
+        "organisations": w.lead_org.pk,
+        "memberships": w.wider_membership.pk,
+        "offers": w.resources.room.pk,
+        "bookings": w.resources.booking.pk,
+        "partnerships": w.partnership.pk,
+    }
+    pk = by_prefix[path.removeprefix(f"{PREFIX}/").split("/")[0]]
     return re.sub(r"\{pk\}", str(pk), path)
 
 
@@ -44,6 +49,28 @@ BODIES: dict[tuple[str, str], Any] = {
     ("post", "/partnerships/{pk}/memberships"): {"organisation_id": 1, "role": "wider"},
     ("patch", "/memberships/{pk}"): {"role": "core"},
     ("post", "/memberships/{pk}/leave"): {"left_on": "2025-01-01", "reason": "Gone"},
+    ("post", "/partnerships/{pk}/offers"): {"organisation_id": 1, "kind": "venue", "title": "Room"},
+    ("post", "/partnerships/{pk}/requests"): {
+        "organisation_id": 1,
+        "kind": "venue",
+        "title": "A room",
+    },
+    ("post", "/offers/{pk}/bookings"): {
+        "organisation_id": 1,
+        "partnership_id": 1,
+        "starts_at": "2030-01-01T10:00:00Z",
+        "ends_at": "2030-01-01T11:00:00Z",
+    },
+    ("post", "/bookings/{pk}/confirm"): {},
+    ("post", "/bookings/{pk}/decline"): {"reason": "Full"},
+    ("post", "/bookings/{pk}/cancel"): {"reason": "Moved"},
+    ("post", "/partnerships/{pk}/ledger"): {
+        "giver_id": 1,
+        "receiver_id": 2,
+        "kind": "expertise",
+        "description": "Advice",
+        "on": "2025-01-01",
+    },
 }
 
 
@@ -89,6 +116,8 @@ def test_the_outsiders_lists_hold_only_her_own(world: SimpleNamespace) -> None:
     assert [p["name"] for p in partnerships["items"]] == ["Elsewhere Partnership"]
     organisations = olive.get(f"{PREFIX}/organisations").json()
     assert [o["name"] for o in organisations["items"]] == ["Elsewhere Trust"]
+    resources(world)
+    assert olive.get(f"{PREFIX}/bookings").json() == []
 
 
 def test_the_outsider_cannot_start_a_partnership_led_by_someone_else(
