@@ -10,11 +10,14 @@ import datetime as dt
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
+from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 
 from joinedup.accounts.models import User
 from joinedup.partnerships import actions
@@ -27,8 +30,19 @@ from joinedup.partnerships.models import (
 )
 from joinedup.programmes import actions as programme_actions
 from joinedup.programmes.models import Hub, Programme
+from joinedup.resources import actions as resource_actions
+from joinedup.resources.models import (
+    Booking,
+    BookingStatus,
+    Exchange,
+    Offer,
+    ResourceRequest,
+    SharedDocument,
+)
+from joinedup.resources.queries import offers_seen_in
 
 DATA = Path(__file__).parent / "data" / "seeds.json"
+RESOURCES = Path(__file__).parent / "data" / "resources.json"
 PASSWORD = "joinedup-demo"
 ADMIN_EMAIL = "admin@demo.joinedup.example"
 
@@ -85,6 +99,8 @@ def load(progress: Callable[[str], None] = lambda _: None, path: Path = DATA) ->
         ]
         progress(f"{len(sign_ins)} people")
         _admin(password_hash)
+        shared = _resources(json.loads(RESOURCES.read_text()), orgs, partnerships)
+        progress(f"{shared} offers, with their bookings, exchanges, requests and documents")
     order = list(CHARACTERS)
     return sorted(
         (s for s in sign_ins if s.character in CHARACTERS), key=lambda s: order.index(s.character)
@@ -216,3 +232,113 @@ def _admin(password_hash: str) -> None:
             is_staff=True,
             is_superuser=True,
         )
+
+
+def _resources(
+    data: dict[str, Any], orgs: dict[str, Organisation], partnerships: dict[str, Partnership]
+) -> int:
+    """Offers, bookings, gifts, requests and documents. Their dates count back from the day the
+    demo was first loaded, so that loading again on a later day changes nothing."""
+    first = Offer.objects.filter(title=data["offers"][0]["title"]).first()
+    anchor = timezone.localdate(first.created_at) if first else timezone.localdate()
+    offers = {}
+    for o in data["offers"]:
+        partnership, organisation = partnerships[o["partnership"]], orgs[o["organisation"]]
+        offers[o["key"]] = Offer.objects.filter(
+            partnership=partnership, organisation=organisation, title=o["title"]
+        ).first() or resource_actions.offer_create(
+            by=None,
+            organisation=organisation,
+            partnership=partnership,
+            kind=o["kind"],
+            title=o["title"],
+            description=o["description"],
+            availability=o["availability"],
+            capacity=o["capacity"],
+            audience=o["audience"],
+            area=o["area"],
+            free=o["free"],
+            cost_pounds=Decimal(o["cost_pounds"]) if o["cost_pounds"] else None,
+            reach=o["reach"],
+        )
+    for b in data["bookings"]:
+        offer, organisation = offers[b["offer"]], orgs[b["organisation"]]
+        partnership = next(
+            p
+            for p in partnerships.values()
+            if p.memberships.current().filter(organisation=organisation).exists()
+            and offers_seen_in([p.pk]).filter(pk=offer.pk).exists()
+        )
+        for weeks in b["weeks_ago"]:
+            day = anchor - dt.timedelta(weeks=weeks)
+            day += dt.timedelta(days=b["weekday"] - day.weekday())
+            starts_at = _at(day, b["from"])
+            if Booking.objects.filter(
+                offer=offer, organisation=organisation, starts_at=starts_at
+            ).exists():
+                continue
+            booking = resource_actions.booking_request(
+                by=None,
+                offer=offer,
+                organisation=organisation,
+                partnership=partnership,
+                starts_at=starts_at,
+                ends_at=_at(day, b["to"]),
+                note=b["note"],
+            )
+            if b["status"] == BookingStatus.CONFIRMED:
+                resource_actions.booking_confirm(booking=booking, by=None)
+    for g in data["given"]:
+        partnership, giver, receiver = (
+            partnerships[g["partnership"]],
+            orgs[g["giver"]],
+            orgs[g["receiver"]],
+        )
+        on = anchor - dt.timedelta(weeks=g["weeks_ago"])
+        if not Exchange.objects.filter(
+            partnership=partnership, giver=giver, receiver=receiver, on=on
+        ).exists():
+            resource_actions.exchange_record(
+                by=None,
+                partnership=partnership,
+                giver=giver,
+                receiver=receiver,
+                kind=g["kind"],
+                description=g["description"],
+                on=on,
+                hours=Decimal(g["hours"]) if g["hours"] else None,
+            )
+    for r in data["requests"]:
+        partnership, organisation = partnerships[r["partnership"]], orgs[r["organisation"]]
+        if not ResourceRequest.objects.filter(partnership=partnership, title=r["title"]).exists():
+            resource_actions.request_create(
+                by=None,
+                organisation=organisation,
+                partnership=partnership,
+                kind=r["kind"],
+                title=r["title"],
+                description=r["description"],
+                area=r["area"],
+                when=r["when"],
+            )
+    for d in data["documents"]:
+        partnership, owner = partnerships[d["partnership"]], orgs[d["owner"]]
+        if not SharedDocument.objects.filter(partnership=partnership, title=d["title"]).exists():
+            name = d["title"].lower().replace(" ", "-") + ".txt"
+            resource_actions.document_add(
+                by=None,
+                partnership=partnership,
+                owner=owner,
+                title=d["title"],
+                kind=d["kind"],
+                version=d["version"],
+                audience=d["audience"],
+                file=ContentFile(d["text"].encode(), name=name),
+            )
+    return len(offers)
+
+
+def _at(day: dt.date, clock: str) -> dt.datetime:
+    return dt.datetime.combine(
+        day, dt.time.fromisoformat(clock), tzinfo=timezone.get_current_timezone()
+    )

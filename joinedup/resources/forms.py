@@ -150,11 +150,12 @@ class PeriodForm(forms.Form):
     start = forms.DateField(label="From", widget=DATE_INPUT, required=False)
     end = forms.DateField(label="To", widget=DATE_INPUT, required=False)
 
-    def period(self) -> tuple[dt.date, dt.date]:
-        """The chosen period; by default the twelve months to today."""
+    def period(self, latest: dt.date | None = None) -> tuple[dt.date, dt.date]:
+        """The chosen period; by default the twelve months to today, stretched to `latest` so
+        that bookings confirmed for the weeks ahead show too."""
         today = timezone.localdate()
         data = self.cleaned_data if self.is_valid() else {}
-        end = data.get("end") or today
+        end = data.get("end") or max(today, latest or today)
         start = data.get("start") or end - dt.timedelta(days=364)
         return (start, end) if start <= end else (end, start)
 

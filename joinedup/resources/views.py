@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -346,7 +346,8 @@ def request_close(request: AuthedRequest, pk: int, request_pk: int) -> HttpRespo
 def ledger(request: AuthedRequest, pk: int) -> HttpResponse:
     partnership = _partnership(request, pk)
     form = PeriodForm(request.GET or None)
-    start, end = form.period()
+    latest = partnership.exchanges.aggregate(latest=Max("on"))["latest"]
+    start, end = form.period(latest)
     return render(
         request,
         "resources/ledger.html",

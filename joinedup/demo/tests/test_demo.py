@@ -14,6 +14,8 @@ from joinedup.audit.models import AuditEvent
 from joinedup.demo import loader
 from joinedup.partnerships.models import Membership, Organisation, Partnership
 from joinedup.programmes.models import Hub, Programme
+from joinedup.resources import queries
+from joinedup.resources.models import Booking, Exchange, Offer, ResourceRequest, SharedDocument
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +23,20 @@ pytestmark = pytest.mark.django_db
 def counts() -> dict[str, int]:
     return {
         model.__name__: model.objects.count()
-        for model in (Organisation, Partnership, Membership, Programme, Hub, User, AuditEvent)
+        for model in (
+            Organisation,
+            Partnership,
+            Membership,
+            Programme,
+            Hub,
+            User,
+            AuditEvent,
+            Offer,
+            Booking,
+            Exchange,
+            ResourceRequest,
+            SharedDocument,
+        )
     }
 
 
@@ -91,3 +106,27 @@ def test_every_demo_sign_in_works_and_sees_what_its_role_allows(
     axis = Partnership.objects.get(name="Axis Youth Hub")
     assert client.get(reverse("partnership", args=[axis.pk])).status_code == sees_axis
     assert client.get(reverse("members_manage", args=[axis.pk])).status_code == manages_axis
+
+
+def test_the_demo_shares_resources_and_shows_a_one_way_street() -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    loader.load()
+    axis = Partnership.objects.get(name="Axis Youth Hub")
+    assert axis.offers.filter(kind="venue").count() == 2  # the Hub's shared building
+    rise = Offer.objects.get(title="Domestic abuse awareness training")
+    assert rise.bookings.filter(organisation__name="Survivors Network", status="confirmed").exists()
+    assert Offer.objects.get(
+        organisation__name__contains="Health and Social Care Trust"
+    ).exchanges.exists()
+    today = timezone.localdate()
+    rows = {
+        r.organisation.name: r
+        for r in queries.ledger(axis, today - dt.timedelta(days=364), today).rows
+    }
+    larder = rows["St Barnabas Church Food Larder"]
+    assert (larder.gave.count, larder.received.count) == (0, 4)
+    assert larder.flag == "receives and does not give"
+    assert axis.bookings.filter(status="requested").exists()  # one waits for the lead's answer

@@ -130,3 +130,18 @@ def test_every_page_passes_axe(world: SimpleNamespace, visitor: Any) -> None:
     visitor.page.get_by_role("button", name="Record leaving").click()
     visitor.page.get_by_role("alert").wait_for()
     visitor.check()
+
+    from joinedup.partnerships.tests.test_access import resources
+    from joinedup.resources import actions
+
+    r = resources(world)
+    actions.booking_confirm(booking=r.booking, by=None)
+    for path in (
+        f"/partnerships/{p}/resources/", f"/partnerships/{p}/resources/offers/new/",
+        f"/partnerships/{p}/resources/offers/{r.room.pk}/",
+        f"/partnerships/{p}/resources/offers/{r.advice.pk}/",
+        f"/partnerships/{p}/resources/requests/new/",
+        f"/partnerships/{p}/resources/requests/{r.request.pk}/",
+        f"/partnerships/{p}/ledger/", f"/partnerships/{p}/documents/",
+    ):
+        visitor.visit(path)
