@@ -70,13 +70,14 @@ class Ledger:
     exchanges: list[Exchange]
 
     def chart(self, label: int = 250, bars: int = 330, row: int = 30) -> dict[str, Any]:
-        """Geometry for the SVG bar chart: a pair of bars (gave, received) per organisation,
-        scaled to the largest count."""
-        widest = max([1, *(max(r.gave.count, r.received.count) for r in self.rows)])
+        """Geometry for the SVG bar chart: a pair of bars (gave, received) per organisation
+        that exchanged anything in the period, scaled to the largest count."""
+        active = [r for r in self.rows if r.gave.count or r.received.count]
+        widest = max([1, *(max(r.gave.count, r.received.count) for r in active)])
         scale = bars / widest
         return {
             "width": label + bars + 40,
-            "height": max(row, row * len(self.rows)),
+            "height": max(row, row * len(active)),
             "label": label,
             "rows": [
                 {
@@ -87,7 +88,7 @@ class Ledger:
                     "gave_width": round(r.gave.count * scale),
                     "received_width": round(r.received.count * scale),
                 }
-                for i, r in enumerate(self.rows)
+                for i, r in enumerate(active)
             ],
         }
 

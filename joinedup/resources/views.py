@@ -348,6 +348,8 @@ def ledger(request: AuthedRequest, pk: int) -> HttpResponse:
     form = PeriodForm(request.GET or None)
     latest = partnership.exchanges.aggregate(latest=Max("on"))["latest"]
     start, end = form.period(latest)
+    if not form.is_bound:
+        form = PeriodForm(initial={"start": start, "end": end})
     return render(
         request,
         "resources/ledger.html",

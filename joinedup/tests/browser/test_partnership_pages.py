@@ -137,11 +137,13 @@ def test_every_page_passes_axe(world: SimpleNamespace, visitor: Any) -> None:
     r = resources(world)
     actions.booking_confirm(booking=r.booking, by=None)
     for path in (
-        f"/partnerships/{p}/resources/", f"/partnerships/{p}/resources/offers/new/",
+        f"/partnerships/{p}/resources/",
+        f"/partnerships/{p}/resources/offers/new/",
         f"/partnerships/{p}/resources/offers/{r.room.pk}/",
         f"/partnerships/{p}/resources/offers/{r.advice.pk}/",
         f"/partnerships/{p}/resources/requests/new/",
         f"/partnerships/{p}/resources/requests/{r.request.pk}/",
-        f"/partnerships/{p}/ledger/", f"/partnerships/{p}/documents/",
+        f"/partnerships/{p}/ledger/",
+        f"/partnerships/{p}/documents/",
     ):
         visitor.visit(path)

@@ -53,7 +53,10 @@ def test_a_room_is_offered_booked_confirmed_and_in_both_ledgers(
         for visitor in (lena, will):
             visitor.visit(f"/partnerships/{world.partnership.pk}/ledger/")
             latest = visitor.page.get_by_role("region", name="Latest exchanges")
-            assert "Riverside Citizens Advice gave Hillside Food Bank Community room" in latest.inner_text()
+            assert (
+                "Riverside Citizens Advice gave Hillside Food Bank Community room"
+                in latest.inner_text()
+            )
             table = visitor.page.get_by_role("table", name="Per organisation")
             assert "Hillside Food Bank" in table.inner_text()
     finally:
