@@ -275,6 +275,7 @@ def booking_request(
     note: str = "",
 ) -> Booking:
     """Ask to book `offer` for a time. The offering organisation confirms or declines."""
+    offer = Offer.objects.select_related("organisation").get(pk=offer.pk)  # as it is now
     if offer.kind not in BOOKABLE_KINDS:
         raise ValidationError({"offer": NOT_BOOKABLE})
     if not offer.active:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("resources/offers/<int:offer_pk>/", views.offer_detail, name="offer"),
     path("resources/offers/<int:offer_pk>/book/", views.booking_new, name="booking_new"),
     path("resources/offers/<int:offer_pk>/give/", views.offer_give, name="offer_give"),
+    path("resources/offers/<int:offer_pk>/withdraw/", views.offer_withdraw, name="offer_withdraw"),
     path(
         "resources/bookings/<int:booking_pk>/<slug:verb>/",
         views.booking_decide,

@@ -219,6 +219,19 @@ def offer_give(request: AuthedRequest, pk: int, offer_pk: int) -> HttpResponse:
     return _render_offer(request, partnership, offer, give_form=form, status=INVALID)
 
 
+@require_POST
+@login_required
+def offer_withdraw(request: AuthedRequest, pk: int, offer_pk: int) -> HttpResponse:
+    """Stop offering it. Bookings already confirmed stand; nobody can ask for new ones."""
+    partnership = _partnership(request, pk)
+    offer = _offer_in(request, partnership, offer_pk)
+    if not request.user.has_perm("resources.change_offer", offer):
+        raise PermissionDenied
+    actions.offer_update(offer=offer, by=request.user, active=False)
+    messages.success(request, f"“{offer.title}” is no longer offered.")
+    return redirect(offer)
+
+
 BOOKING_VERBS = {
     "confirm": ("resources.decide_booking", actions.booking_confirm, "Booking confirmed."),
     "decline": ("resources.decide_booking", actions.booking_decline, "Booking declined."),

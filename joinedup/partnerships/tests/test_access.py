@@ -16,7 +16,14 @@ from joinedup.partnerships.models import Partnership
 
 # Pages that are about the signed-in person only, with nothing of anyone else's in them.
 OWN_PAGES = {"home", "settings", "password_change", "password_change_done", "logout"}
-POST_ONLY = {"token_revoke", "booking_new", "offer_give", "booking_decide", "request_close"}
+POST_ONLY = {
+    "token_revoke",
+    "booking_new",
+    "offer_give",
+    "offer_withdraw",
+    "booking_decide",
+    "request_close",
+}
 # Pages for people who are not signed in.
 PUBLIC_PAGES = {
     "login",
@@ -88,6 +95,7 @@ def object_urls(w: SimpleNamespace) -> dict[str, str]:
         "offer": reverse("offer", args=[p, r.room.pk]),
         "booking_new": reverse("booking_new", args=[p, r.room.pk]),
         "offer_give": reverse("offer_give", args=[p, r.advice.pk]),
+        "offer_withdraw": reverse("offer_withdraw", args=[p, r.advice.pk]),
         "booking_decide": reverse("booking_decide", args=[p, r.booking.pk, "confirm"]),
         "request_new": reverse("request_new", args=[p]),
         "resource_request": reverse("resource_request", args=[p, r.request.pk]),

@@ -225,3 +225,28 @@ def test_an_offer_to_every_partnership_is_seen_in_each(world: SimpleNamespace) -
     )
     staff = make_user("x@elsewhere.example", "X", world.outside_org)
     assert staff  # a second person there changes nothing
+
+
+def test_a_withdrawn_offer_takes_no_new_bookings(world: SimpleNamespace, room: Any) -> None:
+    url = reverse("offer_withdraw", args=[world.partnership.pk, room.pk])
+    assert client_for(world.will).post(url).status_code == 403
+    assert client_for(world.lena).post(url).status_code == 302
+    with pytest.raises(ValidationError, match="withdrawn"):
+        book(world, room, world.wider_org, at(3, 10), at(3, 12))
+
+
+def test_a_request_tells_the_organisations_offering_a_match(
+    world: SimpleNamespace, room: Any
+) -> None:
+    from django.test import TestCase
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        actions.request_create(
+            by=world.will,
+            organisation=world.wider_org,
+            partnership=world.partnership,
+            kind="venue",
+            title="A room for a drop-in",
+        )
+    assert [m.to for m in mail.outbox] == [[world.lena.email]]
+    assert "A partner asks for something you offer" in mail.outbox[0].subject
