@@ -40,6 +40,10 @@ NOT_REQUESTED = "Only a booking that is waiting for an answer can be confirmed o
 ALREADY_ENDED = "This booking was already declined or cancelled."
 NO_SELF_EXCHANGE = "An organisation cannot give to itself."
 REQUEST_CLOSED = "This request is no longer open."
+BOOKING_OUT_OF_RANGE = "A booking starts after the year 2000 and lasts at most a year."
+SLOTS_IN_USE = "Confirmed bookings use more places than that: cancel some first."
+BOOKABLE_FROM = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+LONGEST_BOOKING = dt.timedelta(days=366)
 
 OFFER_FIELDS = [
     "title",
@@ -145,6 +149,9 @@ def offer_update(*, offer: Offer, by: Any, **changes: Any) -> Offer:
     for key, value in changes.items():
         setattr(offer, key, value)
     _clean(offer)
+    in_use = offer.bookings.filter(status=BookingStatus.CONFIRMED, slot__gt=offer.slots)
+    if in_use.exists():
+        raise ValidationError({"capacity": SLOTS_IN_USE})
     offer.save()
     audit_record(
         actor=by,
@@ -283,6 +290,10 @@ def booking_request(
     if organisation.pk == offer.organisation_id:
         raise ValidationError({"organisation": OWN_OFFER})
     _require_member(partnership, organisation)
+    if not BOOKABLE_FROM <= starts_at < ends_at <= starts_at + LONGEST_BOOKING:
+        if ends_at <= starts_at:
+            raise ValidationError({"ends_at": "A booking must end after it starts."})
+        raise ValidationError({"starts_at": BOOKING_OUT_OF_RANGE})
     booking = Booking(
         offer=offer,
         organisation=organisation,
@@ -336,6 +347,7 @@ def booking_confirm(*, booking: Booking, by: Any) -> Booking:
     offer = booking.offer
     exchange_record(
         by=by,
+        giver_outside=True,
         partnership=booking.partnership,
         giver=offer.organisation,
         receiver=booking.organisation,
@@ -432,11 +444,16 @@ def exchange_record(
     value_pounds: Decimal | None = None,
     offer: Offer | None = None,
     booking: Booking | None = None,
+    giver_outside: bool = False,
 ) -> Exchange:
-    """Record that `giver` gave `receiver` something within `partnership`."""
+    """Record that `giver` gave `receiver` something within `partnership`.
+
+    With `giver_outside`, the giver need not be a member: an offer made to every partnership
+    of a hub is given into the receiver's partnership, and counts in its ledger there."""
     if giver.pk == receiver.pk:
         raise ValidationError({"receiver": NO_SELF_EXCHANGE})
-    _require_member(partnership, giver, "giver")
+    if not giver_outside:
+        _require_member(partnership, giver, "giver")
     _require_member(partnership, receiver, "receiver")
     exchange = Exchange(
         partnership=partnership,

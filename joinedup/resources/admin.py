@@ -8,6 +8,9 @@ class OfferAdmin(admin.ModelAdmin):
     list_display = ["title", "organisation", "partnership", "kind", "reach", "active"]
     list_filter = ["kind", "reach", "active"]
     search_fields = ["title", "organisation__name"]
+    # Kind and capacity decide how many bookings may overlap; they change through the app,
+    # which refuses a change that confirmed bookings would not fit.
+    readonly_fields = ["kind", "capacity"]
 
 
 @admin.register(Booking)

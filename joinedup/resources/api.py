@@ -43,6 +43,8 @@ from joinedup.resources.models import (
 from joinedup.resources.rules import ACTING_ROLES
 
 router = Router(tags=["resources"])
+BOOKABLE_FROM = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+LATEST = dt.datetime(9000, 1, 1, tzinfo=dt.UTC)
 VIEW = "partnerships.view_partnership"
 OrgId = Annotated[StrictInt, Field(ge=1, le=MAX_ID, description="An organisation you act for.")]
 Money = Annotated[Decimal, Field(ge=0, le=Decimal("9999999.99"), max_digits=9, decimal_places=2)]
@@ -193,12 +195,14 @@ class BookingOut(Schema):
 
 
 class BookingIn(In):
+    """A time from the year 2000 on, with its time zone, lasting at most a year."""
+
     organisation_id: OrgId
     partnership_id: StrictInt = Field(
         ge=1, le=MAX_ID, description="The partnership you book it through."
     )
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
+    starts_at: Annotated[AwareDatetime, Field(ge=BOOKABLE_FROM, le=LATEST)]
+    ends_at: Annotated[AwareDatetime, Field(ge=BOOKABLE_FROM, le=LATEST)]
     note: Text = ""
 
 

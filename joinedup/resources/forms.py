@@ -17,6 +17,12 @@ from joinedup.resources.models import (
     SharedDocument,
 )
 
+
+def _in_range(day: dt.date) -> None:
+    if not dt.date(1900, 1, 1) <= day <= dt.date(9000, 12, 31):
+        raise forms.ValidationError("Give a date between 1900 and 9000.")
+
+
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
@@ -147,8 +153,8 @@ class RespondForm(ActingForm):
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label="From", widget=DATE_INPUT, required=False)
-    end = forms.DateField(label="To", widget=DATE_INPUT, required=False)
+    start = forms.DateField(label="From", widget=DATE_INPUT, required=False, validators=[_in_range])
+    end = forms.DateField(label="To", widget=DATE_INPUT, required=False, validators=[_in_range])
 
     def period(self, latest: dt.date | None = None) -> tuple[dt.date, dt.date]:
         """The chosen period; by default the twelve months to today, stretched to `latest` so
@@ -166,7 +172,11 @@ class DocumentForm(forms.ModelForm):
     class Meta:
         model = SharedDocument
         fields = ["title", "kind", "description", "version", "file", "link", "audience"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 2}), "audience": forms.RadioSelect}
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "audience": forms.RadioSelect,
+            "file": forms.FileInput,
+        }
         help_texts = {"file": "PDF, Word, OpenDocument, spreadsheet or text; up to 10 MB."}
 
     def __init__(self, *args: Any, acting: QuerySet[Organisation], **kwargs: Any) -> None:

@@ -44,13 +44,14 @@ def acts_for_offerer(user: Any, offer: Offer) -> bool:
 
 
 @rules.predicate
-def can_view_booking(user: Any, booking: Booking) -> bool:
-    return standing(user, booking.partnership).can_view
+def is_party_to_booking(user: Any, booking: Booking) -> bool:
+    return acts_for(user, booking.organisation_id) or acts_for(user, booking.offer.organisation_id)
 
 
 @rules.predicate
-def is_party_to_booking(user: Any, booking: Booking) -> bool:
-    return acts_for(user, booking.organisation_id) or acts_for(user, booking.offer.organisation_id)
+def can_view_booking(user: Any, booking: Booking) -> bool:
+    """The two organisations party to it, and anyone who sees the partnership it was made in."""
+    return is_party_to_booking(user, booking) or standing(user, booking.partnership).can_view
 
 
 @rules.predicate

@@ -245,13 +245,14 @@ def booking_decide(request: AuthedRequest, pk: int, booking_pk: int, verb: str) 
     if verb not in BOOKING_VERBS:
         raise Http404
     perm, act, done = BOOKING_VERBS[verb]
-    partnership = _partnership(request, pk)
+    # The offerer of an offer made to a whole hub may not be in the booker's partnership:
+    # the booking's own rules decide, not the partnership's.
     booking = get_for(
         request.user,
-        Booking.objects.select_related("offer", "offer__organisation"),
+        Booking.objects.select_related("offer", "offer__organisation", "offer__partnership"),
         perm=perm,
         pk=booking_pk,
-        partnership=partnership,
+        partnership_id=pk,
     )
     form = DecideForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
@@ -260,8 +261,12 @@ def booking_decide(request: AuthedRequest, pk: int, booking_pk: int, verb: str) 
         act(booking=booking, by=request.user, **kwargs)
     except ValidationError as error:
         # Most often the slot was taken meanwhile: say so on the offer's page.
-        messages.error(request, " ".join(error.messages))
-        return _render_offer(request, partnership, booking.offer, status=409)
+        return render(
+            request,
+            "resources/booking_problem.html",
+            {"booking": booking, "problems": error.messages},
+            status=409,
+        )
     messages.success(request, done)
     return redirect(booking.offer)
 
@@ -393,7 +398,7 @@ def documents(request: AuthedRequest, pk: int) -> HttpResponse:
                     by=request.user,
                     partnership=partnership,
                     owner=owner,
-                    **{k: v for k, v in data.items() if v not in (None, "") or k == "link"},
+                    **{k: v for k, v in data.items() if v not in (None, "", False) or k == "link"},
                 )
             except ValidationError as error:
                 add_action_errors(form, error)
