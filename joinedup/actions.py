@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -29,3 +29,8 @@ def action(func: Callable[P, R]) -> Callable[P, R]:
             raise ValidationError(CONFLICT, code="conflict") from error
 
     return wrapper
+
+
+def person(by: Any) -> Any:
+    """The signed-in user behind an action, or None for the system (the demo loader, a command)."""
+    return by if by is not None and by.is_authenticated else None

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import models
 
+from joinedup.actions import person
 from joinedup.audit.models import AuditEvent
 
 
@@ -38,7 +39,7 @@ def audit_record(
     after: dict[str, Any] | None = None,
 ) -> AuditEvent:
     return AuditEvent.objects.create(
-        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor=person(actor),
         action=action,
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),

@@ -12,7 +12,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from joinedup.actions import action
+from joinedup.actions import action, person
 from joinedup.audit.actions import audit_record, snapshot
 from joinedup.partnerships.models import (
     ALREADY_MEMBER,
@@ -74,8 +74,7 @@ def organisation_create(*, by: Any, name: str, sector: str, **fields: Any) -> Or
     for key in ("charity_number", "company_number"):
         if key in fields:
             fields[key] = _blank_to_none(fields[key])
-    added_by = by if by is not None and by.is_authenticated else None
-    organisation = Organisation(name=name, sector=sector, added_by=added_by, **fields)
+    organisation = Organisation(name=name, sector=sector, added_by=person(by), **fields)
     _clean(organisation)
     organisation.save()
     audit_record(

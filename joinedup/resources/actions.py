@@ -13,7 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from joinedup.actions import action
+from joinedup.actions import action, person
 from joinedup.audit.actions import audit_record, snapshot
 from joinedup.notifications import notify
 from joinedup.partnerships.models import Organisation, Partnership
@@ -121,7 +121,7 @@ def offer_create(
         partnership=partnership,
         kind=kind,
         title=title,
-        created_by=by if by is not None and by.is_authenticated else None,
+        created_by=person(by),
         **fields,
     )
     _clean(offer)
@@ -183,7 +183,7 @@ def request_create(
         partnership=partnership,
         kind=kind,
         title=title,
-        created_by=by if by is not None and by.is_authenticated else None,
+        created_by=person(by),
         **fields,
     )
     _clean(request)
@@ -222,7 +222,7 @@ def request_respond(
         organisation=organisation,
         offer=offer,
         message=message,
-        created_by=by if by is not None and by.is_authenticated else None,
+        created_by=person(by),
     )
     _clean(response)
     response.save()
@@ -301,7 +301,7 @@ def booking_request(
         starts_at=starts_at,
         ends_at=ends_at,
         note=note,
-        requested_by=by if by is not None and by.is_authenticated else None,
+        requested_by=person(by),
     )
     _clean(booking)
     if _free_slot(offer, starts_at, ends_at) is None:
@@ -466,7 +466,7 @@ def exchange_record(
         value_pounds=value_pounds,
         offer=offer,
         booking=booking,
-        recorded_by=by if by is not None and by.is_authenticated else None,
+        recorded_by=person(by),
     )
     _clean(exchange)
     exchange.save()
@@ -528,7 +528,7 @@ def document_add(
         partnership=partnership,
         owner=owner,
         title=title,
-        added_by=by if by is not None and by.is_authenticated else None,
+        added_by=person(by),
         **fields,
     )
     _clean(document)
