@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "joinedup.partnerships",
     "joinedup.programmes",
     "joinedup.resources",
+    "joinedup.agreements",
     "joinedup.demo",
 ]
 

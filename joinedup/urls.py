@@ -36,6 +36,7 @@ urlpatterns = [
         name="member_leave",
     ),
     path("partnerships/<int:pk>/", include("joinedup.resources.urls")),
+    path("partnerships/<int:pk>/", include("joinedup.agreements.urls")),
     path("organisations/<int:pk>/", partnerships.organisation_detail, name="organisation"),
     path("organisations/<int:pk>/edit/", partnerships.organisation_edit, name="organisation_edit"),
     path("programmes/<int:pk>/", programmes.programme_detail, name="programme"),

@@ -23,6 +23,9 @@ POST_ONLY = {
     "offer_withdraw",
     "booking_decide",
     "request_close",
+    "agreement_comment",
+    "agreement_sign",
+    "agreement_step",
 }
 # Pages for people who are not signed in.
 PUBLIC_PAGES = {
@@ -81,6 +84,11 @@ def resources(w: SimpleNamespace) -> SimpleNamespace:
         title="Safeguarding policy",
         file=ContentFile(b"policy", name="policy.txt"),
     )
+    from joinedup.agreements import actions as aa
+
+    r.agreement = aa.agreement_create(
+        by=None, partnership=w.partnership, kind="terms_of_reference", title="Terms of reference"
+    )
     return r
 
 
@@ -101,6 +109,15 @@ def object_urls(w: SimpleNamespace) -> dict[str, str]:
         "resource_request": reverse("resource_request", args=[p, r.request.pk]),
         "request_close": reverse("request_close", args=[p, r.request.pk]),
         "ledger": reverse("ledger", args=[p]),
+        "agreements": reverse("agreements", args=[p]),
+        "agreement_new": reverse("agreement_new", args=[p]),
+        "agreement": reverse("agreement", args=[p, r.agreement.pk]),
+        "agreement_version": reverse("agreement_version", args=[p, r.agreement.pk, 1]),
+        "agreement_diff": reverse("agreement_diff", args=[p, r.agreement.pk]),
+        "agreement_edit": reverse("agreement_edit", args=[p, r.agreement.pk, 1]),
+        "agreement_comment": reverse("agreement_comment", args=[p, r.agreement.pk, 1]),
+        "agreement_sign": reverse("agreement_sign", args=[p, r.agreement.pk, 1]),
+        "agreement_step": reverse("agreement_step", args=[p, r.agreement.pk, 1, "signoff"]),
         "documents": reverse("documents", args=[p]),
         "document_download": reverse("document_download", args=[p, r.document.pk]),
         "partnership": reverse("partnership", args=[p]),

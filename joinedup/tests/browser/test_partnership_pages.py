@@ -145,5 +145,10 @@ def test_every_page_passes_axe(world: SimpleNamespace, visitor: Any) -> None:
         f"/partnerships/{p}/resources/requests/{r.request.pk}/",
         f"/partnerships/{p}/ledger/",
         f"/partnerships/{p}/documents/",
+        f"/partnerships/{p}/agreements/",
+        f"/partnerships/{p}/agreements/new/",
+        f"/partnerships/{p}/agreements/{r.agreement.pk}/",
+        f"/partnerships/{p}/agreements/{r.agreement.pk}/v1/edit/",
+        f"/partnerships/{p}/agreements/{r.agreement.pk}/diff/",
     ):
         visitor.visit(path)

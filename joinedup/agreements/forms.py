@@ -1,0 +1,79 @@
+"""Forms for agreements."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+
+from joinedup.agreements.models import SECTIONS, AgreementKind
+from joinedup.partnerships.models import Organisation
+
+
+class SectionsForm(forms.Form):
+    """One text box per section of an agreement."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for key, title, help_text in SECTIONS:
+            self.fields[key] = forms.CharField(
+                label=title,
+                help_text=help_text,
+                required=False,
+                max_length=20000,
+                widget=forms.Textarea(attrs={"rows": 4}),
+            )
+
+    def sections(self) -> dict[str, str]:
+        return {key: self.cleaned_data.get(key, "") for key, _, _ in SECTIONS}
+
+
+class AgreementForm(SectionsForm):
+    def __init__(self, *args: Any, members: QuerySet[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"] = forms.ChoiceField(
+            choices=AgreementKind.choices, widget=forms.RadioSelect
+        )
+        self.fields["title"] = forms.CharField(max_length=200)
+        self.fields["counterparty"] = forms.ModelChoiceField(
+            queryset=members,
+            required=False,
+            label="Partner (for a service-level agreement)",
+        )
+        self.order_fields(["kind", "title", "counterparty"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("kind") == AgreementKind.SLA and not data.get("counterparty"):
+            self.add_error("counterparty", "Name the partner the service-level agreement is with.")
+        return data
+
+
+class CommentForm(forms.Form):
+    section = forms.ChoiceField(choices=[(k, t) for k, t, _ in SECTIONS])
+    text = forms.CharField(
+        label="Comment", max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, acting: QuerySet[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"] = forms.ModelChoiceField(
+            queryset=acting, empty_label=None, label="For", initial=acting.first()
+        )
+        self.order_fields(["organisation", "section", "text"])
+
+
+class SignForm(forms.Form):
+    board_informed = forms.BooleanField(
+        required=False, label="Our board or management committee has been told of this agreement"
+    )
+
+    def __init__(self, *args: Any, signers: list[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"] = forms.ModelChoiceField(
+            queryset=Organisation.objects.filter(pk__in=[o.pk for o in signers]),
+            empty_label=None,
+            label="Sign for",
+        )
+        self.order_fields(["organisation", "board_informed"])

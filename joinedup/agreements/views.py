@@ -1,0 +1,277 @@
+"""Pages for a partnership's agreements: check access, validate, act, respond."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from joinedup.access import get_for, org_roles
+from joinedup.agreements import actions, queries
+from joinedup.agreements.forms import AgreementForm, CommentForm, SectionsForm, SignForm
+from joinedup.agreements.models import Agreement, AgreementVersion, VersionStatus
+from joinedup.forms import add_action_errors
+from joinedup.http import AuthedRequest
+from joinedup.partnerships.models import MANAGING_ORG_ROLES, Organisation, Partnership
+from joinedup.resources.rules import ACTING_ROLES
+
+INVALID = 422
+VIEW = "agreements.view_agreement"
+MANAGE = "agreements.change_agreement"
+
+
+def _partnership(request: AuthedRequest, pk: int) -> Partnership:
+    return get_for(request.user, Partnership, perm="partnerships.view_partnership", pk=pk)
+
+
+def _agreement(request: AuthedRequest, pk: int, agreement_pk: int, perm: str = VIEW) -> Agreement:
+    return get_for(
+        request.user,
+        Agreement.objects.select_related("partnership", "counterparty"),
+        perm=perm,
+        pk=agreement_pk,
+        partnership_id=pk,
+    )
+
+
+def _version(agreement: Agreement, number: int | None) -> AgreementVersion:
+    versions = agreement.versions.all()
+    version = versions.filter(number=number).first() if number else versions.first()
+    if version is None:
+        raise Http404
+    version.agreement = agreement
+    return version
+
+
+@require_GET
+@login_required
+def agreement_list(request: AuthedRequest, pk: int) -> HttpResponse:
+    partnership = _partnership(request, pk)
+    agreements = [
+        a
+        for a in partnership.agreements.select_related("counterparty").prefetch_related("versions")
+        if request.user.has_perm(VIEW, a)
+    ]
+    return render(
+        request,
+        "agreements/list.html",
+        {
+            "partnership": partnership,
+            "agreements": agreements,
+            "manages": request.user.has_perm("partnerships.change_partnership", partnership),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def agreement_new(request: AuthedRequest, pk: int) -> HttpResponse:
+    partnership = get_for(request.user, Partnership, perm="partnerships.change_partnership", pk=pk)
+    members = Organisation.objects.filter(
+        pk__in=partnership.memberships.current().values("organisation_id")
+    ).order_by("name")
+    form = AgreementForm(request.POST or None, members=members)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            agreement = actions.agreement_create(
+                by=request.user,
+                partnership=partnership,
+                kind=data["kind"],
+                title=data["title"],
+                counterparty=data["counterparty"],
+                sections=form.sections(),
+            )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(
+                request, "Draft saved. Send it out for comment or sign-off when ready."
+            )
+            return redirect(agreement)
+    return render(
+        request,
+        "agreements/edit.html",
+        {"partnership": partnership, "form": form, "title": "Draft an agreement"},
+        status=INVALID if form.is_bound else 200,
+    )
+
+
+@require_GET
+@login_required
+def agreement_detail(
+    request: AuthedRequest, pk: int, agreement_pk: int, number: int | None = None
+) -> HttpResponse:
+    agreement = _agreement(request, pk, agreement_pk)
+    version = _version(agreement, number)
+    return _render_version(request, agreement, version)
+
+
+def _render_version(
+    request: AuthedRequest,
+    agreement: Agreement,
+    version: AgreementVersion,
+    comment_form: CommentForm | None = None,
+    sign_form: SignForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    parties = actions.parties(version)
+    signed = {s.organisation_id: s for s in version.signoffs.select_related("signed_by")}
+    roles = org_roles(request.user)
+    acting = Organisation.objects.filter(
+        pk__in=[p.pk for p in parties if roles.get(p.pk) in ACTING_ROLES]
+    )
+    signers = [p for p in parties if roles.get(p.pk) in MANAGING_ORG_ROLES and p.pk not in signed]
+    if version.status == VersionStatus.COMMENT and acting.exists():
+        comment_form = comment_form or CommentForm(acting=acting)
+    if version.status == VersionStatus.SIGNOFF and signers:
+        sign_form = sign_form or SignForm(signers=signers)
+    return render(
+        request,
+        "agreements/version.html",
+        {
+            "partnership": agreement.partnership,
+            "agreement": agreement,
+            "version": version,
+            "versions": agreement.versions.all(),
+            "comments": version.comments.select_related("organisation", "author"),
+            "parties": [(p, signed.get(p.pk)) for p in parties],
+            "manages": request.user.has_perm(MANAGE, agreement),
+            "comment_form": comment_form if version.status == VersionStatus.COMMENT else None,
+            "sign_form": sign_form if version.status == VersionStatus.SIGNOFF else None,
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def version_edit(request: AuthedRequest, pk: int, agreement_pk: int, number: int) -> HttpResponse:
+    agreement = _agreement(request, pk, agreement_pk, MANAGE)
+    version = _version(agreement, number)
+    form = SectionsForm(request.POST or None, initial=version.sections)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.version_edit(version=version, by=request.user, sections=form.sections())
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(request, "Saved.")
+            return redirect(version)
+    elif request.method == "GET" and version.status not in (
+        VersionStatus.DRAFT,
+        VersionStatus.COMMENT,
+    ):
+        messages.error(request, actions.IN_FORCE_IS_FIXED)
+        return redirect(version)
+    return render(
+        request,
+        "agreements/edit.html",
+        {
+            "partnership": agreement.partnership,
+            "form": form,
+            "title": f"Edit {version}",
+            "version": version,
+        },
+        status=INVALID if form.is_bound else 200,
+    )
+
+
+@require_POST
+@login_required
+def version_step(
+    request: AuthedRequest, pk: int, agreement_pk: int, number: int, step: str
+) -> HttpResponse:
+    """Lead's steps: send out for comment or sign-off; start a new version."""
+    agreement = _agreement(request, pk, agreement_pk, MANAGE)
+    version = _version(agreement, number)
+    try:
+        if step == "new":
+            version = actions.version_new(agreement=agreement, by=request.user)
+        else:
+            actions.version_advance(version=version, by=request.user, to=step)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _render_version(request, agreement, _version(agreement, number), status=INVALID)
+    return redirect(version)
+
+
+@require_POST
+@login_required
+def version_comment(
+    request: AuthedRequest, pk: int, agreement_pk: int, number: int
+) -> HttpResponse:
+    agreement = _agreement(request, pk, agreement_pk)
+    version = _version(agreement, number)
+    roles = org_roles(request.user)
+    acting = Organisation.objects.filter(pk__in=[o for o, r in roles.items() if r in ACTING_ROLES])
+    form = CommentForm(request.POST, acting=acting)
+    if not acting.exists():
+        raise PermissionDenied
+    if form.is_valid():
+        try:
+            actions.comment_add(version=version, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(request, "Comment added.")
+            return redirect(version)
+    return _render_version(request, agreement, version, comment_form=form, status=INVALID)
+
+
+@require_POST
+@login_required
+def version_sign(request: AuthedRequest, pk: int, agreement_pk: int, number: int) -> HttpResponse:
+    agreement = _agreement(request, pk, agreement_pk)
+    version = _version(agreement, number)
+    form = SignForm(
+        request.POST,
+        signers=list(Organisation.objects.filter(pk__in=list(org_roles(request.user)))),
+    )
+    if form.is_valid():
+        try:
+            actions.sign(version=version, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(request, "Signed.")
+            return redirect(_version(agreement, number))
+    return _render_version(request, agreement, version, sign_form=form, status=INVALID)
+
+
+@require_GET
+@login_required
+def version_diff(request: AuthedRequest, pk: int, agreement_pk: int) -> HttpResponse:
+    agreement = _agreement(request, pk, agreement_pk)
+    numbers = sorted(agreement.versions.values_list("number", flat=True))
+    try:
+        old = int(request.GET.get("from", numbers[-2] if len(numbers) > 1 else numbers[0]))
+        new = int(request.GET.get("to", numbers[-1]))
+    except (TypeError, ValueError):
+        old = new = 0
+    if old not in numbers or new not in numbers:
+        return render(
+            request,
+            "agreements/diff.html",
+            {
+                "partnership": agreement.partnership,
+                "agreement": agreement,
+                "error": "Choose two versions of this agreement.",
+            },
+            status=INVALID,
+        )
+    return render(
+        request,
+        "agreements/diff.html",
+        {
+            "partnership": agreement.partnership,
+            "agreement": agreement,
+            "old": _version(agreement, old),
+            "new": _version(agreement, new),
+            "sections": queries.diff(_version(agreement, old), _version(agreement, new)),
+            "numbers": numbers,
+        },
+    )
