@@ -20,10 +20,13 @@ from joinedup.agreements.models import (
     Agreement,
     AgreementKind,
     AgreementVersion,
+    Attestation,
     Comment,
+    ReviewNote,
     SignOff,
     VersionStatus,
 )
+from joinedup.agreements.mustdos import ATTESTED_KEYS
 from joinedup.audit.actions import audit_record
 from joinedup.notifications import notify
 from joinedup.partnerships.models import MANAGING_ORG_ROLES, MemberRole, Organisation, Partnership
@@ -39,6 +42,7 @@ NOT_A_PARTY = "{organisation} is not a party to this agreement."
 UNKNOWN_SECTION = "There is no such section."
 ALREADY_SIGNED = "{organisation} has already signed this version."
 IN_PROGRESS = "This agreement already has a version in progress."
+NOT_IN_FORCE = "Only an agreement in force is reviewed."
 REVIEW_MONTHS = 12
 
 
@@ -283,5 +287,69 @@ def version_new(*, agreement: Agreement, by: Any) -> AgreementVersion:
         obj=version,
         partnership=agreement.partnership,
         after={"number": version.number},
+    )
+    return version
+
+
+@action
+def attest(*, partnership: Partnership, by: Any, item: str, note: str) -> Attestation:
+    """The lead's word that a must-do the app cannot see is done."""
+    if item not in dict(ATTESTED_KEYS):
+        raise ValidationError({"item": "That must-do is ticked from evidence, not attested."})
+    if not note.strip():
+        raise ValidationError({"note": "Say how it was done."})
+    attestation = Attestation.objects.create(
+        partnership=partnership, item=item, note=note.strip(), by=person(by)
+    )
+    audit_record(
+        actor=by,
+        action="mustdo.attest",
+        obj=attestation,
+        partnership=partnership,
+        after={"item": item, "note": attestation.note},
+    )
+    return attestation
+
+
+@action
+def review_consult(
+    *, version: AgreementVersion, by: Any, organisation: Organisation, note: str
+) -> ReviewNote:
+    """Record a one-to-one consultation with a partner as part of the yearly review."""
+    version = _lock(version)
+    if version.status != VersionStatus.IN_FORCE:
+        raise ValidationError({"note": NOT_IN_FORCE})
+    _require_current(version, organisation, "organisation")
+    if not note.strip():
+        raise ValidationError({"note": "Write down what the partner said."})
+    review = ReviewNote.objects.create(
+        version=version, organisation=organisation, note=note.strip(), by=person(by)
+    )
+    audit_record(
+        actor=by,
+        action="agreement.consult",
+        obj=review,
+        partnership=version.agreement.partnership,
+        after={"organisation": str(organisation), "note": review.note},
+    )
+    return review
+
+
+@action
+def review_no_change(*, version: AgreementVersion, by: Any) -> AgreementVersion:
+    """Close a review with the agreement unchanged: the next review is due in twelve months."""
+    version = _lock(version)
+    if version.status != VersionStatus.IN_FORCE:
+        raise ValidationError({"version": NOT_IN_FORCE})
+    before = {"review_on": version.review_on.isoformat() if version.review_on else None}
+    version.review_on = _months_later(timezone.localdate(), REVIEW_MONTHS)
+    version.save(update_fields=["review_on"])
+    audit_record(
+        actor=by,
+        action="agreement.reviewed_no_change",
+        obj=version,
+        partnership=version.agreement.partnership,
+        before=before,
+        after={"review_on": version.review_on.isoformat()},
     )
     return version

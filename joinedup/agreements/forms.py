@@ -77,3 +77,31 @@ class SignForm(forms.Form):
             label="Sign for",
         )
         self.order_fields(["organisation", "board_informed"])
+
+
+class AttestForm(forms.Form):
+    item = forms.ChoiceField(choices=[], label="Must-do")
+    note = forms.CharField(
+        max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), help_text="How it was done."
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from joinedup.agreements.mustdos import ATTESTED_KEYS
+
+        super().__init__(*args, **kwargs)
+        self.fields["item"].choices = ATTESTED_KEYS  # type: ignore[attr-defined]
+
+
+class ConsultForm(forms.Form):
+    note = forms.CharField(
+        label="What the partner said", max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, parties: list[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"] = forms.ModelChoiceField(
+            queryset=Organisation.objects.filter(pk__in=[o.pk for o in parties]),
+            empty_label=None,
+            label="Partner consulted",
+        )
+        self.order_fields(["organisation", "note"])

@@ -192,3 +192,46 @@ class SignOff(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} signed {self.version}"
+
+
+class Attestation(models.Model):
+    """The lead's word, with a note and a date, that a must-do is done where the app holds no
+    evidence of it. The latest one for an item counts."""
+
+    partnership = models.ForeignKey(
+        "partnerships.Partnership", on_delete=models.CASCADE, related_name="attestations"
+    )
+    item = models.CharField(max_length=32)
+    note = models.TextField()
+    on = models.DateField(default=timezone.localdate)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.item} attested for {self.partnership}"
+
+
+class ReviewNote(models.Model):
+    """A one-to-one consultation with a partner during an agreement's yearly review (seed 001)."""
+
+    version = models.ForeignKey(
+        AgreementVersion, on_delete=models.CASCADE, related_name="review_notes"
+    )
+    organisation = models.ForeignKey(
+        "partnerships.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.TextField()
+    on = models.DateField(default=timezone.localdate)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["on", "pk"]
+
+    def __str__(self) -> str:
+        return f"Review of {self.version} with {self.organisation}"

@@ -5,6 +5,7 @@ from joinedup.agreements import views
 urlpatterns = [
     path("agreements/", views.agreement_list, name="agreements"),
     path("agreements/new/", views.agreement_new, name="agreement_new"),
+    path("must-dos/", views.must_dos, name="must_dos"),
     path("agreements/<int:agreement_pk>/", views.agreement_detail, name="agreement"),
     path("agreements/<int:agreement_pk>/diff/", views.version_diff, name="agreement_diff"),
     path(
@@ -26,6 +27,11 @@ urlpatterns = [
         "agreements/<int:agreement_pk>/v<int:number>/sign/",
         views.version_sign,
         name="agreement_sign",
+    ),
+    path(
+        "agreements/<int:agreement_pk>/v<int:number>/review/",
+        views.version_review,
+        name="agreement_review",
     ),
     path(
         "agreements/<int:agreement_pk>/v<int:number>/step/<slug:step>/",

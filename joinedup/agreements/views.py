@@ -10,8 +10,15 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from joinedup.access import get_for, org_roles
-from joinedup.agreements import actions, queries
-from joinedup.agreements.forms import AgreementForm, CommentForm, SectionsForm, SignForm
+from joinedup.agreements import actions, mustdos, queries
+from joinedup.agreements.forms import (
+    AgreementForm,
+    AttestForm,
+    CommentForm,
+    ConsultForm,
+    SectionsForm,
+    SignForm,
+)
 from joinedup.agreements.models import Agreement, AgreementVersion, VersionStatus
 from joinedup.forms import add_action_errors
 from joinedup.http import AuthedRequest
@@ -116,6 +123,7 @@ def _render_version(
     version: AgreementVersion,
     comment_form: CommentForm | None = None,
     sign_form: SignForm | None = None,
+    consult_form: ConsultForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     parties = actions.parties(version)
@@ -129,6 +137,9 @@ def _render_version(
         comment_form = comment_form or CommentForm(acting=acting)
     if version.status == VersionStatus.SIGNOFF and signers:
         sign_form = sign_form or SignForm(signers=signers)
+    manages = request.user.has_perm(MANAGE, agreement)
+    if version.status == VersionStatus.IN_FORCE and manages:
+        consult_form = consult_form or ConsultForm(parties=parties)
     return render(
         request,
         "agreements/version.html",
@@ -139,7 +150,9 @@ def _render_version(
             "versions": agreement.versions.all(),
             "comments": version.comments.select_related("organisation", "author"),
             "parties": [(p, signed.get(p.pk)) for p in parties],
-            "manages": request.user.has_perm(MANAGE, agreement),
+            "manages": manages,
+            "consult_form": consult_form if version.status == VersionStatus.IN_FORCE else None,
+            "review_notes": version.review_notes.select_related("organisation"),
             "comment_form": comment_form if version.status == VersionStatus.COMMENT else None,
             "sign_form": sign_form if version.status == VersionStatus.SIGNOFF else None,
         },
@@ -275,3 +288,55 @@ def version_diff(request: AuthedRequest, pk: int, agreement_pk: int) -> HttpResp
             "numbers": numbers,
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def must_dos(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The must-dos checklist: what the app sees done, what the lead attests, what is missing."""
+    partnership = _partnership(request, pk)
+    manages = request.user.has_perm("partnerships.change_partnership", partnership)
+    form = AttestForm(request.POST or None) if manages else None
+    status = 200
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                actions.attest(partnership=partnership, by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                add_action_errors(form, error)
+            else:
+                messages.success(request, "Recorded.")
+                return redirect("must_dos", pk=partnership.pk)
+        status = INVALID
+    return render(
+        request,
+        "agreements/must_dos.html",
+        {"partnership": partnership, "checklist": mustdos.checklist(partnership), "form": form},
+        status=status,
+    )
+
+
+@require_POST
+@login_required
+def version_review(request: AuthedRequest, pk: int, agreement_pk: int, number: int) -> HttpResponse:
+    """The lead's review of an agreement in force: a consultation note, or "no change"."""
+    agreement = _agreement(request, pk, agreement_pk, MANAGE)
+    version = _version(agreement, number)
+    try:
+        if request.POST.get("outcome") == "no_change":
+            actions.review_no_change(version=version, by=request.user)
+            messages.success(
+                request, "Reviewed, no change: the next review is due in twelve months."
+            )
+            return redirect(version)
+        form = ConsultForm(request.POST, parties=actions.parties(version))
+        if not form.is_valid():
+            return _render_version(request, agreement, version, consult_form=form, status=INVALID)
+        actions.review_consult(version=version, by=request.user, **form.cleaned_data)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _render_version(request, agreement, version, status=INVALID)
+    messages.success(request, "Consultation recorded.")
+    return redirect(version)

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from joinedup.access import (
@@ -15,6 +16,8 @@ from joinedup.access import (
     organisations_visible_to,
     partnerships_visible_to,
 )
+from joinedup.agreements import mustdos
+from joinedup.agreements.models import AgreementVersion, VersionStatus
 from joinedup.audit.models import AuditEvent
 from joinedup.forms import add_action_errors
 from joinedup.http import AuthedRequest
@@ -40,7 +43,16 @@ PARTNERSHIPS = Partnership.objects.select_related("programme", "hub")
 @login_required
 def home(request: AuthedRequest) -> HttpResponse:
     partnerships = partnerships_visible_to(request.user).select_related("programme")
-    return render(request, "partnerships/home.html", {"partnerships": partnerships})
+    overdue = set(
+        AgreementVersion.objects.filter(
+            status=VersionStatus.IN_FORCE,
+            review_on__lt=timezone.localdate(),
+            agreement__partnership__in=partnerships,
+        ).values_list("agreement__partnership_id", flat=True)
+    )
+    return render(
+        request, "partnerships/home.html", {"partnerships": partnerships, "overdue": overdue}
+    )
 
 
 @require_GET
@@ -59,6 +71,7 @@ def partnership_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "history": queries.membership_history(memberships) if core else None,
             "sees_core": core,
             "manages": request.user.has_perm(MANAGE, partnership),
+            "checklist": mustdos.checklist(partnership),
         },
     )
 

@@ -26,6 +26,7 @@ POST_ONLY = {
     "agreement_comment",
     "agreement_sign",
     "agreement_step",
+    "agreement_review",
 }
 # Pages for people who are not signed in.
 PUBLIC_PAGES = {
@@ -110,6 +111,8 @@ def object_urls(w: SimpleNamespace) -> dict[str, str]:
         "request_close": reverse("request_close", args=[p, r.request.pk]),
         "ledger": reverse("ledger", args=[p]),
         "agreements": reverse("agreements", args=[p]),
+        "must_dos": reverse("must_dos", args=[p]),
+        "agreement_review": reverse("agreement_review", args=[p, r.agreement.pk, 1]),
         "agreement_new": reverse("agreement_new", args=[p]),
         "agreement": reverse("agreement", args=[p, r.agreement.pk]),
         "agreement_version": reverse("agreement_version", args=[p, r.agreement.pk, 1]),

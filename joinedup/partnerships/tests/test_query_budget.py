@@ -29,6 +29,28 @@ def grow(w: SimpleNamespace, n: int) -> None:
         )
 
 
+def terms_in_force(w: SimpleNamespace) -> None:
+    """Terms of reference signed by every member (by a superuser, who may sign for any)."""
+    from joinedup.accounts.models import User
+    from joinedup.agreements import actions as agreement_actions
+
+    admin = User.objects.create_superuser("root@example.org", "x", name="Root")
+    agreement = agreement_actions.agreement_create(
+        by=admin,
+        partnership=w.partnership,
+        kind="terms_of_reference",
+        title="ToR",
+        sections={"goal": "Ours"},
+    )
+    version = agreement_actions.version_advance(
+        version=agreement.versions.get(), by=admin, to="signoff"
+    )
+    for membership in w.partnership.memberships.current().select_related("organisation"):
+        agreement_actions.sign(
+            version=version, by=admin, organisation=membership.organisation, board_informed=True
+        )
+
+
 def count_queries(client: Any, url: str) -> int:
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200
@@ -39,15 +61,17 @@ def test_the_partnership_page_keeps_its_query_budget(
     world: SimpleNamespace, django_assert_num_queries: Any
 ) -> None:
     grow(world, 3)
+    terms_in_force(world)
     url = reverse("partnership", args=[world.partnership.pk])
     client = client_for(world.cora)
     # session, user, partnership (with programme and hub), the user's organisations, the
     # programmes they oversee, their organisations' memberships here, the memberships with
-    # organisations, their contacts
-    with django_assert_num_queries(8):
+    # organisations, their contacts; for the must-dos and reviews due: agreements in force
+    # with their signatures (2), current members, attestations
+    with django_assert_num_queries(12):
         client.get(url)
     grow(world, 20)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(12):
         client.get(url)
 
 

@@ -146,6 +146,7 @@ def test_every_page_passes_axe(world: SimpleNamespace, visitor: Any) -> None:
         f"/partnerships/{p}/ledger/",
         f"/partnerships/{p}/documents/",
         f"/partnerships/{p}/agreements/",
+        f"/partnerships/{p}/must-dos/",
         f"/partnerships/{p}/agreements/new/",
         f"/partnerships/{p}/agreements/{r.agreement.pk}/",
         f"/partnerships/{p}/agreements/{r.agreement.pk}/v1/edit/",
