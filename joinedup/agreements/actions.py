@@ -210,25 +210,39 @@ def comment_add(
 
 @action
 def sign(
-    *, version: AgreementVersion, by: Any, organisation: Organisation, board_informed: bool
+    *,
+    version: AgreementVersion,
+    by: Any,
+    organisation: Organisation,
+    board_informed: bool,
+    signed_on: dt.date | None = None,
 ) -> SignOff:
     """Sign for `organisation`. When the last party signs, the version comes into force and the
-    one it replaces is superseded."""
+    one it replaces is superseded.
+
+    `by` is None only for the system recording an agreement signed on paper, on `signed_on`
+    (the demo loader, an import); a person must have authority at the organisation."""
     version = _lock(version)
     if version.status != VersionStatus.SIGNOFF:
         raise ValidationError({"organisation": NOT_OUT_FOR_SIGNOFF})
     _require_current(version, organisation, "organisation")
     if organisation not in parties(version):
         raise ValidationError({"organisation": NOT_A_PARTY.format(organisation=organisation)})
-    if not (by.is_superuser or org_roles(by).get(organisation.pk) in MANAGING_ORG_ROLES):
+    if by is not None and not (
+        by.is_superuser or org_roles(by).get(organisation.pk) in MANAGING_ORG_ROLES
+    ):
         raise ValidationError({"organisation": NO_AUTHORITY.format(organisation=organisation)})
     if version.signoffs.filter(organisation=organisation).exists():
         raise ValidationError({"organisation": ALREADY_SIGNED.format(organisation=organisation)})
+    when = timezone.now()
+    if signed_on is not None and by is None:
+        when = dt.datetime.combine(signed_on, dt.time(12), tzinfo=timezone.get_current_timezone())
     signature = SignOff.objects.create(
         version=version,
         organisation=organisation,
         signed_by=person(by),
         board_informed=board_informed,
+        signed_at=when,
     )
     audit_record(
         actor=by,
@@ -239,12 +253,11 @@ def sign(
     )
     signed = set(version.signoffs.values_list("organisation_id", flat=True))
     if {o.pk for o in parties(version)} <= signed:
-        _bring_into_force(version, by)
+        _bring_into_force(version, by, timezone.localdate(when))
     return signature
 
 
-def _bring_into_force(version: AgreementVersion, by: Any) -> None:
-    today = timezone.localdate()
+def _bring_into_force(version: AgreementVersion, by: Any, today: dt.date) -> None:
     version.agreement.versions.filter(status=VersionStatus.IN_FORCE).update(
         status=VersionStatus.SUPERSEDED
     )

@@ -14,6 +14,11 @@ urlpatterns = [
         name="agreement_version",
     ),
     path(
+        "agreements/<int:agreement_pk>/v<int:number>/download/",
+        views.version_download,
+        name="agreement_download",
+    ),
+    path(
         "agreements/<int:agreement_pk>/v<int:number>/edit/",
         views.version_edit,
         name="agreement_edit",

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from joinedup.access import get_for, org_roles
@@ -340,3 +341,32 @@ def version_review(request: AuthedRequest, pk: int, agreement_pk: int, number: i
         return _render_version(request, agreement, version, status=INVALID)
     messages.success(request, "Consultation recorded.")
     return redirect(version)
+
+
+@require_GET
+@login_required
+def version_download(
+    request: AuthedRequest, pk: int, agreement_pk: int, number: int
+) -> HttpResponse:
+    """The version as one self-contained HTML file, to keep, send to a board or print."""
+    agreement = _agreement(request, pk, agreement_pk)
+    version = _version(agreement, number)
+    signed = {s.organisation_id: s for s in version.signoffs.select_related("signed_by")}
+    lead = (
+        agreement.partnership.memberships.current()
+        .filter(role="lead")
+        .select_related("organisation")
+        .first()
+    )
+    response = render(
+        request,
+        "agreements/standalone.html",
+        {
+            "version": version,
+            "parties": [(p, signed.get(p.pk)) for p in actions.parties(version)],
+            "lead": lead.organisation if lead else None,
+        },
+    )
+    name = slugify(f"{agreement.title} v{version.number}") or "agreement"
+    response["Content-Disposition"] = f'attachment; filename="{name}.html"'
+    return response

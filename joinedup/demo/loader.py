@@ -20,6 +20,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from joinedup.accounts.models import User
+from joinedup.agreements import actions as agreement_actions
+from joinedup.agreements.models import Agreement
 from joinedup.partnerships import actions
 from joinedup.partnerships.models import (
     Affiliation,
@@ -43,6 +45,7 @@ from joinedup.resources.queries import offers_seen_in
 
 DATA = Path(__file__).parent / "data" / "seeds.json"
 RESOURCES = Path(__file__).parent / "data" / "resources.json"
+AGREEMENTS = Path(__file__).parent / "data" / "agreements.json"
 PASSWORD = "joinedup-demo"
 ADMIN_EMAIL = "admin@demo.joinedup.example"
 
@@ -101,6 +104,8 @@ def load(progress: Callable[[str], None] = lambda _: None, path: Path = DATA) ->
         _admin(password_hash)
         shared = _resources(json.loads(RESOURCES.read_text()), orgs, partnerships)
         progress(f"{shared} offers, with their bookings, exchanges, requests and documents")
+        signed = _agreements(json.loads(AGREEMENTS.read_text()), orgs, partnerships)
+        progress(f"{signed} agreements in force")
     order = list(CHARACTERS)
     return sorted(
         (s for s in sign_ins if s.character in CHARACTERS), key=lambda s: order.index(s.character)
@@ -342,3 +347,37 @@ def _at(day: dt.date, clock: str) -> dt.datetime:
     return dt.datetime.combine(
         day, dt.time.fromisoformat(clock), tzinfo=timezone.get_current_timezone()
     )
+
+
+def _agreements(
+    data: dict[str, Any], orgs: dict[str, Organisation], partnerships: dict[str, Partnership]
+) -> int:
+    """Agreements signed on paper some months before the demo was first loaded, so that one is
+    overdue for its yearly review."""
+    first = Agreement.objects.filter(title=data["agreements"][0]["title"]).first()
+    anchor = timezone.localdate(first.created_at) if first else timezone.localdate()
+    for a in data["agreements"]:
+        partnership = partnerships[a["partnership"]]
+        if Agreement.objects.filter(partnership=partnership, title=a["title"]).exists():
+            continue
+        agreement = agreement_actions.agreement_create(
+            by=None,
+            partnership=partnership,
+            kind=a["kind"],
+            title=a["title"],
+            sections=a["sections"],
+            counterparty=orgs.get(a.get("counterparty", "")),
+        )
+        version = agreement_actions.version_advance(
+            version=agreement.versions.get(), by=None, to="signoff"
+        )
+        signed_on = anchor - dt.timedelta(days=30 * a["months_ago"])
+        for organisation in agreement_actions.parties(version):
+            agreement_actions.sign(
+                version=version,
+                by=None,
+                organisation=organisation,
+                board_informed=True,
+                signed_on=signed_on,
+            )
+    return len(data["agreements"])

@@ -234,3 +234,19 @@ def test_bad_input_is_named(world: SimpleNamespace, terms: Any) -> None:
         reverse("agreement_step", args=[world.partnership.pk, terms.agreement_id, 1, "teleport"])
     )
     assert step.status_code == 422
+
+
+def test_a_version_downloads_as_one_self_contained_page(
+    world: SimpleNamespace, managers: Any, terms: Any
+) -> None:
+    actions.version_advance(version=terms, by=world.lena, to="signoff")
+    sign_all(world, managers, terms)
+    url = reverse("agreement_download", args=[world.partnership.pk, terms.agreement_id, 1])
+    response = client_for(world.will).get(url)
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="terms-of-reference-v1.html"'
+    page = response.content.decode()
+    assert "No one in Riverside faces a crisis alone." in page
+    assert "Mo Manager" in page and "<style>" in page
+    assert 'src="' not in page and 'rel="stylesheet"' not in page  # nothing to fetch
+    assert client_for(world.olive).get(url).status_code == 404

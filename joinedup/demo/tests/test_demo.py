@@ -10,6 +10,8 @@ from django.test import Client
 from django.urls import reverse
 
 from joinedup.accounts.models import User
+from joinedup.agreements import mustdos
+from joinedup.agreements.models import Agreement, AgreementVersion, SignOff
 from joinedup.audit.models import AuditEvent
 from joinedup.demo import loader
 from joinedup.partnerships.models import Membership, Organisation, Partnership
@@ -36,6 +38,9 @@ def counts() -> dict[str, int]:
             Exchange,
             ResourceRequest,
             SharedDocument,
+            Agreement,
+            AgreementVersion,
+            SignOff,
         )
     }
 
@@ -130,3 +135,13 @@ def test_the_demo_shares_resources_and_shows_a_one_way_street() -> None:
     assert (larder.gave.count, larder.received.count) == (0, 4)
     assert larder.flag == "receives and does not give"
     assert axis.bookings.filter(status="requested").exists()  # one waits for the lead's answer
+
+
+def test_the_demo_has_signed_agreements_and_one_overdue_for_review() -> None:
+    loader.load()
+    axis = Partnership.objects.get(name="Axis Youth Hub")
+    items = {i.key: i for i in mustdos.checklist(axis).items}
+    assert items["terms"].done  # signed by every current member
+    assert items["slas"].done  # one for each core partner
+    rossendale = Partnership.objects.get(name="Rossendale Crisis Support")
+    assert [state for _, state in mustdos.checklist(rossendale).due] == ["overdue"]

@@ -112,6 +112,7 @@ def object_urls(w: SimpleNamespace) -> dict[str, str]:
         "ledger": reverse("ledger", args=[p]),
         "agreements": reverse("agreements", args=[p]),
         "must_dos": reverse("must_dos", args=[p]),
+        "agreement_download": reverse("agreement_download", args=[p, r.agreement.pk, 1]),
         "agreement_review": reverse("agreement_review", args=[p, r.agreement.pk, 1]),
         "agreement_new": reverse("agreement_new", args=[p]),
         "agreement": reverse("agreement", args=[p, r.agreement.pk]),
