@@ -129,6 +129,9 @@ class ApiClient:
     def post(self, path: str, body: Any) -> Any:
         return self.client.post(path, body, content_type="application/json", headers=self.headers)
 
+    def put(self, path: str, body: Any) -> Any:
+        return self.client.put(path, body, content_type="application/json", headers=self.headers)
+
     def patch(self, path: str, body: Any) -> Any:
         return self.client.patch(path, body, content_type="application/json", headers=self.headers)
 

@@ -25,11 +25,13 @@ errors.install(api)
 
 
 def _mount() -> None:
+    from joinedup.agreements.api import router as agreements_router
     from joinedup.partnerships.api import router as partnerships_router
     from joinedup.resources.api import router as resources_router
 
     api.add_router("/", partnerships_router)
     api.add_router("/", resources_router)
+    api.add_router("/", agreements_router)
 
 
 _mount()

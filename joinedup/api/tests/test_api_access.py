@@ -31,9 +31,10 @@ def fill(path: str, w: SimpleNamespace) -> str:
         "offers": w.resources.room.pk,
         "bookings": w.resources.booking.pk,
         "partnerships": w.partnership.pk,
+        "agreements": w.resources.agreement.pk,
     }
     pk = by_prefix[path.removeprefix(f"{PREFIX}/").split("/")[0]]
-    return re.sub(r"\{pk\}", str(pk), path)
+    return re.sub(r"\{pk\}", str(pk), path).replace("{number}", "1")
 
 
 BODIES: dict[tuple[str, str], Any] = {
@@ -64,6 +65,19 @@ BODIES: dict[tuple[str, str], Any] = {
     ("post", "/bookings/{pk}/confirm"): {},
     ("post", "/bookings/{pk}/decline"): {"reason": "Full"},
     ("post", "/bookings/{pk}/cancel"): {"reason": "Moved"},
+    ("post", "/partnerships/{pk}/agreements"): {"kind": "other", "title": "T"},
+    ("put", "/agreements/{pk}/versions/{number}"): {"goal": "G"},
+    ("post", "/agreements/{pk}/versions/{number}/step"): {"to": "comment"},
+    ("post", "/agreements/{pk}/versions"): {},
+    ("post", "/agreements/{pk}/versions/{number}/comments"): {
+        "organisation_id": 1,
+        "section": "goal",
+        "text": "x",
+    },
+    ("post", "/agreements/{pk}/versions/{number}/signatures"): {
+        "organisation_id": 1,
+        "board_informed": True,
+    },
     ("post", "/partnerships/{pk}/ledger"): {
         "giver_id": 1,
         "receiver_id": 2,
