@@ -24,6 +24,16 @@ urlpatterns = [
         name="partnership_history",
     ),
     path("partnerships/<int:pk>/audit/", partnerships.partnership_audit, name="partnership_audit"),
+    path(
+        "partnerships/<int:pk>/composition/",
+        partnerships.partnership_composition,
+        name="partnership_composition",
+    ),
+    path(
+        "partnerships/<int:pk>/criteria/",
+        partnerships.partnership_criteria,
+        name="partnership_criteria",
+    ),
     path("partnerships/<int:pk>/members/", partnerships.members_manage, name="members_manage"),
     path(
         "partnerships/<int:pk>/members/<int:membership_pk>/",

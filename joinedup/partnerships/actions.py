@@ -35,6 +35,7 @@ ORGANISATION_FIELDS = [
     "user_led",
     "specialisms",
     "areas",
+    "communities",
     "website",
     "description",
 ]
@@ -49,6 +50,9 @@ PARTNERSHIP_FIELDS = [
     "start_on",
     "end_on",
     "status",
+    "membership_criteria",
+    "member_limit",
+    "wanted",
 ]
 MEMBERSHIP_FIELDS = ["role", "funded", "levels", "joined_on", "left_on", "leaving_reason"]
 
@@ -57,6 +61,7 @@ LEAD_CANNOT_LEAVE = "The lead cannot leave until another member is made the lead
 REASON_REQUIRED = "Say why the organisation is leaving; the history keeps it."
 ALREADY_LEFT = "This organisation has already left the partnership."
 LEAVING_NOT_YET = "Record a leaving once it has happened: the date cannot be in the future."
+AT_LIMIT = "The partnership has agreed to have at most {limit} partners, and has that many."
 HUB_OUTSIDE_PROGRAMME = "The hub must belong to the partnership's programme."
 
 
@@ -221,8 +226,11 @@ def membership_add(
         raise ValidationError({"role": LEAD_BY_HANDOVER})
     if role == MemberRole.WIDER and funded:
         raise ValidationError({"funded": WIDER_NOT_FUNDED})
-    if partnership.memberships.current().filter(organisation=organisation).exists():
+    current = partnership.memberships.current()
+    if current.filter(organisation=organisation).exists():
         raise ValidationError({"organisation": ALREADY_MEMBER})
+    if partnership.member_limit is not None and current.count() >= partnership.member_limit:
+        raise ValidationError({"organisation": AT_LIMIT.format(limit=partnership.member_limit)})
     membership = Membership(
         partnership=partnership,
         organisation=organisation,

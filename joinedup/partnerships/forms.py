@@ -110,6 +110,11 @@ class OrganisationForm(forms.ModelForm):
     areas = forms.CharField(
         required=False, help_text="Places it serves, separated by commas.", max_length=2000
     )
+    communities = forms.CharField(
+        required=False,
+        max_length=2000,
+        help_text="Communities it serves or is led by, separated by commas.",
+    )
     size = forms.ChoiceField(choices=[("", "—"), *SizeBand.choices], required=False)
     website = forms.URLField(required=False, assume_scheme="https", max_length=200)
 
@@ -124,6 +129,7 @@ class OrganisationForm(forms.ModelForm):
             "company_number",
             "specialisms",
             "areas",
+            "communities",
             "website",
             "description",
         ]
@@ -132,6 +138,10 @@ class OrganisationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial["areas"] = ", ".join(self.instance.areas)
+            self.initial["communities"] = ", ".join(self.instance.communities)
+
+    def clean_communities(self) -> list[str]:
+        return _comma_list(self.cleaned_data["communities"])
 
     def clean_areas(self) -> list[str]:
         return [a.strip() for a in self.cleaned_data["areas"].split(",") if a.strip()]
@@ -141,3 +151,32 @@ class OrganisationForm(forms.ModelForm):
 
     def clean_company_number(self) -> str | None:
         return (self.cleaned_data.get("company_number") or "").strip().upper() or None
+
+
+def _comma_list(text: str) -> list[str]:
+    return [item.strip() for item in text.split(",") if item.strip()]
+
+
+class CriteriaForm(forms.Form):
+    membership_criteria = forms.CharField(
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Who may join, and what a partner commits to.",
+    )
+    member_limit = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=10000,
+        label="Most partners",
+        help_text="Leave empty for no limit.",
+    )
+    wanted = forms.CharField(
+        required=False,
+        max_length=2000,
+        label="Communities to be represented",
+        help_text="Separated by commas, e.g. refugee women, black and minority ethnic women.",
+    )
+
+    def clean_wanted(self) -> list[str]:
+        return _comma_list(self.cleaned_data["wanted"])

@@ -61,6 +61,11 @@ class Organisation(models.Model):
         default=list, blank=True, help_text="Codes of the needs it serves."
     )
     areas = models.JSONField(default=list, blank=True, help_text="Places it serves.")
+    communities = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Communities it serves or is led by, e.g. refugee women, young people.",
+    )
     website = models.URLField(blank=True)
     description = models.TextField(blank=True)
     added_by = models.ForeignKey(
@@ -167,6 +172,19 @@ class Partnership(models.Model):
     end_on = models.DateField(null=True, blank=True)
     status = models.CharField(
         max_length=10, choices=PartnershipStatus.choices, default=PartnershipStatus.ACTIVE
+    )
+    membership_criteria = models.TextField(
+        blank=True, help_text="Who may join; shown whenever a member is added (seed 002)."
+    )
+    member_limit = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="The most partners the partnership has agreed to have; empty for no limit.",
+    )
+    wanted = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Communities the criteria ask to be represented among the members.",
     )
 
     class Meta:

@@ -40,3 +40,37 @@ def membership_history(memberships: list[Membership]) -> list[HistoryEvent]:
     events = [HistoryEvent(m.joined_on, m, True) for m in memberships]
     events += [HistoryEvent(m.left_on, m, False) for m in memberships if m.left_on]
     return sorted(events, key=lambda e: (e.on, not e.joined), reverse=True)
+
+
+@dataclass(frozen=True)
+class Composition:
+    members: int
+    sectors: list[tuple[str, int]]
+    sizes: list[tuple[str, int]]
+    user_led: int
+    communities: list[tuple[str, int]]
+    missing: list[str]  # communities the criteria ask for that no member serves
+
+
+def composition(partnership: Partnership, memberships: list[Membership]) -> Composition:
+    """Who the current members are — sector, size, user-led, communities served — and which
+    communities the membership criteria ask for that nobody provides (seed 002: no black and
+    minority ethnic or refugee women's organisation)."""
+    from collections import Counter
+
+    from joinedup.partnerships.models import Sector, SizeBand
+
+    organisations = [m.organisation for m in memberships if m.is_current]
+    communities: Counter[str] = Counter()
+    for organisation in organisations:
+        communities.update({c.strip().lower(): 1 for c in organisation.communities if c.strip()})
+    sectors = Counter(Sector(o.sector).label for o in organisations)
+    sizes = Counter(SizeBand(o.size).label if o.size else "Not known" for o in organisations)
+    return Composition(
+        members=len(organisations),
+        sectors=sorted(sectors.items(), key=lambda kv: -kv[1]),
+        sizes=sorted(sizes.items(), key=lambda kv: -kv[1]),
+        user_led=sum(o.user_led for o in organisations),
+        communities=sorted(communities.items(), key=lambda kv: (-kv[1], kv[0])),
+        missing=[w for w in partnership.wanted if w.strip().lower() not in communities],
+    )

@@ -22,7 +22,13 @@ from joinedup.audit.models import AuditEvent
 from joinedup.forms import add_action_errors
 from joinedup.http import AuthedRequest
 from joinedup.partnerships import actions, queries
-from joinedup.partnerships.forms import AddMemberForm, ChangeMemberForm, LeaveForm, OrganisationForm
+from joinedup.partnerships.forms import (
+    AddMemberForm,
+    ChangeMemberForm,
+    CriteriaForm,
+    LeaveForm,
+    OrganisationForm,
+)
 from joinedup.partnerships.models import (
     MEMBER_ROLE_HELP,
     MemberRole,
@@ -279,4 +285,52 @@ def organisation_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         "partnerships/organisation_edit.html",
         {"organisation": organisation, "form": form},
         status=status,
+    )
+
+
+@require_GET
+@login_required
+def partnership_composition(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Who the members are, against what the membership criteria ask for."""
+    partnership = get_for(request.user, PARTNERSHIPS, perm=VIEW, pk=pk)
+    memberships = queries.memberships_of(partnership, with_contacts=False)
+    return render(
+        request,
+        "partnerships/composition.html",
+        {
+            "partnership": partnership,
+            "composition": queries.composition(partnership, memberships),
+            "manages": request.user.has_perm(MANAGE, partnership),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def partnership_criteria(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The lead sets the membership criteria, a limit on partners, and who should be represented."""
+    partnership = get_for(request.user, PARTNERSHIPS, perm=MANAGE, pk=pk)
+    form = CriteriaForm(
+        request.POST or None,
+        initial={
+            "membership_criteria": partnership.membership_criteria,
+            "member_limit": partnership.member_limit,
+            "wanted": ", ".join(partnership.wanted),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.partnership_update(
+                partnership=partnership, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(request, "Membership criteria saved.")
+            return redirect("partnership_composition", pk=partnership.pk)
+    return render(
+        request,
+        "partnerships/criteria.html",
+        {"partnership": partnership, "form": form},
+        status=INVALID if form.is_bound else 200,
     )

@@ -112,6 +112,8 @@ def object_urls(w: SimpleNamespace) -> dict[str, str]:
         "ledger": reverse("ledger", args=[p]),
         "agreements": reverse("agreements", args=[p]),
         "must_dos": reverse("must_dos", args=[p]),
+        "partnership_composition": reverse("partnership_composition", args=[p]),
+        "partnership_criteria": reverse("partnership_criteria", args=[p]),
         "agreement_download": reverse("agreement_download", args=[p, r.agreement.pk, 1]),
         "agreement_review": reverse("agreement_review", args=[p, r.agreement.pk, 1]),
         "agreement_new": reverse("agreement_new", args=[p]),

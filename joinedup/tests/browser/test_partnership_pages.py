@@ -147,6 +147,8 @@ def test_every_page_passes_axe(world: SimpleNamespace, visitor: Any) -> None:
         f"/partnerships/{p}/documents/",
         f"/partnerships/{p}/agreements/",
         f"/partnerships/{p}/must-dos/",
+        f"/partnerships/{p}/composition/",
+        f"/partnerships/{p}/criteria/",
         f"/partnerships/{p}/agreements/new/",
         f"/partnerships/{p}/agreements/{r.agreement.pk}/",
         f"/partnerships/{p}/agreements/{r.agreement.pk}/v1/edit/",
