@@ -29,6 +29,8 @@ if not SECRET_KEY:
         raise SettingError("SECRET_KEY must be set (`joinedup demo` makes one for the demo)")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+# Where people reach the site, for the links in emails (invitations).
+SITE_URL = env_str("JOINEDUP_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [

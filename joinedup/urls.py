@@ -47,6 +47,8 @@ urlpatterns = [
     ),
     path("partnerships/<int:pk>/", include("joinedup.resources.urls")),
     path("partnerships/<int:pk>/", include("joinedup.agreements.urls")),
+    path("partnerships/<int:pk>/members/invite/", partnerships.member_invite, name="member_invite"),
+    path("invitations/<str:token>/", partnerships.invitation, name="invitation"),
     path("organisations/<int:pk>/", partnerships.organisation_detail, name="organisation"),
     path("organisations/<int:pk>/edit/", partnerships.organisation_edit, name="organisation_edit"),
     path("programmes/<int:pk>/", programmes.programme_detail, name="programme"),

@@ -380,4 +380,16 @@ def _agreements(
                 board_informed=True,
                 signed_on=signed_on,
             )
+    for i in data["invitations"]:
+        partnership = partnerships[i["partnership"]]
+        if not partnership.invitations.filter(email=i["email"]).exists():
+            actions.invitation_send(
+                by=None,
+                partnership=partnership,
+                email=i["email"],
+                contact_name=i["contact_name"],
+                role=i["role"],
+                organisation_name=i["organisation_name"],
+                sector=i["sector"],
+            )
     return len(data["agreements"])

@@ -180,3 +180,29 @@ class CriteriaForm(forms.Form):
 
     def clean_wanted(self) -> list[str]:
         return _comma_list(self.cleaned_data["wanted"])
+
+
+class InviteForm(AddMemberForm):
+    """Who to invite: an organisation (or a new one by name), and its contact."""
+
+    contact_name = forms.CharField(max_length=200, label="Contact's name")
+    email = forms.EmailField(label="Contact's email address")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("funded", "levels", "joined_on"):
+            del self.fields[name]
+
+
+class RegisterForm(forms.Form):
+    """A name and password for someone new, answering an invitation."""
+
+    name = forms.CharField(max_length=200, label="Your name")
+    password = forms.CharField(widget=forms.PasswordInput, label="Choose a password", min_length=10)
+
+    def clean_password(self) -> str:
+        from django.contrib.auth.password_validation import validate_password
+
+        password = self.cleaned_data["password"]
+        validate_password(password)
+        return password

@@ -9,6 +9,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 
 from joinedup.lib.needs import NEEDS
 
@@ -317,3 +318,49 @@ class Membership(models.Model):
 
     def was_current_on(self, day: dt.date) -> bool:
         return self.joined_on <= day and (self.left_on is None or day < self.left_on)
+
+
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for an answer"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+
+
+class Invitation(models.Model):
+    """An invitation to join a partnership, sent by email to a named contact at an organisation.
+    Only the SHA-256 of its link's token is kept."""
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="invitations"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="An organisation already in Joined Up; otherwise it is made on acceptance.",
+    )
+    organisation_name = models.CharField(max_length=200)
+    sector = models.CharField(max_length=20, choices=Sector.choices)
+    role = models.CharField(max_length=5, choices=MemberRole.choices, default=MemberRole.WIDER)
+    contact_name = models.CharField(max_length=200)
+    email = models.EmailField()
+    token_hash = models.CharField(max_length=64, unique=True)
+    status = models.CharField(
+        max_length=10, choices=InvitationStatus.choices, default=InvitationStatus.PENDING
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(role="lead"), name="nobody_is_invited_to_lead"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_name} invited to {self.partnership}"

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
@@ -16,6 +17,8 @@ from joinedup.access import (
     organisations_visible_to,
     partnerships_visible_to,
 )
+from joinedup.accounts import actions as account_actions
+from joinedup.accounts.models import User, hash_token
 from joinedup.agreements import mustdos
 from joinedup.agreements.models import AgreementVersion, VersionStatus
 from joinedup.audit.models import AuditEvent
@@ -26,11 +29,15 @@ from joinedup.partnerships.forms import (
     AddMemberForm,
     ChangeMemberForm,
     CriteriaForm,
+    InviteForm,
     LeaveForm,
     OrganisationForm,
+    RegisterForm,
 )
 from joinedup.partnerships.models import (
     MEMBER_ROLE_HELP,
+    Invitation,
+    InvitationStatus,
     MemberRole,
     Membership,
     Organisation,
@@ -333,4 +340,93 @@ def partnership_criteria(request: AuthedRequest, pk: int) -> HttpResponse:
         "partnerships/criteria.html",
         {"partnership": partnership, "form": form},
         status=INVALID if form.is_bound else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def member_invite(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The lead invites an organisation by email to a named contact."""
+    partnership = get_for(request.user, PARTNERSHIPS, perm=MANAGE, pk=pk)
+    form = InviteForm(
+        request.POST or None,
+        partnership=partnership,
+        choices=organisations_visible_to(request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.invitation_send(
+                by=request.user,
+                partnership=partnership,
+                email=data["email"],
+                contact_name=data["contact_name"],
+                role=data["role"],
+                organisation=data["organisation"],
+                organisation_name=data["new_name"],
+                sector=data["new_sector"],
+            )
+        except ValidationError as error:
+            add_action_errors(
+                form, error, rename={"organisation_name": "new_name", "sector": "new_sector"}
+            )
+        else:
+            messages.success(request, f"Invitation sent to {data['contact_name']}.")
+            return redirect("members_manage", pk=partnership.pk)
+    pending = partnership.invitations.filter(status=InvitationStatus.PENDING)
+    return render(
+        request,
+        "partnerships/invite.html",
+        {"partnership": partnership, "form": form, "pending": pending},
+        status=INVALID if form.is_bound else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def invitation(request: AuthedRequest, token: str) -> HttpResponse:
+    """Anyone with the link sees the invitation; the invited contact answers it, signing up
+    first if they are new to Joined Up."""
+    invited = (
+        Invitation.objects.select_related("partnership")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+    if invited is None:
+        raise Http404
+    user = request.user
+    has_account = User.objects.filter(email__iexact=invited.email).exists()
+    register = (
+        RegisterForm(request.POST or None)
+        if not user.is_authenticated and not has_account
+        else None
+    )
+    status = 200
+    if request.method == "POST":
+        try:
+            if request.POST.get("answer") == "decline":
+                actions.invitation_decline(invitation=invited, by=user)
+                messages.success(request, "You have declined the invitation.")
+                return redirect("invitation", token=token)
+            if not user.is_authenticated:
+                if register is None or not register.is_valid():
+                    return render(
+                        request,
+                        "partnerships/invitation.html",
+                        {"invited": invited, "register": register, "has_account": has_account},
+                        status=INVALID,
+                    )
+                user = account_actions.user_register(email=invited.email, **register.cleaned_data)
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            actions.invitation_accept(invitation=invited, by=user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            status = INVALID
+        else:
+            messages.success(request, f"Welcome to {invited.partnership}.")
+            return redirect(invited.partnership)
+    return render(
+        request,
+        "partnerships/invitation.html",
+        {"invited": invited, "register": register, "has_account": has_account},
+        status=status,
     )

@@ -145,3 +145,5 @@ def test_the_demo_has_signed_agreements_and_one_overdue_for_review() -> None:
     assert items["slas"].done  # one for each core partner
     rossendale = Partnership.objects.get(name="Rossendale Crisis Support")
     assert [state for _, state in mustdos.checklist(rossendale).due] == ["overdue"]
+    wssn = Partnership.objects.get(name__startswith="Women's Services Strategic Network")
+    assert wssn.invitations.get().status == "pending"

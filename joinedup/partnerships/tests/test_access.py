@@ -30,6 +30,7 @@ POST_ONLY = {
 }
 # Pages for people who are not signed in.
 PUBLIC_PAGES = {
+    "invitation",  # anyone with the link: the secret token is the access
     "login",
     "password_reset",
     "password_reset_done",
@@ -112,6 +113,7 @@ def object_urls(w: SimpleNamespace) -> dict[str, str]:
         "ledger": reverse("ledger", args=[p]),
         "agreements": reverse("agreements", args=[p]),
         "must_dos": reverse("must_dos", args=[p]),
+        "member_invite": reverse("member_invite", args=[p]),
         "partnership_composition": reverse("partnership_composition", args=[p]),
         "partnership_criteria": reverse("partnership_criteria", args=[p]),
         "agreement_download": reverse("agreement_download", args=[p, r.agreement.pk, 1]),

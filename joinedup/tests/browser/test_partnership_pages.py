@@ -121,6 +121,18 @@ def test_every_page_passes_axe(world: SimpleNamespace, visitor: Any) -> None:
         "/accounts/password_change/",
     ):
         visitor.visit(path)
+    from joinedup.partnerships import actions as partnership_actions
+
+    _, raw = partnership_actions.invitation_send(
+        by=world.lena,
+        partnership=world.partnership,
+        email="new@example.org",
+        contact_name="New Contact",
+        role="wider",
+        organisation_name="New Org",
+        sector="community",
+    )
+    visitor.visit(f"/invitations/{raw}/")
     visitor.visit("/settings/")
     visitor.page.get_by_label("Name").fill("Monthly report")
     visitor.page.get_by_role("button", name="Make a token").click()
@@ -148,6 +160,7 @@ def test_every_page_passes_axe(world: SimpleNamespace, visitor: Any) -> None:
         f"/partnerships/{p}/agreements/",
         f"/partnerships/{p}/must-dos/",
         f"/partnerships/{p}/composition/",
+        f"/partnerships/{p}/members/invite/",
         f"/partnerships/{p}/criteria/",
         f"/partnerships/{p}/agreements/new/",
         f"/partnerships/{p}/agreements/{r.agreement.pk}/",
@@ -155,3 +168,15 @@ def test_every_page_passes_axe(world: SimpleNamespace, visitor: Any) -> None:
         f"/partnerships/{p}/agreements/{r.agreement.pk}/diff/",
     ):
         visitor.visit(path)
+    from joinedup.partnerships import actions as partnership_actions
+
+    _, raw = partnership_actions.invitation_send(
+        by=world.lena,
+        partnership=world.partnership,
+        email="new@example.org",
+        contact_name="New Contact",
+        role="wider",
+        organisation_name="New Org",
+        sector="community",
+    )
+    visitor.visit(f"/invitations/{raw}/")
