@@ -27,6 +27,7 @@ REVIEW_SOON = dt.timedelta(days=30)
 class Evidence:
     in_force: list[AgreementVersion]
     members: set[int]
+    hours_named: set[int]
     core: set[int]
     lead: int | None
     today: dt.date
@@ -78,6 +79,12 @@ def _boards_informed(e: Evidence) -> str | None:
     return None
 
 
+def _hours_named(e: Evidence) -> str | None:
+    if e.members and e.members <= e.hours_named:
+        return "Every current member has named the hours a month it commits."
+    return None
+
+
 def _reviewed(e: Evidence) -> str | None:
     if not e.in_force:
         return None
@@ -123,7 +130,7 @@ MUST_DOS: list[tuple[str, str, str, Callable[[Evidence], str | None] | None]] = 
     ("review", "Review agreements at least once a year", "001", _reviewed),
     ("understanding", "A clear, shared understanding of what a partnership is", "002", None),
     ("pros_cons", "Each partner has weighed the pros and cons of taking part", "002", None),
-    ("resources", "Every partner commits resources: staff time, admin support", "002", None),
+    ("resources", "Every partner names the staff time it commits", "002", _hours_named),
     ("communication", "Establish communication channels early", "001", None),
     ("power", "Address differences of power between partners", "002", None),
     ("trust", "Give trust the time it takes to build", "002", None),
@@ -169,12 +176,15 @@ def checklist(partnership: Any) -> Checklist:
         .select_related("agreement")
         .prefetch_related(Prefetch("signoffs", queryset=SignOff.objects.order_by("pk")))
     )
-    members = list(partnership.memberships.current().values_list("organisation_id", "role"))
+    members = list(
+        partnership.memberships.current().values_list("organisation_id", "role", "committed_hours")
+    )
     evidence = Evidence(
         in_force=in_force,
-        members={org for org, _ in members},
-        core={org for org, role in members if role == "core"},
-        lead=next((org for org, role in members if role == "lead"), None),
+        members={org for org, _, _ in members},
+        hours_named={org for org, _, hours in members if hours is not None},
+        core={org for org, role, _ in members if role == "core"},
+        lead=next((org for org, role, _ in members if role == "lead"), None),
         today=today,
     )
     attested: dict[str, Attestation] = {}

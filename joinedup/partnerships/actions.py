@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -63,7 +64,15 @@ PARTNERSHIP_FIELDS = [
     "member_limit",
     "wanted",
 ]
-MEMBERSHIP_FIELDS = ["role", "funded", "levels", "joined_on", "left_on", "leaving_reason"]
+MEMBERSHIP_FIELDS = [
+    "role",
+    "funded",
+    "levels",
+    "joined_on",
+    "left_on",
+    "leaving_reason",
+    "committed_hours",
+]
 
 LEAD_BY_HANDOVER = "A partnership has one lead: make another member the lead instead."
 LEAD_CANNOT_LEAVE = "The lead cannot leave until another member is made the lead."
@@ -269,6 +278,7 @@ def membership_change(
     funded: bool | None = None,
     levels: list[str] | None = None,
     contacts: list[Any] | None = None,
+    committed_hours: Decimal | None = None,
 ) -> Membership:
     """Change a current member's role, funding, levels or named contacts.
 
@@ -304,12 +314,21 @@ def membership_change(
         membership.funded = funded
     if membership.role == MemberRole.WIDER and membership.funded:
         raise ValidationError({"funded": WIDER_NOT_FUNDED})
+    if committed_hours is not None:
+        membership.committed_hours = committed_hours
     if levels is not None:
         for key, value in _levels(levels).items():
             setattr(membership, key, value)
     _clean(membership)
     membership.save(
-        update_fields=["role", "funded", "at_delivery", "at_management", "at_strategic"]
+        update_fields=[
+            "role",
+            "funded",
+            "at_delivery",
+            "at_management",
+            "at_strategic",
+            "committed_hours",
+        ]
     )
     if contacts is not None:
         membership_set_contacts(membership=membership, by=by, contacts=contacts)

@@ -73,6 +73,14 @@ class AddMemberForm(forms.Form):
 
 class ChangeMemberForm(forms.Form):
     role = forms.ChoiceField(choices=MemberRole.choices, widget=forms.RadioSelect)
+    committed_hours = forms.DecimalField(
+        required=False,
+        min_value=0,
+        max_value=99999,
+        decimal_places=1,
+        label="Hours a month",
+        help_text="Staff time the organisation commits to partnership work.",
+    )
     contacts = forms.ModelMultipleChoiceField(
         queryset=User.objects.none(),
         required=False,

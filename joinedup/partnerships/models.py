@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.core.validators import RegexValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -260,6 +260,14 @@ class Membership(models.Model):
     leaving_reason = models.TextField(blank=True)
     contacts = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="contact_for"
+    )
+    committed_hours = models.DecimalField(
+        max_digits=6,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text="Staff hours a month the organisation commits to partnership work (seed 002).",
     )
 
     objects = MembershipQuerySet.as_manager()

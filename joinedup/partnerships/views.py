@@ -56,13 +56,16 @@ PARTNERSHIPS = Partnership.objects.select_related("programme", "hub")
 @login_required
 def home(request: AuthedRequest) -> HttpResponse:
     partnerships = partnerships_visible_to(request.user).select_related("programme")
-    overdue = set(
-        AgreementVersion.objects.filter(
-            status=VersionStatus.IN_FORCE,
-            review_on__lt=timezone.localdate(),
-            agreement__partnership__in=partnerships,
-        ).values_list("agreement__partnership_id", flat=True)
-    )
+    today = timezone.localdate()
+    review_dates = AgreementVersion.objects.filter(
+        status=VersionStatus.IN_FORCE,
+        review_on__lte=today + mustdos.REVIEW_SOON,
+        agreement__partnership__in=partnerships,
+    ).values_list("agreement__partnership_id", "review_on")
+    overdue: dict[int, str] = {}
+    for partnership_id, review_on in review_dates:
+        if overdue.get(partnership_id) != "overdue":
+            overdue[partnership_id] = "overdue" if review_on < today else "due soon"
     return render(
         request, "partnerships/home.html", {"partnerships": partnerships, "overdue": overdue}
     )
@@ -196,6 +199,7 @@ def member_change(request: AuthedRequest, pk: int, membership_pk: int) -> HttpRe
         "role": membership.role,
         "funded": membership.funded,
         "levels": membership.levels,
+        "committed_hours": membership.committed_hours,
         "contacts": list(membership.contacts.all()),
     }
     form = ChangeMemberForm(

@@ -95,3 +95,25 @@ def test_a_consultation_note_needs_words_and_a_version_in_force(world: SimpleNam
     )
     assert response.status_code == 422
     assert "Only an agreement in force is reviewed." in response.content.decode()
+
+
+def test_naming_every_members_hours_ticks_the_resources_must_do(world: SimpleNamespace) -> None:
+    from joinedup.partnerships import actions as partnership_actions
+
+    assert not item(world.partnership, "resources").done
+    url = reverse("member_change", args=[world.partnership.pk, world.core_membership.pk])
+    response = client_for(world.lena).post(
+        url, {"role": "core", "funded": "on", "committed_hours": "12"}
+    )
+    assert response.status_code == 302
+    for membership in (world.lead_membership, world.wider_membership):
+        partnership_actions.membership_change(
+            membership=membership, by=world.lena, committed_hours=4
+        )
+    assert item(world.partnership, "resources").done
+
+
+def test_the_leads_home_warns_of_a_review_due_soon(world: SimpleNamespace) -> None:
+    terms_in_force(world)
+    AgreementVersion.objects.update(review_on=timezone.localdate() + dt.timedelta(days=10))
+    assert "due for review soon" in client_for(world.lena).get(reverse("home")).content.decode()
