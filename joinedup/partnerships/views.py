@@ -65,7 +65,7 @@ def home(request: AuthedRequest) -> HttpResponse:
     overdue: dict[int, str] = {}
     for partnership_id, review_on in review_dates:
         if overdue.get(partnership_id) != "overdue":
-            overdue[partnership_id] = "overdue" if review_on < today else "due soon"
+            overdue[partnership_id] = "overdue" if review_on and review_on < today else "due soon"
     return render(
         request, "partnerships/home.html", {"partnerships": partnerships, "overdue": overdue}
     )
