@@ -109,7 +109,7 @@ def test_naming_every_members_hours_ticks_the_resources_must_do(world: SimpleNam
     assert response.status_code == 302
     for membership in (world.lead_membership, world.wider_membership):
         partnership_actions.membership_change(
-            membership=membership, by=world.lena, committed_hours=4
+            membership=membership, by=world.lena, committed_hours=Decimal(4)
         )
     assert item(world.partnership, "resources").done
 
