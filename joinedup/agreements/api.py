@@ -22,8 +22,7 @@ from joinedup.agreements.models import (
 )
 from joinedup.api.common import MAX_ID, NO_NUL, Id, In, Name, resolve
 from joinedup.api.errors import error_responses
-from joinedup.partnerships.models import Organisation, Partnership
-from joinedup.resources.rules import ACTING_ROLES
+from joinedup.partnerships.models import ACTING_ORG_ROLES, Organisation, Partnership
 
 router = Router(tags=["agreements"])
 VIEW, MANAGE = "agreements.view_agreement", "agreements.change_agreement"
@@ -203,7 +202,7 @@ def comment_add(
 ) -> Status[Comment]:
     """Comment for one of your organisations while the version is out for comment."""
     version = _version(request, pk, number)
-    mine = [org for org, role in org_roles(request.user).items() if role in ACTING_ROLES]
+    mine = [org for org, role in org_roles(request.user).items() if role in ACTING_ORG_ROLES]
     organisation = resolve(
         Organisation.objects.filter(pk__in=mine), payload.organisation_id, "organisation_id"
     )

@@ -23,8 +23,12 @@ from joinedup.agreements.forms import (
 from joinedup.agreements.models import Agreement, AgreementVersion, VersionStatus
 from joinedup.forms import add_action_errors
 from joinedup.http import AuthedRequest
-from joinedup.partnerships.models import MANAGING_ORG_ROLES, Organisation, Partnership
-from joinedup.resources.rules import ACTING_ROLES
+from joinedup.partnerships.models import (
+    ACTING_ORG_ROLES,
+    MANAGING_ORG_ROLES,
+    Organisation,
+    Partnership,
+)
 
 INVALID = 422
 VIEW = "agreements.view_agreement"
@@ -131,7 +135,7 @@ def _render_version(
     signed = {s.organisation_id: s for s in version.signoffs.select_related("signed_by")}
     roles = org_roles(request.user)
     acting = Organisation.objects.filter(
-        pk__in=[p.pk for p in parties if roles.get(p.pk) in ACTING_ROLES]
+        pk__in=[p.pk for p in parties if roles.get(p.pk) in ACTING_ORG_ROLES]
     )
     signers = [p for p in parties if roles.get(p.pk) in MANAGING_ORG_ROLES and p.pk not in signed]
     if version.status == VersionStatus.COMMENT and acting.exists():
@@ -221,7 +225,9 @@ def version_comment(
     agreement = _agreement(request, pk, agreement_pk)
     version = _version(agreement, number)
     roles = org_roles(request.user)
-    acting = Organisation.objects.filter(pk__in=[o for o, r in roles.items() if r in ACTING_ROLES])
+    acting = Organisation.objects.filter(
+        pk__in=[o for o, r in roles.items() if r in ACTING_ORG_ROLES]
+    )
     form = CommentForm(request.POST, acting=acting)
     if not acting.exists():
         raise PermissionDenied

@@ -105,6 +105,9 @@ class OrgRole(models.TextChoices):
 
 
 MANAGING_ORG_ROLES = (OrgRole.ADMIN, OrgRole.MANAGER)
+# Roles that act for their organisation day to day: offer, book, comment. Volunteers and
+# trustees see what their organisation sees but do not act for it.
+ACTING_ORG_ROLES = (OrgRole.ADMIN, OrgRole.MANAGER, OrgRole.STAFF)
 
 
 class Affiliation(models.Model):

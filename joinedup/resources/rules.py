@@ -13,7 +13,7 @@ from typing import Any
 import rules
 
 from joinedup.access import org_roles, partnerships_visible_to, standing
-from joinedup.partnerships.models import OrgRole
+from joinedup.partnerships.models import ACTING_ORG_ROLES
 from joinedup.resources.models import (
     Booking,
     DocumentAudience,
@@ -24,8 +24,7 @@ from joinedup.resources.models import (
 )
 from joinedup.resources.queries import offers_seen_in
 
-# Roles that act for their organisation in resource sharing.
-ACTING_ROLES = (OrgRole.ADMIN, OrgRole.MANAGER, OrgRole.STAFF)
+ACTING_ROLES = ACTING_ORG_ROLES
 
 
 def acts_for(user: Any, organisation_id: int) -> bool:
