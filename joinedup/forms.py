@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 from django import forms
 from django.core.exceptions import ValidationError
+
+T = TypeVar("T")
 
 
 def add_action_errors(
@@ -17,3 +22,20 @@ def add_action_errors(
     for field, errors in error.error_dict.items():
         name = rename.get(field, field)
         form.add_error(name if name in form.fields else None, errors)
+
+
+def act(
+    form: forms.BaseForm,
+    action: Callable[..., T],
+    /,
+    *,
+    rename: dict[str, str] | None = None,
+    **kwargs: Any,
+) -> T | None:
+    """Call `action(**kwargs)` for a valid form; if the action refuses, put its errors on the
+    form and return None, so that the view re-renders the form with a 4xx."""
+    try:
+        return action(**kwargs)
+    except ValidationError as error:
+        add_action_errors(form, error, rename)
+        return None

@@ -21,7 +21,7 @@ from joinedup.agreements.forms import (
     SignForm,
 )
 from joinedup.agreements.models import Agreement, AgreementVersion, VersionStatus
-from joinedup.forms import add_action_errors
+from joinedup.forms import act
 from joinedup.http import AuthedRequest
 from joinedup.partnerships.models import (
     ACTING_ORG_ROLES,
@@ -88,18 +88,17 @@ def agreement_new(request: AuthedRequest, pk: int) -> HttpResponse:
     form = AgreementForm(request.POST or None, members=members)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            agreement = actions.agreement_create(
-                by=request.user,
-                partnership=partnership,
-                kind=data["kind"],
-                title=data["title"],
-                counterparty=data["counterparty"],
-                sections=form.sections(),
-            )
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
+        agreement = act(
+            form,
+            actions.agreement_create,
+            by=request.user,
+            partnership=partnership,
+            kind=data["kind"],
+            title=data["title"],
+            counterparty=data["counterparty"],
+            sections=form.sections(),
+        )
+        if agreement is not None:
             messages.success(
                 request, "Draft saved. Send it out for comment or sign-off when ready."
             )
@@ -172,11 +171,10 @@ def version_edit(request: AuthedRequest, pk: int, agreement_pk: int, number: int
     version = _version(agreement, number)
     form = SectionsForm(request.POST or None, initial=version.sections)
     if request.method == "POST" and form.is_valid():
-        try:
-            actions.version_edit(version=version, by=request.user, sections=form.sections())
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
+        done = act(
+            form, actions.version_edit, version=version, by=request.user, sections=form.sections()
+        )
+        if done is not None:
             messages.success(request, "Saved.")
             return redirect(version)
     elif request.method == "GET" and version.status not in (
@@ -232,11 +230,8 @@ def version_comment(
     if not acting.exists():
         raise PermissionDenied
     if form.is_valid():
-        try:
-            actions.comment_add(version=version, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
+        done = act(form, actions.comment_add, version=version, by=request.user, **form.cleaned_data)
+        if done is not None:
             messages.success(request, "Comment added.")
             return redirect(version)
     return _render_version(request, agreement, version, comment_form=form, status=INVALID)
@@ -252,11 +247,8 @@ def version_sign(request: AuthedRequest, pk: int, agreement_pk: int, number: int
         signers=list(Organisation.objects.filter(pk__in=list(org_roles(request.user)))),
     )
     if form.is_valid():
-        try:
-            actions.sign(version=version, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
+        done = act(form, actions.sign, version=version, by=request.user, **form.cleaned_data)
+        if done is not None:
             messages.success(request, "Signed.")
             return redirect(_version(agreement, number))
     return _render_version(request, agreement, version, sign_form=form, status=INVALID)
@@ -309,11 +301,10 @@ def must_dos(request: AuthedRequest, pk: int) -> HttpResponse:
         if form is None:
             raise PermissionDenied
         if form.is_valid():
-            try:
-                actions.attest(partnership=partnership, by=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                add_action_errors(form, error)
-            else:
+            done = act(
+                form, actions.attest, partnership=partnership, by=request.user, **form.cleaned_data
+            )
+            if done is not None:
                 messages.success(request, "Recorded.")
                 return redirect("must_dos", pk=partnership.pk)
         status = INVALID

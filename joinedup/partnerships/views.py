@@ -22,7 +22,7 @@ from joinedup.accounts.models import User, hash_token
 from joinedup.agreements import mustdos
 from joinedup.agreements.models import AgreementVersion, VersionStatus
 from joinedup.audit.models import AuditEvent
-from joinedup.forms import add_action_errors
+from joinedup.forms import act, add_action_errors
 from joinedup.http import AuthedRequest
 from joinedup.partnerships import actions, queries
 from joinedup.partnerships.forms import (
@@ -206,11 +206,14 @@ def member_change(request: AuthedRequest, pk: int, membership_pk: int) -> HttpRe
         request.POST or None, initial=initial, organisation=membership.organisation
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            actions.membership_change(by=request.user, membership=membership, **form.cleaned_data)
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
+        done = act(
+            form,
+            actions.membership_change,
+            by=request.user,
+            membership=membership,
+            **form.cleaned_data,
+        )
+        if done is not None:
             messages.success(request, f"{membership.organisation} updated.")
             return redirect("members_manage", pk=pk)
     status = INVALID if form.is_bound else 200
@@ -234,11 +237,14 @@ def member_leave(request: AuthedRequest, pk: int, membership_pk: int) -> HttpRes
     membership = _membership_for(request, pk, membership_pk)
     form = LeaveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            actions.membership_end(by=request.user, membership=membership, **form.cleaned_data)
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
+        done = act(
+            form,
+            actions.membership_end,
+            by=request.user,
+            membership=membership,
+            **form.cleaned_data,
+        )
+        if done is not None:
             messages.success(request, f"{membership.organisation} has left the partnership.")
             return redirect("members_manage", pk=pk)
     status = INVALID if form.is_bound else 200
@@ -279,15 +285,14 @@ def organisation_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     )
     form = OrganisationForm(request.POST or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
-        try:
-            actions.organisation_update(
-                organisation=Organisation.objects.get(pk=organisation.pk),
-                by=request.user,
-                **form.cleaned_data,
-            )
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
+        done = act(
+            form,
+            actions.organisation_update,
+            organisation=Organisation.objects.get(pk=organisation.pk),
+            by=request.user,
+            **form.cleaned_data,
+        )
+        if done is not None:
             messages.success(request, "Organisation details saved.")
             return redirect(organisation)
     status = INVALID if form.is_bound else 200
@@ -330,13 +335,14 @@ def partnership_criteria(request: AuthedRequest, pk: int) -> HttpResponse:
         },
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            actions.partnership_update(
-                partnership=partnership, by=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
+        done = act(
+            form,
+            actions.partnership_update,
+            partnership=partnership,
+            by=request.user,
+            **form.cleaned_data,
+        )
+        if done is not None:
             messages.success(request, "Membership criteria saved.")
             return redirect("partnership_composition", pk=partnership.pk)
     return render(
@@ -359,22 +365,20 @@ def member_invite(request: AuthedRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            actions.invitation_send(
-                by=request.user,
-                partnership=partnership,
-                email=data["email"],
-                contact_name=data["contact_name"],
-                role=data["role"],
-                organisation=data["organisation"],
-                organisation_name=data["new_name"],
-                sector=data["new_sector"],
-            )
-        except ValidationError as error:
-            add_action_errors(
-                form, error, rename={"organisation_name": "new_name", "sector": "new_sector"}
-            )
-        else:
+        done = act(
+            form,
+            actions.invitation_send,
+            rename={"organisation_name": "new_name", "sector": "new_sector"},
+            by=request.user,
+            partnership=partnership,
+            email=data["email"],
+            contact_name=data["contact_name"],
+            role=data["role"],
+            organisation=data["organisation"],
+            organisation_name=data["new_name"],
+            sector=data["new_sector"],
+        )
+        if done is not None:
             messages.success(request, f"Invitation sent to {data['contact_name']}.")
             return redirect("members_manage", pk=partnership.pk)
     pending = partnership.invitations.filter(status=InvitationStatus.PENDING)

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from joinedup.access import get_for, org_roles
-from joinedup.forms import add_action_errors
+from joinedup.forms import act
 from joinedup.http import AuthedRequest
 from joinedup.partnerships.models import Organisation, Partnership
 from joinedup.resources import actions, queries
@@ -98,11 +98,8 @@ def offer_new(request: AuthedRequest, pk: int) -> HttpResponse:
     form = OfferForm(request.POST or None, acting=acting)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        try:
-            offer = actions.offer_create(by=request.user, partnership=partnership, **data)
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
+        offer = act(form, actions.offer_create, by=request.user, partnership=partnership, **data)
+        if offer is not None:
             messages.success(request, f"“{offer.title}” is offered to the partnership.")
             return redirect(offer)
     return render(
@@ -177,19 +174,19 @@ def booking_new(request: AuthedRequest, pk: int, offer_pk: int) -> HttpResponse:
     form = BookingForm(request.POST, acting=bookers)
     if form.is_valid():
         data = form.cleaned_data
-        try:
-            actions.booking_request(
-                by=request.user,
-                offer=offer,
-                organisation=data["organisation"],
-                partnership=partnership,
-                starts_at=data["starts_at"],
-                ends_at=data["ends_at"],
-                note=data["note"],
-            )
-        except ValidationError as error:
-            add_action_errors(form, error, rename={"starts_at": "starts", "ends_at": "ends"})
-        else:
+        done = act(
+            form,
+            actions.booking_request,
+            rename={"starts_at": "starts", "ends_at": "ends"},
+            by=request.user,
+            offer=offer,
+            organisation=data["organisation"],
+            partnership=partnership,
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+            note=data["note"],
+        )
+        if done is not None:
             messages.success(request, f"Booking requested: {offer.organisation} will confirm it.")
             return redirect(offer)
     return _render_offer(request, partnership, offer, booking_form=form, status=INVALID)
@@ -207,13 +204,15 @@ def offer_give(request: AuthedRequest, pk: int, offer_pk: int) -> HttpResponse:
     ).exclude(pk=offer.organisation_id)
     form = GiveForm(request.POST, receivers=receivers)
     if form.is_valid():
-        try:
-            actions.offer_give(
-                by=request.user, offer=offer, partnership=partnership, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
+        done = act(
+            form,
+            actions.offer_give,
+            by=request.user,
+            offer=offer,
+            partnership=partnership,
+            **form.cleaned_data,
+        )
+        if done is not None:
             messages.success(request, "Recorded in the ledger.")
             return redirect(offer)
     return _render_offer(request, partnership, offer, give_form=form, status=INVALID)
@@ -280,13 +279,14 @@ def request_new(request: AuthedRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = RequestForm(request.POST or None, acting=acting)
     if request.method == "POST" and form.is_valid():
-        try:
-            wanted = actions.request_create(
-                by=request.user, partnership=partnership, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
+        wanted = act(
+            form,
+            actions.request_create,
+            by=request.user,
+            partnership=partnership,
+            **form.cleaned_data,
+        )
+        if wanted is not None:
             messages.success(request, "Your request is shared with the partnership.")
             return redirect(wanted)
     return render(
@@ -315,11 +315,10 @@ def request_detail(request: AuthedRequest, pk: int, request_pk: int) -> HttpResp
         if form is None:
             raise PermissionDenied
         if form.is_valid():
-            try:
-                actions.request_respond(request=wanted, by=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                add_action_errors(form, error)
-            else:
+            done = act(
+                form, actions.request_respond, request=wanted, by=request.user, **form.cleaned_data
+            )
+            if done is not None:
                 messages.success(request, "Your answer is sent.")
                 return redirect(wanted)
         status = INVALID
@@ -393,16 +392,15 @@ def documents(request: AuthedRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             data = dict(form.cleaned_data)
             owner = data.pop("organisation")
-            try:
-                actions.document_add(
-                    by=request.user,
-                    partnership=partnership,
-                    owner=owner,
-                    **{k: v for k, v in data.items() if v not in (None, "", False) or k == "link"},
-                )
-            except ValidationError as error:
-                add_action_errors(form, error)
-            else:
+            done = act(
+                form,
+                actions.document_add,
+                by=request.user,
+                partnership=partnership,
+                owner=owner,
+                **{k: v for k, v in data.items() if v not in (None, "", False) or k == "link"},
+            )
+            if done is not None:
                 messages.success(request, "Shared with the partnership.")
                 return redirect("documents", pk=partnership.pk)
         status = INVALID
