@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "joinedup.programmes",
     "joinedup.resources",
     "joinedup.agreements",
+    "joinedup.directory",
     "joinedup.demo",
 ]
 
