@@ -9,7 +9,6 @@ waiting time in days, capacity, visibility, when the listing was last reviewed, 
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 
 from django.conf import settings
 from django.db import models
@@ -62,8 +61,18 @@ def _text() -> models.TextField:
     return models.TextField(blank=True, default="")
 
 
-class Taxonomy(models.Model):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4)
+class Record(models.Model):
+    """An HSDS record: its id is the HSDS id, a UUID."""
+
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return str(getattr(self, "name", "") or self.pk)
+
+
+class Taxonomy(Record):
     name = models.CharField(max_length=200)
     description = _text()
     uri = _text()
@@ -77,8 +86,7 @@ class Taxonomy(models.Model):
         return self.name
 
 
-class TaxonomyTerm(models.Model):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4)
+class TaxonomyTerm(Record):
     code = models.CharField(max_length=100, blank=True, default="")
     name = models.CharField(max_length=300)
     description = _text()
@@ -102,11 +110,10 @@ class TaxonomyTerm(models.Model):
         return self.name
 
 
-class Organization(models.Model):
+class Organization(Record):
     """An HSDS organization: anyone whose services are listed. `organisation` links it to the
     partnership organisation it is, when it is one of ours."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4)
     organisation = models.OneToOneField(
         "partnerships.Organisation",
         null=True,
@@ -137,10 +144,9 @@ class Organization(models.Model):
         return self.name
 
 
-class OrganizationIdentifier(models.Model):
+class OrganizationIdentifier(Record):
     """A registered number: charity, company, and so on (how duplicates are found)."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4)
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="organization_identifiers"
     )
@@ -152,8 +158,7 @@ class OrganizationIdentifier(models.Model):
         indexes = [models.Index(fields=["identifier"])]
 
 
-class Service(models.Model):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4)
+class Service(Record):
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="services"
     )
@@ -230,8 +235,7 @@ class Service(models.Model):
         return self.reviewed_on < dt.date.today() - REVIEW_EVERY
 
 
-class Location(models.Model):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4)
+class Location(Record):
     location_type = models.CharField(
         max_length=10, choices=LocationType.choices, default=LocationType.PHYSICAL
     )
@@ -263,8 +267,7 @@ class Location(models.Model):
         return self.name or str(self.pk)
 
 
-class ServiceAtLocation(models.Model):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4)
+class ServiceAtLocation(Record):
     service = models.ForeignKey(
         Service, on_delete=models.CASCADE, related_name="service_at_locations"
     )
@@ -274,8 +277,7 @@ class ServiceAtLocation(models.Model):
     description = _text()
 
 
-class Address(models.Model):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4)
+class Address(Record):
     location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="addresses")
     attention = _text()
     address_1 = models.CharField(max_length=300)
@@ -292,8 +294,7 @@ class Address(models.Model):
         indexes = [models.Index(fields=["postal_code"])]
 
 
-class Contact(models.Model):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4)
+class Contact(Record):
     organization = models.ForeignKey(
         Organization, null=True, blank=True, on_delete=models.CASCADE, related_name="contacts"
     )
@@ -316,8 +317,7 @@ class Contact(models.Model):
     email = models.CharField(max_length=254, blank=True, default="")
 
 
-class Phone(models.Model):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4)
+class Phone(Record):
     location = models.ForeignKey(
         Location, null=True, blank=True, on_delete=models.CASCADE, related_name="phones"
     )
@@ -339,8 +339,7 @@ class Phone(models.Model):
     description = _text()
 
 
-class Schedule(models.Model):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4)
+class Schedule(Record):
     service = models.ForeignKey(
         Service, null=True, blank=True, on_delete=models.CASCADE, related_name="schedules"
     )
@@ -375,8 +374,7 @@ class Schedule(models.Model):
     notes = _text()
 
 
-class ServiceArea(models.Model):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4)
+class ServiceArea(Record):
     service = models.ForeignKey(
         Service, null=True, blank=True, on_delete=models.CASCADE, related_name="service_areas"
     )
@@ -387,8 +385,7 @@ class ServiceArea(models.Model):
     uri = _text()
 
 
-class CostOption(models.Model):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4)
+class CostOption(Record):
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="cost_options")
     valid_from = models.DateField(null=True, blank=True)
     valid_to = models.DateField(null=True, blank=True)
@@ -398,8 +395,7 @@ class CostOption(models.Model):
     amount_description = _text()
 
 
-class Language(models.Model):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4)
+class Language(Record):
     service = models.ForeignKey(
         Service, null=True, blank=True, on_delete=models.CASCADE, related_name="languages"
     )
@@ -414,8 +410,7 @@ class Language(models.Model):
     note = _text()
 
 
-class Accessibility(models.Model):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4)
+class Accessibility(Record):
     location = models.ForeignKey(
         Location, null=True, blank=True, on_delete=models.CASCADE, related_name="accessibility"
     )
@@ -427,10 +422,9 @@ class Accessibility(models.Model):
         verbose_name_plural = "accessibility"
 
 
-class Attribute(models.Model):
+class Attribute(Record):
     """A taxonomy term attached to any record; a service's needs are its attributes."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4)
     link_id = models.UUIDField()
     link_type = models.CharField(max_length=100, blank=True, default="")
     link_entity = models.CharField(max_length=50)
@@ -446,8 +440,7 @@ class Attribute(models.Model):
         ]
 
 
-class Metadata(models.Model):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4)
+class Metadata(Record):
     resource_id = models.UUIDField()
     resource_type = models.CharField(max_length=50)
     last_action_date = models.DateField()
@@ -482,3 +475,6 @@ class ListingReport(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Report on {self.service_id}"

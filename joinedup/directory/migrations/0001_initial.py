@@ -3,7 +3,6 @@
 import datetime
 import django.db.models.deletion
 import django.utils.timezone
-import uuid
 from django.conf import settings
 from django.db import migrations, models
 
@@ -21,7 +20,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='Location',
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, primary_key=True, serialize=False)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('location_type', models.CharField(choices=[('physical', 'Physical'), ('postal', 'Postal'), ('virtual', 'Virtual')], default='physical', max_length=10)),
                 ('url', models.TextField(blank=True, default='')),
                 ('name', models.CharField(blank=True, default='', max_length=300)),
@@ -38,7 +37,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='Taxonomy',
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, primary_key=True, serialize=False)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=200)),
                 ('description', models.TextField(blank=True, default='')),
                 ('uri', models.TextField(blank=True, default='')),
@@ -52,7 +51,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='Accessibility',
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, primary_key=True, serialize=False)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('description', models.TextField(blank=True, default='')),
                 ('details', models.TextField(blank=True, default='')),
                 ('url', models.TextField(blank=True, default='')),
@@ -65,7 +64,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='Metadata',
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, primary_key=True, serialize=False)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('resource_id', models.UUIDField()),
                 ('resource_type', models.CharField(max_length=50)),
                 ('last_action_date', models.DateField()),
@@ -83,7 +82,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='Organization',
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, primary_key=True, serialize=False)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=300)),
                 ('alternate_name', models.TextField(blank=True, default='')),
                 ('description', models.TextField(blank=True, default='')),
@@ -111,7 +110,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='Contact',
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, primary_key=True, serialize=False)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(blank=True, default='', max_length=300)),
                 ('title', models.CharField(blank=True, default='', max_length=300)),
                 ('department', models.CharField(blank=True, default='', max_length=300)),
@@ -119,11 +118,14 @@ class Migration(migrations.Migration):
                 ('location', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='directory.location')),
                 ('organization', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='directory.organization')),
             ],
+            options={
+                'abstract': False,
+            },
         ),
         migrations.CreateModel(
             name='OrganizationIdentifier',
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, primary_key=True, serialize=False)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('identifier_scheme', models.CharField(blank=True, default='', max_length=100)),
                 ('identifier_type', models.CharField(blank=True, default='', max_length=200)),
                 ('identifier', models.CharField(max_length=100)),
@@ -133,7 +135,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='Service',
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, primary_key=True, serialize=False)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=300)),
                 ('alternate_name', models.TextField(blank=True, default='')),
                 ('description', models.TextField(blank=True, default='')),
@@ -174,7 +176,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='Phone',
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, primary_key=True, serialize=False)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('number', models.CharField(max_length=100)),
                 ('extension', models.IntegerField(blank=True, null=True)),
                 ('type', models.CharField(blank=True, default='', max_length=20)),
@@ -184,6 +186,9 @@ class Migration(migrations.Migration):
                 ('organization', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='phones', to='directory.organization')),
                 ('service', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='phones', to='directory.service')),
             ],
+            options={
+                'abstract': False,
+            },
         ),
         migrations.CreateModel(
             name='ListingReport',
@@ -204,7 +209,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='Language',
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, primary_key=True, serialize=False)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(blank=True, default='', max_length=100)),
                 ('code', models.CharField(blank=True, default='', max_length=20)),
                 ('note', models.TextField(blank=True, default='')),
@@ -212,11 +217,14 @@ class Migration(migrations.Migration):
                 ('phone', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='languages', to='directory.phone')),
                 ('service', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='languages', to='directory.service')),
             ],
+            options={
+                'abstract': False,
+            },
         ),
         migrations.CreateModel(
             name='CostOption',
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, primary_key=True, serialize=False)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('valid_from', models.DateField(blank=True, null=True)),
                 ('valid_to', models.DateField(blank=True, null=True)),
                 ('option', models.TextField(blank=True, default='')),
@@ -225,6 +233,9 @@ class Migration(migrations.Migration):
                 ('amount_description', models.TextField(blank=True, default='')),
                 ('service', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='cost_options', to='directory.service')),
             ],
+            options={
+                'abstract': False,
+            },
         ),
         migrations.AddField(
             model_name='contact',
@@ -234,7 +245,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='ServiceArea',
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, primary_key=True, serialize=False)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(blank=True, default='', max_length=300)),
                 ('description', models.TextField(blank=True, default='')),
                 ('extent', models.TextField(blank=True, default='')),
@@ -242,20 +253,26 @@ class Migration(migrations.Migration):
                 ('uri', models.TextField(blank=True, default='')),
                 ('service', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='service_areas', to='directory.service')),
             ],
+            options={
+                'abstract': False,
+            },
         ),
         migrations.CreateModel(
             name='ServiceAtLocation',
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, primary_key=True, serialize=False)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('description', models.TextField(blank=True, default='')),
                 ('location', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='service_at_locations', to='directory.location')),
                 ('service', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='service_at_locations', to='directory.service')),
             ],
+            options={
+                'abstract': False,
+            },
         ),
         migrations.CreateModel(
             name='Schedule',
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, primary_key=True, serialize=False)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('valid_from', models.DateField(blank=True, null=True)),
                 ('valid_to', models.DateField(blank=True, null=True)),
                 ('dtstart', models.DateField(blank=True, null=True)),
@@ -279,6 +296,9 @@ class Migration(migrations.Migration):
                 ('service', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='schedules', to='directory.service')),
                 ('service_at_location', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='schedules', to='directory.serviceatlocation')),
             ],
+            options={
+                'abstract': False,
+            },
         ),
         migrations.AddField(
             model_name='phone',
@@ -293,7 +313,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='TaxonomyTerm',
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, primary_key=True, serialize=False)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('code', models.CharField(blank=True, default='', max_length=100)),
                 ('name', models.CharField(max_length=300)),
                 ('description', models.TextField(blank=True, default='')),
@@ -310,7 +330,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='Attribute',
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, primary_key=True, serialize=False)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('link_id', models.UUIDField()),
                 ('link_type', models.CharField(blank=True, default='', max_length=100)),
                 ('link_entity', models.CharField(max_length=50)),
@@ -321,7 +341,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='Address',
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, primary_key=True, serialize=False)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('attention', models.TextField(blank=True, default='')),
                 ('address_1', models.CharField(max_length=300)),
                 ('address_2', models.TextField(blank=True, default='')),
