@@ -113,7 +113,7 @@ def plain(value: Any) -> Any:
     if isinstance(value, uuid.UUID):
         return str(value)
     if isinstance(value, dt.datetime):
-        return value.isoformat().replace("+00:00", "Z")
+        return value.isoformat(timespec="milliseconds").replace("+00:00", "Z")
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, dt.time):
