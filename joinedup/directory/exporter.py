@@ -51,8 +51,9 @@ def json_document(progress: Progress = lambda label, done, total: None) -> dict[
     contents: list[dict[str, Any]] = []
     for start in range(0, total, PAGE):
         batch = list(hsds.full_services(services[start : start + PAGE], scope))
-        attributes = hsds.attributes_for([s.pk for s in batch])
-        contents += [hsds.service_full_doc(s, attributes) for s in batch]
+        ids = [s.pk for s in batch]
+        attributes, metadata = hsds.attributes_for(ids), hsds.metadata_for(ids)
+        contents += [hsds.service_full_doc(s, attributes, metadata) for s in batch]
         progress("services", len(contents), total)
     return hsds.page(contents, total=total, number=1, per_page=max(total, 1))
 

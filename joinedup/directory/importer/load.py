@@ -223,7 +223,10 @@ class Loader:
             return None
         if name == "link_id":
             target = str(raw.get("link_entity") or "").strip()
-            return hsds_id(target, text, self.namespace)
+            key = hsds_id(target, text, self.namespace)
+            if target in MODELS and not self._exists(target, key):
+                raise Rejected(name, f"{target} '{text}' is not in the directory or this import")
+            return key
         if name == "resource_id":
             return hsds_id(str(raw.get("resource_type") or ""), text, self.namespace)
         target = REFERENCES[name]
@@ -345,10 +348,16 @@ class Loader:
             values["description"] = values.get("name", "")
         if table == "attribute" and not values.get("link_entity"):
             raise Rejected("link_entity", "no link_entity")
+        for required_table, name in REQUIRED_REFERENCES:
+            attname = hsds.MODEL_NAME.get((table, name), name)
+            if required_table == table and values.get(attname) is None:
+                raise Rejected(name, f"no {name}: a {table} cannot stand without one")
         for name, refs in ONE_OF.items():
             if table == name and not any(values.get(r) for r in refs):
+                given = [r for r in refs if str(row.values.get(r) or "").strip()]
                 raise Rejected(
-                    refs[0], f"belongs to nothing: none of {', '.join(refs)} is given or found"
+                    given[0] if given else refs[0],
+                    f"belongs to nothing: none of {', '.join(refs)} is given or found",
                 )
         for model_field in model._meta.concrete_fields:
             if model_field.primary_key or model_field.null or model_field.blank:

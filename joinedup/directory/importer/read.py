@@ -302,6 +302,10 @@ def _flatten(
         org = doc["organization"]
         rows += _flatten("organization", org, file, f"{where}.organization", {})
         own.setdefault("organization_id", org.get("id"))
+    if table == "service_at_location" and isinstance(doc.get("service"), dict):
+        service = doc["service"]
+        rows += _flatten("service", service, file, f"{where}.service", {})
+        own.setdefault("service_id", service.get("id"))
     if table == "service_at_location" and isinstance(doc.get("location"), dict):
         location = doc["location"]
         rows += _flatten("location", location, file, f"{where}.location", {})
