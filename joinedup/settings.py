@@ -173,3 +173,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# The HSDS taxonomy whose terms are the needs people search by (its name).
+JOINEDUP_NEEDS_TAXONOMY = env_str("JOINEDUP_NEEDS_TAXONOMY", "")
+# A geocoder for postcodes the directory does not know: a URL template with {postcode} that
+# answers as postcodes.io does. Off when empty, so nothing leaves the server.
+JOINEDUP_GEOCODER_URL = env_str("JOINEDUP_GEOCODER_URL", "")
