@@ -152,6 +152,7 @@ def service_create(
     by: Any,
     needs: list[TaxonomyTerm],
     place: dict[str, Any] | None = None,
+    areas: list[str] | None = None,
     **values: Any,
 ) -> Service:
     """List a new service of `organisation`, with the needs it meets and where it is."""
@@ -165,6 +166,8 @@ def service_create(
     service.save()
     _set_needs(service, needs)
     _set_place(service, place)
+    if areas is not None:
+        _set_areas(service, areas)
     reindex_services([service.pk])
     audit_record(
         actor=by,
@@ -182,6 +185,7 @@ def service_update(
     by: Any,
     needs: list[TaxonomyTerm],
     place: dict[str, Any] | None = None,
+    areas: list[str] | None = None,
     **values: Any,
 ) -> Service:
     """Change a service's listing; its capacity and waiting time carry the date they were given,
@@ -199,6 +203,8 @@ def service_update(
     service.save()
     _set_needs(service, needs)
     _set_place(service, place)
+    if areas is not None:
+        _set_areas(service, areas)
     reindex_services([service.pk])
     audit_record(
         actor=by,
@@ -208,6 +214,18 @@ def service_update(
         after=snapshot(service, SERVICE_FIELDS),
     )
     return service
+
+
+def _set_areas(service: Service, areas: list[str]) -> None:
+    """The places the service serves, by name (HSDS service areas)."""
+    wanted = [a.strip() for a in areas if a.strip()]
+    service.service_areas.exclude(name__in=wanted).delete()
+    have = set(service.service_areas.values_list("name", flat=True))
+    ServiceArea.objects.bulk_create(
+        ServiceArea(service=service, name=name)
+        for name in dict.fromkeys(wanted)
+        if name not in have
+    )
 
 
 def _set_needs(service: Service, needs: list[TaxonomyTerm]) -> None:

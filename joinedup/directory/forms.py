@@ -125,6 +125,12 @@ class ServiceForm(forms.ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    areas = forms.CharField(
+        required=False,
+        max_length=1000,
+        label="Areas served",
+        help_text="Towns, boroughs or postcode districts, separated by commas.",
+    )
     address_1 = forms.CharField(required=False, max_length=300, label="Address")
     city = forms.CharField(required=False, max_length=200, label="Town or city")
     postal_code = forms.CharField(required=False, max_length=30, label="Postcode")
@@ -189,6 +195,9 @@ class ServiceForm(forms.ModelForm):
 
     def service_values(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+    def area_names(self) -> list[str]:
+        return [a.strip() for a in self.cleaned_data.get("areas", "").split(",") if a.strip()]
 
     def place(self) -> dict[str, Any]:
         keys = ("address_1", "city", "postal_code", "latitude", "longitude", "location_visibility")

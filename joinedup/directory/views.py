@@ -195,6 +195,7 @@ def directory_service_new(request: AuthedRequest) -> HttpResponse:
             by=request.user,
             needs=list(form.cleaned_data["needs"]),
             place=form.place(),
+            areas=form.area_names(),
             **form.service_values(),
         )
         if service is not None:
@@ -233,6 +234,7 @@ def directory_service_edit(request: AuthedRequest, service_id: uuid.UUID) -> Htt
             "taxonomy_term_id", flat=True
         ),
         **_initial_place(service),
+        "areas": ", ".join(service.service_areas.values_list("name", flat=True)),
     }
     form = ServiceForm(request.POST or None, instance=service, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -243,6 +245,7 @@ def directory_service_edit(request: AuthedRequest, service_id: uuid.UUID) -> Htt
             by=request.user,
             needs=list(form.cleaned_data["needs"]),
             place=form.place(),
+            areas=form.area_names(),
             **form.service_values(),
         )
         if done is not None:
