@@ -29,6 +29,7 @@ from joinedup.directory.models import (
     TaxonomyTerm,
     Visibility,
 )
+from joinedup.directory.search import search_tokens
 from joinedup.notifications import notify
 from joinedup.partnerships.models import Organisation
 
@@ -71,10 +72,12 @@ def reindex_services(ids: Iterable[uuid.UUID]) -> None:
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         terms: dict[Any, list[str]] = {}
-        for link_id, name in Attribute.objects.filter(
+        term_ids: dict[Any, list[uuid.UUID]] = {}
+        for link_id, term, name in Attribute.objects.filter(
             link_id__in=chunk, link_entity="service"
-        ).values_list("link_id", "taxonomy_term__name"):
+        ).values_list("link_id", "taxonomy_term_id", "taxonomy_term__name"):
             terms.setdefault(link_id, []).append(name)
+            term_ids.setdefault(link_id, []).append(term)
         areas: dict[Any, list[str]] = {}
         for service_id, name in ServiceArea.objects.filter(service_id__in=chunk).values_list(
             "service_id", "name"
@@ -102,6 +105,7 @@ def reindex_services(ids: Iterable[uuid.UUID]) -> None:
                     service.eligibility_description,
                     service.referral_criteria,
                     *terms.get(service.pk, []),
+                    search_tokens(term_ids.get(service.pk, []), areas.get(service.pk, [])),
                 )
                 if part
             ).lower()

@@ -49,6 +49,42 @@ def words_of(text: str) -> list[str]:
     return [w.lower() for w in WORD.findall(text or "")][:10]
 
 
+def need_token(term: uuid.UUID) -> str:
+    return f"n{term.hex}"
+
+
+def area_tokens(text: str) -> list[str]:
+    return [f"a{w}" for w in words_of(text)]
+
+
+def search_tokens(terms: Iterable[uuid.UUID], areas: Iterable[str]) -> str:
+    """Tokens added to a service's search text so that PostgreSQL finds words, needs and area
+    in one look at one GIN index: `n<term id>` for each need, `a<word>` for each word of each
+    place it serves."""
+    tokens = [need_token(t) for t in terms]
+    for area in areas:
+        tokens += area_tokens(area)
+    return " ".join(dict.fromkeys(tokens))
+
+
+def _tsquery(words: list[str], needs: list[uuid.UUID], area: str) -> str:
+    parts = [f"{w}:*" for w in words]
+    if needs:
+        parts.append("(" + " | ".join(need_token(t) for t in needs) + ")")
+    parts += [f"{t}:*" for t in area_tokens(area)]
+    return " & ".join(parts)
+
+
+def _match_postgres(qs: QuerySet[Service], query: str) -> QuerySet[Service]:
+    return qs.filter(
+        RawSQL(
+            "to_tsvector('simple', directory_service.search_text) @@ to_tsquery('simple', %s)",
+            [query],
+            output_field=BooleanField(),
+        )
+    )
+
+
 def match_words(qs: QuerySet[Service], text: str) -> QuerySet[Service]:
     """Services whose name, description, criteria or organisation hold every word of `text`
     (a word matches as a prefix: "counsel" finds "counselling")."""
@@ -123,11 +159,19 @@ def find(
     most of the needs, then by name. `locations` says which locations may be used for area
     and distance (never one whose whereabouts the searcher may not know)."""
     qs = services.exclude(status__in=[ServiceStatus.DEFUNCT, ServiceStatus.INACTIVE])
-    qs = match_words(qs, criteria.words)
+    terms = expand_needs(criteria.needs) if criteria.needs else []
+    postgres = connection.vendor == "postgresql"
+    if postgres:
+        # Words, needs and area in one full-text query over one GIN index.
+        query = _tsquery(words_of(criteria.words), terms, criteria.area)
+        if query:
+            qs = _match_postgres(qs, query)
+    else:
+        qs = match_words(qs, criteria.words)
     if criteria.needs:
-        terms = expand_needs(criteria.needs)
-        linked = Attribute.objects.filter(link_entity="service", taxonomy_term_id__in=terms)
-        qs = qs.filter(pk__in=linked.values("link_id"))
+        if not postgres:
+            linked = Attribute.objects.filter(link_entity="service", taxonomy_term_id__in=terms)
+            qs = qs.filter(pk__in=linked.values("link_id"))
         met = (
             Attribute.objects.filter(link_entity="service", link_id=OuterRef("pk"))
             .filter(taxonomy_term_id__in=terms)
@@ -140,7 +184,7 @@ def find(
         qs = qs.annotate(needs_met=Subquery(met, output_field=IntegerField()))
     else:
         qs = qs.annotate(needs_met=Value(0, output_field=IntegerField()))
-    if criteria.area.strip():
+    if criteria.area.strip() and not postgres:
         qs = qs.filter(area_text__contains=criteria.area.strip().lower())
     if criteria.near is not None:
         south, north, west, east = box(criteria.near, criteria.within_km)
