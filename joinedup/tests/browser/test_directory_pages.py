@@ -4,7 +4,6 @@ address, and reports a mistake; the listing's organisation sees the report."""
 from __future__ import annotations
 
 import re
-
 from types import SimpleNamespace
 from typing import Any
 
