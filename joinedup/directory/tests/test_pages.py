@@ -290,3 +290,26 @@ def test_leads_import_and_export_and_see_what_happened(
     for secret in SECRETS:
         assert secret not in text and secret not in exported.content.decode()
     assert client_for(world.lena).get("/directory/export.exe").status_code == 404
+
+
+def test_a_service_page_keeps_its_query_count_as_its_details_grow(
+    world: SimpleNamespace, listed: SimpleNamespace
+) -> None:
+    client = client_for(world.cora)
+    url = listed.advice.get_absolute_url()
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for i in range(5):
+        client.post(
+            reverse("directory_service_report", args=[listed.advice.pk]),
+            {"what_is_wrong": f"Mistake {i}"},
+        )
+    from joinedup.directory.models import Phone, Schedule
+
+    for i in range(10):
+        Phone.objects.create(service=listed.advice, number=f"0161 000 00{i:02d}")
+        Schedule.objects.create(service=listed.advice, byday="MO", description=f"Session {i}")
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url).status_code == 200
+    assert len(many) == len(few)
