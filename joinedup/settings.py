@@ -167,6 +167,12 @@ X_FRAME_OPTIONS = "DENY"
 
 NINJA_PAGINATION_MAX_LIMIT = 200
 
+# A postcode geocoder for places the directory does not know: a URL with `{postcode}` in it that
+# answers postcodes.io-shaped JSON (`result.latitude`, `result.longitude`), such as
+# https://api.postcodes.io/postcodes/{postcode}. Empty: postcodes are located only from the
+# directory's own public addresses.
+JOINEDUP_GEOCODER_URL = env_str("JOINEDUP_GEOCODER_URL")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
