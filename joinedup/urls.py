@@ -54,4 +54,5 @@ urlpatterns = [
     path("programmes/<int:pk>/", programmes.programme_detail, name="programme"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("api/hsds/", include("joinedup.directory.hsds_urls")),
 ]
