@@ -57,7 +57,9 @@ def _from_directory(normal: str) -> tuple[float, float] | None:
         .values_list("latitude", "longitude")
         .first()
     )
-    return (found[0], found[1]) if found else None
+    if found is None or found[0] is None or found[1] is None:
+        return None
+    return found[0], found[1]
 
 
 def _from_geocoder(normal: str) -> tuple[float, float] | None:

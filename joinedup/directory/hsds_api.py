@@ -315,18 +315,24 @@ def _public_organizations() -> QuerySet[Organization]:
     return Organization.objects.filter(id__in=public_services().values("organization_id"))
 
 
+def _services_of(org: Organization) -> list[Service]:
+    """The public services `_with_services` prefetched onto `org`."""
+    services: list[Service] = org.public_services  # type: ignore[attr-defined]
+    return services
+
+
 def _organization_docs(
     orgs: list[Organization], *, full: bool, full_service: bool
 ) -> list[dict[str, Any]]:
     if full_service:
-        attributes = attributes_for([s.id for o in orgs for s in o.public_services])
+        attributes = attributes_for([s.id for o in orgs for s in _services_of(o)])
     docs = []
     for org in orgs:
         doc = organization_doc(org) if full or full_service else row("organization", org)
         if full_service:
-            doc["services"] = [service_full_doc(s, attributes) for s in org.public_services]
+            doc["services"] = [service_full_doc(s, attributes) for s in _services_of(org)]
         elif full:
-            doc["services"] = [service_list_doc(s) for s in org.public_services]
+            doc["services"] = [service_list_doc(s) for s in _services_of(org)]
         docs.append(doc)
     return docs
 

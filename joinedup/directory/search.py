@@ -9,7 +9,6 @@ for small installs, matches each word with LIKE.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from django.db import connection
 from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
@@ -19,18 +18,17 @@ from joinedup.directory.models import Service
 WORD = re.compile(r"\w+", re.UNICODE)
 
 
-class _TextMatches(Func):
-    """`to_tsvector('simple', text) @@ to_tsquery('simple', query)`, the expression the GIN
-    index holds. The column is compiled rather than written out, so that it is named right
-    when the services are a subquery (`service__in=…`), where the table has an alias."""
-
-    output_field = BooleanField()
-
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
-        text_sql, text_params = compiler.compile(self.source_expressions[0])
-        query_sql, query_params = compiler.compile(self.source_expressions[1])
-        sql = f"to_tsvector('simple', {text_sql}) @@ to_tsquery('simple', {query_sql})"
-        return sql, [*text_params, *query_params]
+def _text_matches(query: str) -> Func:
+    """`to_tsvector('simple', search_text) @@ to_tsquery('simple', query)`, the expression the
+    GIN index holds. The column is compiled, not written out, so that it is named right when
+    the services are a subquery (`service__in=…`) and the table has an alias."""
+    return Func(
+        Func(F("search_text"), template="to_tsvector('simple', %(expressions)s)"),
+        Func(Value(query), template="to_tsquery('simple', %(expressions)s)"),
+        template="%(expressions)s",
+        arg_joiner=" @@ ",
+        output_field=BooleanField(),
+    )
 
 
 def words_of(text: str) -> list[str]:
@@ -45,7 +43,7 @@ def match_words(qs: QuerySet[Service], text: str) -> QuerySet[Service]:
         return qs
     if connection.vendor == "postgresql":
         query = " & ".join(f"{w}:*" for w in words)
-        return qs.filter(_TextMatches(F("search_text"), Value(query)))
+        return qs.filter(_text_matches(query))
     condition = Q()
     for w in words:
         condition &= Q(search_text__contains=w)
