@@ -13,10 +13,10 @@ from django.test import Client
 from django.urls import reverse
 
 from joinedup.conftest import client_for
-from joinedup.directory import geocode
+from joinedup.directory import geocode, hsds_api
 from joinedup.directory.models import Address, Organization, Visibility
 from joinedup.directory.tests import factories as f
-from joinedup.directory.validation import errors, response_errors
+from joinedup.directory.validation import errors, openapi, response_errors
 
 pytestmark = pytest.mark.django_db
 
@@ -106,6 +106,39 @@ def directory(db: Any) -> SimpleNamespace:
     d.secret_org = f.organization("Quiet Trust")
     f.service("Quiet service", org=d.secret_org, visibility=Visibility.PARTNERS)
     return d
+
+
+# The HSDS OpenAPI ---------------------------------------------------------------------------
+
+QUERY_OF_PATH = {
+    "/": hsds_api.FormatQuery,
+    "/services": hsds_api.ServiceQuery,
+    "/services/{id}": hsds_api.FormatQuery,
+    "/organizations": hsds_api.OrganizationQuery,
+    "/organizations/{id}": hsds_api.OrganizationDetailQuery,
+    "/taxonomies": hsds_api.ListQuery,
+    "/taxonomies/{id}": hsds_api.FormatQuery,
+    "/taxonomy_terms": hsds_api.TaxonomyTermQuery,
+    "/taxonomy_terms/{id}": hsds_api.FormatQuery,
+    "/service_at_locations": hsds_api.ServiceAtLocationQuery,
+    "/service_at_locations/{id}": hsds_api.FormatQuery,
+}
+
+
+def test_every_path_and_parameter_of_the_hsds_openapi_is_served() -> None:
+    spec = openapi()
+    assert set(spec["paths"]) == set(QUERY_OF_PATH)
+    for path, query in QUERY_OF_PATH.items():
+        named = set()
+        for parameter in spec["paths"][path]["get"].get("parameters", []):
+            if "$ref" in parameter:
+                parameter = spec["components"]["parameters"][parameter["$ref"].split("/")[-1]]
+            named.add(parameter["name"])
+        taken = set(query.base_fields)
+        assert named <= taken, path
+        assert taken - named <= {"format"}, path
+        url = "/api/hsds" + path.replace("{id}", str(uuid.uuid4()))
+        assert Client().get(url).status_code in (200, 404), path
 
 
 # What it answers ---------------------------------------------------------------------------
