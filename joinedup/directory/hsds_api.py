@@ -143,7 +143,8 @@ class ServiceAtLocationQuery(ServiceFilterQuery):
         data["point"] = None
         if data.get("proximity") is not None and not data.get("postcode"):
             self.add_error("proximity", PROXIMITY_NEEDS_POSTCODE)
-        elif data.get("postcode"):
+        elif data.get("postcode") and not self.errors:
+            # Only a query that is otherwise right is worth a call to the geocoder.
             data["point"] = geocode.locate(data["postcode"])
             if data["point"] is None:
                 self.add_error("postcode", NOT_LOCATED)

@@ -11,6 +11,9 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from joinedup.conftest import client_for
 from joinedup.directory import geocode, hsds_api
@@ -623,3 +626,58 @@ def test_a_page_of_full_services_costs_the_same_queries_whatever_its_size(
         doc = ok(reverse("hsds_services"), full="true", per_page=100)
     assert doc["size"] == count
     assert all(len(s["service_at_locations"]) == 1 for s in doc["contents"])
+
+
+BUDGETS = [
+    # the count; the page, organisations joined
+    ("/api/hsds/services", 2),
+    ("/api/hsds/services?minimal=true", 2),
+    # the count; the page; the organisations' identifiers; their public services
+    ("/api/hsds/organizations?full=true", 4),
+    # the same, and a page of full services but for its count and page (25)
+    ("/api/hsds/organizations?full_service=true", 29),
+    # the count; the page, services, organisations and locations joined; the addresses
+    ("/api/hsds/service_at_locations", 3),
+    # the count; the page; the locations' six relations (as above), the contacts' three,
+    # the phones' two, the schedules
+    ("/api/hsds/service_at_locations?full=true", 14),
+    # and locating the postcode
+    ("/api/hsds/service_at_locations?full=true&postcode=M1+1AE&proximity=1000", 15),
+    # the count; the page, taxonomies joined
+    ("/api/hsds/taxonomy_terms", 2),
+]
+
+
+@pytest.mark.parametrize("count", [3, 30])
+@pytest.mark.parametrize(("url", "queries"), BUDGETS)
+def test_every_list_has_a_query_budget(
+    db: Any, count: int, url: str, queries: int, django_assert_num_queries: Any
+) -> None:
+    make_full_services(count)
+    with django_assert_num_queries(queries):
+        response = Client().get(url + ("&" if "?" in url else "?") + "per_page=100")
+    assert response.status_code == 200
+    assert response.json()["size"] > 0
+
+
+# Never a 500 -------------------------------------------------------------------------------
+
+PARAMETERS = sorted(
+    {name for query in QUERY_OF_PATH.values() for name in query.base_fields} | {"unknown"}
+)
+
+
+@hypothesis_settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    path=st.sampled_from(sorted(QUERY_OF_PATH)),
+    params=st.dictionaries(st.sampled_from(PARAMETERS), st.text(max_size=40), max_size=4),
+)
+def test_any_query_is_answered_200_400_or_404(
+    directory: SimpleNamespace, path: str, params: dict[str, str]
+) -> None:
+    url = "/api/hsds" + path.replace("{id}", str(directory.counselling.id))
+    response = Client().get(url, params)
+    assert response.status_code in (200, 400, 404), response.content[:300]
+    assert response["Content-Type"] == "application/json"
