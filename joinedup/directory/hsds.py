@@ -19,6 +19,7 @@ from django.db.models import Model, Prefetch, Q, QuerySet
 from joinedup.directory.models import (
     Attribute,
     Location,
+    Metadata,
     Organization,
     Service,
     ServiceAtLocation,
@@ -124,11 +125,11 @@ def plain(value: Any) -> Any:
     if isinstance(value, uuid.UUID):
         return str(value)
     if isinstance(value, dt.datetime):
-        return value.isoformat().replace("+00:00", "Z")
+        return value.isoformat(timespec="milliseconds").replace("+00:00", "Z")
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, dt.time):
-        return value.strftime("%H:%M")
+        return value.strftime("%H:%M:%S" if value.second else "%H:%M")
     return value
 
 
@@ -169,7 +170,12 @@ def full_services(qs: QuerySet[Service], scope: Scope) -> QuerySet[Service]:
     """`qs` with everything a full HSDS service document needs, fetched in a fixed number of
     queries whatever the page size."""
     locations = Location.objects.filter(scope.locations).prefetch_related(
-        "addresses", "accessibility", "languages", "schedules", "phones__languages"
+        "addresses",
+        "accessibility",
+        "languages",
+        "schedules",
+        "phones__languages",
+        "contacts__phones__languages",
     )
     sals = (
         ServiceAtLocation.objects.filter(location__in=Location.objects.filter(scope.locations))
@@ -212,6 +218,7 @@ def location_doc(location: Location) -> dict[str, Any]:
         "languages": [row("language", lang) for lang in location.languages.all()],
         "schedules": [row("schedule", s) for s in location.schedules.all()],
         "phones": [_phone(p) for p in location.phones.all()],
+        "contacts": [_contact(c) for c in location.contacts.all()],
     }
 
 
@@ -246,6 +253,14 @@ def attributes_for(ids: list[Any]) -> dict[Any, list[dict[str, Any]]]:
     return found
 
 
+def metadata_for(ids: list[Any]) -> dict[Any, list[dict[str, Any]]]:
+    """The change records of the records `ids`, in one query."""
+    found: dict[Any, list[dict[str, Any]]] = {}
+    for record in Metadata.objects.filter(resource_id__in=ids).order_by("id"):
+        found.setdefault(record.resource_id, []).append(row("metadata", record))
+    return found
+
+
 def service_list_doc(service: Service) -> dict[str, Any]:
     """A service with its one-to-one fields only (HSDS `compiled/service_list`)."""
     return {
@@ -254,8 +269,14 @@ def service_list_doc(service: Service) -> dict[str, Any]:
     }
 
 
-def service_full_doc(service: Service, attributes: dict[Any, list[dict[str, Any]]]) -> dict:
-    """A service with everything attached, from a queryset prepared by `full_services`."""
+def service_full_doc(
+    service: Service,
+    attributes: dict[Any, list[dict[str, Any]]],
+    metadata: dict[Any, list[dict[str, Any]]] | None = None,
+) -> dict[str, Any]:
+    """A service with everything attached, from a queryset prepared by `full_services`, with
+    the attributes (and metadata) of a page of services fetched by `attributes_for` (and
+    `metadata_for`)."""
     return {
         **row("service", service, extensions=SERVICE_EXTENSIONS),
         "organization": organization_doc(service.organization),
@@ -276,6 +297,7 @@ def service_full_doc(service: Service, attributes: dict[Any, list[dict[str, Any]
         "cost_options": [row("cost_option", c) for c in service.cost_options.all()],
         "contacts": [_contact(c) for c in service.contacts.all()],
         "attributes": attributes.get(service.id, []),
+        "metadata": (metadata or {}).get(service.id, []),
     }
 
 

@@ -9,6 +9,7 @@ waiting time in days, capacity, visibility, when the listing was last reviewed, 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -64,6 +65,7 @@ def _text() -> models.TextField:
 class Record(models.Model):
     """An HSDS record: its id is the HSDS id, a UUID."""
 
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4)
 
     class Meta:
         abstract = True

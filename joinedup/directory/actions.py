@@ -1,0 +1,280 @@
+"""Writes for the directory: listing and updating services, keeping them true, merging
+duplicates, and the search index they all keep."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils import timezone
+
+from joinedup.actions import action, person
+from joinedup.audit.actions import audit_record, snapshot
+from joinedup.directory.models import (
+    Attribute,
+    Contact,
+    ListingReport,
+    Location,
+    Organization,
+    Phone,
+    Service,
+    ServiceArea,
+    ServiceAtLocation,
+    TaxonomyTerm,
+    Visibility,
+)
+from joinedup.notifications import notify
+from joinedup.partnerships.models import Organisation
+
+SAME_ORGANIZATION = "Choose two different organisations to merge."
+NOT_OURS = "Only a listing of one of your organisations can be changed here."
+
+SERVICE_FIELDS = [
+    "name",
+    "description",
+    "url",
+    "email",
+    "status",
+    "eligibility_description",
+    "minimum_age",
+    "maximum_age",
+    "gender",
+    "referral_criteria",
+    "referral_method",
+    "application_process",
+    "fees_description",
+    "wait_days",
+    "capacity",
+    "visibility",
+]
+
+
+def _outward(postcode: str) -> str:
+    """The outward part of a UK postcode ("M14 5TQ" → "m14"); other codes as they are."""
+    code = postcode.strip().lower()
+    return code.split()[0] if " " in code else code
+
+
+def reindex_services(ids: Iterable[uuid.UUID]) -> None:
+    """Rebuild the search text and area text of the services `ids`.
+
+    Area text holds the places a service serves and the towns and postcode districts of its
+    locations — never of a confidential location, whose whereabouts must not be found by
+    searching for them."""
+    ids = list(ids)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        terms: dict[Any, list[str]] = {}
+        for link_id, name in Attribute.objects.filter(
+            link_id__in=chunk, link_entity="service"
+        ).values_list("link_id", "taxonomy_term__name"):
+            terms.setdefault(link_id, []).append(name)
+        areas: dict[Any, list[str]] = {}
+        for service_id, name in ServiceArea.objects.filter(service_id__in=chunk).values_list(
+            "service_id", "name"
+        ):
+            areas.setdefault(service_id, []).append(name)
+        for service_id, city, postcode in (
+            ServiceAtLocation.objects.filter(service_id__in=chunk)
+            .exclude(location__visibility=Visibility.CONFIDENTIAL)
+            .values_list(
+                "service_id", "location__addresses__city", "location__addresses__postal_code"
+            )
+        ):
+            areas.setdefault(service_id, []).extend(
+                part for part in (city, postcode and _outward(postcode)) if part
+            )
+        services = list(Service.objects.filter(pk__in=chunk).select_related("organization"))
+        for service in services:
+            service.search_text = " ".join(
+                part
+                for part in (
+                    service.name,
+                    service.alternate_name,
+                    service.organization.name,
+                    service.description,
+                    service.eligibility_description,
+                    service.referral_criteria,
+                    *terms.get(service.pk, []),
+                )
+                if part
+            ).lower()
+            service.area_text = " | ".join(sorted(set(areas.get(service.pk, [])))).lower()
+        Service.objects.bulk_update(services, ["search_text", "area_text"], batch_size=500)
+
+
+def listing_for(organisation: Organisation) -> Organization:
+    """The directory's organization for one of ours, made on first use."""
+    listing = Organization.objects.filter(organisation=organisation).first()
+    if listing is None:
+        listing = Organization.objects.create(
+            organisation=organisation,
+            name=organisation.name,
+            description=organisation.description or organisation.name,
+            website=organisation.website,
+        )
+    return listing
+
+
+@action
+def service_create(
+    *, organisation: Organisation, by: Any, needs: list[TaxonomyTerm], **values: Any
+) -> Service:
+    """List a new service of `organisation`, with the needs it meets."""
+    listing = listing_for(organisation)
+    service = Service(organization=listing, **values)
+    if service.capacity:
+        service.capacity_updated_at = timezone.now()
+    if service.wait_days is not None:
+        service.wait_given_on = dt.date.today()
+    service.full_clean()
+    service.save()
+    _set_needs(service, needs)
+    reindex_services([service.pk])
+    audit_record(
+        actor=by,
+        action="directory.service_create",
+        obj=service,
+        after=snapshot(service, SERVICE_FIELDS),
+    )
+    return service
+
+
+@action
+def service_update(
+    *, service: Service, by: Any, needs: list[TaxonomyTerm], **values: Any
+) -> Service:
+    """Change a service's listing; its capacity and waiting time carry the date they were given,
+    and saving counts as reviewing it."""
+    before = snapshot(service, SERVICE_FIELDS)
+    if "capacity" in values and values["capacity"] != service.capacity:
+        service.capacity_updated_at = timezone.now()
+    if "wait_days" in values and values["wait_days"] != service.wait_days:
+        service.wait_given_on = dt.date.today()
+    for key, value in values.items():
+        setattr(service, key, value)
+    service.reviewed_on = dt.date.today()
+    service.last_modified = timezone.now()
+    service.full_clean()
+    service.save()
+    _set_needs(service, needs)
+    reindex_services([service.pk])
+    audit_record(
+        actor=by,
+        action="directory.service_update",
+        obj=service,
+        before=before,
+        after=snapshot(service, SERVICE_FIELDS),
+    )
+    return service
+
+
+def _set_needs(service: Service, needs: list[TaxonomyTerm]) -> None:
+    held = Attribute.objects.filter(link_id=service.pk, link_entity="service")
+    held.exclude(taxonomy_term__in=needs).delete()
+    have = set(held.values_list("taxonomy_term_id", flat=True))
+    Attribute.objects.bulk_create(
+        Attribute(link_id=service.pk, link_entity="service", taxonomy_term=term)
+        for term in needs
+        if term.pk not in have
+    )
+
+
+@action
+def service_mark_reviewed(*, service: Service, by: Any) -> Service:
+    """The organisation confirms the listing is still true."""
+    service.reviewed_on = dt.date.today()
+    service.save(update_fields=["reviewed_on"])
+    audit_record(actor=by, action="directory.service_reviewed", obj=service)
+    return service
+
+
+@action
+def listing_report_create(*, service: Service, by: Any, what_is_wrong: str) -> ListingReport:
+    """A partner says a listing is wrong; the organisation hears of it."""
+    if not what_is_wrong.strip():
+        raise ValidationError({"what_is_wrong": "Say what is wrong with the listing."})
+    report = ListingReport.objects.create(
+        service=service, reported_by=person(by), what_is_wrong=what_is_wrong.strip()
+    )
+    audit_record(actor=by, action="directory.listing_reported", obj=report)
+    owner = service.organization.organisation
+    if owner is not None:
+        notify(
+            owner,
+            f"A partner reported a problem with {service.name}",
+            f"{what_is_wrong.strip()}\n\nPlease check the listing and update it in Joined Up.",
+        )
+    return report
+
+
+@action
+def listing_report_resolve(
+    *, report: ListingReport, by: Any, fixed: bool, note: str = ""
+) -> ListingReport:
+    if report.status != ListingReport.Status.OPEN:
+        raise ValidationError("This report has already been dealt with.")
+    report.status = ListingReport.Status.FIXED if fixed else ListingReport.Status.DISMISSED
+    report.note = note
+    report.resolved_at = timezone.now()
+    report.save()
+    audit_record(
+        actor=by,
+        action="directory.listing_report_resolved",
+        obj=report,
+        after={"status": report.status},
+    )
+    return report
+
+
+@action
+def organization_merge(*, keep: Organization, duplicate: Organization, by: Any) -> Organization:
+    """Fold `duplicate` into `keep`: its services, locations, contacts and phones move across,
+    and it is deleted. The audit row keeps what it was."""
+    if keep.pk == duplicate.pk:
+        raise ValidationError(SAME_ORGANIZATION)
+    moved = {
+        "services": Service.objects.filter(organization=duplicate).update(organization=keep),
+        "locations": Location.objects.filter(organization=duplicate).update(organization=keep),
+        "contacts": Contact.objects.filter(organization=duplicate).update(organization=keep),
+        "phones": Phone.objects.filter(organization=duplicate).update(organization=keep),
+    }
+    if keep.organisation_id is None and duplicate.organisation_id is not None:
+        keep.organisation_id, duplicate.organisation_id = duplicate.organisation_id, None
+        duplicate.save(update_fields=["organisation"])
+        keep.save(update_fields=["organisation"])
+    audit_record(
+        actor=by,
+        action="directory.organization_merge",
+        obj=keep,
+        before={"duplicate": str(duplicate.pk), "name": duplicate.name},
+        after=moved,
+    )
+    duplicate.delete()
+    reindex_services(Service.objects.filter(organization=keep).values_list("pk", flat=True))
+    return keep
+
+
+@action
+def service_merge(*, keep: Service, duplicate: Service, by: Any) -> Service:
+    """Fold a duplicate listing of the same service into `keep`."""
+    if keep.pk == duplicate.pk:
+        raise ValidationError("Choose two different services to merge.")
+    for model in (ServiceAtLocation, Phone, Contact, ServiceArea):
+        model._default_manager.filter(service=duplicate).update(service=keep)
+    have = set(Attribute.objects.filter(link_id=keep.pk).values_list("taxonomy_term_id", flat=True))
+    Attribute.objects.filter(Q(link_id=duplicate.pk) & Q(taxonomy_term_id__in=have)).delete()
+    Attribute.objects.filter(link_id=duplicate.pk).update(link_id=keep.pk)
+    audit_record(
+        actor=by,
+        action="directory.service_merge",
+        obj=keep,
+        before={"duplicate": str(duplicate.pk), "name": duplicate.name},
+    )
+    duplicate.delete()
+    reindex_services([keep.pk])
+    return keep

@@ -1,0 +1,45 @@
+"""Importing HSDS data: 3.0 JSON (single and list documents) and tabular datapackages (a zip or
+a folder of CSVs) in the 3.0 and the 1.x layouts.
+
+Every source is first read into the same shape, HSDS 3.0 rows per table (`Rows`), then loaded
+table by table in dependency order. Each row is checked whole before anything is written:
+
+- a row that cannot stand (no name, a service whose organization is missing) is **rejected**;
+- a value that can be read with care ("9:00am", "FL ", an id that is not a UUID) is
+  **repaired**;
+
+and both are reported with file, row, field and reason. Rows are matched on their HSDS id, so
+importing the same data again changes nothing. Rows absent from a later import are kept: an
+import adds and updates, it never deletes. The whole import is one transaction.
+
+The 1.x layout has ids that are not UUIDs; each becomes a UUID derived from its table and id
+(`hsds_id`), so the same source maps to the same records every time.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.db import transaction
+
+from joinedup.directory.importer.common import ImportFailed, Problem, Progress, Report
+from joinedup.directory.importer.load import Loader
+from joinedup.directory.importer.read import read
+
+__all__ = ["ImportFailed", "Problem", "Report", "import_path"]
+
+
+def import_path(
+    path: Path,
+    *,
+    namespace: str = "",
+    country: str = "GB",
+    progress: Progress = lambda label, done, total: None,
+) -> Report:
+    """Import `path` into the directory and say what happened. Raises `ImportFailed` when the
+    source cannot be read at all; otherwise every problem is in the report."""
+    rows, ignored, _old = read(path)
+    report = Report(ignored_files=ignored)
+    with transaction.atomic():
+        Loader(namespace=namespace, country=country, progress=progress, report=report).load(rows)
+    return report

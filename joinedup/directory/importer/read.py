@@ -1,0 +1,351 @@
+"""Reading HSDS sources — JSON documents, zips and folders of CSVs, 3.0 and 1.x — into rows
+of HSDS 3.0 tables."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from joinedup.directory.importer.common import (
+    FILES_30,
+    MARKS_OF_1X,
+    ImportFailed,
+    Row,
+)
+
+WEEKDAYS = {
+    "monday": "MO",
+    "tuesday": "TU",
+    "wednesday": "WE",
+    "thursday": "TH",
+    "friday": "FR",
+    "saturday": "SA",
+    "sunday": "SU",
+}
+
+
+def read(path: Path) -> tuple[list[Row], list[str], bool]:
+    """Rows of every table in `path`, the files ignored, and whether the layout is 1.x."""
+    if not path.exists():
+        raise ImportFailed(f"{path} does not exist.")
+    if path.is_dir():
+        files = {p.name: p.read_bytes() for p in sorted(path.rglob("*")) if p.is_file()}
+        return _read_files(files)
+    if zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as archive:
+            files = {
+                Path(info.filename).name: archive.read(info)
+                for info in archive.infolist()
+                if not info.is_dir()
+            }
+        return _read_files(files)
+    if path.suffix.lower() == ".json":
+        return _read_json(path.name, path.read_bytes()), [], False
+    raise ImportFailed(
+        f"{path.name} is not HSDS data Joined Up can read: give a .json document, a .zip "
+        "datapackage or a folder of CSV files."
+    )
+
+
+def _read_files(files: dict[str, bytes]) -> tuple[list[Row], list[str], bool]:
+    csvs = {Path(name).stem: data for name, data in files.items() if name.endswith(".csv")}
+    if not csvs:
+        jsons = [name for name in files if name.endswith(".json") and name != "datapackage.json"]
+        if not jsons:
+            raise ImportFailed("No CSV files or JSON documents were found.")
+        rows: list[Row] = []
+        for name in jsons:
+            rows += _read_json(name, files[name])
+        return rows, [], False
+    old = bool(MARKS_OF_1X & set(csvs))
+    rows, ignored = [], []
+    for stem, data in csvs.items():
+        records = _csv_records(stem + ".csv", data)
+        made = _rows_1x(stem, records) if old else _rows_30(stem, records)
+        if made is None:
+            ignored.append(stem + ".csv")
+        else:
+            rows += made
+    return rows, sorted(ignored), old
+
+
+def _csv_records(name: str, data: bytes) -> list[dict[str, str]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+    return [dict(r) for r in csv.DictReader(io.StringIO(text))]
+
+
+def _rows_30(stem: str, records: list[dict[str, str]]) -> list[Row] | None:
+    table = FILES_30.get(stem)
+    if table is None:
+        return None
+    name = stem + ".csv"
+    return [Row(table, name, str(i), r) for i, r in enumerate(records, start=2)]
+
+
+def _rows_1x(stem: str, records: list[dict[str, Any]]) -> list[Row] | None:
+    """HSDS 1.x files, read into 3.0 tables."""
+    name = stem + ".csv"
+    rows: list[Row] = []
+    for i, r in enumerate(records, start=2):
+        where = str(i)
+        if stem == "organizations":
+            r = {**r, "website": r.pop("url", "")}
+            rows.append(Row("organization", name, where, r))
+        elif stem == "locations":
+            rows.append(Row("location", name, where, {"location_type": "physical", **r}))
+        elif stem in ("physical_addresses", "postal_addresses"):
+            kind = "physical" if stem == "physical_addresses" else "postal"
+            rows.append(Row("address", name, where, {**r, "address_type": kind}))
+        elif stem == "services_at_location":
+            rows.append(Row("service_at_location", name, where, r))
+        elif stem == "contacts":
+            phone = r.pop("phone_number", "").strip()
+            area = r.pop("phone_areacode", "").strip()
+            extension = r.pop("phone_extension", "").strip()
+            rows.append(Row("contact", name, where, r))
+            if phone and r.get("id"):
+                number = f"{area}-{phone}" if area else phone
+                rows.append(
+                    Row(
+                        "phone",
+                        name,
+                        where,
+                        {
+                            "id": f"contact-phone-{r['id']}",
+                            "contact_id": r["id"],
+                            "number": number,
+                            "extension": extension,
+                        },
+                    )
+                )
+        elif stem == "phones":
+            r.pop("language", None)
+            rows.append(Row("phone", name, where, r))
+        elif stem == "regular_schedules":
+            day = WEEKDAYS.get(str(r.get("weekday", "")).strip().lower(), "")
+            values = {
+                "id": r.get("id", ""),
+                "service_id": r.get("service_id", ""),
+                "location_id": r.get("location_id", ""),
+                "service_at_location_id": r.get("service_at_location_id", ""),
+                "freq": "WEEKLY" if day else "",
+                "wkst": "MO" if day else "",
+                "byday": day,
+                "opens_at": r.get("opens_at", ""),
+                "closes_at": r.get("closes_at", ""),
+                "description": r.get("original_text", ""),
+            }
+            if not values["id"]:
+                values["id"] = (
+                    "|".join(
+                        str(values[k]) for k in ("service_id", "location_id", "byday", "opens_at")
+                    )
+                    + f"|{r.get('closes_at', '')}|{r.get('service_at_location_id', '')}"
+                )
+                values["_derived_id"] = True
+            rows.append(Row("schedule", name, where, values))
+        elif stem == "eligibility":
+            rows.append(Row("eligibility", name, where, r))
+        elif stem == "languages":
+            rows.append(Row("language", name, where, {**r, "name": r.pop("language", "")}))
+        elif stem == "accessibility_for_disabilities":
+            values = {**r, "description": r.pop("accessibility", "")}
+            rows.append(Row("accessibility", name, where, values))
+        elif stem == "service_area":
+            values = {**r, "name": r.pop("service_area", "")}
+            rows.append(Row("service_area", name, where, values))
+        elif stem == "taxonomy":
+            vocabulary = str(r.get("vocabulary", "")).strip()
+            if vocabulary:
+                rows.append(
+                    Row(
+                        "taxonomy",
+                        name,
+                        where,
+                        {
+                            "id": f"vocabulary:{vocabulary}",
+                            "name": vocabulary,
+                            "description": vocabulary,
+                        },
+                    )
+                )
+            rows.append(
+                Row(
+                    "taxonomy_term",
+                    name,
+                    where,
+                    {
+                        "id": r.get("id", ""),
+                        "code": r.get("id", ""),
+                        "name": r.get("name", ""),
+                        "description": r.get("name", ""),
+                        "parent_id": r.get("parent_id", ""),
+                        "taxonomy": vocabulary,
+                        "taxonomy_id": f"vocabulary:{vocabulary}" if vocabulary else "",
+                    },
+                )
+            )
+        elif stem == "services_taxonomy":
+            values = {
+                "id": r.get("id", ""),
+                "link_id": r.get("service_id", ""),
+                "link_entity": "service",
+                "taxonomy_term_id": r.get("taxonomy_id", ""),
+                "value": r.get("taxonomy_detail", ""),
+            }
+            rows.append(Row("attribute", name, where, values))
+        elif stem in FILES_30 and stem != "taxonomy":
+            rows.append(Row(FILES_30[stem], name, where, r))
+        else:
+            return None
+    return rows
+
+
+def _read_json(name: str, data: bytes) -> list[Row]:
+    try:
+        doc = json.loads(data)
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise ImportFailed(f"{name} is not valid JSON: {error}.") from error
+    rows: list[Row] = []
+    if isinstance(doc, dict) and any(str(k).endswith(".csv") for k in doc):
+        for key, records in doc.items():
+            made = _rows_30(Path(str(key)).stem, [r for r in records if isinstance(r, dict)])
+            rows += made or []
+        return rows
+    if isinstance(doc, dict) and isinstance(doc.get("contents"), list):
+        items = [(f"contents[{i}]", item) for i, item in enumerate(doc["contents"])]
+    elif isinstance(doc, list):
+        items = [(f"[{i}]", item) for i, item in enumerate(doc)]
+    elif isinstance(doc, dict):
+        items = [("document", doc)]
+    else:
+        raise ImportFailed(f"{name} holds no HSDS document.")
+    for where, item in items:
+        if not isinstance(item, dict):
+            rows.append(Row("unknown", name, where, {}))
+            continue
+        rows += _flatten(_kind_of(item), item, name, where, {})
+    return rows
+
+
+def _kind_of(doc: dict[str, Any]) -> str:
+    keys = set(doc)
+    if "status" in keys or "service_at_locations" in keys or "eligibility_description" in keys:
+        return "service"
+    if "location_type" in keys or "addresses" in keys:
+        return "location"
+    if "location" in keys or ("service_id" in keys and "location_id" in keys):
+        return "service_at_location"
+    if keys & {"website", "tax_status", "legal_status", "organization_identifiers", "services"}:
+        return "organization"
+    if keys & {"parent_id", "term_uri", "taxonomy_detail", "taxonomy_id", "code"}:
+        return "taxonomy_term"
+    if keys & {"version", "uri"} or keys <= {"id", "name", "description"}:
+        return "taxonomy"
+    return "unknown"
+
+
+# Nested arrays of a table: key -> (table, the reference the parent gives each child).
+NESTED: dict[str, dict[str, tuple[str, str]]] = {
+    "service": {
+        "phones": ("phone", "service_id"),
+        "schedules": ("schedule", "service_id"),
+        "service_areas": ("service_area", "service_id"),
+        "service_at_locations": ("service_at_location", "service_id"),
+        "languages": ("language", "service_id"),
+        "cost_options": ("cost_option", "service_id"),
+        "contacts": ("contact", "service_id"),
+    },
+    "organization": {
+        "contacts": ("contact", "organization_id"),
+        "phones": ("phone", "organization_id"),
+        "locations": ("location", "organization_id"),
+        "organization_identifiers": ("organization_identifier", "organization_id"),
+    },
+    "location": {
+        "addresses": ("address", "location_id"),
+        "contacts": ("contact", "location_id"),
+        "accessibility": ("accessibility", "location_id"),
+        "phones": ("phone", "location_id"),
+        "schedules": ("schedule", "location_id"),
+        "languages": ("language", "location_id"),
+    },
+    "service_at_location": {
+        "contacts": ("contact", "service_at_location_id"),
+        "phones": ("phone", "service_at_location_id"),
+        "schedules": ("schedule", "service_at_location_id"),
+    },
+    "contact": {"phones": ("phone", "contact_id")},
+    "phone": {"languages": ("language", "phone_id")},
+}
+
+
+def _flatten(
+    table: str, doc: dict[str, Any], file: str, where: str, given: dict[str, Any]
+) -> list[Row]:
+    """A nested HSDS document as rows: itself, then what hangs from it."""
+    if table == "unknown":
+        return [Row("unknown", file, where, {})]
+    own = {k: v for k, v in doc.items() if not isinstance(v, dict | list)}
+    for key, value in given.items():
+        own.setdefault(key, value)
+    rows: list[Row] = []
+    # What it points at comes first.
+    if isinstance(doc.get("organization"), dict):
+        org = doc["organization"]
+        rows += _flatten("organization", org, file, f"{where}.organization", {})
+        own.setdefault("organization_id", org.get("id"))
+    if table == "service_at_location" and isinstance(doc.get("service"), dict):
+        service = doc["service"]
+        rows += _flatten("service", service, file, f"{where}.service", {})
+        own.setdefault("service_id", service.get("id"))
+    if table == "service_at_location" and isinstance(doc.get("location"), dict):
+        location = doc["location"]
+        rows += _flatten("location", location, file, f"{where}.location", {})
+        own.setdefault("location_id", location.get("id"))
+    if table == "taxonomy_term" and isinstance(doc.get("taxonomy_detail"), dict):
+        detail = doc["taxonomy_detail"]
+        rows += _flatten("taxonomy", detail, file, f"{where}.taxonomy_detail", {})
+        own.setdefault("taxonomy_id", detail.get("id"))
+    rows.append(Row(table, file, where, own))
+    for key, (child, ref) in NESTED.get(table, {}).items():
+        for i, item in enumerate(doc.get(key) or []):
+            if isinstance(item, dict):
+                rows += _flatten(child, item, file, f"{where}.{key}[{i}]", {ref: own.get("id")})
+    if table == "organization":
+        for i, item in enumerate(doc.get("services") or []):
+            if isinstance(item, dict) and "name" in item:
+                rows += _flatten(
+                    "service",
+                    item,
+                    file,
+                    f"{where}.services[{i}]",
+                    {"organization_id": own.get("id")},
+                )
+    for i, item in enumerate(doc.get("attributes") or []):
+        if isinstance(item, dict):
+            term = item.get("taxonomy_term")
+            if isinstance(term, dict):
+                rows += _flatten(
+                    "taxonomy_term", term, file, f"{where}.attributes[{i}].taxonomy_term", {}
+                )
+            values = {k: v for k, v in item.items() if not isinstance(v, dict | list)}
+            values.setdefault("link_id", own.get("id"))
+            values.setdefault("link_entity", table)
+            if isinstance(term, dict):
+                values.setdefault("taxonomy_term_id", term.get("id"))
+            rows.append(Row("attribute", file, f"{where}.attributes[{i}]", values))
+    for i, item in enumerate(doc.get("metadata") or []):
+        if isinstance(item, dict):
+            values = {k: v for k, v in item.items() if not isinstance(v, dict | list)}
+            values.setdefault("resource_id", own.get("id"))
+            values.setdefault("resource_type", table)
+            rows.append(Row("metadata", file, f"{where}.metadata[{i}]", values))
+    return rows

@@ -1,0 +1,238 @@
+"""Importing HSDS: the real Miami 2019 export (1.x, with its defects), the HSDS 3.0 examples,
+and bad input of every kind."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from joinedup.directory import hsds
+from joinedup.directory.importer import ImportFailed, import_path
+from joinedup.directory.models import (
+    Address,
+    Attribute,
+    Contact,
+    Location,
+    Organization,
+    Phone,
+    Schedule,
+    Service,
+    ServiceAtLocation,
+    TaxonomyTerm,
+)
+
+FIXTURES = Path(__file__).parent / "fixtures"
+EXAMPLES = FIXTURES / "hsds-examples"
+MIAMI = FIXTURES / "miami-211-2019-hsds1.zip"
+
+pytestmark = pytest.mark.django_db
+
+
+def reasons(report: Any, file: str, field: str) -> list[str]:
+    return [p.reason for p in report.problems if p.file == file and p.field == field]
+
+
+def test_the_miami_export_goes_in_with_every_defect_reported_and_twice_adds_nothing() -> None:
+    report = import_path(MIAMI, country="US")
+
+    # Services that point at an organization the export does not have are rejected, by row.
+    missing_org = [
+        p for p in report.rejected if p.file == "services.csv" and p.field == "organization_id"
+    ]
+    assert len(missing_org) == 447
+    assert all(p.row.isdigit() for p in missing_org)
+    # Eligibility rows that name no service are rejected.
+    assert len(reasons(report, "eligibility.csv", "service_id")) == 2244
+    # Times like "9:00am" are read and the repair is reported.
+    assert "'9:00am' read as '09:00'" in reasons(report, "regular_schedules.csv", "opens_at")
+    assert "'5:00pm' read as '17:00'" in reasons(report, "regular_schedules.csv", "closes_at")
+    # Locations without coordinates are kept.
+    assert Location.objects.filter(latitude__isnull=True).count() > 1000
+
+    assert Organization.objects.count() == 1074
+    assert Service.objects.count() == 4089 - 447
+    # The directory is consistent: nothing hangs from nothing.
+    assert not ServiceAtLocation.objects.exclude(service__in=Service.objects.all()).exists()
+    assert not Phone.objects.filter(
+        location=None, service=None, organization=None, contact=None, service_at_location=None
+    ).exists()
+    assert not Contact.objects.filter(
+        organization=None, service=None, service_at_location=None, location=None
+    ).exists()
+    assert not Schedule.objects.filter(
+        service=None, location=None, service_at_location=None
+    ).exists()
+    service_ids = set(Service.objects.values_list("pk", flat=True))
+    linked = set(Attribute.objects.filter(link_entity="service").values_list("link_id", flat=True))
+    assert linked <= service_ids
+    assert Address.objects.filter(country="US").count() == Address.objects.count()
+    counts = {model: model.objects.count() for model in (Service, Phone, Schedule, Attribute)}
+
+    again = import_path(MIAMI, country="US")
+
+    assert again.changed() == 0
+    assert {model: model.objects.count() for model in counts} == counts
+    assert len(again.rejected) == len(report.rejected)
+
+
+def _kept(given: Any, held: Any, path: str) -> list[str]:
+    """Where `held` (our export) lost or changed a value of `given` (the HSDS example)."""
+    lost = []
+    if isinstance(given, dict):
+        for key, value in given.items():
+            if value in ("", None, [], {}):
+                continue
+            if key not in held:
+                lost.append(f"{path}.{key}")
+            else:
+                lost += _kept(value, held[key], f"{path}.{key}")
+    elif isinstance(given, list):
+        by_id = {item.get("id"): item for item in held if isinstance(item, dict)}
+        for i, item in enumerate(given):
+            match = by_id.get(item.get("id")) if isinstance(item, dict) else None
+            if match is None:
+                lost.append(f"{path}[{i}]")
+            else:
+                lost += _kept(item, match, f"{path}[{i}]")
+    elif _same(given) != _same(held):
+        lost.append(f"{path}: {given!r} became {held!r}")
+    return lost
+
+
+def _same(value: Any) -> Any:
+    """A value as the directory normalises it: text trimmed, numbers as floats, 10:00:00 as
+    10:00."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        text = value.strip()
+        return text[:-3] if len(text) == 8 and text.endswith(":00") and text[2] == ":" else text
+    return value
+
+
+# HSDS fields of the examples that the directory does not hold, by design (README).
+NOT_HELD = {"program", "program_id", "funding", "required_documents", "organization.funding"}
+
+
+def test_the_hsds_examples_keep_every_field_the_model_holds() -> None:
+    given = json.loads((EXAMPLES / "service_full.json").read_text())
+    import_path(EXAMPLES / "service_full.json")
+
+    services = hsds.full_services(Service.objects.filter(pk=given["id"]), hsds.Scope.public())
+    service = services.get()
+    ids = [service.pk]
+    held = hsds.service_full_doc(service, hsds.attributes_for(ids), hsds.metadata_for(ids))
+
+    for key in NOT_HELD:
+        given.pop(key, None)
+    given["organization"].pop("funding", None)
+    for part in ("contacts", "phones", "locations", "programs"):
+        given["organization"].pop(part, None)  # an organization's own lists: in the datapackage
+    lost = _kept(given, held, "service")
+    # HSDS puts the parent of a term that is not in the example: we drop the dangling link.
+    lost = [p for p in lost if not p.endswith("taxonomy_term.parent_id")]
+    lost = [p for p in lost if not p.endswith("organization.parent_organization_id")]
+    assert lost == [], "\n".join(x[:150] for x in lost)
+
+
+def test_every_example_document_and_the_csv_folder_import() -> None:
+    for name in sorted(EXAMPLES.glob("*.json")):
+        if name.name == "base.json":
+            continue
+        report = import_path(name)
+        assert report.rejected == [], name
+    report = import_path(EXAMPLES / "csv")
+    assert "funding.csv" in report.ignored_files
+    assert report.rejected == []
+    assert TaxonomyTerm.objects.exists()
+    assert Location.objects.get(pk="3a19ff88-4620-4d17-9830-ac1d859eb5d5").name
+
+
+def _zip(files: dict[str, str]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, text in files.items():
+            archive.writestr(name, text)
+    return out.getvalue()
+
+
+ORG = "d9d5e0f5-d3ce-4f73-9a2f-4dd0ecc6c610"
+SERVICE = "ac148810-d857-441c-9679-408f346de14b"
+
+
+def test_a_bad_row_is_rejected_whole_and_the_good_rows_go_in(tmp_path: Path) -> None:
+    source = tmp_path / "services.zip"
+    source.write_bytes(
+        _zip(
+            {
+                "organizations.csv": f"id,name,description\n{ORG},Rise,Refuges\n",
+                "services.csv": "id,organization_id,name,status,minimum_age\n"
+                f"{SERVICE},{ORG},Outreach,active,16\n"
+                "11111111-1111-4111-8111-111111111111,,Orphan,active,\n"
+                f"22222222-2222-4222-8222-222222222222,{ORG},Odd,sometimes,\n"
+                f"33333333-3333-4333-8333-333333333333,{ORG},,active,\n"
+                f"44444444-4444-4444-8444-444444444444,{ORG},Ages,active,old\n",
+                "phones.csv": "id,service_id,number\n"
+                f"55555555-5555-4555-8555-555555555555,{SERVICE},0161 000 0000\n"
+                "66666666-6666-4666-8666-666666666666,22222222-2222-4222-8222-222222222222,01\n",
+            }
+        )
+    )
+
+    report = import_path(source)
+
+    rejected = {(p.file, p.row, p.field) for p in report.rejected}
+    assert ("services.csv", "3", "organization_id") in rejected
+    assert ("services.csv", "4", "status") in rejected
+    assert ("services.csv", "5", "name") in rejected
+    assert ("phones.csv", "3", "service_id") in rejected
+    assert set(Service.objects.values_list("name", flat=True)) == {"Outreach", "Ages"}
+    assert Service.objects.get(name="Ages").minimum_age is None
+    assert "'old' is not a number; left empty" in reasons(report, "services.csv", "minimum_age")
+    assert Phone.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("data.json", b"{not json", "is not valid JSON"),
+        ("data.json", b"42", "holds no HSDS document"),
+        ("data.txt", b"hello", "is not HSDS data"),
+        ("empty.zip", _zip({"readme.md": "nothing"}), "No CSV files or JSON documents"),
+    ],
+)
+def test_a_file_that_cannot_be_read_is_refused_and_nothing_changes(
+    tmp_path: Path, name: str, content: bytes, message: str
+) -> None:
+    import_path(EXAMPLES / "organization_full.json")
+    before = Organization.objects.count()
+    source = tmp_path / name
+    source.write_bytes(content)
+
+    with pytest.raises(ImportFailed, match=message):
+        import_path(source)
+    assert Organization.objects.count() == before
+
+
+def test_the_command_reports_and_writes_the_problems_file(tmp_path: Path) -> None:
+    out = io.StringIO()
+    problems = tmp_path / "problems.csv"
+    source = tmp_path / "one.json"
+    source.write_text(json.dumps({"contents": [{"id": SERVICE, "name": "No org", "status": "x"}]}))
+
+    call_command("directory", "import", str(source), "--report", str(problems), stdout=out)
+
+    assert "1 rejected" in out.getvalue()
+    assert "status" in problems.read_text()
+    with pytest.raises(CommandError, match="does not exist"):
+        call_command("directory", "import", str(tmp_path / "nowhere.zip"), stdout=out)
+    with pytest.raises(CommandError, match="two-letter"):
+        call_command("directory", "import", str(source), "--country", "USA", stdout=out)
