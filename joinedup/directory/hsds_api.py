@@ -465,6 +465,7 @@ def _sal_related(qs: QuerySet[ServiceAtLocation], *, full: bool) -> QuerySet[Ser
             "location__languages",
             "location__schedules",
             "location__phones__languages",
+            "location__contacts__phones__languages",
             "contacts__phones__languages",
             "phones__languages",
             "schedules",

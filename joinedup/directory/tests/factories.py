@@ -92,8 +92,8 @@ def location(
     longitude: float | None = -2.2453,
     **fields: Any,
 ) -> Location:
-    """A physical location with an address, a phone, opening hours, step-free access and a
-    language."""
+    """A physical location with an address, a phone, opening hours, step-free access, a
+    contact and a language."""
     found = Location.objects.create(
         name=name, visibility=visibility, latitude=latitude, longitude=longitude, **fields
     )
@@ -115,6 +115,8 @@ def location(
         closes_at=dt.time(17),
     )
     Accessibility.objects.create(location=found, description="Step-free access")
+    warden = Contact.objects.create(location=found, name="Building manager")
+    Phone.objects.create(contact=warden, number="0161 496 0005")
     Language.objects.create(location=found, name="Polish", code="pl")
     return found
 

@@ -609,12 +609,13 @@ def make_full_services(count: int) -> None:
 
 # The queries of one page of full services, whatever its size:
 #   the count; the page; service_at_locations; their locations (public only); the locations'
-#   addresses, accessibility, languages, schedules, phones and the phones' languages (6);
+#   addresses, accessibility, languages, schedules, phones and the phones' languages,
+#   contacts, their phones and those phones' languages (9);
 #   the service_at_locations' contacts, their phones and those phones' languages (3), their
 #   phones and languages (2), their schedules; the organisations' identifiers; the services'
 #   phones and languages (2), schedules, areas, languages, cost options, contacts, the
 #   contacts' phones and languages (3); the attributes with their terms.
-FULL_SERVICES_PAGE_QUERIES = 27
+FULL_SERVICES_PAGE_QUERIES = 30
 
 
 @pytest.mark.parametrize("count", [3, 30])
@@ -634,15 +635,15 @@ BUDGETS = [
     ("/api/hsds/services?minimal=true", 2),
     # the count; the page; the organisations' identifiers; their public services
     ("/api/hsds/organizations?full=true", 4),
-    # the same, and a page of full services but for its count and page (25)
-    ("/api/hsds/organizations?full_service=true", 29),
+    # the same, and a page of full services but for its count and page (28)
+    ("/api/hsds/organizations?full_service=true", 32),
     # the count; the page, services, organisations and locations joined; the addresses
     ("/api/hsds/service_at_locations", 3),
-    # the count; the page; the locations' six relations (as above), the contacts' three,
+    # the count; the page; the locations' nine relations (as above), the contacts' three,
     # the phones' two, the schedules
-    ("/api/hsds/service_at_locations?full=true", 14),
+    ("/api/hsds/service_at_locations?full=true", 17),
     # and locating the postcode
-    ("/api/hsds/service_at_locations?full=true&postcode=M1+1AE&proximity=1000", 15),
+    ("/api/hsds/service_at_locations?full=true&postcode=M1+1AE&proximity=1000", 18),
     # the count; the page, taxonomies joined
     ("/api/hsds/taxonomy_terms", 2),
 ]
