@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 import logging
 import re
+import urllib.request
 from urllib.parse import quote, urlsplit
-from urllib.request import urlopen
 
 from django.conf import settings
 from django.db.models import Q
@@ -71,7 +71,7 @@ def _from_geocoder(normal: str) -> tuple[float, float] | None:
         log.warning("JOINEDUP_GEOCODER_URL is not an http(s) URL; postcodes are not geocoded")
         return None
     try:
-        with urlopen(url, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310 (scheme checked above)
+        with urllib.request.urlopen(url, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310 (scheme checked above)
             result = json.load(response)["result"]
         return float(result["latitude"]), float(result["longitude"])
     except Exception:  # any failure of an outside service means "not located", never a 500

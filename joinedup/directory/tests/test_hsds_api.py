@@ -398,7 +398,7 @@ def test_a_postcode_not_in_the_directory_goes_to_the_geocoder(
         body = {"status": 200, "result": {"latitude": 53.4974, "longitude": -2.2453}}
         return io.BytesIO(json.dumps(body).encode())
 
-    monkeypatch.setattr(geocode, "urlopen", fake_urlopen)
+    monkeypatch.setattr("urllib.request.urlopen", fake_urlopen)
     url = reverse("hsds_service_at_locations")
     assert get(url, postcode="M4 6ZZ", proximity=100).status_code == 400, "no geocoder set"
     settings.JOINEDUP_GEOCODER_URL = "https://geocoder.example/postcodes/{postcode}"
@@ -410,7 +410,7 @@ def test_a_failing_geocoder_means_not_located(settings: Any, monkeypatch: Any, d
     def broken(url: str, timeout: float) -> Any:
         raise TimeoutError("too slow")
 
-    monkeypatch.setattr(geocode, "urlopen", broken)
+    monkeypatch.setattr("urllib.request.urlopen", broken)
     settings.JOINEDUP_GEOCODER_URL = "https://geocoder.example/postcodes/{postcode}"
     assert geocode.locate("M4 6ZZ") is None
     settings.JOINEDUP_GEOCODER_URL = "file:///etc/passwd?{postcode}"
@@ -419,7 +419,7 @@ def test_a_failing_geocoder_means_not_located(settings: Any, monkeypatch: Any, d
 
 @pytest.mark.parametrize(
     ("given", "normal"),
-    [("sw1a1aa", "SW1A 1AA"), (" M1  1AE ", "M1 1AE"), ("b338th", "B33 8TH"), ("33101", "33101")],
+    [("sw1a1aa", "SW1A 1AA"), (" M1  1AE ", "M1 1AE"), ("b338th", "B33 8TH")],
 )
 def test_postcodes_are_normalised(given: str, normal: str) -> None:
     assert geocode.normalise(given) == normal
