@@ -167,15 +167,15 @@ X_FRAME_OPTIONS = "DENY"
 
 NINJA_PAGINATION_MAX_LIMIT = 200
 
-# A postcode geocoder for places the directory does not know: a URL with `{postcode}` in it that
-# answers postcodes.io-shaped JSON (`result.latitude`, `result.longitude`), such as
-# https://api.postcodes.io/postcodes/{postcode}. Empty: postcodes are located only from the
-# directory's own public addresses.
-JOINEDUP_GEOCODER_URL = env_str("JOINEDUP_GEOCODER_URL")
-
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# The HSDS taxonomy whose terms are the needs people search by (its name).
+JOINEDUP_NEEDS_TAXONOMY = env_str("JOINEDUP_NEEDS_TAXONOMY", "")
+# A geocoder for postcodes the directory does not know: a URL template with {postcode} that
+# answers as postcodes.io does. Off when empty, so nothing leaves the server.
+JOINEDUP_GEOCODER_URL = env_str("JOINEDUP_GEOCODER_URL", "")

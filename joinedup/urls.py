@@ -52,6 +52,7 @@ urlpatterns = [
     path("organisations/<int:pk>/", partnerships.organisation_detail, name="organisation"),
     path("organisations/<int:pk>/edit/", partnerships.organisation_edit, name="organisation_edit"),
     path("programmes/<int:pk>/", programmes.programme_detail, name="programme"),
+    path("directory/", include("joinedup.directory.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("api/hsds/", include("joinedup.directory.hsds_urls")),

@@ -22,6 +22,7 @@ from django.utils import timezone
 from joinedup.accounts.models import User
 from joinedup.agreements import actions as agreement_actions
 from joinedup.agreements.models import Agreement
+from joinedup.demo import directory as demo_directory
 from joinedup.partnerships import actions
 from joinedup.partnerships.models import (
     Affiliation,
@@ -106,6 +107,8 @@ def load(progress: Callable[[str], None] = lambda _: None, path: Path = DATA) ->
         progress(f"{shared} offers, with their bookings, exchanges, requests and documents")
         signed = _agreements(json.loads(AGREEMENTS.read_text()), orgs, partnerships)
         progress(f"{signed} agreements in force")
+        listed = demo_directory.load(data, orgs)
+        progress(f"{listed} services listed in the directory")
     order = list(CHARACTERS)
     return sorted(
         (s for s in sign_ins if s.character in CHARACTERS), key=lambda s: order.index(s.character)

@@ -14,7 +14,9 @@ from django.utils import timezone
 
 from joinedup.actions import action, person
 from joinedup.audit.actions import audit_record, snapshot
+from joinedup.directory.geocode import normalise
 from joinedup.directory.models import (
+    Address,
     Attribute,
     Contact,
     ListingReport,
@@ -27,6 +29,7 @@ from joinedup.directory.models import (
     TaxonomyTerm,
     Visibility,
 )
+from joinedup.directory.search import search_tokens
 from joinedup.notifications import notify
 from joinedup.partnerships.models import Organisation
 
@@ -63,16 +66,18 @@ def reindex_services(ids: Iterable[uuid.UUID]) -> None:
     """Rebuild the search text and area text of the services `ids`.
 
     Area text holds the places a service serves and the towns and postcode districts of its
-    locations — never of a confidential location, whose whereabouts must not be found by
-    searching for them."""
+    public locations — never of a partners-only or confidential one, whose whereabouts must not
+    be found by searching for them."""
     ids = list(ids)
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         terms: dict[Any, list[str]] = {}
-        for link_id, name in Attribute.objects.filter(
+        term_ids: dict[Any, list[uuid.UUID]] = {}
+        for link_id, term, name in Attribute.objects.filter(
             link_id__in=chunk, link_entity="service"
-        ).values_list("link_id", "taxonomy_term__name"):
+        ).values_list("link_id", "taxonomy_term_id", "taxonomy_term__name"):
             terms.setdefault(link_id, []).append(name)
+            term_ids.setdefault(link_id, []).append(term)
         areas: dict[Any, list[str]] = {}
         for service_id, name in ServiceArea.objects.filter(service_id__in=chunk).values_list(
             "service_id", "name"
@@ -80,7 +85,7 @@ def reindex_services(ids: Iterable[uuid.UUID]) -> None:
             areas.setdefault(service_id, []).append(name)
         for service_id, city, postcode in (
             ServiceAtLocation.objects.filter(service_id__in=chunk)
-            .exclude(location__visibility=Visibility.CONFIDENTIAL)
+            .filter(location__visibility=Visibility.PUBLIC)
             .values_list(
                 "service_id", "location__addresses__city", "location__addresses__postal_code"
             )
@@ -100,6 +105,7 @@ def reindex_services(ids: Iterable[uuid.UUID]) -> None:
                     service.eligibility_description,
                     service.referral_criteria,
                     *terms.get(service.pk, []),
+                    search_tokens(term_ids.get(service.pk, []), areas.get(service.pk, [])),
                 )
                 if part
             ).lower()
@@ -120,11 +126,40 @@ def listing_for(organisation: Organisation) -> Organization:
     return listing
 
 
+def _set_place(service: Service, place: dict[str, Any] | None) -> None:
+    """Where the service is delivered: its first location and that location's address."""
+    if not place or not (place.get("address_1") or place.get("latitude") is not None):
+        return
+    sal = service.service_at_locations.select_related("location").first()
+    location = sal.location if sal else Location(organization=service.organization)
+    location.name = location.name or service.name
+    location.latitude = place.get("latitude")
+    location.longitude = place.get("longitude")
+    location.visibility = place.get("location_visibility") or Visibility.PUBLIC
+    location.organization = location.organization or service.organization
+    location.save()
+    if sal is None:
+        ServiceAtLocation.objects.create(service=service, location=location)
+    if place.get("address_1"):
+        address = location.addresses.first() or Address(location=location, country="GB")
+        address.address_1 = place["address_1"]
+        address.city = place["city"]
+        address.postal_code = normalise(place["postal_code"])
+        address.state_province = address.state_province or place["city"]
+        address.save()
+
+
 @action
 def service_create(
-    *, organisation: Organisation, by: Any, needs: list[TaxonomyTerm], **values: Any
+    *,
+    organisation: Organisation,
+    by: Any,
+    needs: list[TaxonomyTerm],
+    place: dict[str, Any] | None = None,
+    areas: list[str] | None = None,
+    **values: Any,
 ) -> Service:
-    """List a new service of `organisation`, with the needs it meets."""
+    """List a new service of `organisation`, with the needs it meets and where it is."""
     listing = listing_for(organisation)
     service = Service(organization=listing, **values)
     if service.capacity:
@@ -134,6 +169,9 @@ def service_create(
     service.full_clean()
     service.save()
     _set_needs(service, needs)
+    _set_place(service, place)
+    if areas is not None:
+        _set_areas(service, areas)
     reindex_services([service.pk])
     audit_record(
         actor=by,
@@ -146,7 +184,13 @@ def service_create(
 
 @action
 def service_update(
-    *, service: Service, by: Any, needs: list[TaxonomyTerm], **values: Any
+    *,
+    service: Service,
+    by: Any,
+    needs: list[TaxonomyTerm],
+    place: dict[str, Any] | None = None,
+    areas: list[str] | None = None,
+    **values: Any,
 ) -> Service:
     """Change a service's listing; its capacity and waiting time carry the date they were given,
     and saving counts as reviewing it."""
@@ -162,6 +206,9 @@ def service_update(
     service.full_clean()
     service.save()
     _set_needs(service, needs)
+    _set_place(service, place)
+    if areas is not None:
+        _set_areas(service, areas)
     reindex_services([service.pk])
     audit_record(
         actor=by,
@@ -171,6 +218,18 @@ def service_update(
         after=snapshot(service, SERVICE_FIELDS),
     )
     return service
+
+
+def _set_areas(service: Service, areas: list[str]) -> None:
+    """The places the service serves, by name (HSDS service areas)."""
+    wanted = [a.strip() for a in areas if a.strip()]
+    service.service_areas.exclude(name__in=wanted).delete()
+    have = set(service.service_areas.values_list("name", flat=True))
+    ServiceArea.objects.bulk_create(
+        ServiceArea(service=service, name=name)
+        for name in dict.fromkeys(wanted)
+        if name not in have
+    )
 
 
 def _set_needs(service: Service, needs: list[TaxonomyTerm]) -> None:
@@ -278,3 +337,18 @@ def service_merge(*, keep: Service, duplicate: Service, by: Any) -> Service:
     duplicate.delete()
     reindex_services([keep.pk])
     return keep
+
+
+def directory_imported(*, by: Any, name: str, report: Any) -> None:
+    """Record that an import happened, with what it did (the import wrote its own rows)."""
+    audit_record(
+        actor=by,
+        action="directory.import",
+        obj=by,
+        after={
+            "file": name,
+            "changed": report.changed(),
+            "rejected": len(report.rejected),
+            "repaired": len(report.repaired),
+        },
+    )

@@ -230,7 +230,7 @@ class Service(Record):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("directory:service", args=[self.pk])
+        return reverse("directory_service", args=[self.pk])
 
     @property
     def review_due(self) -> bool:

@@ -8,31 +8,86 @@ for small installs, matches each word with LIKE.
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 import re
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 
-from joinedup.directory.models import Service
+from joinedup.directory.models import (
+    Attribute,
+    Location,
+    Schedule,
+    Service,
+    ServiceAtLocation,
+    ServiceStatus,
+    TaxonomyTerm,
+)
 
 WORD = re.compile(r"\w+", re.UNICODE)
 
 
-def _text_matches(query: str) -> Func:
+def words_of(text: str) -> list[str]:
+    return [w.lower() for w in WORD.findall(text or "")][:10]
+
+
+def need_token(term: uuid.UUID) -> str:
+    return f"n{term.hex}"
+
+
+def area_tokens(text: str) -> list[str]:
+    return [f"a{w}" for w in words_of(text)]
+
+
+def search_tokens(terms: Iterable[uuid.UUID], areas: Iterable[str]) -> str:
+    """Tokens added to a service's search text so that PostgreSQL finds words, needs and area
+    in one look at one GIN index: `n<term id>` for each need, `a<word>` for each word of each
+    place it serves."""
+    tokens = [need_token(t) for t in terms]
+    for area in areas:
+        tokens += area_tokens(area)
+    return " ".join(dict.fromkeys(tokens))
+
+
+def _tsquery(words: list[str], needs: list[uuid.UUID], area: str) -> str:
+    parts = [f"{w}:*" for w in words]
+    if needs:
+        parts.append("(" + " | ".join(need_token(t) for t in needs) + ")")
+    parts += [f"{t}:*" for t in area_tokens(area)]
+    return " & ".join(parts)
+
+
+def _match_postgres(qs: QuerySet[Service], query: str) -> QuerySet[Service]:
     """`to_tsvector('simple', search_text) @@ to_tsquery('simple', query)`, the expression the
     GIN index holds. The column is compiled, not written out, so that it is named right when
     the services are a subquery (`service__in=…`) and the table has an alias."""
-    return Func(
-        Func(F("search_text"), template="to_tsvector('simple', %(expressions)s)"),
-        Func(Value(query), template="to_tsquery('simple', %(expressions)s)"),
-        template="%(expressions)s",
-        arg_joiner=" @@ ",
-        output_field=BooleanField(),
+    return qs.filter(
+        Func(
+            Func(F("search_text"), template="to_tsvector('simple', %(expressions)s)"),
+            Func(Value(query), template="to_tsquery('simple', %(expressions)s)"),
+            template="%(expressions)s",
+            arg_joiner=" @@ ",
+            output_field=BooleanField(),
+        )
     )
-
-
-def words_of(text: str) -> list[str]:
-    return [w.lower() for w in WORD.findall(text or "")][:10]
 
 
 def match_words(qs: QuerySet[Service], text: str) -> QuerySet[Service]:
@@ -42,9 +97,129 @@ def match_words(qs: QuerySet[Service], text: str) -> QuerySet[Service]:
     if not words:
         return qs
     if connection.vendor == "postgresql":
-        query = " & ".join(f"{w}:*" for w in words)
-        return qs.filter(_text_matches(query))
+        return _match_postgres(qs, " & ".join(f"{w}:*" for w in words))
     condition = Q()
     for w in words:
         condition &= Q(search_text__contains=w)
     return qs.filter(condition)
+
+
+@dataclass(frozen=True)
+class Criteria:
+    """What someone is looking for. Every part is optional."""
+
+    needs: tuple[uuid.UUID, ...] = ()
+    words: str = ""
+    area: str = ""
+    near: tuple[float, float] | None = None
+    within_km: float = 10.0
+    age: int | None = None
+    gender: str = ""
+    open_now: bool = False
+    capacity: tuple[str, ...] = ()
+    members: tuple[int, ...] = field(default=())  # organisations to list first
+
+
+def expand_needs(ids: Iterable[uuid.UUID]) -> list[uuid.UUID]:
+    """The terms `ids` and every term beneath them (the needs taxonomy is shallow)."""
+    found = set(ids)
+    frontier = set(found)
+    while frontier:
+        children = set(
+            TaxonomyTerm.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)
+        )
+        frontier = children - found
+        found |= children
+    return list(found)
+
+
+def box(near: tuple[float, float], km: float) -> tuple[float, float, float, float]:
+    """The latitude and longitude bounds of a square around `near`, `km` from its centre."""
+    lat, lon = near
+    dlat = km / 111.2
+    dlon = km / (111.2 * max(math.cos(math.radians(lat)), 0.01))
+    return lat - dlat, lat + dlat, lon - dlon, lon + dlon
+
+
+def km_between(a: tuple[float, float], b: tuple[float, float]) -> float:
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * 6371.0 * math.asin(math.sqrt(h))
+
+
+def find(
+    services: QuerySet[Service], criteria: Criteria, *, locations: Q, now: dt.datetime
+) -> QuerySet[Service]:
+    """`services` that meet `criteria`: the partnership's members first, then those that meet
+    most of the needs, then by name. `locations` says which locations may be used for area
+    and distance (never one whose whereabouts the searcher may not know)."""
+    qs = services.exclude(status__in=[ServiceStatus.DEFUNCT, ServiceStatus.INACTIVE])
+    terms = expand_needs(criteria.needs) if criteria.needs else []
+    postgres = connection.vendor == "postgresql"
+    if postgres:
+        # Words, needs and area in one full-text query over one GIN index.
+        query = _tsquery(words_of(criteria.words), terms, criteria.area)
+        if query:
+            qs = _match_postgres(qs, query)
+    else:
+        qs = match_words(qs, criteria.words)
+    if criteria.needs:
+        if not postgres:
+            linked = Attribute.objects.filter(link_entity="service", taxonomy_term_id__in=terms)
+            qs = qs.filter(pk__in=linked.values("link_id"))
+        met = (
+            Attribute.objects.filter(link_entity="service", link_id=OuterRef("pk"))
+            .filter(taxonomy_term_id__in=terms)
+            .values("link_id")
+            .annotate(
+                n=Count(Coalesce("taxonomy_term__parent_id", "taxonomy_term_id"), distinct=True)
+            )
+            .values("n")
+        )
+        qs = qs.annotate(needs_met=Subquery(met, output_field=IntegerField()))
+    else:
+        qs = qs.annotate(needs_met=Value(0, output_field=IntegerField()))
+    if criteria.area.strip() and not postgres:
+        qs = qs.filter(area_text__contains=criteria.area.strip().lower())
+    if criteria.near is not None:
+        south, north, west, east = box(criteria.near, criteria.within_km)
+        usable = Location.objects.filter(locations).filter(
+            latitude__range=(south, north), longitude__range=(west, east)
+        )
+        qs = qs.filter(
+            pk__in=ServiceAtLocation.objects.filter(location__in=usable).values("service_id")
+        )
+    if criteria.age is not None:
+        qs = qs.filter(
+            Q(minimum_age__isnull=True) | Q(minimum_age__lte=criteria.age),
+            Q(maximum_age__isnull=True) | Q(maximum_age__gte=criteria.age),
+        )
+    if criteria.gender:
+        qs = qs.filter(gender__in=["", criteria.gender])
+    if criteria.capacity:
+        qs = qs.filter(capacity__in=criteria.capacity)
+    if criteria.open_now:
+        day = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"][now.weekday()]
+        hour = now.time()
+        open_rows = Schedule.objects.filter(
+            byday__contains=day, opens_at__lte=hour, closes_at__gt=hour
+        )
+        qs = qs.filter(
+            Q(pk__in=open_rows.values("service_id"))
+            | Q(
+                pk__in=ServiceAtLocation.objects.filter(
+                    pk__in=open_rows.values("service_at_location_id")
+                ).values("service_id")
+            )
+        )
+    member = Case(
+        When(organization__organisation_id__in=list(criteria.members), then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    return qs.annotate(member=member).order_by(
+        "-member", F("needs_met").desc(nulls_last=True), "name", "pk"
+    )

@@ -231,19 +231,29 @@ def _read_json(name: str, data: bytes) -> list[Row]:
         if not isinstance(item, dict):
             rows.append(Row("unknown", name, where, {}))
             continue
-        rows += _flatten(_kind_of(item), item, name, where, {})
+        rows += _flatten(_kind_of(item, name), item, name, where, {})
     return rows
 
 
-def _kind_of(doc: dict[str, Any]) -> str:
+def _kind_of(doc: dict[str, Any], name: str = "") -> str:
+    """Which HSDS table a document is: by its fields, or by its file's name when the fields
+    could be either (an organization and a taxonomy may both have just id, name, description)."""
     keys = set(doc)
+    if keys <= {"id", "name", "description"}:
+        stem = Path(name).stem.lower()
+        for table in ("taxonomy_term", "taxonomy", "organization"):
+            if stem.startswith(table):
+                return table
     if "status" in keys or "service_at_locations" in keys or "eligibility_description" in keys:
         return "service"
     if "location_type" in keys or "addresses" in keys:
         return "location"
     if "location" in keys or ("service_id" in keys and "location_id" in keys):
         return "service_at_location"
-    if keys & {"website", "tax_status", "legal_status", "organization_identifiers", "services"}:
+    if keys & {
+        "website", "email", "tax_status", "tax_id", "legal_status", "year_incorporated", "logo",
+        "organization_identifiers", "services", "funding", "parent_organization_id",
+    }:  # fmt: skip
         return "organization"
     if keys & {"parent_id", "term_uri", "taxonomy_detail", "taxonomy_id", "code"}:
         return "taxonomy_term"

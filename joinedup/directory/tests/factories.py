@@ -37,7 +37,7 @@ def organization(name: str = "Riverside Mind", **fields: Any) -> Organization:
     return Organization.objects.create(name=name, **fields)
 
 
-def taxonomy(name: str = "Joined Up needs", **fields: Any) -> Taxonomy:
+def taxonomy(name: str = "Test needs", **fields: Any) -> Taxonomy:
     fields.setdefault("description", "Needs a person may have.")
     return Taxonomy.objects.create(name=name, **fields)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import io
 import json
 import uuid
@@ -17,7 +18,7 @@ from hypothesis import strategies as st
 
 from joinedup.conftest import client_for
 from joinedup.directory import geocode, hsds_api
-from joinedup.directory.models import Address, Organization, Visibility
+from joinedup.directory.models import Address, Organization, Taxonomy, Visibility
 from joinedup.directory.tests import factories as f
 from joinedup.directory.validation import errors, openapi, response_errors
 
@@ -63,7 +64,7 @@ def directory(db: Any) -> SimpleNamespace:
     """Two organisations' public services with needs from one taxonomy, and a refuge whose
     address is confidential and a partners-only service."""
     d = SimpleNamespace()
-    d.needs = f.taxonomy("Joined Up needs")
+    d.needs = f.taxonomy("Riverside needs")
     d.other_taxonomy = f.taxonomy("Open Eligibility")
     d.housing = f.term("Housing", taxonomy=d.needs, code="housing")
     d.homeless = f.term("Homelessness", taxonomy=d.needs, parent=d.housing, code="homeless")
@@ -209,7 +210,7 @@ def test_each_record_is_valid_hsds(directory: SimpleNamespace) -> None:
     term = ok(reverse("hsds_taxonomy_term", args=[d.homeless.id]))
     assert response_errors(term, "/taxonomy_terms/{id}") == []
     assert term["parent_id"] == str(d.housing.id)
-    assert term["taxonomy_detail"]["name"] == "Joined Up needs"
+    assert term["taxonomy_detail"]["name"] == "Riverside needs"
 
     # The HSDS OpenAPI gives compiled/service.json for this path, but its own example (and its
     # description) is a service_at_location: that is what is answered and checked.
@@ -266,6 +267,7 @@ def test_pages_count_and_flag_themselves(db: Any) -> None:
 
 
 def test_an_empty_directory_is_one_empty_page(db: Any) -> None:
+    Taxonomy.objects.all().delete()  # the default needs taxonomy, and its terms
     for path, name in LISTS.items():
         doc = ok(reverse(name))
         assert doc == {
@@ -347,8 +349,13 @@ def test_taxonomy_terms_filter_by_taxonomy_parent_and_top(directory: SimpleNames
     url = reverse("hsds_taxonomy_terms")
     assert names(ok(url, taxonomy_id=d.other_taxonomy.id)) == ["Food"]
     assert names(ok(url, parent_id=d.housing.id)) == ["Homelessness"]
-    assert names(ok(url, top_only="true")) == ["Food", "Housing", "Mental health"]
-    assert names(ok(url, search="home")) == ["Homelessness"]
+    ours = {"taxonomy_id": d.needs.id}
+    assert names(ok(url, top_only="true", **ours)) == ["Housing", "Mental health"]
+    assert names(ok(url, search="home", **ours)) == ["Homelessness"]
+    default_needs = Taxonomy.objects.get(name="Joined Up needs")
+    top = ok(url, top_only="true", taxonomy_id=default_needs.id, per_page=100)
+    assert top["total_items"] > 10
+    assert "Housing and homelessness" in names(top)
     assert names(ok(reverse("hsds_taxonomies"), search="open")) == ["Open Eligibility"]
 
 
@@ -413,8 +420,14 @@ def test_a_failing_geocoder_means_not_located(settings: Any, monkeypatch: Any, d
     monkeypatch.setattr("urllib.request.urlopen", broken)
     settings.JOINEDUP_GEOCODER_URL = "https://geocoder.example/postcodes/{postcode}"
     assert geocode.locate("M4 6ZZ") is None
-    settings.JOINEDUP_GEOCODER_URL = "file:///etc/passwd?{postcode}"
+
+    def cut_off(url: str, timeout: float) -> Any:
+        raise http.client.IncompleteRead(b'{"result": {"lat')
+
+    monkeypatch.setattr("urllib.request.urlopen", cut_off)
     assert geocode.locate("M4 6ZZ") is None
+    response = get(reverse("hsds_service_at_locations"), postcode="M4 6ZZ", proximity=100)
+    assert response.status_code == 400
 
 
 @pytest.mark.parametrize(

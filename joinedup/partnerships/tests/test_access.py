@@ -6,11 +6,12 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, reverse, reverse_lazy
 
 from joinedup.access import partnerships_visible_to
 from joinedup.accounts.actions import api_token_create
 from joinedup.conftest import client_for
+from joinedup.directory import actions as directory_actions
 from joinedup.partnerships import actions
 from joinedup.partnerships.models import Partnership
 
@@ -27,6 +28,21 @@ POST_ONLY = {
     "agreement_sign",
     "agreement_step",
     "agreement_review",
+    "directory_service_reviewed",
+    "directory_service_report",
+    "directory_report_resolve",
+    "directory_merge",
+}
+# Directory pages every signed-in person may open: each shows only the listings that person
+# may see (the directory's own tests prove what each character finds).
+DIRECTORY_PAGES = {"directory_search", "directory_listings", "directory_service_new"}
+# The leads' directory tools: for admins and managers of an organisation that leads a
+# partnership (Olive leads her own), refused to everyone else.
+LEAD_PAGES = {
+    "directory_import": reverse_lazy("directory_import"),
+    "directory_export": reverse_lazy("directory_export", args=["json"]),
+    "directory_duplicates": reverse_lazy("directory_duplicates"),
+    "directory_merge": reverse_lazy("directory_merge"),
 }
 # Pages for people who are not signed in.
 PUBLIC_PAGES = {
@@ -112,7 +128,18 @@ def object_urls(w: SimpleNamespace) -> dict[str, str]:
     p, m = w.partnership.pk, w.wider_membership.pk
     lena_token, _ = api_token_create(user=w.lena, name="Lena's")
     r = resources(w)
+    clinic = directory_actions.service_create(
+        organisation=w.lead_org, by=None, needs=[], name="Debt clinic", visibility="partners"
+    )
+    report = directory_actions.listing_report_create(
+        service=clinic, by=w.cora, what_is_wrong="Closed on Fridays"
+    )
     return {
+        "directory_service": reverse("directory_service", args=[clinic.pk]),
+        "directory_service_edit": reverse("directory_service_edit", args=[clinic.pk]),
+        "directory_service_reviewed": reverse("directory_service_reviewed", args=[clinic.pk]),
+        "directory_service_report": reverse("directory_service_report", args=[clinic.pk]),
+        "directory_report_resolve": reverse("directory_report_resolve", args=[report.pk]),
         "resources": reverse("resources", args=[p]),
         "offer_new": reverse("offer_new", args=[p]),
         "offer": reverse("offer", args=[p, r.room.pk]),
@@ -155,7 +182,24 @@ def object_urls(w: SimpleNamespace) -> dict[str, str]:
 
 
 def test_every_page_of_the_app_is_in_this_test(world: SimpleNamespace) -> None:
-    assert our_url_names() == set(object_urls(world)) | OWN_PAGES | PUBLIC_PAGES
+    assert our_url_names() == (
+        set(object_urls(world)) | OWN_PAGES | PUBLIC_PAGES | DIRECTORY_PAGES | set(LEAD_PAGES)
+    )
+
+
+def test_only_leads_use_the_directorys_tools(world: SimpleNamespace) -> None:
+    for name, url in LEAD_PAGES.items():
+        method = "post" if name in POST_ONLY else "get"
+        for character in ("stan", "cora", "will", "otis"):
+            response = getattr(client_for(getattr(world, character)), method)(url)
+            assert response.status_code == 403, (name, character)
+        allowed = getattr(client_for(world.lena), method)(url)
+        assert allowed.status_code in (200, 302), name
+
+
+def test_directory_pages_open_for_everyone_signed_in(world: SimpleNamespace) -> None:
+    for name in DIRECTORY_PAGES:
+        assert client_for(world.olive).get(reverse(name)).status_code == 200, name
 
 
 def test_the_outsider_gets_404_from_every_page_about_others(world: SimpleNamespace) -> None:

@@ -1,0 +1,270 @@
+"""Benchmark the directory's search at 1k, 10k and 100k services.
+
+    .venv/bin/python bench/directory/run.py --database sqlite
+    .venv/bin/python bench/directory/run.py --database postgres   # needs PostgreSQL on :5432
+
+It makes its own database (a file under /tmp, or `joinedup_bench` on PostgreSQL, dropped and
+made again), generates services across organisations and locations with a progress bar (one
+organisation and one location for every five services), and at each size times:
+
+- **search**: the partners' search page's query, as the page runs it (`directory.search.find`
+  with needs + area + words, then the count and the first page of 20 with its organisations);
+- **hsds**: `GET /api/hsds/services?search=…` through Django's test client, whole request;
+- **raw SQL**: the search's count and first page written by hand, on the same connection.
+
+Each is run `--runs` times with varied needs, towns and words; p50 and p95 are reported in
+milliseconds. The table is printed as Markdown for `bench/README.md`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+TOWNS = [
+    "Kidderminster", "Bewdley", "Stourport", "Bromsgrove", "Redditch", "Worcester", "Rawtenstall",
+    "Bacup", "Haslingden", "Accrington", "Burnley", "Rochdale", "Oldham", "Salford", "Bolton",
+    "Wigan", "Brighton", "Hove", "Leicester", "Derby",
+]  # fmt: skip
+WORDS = [
+    "support", "advice", "counselling", "housing", "debt", "youth", "family", "recovery",
+    "drop-in", "outreach", "tenancy", "food", "employment", "carers", "women", "advocacy",
+]  # fmt: skip
+SIZES = [1_000, 10_000, 100_000]
+
+
+def setup(database: str) -> None:
+    os.environ.setdefault("SECRET_KEY", "bench")
+    os.environ["JOINEDUP_STATIC_MANIFEST"] = "false"
+    os.environ["JOINEDUP_DATA_DIR"] = tempfile.mkdtemp(prefix="joinedup-bench-")
+    if database == "postgres":
+        import psycopg
+
+        with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as c:
+            c.execute("DROP DATABASE IF EXISTS joinedup_bench")
+            c.execute("CREATE DATABASE joinedup_bench")
+        os.environ["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/joinedup_bench"
+    else:
+        os.environ.pop("DATABASE_URL", None)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "joinedup.settings"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def generate(start: int, stop: int, rng: random.Random, bar: Any) -> None:
+    """Services `start`..`stop`, with an organisation, location and address every five."""
+    from joinedup.directory.models import (
+        Address,
+        Attribute,
+        Location,
+        Organization,
+        Service,
+        ServiceArea,
+        ServiceAtLocation,
+        TaxonomyTerm,
+    )
+    from joinedup.directory.search import search_tokens
+
+    terms = list(TaxonomyTerm.objects.values_list("pk", "name"))
+    batch = 2_000
+    for lo in range(start, stop, batch):
+        hi = min(lo + batch, stop)
+        orgs, locations, addresses, services, sals, areas, attributes = [], [], [], [], [], [], []
+        for i in range(lo, hi):
+            if i % 5 == 0:
+                town = TOWNS[(i // 5) % len(TOWNS)]
+                org = Organization(
+                    id=uuid.uuid4(),
+                    name=f"{town} {rng.choice(WORDS)} trust {i // 5}",
+                    description="A charity.",
+                )
+                location = Location(
+                    id=uuid.uuid4(),
+                    organization_id=org.id,
+                    name=f"{org.name} centre",
+                    latitude=52 + rng.random(),
+                    longitude=-2.5 + rng.random(),
+                )
+                orgs.append(org)
+                locations.append(location)
+                addresses.append(
+                    Address(location_id=location.id, address_1=f"{i} High Street", city=town,
+                            state_province=town, postal_code=f"AB{i % 90 + 1} 1AA", country="GB")
+                )  # fmt: skip
+            chosen = rng.sample(terms, rng.randint(1, 3))
+            words = rng.sample(WORDS, 3)
+            name = f"{words[0].title()} {words[1]} service {i}"
+            description = f"Free {words[1]} and {words[2]} for people in {town}."
+            service = Service(
+                id=uuid.uuid4(),
+                organization_id=org.id,
+                name=name,
+                description=description,
+                capacity=rng.choice(["open", "limited", "full", ""]),
+                search_text=" ".join(
+                    [
+                        name,
+                        org.name,
+                        description,
+                        *[t[1] for t in chosen],
+                        search_tokens([t[0] for t in chosen], [town, f"AB{i % 90 + 1}"]),
+                    ]
+                ).lower(),
+                area_text=f"{town.lower()} | ab{i % 90 + 1}",
+            )
+            services.append(service)
+            sals.append(ServiceAtLocation(service_id=service.id, location_id=location.id))
+            areas.append(ServiceArea(service_id=service.id, name=town))
+            attributes += [
+                Attribute(link_id=service.id, link_entity="service", taxonomy_term_id=t[0])
+                for t in chosen
+            ]
+        for model, rows in (
+            (Organization, orgs), (Location, locations), (Address, addresses),
+            (Service, services), (ServiceAtLocation, sals), (ServiceArea, areas),
+            (Attribute, attributes),
+        ):  # fmt: skip
+            model.objects.bulk_create(rows, batch_size=1_000)
+        bar("generating services", hi - start, stop - start)
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return statistics.median(ordered), p95
+
+
+def raw_sql(vendor: str, n_terms: int) -> str:
+    """The search's first page written by hand (needs as term ids, one town, one word): on
+    PostgreSQL one full-text query over the GIN index, as `find` builds it; on SQLite LIKE and
+    a subquery for the needs."""
+    terms = "(" + ", ".join(f"%(t{i})s" for i in range(n_terms)) + ")"
+    if vendor == "postgresql":
+        where = "to_tsvector('simple', s.search_text) @@ to_tsquery('simple', %(query)s)"
+    else:
+        where = f"""s.id IN (SELECT link_id FROM directory_attribute
+                         WHERE link_entity = 'service' AND taxonomy_term_id IN {terms})
+           AND s.area_text LIKE %(area)s AND s.search_text LIKE %(like)s"""
+    return f"""
+        SELECT s.id, s.name, o.name,
+               (SELECT count(DISTINCT coalesce(t.parent_id, t.id)) FROM directory_attribute a
+                  JOIN directory_taxonomyterm t ON t.id = a.taxonomy_term_id
+                 WHERE a.link_entity = 'service' AND a.link_id = s.id
+                   AND a.taxonomy_term_id IN {terms}) AS met
+          FROM directory_service s JOIN directory_organization o ON o.id = s.organization_id
+         WHERE s.visibility = 'public' AND s.status NOT IN ('defunct', 'inactive')
+           AND {where}
+         ORDER BY met DESC, s.name, s.id
+         LIMIT 20"""
+
+
+def measure(runs: int, rng: random.Random) -> dict[str, tuple[float, float]]:
+    from django.db import connection
+    from django.db.models import Q
+    from django.test import Client
+    from django.utils import timezone
+
+    from joinedup.directory.models import Service, TaxonomyTerm
+    from joinedup.directory.search import Criteria, expand_needs, find
+
+    tops = list(TaxonomyTerm.objects.filter(parent=None).values_list("pk", flat=True))
+    client = Client(HTTP_HOST="localhost")
+    timings: dict[str, list[float]] = {"search": [], "hsds": [], "raw": []}
+    for _ in range(runs):
+        needs = tuple(rng.sample(tops, 2))
+        town, word = rng.choice(TOWNS), rng.choice(WORDS[:8])
+        criteria = Criteria(needs=needs, area=town.lower(), words=word)
+
+        started = time.perf_counter()
+        qs = find(
+            Service.objects.filter(visibility="public").select_related("organization"),
+            criteria,
+            locations=Q(visibility="public"),
+            now=timezone.now(),
+        )
+        qs.count()
+        list(qs[:20])
+        timings["search"].append((time.perf_counter() - started) * 1000)
+
+        terms = [t.hex if connection.vendor == "sqlite" else t for t in expand_needs(needs)]
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            sql = raw_sql(connection.vendor, len(terms))
+            query = " & ".join(
+                [f"{word}:*", "(" + " | ".join(f"n{t.hex}" for t in expand_needs(needs)) + ")",
+                 f"a{town.lower()}:*"]
+            )  # fmt: skip
+            params = {"area": f"%{town.lower()}%", "query": query, "like": f"%{word}%"}
+            params.update({f"t{i}": term for i, term in enumerate(terms)})
+            count_sql = f"SELECT count(*) FROM ({sql.replace('LIMIT 20', '')}) AS found"
+            cursor.execute(count_sql, params)
+            cursor.fetchall()
+            cursor.execute(sql, params)
+            cursor.fetchall()
+        timings["raw"].append((time.perf_counter() - started) * 1000)
+
+        started = time.perf_counter()
+        response = client.get("/api/hsds/services", {"search": word, "per_page": 20})
+        timings["hsds"].append((time.perf_counter() - started) * 1000)
+        if response.status_code != 200:
+            timings["hsds"][-1] = float("nan")
+    return {name: percentiles(values) for name, values in timings.items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--sizes", type=int, nargs="*", default=SIZES)
+    parser.add_argument("--runs", type=int, default=60)
+    options = parser.parse_args()
+    setup(options.database)
+    from django.db import connection
+
+    from joinedup.lib.progress import Bar
+
+    bar = Bar(sys.stderr)
+    rng = random.Random(2026)
+    rows, made = [], 0
+    for size in sorted(options.sizes):
+        generate(made, size, rng, bar)
+        made = size
+        if connection.vendor == "postgresql":
+            # As autovacuum would after a bulk load: flush the GIN index's pending list and
+            # refresh the planner's statistics.
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE")
+        measure(5, rng)  # warm up
+        result = measure(options.runs, rng)
+        s50, s95 = result["search"]
+        r50, r95 = result["raw"]
+        h50, h95 = result["hsds"]
+        rows.append(
+            f"| {options.database} | {size:,} | {s50:.1f} | {s95:.1f} | {r50:.1f} | {r95:.1f} "
+            f"| {s95 / r95:.1f}× | {h50:.1f} | {h95:.1f} |"
+        )
+        print(rows[-1], flush=True)
+    print()
+    print("| database | services | search p50 | search p95 | raw SQL p50 | raw SQL p95 "
+          "| search ÷ raw (p95) | HSDS API p50 | HSDS API p95 |")  # fmt: skip
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for row in rows:
+        print(row)
+
+
+if __name__ == "__main__":
+    main()

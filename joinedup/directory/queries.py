@@ -1,0 +1,92 @@
+"""Who sees which listings. One place decides it, for the pages, the search and the rules.
+
+- a **public** service or location is seen by everyone (and is what the HSDS API and the export
+  carry);
+- a **partners-only** one by staff of its organisation and of every organisation that shares a
+  partnership with it (programme officers of those partnerships too);
+- a **confidential** one only by staff of its own organisation. A confidential location's
+  address and coordinates are never shown, searched by distance or area, exported or served to
+  anyone else: partners see that the service exists and how to refer, not where it is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from joinedup.access import org_roles, partnerships_visible_to
+from joinedup.directory.models import Location, Service, Visibility
+from joinedup.partnerships.models import Membership
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The organisations a user is staff of, and those they are partners of."""
+
+    own: frozenset[int]
+    partners: frozenset[int]
+    everything: bool = False
+
+    def sees(self, visibility: str, owner_id: int | None) -> bool:
+        if self.everything or visibility == Visibility.PUBLIC:
+            return True
+        if owner_id is None:
+            return False
+        if visibility == Visibility.PARTNERS:
+            return owner_id in self.own or owner_id in self.partners
+        return owner_id in self.own
+
+    def sees_location(self, location: Location, service: Service) -> bool:
+        """A location of `service` is its organisation's, when the location names none."""
+        owner = location.organization or service.organization
+        return self.sees(location.visibility, owner.organisation_id)
+
+    def services(self) -> Q:
+        if self.everything:
+            return Q()
+        return (
+            Q(visibility=Visibility.PUBLIC)
+            | Q(
+                visibility=Visibility.PARTNERS,
+                organization__organisation_id__in=self.own | self.partners,
+            )
+            | Q(organization__organisation_id__in=self.own)
+        )
+
+    def locations(self) -> Q:
+        """Locations whose whereabouts the viewer may use (search by area or distance). A
+        location that is not public and names no organisation is not used: when in doubt,
+        the address stays hidden."""
+        if self.everything:
+            return Q()
+        partner_or_own = self.own | self.partners
+        return (
+            Q(visibility=Visibility.PUBLIC)
+            | Q(visibility=Visibility.PARTNERS, organization__organisation_id__in=partner_or_own)
+            | Q(organization__organisation_id__in=self.own)
+        )
+
+    def is_member(self, organisation_id: int | None) -> bool:
+        return organisation_id is not None and organisation_id in self.own
+
+
+def viewer(user: Any) -> Viewer:
+    """Read once per request."""
+    if not hasattr(user, "_joinedup_viewer"):
+        if user.is_authenticated and user.is_superuser:
+            user._joinedup_viewer = Viewer(frozenset(), frozenset(), everything=True)
+        else:
+            own = frozenset(org_roles(user))
+            partners = frozenset(
+                Membership.objects.current()
+                .filter(partnership__in=partnerships_visible_to(user))
+                .values_list("organisation_id", flat=True)
+            )
+            user._joinedup_viewer = Viewer(own, partners)
+    return user._joinedup_viewer
+
+
+def services_visible_to(user: Any) -> QuerySet[Service]:
+    return Service.objects.filter(viewer(user).services())

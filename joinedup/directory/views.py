@@ -1,0 +1,434 @@
+"""Directory pages: search, a service, keeping listings true, and the leads' tools (import,
+export, duplicates). Check access, validate, act, respond."""
+
+from __future__ import annotations
+
+import io
+import json
+import tempfile
+import uuid
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from joinedup.access import get_for, org_roles, partnerships_visible_to
+from joinedup.directory import actions, exporter
+from joinedup.directory.duplicates import duplicate_organizations, duplicate_services
+from joinedup.directory.forms import (
+    ImportForm,
+    MergeForm,
+    NewServiceForm,
+    ReportForm,
+    ResolveForm,
+    SearchForm,
+    ServiceForm,
+)
+from joinedup.directory.importer import ImportFailed, import_path
+from joinedup.directory.models import (
+    Attribute,
+    ListingReport,
+    Organization,
+    Service,
+    ServiceAtLocation,
+)
+from joinedup.directory.queries import Viewer, services_visible_to, viewer
+from joinedup.directory.rules import acts_for
+from joinedup.directory.search import find, km_between
+from joinedup.forms import act
+from joinedup.http import AuthedRequest
+from joinedup.partnerships.models import ACTING_ORG_ROLES, Membership, Organisation
+
+INVALID = 422
+PER_PAGE = 20
+VIEW = "directory.view_service"
+CHANGE = "directory.change_service"
+
+
+def _needs_of(ids: list[Any]) -> dict[Any, list[str]]:
+    needs: dict[Any, list[str]] = {}
+    for link_id, name in Attribute.objects.filter(
+        link_id__in=ids, link_entity="service"
+    ).values_list("link_id", "taxonomy_term__name"):
+        needs.setdefault(link_id, []).append(name)
+    return needs
+
+
+def _places(services: list[Service], seer: Viewer) -> dict[Any, list[Any]]:
+    """The locations of each service, with the address only where the viewer may see it."""
+    sals = (
+        ServiceAtLocation.objects.filter(service__in=services)
+        .select_related("location__organization")
+        .prefetch_related("location__addresses")
+    )
+    by_service = {s.pk: s for s in services}
+    places: dict[Any, list[Any]] = {}
+    for sal in sals:
+        service = by_service[sal.service_id]
+        shown = seer.sees_location(sal.location, service)
+        places.setdefault(sal.service_id, []).append((sal.location, shown))
+    return places
+
+
+@require_GET
+@login_required
+def directory_search(request: AuthedRequest) -> HttpResponse:
+    partnerships = partnerships_visible_to(request.user).order_by("name")
+    form = SearchForm(request.GET or None, partnerships=partnerships)
+    seer = viewer(request.user)
+    results: list[dict[str, Any]] = []
+    page = None
+    if form.is_bound and form.is_valid():
+        chosen = form.cleaned_data["partnership"]
+        members: tuple[int, ...] = ()
+        if chosen is not None:
+            members = tuple(
+                Membership.objects.current()
+                .filter(partnership=chosen)
+                .values_list("organisation_id", flat=True)
+            )
+        criteria = form.criteria(members)
+        qs = find(
+            services_visible_to(request.user).select_related("organization"),
+            criteria,
+            locations=seer.locations(),
+            now=timezone.localtime(),
+        )
+        page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+        services = list(page.object_list)
+        needs = _needs_of([s.pk for s in services])
+        places = _places(services, seer)
+        for service in services:
+            shown = places.get(service.pk, [])
+            distance = None
+            if criteria.near is not None:
+                found = [
+                    km_between(criteria.near, (loc.latitude, loc.longitude))
+                    for loc, visible in shown
+                    if visible and loc.latitude is not None and loc.longitude is not None
+                ]
+                distance = min(found) if found else None
+            results.append(
+                {
+                    "service": service,
+                    "member": service.member,  # type: ignore[attr-defined]
+                    "needs": needs.get(service.pk, []),
+                    "places": shown,
+                    "distance": distance,
+                }
+            )
+    status = INVALID if form.is_bound and not form.is_valid() else 200
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "directory/search.html",
+        {"form": form, "results": results, "page": page, "query": query.urlencode()},
+        status=status,
+    )
+
+
+def _service(request: AuthedRequest, service_id: uuid.UUID, perm: str = VIEW) -> Service:
+    return get_for(
+        request.user, Service.objects.select_related("organization"), perm=perm, pk=service_id
+    )
+
+
+def _render_service(
+    request: AuthedRequest,
+    service: Service,
+    report_form: ReportForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    seer = viewer(request.user)
+    places = _places([service], seer).get(service.pk, [])
+    mine = acts_for(request.user, service.organization.organisation_id)
+    return render(
+        request,
+        "directory/service.html",
+        {
+            "service": service,
+            "needs": _needs_of([service.pk]).get(service.pk, []),
+            "places": places,
+            "phones": service.phones.all(),
+            "schedules": service.schedules.all(),
+            "mine": mine,
+            "reports": service.reports.filter(status=ListingReport.Status.OPEN) if mine else [],
+            "report_form": report_form or ReportForm(),
+        },
+        status=status,
+    )
+
+
+@require_GET
+@login_required
+def directory_service(request: AuthedRequest, service_id: uuid.UUID) -> HttpResponse:
+    return _render_service(request, _service(request, service_id))
+
+
+def _acting_organisations(request: AuthedRequest) -> Any:
+    mine = [org for org, role in org_roles(request.user).items() if role in ACTING_ORG_ROLES]
+    return Organisation.objects.filter(pk__in=mine).order_by("name")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def directory_service_new(request: AuthedRequest) -> HttpResponse:
+    organisations = _acting_organisations(request)
+    if not organisations.exists():
+        raise PermissionDenied
+    form = NewServiceForm(request.POST or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        service = act(
+            form,
+            actions.service_create,
+            organisation=form.cleaned_data["organisation"],
+            by=request.user,
+            needs=list(form.cleaned_data["needs"]),
+            place=form.place(),
+            areas=form.area_names(),
+            **form.service_values(),
+        )
+        if service is not None:
+            messages.success(request, f"“{service.name}” is listed in the directory.")
+            return redirect(service)
+    return render(
+        request,
+        "directory/service_form.html",
+        {"form": form, "title": "List a service"},
+        status=INVALID if form.is_bound else 200,
+    )
+
+
+def _initial_place(service: Service) -> dict[str, Any]:
+    sal = service.service_at_locations.select_related("location").first()
+    if sal is None:
+        return {}
+    location = sal.location
+    address = location.addresses.first()
+    return {
+        "latitude": location.latitude,
+        "longitude": location.longitude,
+        "location_visibility": location.visibility,
+        "address_1": address.address_1 if address else "",
+        "city": address.city if address else "",
+        "postal_code": address.postal_code if address else "",
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def directory_service_edit(request: AuthedRequest, service_id: uuid.UUID) -> HttpResponse:
+    service = _service(request, service_id, CHANGE)
+    initial = {
+        "needs": Attribute.objects.filter(link_id=service.pk).values_list(
+            "taxonomy_term_id", flat=True
+        ),
+        **_initial_place(service),
+        "areas": ", ".join(service.service_areas.values_list("name", flat=True)),
+    }
+    form = ServiceForm(request.POST or None, instance=service, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        done = act(
+            form,
+            actions.service_update,
+            service=Service.objects.get(pk=service.pk),
+            by=request.user,
+            needs=list(form.cleaned_data["needs"]),
+            place=form.place(),
+            areas=form.area_names(),
+            **form.service_values(),
+        )
+        if done is not None:
+            messages.success(request, "The listing is updated.")
+            return redirect(done)
+    return render(
+        request,
+        "directory/service_form.html",
+        {"form": form, "title": f"Edit “{service.name}”", "service": service},
+        status=INVALID if form.is_bound else 200,
+    )
+
+
+@require_POST
+@login_required
+def directory_service_reviewed(request: AuthedRequest, service_id: uuid.UUID) -> HttpResponse:
+    service = _service(request, service_id, CHANGE)
+    actions.service_mark_reviewed(service=service, by=request.user)
+    messages.success(request, f"“{service.name}” is marked as checked today.")
+    if request.POST.get("next") == "listings":
+        return redirect("directory_listings")
+    return redirect(service)
+
+
+@require_POST
+@login_required
+def directory_service_report(request: AuthedRequest, service_id: uuid.UUID) -> HttpResponse:
+    service = _service(request, service_id)
+    form = ReportForm(request.POST)
+    if form.is_valid():
+        done = act(
+            form,
+            actions.listing_report_create,
+            service=service,
+            by=request.user,
+            what_is_wrong=form.cleaned_data["what_is_wrong"],
+        )
+        if done is not None:
+            messages.success(request, f"Thank you: {service.organization.name} has been told.")
+            return redirect(service)
+    return _render_service(request, service, report_form=form, status=INVALID)
+
+
+@require_GET
+@login_required
+def directory_listings(request: AuthedRequest) -> HttpResponse:
+    """Your organisations' listings: what is due a review, and what partners reported."""
+    organisations = list(_acting_organisations(request))
+    services = (
+        Service.objects.filter(organization__organisation__in=organisations)
+        .select_related("organization")
+        .prefetch_related(
+            Prefetch(
+                "reports",
+                queryset=ListingReport.objects.filter(status=ListingReport.Status.OPEN),
+                to_attr="open_reports",
+            )
+        )
+        .order_by("organization__name", "name")
+    )
+    return render(
+        request,
+        "directory/listings.html",
+        {"organisations": organisations, "services": services, "resolve_form": ResolveForm()},
+    )
+
+
+@require_POST
+@login_required
+def directory_report_resolve(request: AuthedRequest, report_pk: int) -> HttpResponse:
+    report = get_for(
+        request.user,
+        ListingReport.objects.select_related("service__organization"),
+        perm="directory.change_listingreport",
+        pk=report_pk,
+    )
+    form = ResolveForm(request.POST)
+    if form.is_valid():
+        done = act(
+            form,
+            actions.listing_report_resolve,
+            report=report,
+            by=request.user,
+            fixed=form.cleaned_data["fixed"],
+            note=form.cleaned_data["note"],
+        )
+        if done is not None:
+            messages.success(request, "The report is closed.")
+            return redirect("directory_listings")
+    messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect("directory_listings", permanent=False)
+
+
+def _lead(request: AuthedRequest) -> None:
+    if not request.user.has_perm("directory.manage_directory"):
+        raise PermissionDenied
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def directory_import(request: AuthedRequest) -> HttpResponse:
+    _lead(request)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        suffix = Path(upload.name).suffix.lower()
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / f"upload{suffix}"
+            with path.open("wb") as out:
+                for chunk in upload.chunks():
+                    out.write(chunk)
+            try:
+                report = import_path(path, country=form.cleaned_data["country"])
+            except ImportFailed as error:
+                form.add_error("file", str(error).replace("upload" + suffix, upload.name))
+        if report is not None:
+            actions.directory_imported(by=request.user, name=upload.name, report=report)
+            return render(
+                request, "directory/import.html", {"form": ImportForm(), "report": report}
+            )
+    return render(
+        request,
+        "directory/import.html",
+        {"form": form, "report": None},
+        status=INVALID if form.is_bound else 200,
+    )
+
+
+@require_GET
+@login_required
+def directory_export(request: AuthedRequest, fmt: str) -> HttpResponse:
+    _lead(request)
+    if fmt not in ("json", "zip"):
+        raise Http404
+    stamp = timezone.localdate().isoformat()
+    if fmt == "json":
+        body = json.dumps(exporter.json_document(), indent=2, ensure_ascii=False)
+        response = HttpResponse(body, content_type="application/json")
+    else:
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, text in exporter.tabular_files():
+                archive.writestr(name, text)
+        response = HttpResponse(out.getvalue(), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="directory-hsds-{stamp}.{fmt}"'
+    return response
+
+
+@require_GET
+@login_required
+def directory_duplicates(request: AuthedRequest) -> HttpResponse:
+    _lead(request)
+    return render(
+        request,
+        "directory/duplicates.html",
+        {
+            "organizations": duplicate_organizations(),
+            "services": duplicate_services(),
+            "form": MergeForm(),
+        },
+    )
+
+
+@require_POST
+@login_required
+def directory_merge(request: AuthedRequest) -> HttpResponse:
+    _lead(request)
+    form = MergeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose the two records to merge.")
+        return redirect("directory_duplicates")
+    data = form.cleaned_data
+    model: Any = Organization if data["kind"] == "organization" else Service
+    keep = model.objects.filter(pk=data["keep"]).first()
+    duplicate = model.objects.filter(pk=data["duplicate"]).first()
+    if keep is None or duplicate is None:
+        messages.error(request, "One of those records is no longer in the directory.")
+        return redirect("directory_duplicates")
+    merge = actions.organization_merge if data["kind"] == "organization" else actions.service_merge
+    done = act(form, merge, keep=keep, duplicate=duplicate, by=request.user)
+    if done is None:
+        messages.error(request, " ".join(str(e) for e in form.non_field_errors()))
+    else:
+        messages.success(request, f"Merged into “{keep.name}”.")
+    return redirect("directory_duplicates")
