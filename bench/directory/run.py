@@ -192,7 +192,7 @@ def measure(runs: int, rng: random.Random) -> dict[str, tuple[float, float]]:
 
         started = time.perf_counter()
         qs = find(
-            Service.objects.filter(visibility="public").select_related("organization"),
+            Service.objects.filter(visibility="public").prefetch_related("organization"),
             criteria,
             locations=Q(visibility="public"),
             now=timezone.now(),

@@ -7,7 +7,8 @@ import re
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
+from django.db.models.functions import Coalesce
 
 from joinedup.directory.models import (
     Capacity,
@@ -28,7 +29,7 @@ IMPORT_MAX_BYTES = 50 * 1024 * 1024
 def needs_terms() -> QuerySet[TaxonomyTerm]:
     """The needs people search by, parents before their children."""
     return TaxonomyTerm.objects.filter(taxonomy_name=needs_taxonomy_name()).order_by(
-        "parent__name", "name"
+        Coalesce("parent__name", "name"), F("parent_id").asc(nulls_first=True), "name"
     )
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from joinedup.access import org_roles, partnerships_visible_to
-from joinedup.directory.models import Location, Service, Visibility
+from joinedup.directory.models import Location, Organization, Service, Visibility
 from joinedup.partnerships.models import Membership
 
 
@@ -44,15 +44,18 @@ class Viewer:
         return self.sees(location.visibility, owner.organisation_id)
 
     def services(self) -> Q:
+        """As a filter on services. The organisations are matched by a subquery over the few
+        that are ours, so a search does not join every organisation in the directory."""
         if self.everything:
             return Q()
+        partner_or_own = Organization.objects.filter(
+            organisation_id__in=self.own | self.partners
+        ).values("pk")
+        own = Organization.objects.filter(organisation_id__in=self.own).values("pk")
         return (
             Q(visibility=Visibility.PUBLIC)
-            | Q(
-                visibility=Visibility.PARTNERS,
-                organization__organisation_id__in=self.own | self.partners,
-            )
-            | Q(organization__organisation_id__in=self.own)
+            | Q(visibility=Visibility.PARTNERS, organization_id__in=partner_or_own)
+            | Q(organization_id__in=own)
         )
 
     def locations(self) -> Q:

@@ -121,16 +121,18 @@ class Criteria:
 
 
 def expand_needs(ids: Iterable[uuid.UUID]) -> list[uuid.UUID]:
-    """The terms `ids` and every term beneath them (the needs taxonomy is shallow)."""
-    found = set(ids)
-    frontier = set(found)
-    while frontier:
-        children = set(
-            TaxonomyTerm.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)
-        )
-        frontier = children - found
-        found |= children
-    return list(found)
+    """The terms `ids` and every term up to three levels beneath them, in one query (the
+    needs taxonomy has two levels; an imported one rarely more than three)."""
+    ids = list(ids)
+    if not ids:
+        return []
+    below = (
+        Q(pk__in=ids)
+        | Q(parent_id__in=ids)
+        | Q(parent__parent_id__in=ids)
+        | Q(parent__parent__parent_id__in=ids)
+    )
+    return list(TaxonomyTerm.objects.filter(below).values_list("pk", flat=True))
 
 
 def box(near: tuple[float, float], km: float) -> tuple[float, float, float, float]:

@@ -98,7 +98,9 @@ def directory_search(request: AuthedRequest) -> HttpResponse:
             )
         criteria = form.criteria(members)
         qs = find(
-            services_visible_to(request.user).select_related("organization"),
+            # The organisations of the page come in one more query: joining them to the
+            # search would make PostgreSQL hash every organisation in the directory.
+            services_visible_to(request.user).prefetch_related("organization"),
             criteria,
             locations=seer.locations(),
             now=timezone.localtime(),

@@ -1,0 +1,82 @@
+"""Exporting HSDS 3.0: what leaves, that it round-trips, and the command."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from django.core.management import call_command
+
+from joinedup.directory import exporter
+from joinedup.directory.importer import import_path
+from joinedup.directory.models import (
+    Attribute,
+    Location,
+    Organization,
+    Service,
+    Taxonomy,
+    TaxonomyTerm,
+)
+from joinedup.directory.tests.conftest import SECRET_LAT, SECRET_POSTCODE, SECRET_STREET
+from joinedup.directory.tests.test_import import EXAMPLES, MIAMI
+
+pytestmark = pytest.mark.django_db
+
+
+def _empty_directory() -> None:
+    for model in (Attribute, Service, Location, Organization, TaxonomyTerm, Taxonomy):
+        model.objects.all().delete()
+
+
+def test_export_then_import_into_an_empty_directory_then_export_gives_the_same_document(
+    tmp_path: Path,
+) -> None:
+    import_path(EXAMPLES / "service_full.json")
+    import_path(EXAMPLES / "csv")
+    first = tmp_path / "first.json"
+    call_command("directory", "export", str(first), stdout=io.StringIO())
+    document = json.loads(first.read_text())
+    assert document["total_items"] >= 1
+
+    _empty_directory()
+    assert not Service.objects.exists()
+    report = import_path(first)
+    assert report.rejected == []
+    second = tmp_path / "second.json"
+    call_command("directory", "export", str(second), stdout=io.StringIO())
+
+    assert json.loads(second.read_text()) == document
+
+
+def test_the_datapackage_round_trips_too(tmp_path: Path) -> None:
+    import_path(MIAMI, country="US")
+    first = tmp_path / "first.zip"
+    exporter.write(first)
+    counts = {m: m.objects.count() for m in (Service, Location, Organization, Attribute)}
+
+    _empty_directory()
+    report = import_path(first)
+    assert report.rejected == []
+    assert {m: m.objects.count() for m in counts} == counts
+    second = tmp_path / "second.zip"
+    exporter.write(second)
+    with zipfile.ZipFile(first) as a, zipfile.ZipFile(second) as b:
+        for name in a.namelist():
+            assert a.read(name) == b.read(name), name
+
+
+def test_no_confidential_address_and_no_partners_only_listing_leaves(
+    tmp_path: Path, world: SimpleNamespace, listed: SimpleNamespace
+) -> None:
+    document = json.dumps(exporter.json_document())
+    files = "".join(text for _, text in exporter.tabular_files())
+    for text in (document, files):
+        for secret in (SECRET_STREET, SECRET_POSTCODE, str(SECRET_LAT)):
+            assert secret not in text
+        assert "Riverside refuge" not in text
+        assert "Debt clinic for partners" not in text
+        assert "Riverside advice drop-in" in text
