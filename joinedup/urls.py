@@ -55,4 +55,5 @@ urlpatterns = [
     path("directory/", include("joinedup.directory.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("api/hsds/", include("joinedup.directory.hsds_urls")),
 ]

@@ -7,6 +7,7 @@ template with `{postcode}` answering as postcodes.io does); it is off unless set
 
 from __future__ import annotations
 
+import http.client
 import json
 import urllib.parse
 import urllib.request
@@ -48,5 +49,6 @@ def locate(postcode: str) -> tuple[float, float] | None:
         with urllib.request.urlopen(url, timeout=3) as response:  # noqa: S310 (set by the operator)
             result = json.load(response).get("result") or {}
         return float(result["latitude"]), float(result["longitude"])
-    except (OSError, ValueError, KeyError, TypeError):
+    # A connection cut mid-answer raises http.client's own errors, which are not OSErrors.
+    except (OSError, http.client.HTTPException, ValueError, KeyError, TypeError):
         return None

@@ -89,6 +89,17 @@ FIELDS: dict[str, list[str]] = {
     ],
 }  # fmt: skip
 
+# Fields the HSDS schemas require: written even when empty, as "" (none of them has a format
+# that refuses an empty string).
+REQUIRED: dict[str, set[str]] = {
+    "organization": {"name", "description"},
+    "taxonomy": {"name", "description"},
+    "taxonomy_term": {"name", "description"},
+    "address": {"address_1", "city", "state_province", "postal_code", "country", "address_type"},
+    "phone": {"number"},
+    "organization_identifier": {"identifier_type", "identifier"},
+}
+
 # Our extension fields on a service, exported under these names.
 SERVICE_EXTENSIONS = [
     "referral_criteria",
@@ -123,11 +134,14 @@ def plain(value: Any) -> Any:
 
 
 def row(table: str, obj: Model, *, extensions: Iterable[str] = ()) -> dict[str, Any]:
-    """The HSDS scalar fields of `obj`, leaving out the empty ones."""
+    """The HSDS scalar fields of `obj`, leaving out the empty ones the schema does not require."""
     out: dict[str, Any] = {}
+    required = REQUIRED.get(table, set())
     for name in [*FIELDS[table], *extensions]:
         value = getattr(obj, MODEL_NAME.get((table, name), name))
         if value is None or value == "":
+            if name in required:
+                out[name] = ""
             continue
         out[name] = plain(value)
     return out
@@ -284,6 +298,19 @@ def service_full_doc(
         "contacts": [_contact(c) for c in service.contacts.all()],
         "attributes": attributes.get(service.id, []),
         "metadata": (metadata or {}).get(service.id, []),
+    }
+
+
+def service_at_location_doc(sal: ServiceAtLocation) -> dict[str, Any]:
+    """A service at a location with everything attached, and its service's one-to-one fields;
+    `sal` comes with its location's and its own related rows prefetched."""
+    return {
+        **row("service_at_location", sal),
+        "contacts": [_contact(c) for c in sal.contacts.all()],
+        "phones": [_phone(p) for p in sal.phones.all()],
+        "schedules": [row("schedule", s) for s in sal.schedules.all()],
+        "location": location_doc(sal.location),
+        "service": service_list_doc(sal.service),
     }
 
 

@@ -21,6 +21,7 @@ from django.db.models import (
     Case,
     Count,
     F,
+    Func,
     IntegerField,
     OuterRef,
     Q,
@@ -29,7 +30,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
 from joinedup.directory.models import (
@@ -76,10 +76,15 @@ def _tsquery(words: list[str], needs: list[uuid.UUID], area: str) -> str:
 
 
 def _match_postgres(qs: QuerySet[Service], query: str) -> QuerySet[Service]:
+    """`to_tsvector('simple', search_text) @@ to_tsquery('simple', query)`, the expression the
+    GIN index holds. The column is compiled, not written out, so that it is named right when
+    the services are a subquery (`service__in=…`) and the table has an alias."""
     return qs.filter(
-        RawSQL(
-            "to_tsvector('simple', directory_service.search_text) @@ to_tsquery('simple', %s)",
-            [query],
+        Func(
+            Func(F("search_text"), template="to_tsvector('simple', %(expressions)s)"),
+            Func(Value(query), template="to_tsquery('simple', %(expressions)s)"),
+            template="%(expressions)s",
+            arg_joiner=" @@ ",
             output_field=BooleanField(),
         )
     )
@@ -92,14 +97,7 @@ def match_words(qs: QuerySet[Service], text: str) -> QuerySet[Service]:
     if not words:
         return qs
     if connection.vendor == "postgresql":
-        query = " & ".join(f"{w}:*" for w in words)
-        return qs.filter(
-            RawSQL(
-                "to_tsvector('simple', directory_service.search_text) @@ to_tsquery('simple', %s)",
-                [query],
-                output_field=BooleanField(),
-            )
-        )
+        return _match_postgres(qs, " & ".join(f"{w}:*" for w in words))
     condition = Q()
     for w in words:
         condition &= Q(search_text__contains=w)

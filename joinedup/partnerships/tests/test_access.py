@@ -52,6 +52,19 @@ PUBLIC_PAGES = {
     "password_reset_done",
     "password_reset_confirm",
     "password_reset_complete",
+    # The open HSDS API: public directory records only (joinedup/directory/tests/test_hsds_api.py)
+    "hsds_root",
+    "hsds_openapi",
+    "hsds_services",
+    "hsds_service",
+    "hsds_organizations",
+    "hsds_organization",
+    "hsds_taxonomies",
+    "hsds_taxonomy",
+    "hsds_taxonomy_terms",
+    "hsds_taxonomy_term",
+    "hsds_service_at_locations",
+    "hsds_service_at_location",
 }
 
 
