@@ -11,7 +11,7 @@ from types import SimpleNamespace
 import pytest
 from django.core.management import call_command
 
-from joinedup.directory import exporter
+from joinedup.directory import exporter, validation
 from joinedup.directory.importer import import_path
 from joinedup.directory.models import (
     Attribute,
@@ -80,3 +80,16 @@ def test_no_confidential_address_and_no_partners_only_listing_leaves(
         assert "Riverside refuge" not in text
         assert "Debt clinic for partners" not in text
         assert "Riverside advice drop-in" in text
+
+
+def test_the_export_is_valid_hsds_3(world: SimpleNamespace, listed: SimpleNamespace) -> None:
+    import_path(EXAMPLES / "service_full.json")
+    import_path(MIAMI, country="US")
+    document = exporter.json_document()
+
+    assert document["total_items"] > 3000
+    assert validation.response_errors(document, "/services") == []
+    problems = {
+        item["id"]: validation.errors(item, "service.json") for item in document["contents"]
+    }
+    assert {key: found for key, found in problems.items() if found} == {}
