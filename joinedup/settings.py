@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "joinedup.programmes",
     "joinedup.resources",
     "joinedup.agreements",
+    "joinedup.meetings",
+    "joinedup.decisions",
     "joinedup.demo",
 ]
 
