@@ -177,7 +177,7 @@ def lead_time(request: AuthedRequest, pk: int) -> HttpResponse:
         request.method == "POST"
         and form is not None
         and form.is_valid()
-        and act(form, actions.lead_time_set, by=request.user, **form.cleaned_data)
+        and act(form, actions.lead_time_set, by=request.user, **form.cleaned_data) is not None
     ):
         messages.success(request, "Lead time saved.")
         return redirect("lead_time", pk=partnership.pk)
@@ -278,8 +278,12 @@ def position_cast(request: AuthedRequest, pk: int, proposal_pk: int) -> HttpResp
         organisations=Organisation.objects.filter(pk__in=[o.pk for o in deciding]),
         stances=STANCES[DecisionKind(proposal.kind)],
     )
-    if form.is_valid() and act(
-        form, actions.position_cast, by=request.user, proposal=proposal, **form.cleaned_data
+    if (
+        form.is_valid()
+        and act(
+            form, actions.position_cast, by=request.user, proposal=proposal, **form.cleaned_data
+        )
+        is not None
     ):
         messages.success(request, "Position recorded.")
         return redirect(proposal)
@@ -323,8 +327,12 @@ def proposal_ratify(request: AuthedRequest, pk: int, proposal_pk: int) -> HttpRe
     if not request.user.has_perm(MANAGE, proposal.partnership):
         raise PermissionDenied
     form = RatifyForm(request.POST)
-    if form.is_valid() and act(
-        form, actions.proposal_ratify, by=request.user, proposal=proposal, **form.cleaned_data
+    if (
+        form.is_valid()
+        and act(
+            form, actions.proposal_ratify, by=request.user, proposal=proposal, **form.cleaned_data
+        )
+        is not None
     ):
         messages.success(request, "Ratification recorded.")
         return redirect(proposal)

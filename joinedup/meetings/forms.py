@@ -22,17 +22,15 @@ from joinedup.meetings.models import (
 from joinedup.partnerships.models import Organisation
 from joinedup.resources.forms import DATE_INPUT, TIME_INPUT, ActingForm, _in_range
 
-DAYS = {"min_value": 1, "max_value": 3660}
-
 
 class SeriesForm(forms.Form):
     title = forms.CharField(max_length=200)
     tier = forms.ChoiceField(choices=Tier.choices)
     min_interval_days = forms.IntegerField(
-        label="Shortest gap between meetings (days)", initial=28, **DAYS
+        label="Shortest gap between meetings (days)", initial=28, min_value=1, max_value=3660
     )
     max_interval_days = forms.IntegerField(
-        label="Longest gap between meetings (days)", initial=42, **DAYS
+        label="Longest gap between meetings (days)", initial=42, min_value=1, max_value=3660
     )
     chair_rule = forms.ChoiceField(choices=ChairRule.choices, label="Who chairs")
 

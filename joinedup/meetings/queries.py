@@ -18,6 +18,8 @@ from joinedup.meetings.models import (
     ActionStatus,
     Attendance,
     ChairRule,
+    Concern,
+    ConcernStatus,
     Meeting,
     MeetingStatus,
     Presence,
@@ -100,7 +102,7 @@ def next_chair(series: Series, on: dt.date | None = None) -> Organisation | None
         return _after(invited, last)
     if last is None or last_meeting is None:
         statutory = [o for o in invited if is_statutory(o)]
-        return (statutory or invited or [None])[0]
+        return (statutory or invited)[0] if invited else None
     if timezone.localtime(last_meeting.starts_at).year == on.year and last in invited:
         return last
     other_side = [o for o in invited if is_statutory(o) != is_statutory(last)]
@@ -211,3 +213,27 @@ def next_meeting(partnership_id: int, after: dt.datetime | None = None) -> Meeti
         status=MeetingStatus.SCHEDULED,
     ).select_related("series")
     return upcoming.filter(series__tier__in=[Tier.CORE, Tier.BOARD]).first() or upcoming.first()
+
+
+# A concern unanswered this many working days is flagged (seed 002: raise problems at once).
+UNANSWERED_WORKING_DAYS = 5
+
+
+def working_days_since(start: dt.date, today: dt.date) -> int:
+    days, day = 0, start
+    while day < today:
+        day = day + dt.timedelta(days=1)
+        if day.weekday() < 5:
+            days += 1
+    return days
+
+
+def unanswered(concern: Concern, today: dt.date | None = None) -> bool:
+    """Open, not answered, and raised more than five working days ago."""
+    today = today or timezone.localdate()
+    return (
+        concern.status == ConcernStatus.OPEN
+        and concern.answered_at is None
+        and working_days_since(timezone.localdate(concern.raised_at), today)
+        > UNANSWERED_WORKING_DAYS
+    )

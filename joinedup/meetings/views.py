@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -42,14 +41,13 @@ from joinedup.meetings.models import (
     Notice,
     Series,
 )
+from joinedup.meetings.queries import unanswered
 from joinedup.partnerships.models import ACTING_ORG_ROLES, Organisation, Partnership
 
 INVALID = 422
 VIEW_SERIES, MANAGE_SERIES = "meetings.view_series", "meetings.change_series"
 VIEW_MEETING, MANAGE_MEETING = "meetings.view_meeting", "meetings.change_meeting"
 MANAGE = "partnerships.change_partnership"
-# A concern unanswered this many working days is flagged (seed 002: raise problems at once).
-UNANSWERED_WORKING_DAYS = 5
 
 
 def _partnership(
@@ -75,26 +73,6 @@ def _meeting(request: AuthedRequest, pk: int, meeting_pk: int, perm: str = VIEW_
         perm=perm,
         pk=meeting_pk,
         series__partnership_id=pk,
-    )
-
-
-def working_days_since(start: dt.date, today: dt.date) -> int:
-    days, day = 0, start
-    while day < today:
-        day = day + dt.timedelta(days=1)
-        if day.weekday() < 5:
-            days += 1
-    return days
-
-
-def unanswered(concern: Concern, today: dt.date | None = None) -> bool:
-    """Open, not answered, and raised more than five working days ago."""
-    today = today or timezone.localdate()
-    return (
-        concern.status == ConcernStatus.OPEN
-        and concern.answered_at is None
-        and working_days_since(timezone.localdate(concern.raised_at), today)
-        > UNANSWERED_WORKING_DAYS
     )
 
 
@@ -311,15 +289,15 @@ def meeting_edit(request: AuthedRequest, pk: int, meeting_pk: int) -> HttpRespon
 
 
 def _act_or_message(
-    request: AuthedRequest, meeting: Meeting, func: Any, done: str, **kwargs: Any
+    request: AuthedRequest, target: Meeting, func: Any, done: str, **kwargs: Any
 ) -> HttpResponse:
     try:
         func(by=request.user, **kwargs)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return _render_meeting(request, meeting, status=INVALID)
+        return _render_meeting(request, target, status=INVALID)
     messages.success(request, done)
-    return redirect(meeting)
+    return redirect(target)
 
 
 @require_POST
@@ -368,8 +346,12 @@ def attendance_record(request: AuthedRequest, pk: int, meeting_pk: int) -> HttpR
     form = AttendanceForm(
         request.POST, invited=queries.invitees(meeting.series), label="Organisation"
     )
-    if form.is_valid() and act(
-        form, actions.attendance_record, by=request.user, meeting=meeting, **form.cleaned_data
+    if (
+        form.is_valid()
+        and act(
+            form, actions.attendance_record, by=request.user, meeting=meeting, **form.cleaned_data
+        )
+        is not None
     ):
         messages.success(request, "Attendance recorded.")
         return redirect(meeting)
@@ -457,6 +439,7 @@ def communication_review(request: AuthedRequest, pk: int) -> HttpResponse:
             partnership=partnership,
             **form.cleaned_data,
         )
+        is not None
     ):
         messages.success(request, "Review recorded.")
         return redirect("communication_review", pk=partnership.pk)
@@ -574,8 +557,10 @@ def concern_detail(request: AuthedRequest, pk: int, concern_pk: int) -> HttpResp
 def concern_answer(request: AuthedRequest, pk: int, concern_pk: int) -> HttpResponse:
     concern = _concern(request, pk, concern_pk, "meetings.change_concern")
     form = AnswerForm(request.POST)
-    if form.is_valid() and act(
-        form, actions.concern_answer, by=request.user, concern=concern, **form.cleaned_data
+    if (
+        form.is_valid()
+        and act(form, actions.concern_answer, by=request.user, concern=concern, **form.cleaned_data)
+        is not None
     ):
         messages.success(request, "Answer recorded; the organisation that raised it is told.")
         return redirect(concern)
