@@ -20,7 +20,7 @@ from joinedup.meetings.models import (
     ActionStatus,
     AgendaItem,
     Attendance,
-    Audience,
+    ConcernAudience,
     CommunicationReview,
     Concern,
     ConcernStatus,
@@ -427,7 +427,7 @@ def _lead(partnership: Partnership) -> list[Organisation]:
 
 
 def concern_audience(concern: Concern) -> list[Organisation]:
-    if concern.audience == Audience.ALL:
+    if concern.audience == ConcernAudience.ALL:
         members = concern.partnership.memberships.current().select_related("organisation")
         return [m.organisation for m in members]
     return _lead(concern.partnership)

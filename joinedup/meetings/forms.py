@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from joinedup.meetings.models import (
     ActionStatus,
-    Audience,
+    ConcernAudience,
     ChairRule,
     ConcernStatus,
     Meeting,
@@ -149,7 +149,7 @@ class ConcernForm(ActingForm):
         label="What concerns you", max_length=10000, widget=forms.Textarea({"rows": 4})
     )
     audience = forms.ChoiceField(
-        choices=Audience.choices, widget=forms.RadioSelect, label="Who sees it"
+        choices=ConcernAudience.choices, widget=forms.RadioSelect, label="Who sees it"
     )
 
 

@@ -254,7 +254,7 @@ class CommunicationReview(models.Model):
         return f"Communication review of {self.held_on}"
 
 
-class Audience(models.TextChoices):
+class ConcernAudience(models.TextChoices):
     LEAD = "lead", "The lead only"
     ALL = "all", "All members"
 
@@ -277,7 +277,7 @@ class Concern(models.Model):
     raised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    audience = models.CharField(max_length=4, choices=Audience.choices)
+    audience = models.CharField(max_length=4, choices=ConcernAudience.choices)
     title = models.CharField(max_length=200)
     text = models.TextField()
     status = models.CharField(

@@ -19,7 +19,7 @@ from joinedup.access import org_roles, standing
 from joinedup.meetings.models import (
     CORE_TIERS,
     ActionPoint,
-    Audience,
+    ConcernAudience,
     Concern,
     Meeting,
     Series,
@@ -78,7 +78,7 @@ def can_view_concern(user: Any, concern: Concern) -> bool:
     if not seen.can_view:
         return False
     return (
-        concern.audience == Audience.ALL
+        concern.audience == ConcernAudience.ALL
         or concern.organisation_id in org_roles(user)
         or seen.member_role == MemberRole.LEAD
     )
