@@ -12,7 +12,7 @@ from pydantic import StrictInt
 from joinedup.access import get_for, org_roles
 from joinedup.api.common import MAX_ID, NO_NUL, Date, Id, In, Name, resolve
 from joinedup.api.errors import error_responses
-from joinedup.decisions import actions, counting
+from joinedup.decisions import actions
 from joinedup.decisions.models import (
     Deciders,
     DecisionKind,

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from joinedup.meetings.models import (
     ActionStatus,
-    ConcernAudience,
     ChairRule,
+    ConcernAudience,
     ConcernStatus,
     Meeting,
     Presence,

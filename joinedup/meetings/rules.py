@@ -19,8 +19,8 @@ from joinedup.access import org_roles, standing
 from joinedup.meetings.models import (
     CORE_TIERS,
     ActionPoint,
-    ConcernAudience,
     Concern,
+    ConcernAudience,
     Meeting,
     Series,
     Tier,
