@@ -352,3 +352,25 @@ def test_changing_and_cancelling_a_meeting(world: SimpleNamespace) -> None:
     assert client.post(cancel).status_code == 422  # cancelled already
     m.next.refresh_from_db()
     assert m.next.status == "cancelled" and m.next.sequence == 2
+
+
+@pytest.mark.parametrize(
+    ("character", "expected"),
+    [
+        ("lena", {"series_new": 200, "urgent_new": 200, "concern_new": 200, "proposal_new": 200}),
+        ("stan", {"series_new": 403, "urgent_new": 403, "concern_new": 200, "proposal_new": 200}),
+        ("cora", {"series_new": 403, "urgent_new": 403, "concern_new": 200, "proposal_new": 200}),
+        ("will", {"series_new": 403, "urgent_new": 403, "concern_new": 200, "proposal_new": 200}),
+        ("otis", {"series_new": 403, "urgent_new": 403, "concern_new": 403, "proposal_new": 403}),
+    ],
+)
+def test_each_character_gets_the_forms_their_role_allows(
+    world: SimpleNamespace, character: str, expected: dict[str, int]
+) -> None:
+    from joinedup.partnerships.tests.test_access import object_urls
+
+    urls = object_urls(world)
+    client = client_for(getattr(world, character))
+    assert {name: client.get(urls[name]).status_code for name in expected} == expected
+    for name in ("meetings", "decisions", "concerns", "calendar", "lead_time", "proposal"):
+        assert client.get(urls[name]).status_code == 200, name
