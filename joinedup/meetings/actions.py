@@ -336,6 +336,37 @@ def attendance_record(
 
 
 @action
+def attendance_register(
+    *, by: Any, meeting: Meeting, register: dict[Organisation, tuple[str, str]]
+) -> list[Attendance]:
+    """Record the whole register at once: {organisation: (presence, who came)}."""
+    meeting = _lock(meeting)
+    if meeting.cancelled:
+        raise ValidationError(CANCELLED)
+    invited = set(queries.invited_members(meeting.series).values_list("organisation_id", flat=True))
+    rows = []
+    for organisation, (presence, person_name) in register.items():
+        if organisation.pk not in invited:
+            raise ValidationError({"organisation": NOT_INVITED.format(organisation=organisation)})
+        if presence == Presence.PRESENT and not person_name.strip():
+            raise ValidationError({"person_name": NAME_THE_PERSON})
+        row, _ = Attendance.objects.update_or_create(
+            meeting=meeting,
+            organisation=organisation,
+            defaults={"presence": presence, "person_name": person_name.strip()},
+        )
+        rows.append(row)
+    audit_record(
+        actor=by,
+        action="attendance.register",
+        obj=meeting,
+        partnership=meeting.series.partnership,
+        after={str(o): list(v) for o, v in register.items()},
+    )
+    return rows
+
+
+@action
 def minutes_record(*, by: Any, item: AgendaItem, minutes: str) -> AgendaItem:
     item = AgendaItem.objects.select_for_update().select_related("meeting__series").get(pk=item.pk)
     before = {"minutes": item.minutes}

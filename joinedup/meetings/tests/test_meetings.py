@@ -374,3 +374,26 @@ def test_each_character_gets_the_forms_their_role_allows(
     assert {name: client.get(urls[name]).status_code for name in expected} == expected
     for name in ("meetings", "decisions", "concerns", "calendar", "lead_time", "proposal"):
         assert client.get(urls[name]).status_code == 200, name
+
+
+def test_the_register_is_recorded_at_once_or_not_at_all(world: SimpleNamespace) -> None:
+    meeting = meet(core_series(world), days_from_today(-1))
+    with pytest.raises(ValidationError, match="not invited"):
+        actions.attendance_register(
+            by=world.lena,
+            meeting=meeting,
+            register={
+                world.lead_org: ("present", "Lena"),
+                world.wider_org: ("present", "Will"),
+            },
+        )
+    assert not meeting.attendance.exists()
+    actions.attendance_register(
+        by=world.lena,
+        meeting=meeting,
+        register={world.lead_org: ("present", "Lena"), world.core_org: ("apologies", "")},
+    )
+    assert {(a.organisation, a.presence) for a in meeting.attendance.all()} == {
+        (world.lead_org, "present"),
+        (world.core_org, "apologies"),
+    }
