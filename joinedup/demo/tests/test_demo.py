@@ -177,9 +177,6 @@ def test_the_demo_has_a_year_of_meetings_and_the_decisions_the_issue_asks_for() 
     assert outcomes == {"consent": "passed", "consensus": "blocked"}
     urgent = Proposal.objects.get(partnership=axis, urgent=True)
     assert urgent.outcome == "urgent" and urgent.ratification_item is not None
-    assert (
-        urgent.ratification_item.meeting.starts_at
-        > held.filter(starts_at__lt=urgent.opened_at).last().starts_at
-    )
+    assert urgent.ratification_item.meeting.starts_at > urgent.opened_at  # the next meeting
     rates = meeting_queries.attendance_rates(axis.pk)
     assert 0 < min(r["core"] for r in rates.values() if "core" in r) < 1
