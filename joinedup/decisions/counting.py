@@ -62,6 +62,18 @@ def has_authority(user: Any, organisation: Organisation, partnership_id: int) ->
     )
 
 
+def organisations_spoken_for(user: Any, partnership_id: int) -> set[int] | None:
+    """The organisations `user` may cast positions for in this partnership, in one query; None
+    means any (a superuser)."""
+    if not user.is_authenticated:
+        return set()
+    if user.is_superuser:
+        return None
+    managed = {org for org, role in org_roles(user).items() if role in MANAGING_ORG_ROLES}
+    contact_for = Membership.objects.current().filter(partnership_id=partnership_id, contacts=user)
+    return managed | set(contact_for.values_list("organisation_id", flat=True))
+
+
 @dataclass(frozen=True)
 class Rule:
     quorum: int

@@ -217,12 +217,9 @@ def _proposal(request: AuthedRequest, pk: int, proposal_pk: int, perm: str = VIE
 
 
 def _castable(request: AuthedRequest, proposal: Proposal, deciding: list[Organisation]) -> Any:
+    mine = counting.organisations_spoken_for(request.user, proposal.partnership_id)
     return Organisation.objects.filter(
-        pk__in=[
-            o.pk
-            for o in deciding
-            if counting.has_authority(request.user, o, proposal.partnership_id)
-        ]
+        pk__in=[o.pk for o in deciding if mine is None or o.pk in mine]
     ).order_by("name")
 
 

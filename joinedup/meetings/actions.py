@@ -186,8 +186,10 @@ def meeting_change(
     chair: Organisation | None = None,
     chair_name: str = "",
 ) -> Meeting:
-    """Change a meeting; calendars keep its UID and see a higher SEQUENCE."""
+    """Change a meeting; calendars keep its UID and see a higher SEQUENCE. Without a `chair`
+    the meeting keeps the one it has."""
     meeting = _lock(meeting)
+    chair = chair or meeting.chair
     if meeting.cancelled:
         raise ValidationError(CANCELLED)
     _check_times(starts_at, ends_at)

@@ -8,7 +8,6 @@ than adding a second event.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.conf import settings
 from django.db.models import Q
@@ -82,7 +81,7 @@ def calendar(meetings: list[Meeting], name: str) -> bytes:
     return cal.to_ical()
 
 
-def feed_name(token: FeedToken, extra: Any = None) -> str:
+def feed_name(token: FeedToken) -> str:
     if token.partnership_id:
         return f"{token.partnership} meetings"
     return f"Joined Up meetings for {token.user}"

@@ -397,3 +397,21 @@ def test_the_register_is_recorded_at_once_or_not_at_all(world: SimpleNamespace) 
         (world.lead_org, "present"),
         (world.core_org, "apologies"),
     }
+
+
+def test_the_communication_must_do_is_ticked_when_every_tier_meets(world: SimpleNamespace) -> None:
+    from joinedup.agreements import mustdos
+
+    def done() -> bool:
+        item = next(
+            i for i in mustdos.checklist(world.partnership).items if i.key == "communication"
+        )
+        return item.done
+
+    assert not done()
+    meet(core_series(world), days_from_today(-3))
+    assert not done()  # the wider partner has no series that invites it
+    wider = wider_series(world)
+    assert not done()  # a series that has never met is not a channel yet
+    meet(wider, days_from_today(10))
+    assert done()

@@ -39,13 +39,15 @@ def grow_all(w: SimpleNamespace, m: SimpleNamespace, n: int) -> None:
 
 
 def test_the_meetings_and_decisions_pages_keep_their_budget(world: SimpleNamespace) -> None:
-    m = meetings_world(world)
     from joinedup.decisions.models import Proposal
+    from joinedup.partnerships.tests.test_access import resources
+
+    m = resources(world).meetings
 
     p = world.partnership.pk
     grow_all(world, m, 2)
-    proposal = Proposal.objects.filter(partnership=world.partnership).first()
-    assert proposal is not None
+    proposal = Proposal.objects.get(partnership=world.partnership, title="Open on Saturdays")
+    assert proposal.deciders == "all"  # every member decides: the page grows with them
     urls = [
         reverse("meetings", args=[p]),
         reverse("meeting_series", args=[p, m.core.pk]),
