@@ -40,6 +40,7 @@ from joinedup.meetings.models import (
     MeetingStatus,
     Notice,
     Series,
+    Tier,
 )
 from joinedup.meetings.queries import unanswered
 from joinedup.partnerships.models import ACTING_ORG_ROLES, Organisation, Partnership
@@ -100,6 +101,14 @@ def meeting_list(request: AuthedRequest, pk: int) -> HttpResponse:
     concerns = _visible_concerns(request, partnership)
     reviews = list(partnership.communication_reviews.all()[:5])
     today = timezone.localdate()
+    tiers = sorted({s.tier for s in series})
+    rates = queries.attendance_rates(partnership.pk)
+    members = partnership.memberships.current().select_related("organisation")
+    attendance = [
+        (m.organisation, [rates.get(m.organisation_id, {}).get(tier) for tier in tiers])
+        for m in members.order_by("organisation__name")
+        if m.organisation_id in rates
+    ]
     return render(
         request,
         "meetings/list.html",
@@ -111,6 +120,8 @@ def meeting_list(request: AuthedRequest, pk: int) -> HttpResponse:
                 :10
             ],
             "reviews": reviews,
+            "tiers": [Tier(t).label for t in tiers],
+            "attendance": attendance,
             "review_due": not reviews or (today - reviews[0].held_on).days > 365,
             "manages": request.user.has_perm(MANAGE, partnership),
         },

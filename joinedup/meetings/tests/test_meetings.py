@@ -415,3 +415,26 @@ def test_the_communication_must_do_is_ticked_when_every_tier_meets(world: Simple
     assert not done()  # a series that has never met is not a channel yet
     meet(wider, days_from_today(10))
     assert done()
+
+
+def test_the_meetings_page_shows_attendance_for_the_tiers_you_see(world: SimpleNamespace) -> None:
+    core, wider = core_series(world), wider_series(world)
+    actions.attendance_record(
+        by=None,
+        meeting=meet(core, days_from_today(-3)),
+        organisation=world.core_org,
+        presence="apologies",
+    )
+    actions.attendance_record(
+        by=None,
+        meeting=meet(wider, days_from_today(-3)),
+        organisation=world.wider_org,
+        presence="present",
+        person_name="Will",
+    )
+    url = reverse("meetings", args=[world.partnership.pk])
+    lead = client_for(world.lena).get(url).content.decode()
+    assert "Core partners</th>" in lead and "Wider partners</th>" in lead
+    assert "0%" in lead and "100%" in lead
+    wider_page = client_for(world.will).get(url).content.decode()
+    assert "Wider partners</th>" in wider_page and "Core partners</th>" not in wider_page

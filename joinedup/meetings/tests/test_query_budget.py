@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from joinedup.conftest import client_for
 from joinedup.meetings import actions
-from joinedup.meetings.tests.helpers import days_from_today, meet, meetings_world
+from joinedup.meetings.tests.helpers import days_from_today, meet
 from joinedup.partnerships.tests.test_query_budget import count_queries, grow, grow_meetings
 
 
@@ -77,8 +77,9 @@ def test_the_meetings_page_budget_in_numbers(
     url = reverse("meetings", args=[world.partnership.pk])
     # session, user, partnership, the user's organisations, their memberships here and the
     # programmes they oversee (standing), series, cadence (meetings held), concerns,
-    # communication reviews, the header's programme, upcoming meetings
-    with django_assert_num_queries(12):  # type: ignore[operator]
+    # communication reviews, attendance rates (series, meetings with a register, their
+    # attendance), the header's programme, upcoming meetings, current members
+    with django_assert_num_queries(15):  # type: ignore[operator]
         client.get(url)
     decisions = reverse("decisions", args=[world.partnership.pk])
     # session, user, partnership, organisations, standing (2), proposals due to close,
