@@ -47,6 +47,7 @@ NO_DELEGATED_AUTHORITY = (
     "decisions."
 )
 NOT_URGENT = "Only an urgent decision is ratified."
+NOT_OUR_MEETING = "That meeting is not one of this partnership's."
 ALREADY_RATIFIED = "This urgent decision was ratified or rejected already."
 
 
@@ -99,10 +100,14 @@ def proposal_create(
     deciders: str,
     closes_on: dt.date,
     background: str = "",
+    meeting: Meeting | None = None,
     today: dt.date | None = None,
 ) -> Proposal:
+    """Open a proposal; `meeting` is the meeting where it is to be discussed, if any."""
     if not partnership.memberships.current().filter(organisation=organisation).exists():
         raise ValidationError({"organisation": NOT_A_MEMBER.format(organisation=organisation)})
+    if meeting is not None and meeting.series.partnership_id != partnership.pk:
+        raise ValidationError({"meeting": NOT_OUR_MEETING})
     check_closing_date(partnership, deciders, closes_on, today)
     proposal = Proposal(
         partnership=partnership,
@@ -114,6 +119,7 @@ def proposal_create(
         kind=kind,
         deciders=deciders,
         closes_on=closes_on,
+        meeting=meeting,
     )
     proposal.full_clean()
     proposal.save()

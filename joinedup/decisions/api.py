@@ -22,6 +22,7 @@ from joinedup.decisions.models import (
     ProposalStatus,
     Stance,
 )
+from joinedup.meetings.models import Meeting
 from joinedup.partnerships.models import ACTING_ORG_ROLES, Organisation, Partnership
 
 router = Router(tags=["decisions"])
@@ -67,6 +68,7 @@ class ProposalIn(In):
     kind: DecisionKind
     deciders: Deciders
     closes_on: Date
+    meeting_id: StrictInt | None = Field(None, ge=1, le=MAX_ID)
 
 
 class PositionIn(In):
@@ -110,6 +112,17 @@ def proposal_create(request: HttpRequest, pk: Id, payload: ProposalIn) -> Status
         kind=payload.kind,
         deciders=payload.deciders,
         closes_on=payload.closes_on,
+        meeting=resolve(
+            Meeting.objects.filter(
+                series__in=[
+                    s
+                    for s in partnership.meeting_series.all()
+                    if request.user.has_perm("meetings.view_series", s)
+                ]
+            ).select_related("series"),
+            payload.meeting_id,
+            "meeting_id",
+        ),
     )
     return Status(201, proposal)
 

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from joinedup.decisions.models import Deciders, DecisionKind, Stance
+from joinedup.meetings.models import Meeting
 from joinedup.partnerships.models import Organisation
 from joinedup.resources.forms import DATE_INPUT, ActingForm, _in_range
 
@@ -33,6 +34,15 @@ class ProposalForm(ActingForm):
         initial=lambda: timezone.localdate() + dt.timedelta(days=14),
         help_text="Leave each deciding organisation the time it needs to ask its board.",
     )
+
+    def __init__(self, *args: Any, meetings: QuerySet[Meeting], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"] = forms.ModelChoiceField(
+            queryset=meetings,
+            required=False,
+            label="To be discussed at",
+            help_text="A coming meeting, if the proposal goes on its agenda.",
+        )
 
 
 class UrgentForm(ActingForm):

@@ -33,6 +33,7 @@ from joinedup.decisions.models import (
 )
 from joinedup.forms import act
 from joinedup.http import AuthedRequest
+from joinedup.meetings.models import Meeting, MeetingStatus
 from joinedup.partnerships.models import (
     ACTING_ORG_ROLES,
     MANAGING_ORG_ROLES,
@@ -99,7 +100,17 @@ def proposal_new(request: AuthedRequest, pk: int) -> HttpResponse:
     acting = _members(partnership, ACTING_ORG_ROLES, org_roles(request.user))
     if not acting.exists():
         raise PermissionDenied
-    form = ProposalForm(request.POST or None, acting=acting)
+    coming = Meeting.objects.filter(
+        series__partnership=partnership,
+        series__in=[
+            s
+            for s in partnership.meeting_series.all()
+            if request.user.has_perm("meetings.view_series", s)
+        ],
+        starts_at__gte=timezone.now(),
+        status=MeetingStatus.SCHEDULED,
+    ).select_related("series")
+    form = ProposalForm(request.POST or None, acting=acting, meetings=coming)
     if request.method == "POST" and form.is_valid():
         proposal = act(
             form,

@@ -337,3 +337,43 @@ def test_closing_dates_are_checked_against_today(world: SimpleNamespace) -> None
     actions.check_closing_date(world.partnership, "core", dt.date(2026, 3, 11), today)
     with pytest.raises(ValidationError):
         actions.check_closing_date(world.partnership, "core", dt.date(2026, 3, 10), today)
+
+
+def test_a_proposal_links_to_the_meeting_that_discusses_it(world: SimpleNamespace) -> None:
+    from joinedup.meetings.tests.helpers import wider_series
+
+    meeting = meet(core_series(world), days_from_today(10))
+    elsewhere = actions.proposal_create
+    client = client_for(world.cora)
+    url = reverse("proposal_new", args=[world.partnership.pk])
+    body = {
+        "organisation": world.core_org.pk,
+        "title": "Shared training day",
+        "question": "Shall we hold one training day for all staff?",
+        "kind": "consent",
+        "deciders": "core",
+        "closes_on": days_from_today(7).isoformat(),
+        "meeting": meeting.pk,
+    }
+    assert client.post(url, body).status_code == 302
+    proposal = Proposal.objects.get(title="Shared training day")
+    assert proposal.meeting == meeting
+    actions.proposal_close(by=None, proposal=proposal)
+    log = client.get(reverse("decisions", args=[world.partnership.pk])).content.decode()
+    assert meeting.get_absolute_url() in log
+    # A wider partner cannot pick the core partners' meeting, and no partnership another's.
+    core_meeting = {**body, "organisation": world.wider_org.pk, "deciders": "all"}
+    assert client_for(world.will).post(url, core_meeting).status_code == 422
+    other = meet(wider_series(world), days_from_today(12))
+    with pytest.raises(ValidationError, match="not one of this partnership"):
+        elsewhere(
+            by=None,
+            partnership=world.elsewhere,
+            organisation=world.outside_org,
+            title="T",
+            question="Q",
+            kind="consent",
+            deciders="core",
+            closes_on=days_from_today(5),
+            meeting=other,
+        )
