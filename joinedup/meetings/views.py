@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from joinedup.access import get_for, org_roles, standing
+from joinedup.decisions.models import Proposal
 from joinedup.forms import act
 from joinedup.http import AuthedRequest
 from joinedup.meetings import actions, queries
@@ -230,11 +231,18 @@ def _render_meeting(
     attendance = {a.organisation_id: a for a in meeting.attendance.all()}
     open_form = not meeting.cancelled and manages
     roles = org_roles(request.user)
+    # Urgent decisions this meeting is to ratify, by their agenda item.
+    ratifying = {
+        p.ratification_item_id: p
+        for p in Proposal.objects.filter(ratification_item__meeting=meeting)
+    }
     context = {
         "partnership": series.partnership,
         "series": series,
         "meeting": meeting,
-        "agenda": list(meeting.agenda.select_related("owner")),
+        "agenda": [
+            (item, ratifying.get(item.pk)) for item in meeting.agenda.select_related("owner")
+        ],
         "register": [(o, attendance.get(o.pk)) for o in invited],
         "actions": [
             # the rule of meetings.change_actionpoint, without a query per action

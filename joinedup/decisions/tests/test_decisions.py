@@ -255,6 +255,16 @@ def test_an_urgent_decision_goes_on_the_next_meetings_agenda(world: SimpleNamesp
     assert urgent.ratification_item is not None
     assert urgent.ratification_item.meeting == upcoming
     assert "Ratify the urgent decision" in urgent.ratification_item.title
+    page = client_for(world.cora).get(upcoming.get_absolute_url()).content.decode()
+    assert urgent.get_absolute_url() in page and "awaiting ratification" in page
+    response = client_for(world.cora).post(
+        reverse("proposal_ratify", args=[world.partnership.pk, urgent.pk]), {"ratified": "yes"}
+    )
+    assert response.status_code == 403  # the lead records the meeting's ratification
+    bad = client_for(world.lena).post(
+        reverse("proposal_ratify", args=[world.partnership.pk, urgent.pk]), {"ratified": "maybe"}
+    )
+    assert bad.status_code == 422
     ratified = actions.proposal_ratify(by=world.lena, proposal=urgent, ratified=True)
     assert ratified.outcome == "ratified" and ratified.meeting == upcoming
     with pytest.raises(ValidationError, match="already"):
