@@ -1,6 +1,6 @@
 from django.urls import path
 
-from joinedup.meetings import views
+from joinedup.meetings import views, views_calendar, views_concerns
 
 urlpatterns = [
     path("meetings/", views.meeting_list, name="meetings"),
@@ -21,9 +21,9 @@ urlpatterns = [
     path("meetings/<int:meeting_pk>/actions/", views.action_add, name="action_add"),
     path("meetings/actions/<int:action_pk>/", views.action_status, name="action_status"),
     path("meetings/review/", views.communication_review, name="communication_review"),
-    path("concerns/", views.concern_list, name="concerns"),
-    path("concerns/new/", views.concern_new, name="concern_new"),
-    path("concerns/<int:concern_pk>/", views.concern_detail, name="concern"),
-    path("concerns/<int:concern_pk>/answer/", views.concern_answer, name="concern_answer"),
-    path("calendar/", views.calendar, name="calendar"),
+    path("concerns/", views_concerns.concern_list, name="concerns"),
+    path("concerns/new/", views_concerns.concern_new, name="concern_new"),
+    path("concerns/<int:concern_pk>/", views_concerns.concern_detail, name="concern"),
+    path("concerns/<int:concern_pk>/answer/", views_concerns.concern_answer, name="concern_answer"),
+    path("calendar/", views_calendar.calendar, name="calendar"),
 ]

@@ -7,13 +7,12 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from joinedup.access import get_for, org_roles, standing
+from joinedup.access import get_for, org_roles
 from joinedup.decisions.models import Proposal
 from joinedup.forms import act
 from joinedup.http import AuthedRequest
@@ -22,9 +21,7 @@ from joinedup.meetings.forms import (
     ActionForm,
     ActionStatusForm,
     AgendaItemForm,
-    AnswerForm,
     AttendanceForm,
-    ConcernForm,
     MeetingForm,
     MinutesForm,
     ReviewForm,
@@ -35,11 +32,8 @@ from joinedup.meetings.models import (
     ActionStatus,
     AgendaItem,
     Concern,
-    ConcernStatus,
-    FeedToken,
     Meeting,
     MeetingStatus,
-    Notice,
     Series,
     Tier,
 )
@@ -473,176 +467,3 @@ def communication_review(request: AuthedRequest, pk: int) -> HttpResponse:
         },
         status=INVALID if form is not None and form.is_bound else 200,
     )
-
-
-def _acting(request: AuthedRequest, partnership: Partnership) -> Any:
-    roles = org_roles(request.user)
-    return Organisation.objects.filter(
-        pk__in=partnership.memberships.current()
-        .filter(organisation_id__in=[o for o, r in roles.items() if r in ACTING_ORG_ROLES])
-        .values("organisation_id")
-    ).order_by("name")
-
-
-@require_GET
-@login_required
-def concern_list(request: AuthedRequest, pk: int) -> HttpResponse:
-    partnership = _partnership(request, pk)
-    today = timezone.localdate()
-    return render(
-        request,
-        "meetings/concerns.html",
-        {
-            "partnership": partnership,
-            "concerns": [
-                (c, unanswered(c, today)) for c in _visible_concerns(request, partnership)
-            ],
-            "can_raise": _acting(request, partnership).exists(),
-        },
-    )
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-def concern_new(request: AuthedRequest, pk: int) -> HttpResponse:
-    partnership = _partnership(request, pk)
-    acting = _acting(request, partnership)
-    if not acting.exists():
-        raise PermissionDenied
-    form = ConcernForm(request.POST or None, acting=acting)
-    if request.method == "POST" and form.is_valid():
-        concern = act(
-            form,
-            actions.concern_raise,
-            by=request.user,
-            partnership=partnership,
-            **form.cleaned_data,
-        )
-        if concern is not None:
-            messages.success(request, "Concern raised.")
-            return redirect(concern)
-    return render(
-        request,
-        "meetings/form.html",
-        {
-            "partnership": partnership,
-            "form": form,
-            "title": "Raise a concern",
-            "button": "Raise the concern",
-            "note": "Don't wait until the next meeting: raise it now (seed 002).",
-        },
-        status=INVALID if form.is_bound else 200,
-    )
-
-
-def _concern(request: AuthedRequest, pk: int, concern_pk: int, perm: str) -> Concern:
-    return get_for(
-        request.user,
-        Concern.objects.select_related("partnership", "organisation", "raised_by"),
-        perm=perm,
-        pk=concern_pk,
-        partnership_id=pk,
-    )
-
-
-def _render_concern(
-    request: AuthedRequest, concern: Concern, form: AnswerForm | None = None, status: int = 200
-) -> HttpResponse:
-    answers = request.user.has_perm("meetings.change_concern", concern)
-    if not answers or concern.status == ConcernStatus.RESOLVED:
-        form = None
-    elif form is None:
-        form = AnswerForm()
-    return render(
-        request,
-        "meetings/concern.html",
-        {
-            "partnership": concern.partnership,
-            "concern": concern,
-            "unanswered": unanswered(concern),
-            "form": form,
-        },
-        status=status,
-    )
-
-
-@require_GET
-@login_required
-def concern_detail(request: AuthedRequest, pk: int, concern_pk: int) -> HttpResponse:
-    return _render_concern(request, _concern(request, pk, concern_pk, "meetings.view_concern"))
-
-
-@require_POST
-@login_required
-def concern_answer(request: AuthedRequest, pk: int, concern_pk: int) -> HttpResponse:
-    concern = _concern(request, pk, concern_pk, "meetings.change_concern")
-    form = AnswerForm(request.POST)
-    if (
-        form.is_valid()
-        and act(form, actions.concern_answer, by=request.user, concern=concern, **form.cleaned_data)
-        is not None
-    ):
-        messages.success(request, "Answer recorded; the organisation that raised it is told.")
-        return redirect(concern)
-    return _render_concern(request, concern, form, INVALID)
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-def calendar(request: AuthedRequest, pk: int) -> HttpResponse:
-    """The person's secret calendar links: for this partnership, and for all of theirs."""
-    partnership = _partnership(request, pk)
-    new_link = scope = None
-    if request.method == "POST":
-        scope = request.POST.get("scope")
-        if scope not in ("partnership", "personal"):
-            messages.error(request, "Choose which calendar link to make.")
-            status = INVALID
-        else:
-            raw = actions.feed_token_reset(
-                user=request.user, partnership=partnership if scope == "partnership" else None
-            )
-            new_link = request.build_absolute_uri(reverse("calendar_feed", args=[raw]))
-            status = 200
-    else:
-        status = 200
-    mine = FeedToken.objects.filter(user=request.user)
-    existing = {
-        "partnership": mine.filter(partnership=partnership).first(),
-        "personal": mine.filter(partnership__isnull=True).first(),
-    }
-    return render(
-        request,
-        "meetings/calendar.html",
-        {"partnership": partnership, "new_link": new_link, "scope": scope, "existing": existing},
-        status=status,
-    )
-
-
-@require_GET
-def calendar_feed(request: Any, token: str) -> HttpResponse:
-    """The iCalendar feed behind a secret link: no session needed; a wrong token is 404."""
-    from joinedup.meetings import feeds
-
-    found = (
-        FeedToken.objects.select_related("user", "partnership")
-        .filter(token_hash=actions.feed_hash(token), user__is_active=True)
-        .first()
-    )
-    if found is None:
-        raise Http404
-    if found.partnership is not None and not standing(found.user, found.partnership).can_view:
-        raise Http404
-    body = feeds.calendar(feeds.meetings_for(found), feeds.feed_name(found))
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Cache-Control"] = "private, max-age=300"
-    return response
-
-
-@require_GET
-@login_required
-def notices(request: AuthedRequest) -> HttpResponse:
-    """The signed-in person's notices: the same news they get by email."""
-    mine = list(Notice.objects.filter(user=request.user)[:100])
-    Notice.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
-    return render(request, "meetings/notices.html", {"notices": mine})
