@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "joinedup.resources",
     "joinedup.agreements",
     "joinedup.directory",
+    "joinedup.meetings",
+    "joinedup.decisions",
     "joinedup.demo",
 ]
 

@@ -19,6 +19,7 @@ from joinedup.agreements.models import (
     SignOff,
     VersionStatus,
 )
+from joinedup.meetings.models import Series
 
 REVIEW_SOON = dt.timedelta(days=30)
 
@@ -31,6 +32,7 @@ class Evidence:
     core: set[int]
     lead: int | None
     today: dt.date
+    meeting_tiers: set[str]  # tiers of the partnership's series that have met or will meet
 
     def of_kind(self, kind: str) -> list[AgreementVersion]:
         return [v for v in self.in_force if v.agreement.kind == kind]
@@ -92,6 +94,17 @@ def _reviewed(e: Evidence) -> str | None:
     return None if overdue else "No agreement in force is overdue for review."
 
 
+def _channels(e: Evidence) -> str | None:
+    """A meeting series for each tier the partnership has: lead and core partners meet (core
+    or board tier), and, when there are wider partners, a tier that invites them too."""
+    core_met = bool(e.meeting_tiers & {"core", "board"})
+    has_wider = bool(e.members - e.core - {e.lead})
+    wider_met = bool(e.meeting_tiers & {"wider", "learning", "annual_review"})
+    if core_met and (wider_met or not has_wider):
+        return "A meeting series meets for each tier of partners."
+    return None
+
+
 # (key, what to do, where it comes from, how the app finds evidence of it, or None)
 MUST_DOS: list[tuple[str, str, str, Callable[[Evidence], str | None] | None]] = [
     ("terms", "Clear terms of reference, signed by every partner", "002", _terms_signed_by_all),
@@ -131,7 +144,12 @@ MUST_DOS: list[tuple[str, str, str, Callable[[Evidence], str | None] | None]] = 
     ("understanding", "A clear, shared understanding of what a partnership is", "002", None),
     ("pros_cons", "Each partner has weighed the pros and cons of taking part", "002", None),
     ("resources", "Every partner names the staff time it commits", "002", _hours_named),
-    ("communication", "Establish communication channels early", "001", None),
+    (
+        "communication",
+        "Establish communication channels early: a meeting series for each tier",
+        "001",
+        _channels,
+    ),
     ("power", "Address differences of power between partners", "002", None),
     ("trust", "Give trust the time it takes to build", "002", None),
     ("support", "Find external support", "002", None),
@@ -186,6 +204,11 @@ def checklist(partnership: Any) -> Checklist:
         core={org for org, role, _ in members if role == "core"},
         lead=next((org for org, role, _ in members if role == "lead"), None),
         today=today,
+        meeting_tiers=set(
+            Series.objects.filter(partnership=partnership, meetings__isnull=False)
+            .values_list("tier", flat=True)
+            .distinct()
+        ),
     )
     attested: dict[str, Attestation] = {}
     for attestation in partnership.attestations.select_related("by"):

@@ -26,12 +26,16 @@ errors.install(api)
 
 def _mount() -> None:
     from joinedup.agreements.api import router as agreements_router
+    from joinedup.decisions.api import router as decisions_router
+    from joinedup.meetings.api import router as meetings_router
     from joinedup.partnerships.api import router as partnerships_router
     from joinedup.resources.api import router as resources_router
 
     api.add_router("/", partnerships_router)
     api.add_router("/", resources_router)
     api.add_router("/", agreements_router)
+    api.add_router("/", meetings_router)
+    api.add_router("/", decisions_router)
 
 
 _mount()

@@ -17,12 +17,14 @@ from typing import Any
 from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from joinedup.accounts.models import User
 from joinedup.agreements import actions as agreement_actions
 from joinedup.agreements.models import Agreement
 from joinedup.demo import directory as demo_directory
+from joinedup.demo import meetings as demo_meetings
 from joinedup.partnerships import actions
 from joinedup.partnerships.models import (
     Affiliation,
@@ -45,6 +47,7 @@ from joinedup.resources.models import (
 from joinedup.resources.queries import offers_seen_in
 
 DATA = Path(__file__).parent / "data" / "seeds.json"
+QUIET_MAIL = "django.core.mail.backends.dummy.EmailBackend"
 RESOURCES = Path(__file__).parent / "data" / "resources.json"
 AGREEMENTS = Path(__file__).parent / "data" / "agreements.json"
 PASSWORD = "joinedup-demo"
@@ -109,6 +112,11 @@ def load(progress: Callable[[str], None] = lambda _: None, path: Path = DATA) ->
         progress(f"{signed} agreements in force")
         listed = demo_directory.load(data, orgs)
         progress(f"{listed} services listed in the directory")
+    # A year of invented meetings would otherwise print every agenda and action it sends to
+    # the console; the notices in the app are kept.
+    with override_settings(EMAIL_BACKEND=QUIET_MAIL), transaction.atomic():
+        held = demo_meetings.load(orgs, partnerships)
+        progress(f"{held} meetings, with their agendas, attendance, actions and decisions")
     order = list(CHARACTERS)
     return sorted(
         (s for s in sign_ins if s.character in CHARACTERS), key=lambda s: order.index(s.character)

@@ -22,6 +22,7 @@ from joinedup.accounts.models import User, hash_token
 from joinedup.agreements import mustdos
 from joinedup.agreements.models import AgreementVersion, VersionStatus
 from joinedup.audit.models import AuditEvent
+from joinedup.decisions.queries import power_balance
 from joinedup.forms import act, add_action_errors
 from joinedup.http import AuthedRequest
 from joinedup.partnerships import actions, queries
@@ -88,6 +89,9 @@ def partnership_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "sees_core": core,
             "manages": request.user.has_perm(MANAGE, partnership),
             "checklist": mustdos.checklist(partnership),
+            "balance": power_balance(
+                partnership.pk, [m.organisation for m in memberships if m.is_current]
+            ),
         },
     )
 

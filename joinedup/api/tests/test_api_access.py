@@ -32,6 +32,11 @@ def fill(path: str, w: SimpleNamespace) -> str:
         "bookings": w.resources.booking.pk,
         "partnerships": w.partnership.pk,
         "agreements": w.resources.agreement.pk,
+        "series": w.resources.meetings.core.pk,
+        "meetings": w.resources.meetings.next.pk,
+        "actions": w.resources.meetings.action.pk,
+        "concerns": w.resources.meetings.concern.pk,
+        "proposals": w.resources.proposal.pk,
     }
     pk = by_prefix[path.removeprefix(f"{PREFIX}/").split("/")[0]]
     return re.sub(r"\{pk\}", str(pk), path).replace("{number}", "1")
@@ -78,6 +83,46 @@ BODIES: dict[tuple[str, str], Any] = {
         "organisation_id": 1,
         "board_informed": True,
     },
+    ("post", "/partnerships/{pk}/series"): {
+        "tier": "core",
+        "title": "Core partners",
+        "min_interval_days": 28,
+        "max_interval_days": 42,
+    },
+    ("post", "/series/{pk}/meetings"): {
+        "starts_at": "2030-01-01T10:00:00Z",
+        "ends_at": "2030-01-01T12:00:00Z",
+        "purpose": "delivery",
+        "place": "The hall",
+    },
+    ("post", "/meetings/{pk}/cancel"): {},
+    ("post", "/meetings/{pk}/attendance"): {
+        "organisation_id": 1,
+        "presence": "present",
+        "person_name": "Ann",
+    },
+    ("post", "/meetings/{pk}/actions"): {
+        "description": "Call back",
+        "owner_id": 1,
+        "due_on": "2030-01-01",
+    },
+    ("post", "/actions/{pk}/status"): {"status": "done"},
+    ("post", "/partnerships/{pk}/concerns"): {
+        "organisation_id": 1,
+        "audience": "lead",
+        "title": "T",
+        "text": "Concern",
+    },
+    ("post", "/concerns/{pk}/answer"): {"status": "discussing"},
+    ("post", "/partnerships/{pk}/proposals"): {
+        "organisation_id": 1,
+        "title": "T",
+        "question": "Q?",
+        "kind": "consent",
+        "deciders": "core",
+        "closes_on": "2030-01-01",
+    },
+    ("post", "/proposals/{pk}/positions"): {"organisation_id": 1, "stance": "agree"},
     ("post", "/partnerships/{pk}/ledger"): {
         "giver_id": 1,
         "receiver_id": 2,

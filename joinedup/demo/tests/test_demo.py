@@ -13,7 +13,10 @@ from joinedup.accounts.models import User
 from joinedup.agreements import mustdos
 from joinedup.agreements.models import Agreement, AgreementVersion, SignOff
 from joinedup.audit.models import AuditEvent
+from joinedup.decisions.models import Position, Proposal
 from joinedup.demo import loader
+from joinedup.meetings import queries as meeting_queries
+from joinedup.meetings.models import ActionPoint, Attendance, Concern, Meeting, Notice, Series
 from joinedup.partnerships.models import Membership, Organisation, Partnership
 from joinedup.programmes.models import Hub, Programme
 from joinedup.resources import queries
@@ -41,6 +44,14 @@ def counts() -> dict[str, int]:
             Agreement,
             AgreementVersion,
             SignOff,
+            Series,
+            Meeting,
+            Attendance,
+            ActionPoint,
+            Concern,
+            Proposal,
+            Position,
+            Notice,
         )
     }
 
@@ -147,3 +158,26 @@ def test_the_demo_has_signed_agreements_and_one_overdue_for_review() -> None:
     assert [state for _, state in mustdos.checklist(rossendale).due] == ["overdue"]
     wssn = Partnership.objects.get(name__startswith="Women's Services Strategic Network")
     assert wssn.invitations.get().status == "pending"
+
+
+def test_the_demo_has_a_year_of_meetings_and_the_decisions_the_issue_asks_for() -> None:
+    loader.load()
+    axis = Partnership.objects.get(name="Axis Youth Hub")
+    core = Series.objects.get(partnership=axis, tier="core")
+    wider = Series.objects.get(partnership=axis, tier="wider")
+    health = meeting_queries.series_health([core, wider])
+    assert not health[core.pk].overdue and health[core.pk].within_target
+    assert health[wider.pk].overdue  # the wider partners' series has lapsed
+    held = list(core.meetings.exclude(status="cancelled").order_by("starts_at"))
+    assert (held[-1].starts_at - held[0].starts_at).days >= 330  # a year of meetings
+    assert len({m.chair_id for m in held}) >= 3  # the chair rotates
+    assert ActionPoint.objects.filter(meeting__series=core).exclude(status="done").count() >= 3
+    concern = Concern.objects.get(partnership=axis, status="open")
+    assert meeting_queries.unanswered(concern)  # flagged: no answer in five working days
+    outcomes = {p.kind: p.outcome for p in Proposal.objects.filter(partnership=axis, urgent=False)}
+    assert outcomes == {"consent": "passed", "consensus": "blocked"}
+    urgent = Proposal.objects.get(partnership=axis, urgent=True)
+    assert urgent.outcome == "urgent" and urgent.ratification_item is not None
+    assert urgent.ratification_item.meeting.starts_at > urgent.opened_at  # the next meeting
+    rates = meeting_queries.attendance_rates(axis.pk)
+    assert 0 < min(r["core"] for r in rates.values() if "core" in r) < 1

@@ -16,7 +16,7 @@ from joinedup.partnerships import actions
 from joinedup.partnerships.models import Partnership
 
 # Pages that are about the signed-in person only, with nothing of anyone else's in them.
-OWN_PAGES = {"home", "settings", "password_change", "password_change_done", "logout"}
+OWN_PAGES = {"home", "settings", "password_change", "password_change_done", "logout", "notices"}
 POST_ONLY = {
     "token_revoke",
     "booking_new",
@@ -32,6 +32,17 @@ POST_ONLY = {
     "directory_service_report",
     "directory_report_resolve",
     "directory_merge",
+    "meeting_cancel",
+    "agenda_add",
+    "agenda_circulate",
+    "attendance_record",
+    "minutes_record",
+    "action_add",
+    "action_status",
+    "concern_answer",
+    "position_cast",
+    "proposal_outcome",
+    "proposal_ratify",
 }
 # Directory pages every signed-in person may open: each shows only the listings that person
 # may see (the directory's own tests prove what each character finds).
@@ -47,6 +58,7 @@ LEAD_PAGES = {
 # Pages for people who are not signed in.
 PUBLIC_PAGES = {
     "invitation",  # anyone with the link: the secret token is the access
+    "calendar_feed",  # likewise; a wrong token is 404 (meetings/tests/test_feed.py)
     "login",
     "password_reset",
     "password_reset_done",
@@ -120,6 +132,20 @@ def resources(w: SimpleNamespace) -> SimpleNamespace:
     r.agreement = aa.agreement_create(
         by=None, partnership=w.partnership, kind="terms_of_reference", title="Terms of reference"
     )
+    from joinedup.decisions import actions as da
+    from joinedup.meetings.tests.helpers import days_from_today, meetings_world
+
+    r.meetings = meetings_world(w)
+    r.proposal = da.proposal_create(
+        by=None,
+        partnership=w.partnership,
+        organisation=w.lead_org,
+        title="Open on Saturdays",
+        question="Shall we open on Saturdays?",
+        kind="consensus",
+        deciders="all",
+        closes_on=days_from_today(14),
+    )
     return r
 
 
@@ -178,6 +204,42 @@ def object_urls(w: SimpleNamespace) -> dict[str, str]:
         "organisation_edit": reverse("organisation_edit", args=[w.lead_org.pk]),
         "programme": reverse("programme", args=[w.programme.pk]),
         "token_revoke": reverse("token_revoke", args=[lena_token.pk]),
+        **meeting_urls(w, r),
+    }
+
+
+def meeting_urls(w: SimpleNamespace, r: SimpleNamespace) -> dict[str, str]:
+    p, m = w.partnership.pk, r.meetings
+    meeting = [p, m.next.pk]
+    proposal = [p, r.proposal.pk]
+    return {
+        "meetings": reverse("meetings", args=[p]),
+        "series_new": reverse("series_new", args=[p]),
+        "meeting_series": reverse("meeting_series", args=[p, m.core.pk]),
+        "meeting_new": reverse("meeting_new", args=[p, m.core.pk]),
+        "meeting": reverse("meeting", args=meeting),
+        "meeting_edit": reverse("meeting_edit", args=meeting),
+        "meeting_cancel": reverse("meeting_cancel", args=meeting),
+        "agenda_add": reverse("agenda_add", args=meeting),
+        "agenda_circulate": reverse("agenda_circulate", args=meeting),
+        "attendance_record": reverse("attendance_record", args=meeting),
+        "minutes_record": reverse("minutes_record", args=meeting),
+        "action_add": reverse("action_add", args=meeting),
+        "action_status": reverse("action_status", args=[p, m.action.pk]),
+        "communication_review": reverse("communication_review", args=[p]),
+        "concerns": reverse("concerns", args=[p]),
+        "concern_new": reverse("concern_new", args=[p]),
+        "concern": reverse("concern", args=[p, m.concern.pk]),
+        "concern_answer": reverse("concern_answer", args=[p, m.concern.pk]),
+        "calendar": reverse("calendar", args=[p]),
+        "decisions": reverse("decisions", args=[p]),
+        "proposal_new": reverse("proposal_new", args=[p]),
+        "urgent_new": reverse("urgent_new", args=[p]),
+        "lead_time": reverse("lead_time", args=[p]),
+        "proposal": reverse("proposal", args=proposal),
+        "position_cast": reverse("position_cast", args=proposal),
+        "proposal_outcome": reverse("proposal_outcome", args=proposal),
+        "proposal_ratify": reverse("proposal_ratify", args=proposal),
     }
 
 

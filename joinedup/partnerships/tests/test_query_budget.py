@@ -51,6 +51,38 @@ def terms_in_force(w: SimpleNamespace) -> None:
         )
 
 
+def grow_meetings(w: SimpleNamespace, n: int) -> None:
+    """`n` more meetings with an agenda item and a chair, and `n` closed proposals with
+    positions."""
+    from joinedup.decisions import actions as decision_actions
+    from joinedup.decisions.models import Proposal
+    from joinedup.meetings import actions as meeting_actions
+    from joinedup.meetings.models import Series
+    from joinedup.meetings.tests.helpers import core_series, days_from_today, meet
+
+    series = Series.objects.filter(partnership=w.partnership).first() or core_series(w)
+    for i in range(n):
+        meeting = meet(series, days_from_today(-7 * (i + 1) - 100 * Series.objects.count()))
+        meeting_actions.agenda_item_add(
+            by=None, meeting=meeting, title=f"Item {i}", owner=w.core_org
+        )
+        proposal = decision_actions.proposal_create(
+            by=None,
+            partnership=w.partnership,
+            organisation=w.core_org,
+            title=f"Proposal {i}",
+            question="Q?",
+            kind="vote",
+            deciders="core",
+            closes_on=days_from_today(1),
+        )
+        decision_actions.position_cast(
+            by=w.lena, proposal=proposal, organisation=w.lead_org, stance="agree"
+        )
+        Proposal.objects.filter(pk=proposal.pk).update(closes_on=days_from_today(-1))
+    decision_actions.close_due(w.partnership.pk)
+
+
 def count_queries(client: Any, url: str) -> int:
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200
@@ -67,11 +99,14 @@ def test_the_partnership_page_keeps_its_query_budget(
     # session, user, partnership (with programme and hub), the user's organisations, the
     # programmes they oversee, their organisations' memberships here, the memberships with
     # organisations, their contacts; for the must-dos and reviews due: agreements in force
-    # with their signatures (2), current members, attestations
-    with django_assert_num_queries(12):
+    # with their signatures (2), current members, the tiers of meeting series that meet,
+    # attestations; for the power balance: proposals per organisation, agenda items per
+    # owner, meetings chaired per organisation, current positions on closed proposals
+    with django_assert_num_queries(17):
         client.get(url)
     grow(world, 20)
-    with django_assert_num_queries(12):
+    grow_meetings(world, 5)
+    with django_assert_num_queries(17):
         client.get(url)
 
 

@@ -168,6 +168,33 @@ def test_every_page_passes_axe(world: SimpleNamespace, visitor: Any) -> None:
         f"/partnerships/{p}/agreements/{r.agreement.pk}/diff/",
     ):
         visitor.visit(path)
+    from django.urls import reverse
+
+    from joinedup.partnerships.tests.test_access import meeting_urls
+
+    post_only = {
+        "meeting_cancel",
+        "agenda_add",
+        "agenda_circulate",
+        "attendance_record",
+        "minutes_record",
+        "action_add",
+        "action_status",
+        "concern_answer",
+        "position_cast",
+        "proposal_outcome",
+        "proposal_ratify",
+    }
+    for name, path in meeting_urls(world, r).items():
+        if name not in post_only:
+            visitor.visit(path)
+    visitor.visit(reverse("meeting", args=[p, r.meetings.past.pk]))
+    visitor.visit(reverse("notices"))
+    # A form refused: the errors are announced and the page still passes.
+    visitor.visit(reverse("proposal_new", args=[p]))
+    visitor.page.get_by_role("button", name="Open the proposal").click()
+    visitor.page.get_by_role("alert").wait_for()
+    visitor.check()
     from joinedup.partnerships import actions as partnership_actions
 
     _, raw = partnership_actions.invitation_send(

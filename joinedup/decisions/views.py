@@ -1,0 +1,347 @@
+"""Pages for shared decisions: check access, validate, act, respond."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from joinedup.access import get_for, org_roles
+from joinedup.decisions import actions, counting
+from joinedup.decisions.forms import (
+    LeadTimeForm,
+    PositionForm,
+    ProposalForm,
+    RatifyForm,
+    StatementForm,
+    UrgentForm,
+)
+from joinedup.decisions.models import (
+    STANCES,
+    DecisionKind,
+    LeadTime,
+    Outcome,
+    Position,
+    Proposal,
+)
+from joinedup.forms import act
+from joinedup.http import AuthedRequest
+from joinedup.meetings.models import Meeting, MeetingStatus
+from joinedup.partnerships.models import (
+    ACTING_ORG_ROLES,
+    MANAGING_ORG_ROLES,
+    Organisation,
+    Partnership,
+)
+
+INVALID = 422
+VIEW, HANDLE = "decisions.view_proposal", "decisions.change_proposal"
+MANAGE = "partnerships.change_partnership"
+
+CURRENT_POSITIONS = Prefetch(
+    "positions",
+    queryset=Position.objects.filter(current=True).select_related("organisation"),
+    to_attr="current_positions",
+)
+
+
+def _partnership(
+    request: AuthedRequest, pk: int, perm: str = "partnerships.view_partnership"
+) -> Partnership:
+    return get_for(request.user, Partnership, perm=perm, pk=pk)
+
+
+def _members(partnership: Partnership, roles: tuple[str, ...], user_roles: dict[int, str]) -> Any:
+    return Organisation.objects.filter(
+        pk__in=partnership.memberships.current()
+        .filter(organisation_id__in=[o for o, r in user_roles.items() if r in roles])
+        .values("organisation_id")
+    ).order_by("name")
+
+
+@require_GET
+@login_required
+def decision_log(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Every proposal and decision: how it was taken, each organisation's position, the
+    outcome and the meeting it links to. Proposals past their closing date close first."""
+    partnership = _partnership(request, pk)
+    actions.close_due(partnership.pk)
+    proposals = list(
+        partnership.proposals.select_related(
+            "organisation", "meeting", "meeting__series", "ratification_item__meeting"
+        ).prefetch_related(CURRENT_POSITIONS)
+    )
+    return render(
+        request,
+        "decisions/log.html",
+        {
+            "partnership": partnership,
+            "open": [p for p in proposals if p.is_open],
+            "closed": [p for p in proposals if not p.is_open],
+            "can_propose": _members(
+                partnership, ACTING_ORG_ROLES, org_roles(request.user)
+            ).exists(),
+            "manages": request.user.has_perm(MANAGE, partnership),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def proposal_new(request: AuthedRequest, pk: int) -> HttpResponse:
+    partnership = _partnership(request, pk)
+    acting = _members(partnership, ACTING_ORG_ROLES, org_roles(request.user))
+    if not acting.exists():
+        raise PermissionDenied
+    coming = Meeting.objects.filter(
+        series__partnership=partnership,
+        series__in=[
+            s
+            for s in partnership.meeting_series.all()
+            if request.user.has_perm("meetings.view_series", s)
+        ],
+        starts_at__gte=timezone.now(),
+        status=MeetingStatus.SCHEDULED,
+    ).select_related("series")
+    form = ProposalForm(request.POST or None, acting=acting, meetings=coming)
+    if request.method == "POST" and form.is_valid():
+        proposal = act(
+            form,
+            actions.proposal_create,
+            by=request.user,
+            partnership=partnership,
+            **form.cleaned_data,
+        )
+        if proposal is not None:
+            messages.success(request, "Proposal open; the deciding organisations have been told.")
+            return redirect(proposal)
+    return render(
+        request,
+        "decisions/form.html",
+        {
+            "partnership": partnership,
+            "form": form,
+            "title": "Propose a decision",
+            "button": "Open the proposal",
+        },
+        status=INVALID if form.is_bound else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def urgent_new(request: AuthedRequest, pk: int) -> HttpResponse:
+    partnership = _partnership(request, pk, MANAGE)
+    acting = _members(partnership, MANAGING_ORG_ROLES, org_roles(request.user))
+    if request.user.is_superuser:
+        acting = Organisation.objects.filter(
+            pk__in=partnership.memberships.current().values("organisation_id")
+        )
+    form = UrgentForm(request.POST or None, acting=acting)
+    if request.method == "POST" and form.is_valid():
+        proposal = act(
+            form,
+            actions.proposal_record_urgent,
+            by=request.user,
+            partnership=partnership,
+            **form.cleaned_data,
+        )
+        if proposal is not None:
+            messages.success(
+                request, "Urgent decision recorded; it goes to the next meeting for ratification."
+            )
+            return redirect(proposal)
+    return render(
+        request,
+        "decisions/form.html",
+        {
+            "partnership": partnership,
+            "form": form,
+            "title": "Record an urgent decision",
+            "button": "Record the decision",
+            "note": (
+                "A decision taken at once under delegated authority. It goes on the next "
+                "meeting's agenda for the partners to ratify."
+            ),
+        },
+        status=INVALID if form.is_bound else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def lead_time(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Each member's lead time, and a form for the organisations the user manages."""
+    partnership = _partnership(request, pk)
+    mine = _members(partnership, MANAGING_ORG_ROLES, org_roles(request.user))
+    if request.method == "POST" and not mine.exists():
+        raise PermissionDenied
+    form = LeadTimeForm(request.POST or None, organisations=mine) if mine.exists() else None
+    if (
+        request.method == "POST"
+        and form is not None
+        and form.is_valid()
+        and act(form, actions.lead_time_set, by=request.user, **form.cleaned_data) is not None
+    ):
+        messages.success(request, "Lead time saved.")
+        return redirect("lead_time", pk=partnership.pk)
+    members = (
+        partnership.memberships.current()
+        .select_related("organisation")
+        .order_by("organisation__name")
+    )
+    times = {
+        t.organisation_id: t
+        for t in LeadTime.objects.filter(organisation__in=[m.organisation_id for m in members])
+    }
+    return render(
+        request,
+        "decisions/lead_time.html",
+        {
+            "partnership": partnership,
+            "rows": [(m.organisation, times.get(m.organisation_id)) for m in members],
+            "form": form,
+        },
+        status=INVALID if form is not None and form.is_bound else 200,
+    )
+
+
+def _proposal(request: AuthedRequest, pk: int, proposal_pk: int, perm: str = VIEW) -> Proposal:
+    proposal = get_for(
+        request.user,
+        Proposal.objects.select_related("partnership", "organisation", "proposed_by", "meeting"),
+        perm=perm,
+        pk=proposal_pk,
+        partnership_id=pk,
+    )
+    if proposal.is_open and proposal.closes_on < timezone.localdate():
+        actions.close_due(proposal.partnership_id)
+        proposal.refresh_from_db()
+    return proposal
+
+
+def _castable(request: AuthedRequest, proposal: Proposal, deciding: list[Organisation]) -> Any:
+    mine = counting.organisations_spoken_for(request.user, proposal.partnership_id)
+    return Organisation.objects.filter(
+        pk__in=[o.pk for o in deciding if mine is None or o.pk in mine]
+    ).order_by("name")
+
+
+def _render_proposal(
+    request: AuthedRequest, proposal: Proposal, status: int = 200, **forms: Any
+) -> HttpResponse:
+    deciding = counting.deciding_organisations(proposal)
+    positions = list(proposal.positions.select_related("organisation", "cast_by"))
+    current = {p.organisation_id: p for p in positions if p.current}
+    castable = _castable(request, proposal, deciding) if proposal.is_open else None
+    handles = request.user.has_perm(HANDLE, proposal)
+    manages = request.user.has_perm(MANAGE, proposal.partnership)
+    rule = counting.rule_for(proposal.partnership_id, len(deciding))
+    awaiting = proposal.urgent and proposal.outcome == Outcome.URGENT
+    return render(
+        request,
+        "decisions/proposal.html",
+        {
+            "partnership": proposal.partnership,
+            "proposal": proposal,
+            "rows": [(o, current.get(o.pk)) for o in deciding],
+            "history": [p for p in positions if not p.current],
+            "rule": rule,
+            "item": proposal.ratification_item if proposal.ratification_item_id else None,
+            "position_form": forms.get("position_form")
+            or (
+                PositionForm(organisations=castable, stances=STANCES[DecisionKind(proposal.kind)])
+                if castable is not None and castable.exists()
+                else None
+            ),
+            "statement_form": forms.get("statement_form")
+            or (StatementForm() if handles and not proposal.urgent else None),
+            "ratify_form": forms.get("ratify_form")
+            or (RatifyForm() if awaiting and manages else None),
+        },
+        status=status,
+    )
+
+
+@require_GET
+@login_required
+def proposal_detail(request: AuthedRequest, pk: int, proposal_pk: int) -> HttpResponse:
+    return _render_proposal(request, _proposal(request, pk, proposal_pk))
+
+
+@require_POST
+@login_required
+def position_cast(request: AuthedRequest, pk: int, proposal_pk: int) -> HttpResponse:
+    proposal = _proposal(request, pk, proposal_pk)
+    deciding = counting.deciding_organisations(proposal)
+    form = PositionForm(
+        request.POST,
+        organisations=Organisation.objects.filter(pk__in=[o.pk for o in deciding]),
+        stances=STANCES[DecisionKind(proposal.kind)],
+    )
+    if (
+        form.is_valid()
+        and act(
+            form, actions.position_cast, by=request.user, proposal=proposal, **form.cleaned_data
+        )
+        is not None
+    ):
+        messages.success(request, "Position recorded.")
+        return redirect(proposal)
+    return _render_proposal(request, proposal, INVALID, position_form=form)
+
+
+@require_POST
+@login_required
+def proposal_outcome(request: AuthedRequest, pk: int, proposal_pk: int) -> HttpResponse:
+    """Close early with a statement (the proposer or the lead), or state a closed one's outcome."""
+    proposal = _proposal(request, pk, proposal_pk, HANDLE)
+    form = StatementForm(request.POST)
+    if form.is_valid():
+        statement = form.cleaned_data["statement"]
+        if proposal.is_open:
+            done = act(
+                form,
+                actions.proposal_close,
+                by=request.user,
+                proposal=proposal,
+                statement=statement,
+            )
+        else:
+            done = act(
+                form,
+                actions.proposal_state_outcome,
+                by=request.user,
+                proposal=proposal,
+                statement=statement,
+            )
+        if done is not None:
+            messages.success(request, "Outcome recorded.")
+            return redirect(proposal)
+    return _render_proposal(request, proposal, INVALID, statement_form=form)
+
+
+@require_POST
+@login_required
+def proposal_ratify(request: AuthedRequest, pk: int, proposal_pk: int) -> HttpResponse:
+    proposal = _proposal(request, pk, proposal_pk)
+    if not request.user.has_perm(MANAGE, proposal.partnership):
+        raise PermissionDenied
+    form = RatifyForm(request.POST)
+    if (
+        form.is_valid()
+        and act(
+            form, actions.proposal_ratify, by=request.user, proposal=proposal, **form.cleaned_data
+        )
+        is not None
+    ):
+        messages.success(request, "Ratification recorded.")
+        return redirect(proposal)
+    return _render_proposal(request, proposal, INVALID, ratify_form=form)

@@ -1,0 +1,166 @@
+"""Forms for meetings and concerns: they validate input; `actions.py` writes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from joinedup.meetings.models import (
+    ActionStatus,
+    ChairRule,
+    ConcernAudience,
+    ConcernStatus,
+    Meeting,
+    Presence,
+    Purpose,
+    Tier,
+)
+from joinedup.partnerships.models import Organisation
+from joinedup.resources.forms import DATE_INPUT, TIME_INPUT, ActingForm, _in_range
+
+
+class SeriesForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    tier = forms.ChoiceField(choices=Tier.choices)
+    min_interval_days = forms.IntegerField(
+        label="Shortest gap between meetings (days)", initial=28, min_value=1, max_value=3660
+    )
+    max_interval_days = forms.IntegerField(
+        label="Longest gap between meetings (days)", initial=42, min_value=1, max_value=3660
+    )
+    chair_rule = forms.ChoiceField(choices=ChairRule.choices, label="Who chairs")
+
+    def __init__(self, *args: Any, members: QuerySet[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["with_organisation"] = forms.ModelChoiceField(
+            queryset=members, required=False, label="Partner (for a one-to-one)"
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        low, high = data.get("min_interval_days"), data.get("max_interval_days")
+        if low and high and high < low:
+            self.add_error("max_interval_days", "The longest gap must be at least the shortest.")
+        return data
+
+
+class MeetingForm(forms.Form):
+    day = forms.DateField(
+        widget=DATE_INPUT,
+        validators=[_in_range],
+        initial=lambda: timezone.localdate() + dt.timedelta(days=28),
+    )
+    starts = forms.TimeField(label="From", widget=TIME_INPUT, initial=dt.time(10, 0))
+    ends = forms.TimeField(label="Until", widget=TIME_INPUT, initial=dt.time(12, 0))
+    purpose = forms.ChoiceField(choices=Purpose.choices)
+    place = forms.CharField(max_length=300, required=False)
+    online_link = forms.URLField(max_length=200, required=False, assume_scheme="https")
+
+    def __init__(self, *args: Any, invited: list[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["chair"] = forms.ModelChoiceField(
+            queryset=Organisation.objects.filter(pk__in=[o.pk for o in invited]),
+            required=False,
+            label="Chair",
+            help_text="Leave empty to take the organisation the rotation proposes.",
+        )
+        self.fields["chair_name"] = forms.CharField(
+            max_length=200, required=False, label="Chaired by (person)"
+        )
+
+    @classmethod
+    def initial_for(cls, meeting: Meeting) -> dict[str, Any]:
+        starts, ends = timezone.localtime(meeting.starts_at), timezone.localtime(meeting.ends_at)
+        return {
+            "day": starts.date(),
+            "starts": starts.time(),
+            "ends": ends.time(),
+            "purpose": meeting.purpose,
+            "place": meeting.place,
+            "online_link": meeting.online_link,
+            "chair": meeting.chair_id,
+            "chair_name": meeting.chair_name,
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        day, starts, ends = data.get("day"), data.get("starts"), data.get("ends")
+        if day and starts and ends:
+            if ends <= starts:
+                self.add_error("ends", "A meeting ends after it starts.")
+            zone = timezone.get_current_timezone()
+            data["starts_at"] = dt.datetime.combine(day, starts, tzinfo=zone)
+            data["ends_at"] = dt.datetime.combine(day, ends, tzinfo=zone)
+        if not data.get("place") and not data.get("online_link") and "place" not in self.errors:
+            self.add_error("place", "Give a place or an online link.")
+        return data
+
+
+class OrganisationChoiceForm(forms.Form):
+    def __init__(self, *args: Any, invited: list[Organisation], label: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"] = forms.ModelChoiceField(
+            queryset=Organisation.objects.filter(pk__in=[o.pk for o in invited]), label=label
+        )
+        self.order_fields(["organisation"])
+
+
+class AgendaItemForm(OrganisationChoiceForm):
+    title = forms.CharField(max_length=300, label="Item")
+
+
+class AttendanceForm(OrganisationChoiceForm):
+    presence = forms.ChoiceField(choices=Presence.choices, widget=forms.RadioSelect)
+    person_name = forms.CharField(max_length=200, required=False, label="Who came")
+
+
+class MinutesForm(forms.Form):
+    item = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**62)
+    minutes = forms.CharField(max_length=20000, required=False, widget=forms.Textarea({"rows": 3}))
+
+
+class ActionForm(OrganisationChoiceForm):
+    description = forms.CharField(max_length=500, label="Action")
+    due_on = forms.DateField(label="Due", widget=DATE_INPUT, validators=[_in_range])
+
+
+class ActionStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=ActionStatus.choices)
+
+
+class ReviewForm(forms.Form):
+    held_on = forms.DateField(
+        label="Reviewed on", widget=DATE_INPUT, validators=[_in_range], initial=timezone.localdate
+    )
+    what_changed = forms.CharField(
+        max_length=10000,
+        widget=forms.Textarea({"rows": 4}),
+        help_text="What changed in how the partnership meets and keeps in touch, and why.",
+    )
+
+
+class ConcernForm(ActingForm):
+    title = forms.CharField(max_length=200)
+    text = forms.CharField(
+        label="What concerns you", max_length=10000, widget=forms.Textarea({"rows": 4})
+    )
+    audience = forms.ChoiceField(
+        choices=ConcernAudience.choices, widget=forms.RadioSelect, label="Who sees it"
+    )
+
+
+class AnswerForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=[(ConcernStatus.DISCUSSING, "In discussion"), (ConcernStatus.RESOLVED, "Resolved")],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        max_length=10000,
+        required=False,
+        widget=forms.Textarea({"rows": 3}),
+        help_text="Needed to resolve: how it was resolved.",
+    )
