@@ -7,6 +7,7 @@ import io
 import json
 import zipfile
 from types import SimpleNamespace
+from typing import Any
 from urllib.parse import urlencode
 
 import pytest
@@ -313,3 +314,27 @@ def test_a_service_page_keeps_its_query_count_as_its_details_grow(
     with CaptureQueriesContext(connection) as many:
         assert client.get(url).status_code == 200
     assert len(many) == len(few)
+
+
+def test_remind_tells_an_organisation_once_of_listings_due_a_check(
+    world: SimpleNamespace, listed: SimpleNamespace, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.core import mail
+    from django.core.management import call_command
+
+    from joinedup.meetings.models import Notice
+
+    Service.objects.filter(pk=listed.advice.pk).update(
+        reviewed_on=dt.date.today() - dt.timedelta(days=200)
+    )
+    out = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("remind", stdout=out)
+    assert "organisations told of listings to check: 1" in out.getvalue()
+    notices = Notice.objects.filter(user=world.lena, subject__contains="directory listing")
+    assert notices.count() == 1
+    assert any("Riverside advice drop-in" in m.body for m in mail.outbox)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("remind", stdout=io.StringIO())
+    assert notices.count() == 1

@@ -1,17 +1,23 @@
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
+from joinedup.directory.reminders import remind_listing_reviews
 from joinedup.meetings.reminders import remind
 
 
 class Command(BaseCommand):
     help = (
         "Close proposals past their closing date and send the reminders that are due: actions "
-        "due, proposals closing soon, concerns unanswered. Run it from cron (hourly or daily); "
-        "it never sends the same reminder twice."
+        "due, proposals closing soon, concerns unanswered, directory listings due a check. Run "
+        "it from cron (hourly or daily); it never sends the same reminder twice."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
         for what, n in remind().items():
             self.stdout.write(f"{what}: {n}")
+        today = timezone.localdate()
+        self.stdout.write(
+            f"organisations told of listings to check: {remind_listing_reviews(today)}"
+        )
