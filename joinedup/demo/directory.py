@@ -17,9 +17,11 @@ from joinedup.directory.models import (
     Gender,
     ReferralMethod,
     Service,
+    Taxonomy,
     TaxonomyTerm,
     Visibility,
 )
+from joinedup.directory.needs import install as install_needs
 from joinedup.directory.needs import term_id
 from joinedup.partnerships.models import Organisation
 
@@ -226,6 +228,7 @@ def _place(org: dict[str, Any], n: int) -> dict[str, Any] | None:
 
 def load(data: dict[str, Any], orgs: dict[str, Organisation]) -> int:
     """List the demo organisations' services (only those not listed yet); return how many."""
+    install_needs(Taxonomy, TaxonomyTerm)  # made by a migration; here too, for a flushed database
     terms = {t.code: t for t in TaxonomyTerm.objects.filter(pk__in=_term_ids())}
     listed = set(
         Service.objects.filter(organization__organisation__in=orgs.values()).values_list(

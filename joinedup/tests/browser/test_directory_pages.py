@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 
+from joinedup.directory import needs
+from joinedup.directory.models import Taxonomy, TaxonomyTerm
 from joinedup.tests.browser.conftest import Visitor
 
 pytestmark = pytest.mark.browser
@@ -17,6 +19,8 @@ pytestmark = pytest.mark.browser
 def test_a_refuge_is_listed_found_by_two_needs_and_its_address_stays_hidden(
     world: SimpleNamespace, browser: Any, live_server: Any
 ) -> None:
+    # A browser test's database is emptied after each test, the migration's taxonomy too.
+    needs.install(Taxonomy, TaxonomyTerm)
     lead_context, core_context = browser.new_context(), browser.new_context()
     stan = Visitor(lead_context.new_page(), live_server.url)
     cora = Visitor(core_context.new_page(), live_server.url)
