@@ -34,6 +34,9 @@ from joinedup.notifications import notify
 from joinedup.partnerships.models import Organisation
 
 SAME_ORGANIZATION = "Choose two different organisations to merge."
+# Services are duplicates when one organisation lists the same one twice; merging across
+# organisations would move one organisation's places, confidential ones too, to another.
+SERVICE_OF_ANOTHER = "Only two listings of the same organisation can be merged."
 NOT_OURS = "Only a listing of one of your organisations can be changed here."
 
 SERVICE_FIELDS = [
@@ -323,6 +326,8 @@ def service_merge(*, keep: Service, duplicate: Service, by: Any) -> Service:
     """Fold a duplicate listing of the same service into `keep`."""
     if keep.pk == duplicate.pk:
         raise ValidationError("Choose two different services to merge.")
+    if keep.organization_id != duplicate.organization_id:
+        raise ValidationError(SERVICE_OF_ANOTHER)
     for model in (ServiceAtLocation, Phone, Contact, ServiceArea):
         model._default_manager.filter(service=duplicate).update(service=keep)
     have = set(Attribute.objects.filter(link_id=keep.pk).values_list("taxonomy_term_id", flat=True))

@@ -313,3 +313,53 @@ def test_a_service_page_keeps_its_query_count_as_its_details_grow(
     with CaptureQueriesContext(connection) as many:
         assert client.get(url).status_code == 200
     assert len(many) == len(few)
+
+
+def test_a_lead_cannot_merge_another_organisations_listings_into_their_own(
+    world: SimpleNamespace, listed: SimpleNamespace
+) -> None:
+    """Olive leads her own partnership: merging Riverside's records into hers would hand her
+    the refuge and its confidential address."""
+    riverside, elsewhere = listed.refuge.organization, listed.larder.organization
+    takes = [
+        {"kind": "organization", "keep": elsewhere.pk, "duplicate": riverside.pk},
+        {"kind": "organization", "keep": riverside.pk, "duplicate": elsewhere.pk},
+        {"kind": "service", "keep": listed.larder.pk, "duplicate": listed.refuge.pk},
+        {"kind": "service", "keep": listed.larder.pk, "duplicate": listed.advice.pk},
+    ]
+    for merge in takes:
+        response = client_for(world.olive).post(reverse("directory_merge"), merge)
+        assert response.status_code in (302, 403)
+    assert Organization.objects.filter(pk=riverside.pk).exists()
+    assert Service.objects.filter(organization=riverside).count() == 3
+    assert Service.objects.get(pk=listed.larder.pk).organization_id == elsewhere.pk
+    page = client_for(world.olive).get(listed.larder.get_absolute_url()).content.decode()
+    for secret in SECRETS:
+        assert secret not in page
+
+
+def test_the_duplicates_page_shows_a_lead_only_the_services_they_may_see(
+    world: SimpleNamespace, listed: SimpleNamespace
+) -> None:
+    from joinedup.directory.models import ServiceAtLocation
+
+    twin = listing(world.lead_org, "Riverside refuge", visibility="confidential")
+    location = listed.refuge.service_at_locations.get().location
+    ServiceAtLocation.objects.create(service=twin, location=location)
+    mine = client_for(world.lena).get(reverse("directory_duplicates")).content.decode()
+    assert "Riverside refuge" in mine
+    theirs = client_for(world.olive).get(reverse("directory_duplicates")).content.decode()
+    assert "Riverside refuge" not in theirs
+    assert str(twin.pk) not in theirs
+
+
+def test_services_of_two_organisations_are_not_merged(
+    world: SimpleNamespace, listed: SimpleNamespace
+) -> None:
+    from django.core.exceptions import ValidationError
+
+    from joinedup.directory import actions
+
+    with pytest.raises(ValidationError):
+        actions.service_merge(keep=listed.larder, duplicate=listed.refuge, by=None)
+    assert Service.objects.filter(pk=listed.refuge.pk).exists()
