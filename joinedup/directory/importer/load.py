@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import uuid
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 from django.core.exceptions import FieldDoesNotExist
 from django.core.validators import validate_email
 from django.db import models
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.utils import timezone
 
 from joinedup.directory import hsds
@@ -82,6 +84,15 @@ def _datetime(text: str) -> tuple[dt.datetime, bool]:
     if timezone.is_naive(value):
         return timezone.make_aware(value, dt.UTC), True
     return value, False
+
+
+def _range(model_field: models.Field) -> tuple[int | None, int | None]:
+    """The values an integer field can hold, the same on every database (the ranges of the
+    smallest, PostgreSQL's), so a file that imports on one imports on the other."""
+    if isinstance(model_field, models.IntegerField):
+        low, high = BaseDatabaseOperations.integer_field_ranges[model_field.get_internal_type()]
+        return low, high
+    return None, None
 
 
 class Loader:
@@ -262,14 +273,22 @@ class Loader:
                 return None
             try:
                 number = float(value)
+                # NaN and infinity are no count and no place, and NaN never equals itself, so
+                # it would count as a change on every import.
+                if not math.isfinite(number):
+                    raise ValueError
                 if isinstance(model_field, models.IntegerField):
                     if number != int(number):
                         raise ValueError
-                    return int(number)
-                return number
+                    number = int(number)
             except (TypeError, ValueError):
                 self.problem(row, name, f"'{value}' is not a number; left empty", "repaired")
                 return None
+            low, high = _range(model_field)
+            if (low is not None and number < low) or (high is not None and number > high):
+                self.problem(row, name, f"'{value}' is out of range; left empty", "repaired")
+                return None
+            return number
         if isinstance(model_field, models.DateTimeField | models.DateField | models.TimeField):
             text = str(value).strip()
             if not text:
