@@ -316,6 +316,10 @@ class Loader:
                 self.problem(row, name, f"'{text}' read as '{hsds.plain(parsed)}'", "repaired")
             return parsed
         text = str(value)
+        if "\x00" in text:
+            # PostgreSQL cannot store it in text, and it is never meant.
+            text = text.replace("\x00", "")
+            self.problem(row, name, "a NUL character taken out", "repaired")
         stripped = text.strip()
         if stripped != text and stripped:
             # Stray spaces are the commonest defect; trimming them needs no report.
@@ -346,6 +350,10 @@ class Loader:
         if table == "service" and not values.get("status"):
             values["status"] = "active"
             self.problem(row, "status", "no status; set to active", "repaired")
+        if table == "service":
+            low, high = values.get("minimum_age"), values.get("maximum_age")
+            if low is not None and high is not None and low > high:
+                raise Rejected("maximum_age", f"{high} is below the minimum age, {low}")
         if table == "location" and not values.get("location_type"):
             values["location_type"] = "physical"
         if table == "address":

@@ -365,3 +365,49 @@ def test_short_rows_of_a_1x_export_are_read(tmp_path: Path) -> None:
 
     assert Service.objects.get().name == "Outreach"
     assert Contact.objects.get().name == "Ann"
+
+
+def test_a_service_whose_ages_are_out_of_order_is_rejected_and_the_rest_go_in(
+    tmp_path: Path,
+) -> None:
+    source = tmp_path / "ages.json"
+    org = {"id": ORG, "name": "Rise", "description": "Refuges"}
+    source.write_text(
+        json.dumps(
+            [
+                {
+                    "id": SERVICE,
+                    "name": "Upside down",
+                    "status": "active",
+                    "organization": org,
+                    "minimum_age": 20,
+                    "maximum_age": 10,
+                },
+                {
+                    "id": "11111111-1111-4111-8111-111111111111",
+                    "name": "Right way up",
+                    "status": "active",
+                    "organization_id": ORG,
+                    "minimum_age": 10,
+                },
+            ]
+        )
+    )
+
+    report = import_path(source)
+
+    assert [p.field for p in report.rejected] == ["maximum_age"]
+    assert list(Service.objects.values_list("name", flat=True)) == ["Right way up"]
+
+
+def test_a_nul_character_is_taken_out_of_text(tmp_path: Path) -> None:
+    source = tmp_path / "nul.json"
+    source.write_text(
+        json.dumps({"id": ORG, "name": "Ri\u0000se", "description": "Ref\u0000uges", "tax_id": "1"})
+    )
+
+    report = import_path(source)
+
+    assert Organization.objects.values_list("name", "description").get() == ("Rise", "Refuges")
+    assert reasons(report, "nul.json", "name")
+    assert not import_path(source).changed()
