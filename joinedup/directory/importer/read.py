@@ -37,6 +37,13 @@ def read(path: Path) -> tuple[list[Row], list[str], bool]:
     """Rows of every table in `path`, the files ignored, and whether the layout is 1.x."""
     if not path.exists():
         raise ImportFailed(f"{path} does not exist.")
+    try:
+        return _read(path)
+    except OSError as error:
+        raise ImportFailed(f"{path} cannot be read: {error.strerror or error}.") from error
+
+
+def _read(path: Path) -> tuple[list[Row], list[str], bool]:
     if path.is_dir():
         files = {p.name: p.read_bytes() for p in sorted(path.rglob("*")) if p.is_file()}
         return _read_files(files)

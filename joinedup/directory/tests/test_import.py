@@ -411,3 +411,22 @@ def test_a_nul_character_is_taken_out_of_text(tmp_path: Path) -> None:
     assert Organization.objects.values_list("name", "description").get() == ("Rise", "Refuges")
     assert reasons(report, "nul.json", "name")
     assert not import_path(source).changed()
+
+
+def test_the_command_refuses_paths_it_cannot_write_before_it_changes_anything(
+    tmp_path: Path,
+) -> None:
+    out = io.StringIO()
+    nowhere = tmp_path / "no" / "such" / "folder"
+    with pytest.raises(CommandError, match="cannot be written"):
+        call_command("directory", "export", str(nowhere / "out.json"), stdout=out)
+    with pytest.raises(CommandError, match="cannot be written"):
+        call_command(
+            "directory",
+            "import",
+            str(EXAMPLES / "organization_full.json"),
+            "--report",
+            str(nowhere / "problems.csv"),
+            stdout=out,
+        )
+    assert not Organization.objects.exists()
