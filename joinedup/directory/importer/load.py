@@ -12,6 +12,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.core.validators import validate_email
 from django.db import models
 from django.db.backends.base.operations import BaseDatabaseOperations
+from django.db.models import Q
 from django.utils import timezone
 
 from joinedup.directory import hsds
@@ -31,7 +32,12 @@ from joinedup.directory.importer.common import (
     hsds_id,
 )
 from joinedup.directory.models import (
+    Contact,
+    Location,
+    Organization,
+    Phone,
     Service,
+    ServiceAtLocation,
 )
 
 KIND = {models.DateTimeField: "date and time", models.DateField: "date", models.TimeField: "time"}
@@ -95,6 +101,61 @@ def _range(model_field: models.Field) -> tuple[int | None, int | None]:
     return None, None
 
 
+def _same(held: Any, given: Any) -> bool:
+    """Whether a held value is the one given. Times are compared to the millisecond, as the
+    export writes them, so that the directory's own export imported again changes nothing."""
+    if isinstance(held, dt.datetime) and isinstance(given, dt.datetime):
+        return held.replace(microsecond=held.microsecond // 1000 * 1000) == given.replace(
+            microsecond=given.microsecond // 1000 * 1000
+        )
+    return bool(held == given)
+
+
+def _kept_by_members() -> dict[str, set[uuid.UUID]]:
+    """The records that hang from an organisation that is a member of Joined Up."""
+    orgs = Organization.objects.filter(organisation__isnull=False)
+    services = Service.objects.filter(organization__in=orgs)
+    locations = Location.objects.filter(
+        Q(organization__in=orgs) | Q(service_at_locations__service__in=services)
+    )
+    sals = ServiceAtLocation.objects.filter(Q(service__in=services) | Q(location__in=locations))
+    anchored = (
+        Q(organization__in=orgs)
+        | Q(service__in=services)
+        | Q(location__in=locations)
+        | Q(service_at_location__in=sals)
+    )
+    contacts = Contact.objects.filter(anchored)
+    phones = Phone.objects.filter(anchored | Q(contact__in=contacts))
+    return {
+        table: set(qs.values_list("pk", flat=True))
+        for table, qs in {
+            "organization": orgs,
+            "service": services,
+            "location": locations,
+            "service_at_location": sals,
+            "contact": contacts,
+            "phone": phones,
+        }.items()
+    }
+
+
+def _references(table: str, values: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(HSDS name, model attribute, table pointed at) of each reference a row may hold."""
+    found = []
+    for name, target in REFERENCES.items():
+        attname = hsds.MODEL_NAME.get((table, name), name)
+        if attname in values:
+            found.append((name, attname, target))
+    if table == "organization" and "parent_organization_id" in values:
+        found.append(("parent_organization_id", "parent_organization_id", "organization"))
+    if table == "attribute":
+        found.append(("link_id", "link_id", str(values.get("link_entity") or "")))
+    if table == "metadata":
+        found.append(("resource_id", "resource_id", str(values.get("resource_type") or "")))
+    return found
+
+
 class Loader:
     def __init__(self, *, namespace: str, country: str, progress: Progress, report: Report) -> None:
         self.namespace = namespace
@@ -103,6 +164,8 @@ class Loader:
         self.report = report
         self.accepted: dict[str, set[uuid.UUID]] = {table: set() for table in MODELS}
         self.touched_services: set[uuid.UUID] = set()
+        self.kept = _kept_by_members()
+        self.rows: dict[uuid.UUID, Row] = {}
 
     def problem(self, row: Row, field: str, reason: str, outcome: str) -> None:
         self.report.problems.append(Problem(row.file, row.where, field, reason, outcome))
@@ -132,6 +195,7 @@ class Loader:
                 self.problem(row, rejected.field, rejected.reason, "rejected")
             else:
                 key = values["id"]
+                self.rows.setdefault(key, row)
                 if key in checked and checked[key] != values:
                     earlier = checked[key]
                     values = {**earlier, **{k: v for k, v in values.items() if v not in ("", None)}}
@@ -166,12 +230,21 @@ class Loader:
             new, changed, fields = [], [], set()
             for values in chunk:
                 obj = existing.get(values["id"])
+                diff = [
+                    k for k, v in values.items() if k != "id" and not _same(getattr(obj, k, v), v)
+                ]
+                if obj is not None and not diff:
+                    unchanged += 1
+                    continue
+                kept = self._kept(table, values, obj)
+                if kept is not None:
+                    field, reason = kept
+                    self.problem(self.rows[values["id"]], field, reason, "rejected")
+                    if obj is None:
+                        self.accepted[table].discard(values["id"])
+                    continue
                 if obj is None:
                     new.append(model(**values))
-                    continue
-                diff = [k for k, v in values.items() if k != "id" and getattr(obj, k) != v]
-                if not diff:
-                    unchanged += 1
                     continue
                 for key in diff:
                     setattr(obj, key, values[key])
@@ -186,6 +259,24 @@ class Loader:
         self.report.created[table] = created
         self.report.updated[table] = updated
         self.report.unchanged[table] = unchanged
+
+    def _kept(
+        self, table: str, values: dict[str, Any], obj: models.Model | None
+    ) -> tuple[str, str] | None:
+        """Why a new or changed row may not be written, if it would change, or hang from, a
+        record a member organisation keeps in Joined Up: those are changed by its staff, and
+        the HSDS API publishes the ids of the public ones."""
+        if obj is not None and values["id"] in self.kept.get(table, ()):
+            return "id", f"this {table} is kept in Joined Up by its organisation; not changed"
+        for name, attname, target in _references(table, values):
+            held = getattr(obj, attname, None) if obj is not None else None
+            for key in (values.get(attname), held):
+                if key is not None and key in self.kept.get(target, ()):
+                    return name, (
+                        f"{target} '{key}' is kept in Joined Up by its organisation; "
+                        "an import does not add to it"
+                    )
+        return None
 
     def _exists(self, table: str, key: uuid.UUID) -> bool:
         if key in self.accepted[table]:
@@ -404,6 +495,14 @@ class Loader:
                 self.problem(row, "service_id", "eligibility for no service", "rejected")
                 continue
             key = hsds_id("service", raw, self.namespace)
+            if key in self.kept["service"]:
+                self.problem(
+                    row,
+                    "service_id",
+                    "this service is kept in Joined Up by its organisation; not changed",
+                    "rejected",
+                )
+                continue
             if not self._exists("service", key):
                 self.problem(
                     row,

@@ -430,3 +430,74 @@ def test_the_command_refuses_paths_it_cannot_write_before_it_changes_anything(
             stdout=out,
         )
     assert not Organization.objects.exists()
+
+
+def test_an_import_neither_changes_nor_adds_to_the_listings_joined_up_members_keep(
+    tmp_path: Path, listed: Any
+) -> None:
+    """The ids of public listings are published by the HSDS API: a file that reuses them must
+    not rewrite, or hang new records from, what a member organisation keeps in Joined Up."""
+    from joinedup.directory import exporter
+
+    advice, riverside = listed.advice, listed.advice.organization
+    place = advice.service_at_locations.get().location
+    source = tmp_path / "takeover.json"
+    new = "11111111-1111-4111-8111-111111111111"
+    source.write_text(
+        json.dumps(
+            [
+                {
+                    "id": str(advice.pk),
+                    "name": "Taken",
+                    "status": "active",
+                    "organization_id": str(listed.larder.organization_id),
+                },
+                {
+                    "id": str(riverside.pk),
+                    "name": "Riverside",
+                    "description": "Defaced",
+                    "email": "x@example.com",
+                },
+                {
+                    "id": new,
+                    "name": "Fake",
+                    "status": "active",
+                    "organization_id": str(riverside.pk),
+                    "phones": [{"id": "22222222-2222-4222-8222-222222222222", "number": "1"}],
+                },
+                {
+                    "id": str(place.pk),
+                    "location_type": "physical",
+                    "name": "Moved",
+                    "latitude": 1.0,
+                    "longitude": 1.0,
+                },
+                {
+                    "id": "33333333-3333-4333-8333-333333333333",
+                    "service_id": str(advice.pk),
+                    "location_id": str(place.pk),
+                },
+            ]
+        )
+    )
+
+    report = import_path(source)
+
+    advice.refresh_from_db()
+    riverside.refresh_from_db()
+    place.refresh_from_db()
+    assert (advice.name, advice.organization_id) == ("Riverside advice drop-in", riverside.pk)
+    assert riverside.description != "Defaced"
+    assert (place.name, place.latitude) != ("Moved", 1.0)
+    assert not Service.objects.filter(name="Fake").exists()
+    assert not Phone.objects.filter(number="1").exists()
+    assert ServiceAtLocation.objects.filter(service=advice).count() == 1
+    assert report.changed() == 0
+    assert {p.field for p in report.rejected} >= {"id", "organization_id"}
+
+    # The directory's own export, imported again, changes nothing and is not refused.
+    document = tmp_path / "export.json"
+    document.write_text(json.dumps(exporter.json_document()))
+    again = import_path(document)
+    assert again.changed() == 0
+    assert not again.rejected
