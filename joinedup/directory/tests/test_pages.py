@@ -363,3 +363,25 @@ def test_services_of_two_organisations_are_not_merged(
     with pytest.raises(ValidationError):
         actions.service_merge(keep=listed.larder, duplicate=listed.refuge, by=None)
     assert Service.objects.filter(pk=listed.refuge.pk).exists()
+
+
+def test_merging_two_listings_keeps_what_hangs_from_the_duplicate(
+    world: SimpleNamespace, listed: SimpleNamespace
+) -> None:
+    from joinedup.directory import actions
+    from joinedup.directory.models import CostOption, Schedule, ServiceAtLocation
+
+    twin = listing(world.lead_org, "Riverside refuge", visibility="partners")
+    location = listed.refuge.service_at_locations.get().location
+    ServiceAtLocation.objects.create(service=twin, location=location)
+    Schedule.objects.create(service=twin, byday="MO", description="Mondays")
+    CostOption.objects.create(service=twin, amount=5)
+    ListingReport.objects.create(service=twin, what_is_wrong="Closed on Fridays")
+
+    actions.service_merge(keep=listed.refuge, duplicate=twin, by=world.lena)
+
+    refuge = listed.refuge
+    assert ServiceAtLocation.objects.filter(service=refuge).count() == 1
+    assert Schedule.objects.filter(service=refuge, description="Mondays").exists()
+    assert CostOption.objects.filter(service=refuge).count() == 1
+    assert ListingReport.objects.filter(service=refuge).count() == 1
