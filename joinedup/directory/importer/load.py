@@ -111,6 +111,20 @@ def _same(held: Any, given: Any) -> bool:
     return bool(held == given)
 
 
+def _ages_out_of_order(
+    table: str, values: dict[str, Any], obj: models.Model | None
+) -> tuple[str, str] | None:
+    """A row that would leave a held service's youngest age above its oldest (each row is
+    checked alone, before it meets the record it updates)."""
+    if table != "service" or obj is None:
+        return None
+    low = values.get("minimum_age", getattr(obj, "minimum_age", None))
+    high = values.get("maximum_age", getattr(obj, "maximum_age", None))
+    if low is not None and high is not None and low > high:
+        return "maximum_age", f"{high} is below the minimum age, {low}"
+    return None
+
+
 def _kept_by_members() -> dict[str, set[uuid.UUID]]:
     """The records that hang from an organisation that is a member of Joined Up."""
     orgs = Organization.objects.filter(organisation__isnull=False)
@@ -236,9 +250,9 @@ class Loader:
                 if obj is not None and not diff:
                     unchanged += 1
                     continue
-                kept = self._kept(table, values, obj)
-                if kept is not None:
-                    field, reason = kept
+                refused = self._kept(table, values, obj) or _ages_out_of_order(table, values, obj)
+                if refused is not None:
+                    field, reason = refused
                     self.problem(self.rows[values["id"]], field, reason, "rejected")
                     if obj is None:
                         self.accepted[table].discard(values["id"])

@@ -501,3 +501,38 @@ def test_an_import_neither_changes_nor_adds_to_the_listings_joined_up_members_ke
     again = import_path(document)
     assert again.changed() == 0
     assert not again.rejected
+
+
+def test_a_later_file_that_would_put_a_held_services_ages_out_of_order_is_rejected(
+    tmp_path: Path,
+) -> None:
+    first, second = tmp_path / "first.json", tmp_path / "second.json"
+    org = {"id": ORG, "name": "Rise", "description": "Refuges", "email": "a@example.com"}
+    first.write_text(
+        json.dumps(
+            {
+                "id": SERVICE,
+                "name": "Outreach",
+                "status": "active",
+                "organization": org,
+                "minimum_age": 16,
+            }
+        )
+    )
+    second.write_text(
+        json.dumps(
+            {
+                "id": SERVICE,
+                "name": "Outreach",
+                "status": "active",
+                "organization_id": ORG,
+                "maximum_age": 10,
+            }
+        )
+    )
+    import_path(first)
+
+    report = import_path(second)
+
+    assert [p.field for p in report.rejected] == ["maximum_age"]
+    assert Service.objects.values_list("minimum_age", "maximum_age").get() == (16, None)
