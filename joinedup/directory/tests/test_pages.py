@@ -385,3 +385,23 @@ def test_merging_two_listings_keeps_what_hangs_from_the_duplicate(
     assert Schedule.objects.filter(service=refuge, description="Mondays").exists()
     assert CostOption.objects.filter(service=refuge).count() == 1
     assert ListingReport.objects.filter(service=refuge).count() == 1
+
+
+def test_a_damaged_upload_is_refused_with_its_name_and_nothing_is_written(
+    world: SimpleNamespace,
+) -> None:
+    zipped = io.BytesIO()
+    with zipfile.ZipFile(zipped, "w") as archive:
+        archive.writestr("organizations.csv", "id,name,description\n" + "o,Org,x\n" * 50)
+    data = bytearray(zipped.getvalue())
+    at = data.index(b"o,Org,x")
+    data[at : at + 3] = b"zzz"
+    upload = SimpleUploadedFile("partners.zip", bytes(data), "application/zip")
+
+    response = client_for(world.lena).post(
+        reverse("directory_import"), {"file": upload, "country": "GB"}
+    )
+
+    assert response.status_code == 422
+    assert "partners.zip cannot be read" in response.content.decode()
+    assert not Organization.objects.exists()
