@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -37,6 +37,7 @@ from joinedup.directory.importer import ImportFailed, import_path
 from joinedup.directory.models import (
     Attribute,
     ListingReport,
+    Location,
     Organization,
     Service,
     ServiceAtLocation,
@@ -154,6 +155,7 @@ def _render_service(
     seer = viewer(request.user)
     places = _places([service], seer).get(service.pk, [])
     mine = acts_for(request.user, service.organization.organisation_id)
+    known = Q(location__isnull=True) | Q(location__in=Location.objects.filter(seer.locations()))
     return render(
         request,
         "directory/service.html",
@@ -161,8 +163,9 @@ def _render_service(
             "service": service,
             "needs": _needs_of([service.pk]).get(service.pk, []),
             "places": places,
-            "phones": service.phones.all(),
-            "schedules": service.schedules.all(),
+            # Not those that name a place whose whereabouts the reader may not know.
+            "phones": service.phones.filter(known),
+            "schedules": service.schedules.filter(known),
             "mine": mine,
             "reports": service.reports.filter(status=ListingReport.Status.OPEN) if mine else [],
             "report_form": report_form or ReportForm(),

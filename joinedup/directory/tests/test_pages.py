@@ -405,3 +405,20 @@ def test_a_damaged_upload_is_refused_with_its_name_and_nothing_is_written(
     assert response.status_code == 422
     assert "partners.zip cannot be read" in response.content.decode()
     assert not Organization.objects.exists()
+
+
+def test_a_service_page_does_not_show_what_hangs_from_a_place_the_reader_may_not_know(
+    world: SimpleNamespace, listed: SimpleNamespace
+) -> None:
+    from joinedup.directory.models import Phone, Schedule
+
+    refuge_place = listed.refuge.service_at_locations.get().location
+    Phone.objects.create(service=listed.advice, location=refuge_place, number="0800 111 999")
+    Schedule.objects.create(service=listed.advice, location=refuge_place, description="Door hours")
+    url = listed.advice.get_absolute_url()
+
+    for outsider in (world.cora, world.olive):
+        page = client_for(outsider).get(url).content.decode()
+        assert "0800 111 999" not in page
+        assert "Door hours" not in page
+    assert "0800 111 999" in client_for(world.stan).get(url).content.decode()
