@@ -19,10 +19,13 @@ from joinedup.directory.models import (
     Address,
     Attribute,
     Contact,
+    CostOption,
+    Language,
     ListingReport,
     Location,
     Organization,
     Phone,
+    Schedule,
     Service,
     ServiceArea,
     ServiceAtLocation,
@@ -34,6 +37,9 @@ from joinedup.notifications import notify
 from joinedup.partnerships.models import Organisation
 
 SAME_ORGANIZATION = "Choose two different organisations to merge."
+# Services are duplicates when one organisation lists the same one twice; merging across
+# organisations would move one organisation's places, confidential ones too, to another.
+SERVICE_OF_ANOTHER = "Only two listings of the same organisation can be merged."
 NOT_OURS = "Only a listing of one of your organisations can be changed here."
 
 SERVICE_FIELDS = [
@@ -323,7 +329,27 @@ def service_merge(*, keep: Service, duplicate: Service, by: Any) -> Service:
     """Fold a duplicate listing of the same service into `keep`."""
     if keep.pk == duplicate.pk:
         raise ValidationError("Choose two different services to merge.")
-    for model in (ServiceAtLocation, Phone, Contact, ServiceArea):
+    if keep.organization_id != duplicate.organization_id:
+        raise ValidationError(SERVICE_OF_ANOTHER)
+    # Where both are delivered at one place, `keep`'s record of it takes what hangs from the
+    # duplicate's, so the place is not listed twice.
+    places = {sal.location_id: sal for sal in ServiceAtLocation.objects.filter(service=keep)}
+    for sal in ServiceAtLocation.objects.filter(service=duplicate, location_id__in=places):
+        for hanging in (Phone, Contact, Schedule):
+            hanging._default_manager.filter(service_at_location=sal).update(
+                service_at_location=places[sal.location_id]
+            )
+        sal.delete()
+    for model in (
+        ServiceAtLocation,
+        Phone,
+        Contact,
+        ServiceArea,
+        Schedule,
+        CostOption,
+        Language,
+        ListingReport,
+    ):
         model._default_manager.filter(service=duplicate).update(service=keep)
     have = set(Attribute.objects.filter(link_id=keep.pk).values_list("taxonomy_term_id", flat=True))
     Attribute.objects.filter(Q(link_id=duplicate.pk) & Q(taxonomy_term_id__in=have)).delete()

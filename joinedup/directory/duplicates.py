@@ -13,7 +13,7 @@ import re
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 
 from joinedup.directory.models import (
     Organization,
@@ -54,9 +54,12 @@ def duplicate_organizations() -> list[dict[str, Any]]:
     ]
 
 
-def duplicate_services() -> list[dict[str, Any]]:
+def duplicate_services(visible: QuerySet[Service]) -> list[dict[str, Any]]:
+    """Pairs among the `visible` services only: a lead is not shown the confidential or
+    partners-only listings of organisations they may not see."""
     pairs = (
-        ServiceAtLocation.objects.values("location_id", "service__organization_id", "service__name")
+        ServiceAtLocation.objects.filter(service__in=visible)
+        .values("location_id", "service__organization_id", "service__name")
         .annotate(n=Count("service_id", distinct=True))
         .filter(n__gt=1)
         .order_by("service__name")[:LIMIT]
@@ -64,7 +67,7 @@ def duplicate_services() -> list[dict[str, Any]]:
     out = []
     for pair in pairs:
         services = list(
-            Service.objects.filter(
+            visible.filter(
                 organization_id=pair["service__organization_id"],
                 name=pair["service__name"],
                 service_at_locations__location_id=pair["location_id"],

@@ -18,9 +18,12 @@ from django.db.models import Model, Prefetch, Q, QuerySet
 
 from joinedup.directory.models import (
     Attribute,
+    Contact,
     Location,
     Metadata,
     Organization,
+    Phone,
+    Schedule,
     Service,
     ServiceAtLocation,
     TaxonomyTerm,
@@ -169,6 +172,14 @@ def public_services() -> QuerySet[Service]:
 def full_services(qs: QuerySet[Service], scope: Scope) -> QuerySet[Service]:
     """`qs` with everything a full HSDS service document needs, fetched in a fixed number of
     queries whatever the page size."""
+    # A phone, contact or schedule may name a place as well as the service or the service at
+    # a location it hangs from: one that names a place out of scope stays behind with it.
+    hidden = Location.objects.exclude(scope.locations)
+    phones = Phone.objects.exclude(location__in=hidden).prefetch_related("languages")
+    contacts = Contact.objects.exclude(location__in=hidden).prefetch_related(
+        Prefetch("phones", phones)
+    )
+    schedules = Schedule.objects.exclude(location__in=hidden)
     locations = Location.objects.filter(scope.locations).prefetch_related(
         "addresses",
         "accessibility",
@@ -181,21 +192,21 @@ def full_services(qs: QuerySet[Service], scope: Scope) -> QuerySet[Service]:
         ServiceAtLocation.objects.filter(location__in=Location.objects.filter(scope.locations))
         .prefetch_related(
             Prefetch("location", queryset=locations),
-            "contacts__phones__languages",
-            "phones__languages",
-            "schedules",
+            Prefetch("contacts", contacts),
+            Prefetch("phones", phones),
+            Prefetch("schedules", schedules),
         )
         .order_by("id")
     )
     return qs.select_related("organization").prefetch_related(
         Prefetch("service_at_locations", queryset=sals),
         "organization__organization_identifiers",
-        "phones__languages",
-        "schedules",
+        Prefetch("phones", phones),
+        Prefetch("schedules", schedules),
         "service_areas",
         "languages",
         "cost_options",
-        "contacts__phones__languages",
+        Prefetch("contacts", contacts),
     )
 
 

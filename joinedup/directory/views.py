@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -37,6 +37,7 @@ from joinedup.directory.importer import ImportFailed, import_path
 from joinedup.directory.models import (
     Attribute,
     ListingReport,
+    Location,
     Organization,
     Service,
     ServiceAtLocation,
@@ -154,6 +155,7 @@ def _render_service(
     seer = viewer(request.user)
     places = _places([service], seer).get(service.pk, [])
     mine = acts_for(request.user, service.organization.organisation_id)
+    known = Q(location__isnull=True) | Q(location__in=Location.objects.filter(seer.locations()))
     return render(
         request,
         "directory/service.html",
@@ -161,8 +163,9 @@ def _render_service(
             "service": service,
             "needs": _needs_of([service.pk]).get(service.pk, []),
             "places": places,
-            "phones": service.phones.all(),
-            "schedules": service.schedules.all(),
+            # Not those that name a place whose whereabouts the reader may not know.
+            "phones": service.phones.filter(known),
+            "schedules": service.schedules.filter(known),
             "mine": mine,
             "reports": service.reports.filter(status=ListingReport.Status.OPEN) if mine else [],
             "report_form": report_form or ReportForm(),
@@ -406,10 +409,18 @@ def directory_duplicates(request: AuthedRequest) -> HttpResponse:
         "directory/duplicates.html",
         {
             "organizations": duplicate_organizations(),
-            "services": duplicate_services(),
+            "services": duplicate_services(services_visible_to(request.user)),
             "form": MergeForm(),
         },
     )
+
+
+def _may_merge(request: AuthedRequest, record: Organization | Service) -> bool:
+    """A lead merges imported records and their own organisations' listings. Another member's
+    listing is its staff's to keep: merging it away would hand over what it hides."""
+    organization = record if isinstance(record, Organization) else record.organization
+    owner = organization.organisation_id
+    return owner is None or acts_for(request.user, owner)
 
 
 @require_POST
@@ -421,12 +432,19 @@ def directory_merge(request: AuthedRequest) -> HttpResponse:
         messages.error(request, "Choose the two records to merge.")
         return redirect("directory_duplicates")
     data = form.cleaned_data
-    model: Any = Organization if data["kind"] == "organization" else Service
-    keep = model.objects.filter(pk=data["keep"]).first()
-    duplicate = model.objects.filter(pk=data["duplicate"]).first()
+    # A service the lead may not see is answered as one that is not there.
+    records: Any = (
+        Organization.objects.all()
+        if data["kind"] == "organization"
+        else services_visible_to(request.user).select_related("organization")
+    )
+    keep = records.filter(pk=data["keep"]).first()
+    duplicate = records.filter(pk=data["duplicate"]).first()
     if keep is None or duplicate is None:
         messages.error(request, "One of those records is no longer in the directory.")
         return redirect("directory_duplicates")
+    if not all(_may_merge(request, record) for record in (keep, duplicate)):
+        raise PermissionDenied
     merge = actions.organization_merge if data["kind"] == "organization" else actions.service_merge
     done = act(form, merge, keep=keep, duplicate=duplicate, by=request.user)
     if done is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import uuid
 from typing import Any
@@ -10,6 +11,8 @@ from typing import Any
 from django.core.exceptions import FieldDoesNotExist
 from django.core.validators import validate_email
 from django.db import models
+from django.db.backends.base.operations import BaseDatabaseOperations
+from django.db.models import Q
 from django.utils import timezone
 
 from joinedup.directory import hsds
@@ -29,7 +32,12 @@ from joinedup.directory.importer.common import (
     hsds_id,
 )
 from joinedup.directory.models import (
+    Contact,
+    Location,
+    Organization,
+    Phone,
     Service,
+    ServiceAtLocation,
 )
 
 KIND = {models.DateTimeField: "date and time", models.DateField: "date", models.TimeField: "time"}
@@ -84,6 +92,84 @@ def _datetime(text: str) -> tuple[dt.datetime, bool]:
     return value, False
 
 
+def _range(model_field: models.Field) -> tuple[int | None, int | None]:
+    """The values an integer field can hold, the same on every database (the ranges of the
+    smallest, PostgreSQL's), so a file that imports on one imports on the other."""
+    if isinstance(model_field, models.IntegerField):
+        low, high = BaseDatabaseOperations.integer_field_ranges[model_field.get_internal_type()]
+        return low, high
+    return None, None
+
+
+def _same(held: Any, given: Any) -> bool:
+    """Whether a held value is the one given. Times are compared to the millisecond, as the
+    export writes them, so that the directory's own export imported again changes nothing."""
+    if isinstance(held, dt.datetime) and isinstance(given, dt.datetime):
+        return held.replace(microsecond=held.microsecond // 1000 * 1000) == given.replace(
+            microsecond=given.microsecond // 1000 * 1000
+        )
+    return bool(held == given)
+
+
+def _ages_out_of_order(
+    table: str, values: dict[str, Any], obj: models.Model | None
+) -> tuple[str, str] | None:
+    """A row that would leave a held service's youngest age above its oldest (each row is
+    checked alone, before it meets the record it updates)."""
+    if table != "service" or obj is None:
+        return None
+    low = values.get("minimum_age", getattr(obj, "minimum_age", None))
+    high = values.get("maximum_age", getattr(obj, "maximum_age", None))
+    if low is not None and high is not None and low > high:
+        return "maximum_age", f"{high} is below the minimum age, {low}"
+    return None
+
+
+def _kept_by_members() -> dict[str, set[uuid.UUID]]:
+    """The records that hang from an organisation that is a member of Joined Up."""
+    orgs = Organization.objects.filter(organisation__isnull=False)
+    services = Service.objects.filter(organization__in=orgs)
+    locations = Location.objects.filter(
+        Q(organization__in=orgs) | Q(service_at_locations__service__in=services)
+    )
+    sals = ServiceAtLocation.objects.filter(Q(service__in=services) | Q(location__in=locations))
+    anchored = (
+        Q(organization__in=orgs)
+        | Q(service__in=services)
+        | Q(location__in=locations)
+        | Q(service_at_location__in=sals)
+    )
+    contacts = Contact.objects.filter(anchored)
+    phones = Phone.objects.filter(anchored | Q(contact__in=contacts))
+    return {
+        table: set(qs.values_list("pk", flat=True))
+        for table, qs in {
+            "organization": orgs,
+            "service": services,
+            "location": locations,
+            "service_at_location": sals,
+            "contact": contacts,
+            "phone": phones,
+        }.items()
+    }
+
+
+def _references(table: str, values: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(HSDS name, model attribute, table pointed at) of each reference a row may hold."""
+    found = []
+    for name, target in REFERENCES.items():
+        attname = hsds.MODEL_NAME.get((table, name), name)
+        if attname in values:
+            found.append((name, attname, target))
+    if table == "organization" and "parent_organization_id" in values:
+        found.append(("parent_organization_id", "parent_organization_id", "organization"))
+    if table == "attribute":
+        found.append(("link_id", "link_id", str(values.get("link_entity") or "")))
+    if table == "metadata":
+        found.append(("resource_id", "resource_id", str(values.get("resource_type") or "")))
+    return found
+
+
 class Loader:
     def __init__(self, *, namespace: str, country: str, progress: Progress, report: Report) -> None:
         self.namespace = namespace
@@ -92,6 +178,8 @@ class Loader:
         self.report = report
         self.accepted: dict[str, set[uuid.UUID]] = {table: set() for table in MODELS}
         self.touched_services: set[uuid.UUID] = set()
+        self.kept = _kept_by_members()
+        self.rows: dict[uuid.UUID, Row] = {}
 
     def problem(self, row: Row, field: str, reason: str, outcome: str) -> None:
         self.report.problems.append(Problem(row.file, row.where, field, reason, outcome))
@@ -121,6 +209,7 @@ class Loader:
                 self.problem(row, rejected.field, rejected.reason, "rejected")
             else:
                 key = values["id"]
+                self.rows.setdefault(key, row)
                 if key in checked and checked[key] != values:
                     earlier = checked[key]
                     values = {**earlier, **{k: v for k, v in values.items() if v not in ("", None)}}
@@ -155,12 +244,21 @@ class Loader:
             new, changed, fields = [], [], set()
             for values in chunk:
                 obj = existing.get(values["id"])
+                diff = [
+                    k for k, v in values.items() if k != "id" and not _same(getattr(obj, k, v), v)
+                ]
+                if obj is not None and not diff:
+                    unchanged += 1
+                    continue
+                refused = self._kept(table, values, obj) or _ages_out_of_order(table, values, obj)
+                if refused is not None:
+                    field, reason = refused
+                    self.problem(self.rows[values["id"]], field, reason, "rejected")
+                    if obj is None:
+                        self.accepted[table].discard(values["id"])
+                    continue
                 if obj is None:
                     new.append(model(**values))
-                    continue
-                diff = [k for k, v in values.items() if k != "id" and getattr(obj, k) != v]
-                if not diff:
-                    unchanged += 1
                     continue
                 for key in diff:
                     setattr(obj, key, values[key])
@@ -175,6 +273,24 @@ class Loader:
         self.report.created[table] = created
         self.report.updated[table] = updated
         self.report.unchanged[table] = unchanged
+
+    def _kept(
+        self, table: str, values: dict[str, Any], obj: models.Model | None
+    ) -> tuple[str, str] | None:
+        """Why a new or changed row may not be written, if it would change, or hang from, a
+        record a member organisation keeps in Joined Up: those are changed by its staff, and
+        the HSDS API publishes the ids of the public ones."""
+        if obj is not None and values["id"] in self.kept.get(table, ()):
+            return "id", f"this {table} is kept in Joined Up by its organisation; not changed"
+        for name, attname, target in _references(table, values):
+            held = getattr(obj, attname, None) if obj is not None else None
+            for key in (values.get(attname), held):
+                if key is not None and key in self.kept.get(target, ()):
+                    return name, (
+                        f"{target} '{key}' is kept in Joined Up by its organisation; "
+                        "an import does not add to it"
+                    )
+        return None
 
     def _exists(self, table: str, key: uuid.UUID) -> bool:
         if key in self.accepted[table]:
@@ -262,14 +378,22 @@ class Loader:
                 return None
             try:
                 number = float(value)
+                # NaN and infinity are no count and no place, and NaN never equals itself, so
+                # it would count as a change on every import.
+                if not math.isfinite(number):
+                    raise ValueError
                 if isinstance(model_field, models.IntegerField):
                     if number != int(number):
                         raise ValueError
-                    return int(number)
-                return number
+                    number = int(number)
             except (TypeError, ValueError):
                 self.problem(row, name, f"'{value}' is not a number; left empty", "repaired")
                 return None
+            low, high = _range(model_field)
+            if (low is not None and number < low) or (high is not None and number > high):
+                self.problem(row, name, f"'{value}' is out of range; left empty", "repaired")
+                return None
+            return number
         if isinstance(model_field, models.DateTimeField | models.DateField | models.TimeField):
             text = str(value).strip()
             if not text:
@@ -297,6 +421,10 @@ class Loader:
                 self.problem(row, name, f"'{text}' read as '{hsds.plain(parsed)}'", "repaired")
             return parsed
         text = str(value)
+        if "\x00" in text:
+            # PostgreSQL cannot store it in text, and it is never meant.
+            text = text.replace("\x00", "")
+            self.problem(row, name, "a NUL character taken out", "repaired")
         stripped = text.strip()
         if stripped != text and stripped:
             # Stray spaces are the commonest defect; trimming them needs no report.
@@ -327,6 +455,10 @@ class Loader:
         if table == "service" and not values.get("status"):
             values["status"] = "active"
             self.problem(row, "status", "no status; set to active", "repaired")
+        if table == "service":
+            low, high = values.get("minimum_age"), values.get("maximum_age")
+            if low is not None and high is not None and low > high:
+                raise Rejected("maximum_age", f"{high} is below the minimum age, {low}")
         if table == "location" and not values.get("location_type"):
             values["location_type"] = "physical"
         if table == "address":
@@ -377,6 +509,14 @@ class Loader:
                 self.problem(row, "service_id", "eligibility for no service", "rejected")
                 continue
             key = hsds_id("service", raw, self.namespace)
+            if key in self.kept["service"]:
+                self.problem(
+                    row,
+                    "service_id",
+                    "this service is kept in Joined Up by its organisation; not changed",
+                    "rejected",
+                )
+                continue
             if not self._exists("service", key):
                 self.problem(
                     row,

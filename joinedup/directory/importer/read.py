@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,10 @@ from joinedup.directory.importer.common import (
     ImportFailed,
     Row,
 )
+
+# What a zip may unpack to: the Miami export, 4,000 services, is 9 MB.
+MAX_UNPACKED_MB = 1024
+MAX_UNPACKED_BYTES = MAX_UNPACKED_MB * 1024 * 1024
 
 WEEKDAYS = {
     "monday": "MO",
@@ -32,23 +37,46 @@ def read(path: Path) -> tuple[list[Row], list[str], bool]:
     """Rows of every table in `path`, the files ignored, and whether the layout is 1.x."""
     if not path.exists():
         raise ImportFailed(f"{path} does not exist.")
+    try:
+        return _read(path)
+    except OSError as error:
+        raise ImportFailed(f"{path} cannot be read: {error.strerror or error}.") from error
+
+
+def _read(path: Path) -> tuple[list[Row], list[str], bool]:
     if path.is_dir():
         files = {p.name: p.read_bytes() for p in sorted(path.rglob("*")) if p.is_file()}
         return _read_files(files)
     if zipfile.is_zipfile(path):
-        with zipfile.ZipFile(path) as archive:
-            files = {
-                Path(info.filename).name: archive.read(info)
-                for info in archive.infolist()
-                if not info.is_dir()
-            }
-        return _read_files(files)
+        return _read_files(_unzip(path))
     if path.suffix.lower() == ".json":
         return _read_json(path.name, path.read_bytes()), [], False
     raise ImportFailed(
         f"{path.name} is not HSDS data Joined Up can read: give a .json document, a .zip "
         "datapackage or a folder of CSV files."
     )
+
+
+def _unzip(path: Path) -> dict[str, bytes]:
+    """The files of a zip, refused whole if it is damaged or would unpack too big (the sizes
+    it declares are checked first, then what is actually read)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = [info for info in archive.infolist() if not info.is_dir()]
+            if sum(info.file_size for info in members) > MAX_UNPACKED_BYTES:
+                raise ImportFailed(f"{path.name} unpacks to more than {MAX_UNPACKED_MB} MB.")
+            files, size = {}, 0
+            for info in members:
+                with archive.open(info) as member:
+                    data = member.read(MAX_UNPACKED_BYTES - size + 1)
+                size += len(data)
+                if size > MAX_UNPACKED_BYTES:
+                    raise ImportFailed(f"{path.name} unpacks to more than {MAX_UNPACKED_MB} MB.")
+                files[Path(info.filename).name] = data
+    # A damaged archive raises any of these; an encrypted one RuntimeError.
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as error:
+        raise ImportFailed(f"{path.name} cannot be read as a zip: {error}.") from error
+    return files
 
 
 def _read_files(files: dict[str, bytes]) -> tuple[list[Row], list[str], bool]:
@@ -78,7 +106,11 @@ def _csv_records(name: str, data: bytes) -> list[dict[str, str]]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = data.decode("cp1252", errors="replace")
-    return [dict(r) for r in csv.DictReader(io.StringIO(text))]
+    try:
+        # A short row gives "" for the columns it lacks, as an empty cell does.
+        return [dict(r) for r in csv.DictReader(io.StringIO(text), restval="")]
+    except csv.Error as error:
+        raise ImportFailed(f"{name} cannot be read as CSV: {error}.") from error
 
 
 def _rows_30(stem: str, records: list[dict[str, str]]) -> list[Row] | None:
@@ -213,9 +245,13 @@ def _read_json(name: str, data: bytes) -> list[Row]:
         doc = json.loads(data)
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise ImportFailed(f"{name} is not valid JSON: {error}.") from error
+    except RecursionError:
+        raise ImportFailed(f"{name} is nested too deeply to be an HSDS document.") from None
     rows: list[Row] = []
     if isinstance(doc, dict) and any(str(k).endswith(".csv") for k in doc):
         for key, records in doc.items():
+            if not isinstance(records, list):
+                raise ImportFailed(f"{name}: {key} is not a list of records.")
             made = _rows_30(Path(str(key)).stem, [r for r in records if isinstance(r, dict)])
             rows += made or []
         return rows
@@ -297,6 +333,11 @@ NESTED: dict[str, dict[str, tuple[str, str]]] = {
 }
 
 
+def _listed(value: Any) -> list[Any]:
+    """A nested array of a document; anything else in its place holds no records."""
+    return value if isinstance(value, list) else []
+
+
 def _flatten(
     table: str, doc: dict[str, Any], file: str, where: str, given: dict[str, Any]
 ) -> list[Row]:
@@ -326,11 +367,11 @@ def _flatten(
         own.setdefault("taxonomy_id", detail.get("id"))
     rows.append(Row(table, file, where, own))
     for key, (child, ref) in NESTED.get(table, {}).items():
-        for i, item in enumerate(doc.get(key) or []):
+        for i, item in enumerate(_listed(doc.get(key))):
             if isinstance(item, dict):
                 rows += _flatten(child, item, file, f"{where}.{key}[{i}]", {ref: own.get("id")})
     if table == "organization":
-        for i, item in enumerate(doc.get("services") or []):
+        for i, item in enumerate(_listed(doc.get("services"))):
             if isinstance(item, dict) and "name" in item:
                 rows += _flatten(
                     "service",
@@ -339,7 +380,7 @@ def _flatten(
                     f"{where}.services[{i}]",
                     {"organization_id": own.get("id")},
                 )
-    for i, item in enumerate(doc.get("attributes") or []):
+    for i, item in enumerate(_listed(doc.get("attributes"))):
         if isinstance(item, dict):
             term = item.get("taxonomy_term")
             if isinstance(term, dict):
@@ -352,7 +393,7 @@ def _flatten(
             if isinstance(term, dict):
                 values.setdefault("taxonomy_term_id", term.get("id"))
             rows.append(Row("attribute", file, f"{where}.attributes[{i}]", values))
-    for i, item in enumerate(doc.get("metadata") or []):
+    for i, item in enumerate(_listed(doc.get("metadata"))):
         if isinstance(item, dict):
             values = {k: v for k, v in item.items() if not isinstance(v, dict | list)}
             values.setdefault("resource_id", own.get("id"))

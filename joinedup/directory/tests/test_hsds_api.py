@@ -695,3 +695,29 @@ def test_any_query_is_answered_200_400_or_404(
     response = Client().get(url, params)
     assert response.status_code in (200, 400, 404), response.content[:300]
     assert response["Content-Type"] == "application/json"
+
+
+def test_a_public_service_does_not_carry_what_hangs_from_its_confidential_place(
+    listed: SimpleNamespace,
+) -> None:
+    """A phone, contact or opening time of a refuge's place, tied to a public service too,
+    leaves with neither the service nor the export."""
+    from joinedup.directory import exporter
+    from joinedup.directory.models import Contact, Phone, Schedule
+
+    refuge_place = listed.refuge.service_at_locations.get().location
+    Phone.objects.create(service=listed.advice, location=refuge_place, number="0800 111 999")
+    Contact.objects.create(service=listed.advice, location=refuge_place, name="Refuge warden")
+    Schedule.objects.create(
+        service=listed.advice, location=refuge_place, description="Refuge door hours"
+    )
+
+    served = json.dumps(
+        [
+            ok(reverse("hsds_service", args=[listed.advice.pk])),
+            ok(reverse("hsds_services"), full="true"),
+            exporter.json_document(),
+        ]
+    )
+    for secret in ("0800 111 999", "Refuge warden", "Refuge door hours", str(refuge_place.pk)):
+        assert secret not in served

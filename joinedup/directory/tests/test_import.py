@@ -3,6 +3,7 @@ and bad input of every kind."""
 
 from __future__ import annotations
 
+import importlib
 import io
 import json
 import zipfile
@@ -236,3 +237,302 @@ def test_the_command_reports_and_writes_the_problems_file(tmp_path: Path) -> Non
         call_command("directory", "import", str(tmp_path / "nowhere.zip"), stdout=out)
     with pytest.raises(CommandError, match="two-letter"):
         call_command("directory", "import", str(source), "--country", "USA", stdout=out)
+
+
+def _corrupt_zip() -> bytes:
+    data = bytearray(_zip({"services.csv": "id,name\n" + "x" * 200 + "\n"}))
+    at = data.index(b"x" * 50)
+    data[at : at + 10] = b"y" * 10  # the stored CRC no longer matches
+    return bytes(data)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("corrupt.zip", _corrupt_zip(), "cannot be read"),
+        ("deep.json", b"[" * 100_000 + b"]" * 100_000, "is nested too deeply"),
+        ("tables.json", b'{"services.csv": 5}', "is not a list of records"),
+        ("long.zip", _zip({"services.csv": "id,name\n1," + "x" * 200_000 + "\n"}), "larger than"),
+    ],
+)
+def test_a_broken_file_is_refused_with_a_reason_and_nothing_changes(
+    tmp_path: Path, name: str, content: bytes, message: str
+) -> None:
+    source = tmp_path / name
+    source.write_bytes(content)
+
+    with pytest.raises(ImportFailed, match=message):
+        import_path(source)
+    assert not Service.objects.exists()
+
+
+def test_a_zip_that_unpacks_too_big_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    read = importlib.import_module("joinedup.directory.importer.read")
+    monkeypatch.setattr(read, "MAX_UNPACKED_BYTES", 1000)
+    source = tmp_path / "bomb.zip"
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("services.csv", "id,name\n" + "0" * 5000 + "\n")
+    source.write_bytes(out.getvalue())
+
+    with pytest.raises(ImportFailed, match="unpacks to more than"):
+        import_path(source)
+
+
+def test_numbers_that_are_not_finite_or_fit_no_field_are_left_empty_and_twice_adds_nothing(
+    tmp_path: Path,
+) -> None:
+    source = tmp_path / "numbers.json"
+    doc = {
+        "id": SERVICE,
+        "name": "Outreach",
+        "status": "active",
+        "minimum_age": float("nan"),
+        "maximum_age": "inf",
+        "wait_days": -3,
+        "organization": {
+            "id": ORG,
+            "name": "Rise",
+            "description": "Refuges",
+            "year_incorporated": 1e30,
+        },
+        "phones": [
+            {"id": "55555555-5555-4555-8555-555555555555", "number": "1", "extension": "inf"}
+        ],
+        "service_at_locations": [
+            {
+                "id": "66666666-6666-4666-8666-666666666666",
+                "location": {
+                    "id": "77777777-7777-4777-8777-777777777777",
+                    "location_type": "physical",
+                    "latitude": "nan",
+                    "longitude": "-inf",
+                },
+            }
+        ],
+    }
+    source.write_text(json.dumps(doc))
+
+    report = import_path(source)
+
+    service = Service.objects.get()
+    assert (service.minimum_age, service.maximum_age, service.wait_days) == (None, None, None)
+    assert Organization.objects.get().year_incorporated is None
+    assert Phone.objects.get().extension is None
+    assert Location.objects.values_list("latitude", "longitude").get() == (None, None)
+    for field in ("minimum_age", "maximum_age", "wait_days", "year_incorporated", "latitude"):
+        assert [p for p in report.repaired if p.field == field], field
+    again = import_path(source)
+    assert not again.changed()
+
+
+def test_nested_values_that_are_not_lists_of_records_are_passed_over(tmp_path: Path) -> None:
+    source = tmp_path / "odd.json"
+    doc = {
+        "id": SERVICE,
+        "name": "Outreach",
+        "status": "active",
+        "organization": {"id": ORG, "name": "Rise", "description": "d", "services": 3},
+        "phones": 5,
+        "schedules": {"id": "x"},
+        "attributes": True,
+        "metadata": "x",
+        "service_areas": ["Riverside", 4],
+    }
+    source.write_text(json.dumps(doc))
+
+    import_path(source)
+
+    assert Service.objects.get().name == "Outreach"
+
+
+def test_short_rows_of_a_1x_export_are_read(tmp_path: Path) -> None:
+    source = tmp_path / "old.zip"
+    source.write_bytes(
+        _zip(
+            {
+                "organizations.csv": "id,name,description,url\no1,Rise,Refuges\n",
+                "services.csv": "id,organization_id,name,status\ns1,o1,Outreach\n",
+                "contacts.csv": "id,service_id,name,phone_number,phone_areacode\nc1,s1,Ann\n",
+                "regular_schedules.csv": "id,service_id,weekday,opens_at,closes_at\nr1,s1\n",
+            }
+        )
+    )
+
+    import_path(source)
+
+    assert Service.objects.get().name == "Outreach"
+    assert Contact.objects.get().name == "Ann"
+
+
+def test_a_service_whose_ages_are_out_of_order_is_rejected_and_the_rest_go_in(
+    tmp_path: Path,
+) -> None:
+    source = tmp_path / "ages.json"
+    org = {"id": ORG, "name": "Rise", "description": "Refuges"}
+    source.write_text(
+        json.dumps(
+            [
+                {
+                    "id": SERVICE,
+                    "name": "Upside down",
+                    "status": "active",
+                    "organization": org,
+                    "minimum_age": 20,
+                    "maximum_age": 10,
+                },
+                {
+                    "id": "11111111-1111-4111-8111-111111111111",
+                    "name": "Right way up",
+                    "status": "active",
+                    "organization_id": ORG,
+                    "minimum_age": 10,
+                },
+            ]
+        )
+    )
+
+    report = import_path(source)
+
+    assert [p.field for p in report.rejected] == ["maximum_age"]
+    assert list(Service.objects.values_list("name", flat=True)) == ["Right way up"]
+
+
+def test_a_nul_character_is_taken_out_of_text(tmp_path: Path) -> None:
+    source = tmp_path / "nul.json"
+    source.write_text(
+        json.dumps({"id": ORG, "name": "Ri\u0000se", "description": "Ref\u0000uges", "tax_id": "1"})
+    )
+
+    report = import_path(source)
+
+    assert Organization.objects.values_list("name", "description").get() == ("Rise", "Refuges")
+    assert reasons(report, "nul.json", "name")
+    assert not import_path(source).changed()
+
+
+def test_the_command_refuses_paths_it_cannot_write_before_it_changes_anything(
+    tmp_path: Path,
+) -> None:
+    out = io.StringIO()
+    nowhere = tmp_path / "no" / "such" / "folder"
+    with pytest.raises(CommandError, match="cannot be written"):
+        call_command("directory", "export", str(nowhere / "out.json"), stdout=out)
+    with pytest.raises(CommandError, match="cannot be written"):
+        call_command(
+            "directory",
+            "import",
+            str(EXAMPLES / "organization_full.json"),
+            "--report",
+            str(nowhere / "problems.csv"),
+            stdout=out,
+        )
+    assert not Organization.objects.exists()
+
+
+def test_an_import_neither_changes_nor_adds_to_the_listings_joined_up_members_keep(
+    tmp_path: Path, listed: Any
+) -> None:
+    """The ids of public listings are published by the HSDS API: a file that reuses them must
+    not rewrite, or hang new records from, what a member organisation keeps in Joined Up."""
+    from joinedup.directory import exporter
+
+    advice, riverside = listed.advice, listed.advice.organization
+    place = advice.service_at_locations.get().location
+    source = tmp_path / "takeover.json"
+    new = "11111111-1111-4111-8111-111111111111"
+    source.write_text(
+        json.dumps(
+            [
+                {
+                    "id": str(advice.pk),
+                    "name": "Taken",
+                    "status": "active",
+                    "organization_id": str(listed.larder.organization_id),
+                },
+                {
+                    "id": str(riverside.pk),
+                    "name": "Riverside",
+                    "description": "Defaced",
+                    "email": "x@example.com",
+                },
+                {
+                    "id": new,
+                    "name": "Fake",
+                    "status": "active",
+                    "organization_id": str(riverside.pk),
+                    "phones": [{"id": "22222222-2222-4222-8222-222222222222", "number": "1"}],
+                },
+                {
+                    "id": str(place.pk),
+                    "location_type": "physical",
+                    "name": "Moved",
+                    "latitude": 1.0,
+                    "longitude": 1.0,
+                },
+                {
+                    "id": "33333333-3333-4333-8333-333333333333",
+                    "service_id": str(advice.pk),
+                    "location_id": str(place.pk),
+                },
+            ]
+        )
+    )
+
+    report = import_path(source)
+
+    advice.refresh_from_db()
+    riverside.refresh_from_db()
+    place.refresh_from_db()
+    assert (advice.name, advice.organization_id) == ("Riverside advice drop-in", riverside.pk)
+    assert riverside.description != "Defaced"
+    assert (place.name, place.latitude) != ("Moved", 1.0)
+    assert not Service.objects.filter(name="Fake").exists()
+    assert not Phone.objects.filter(number="1").exists()
+    assert ServiceAtLocation.objects.filter(service=advice).count() == 1
+    assert report.changed() == 0
+    assert {p.field for p in report.rejected} >= {"id", "organization_id"}
+
+    # The directory's own export, imported again, changes nothing and is not refused.
+    document = tmp_path / "export.json"
+    document.write_text(json.dumps(exporter.json_document()))
+    again = import_path(document)
+    assert again.changed() == 0
+    assert not again.rejected
+
+
+def test_a_later_file_that_would_put_a_held_services_ages_out_of_order_is_rejected(
+    tmp_path: Path,
+) -> None:
+    first, second = tmp_path / "first.json", tmp_path / "second.json"
+    org = {"id": ORG, "name": "Rise", "description": "Refuges", "email": "a@example.com"}
+    first.write_text(
+        json.dumps(
+            {
+                "id": SERVICE,
+                "name": "Outreach",
+                "status": "active",
+                "organization": org,
+                "minimum_age": 16,
+            }
+        )
+    )
+    second.write_text(
+        json.dumps(
+            {
+                "id": SERVICE,
+                "name": "Outreach",
+                "status": "active",
+                "organization_id": ORG,
+                "maximum_age": 10,
+            }
+        )
+    )
+    import_path(first)
+
+    report = import_path(second)
+
+    assert [p.field for p in report.rejected] == ["maximum_age"]
+    assert Service.objects.values_list("minimum_age", "maximum_age").get() == (16, None)

@@ -338,3 +338,112 @@ def test_remind_tells_an_organisation_once_of_listings_due_a_check(
     with django_capture_on_commit_callbacks(execute=True):
         call_command("remind", stdout=io.StringIO())
     assert notices.count() == 1
+
+
+def test_a_lead_cannot_merge_another_organisations_listings_into_their_own(
+    world: SimpleNamespace, listed: SimpleNamespace
+) -> None:
+    """Olive leads her own partnership: merging Riverside's records into hers would hand her
+    the refuge and its confidential address."""
+    riverside, elsewhere = listed.refuge.organization, listed.larder.organization
+    takes = [
+        {"kind": "organization", "keep": elsewhere.pk, "duplicate": riverside.pk},
+        {"kind": "organization", "keep": riverside.pk, "duplicate": elsewhere.pk},
+        {"kind": "service", "keep": listed.larder.pk, "duplicate": listed.refuge.pk},
+        {"kind": "service", "keep": listed.larder.pk, "duplicate": listed.advice.pk},
+    ]
+    for merge in takes:
+        response = client_for(world.olive).post(reverse("directory_merge"), merge)
+        assert response.status_code in (302, 403)
+    assert Organization.objects.filter(pk=riverside.pk).exists()
+    assert Service.objects.filter(organization=riverside).count() == 3
+    assert Service.objects.get(pk=listed.larder.pk).organization_id == elsewhere.pk
+    page = client_for(world.olive).get(listed.larder.get_absolute_url()).content.decode()
+    for secret in SECRETS:
+        assert secret not in page
+
+
+def test_the_duplicates_page_shows_a_lead_only_the_services_they_may_see(
+    world: SimpleNamespace, listed: SimpleNamespace
+) -> None:
+    from joinedup.directory.models import ServiceAtLocation
+
+    twin = listing(world.lead_org, "Riverside refuge", visibility="confidential")
+    location = listed.refuge.service_at_locations.get().location
+    ServiceAtLocation.objects.create(service=twin, location=location)
+    mine = client_for(world.lena).get(reverse("directory_duplicates")).content.decode()
+    assert "Riverside refuge" in mine
+    theirs = client_for(world.olive).get(reverse("directory_duplicates")).content.decode()
+    assert "Riverside refuge" not in theirs
+    assert str(twin.pk) not in theirs
+
+
+def test_services_of_two_organisations_are_not_merged(
+    world: SimpleNamespace, listed: SimpleNamespace
+) -> None:
+    from django.core.exceptions import ValidationError
+
+    from joinedup.directory import actions
+
+    with pytest.raises(ValidationError):
+        actions.service_merge(keep=listed.larder, duplicate=listed.refuge, by=None)
+    assert Service.objects.filter(pk=listed.refuge.pk).exists()
+
+
+def test_merging_two_listings_keeps_what_hangs_from_the_duplicate(
+    world: SimpleNamespace, listed: SimpleNamespace
+) -> None:
+    from joinedup.directory import actions
+    from joinedup.directory.models import CostOption, Schedule, ServiceAtLocation
+
+    twin = listing(world.lead_org, "Riverside refuge", visibility="partners")
+    location = listed.refuge.service_at_locations.get().location
+    ServiceAtLocation.objects.create(service=twin, location=location)
+    Schedule.objects.create(service=twin, byday="MO", description="Mondays")
+    CostOption.objects.create(service=twin, amount=5)
+    ListingReport.objects.create(service=twin, what_is_wrong="Closed on Fridays")
+
+    actions.service_merge(keep=listed.refuge, duplicate=twin, by=world.lena)
+
+    refuge = listed.refuge
+    assert ServiceAtLocation.objects.filter(service=refuge).count() == 1
+    assert Schedule.objects.filter(service=refuge, description="Mondays").exists()
+    assert CostOption.objects.filter(service=refuge).count() == 1
+    assert ListingReport.objects.filter(service=refuge).count() == 1
+
+
+def test_a_damaged_upload_is_refused_with_its_name_and_nothing_is_written(
+    world: SimpleNamespace,
+) -> None:
+    zipped = io.BytesIO()
+    with zipfile.ZipFile(zipped, "w") as archive:
+        archive.writestr("organizations.csv", "id,name,description\n" + "o,Org,x\n" * 50)
+    data = bytearray(zipped.getvalue())
+    at = data.index(b"o,Org,x")
+    data[at : at + 3] = b"zzz"
+    upload = SimpleUploadedFile("partners.zip", bytes(data), "application/zip")
+
+    response = client_for(world.lena).post(
+        reverse("directory_import"), {"file": upload, "country": "GB"}
+    )
+
+    assert response.status_code == 422
+    assert "partners.zip cannot be read" in response.content.decode()
+    assert not Organization.objects.exists()
+
+
+def test_a_service_page_does_not_show_what_hangs_from_a_place_the_reader_may_not_know(
+    world: SimpleNamespace, listed: SimpleNamespace
+) -> None:
+    from joinedup.directory.models import Phone, Schedule
+
+    refuge_place = listed.refuge.service_at_locations.get().location
+    Phone.objects.create(service=listed.advice, location=refuge_place, number="0800 111 999")
+    Schedule.objects.create(service=listed.advice, location=refuge_place, description="Door hours")
+    url = listed.advice.get_absolute_url()
+
+    for outsider in (world.cora, world.olive):
+        page = client_for(outsider).get(url).content.decode()
+        assert "0800 111 999" not in page
+        assert "Door hours" not in page
+    assert "0800 111 999" in client_for(world.stan).get(url).content.decode()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -37,23 +38,36 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         bar = Bar(sys.stderr)
         if options["verb"] == "export":
-            self.stdout.write(exporter.write(options["path"], bar))
+            try:
+                self.stdout.write(exporter.write(options["path"], bar))
+            except OSError as error:
+                raise CommandError(f"{options['path']} cannot be written: {error}.") from error
             return
         country = options["country"].upper()
         if len(country) != 2 or not country.isalpha():
             raise CommandError("--country takes a two-letter code, e.g. GB or US.")
-        try:
-            report = import_path(
-                options["path"], namespace=options["namespace"], country=country, progress=bar
-            )
-        except ImportFailed as error:
-            raise CommandError(str(error)) from error
-        for line in report.summary():
-            self.stdout.write(line)
-        if options["report"]:
-            with options["report"].open("w", newline="") as out:
-                report.write_csv(out)
-            self.stdout.write(f"Every problem, row by row: {options['report']}")
+        # The report's file is opened first, so that a path that cannot be written stops the
+        # command before the import changes anything.
+        with ExitStack() as stack:
+            problems = None
+            if options["report"]:
+                try:
+                    problems = stack.enter_context(options["report"].open("w", newline=""))
+                except OSError as error:
+                    raise CommandError(
+                        f"{options['report']} cannot be written: {error}."
+                    ) from error
+            try:
+                report = import_path(
+                    options["path"], namespace=options["namespace"], country=country, progress=bar
+                )
+            except ImportFailed as error:
+                raise CommandError(str(error)) from error
+            for line in report.summary():
+                self.stdout.write(line)
+            if problems is not None:
+                report.write_csv(problems)
+                self.stdout.write(f"Every problem, row by row: {options['report']}")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Imported: {report.changed()} records added or updated, "
