@@ -36,6 +36,10 @@ from joinedup.directory.search import search_tokens
 from joinedup.notifications import notify
 from joinedup.partnerships.models import Organisation
 
+NOT_PUBLIC_TO_MERGE = (
+    "{name} has places or services that are not public; merging would show them to another "
+    "organisation. Only {name}'s own staff can merge them."
+)
 SAME_ORGANIZATION = "Choose two different organisations to merge."
 # Services are duplicates when one organisation lists the same one twice; merging across
 # organisations would move one organisation's places, confidential ones too, to another.
@@ -138,7 +142,14 @@ def _set_place(service: Service, place: dict[str, Any] | None) -> None:
         return
     sal = service.service_at_locations.select_related("location").first()
     location = sal.location if sal else Location(organization=service.organization)
-    location.name = location.name or service.name
+    shared = (
+        sal is not None
+        and ServiceAtLocation.objects.filter(location=location).exclude(service=service).exists()
+    )
+    if shared:
+        # Other services are delivered there too (imported data shares places): this service
+        # moves to a place of its own rather than moving theirs.
+        location = Location(organization=service.organization, name=location.name)
     location.latitude = place.get("latitude")
     location.longitude = place.get("longitude")
     location.visibility = place.get("location_visibility") or Visibility.PUBLIC
@@ -146,6 +157,9 @@ def _set_place(service: Service, place: dict[str, Any] | None) -> None:
     location.save()
     if sal is None:
         ServiceAtLocation.objects.create(service=service, location=location)
+    elif shared:
+        sal.location = location
+        sal.save(update_fields=["location"])
     if place.get("address_1"):
         address = location.addresses.first() or Address(location=location, country="GB")
         address.address_1 = place["address_1"]
@@ -302,6 +316,21 @@ def organization_merge(*, keep: Organization, duplicate: Organization, by: Any) 
     and it is deleted. The audit row keeps what it was."""
     if keep.pk == duplicate.pk:
         raise ValidationError(SAME_ORGANIZATION)
+    hidden = (
+        Location.objects.filter(organization=duplicate)
+        .exclude(visibility=Visibility.PUBLIC)
+        .exists()
+        or Service.objects.filter(organization=duplicate)
+        .exclude(visibility=Visibility.PUBLIC)
+        .exists()
+    )
+    if (
+        keep.organisation_id is not None
+        and duplicate.organisation_id != keep.organisation_id
+        and hidden
+    ):
+        # Merging would hand places or services that are not public to another organisation.
+        raise ValidationError(NOT_PUBLIC_TO_MERGE.format(name=duplicate.name))
     moved = {
         "services": Service.objects.filter(organization=duplicate).update(organization=keep),
         "locations": Location.objects.filter(organization=duplicate).update(organization=keep),

@@ -447,3 +447,53 @@ def test_a_service_page_does_not_show_what_hangs_from_a_place_the_reader_may_not
         assert "0800 111 999" not in page
         assert "Door hours" not in page
     assert "0800 111 999" in client_for(world.stan).get(url).content.decode()
+
+
+def test_an_imported_organisations_hidden_places_are_not_merged_into_a_leads_own(
+    world: SimpleNamespace, listed: SimpleNamespace
+) -> None:
+    from joinedup.directory.models import Address, Location
+
+    imported = Organization.objects.create(name="Riverside Citizens Advice Ltd", description="x")
+    hideout = Location.objects.create(
+        organization=imported, name="Safe house", visibility="confidential"
+    )
+    Address.objects.create(
+        location=hideout, address_1="3 Quiet Close", city="Riverside", state_province="R",
+        postal_code="RV8 8ZZ", country="GB",
+    )  # fmt: skip
+    merge = {
+        "kind": "organization",
+        "keep": listed.advice.organization.pk,
+        "duplicate": imported.pk,
+    }
+
+    response = client_for(world.lena).post(reverse("directory_merge"), merge, follow=True)
+
+    assert "not public" in response.content.decode()
+    assert Organization.objects.filter(pk=imported.pk).exists()
+    assert Location.objects.get(pk=hideout.pk).organization_id == imported.pk
+
+
+def test_editing_a_service_at_a_shared_place_leaves_the_other_services_there(
+    world: SimpleNamespace, listed: SimpleNamespace
+) -> None:
+    from joinedup.directory.models import ServiceAtLocation
+
+    neighbour = listing(world.lead_org, "Neighbour service")
+    place = listed.advice.service_at_locations.get().location
+    ServiceAtLocation.objects.create(service=neighbour, location=place)
+    url = reverse("directory_service_edit", args=[listed.advice.pk])
+    data = {
+        "name": "Riverside advice drop-in", "description": "Advice.", "status": "active",
+        "gender": "", "visibility": "public", "location_visibility": "public",
+        "address_1": "9 New Road", "city": "Riverside", "postal_code": "RV2 2BB",
+    }  # fmt: skip
+
+    assert client_for(world.stan).post(url, data).status_code == 302
+
+    moved = listed.advice.service_at_locations.get().location
+    assert moved.pk != place.pk
+    assert moved.addresses.get().address_1 == "9 New Road"
+    assert place.addresses.get().address_1 == "1 Market Place"
+    assert neighbour.service_at_locations.get().location_id == place.pk
