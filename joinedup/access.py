@@ -27,6 +27,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from joinedup.partnerships.models import (
+    ACTING_ORG_ROLES,
     MANAGING_ORG_ROLES,
     Affiliation,
     MemberRole,
@@ -64,6 +65,15 @@ def org_roles(user: Any) -> dict[int, str]:
             Affiliation.objects.filter(user=user).values_list("organisation_id", "role")
         )
     return user._joinedup_org_roles
+
+
+def acting_for(user: Any) -> list[int]:
+    """The organisations `user` acts for: is their admin, manager or staff."""
+    return [org for org, role in org_roles(user).items() if role in ACTING_ORG_ROLES]
+
+
+def acts_for(user: Any, organisation_id: int | None) -> bool:
+    return organisation_id is not None and org_roles(user).get(organisation_id) in ACTING_ORG_ROLES
 
 
 def programmes_overseen(user: Any) -> set[int]:

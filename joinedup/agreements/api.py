@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema, Status
 from pydantic import StrictBool, StrictInt
 
-from joinedup.access import get_for, org_roles
+from joinedup.access import acting_for, get_for, org_roles
 from joinedup.agreements import actions
 from joinedup.agreements.models import (
     SECTION_TITLES,
@@ -22,7 +22,7 @@ from joinedup.agreements.models import (
 )
 from joinedup.api.common import MAX_ID, NO_NUL, Id, In, Name, resolve
 from joinedup.api.errors import error_responses
-from joinedup.partnerships.models import ACTING_ORG_ROLES, Organisation, Partnership
+from joinedup.partnerships.models import Organisation, Partnership
 
 router = Router(tags=["agreements"])
 VIEW, MANAGE = "agreements.view_agreement", "agreements.change_agreement"
@@ -202,7 +202,7 @@ def comment_add(
 ) -> Status[Comment]:
     """Comment for one of your organisations while the version is out for comment."""
     version = _version(request, pk, number)
-    mine = [org for org, role in org_roles(request.user).items() if role in ACTING_ORG_ROLES]
+    mine = acting_for(request.user)
     organisation = resolve(
         Organisation.objects.filter(pk__in=mine), payload.organisation_id, "organisation_id"
     )

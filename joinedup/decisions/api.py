@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from pydantic import StrictInt
 
-from joinedup.access import get_for, org_roles
+from joinedup.access import acting_for, get_for
 from joinedup.api.common import MAX_ID, NO_NUL, Date, Id, In, Name, resolve
 from joinedup.api.errors import error_responses
 from joinedup.decisions import actions
@@ -23,7 +23,7 @@ from joinedup.decisions.models import (
     Stance,
 )
 from joinedup.meetings.models import Meeting
-from joinedup.partnerships.models import ACTING_ORG_ROLES, Organisation, Partnership
+from joinedup.partnerships.models import Organisation, Partnership
 
 router = Router(tags=["decisions"])
 VIEW = "decisions.view_proposal"
@@ -99,7 +99,7 @@ def proposal_create(request: HttpRequest, pk: Id, payload: ProposalIn) -> Status
     """Propose a decision for one of your organisations; 422 when the closing date does not
     leave a deciding organisation its lead time."""
     partnership = _partnership(request, pk)
-    mine = [o for o, role in org_roles(request.user).items() if role in ACTING_ORG_ROLES]
+    mine = acting_for(request.user)
     proposal = actions.proposal_create(
         by=request.user,
         partnership=partnership,

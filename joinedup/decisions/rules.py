@@ -12,9 +12,8 @@ from typing import Any
 
 import rules
 
-from joinedup.access import org_roles, standing
+from joinedup.access import acts_for, standing
 from joinedup.decisions.models import Proposal
-from joinedup.partnerships.models import ACTING_ORG_ROLES
 
 
 @rules.predicate
@@ -24,10 +23,7 @@ def can_view_proposal(user: Any, proposal: Proposal) -> bool:
 
 @rules.predicate
 def handles_proposal(user: Any, proposal: Proposal) -> bool:
-    return (
-        standing(user, proposal.partnership).manages
-        or org_roles(user).get(proposal.organisation_id) in ACTING_ORG_ROLES
-    )
+    return standing(user, proposal.partnership).manages or acts_for(user, proposal.organisation_id)
 
 
 rules.add_perm("decisions.view_proposal", can_view_proposal)

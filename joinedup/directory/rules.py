@@ -12,19 +12,14 @@ from typing import Any
 
 import rules
 
-from joinedup.access import org_roles
+from joinedup.access import acts_for, org_roles
 from joinedup.directory.models import ListingReport, Service
 from joinedup.directory.queries import viewer
 from joinedup.partnerships.models import (
-    ACTING_ORG_ROLES,
     MANAGING_ORG_ROLES,
     MemberRole,
     Membership,
 )
-
-
-def acts_for(user: Any, organisation_id: int | None) -> bool:
-    return organisation_id is not None and org_roles(user).get(organisation_id) in ACTING_ORG_ROLES
 
 
 @rules.predicate

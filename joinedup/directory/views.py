@@ -21,7 +21,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from joinedup.access import get_for, org_roles, partnerships_visible_to
+from joinedup.access import acting_for, acts_for, get_for, partnerships_visible_to
 from joinedup.directory import actions, exporter
 from joinedup.directory.duplicates import duplicate_organizations, duplicate_services
 from joinedup.directory.forms import (
@@ -43,11 +43,10 @@ from joinedup.directory.models import (
     ServiceAtLocation,
 )
 from joinedup.directory.queries import Viewer, services_visible_to, viewer
-from joinedup.directory.rules import acts_for
 from joinedup.directory.search import find, km_between
 from joinedup.forms import act
 from joinedup.http import AuthedRequest
-from joinedup.partnerships.models import ACTING_ORG_ROLES, Membership, Organisation
+from joinedup.partnerships.models import Membership, Organisation
 
 INVALID = 422
 PER_PAGE = 20
@@ -181,7 +180,7 @@ def directory_service(request: AuthedRequest, service_id: uuid.UUID) -> HttpResp
 
 
 def _acting_organisations(request: AuthedRequest) -> Any:
-    mine = [org for org, role in org_roles(request.user).items() if role in ACTING_ORG_ROLES]
+    mine = acting_for(request.user)
     return Organisation.objects.filter(pk__in=mine).order_by("name")
 
 

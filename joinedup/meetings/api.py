@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from pydantic import AwareDatetime, StrictInt
 
-from joinedup.access import get_for, org_roles
+from joinedup.access import acting_for, get_for
 from joinedup.api.common import MAX_ID, NO_NUL, Date, Id, In, Name, ShortText, resolve
 from joinedup.api.errors import error_responses
 from joinedup.meetings import actions, queries
@@ -28,7 +28,7 @@ from joinedup.meetings.models import (
     Series,
     Tier,
 )
-from joinedup.partnerships.models import ACTING_ORG_ROLES, Organisation, Partnership
+from joinedup.partnerships.models import Organisation, Partnership
 
 router = Router(tags=["meetings"])
 VIEW_SERIES, MANAGE_SERIES = "meetings.view_series", "meetings.change_series"
@@ -348,7 +348,7 @@ def concern_list(request: HttpRequest, pk: Id) -> list[Concern]:
 def concern_raise(request: HttpRequest, pk: Id, payload: ConcernIn) -> Status[Concern]:
     """Raise a concern for one of your organisations that is a member."""
     partnership = _partnership(request, pk)
-    mine = [o for o, role in org_roles(request.user).items() if role in ACTING_ORG_ROLES]
+    mine = acting_for(request.user)
     concern = actions.concern_raise(
         by=request.user,
         partnership=partnership,

@@ -15,7 +15,7 @@ from typing import Any
 
 import rules
 
-from joinedup.access import org_roles, standing
+from joinedup.access import acts_for, org_roles, standing
 from joinedup.meetings.models import (
     CORE_TIERS,
     ActionPoint,
@@ -25,7 +25,7 @@ from joinedup.meetings.models import (
     Series,
     Tier,
 )
-from joinedup.partnerships.models import ACTING_ORG_ROLES, MemberRole
+from joinedup.partnerships.models import MemberRole
 
 
 def _sees_series(user: Any, series: Series) -> bool:
@@ -66,9 +66,8 @@ def can_view_action(user: Any, action: ActionPoint) -> bool:
 
 @rules.predicate
 def can_update_action(user: Any, action: ActionPoint) -> bool:
-    return (
-        standing(user, action.meeting.series.partnership).manages
-        or org_roles(user).get(action.owner_id) in ACTING_ORG_ROLES
+    return standing(user, action.meeting.series.partnership).manages or acts_for(
+        user, action.owner_id
     )
 
 

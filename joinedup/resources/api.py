@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import AwareDatetime, StrictBool, StrictInt
 
-from joinedup.access import get_for, org_roles, partnerships_visible_to
+from joinedup.access import acting_for, get_for, partnerships_visible_to
 from joinedup.api.common import (
     MAX_ID,
     NO_NUL,
@@ -40,7 +40,6 @@ from joinedup.resources.models import (
     ResourceKind,
     ResourceRequest,
 )
-from joinedup.resources.rules import ACTING_ROLES
 
 router = Router(tags=["resources"])
 BOOKABLE_FROM = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
@@ -53,7 +52,7 @@ Hours = Annotated[Decimal, Field(ge=0, le=Decimal("99999.9"), max_digits=6, deci
 
 def _acting(request: HttpRequest, partnership: Partnership) -> Any:
     """Organisations the user acts for among the partnership's current members."""
-    mine = [org for org, role in org_roles(request.user).items() if role in ACTING_ROLES]
+    mine = acting_for(request.user)
     current = partnership.memberships.current().values("organisation_id")
     return Organisation.objects.filter(pk__in=mine).filter(pk__in=current)
 
@@ -213,7 +212,7 @@ class ReasonIn(In):
 @router.get("/bookings", response={200: list[BookingOut], **error_responses()})
 def booking_list(request: HttpRequest) -> Any:
     """Bookings your organisations made or were asked for, latest first (at most 500)."""
-    mine = [org for org, role in org_roles(request.user).items() if role in ACTING_ROLES]
+    mine = acting_for(request.user)
     bookings = Booking.objects.filter(
         Q(organisation_id__in=mine) | Q(offer__organisation_id__in=mine)
     )

@@ -12,8 +12,7 @@ from typing import Any
 
 import rules
 
-from joinedup.access import org_roles, partnerships_visible_to, standing
-from joinedup.partnerships.models import ACTING_ORG_ROLES
+from joinedup.access import acts_for, partnerships_visible_to, standing
 from joinedup.resources.models import (
     Booking,
     DocumentAudience,
@@ -23,12 +22,6 @@ from joinedup.resources.models import (
     SharedDocument,
 )
 from joinedup.resources.queries import offers_seen_in
-
-ACTING_ROLES = ACTING_ORG_ROLES
-
-
-def acts_for(user: Any, organisation_id: int) -> bool:
-    return org_roles(user).get(organisation_id) in ACTING_ROLES
 
 
 @rules.predicate

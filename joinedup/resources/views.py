@@ -12,7 +12,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from joinedup.access import get_for, org_roles
+from joinedup.access import acting_for, get_for
 from joinedup.forms import act
 from joinedup.http import AuthedRequest
 from joinedup.partnerships.models import Organisation, Partnership
@@ -35,7 +35,6 @@ from joinedup.resources.models import (
     ResourceRequest,
     SharedDocument,
 )
-from joinedup.resources.rules import ACTING_ROLES
 
 INVALID = 422
 VIEW = "partnerships.view_partnership"
@@ -47,7 +46,7 @@ def _partnership(request: AuthedRequest, pk: int) -> Partnership:
 
 def acting_members(user: Any, partnership: Partnership) -> QuerySet[Organisation]:
     """The current member organisations of `partnership` that `user` acts for."""
-    mine = [org for org, role in org_roles(user).items() if role in ACTING_ROLES]
+    mine = acting_for(user)
     current = partnership.memberships.current().values("organisation_id")
     return Organisation.objects.filter(pk__in=mine).filter(pk__in=current).order_by("name")
 
