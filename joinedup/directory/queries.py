@@ -71,9 +71,6 @@ class Viewer:
             | Q(organization__organisation_id__in=self.own)
         )
 
-    def is_member(self, organisation_id: int | None) -> bool:
-        return organisation_id is not None and organisation_id in self.own
-
 
 def viewer(user: Any) -> Viewer:
     """Read once per request."""
