@@ -209,7 +209,9 @@ def criteria(e: MemberEvidence) -> dict[Stage, list[Criterion]]:
             Criterion("A referral or resource moved between it and another member", e.flows > 0),
         ],
         Stage.COLLABORATING: [
-            Criterion("Gave and received (referrals and resources)", e.given > 0 and e.received > 0),
+            Criterion(
+                "Gave and received (referrals and resources)", e.given > 0 and e.received > 0
+            ),
             Criterion("Took a position in a decision", e.positions > 0),
             Criterion("Signed an agreement", e.agreements_signed > 0),
         ],

@@ -1,0 +1,364 @@
+"""The evidence of what members did, gathered for many partnerships at once.
+
+`gather(partnerships)` reads the twelve months to `today` in a fixed number of queries (listed
+in its docstring) however many partnerships, members, meetings and flows there are; depth,
+flags, reciprocity, the network and the programme view are computed from it in Python.
+Referrals are read in one place only, `referral_rows`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from itertools import combinations
+from typing import Any
+
+from django.apps import apps
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from joinedup.agreements.models import SignOff, VersionStatus
+from joinedup.decisions.models import Position
+from joinedup.health.depth import (
+    MemberEvidence,
+    Placement,
+    Reciprocity,
+    Stage,
+    in_name_only,
+    partnership_stage,
+    place,
+    reciprocity,
+)
+from joinedup.health.models import Answer, Rating, TimeLog
+from joinedup.health.network import Flows, Network, Node, build
+from joinedup.meetings.models import Attendance, MeetingStatus, Presence, Series, Tier
+from joinedup.meetings.queries import Cadence, series_health
+from joinedup.partnerships.models import MemberRole, Membership, Partnership
+from joinedup.resources.models import Exchange
+
+YEAR = dt.timedelta(days=365)
+RECENT_MEETINGS = 6  # as `meetings.queries.attendance_rates` counts
+
+# The meetings a member is expected at: lead and core partners meet as core partners (and on
+# the board), wider partners at the wider partners' meetings.
+TIER_OF_ROLE = {MemberRole.LEAD: "core", MemberRole.CORE: "core", MemberRole.WIDER: "wider"}
+TIERS_OF = {"core": {Tier.CORE, Tier.BOARD}, "wider": {Tier.WIDER}}
+TIER_LABELS = {"core": "Core partners", "wider": "Wider partners"}
+
+# Referrals that never left the referrer do not count as a flow between organisations.
+UNSENT_REFERRALS = {"draft", "withdrawn"}
+
+
+@dataclass(frozen=True)
+class ReferralRow:
+    partnership_id: int
+    from_org_id: int
+    to_org_id: int | None
+    need: str
+    area: str
+    status: str
+    decline_reason: str
+
+
+def referral_rows(partnership_ids: Sequence[int], since: dt.datetime) -> list[ReferralRow]:
+    """Every referral made in these partnerships since `since`: one query. The only read of the
+    referrals app in the health module; none until that app is installed."""
+    if not apps.is_installed("joinedup.referrals"):
+        return []
+    referral = apps.get_model("referrals", "Referral")
+    rows = referral._default_manager.filter(
+        partnership_id__in=list(partnership_ids), created_at__gte=since
+    ).values_list(
+        "partnership_id", "from_org_id", "to_org_id", "need", "area", "status", "decline_reason"
+    )
+    return [ReferralRow(*row) for row in rows]
+
+
+@dataclass
+class PartnershipEvidence:
+    partnership: Partnership
+    start: dt.date
+    end: dt.date
+    members: list[MemberEvidence] = field(default_factory=list)
+    flows: Flows = field(default_factory=Flows)
+    joined: int = 0  # members who joined in the twelve months
+    left: int = 0  # members who left in the twelve months
+    cadence: dict[int, Cadence] = field(default_factory=dict)  # by series id
+    series: list[Series] = field(default_factory=list)
+    referrals: list[ReferralRow] = field(default_factory=list)
+    flows_meetings: set[int] = field(default_factory=set)  # meetings held with a register
+    _placements: dict[int, Placement] | None = None
+
+    def placements(self) -> dict[int, Placement]:
+        """{organisation id: its placement}."""
+        if self._placements is None:
+            self._placements = {
+                m.organisation_id: place(m, TIER_LABELS.get(m.tier, "")) for m in self.members
+            }
+        return self._placements
+
+    @property
+    def stage(self) -> Stage | None:
+        return partnership_stage([p.stage for p in self.placements().values()])
+
+    def stage_counts(self) -> dict[Stage, int]:
+        counts = dict.fromkeys(Stage, 0)
+        for p in self.placements().values():
+            counts[p.stage] += 1
+        return counts
+
+    def in_name_only(self) -> dict[int, list[str]]:
+        """{organisation id: the evidence} for members taking part in name only."""
+        return {
+            m.organisation_id: flag for m in self.members if (flag := in_name_only(m)) is not None
+        }
+
+    def reciprocity(self) -> dict[int, Reciprocity]:
+        return {m.organisation_id: reciprocity(m) for m in self.members}
+
+    def one_way(self) -> dict[int, str]:
+        return {org: r.flag for org, r in self.reciprocity().items() if r.flag}
+
+    def mean_reciprocity(self) -> float | None:
+        """The mean reciprocity index of the members that gave or received anything."""
+        indices = [r.index for r in self.reciprocity().values() if r.index is not None]
+        return sum(indices) / len(indices) if indices else None
+
+    def network(self) -> Network:
+        nodes = [Node(m.organisation_id, m.name, m.sector, m.activity) for m in self.members]
+        return build(nodes, self.flows)
+
+    def member(self, organisation_id: int) -> MemberEvidence:
+        return next(m for m in self.members if m.organisation_id == organisation_id)
+
+    @property
+    def activity(self) -> dict[str, int]:
+        """Counts across the partnership in the twelve months."""
+        return {
+            "referrals": sum(m.referrals_made for m in self.members),
+            "resources": sum(m.resources_given for m in self.members),
+            "positions": sum(m.positions for m in self.members),
+            "meetings": len(self.flows_meetings),
+        }
+
+    def cadence_labels(self) -> list[tuple[Series, Cadence]]:
+        return [(s, self.cadence[s.pk]) for s in self.series if s.pk in self.cadence]
+
+    @property
+    def cadence_kept(self) -> tuple[int, int]:
+        """(series on track, series) among the recurring ones (not one-to-ones)."""
+        recurring = [c for s, c in self.cadence_labels() if s.tier != Tier.ONE_TO_ONE]
+        return sum(c.label == "On track" for c in recurring), len(recurring)
+
+
+def _window(today: dt.date) -> tuple[dt.date, dt.datetime, dt.datetime]:
+    start = today - YEAR
+    tz = timezone.get_current_timezone()
+    since = dt.datetime.combine(start, dt.time.min, tzinfo=tz)
+    until = dt.datetime.combine(today, dt.time.max, tzinfo=tz)
+    return start, since, until
+
+
+def gather(
+    partnerships: Iterable[Partnership], today: dt.date | None = None
+) -> dict[int, PartnershipEvidence]:
+    """Evidence per partnership over the twelve months to `today`, in twelve queries:
+    memberships; series; their cadence; attendance at meetings held; referrals; exchanges;
+    positions; signatures; health-check answers; ratings; time logs; (none per partnership)."""
+    today = today or timezone.localdate()
+    start, since, until = _window(today)
+    found = {p.pk: PartnershipEvidence(p, start, today) for p in partnerships}
+    ids = list(found)
+    if not ids:
+        return found
+
+    # 1. Memberships: current members, and who joined or left in the window.
+    members: dict[tuple[int, int], MemberEvidence] = {}
+    joined_on: dict[tuple[int, int], dt.date] = {}
+    for m in (
+        Membership.objects.filter(partnership_id__in=ids)
+        .select_related("organisation")
+        .order_by("organisation__name", "pk")
+    ):
+        ev = found[m.partnership_id]
+        if start <= m.joined_on <= today:
+            ev.joined += 1
+        if m.left_on is not None:
+            if start <= m.left_on <= today:
+                ev.left += 1
+            continue
+        key = (m.partnership_id, m.organisation_id)
+        members[key] = MemberEvidence(
+            organisation_id=m.organisation_id,
+            name=m.organisation.name,
+            sector=m.organisation.sector,
+            role=m.role,
+            levels=tuple(m.levels),
+            tier=TIER_OF_ROLE[MemberRole(m.role)],
+        )
+        joined_on[key] = m.joined_on
+        ev.members.append(members[key])
+
+    # 2–3. Series and their cadence.
+    series = list(Series.objects.filter(partnership_id__in=ids).order_by("tier", "title", "pk"))
+    for s in series:
+        found[s.partnership_id].series.append(s)
+    partnership_of = {s.pk: s.partnership_id for s in series}
+    for series_id, cadence in series_health(series, today).items():
+        found[partnership_of[series_id]].cadence[series_id] = cadence
+
+    # 4. Attendance at meetings held in the window with a register.
+    _attendance(found, members, joined_on, since, min(until, timezone.now()))
+
+    # 5. Referrals, sent, either way.
+    for row in referral_rows(ids, since):
+        ev = found[row.partnership_id]
+        ev.referrals.append(row)
+        if row.status in UNSENT_REFERRALS or row.to_org_id is None:
+            continue
+        _count(ev.flows.referrals, (row.from_org_id, row.to_org_id), 1)
+        if (made := members.get((row.partnership_id, row.from_org_id))) is not None:
+            made.referrals_made += 1
+        if (taken := members.get((row.partnership_id, row.to_org_id))) is not None:
+            taken.referrals_received += 1
+
+    # 6. Resources exchanged.
+    for r in (
+        Exchange.objects.filter(partnership_id__in=ids, on__gte=start, on__lte=today)
+        .values("partnership_id", "giver_id", "receiver_id")
+        .annotate(n=Count("pk"), hours=Sum("hours"))
+        .order_by()
+    ):
+        pid, hours = r["partnership_id"], r["hours"] or Decimal(0)
+        _count(found[pid].flows.resources, (r["giver_id"], r["receiver_id"]), r["n"])
+        if (giver := members.get((pid, r["giver_id"]))) is not None:
+            giver.resources_given += r["n"]
+            giver.hours_given += hours
+        if (receiver := members.get((pid, r["receiver_id"]))) is not None:
+            receiver.resources_received += r["n"]
+            receiver.hours_received += hours
+
+    # 7. Positions in decisions.
+    for pid, org, n in _counted(
+        Position.objects.filter(proposal__partnership_id__in=ids, cast_at__range=(since, until)),
+        "proposal__partnership_id",
+        "proposal",
+    ):
+        if (m := members.get((pid, org))) is not None:
+            m.positions = n
+
+    # 8. Agreements signed: those in force, or signed in the window.
+    for pid, org, n in _counted(
+        SignOff.objects.filter(version__agreement__partnership_id__in=ids).filter(
+            Q(version__status=VersionStatus.IN_FORCE) | Q(signed_at__range=(since, until))
+        ),
+        "version__agreement__partnership_id",
+        "version__agreement",
+    ):
+        if (m := members.get((pid, org))) is not None:
+            m.agreements_signed = n
+
+    # 9. Health-check rounds opened in the window and answered.
+    for pid, org, n in _counted(
+        Answer.objects.filter(round__partnership_id__in=ids, round__opened_on__gte=start),
+        "round__partnership_id",
+        "round",
+    ):
+        if (m := members.get((pid, org))) is not None:
+            m.rounds_answered = n
+
+    # 10. Collaboration ratings: the latest each rater gave each rated organisation.
+    latest: dict[tuple[int, int, int], int] = {}
+    for pid, rater, rated, level in (
+        Rating.objects.filter(partnership_id__in=ids, rated_at__range=(since, until))
+        .order_by("rated_at", "pk")
+        .values_list("partnership_id", "rater_id", "rated_id", "level")
+    ):
+        latest[(pid, rater, rated)] = level
+    received: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for (pid, rater, rated), level in latest.items():
+        if (pid, rater) not in members or (pid, rated) not in members:
+            continue
+        found[pid].flows.ratings[(rater, rated)] = level
+        members[(pid, rater)].ratings_given += 1
+        received[(pid, rated)].append(level)
+    for key, levels in received.items():
+        members[key].level_received = sum(levels) / len(levels)
+        members[key].raters = len(levels)
+
+    # 11. Hours logged.
+    for r in (
+        TimeLog.objects.filter(partnership_id__in=ids, on__gte=start, on__lte=today)
+        .values("partnership_id", "organisation_id")
+        .annotate(hours=Sum("hours"))
+        .order_by()
+    ):
+        if (m := members.get((r["partnership_id"], r["organisation_id"]))) is not None:
+            m.hours_logged = r["hours"] or Decimal(0)
+    return found
+
+
+def _count(counts: dict[tuple[int, int], int], key: tuple[int, int], n: int) -> None:
+    counts[key] = counts.get(key, 0) + n
+
+
+def _counted(qs: Any, partnership: str, thing: str) -> list[tuple[int, int, int]]:
+    """(partnership id, organisation id, distinct `thing`s) for each organisation in `qs`."""
+    rows = (
+        qs.values(partnership, "organisation_id").annotate(n=Count(thing, distinct=True)).order_by()
+    )
+    return [(r[partnership], r["organisation_id"], r["n"]) for r in rows]
+
+
+def _attendance(
+    found: dict[int, PartnershipEvidence],
+    members: dict[tuple[int, int], MemberEvidence],
+    joined_on: dict[tuple[int, int], dt.date],
+    since: dt.datetime,
+    until: dt.datetime,
+) -> None:
+    """Meetings held, who was present, each member's count at its tier's last six, and
+    meetings shared by each pair of members — from one query."""
+    rows = (
+        Attendance.objects.filter(
+            meeting__series__partnership_id__in=list(found),
+            meeting__starts_at__range=(since, until),
+        )
+        .exclude(meeting__status=MeetingStatus.CANCELLED)
+        .order_by("-meeting__starts_at", "meeting_id")
+        .values_list(
+            "meeting_id",
+            "meeting__series__partnership_id",
+            "meeting__series__tier",
+            "meeting__starts_at",
+            "organisation_id",
+            "presence",
+        )
+    )
+    meetings: dict[int, list[tuple[int, str, dt.date]]] = defaultdict(list)  # newest first
+    present: dict[int, set[int]] = defaultdict(set)
+    seen: set[int] = set()
+    for meeting_id, pid, tier, starts_at, org, presence in rows:
+        if meeting_id not in seen:
+            seen.add(meeting_id)
+            meetings[pid].append((meeting_id, tier, timezone.localtime(starts_at).date()))
+            found[pid].flows_meetings.add(meeting_id)
+        if presence == Presence.PRESENT:
+            present[meeting_id].add(org)
+    for pid, held in meetings.items():
+        ev = found[pid]
+        for m in ev.members:
+            tiers = TIERS_OF[m.tier]
+            own = [h for h in held if h[1] in tiers] or held
+            since_joining = [h for h in own if h[2] >= joined_on[(pid, m.organisation_id)]]
+            recent = since_joining[:RECENT_MEETINGS]
+            m.meetings_held = len(recent)
+            m.meetings_attended = sum(m.organisation_id in present[h[0]] for h in recent)
+            m.meetings_any = sum(m.organisation_id in present[h[0]] for h in held)
+        for meeting_id, _, _ in held:
+            there = sorted(o for o in present[meeting_id] if (pid, o) in members)
+            for a, b in combinations(there, 2):
+                _count(ev.flows.meetings, (a, b), 1)
