@@ -202,7 +202,7 @@ def gather(
         joined_on[key] = m.joined_on
         ev.members.append(members[key])
 
-    # 2–3. Series and their cadence.
+    # 2-3. Series and their cadence.
     series = list(Series.objects.filter(partnership_id__in=ids).order_by("tier", "title", "pk"))
     for s in series:
         found[s.partnership_id].series.append(s)

@@ -184,7 +184,7 @@ def metrics(graph: nx.Graph, directed: nx.DiGraph | None = None) -> Metrics:
     )
 
 
-# Colours for sectors, chosen to stay apart for common colour blindness (Okabe–Ito).
+# Colours for sectors, chosen to stay apart for common colour blindness (Okabe-Ito).
 SECTOR_COLOURS = {
     Sector.VOLUNTARY: "#0072B2",
     Sector.COMMUNITY: "#009E73",

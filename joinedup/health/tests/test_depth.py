@@ -144,7 +144,7 @@ def test_any_one_sign_of_taking_part_lifts_the_flag(change: dict[str, int]) -> N
 
 
 def test_the_reciprocity_index_follows_its_formula() -> None:
-    # 1 − |3 − 1| / (3 + 1) = 0.5
+    # 1 - |3 - 1| / (3 + 1) = 0.5
     assert reciprocity_index(3, 1) == pytest.approx(0.5)
     assert reciprocity_index(2, 2) == pytest.approx(1.0)
     assert reciprocity_index(5, 0) == pytest.approx(0.0)
@@ -163,7 +163,7 @@ def test_reciprocity_counts_referrals_and_resources_and_hours_each_way() -> None
     r = reciprocity(member)
     assert (r.given, r.received, r.balance) == (3, 1, 2)
     assert r.index == pytest.approx(0.5)
-    # 1 − |6 − 2| / 8
+    # 1 - |6 - 2| / 8
     assert r.hours_index == pytest.approx(0.5)
     assert r.flag is None
 

@@ -81,7 +81,7 @@ def test_it_places_each_member_and_the_partnership(busy: SimpleNamespace) -> Non
 def test_reciprocity_and_the_network_come_from_the_same_flows(busy: SimpleNamespace) -> None:
     ev = gather([busy.partnership])[busy.partnership.pk]
     lead = ev.reciprocity()[busy.lead_org.pk]
-    # Gave 2, received 1: 1 − 1/3.
+    # Gave 2, received 1: 1 - 1/3.
     assert lead.index == pytest.approx(2 / 3)
     assert lead.hours_index == pytest.approx(0.0)  # 3 hours given, none received
     assert ev.one_way() == {}

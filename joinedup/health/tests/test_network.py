@@ -26,7 +26,7 @@ def test_a_star_is_fully_centralised_and_its_hub_is_the_only_broker() -> None:
     m = net.metrics
     # 4 ties of the 10 possible.
     assert m.density == pytest.approx(0.4) == pytest.approx(nx.density(net.graph))
-    # d* = 4; Σ(d* − d) = 0 + 3 × 4 = 12; (n − 1)(n − 2) = 4 × 3 = 12.
+    # d* = 4; Σ(d* - d) = 0 + 3 x 4 = 12; (n - 1)(n - 2) = 4 x 3 = 12.
     assert m.centralisation == pytest.approx(1.0)
     # Every one of the 6 pairs of leaves goes through the hub.
     assert m.betweenness[1] == pytest.approx(1.0)
@@ -41,9 +41,9 @@ def test_a_line_has_two_brokers_and_a_third_centralised() -> None:
     net = network_of([(1, 2), (2, 3), (3, 4)], (1, 2, 3, 4))
     m = net.metrics
     assert m.density == pytest.approx(3 / 6)
-    # Degrees 1, 2, 2, 1; d* = 2; Σ = 1 + 0 + 0 + 1 = 2; (n − 1)(n − 2) = 6.
+    # Degrees 1, 2, 2, 1; d* = 2; Σ = 1 + 0 + 0 + 1 = 2; (n - 1)(n - 2) = 6.
     assert m.centralisation == pytest.approx(2 / 6)
-    # Node 2 sits between 1–3 and 1–4: 2 of the 3 pairs it is not part of.
+    # Node 2 sits between 1-3 and 1-4: 2 of the 3 pairs it is not part of.
     assert m.betweenness[2] == pytest.approx(2 / 3)
     assert m.betweenness[3] == pytest.approx(2 / 3)
     assert m.betweenness[1] == 0
@@ -66,7 +66,7 @@ def test_an_organisation_with_no_tie_is_an_isolate() -> None:
     m = net.metrics
     assert m.isolates == [4] == sorted(nx.isolates(net.graph))
     assert m.density == pytest.approx(3 / 6)
-    # Degrees 2, 2, 2, 0; d* = 2; Σ = 2; (n − 1)(n − 2) = 6.
+    # Degrees 2, 2, 2, 0; d* = 2; Σ = 2; (n - 1)(n - 2) = 6.
     assert m.centralisation == pytest.approx(2 / 6)
     assert picture(net)["nodes"][3]["isolate"] is True
 
