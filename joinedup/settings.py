@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "joinedup.directory",
     "joinedup.meetings",
     "joinedup.decisions",
+    "joinedup.referrals",
     "joinedup.demo",
 ]
 
