@@ -27,7 +27,7 @@ from joinedup.referrals import actions
 from joinedup.referrals.models import ConsentMethod, LawfulBasis, Purpose
 
 SHARED_WITH_ALL = ["name", "contact", "safe_contact", "age_band", "postcode", "needs"]
-PAT = {
+PAT: dict[str, Any] = {
     "name": "Pat Example",
     "contact": "07700 900123",
     "safe_contact": "Do not leave voicemail; text only after 6pm.",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -15,7 +17,7 @@ from joinedup.referrals.sharing import offers
 from joinedup.referrals.tests.conftest import refer
 
 
-def offered(world: SimpleNamespace, r: SimpleNamespace, to_org: object) -> dict[str, str]:
+def offered(world: SimpleNamespace, r: SimpleNamespace, to_org: Any) -> dict[str, str]:
     return {
         o.field: o.why_not
         for o in offers(
@@ -71,7 +73,7 @@ def test_nothing_goes_to_an_organisation_the_person_did_not_name(world, referrin
 
 
 def test_nothing_goes_under_a_consent_that_has_expired(world, referring):
-    referring.consent.expires_on = timezone.localdate() - timezone.timedelta(days=1)
+    referring.consent.expires_on = timezone.localdate() - dt.timedelta(days=1)
     referring.consent.save()
     with pytest.raises(ValidationError, match="expired"):
         refer(world, referring)
