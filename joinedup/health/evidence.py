@@ -16,7 +16,6 @@ from decimal import Decimal
 from itertools import combinations
 from typing import Any
 
-from django.apps import apps
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
@@ -37,6 +36,7 @@ from joinedup.health.network import Flows, Network, Node, build
 from joinedup.meetings.models import Attendance, MeetingStatus, Presence, Series, Tier
 from joinedup.meetings.queries import Cadence, series_health
 from joinedup.partnerships.models import MemberRole, Membership, Partnership
+from joinedup.referrals.models import Referral, Signpost, Status
 from joinedup.resources.models import Exchange
 
 YEAR = dt.timedelta(days=365)
@@ -48,12 +48,14 @@ TIER_OF_ROLE = {MemberRole.LEAD: "core", MemberRole.CORE: "core", MemberRole.WID
 TIERS_OF = {"core": {Tier.CORE, Tier.BOARD}, "wider": {Tier.WIDER}}
 TIER_LABELS = {"core": "Core partners", "wider": "Wider partners"}
 
-# Referrals that never left the referrer do not count as a flow between organisations.
-UNSENT_REFERRALS = {"draft", "withdrawn"}
+# A draft has not left the referrer: it is no flow between organisations.
+UNSENT_REFERRALS = {Status.DRAFT}
 
 
 @dataclass(frozen=True)
 class ReferralRow:
+    """A referral, or a signposting (`signpost` true, `status` empty), between organisations."""
+
     partnership_id: int
     from_org_id: int
     to_org_id: int | None
@@ -61,20 +63,31 @@ class ReferralRow:
     area: str
     status: str
     decline_reason: str
+    signpost: bool = False
 
 
 def referral_rows(partnership_ids: Sequence[int], since: dt.datetime) -> list[ReferralRow]:
-    """Every referral made in these partnerships since `since`: one query. The only read of the
-    referrals app in the health module; none until that app is installed."""
-    if not apps.is_installed("joinedup.referrals"):
-        return []
-    referral = apps.get_model("referrals", "Referral")
-    rows = referral._default_manager.filter(
-        partnership_id__in=list(partnership_ids), created_at__gte=since
-    ).values_list(
-        "partnership_id", "from_org_id", "to_org_id", "need", "area", "status", "decline_reason"
+    """Every referral made and every signposting recorded in these partnerships since `since`,
+    in two queries. The only read of the referrals app in the health module: nothing about
+    the people referred is read."""
+    ids = list(partnership_ids)
+    rows = [
+        ReferralRow(*row)
+        for row in Referral.objects.filter(partnership_id__in=ids, created_at__gte=since)
+        .order_by()
+        .values_list(
+            "partnership_id", "from_org_id", "to_org_id", "need", "area", "status", "decline_reason"
+        )
+    ]
+    rows.extend(
+        ReferralRow(pid, from_org, to_org, need, area, "", "", signpost=True)
+        for pid, from_org, to_org, need, area in Signpost.objects.filter(
+            partnership_id__in=ids, on__gte=timezone.localdate(since)
+        )
+        .order_by()
+        .values_list("partnership_id", "from_org_id", "to_org_id", "need", "area")
     )
-    return [ReferralRow(*row) for row in rows]
+    return rows
 
 
 @dataclass
@@ -165,9 +178,9 @@ def _window(today: dt.date) -> tuple[dt.date, dt.datetime, dt.datetime]:
 def gather(
     partnerships: Iterable[Partnership], today: dt.date | None = None
 ) -> dict[int, PartnershipEvidence]:
-    """Evidence per partnership over the twelve months to `today`, in twelve queries:
-    memberships; series; their cadence; attendance at meetings held; referrals; exchanges;
-    positions; signatures; health-check answers; ratings; time logs; (none per partnership)."""
+    """Evidence per partnership over the twelve months to `today`, in twelve queries whatever
+    their number: memberships; series; their cadence; attendance at meetings held; referrals;
+    signposts; exchanges; positions; signatures; health-check answers; ratings; time logs."""
     today = today or timezone.localdate()
     start, since, until = _window(today)
     found = {p.pk: PartnershipEvidence(p, start, today) for p in partnerships}

@@ -19,6 +19,8 @@ from joinedup.meetings.models import Series
 from joinedup.meetings.queries import attendance_rates
 from joinedup.partnerships import actions as partnership_actions
 from joinedup.partnerships.models import Level, Partnership
+from joinedup.referrals.actions import signpost_record
+from joinedup.referrals.tests.conftest import refer, referring  # noqa: F401 (a fixture)
 
 
 @pytest.fixture
@@ -167,3 +169,23 @@ def test_it_gathers_many_partnerships_in_the_same_number_of_queries(
 ) -> None:
     few, many = _partnerships(world, 2), _partnerships(world, 8)
     assert _queries(few) == _queries(few + many)
+
+
+def test_referrals_and_signposts_count_as_flows_but_drafts_do_not(
+    world: SimpleNamespace,
+    referring: SimpleNamespace,  # noqa: F811 (the referrals tests' fixture)
+) -> None:
+    refer(world, referring)
+    refer(world, referring, service=referring.parcels, send=False)  # a draft
+    signpost_record(
+        partnership=world.partnership, by=None, from_org=world.wider_org, to_org=world.lead_org
+    )
+    ev = gather([world.partnership])[world.partnership.pk]
+    lead, core, wider = (ev.member(o.pk) for o in (world.lead_org, world.core_org, world.wider_org))
+    assert (lead.referrals_made, lead.referrals_received) == (1, 1)
+    assert (core.referrals_received, wider.referrals_made, wider.referrals_received) == (1, 1, 0)
+    assert ev.flows.referrals == {
+        (world.lead_org.pk, world.core_org.pk): 1,
+        (world.wider_org.pk, world.lead_org.pk): 1,
+    }
+    assert ev.in_name_only() == {}  # the wider partner signposted someone
