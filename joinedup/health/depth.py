@@ -277,7 +277,7 @@ class Reciprocity:
         return self.given - self.received
 
 
-def reciprocity_index(given: float | Decimal, received: float | Decimal) -> float | None:
+def reciprocity_index(given: int | Decimal, received: int | Decimal) -> float | None:
     """1 − |G − R| / (G + R): 1 balanced, 0 all one way, None with nothing either way."""
     total = given + received
     if not total:

@@ -191,28 +191,28 @@ def gather(
     # 1. Memberships: current members, and who joined or left in the window.
     members: dict[tuple[int, int], MemberEvidence] = {}
     joined_on: dict[tuple[int, int], dt.date] = {}
-    for m in (
+    for ms in (
         Membership.objects.filter(partnership_id__in=ids)
         .select_related("organisation")
         .order_by("organisation__name", "pk")
     ):
-        ev = found[m.partnership_id]
-        if start <= m.joined_on <= today:
+        ev = found[ms.partnership_id]
+        if start <= ms.joined_on <= today:
             ev.joined += 1
-        if m.left_on is not None:
-            if start <= m.left_on <= today:
+        if ms.left_on is not None:
+            if start <= ms.left_on <= today:
                 ev.left += 1
             continue
-        key = (m.partnership_id, m.organisation_id)
+        key = (ms.partnership_id, ms.organisation_id)
         members[key] = MemberEvidence(
-            organisation_id=m.organisation_id,
-            name=m.organisation.name,
-            sector=m.organisation.sector,
-            role=m.role,
-            levels=tuple(m.levels),
-            tier=TIER_OF_ROLE[MemberRole(m.role)],
+            organisation_id=ms.organisation_id,
+            name=ms.organisation.name,
+            sector=ms.organisation.sector,
+            role=ms.role,
+            levels=tuple(ms.levels),
+            tier=TIER_OF_ROLE[MemberRole(ms.role)],
         )
-        joined_on[key] = m.joined_on
+        joined_on[key] = ms.joined_on
         ev.members.append(members[key])
 
     # 2-3. Series and their cadence.
@@ -303,14 +303,14 @@ def gather(
         members[key].raters = len(levels)
 
     # 11. Hours logged.
-    for r in (
+    for t in (
         TimeLog.objects.filter(partnership_id__in=ids, on__gte=start, on__lte=today)
         .values("partnership_id", "organisation_id")
         .annotate(hours=Sum("hours"))
         .order_by()
     ):
-        if (m := members.get((r["partnership_id"], r["organisation_id"]))) is not None:
-            m.hours_logged = r["hours"] or Decimal(0)
+        if (m := members.get((t["partnership_id"], t["organisation_id"]))) is not None:
+            m.hours_logged = t["hours"] or Decimal(0)
     return found
 
 

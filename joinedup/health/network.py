@@ -34,6 +34,7 @@ import io
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import networkx as nx
 
@@ -108,8 +109,8 @@ def _pair(x: int, y: int) -> tuple[int, int]:
 
 def build(nodes: Iterable[Node], flows: Flows) -> Network:
     """The network of `nodes`; flows touching an organisation not among them are left out."""
-    nodes = sorted(nodes, key=lambda n: (n.name, n.id))
-    ids = {n.id for n in nodes}
+    ordered = sorted(nodes, key=lambda n: (n.name, n.id))
+    ids = {n.id for n in ordered}
     ties: dict[tuple[int, int], Tie] = {}
     directed = nx.DiGraph()
     directed.add_nodes_from(ids)
@@ -133,8 +134,8 @@ def build(nodes: Iterable[Node], flows: Flows) -> Network:
             tie(x, y).meetings += n
 
     graph = nx.Graph()
-    for n in nodes:
-        graph.add_node(n.id, name=n.name, sector=n.sector, activity=n.activity)
+    for node in ordered:
+        graph.add_node(node.id, name=node.name, sector=node.sector, activity=node.activity)
     for t in ties.values():
         graph.add_edge(
             t.a,
@@ -146,7 +147,7 @@ def build(nodes: Iterable[Node], flows: Flows) -> Network:
             levels=t.levels,
         )
     return Network(
-        nodes=nodes,
+        nodes=ordered,
         ties=sorted(ties.values(), key=lambda t: (-t.weight, t.a, t.b)),
         graph=graph,
         directed=directed,
@@ -185,7 +186,7 @@ def metrics(graph: nx.Graph, directed: nx.DiGraph | None = None) -> Metrics:
 
 
 # Colours for sectors, chosen to stay apart for common colour blindness (Okabe-Ito).
-SECTOR_COLOURS = {
+SECTOR_COLOURS: dict[str, str] = {
     Sector.VOLUNTARY: "#0072B2",
     Sector.COMMUNITY: "#009E73",
     Sector.STATUTORY: "#D55E00",
@@ -195,7 +196,7 @@ SECTOR_COLOURS = {
 }
 
 
-def picture(network: Network, size: int = 480, margin: int = 70) -> dict[str, object]:
+def picture(network: Network, size: int = 480, margin: int = 70) -> dict[str, Any]:
     """Geometry for the SVG picture: nodes round a circle, grouped by sector and then by name
     (the same every time, so the picture is stable and a reader can find an organisation),
     radius growing with the square root of activity, lines as thick as the tie's weight allows.

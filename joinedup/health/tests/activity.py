@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -29,7 +30,7 @@ def series(partnership: Partnership, tier: str = "core") -> Series:
 
 
 def held(
-    s: Series, days_ago: int, present: list[Organisation], absent: list[Organisation] = ()
+    s: Series, days_ago: int, present: list[Organisation], absent: Sequence[Organisation] = ()
 ) -> Meeting:
     """A meeting held `days_ago`, with its register."""
     starts = timezone.now() - dt.timedelta(days=days_ago)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -52,7 +53,7 @@ def test_a_member_with_no_evidence_is_on_paper() -> None:
         {"resources_given": 1},
     ],
 )
-def test_any_sign_of_taking_part_is_networking(change: dict[str, int]) -> None:
+def test_any_sign_of_taking_part_is_networking(change: dict[str, Any]) -> None:
     assert place(replace(SILENT, **change)).stage == Stage.NETWORKING
 
 
@@ -78,7 +79,12 @@ def test_collaborating_needs_two_way_flows_a_position_and_a_signature() -> None:
         agreements_signed=1,
     )
     assert place(member).stage == Stage.COLLABORATING
-    for missing in ({"referrals_made": 0}, {"positions": 0}, {"agreements_signed": 0}):
+    missings: list[dict[str, Any]] = [
+        {"referrals_made": 0},
+        {"positions": 0},
+        {"agreements_signed": 0},
+    ]
+    for missing in missings:
         assert place(replace(member, **missing)).stage == Stage.COOPERATING, missing
 
 
@@ -139,7 +145,7 @@ def test_a_member_that_does_nothing_is_flagged_in_name_only_with_the_evidence() 
         {"positions": 1},
     ],
 )
-def test_any_one_sign_of_taking_part_lifts_the_flag(change: dict[str, int]) -> None:
+def test_any_one_sign_of_taking_part_lifts_the_flag(change: dict[str, Any]) -> None:
     assert in_name_only(replace(SILENT, **change)) is None
 
 

@@ -9,14 +9,23 @@ import io
 import networkx as nx
 import pytest
 
-from joinedup.health.network import Flows, Node, build, graphml, nodes_csv, picture, ties_csv
+from joinedup.health.network import (
+    Flows,
+    Network,
+    Node,
+    build,
+    graphml,
+    nodes_csv,
+    picture,
+    ties_csv,
+)
 
 
 def nodes(*ids: int, sector: str = "voluntary") -> list[Node]:
     return [Node(id=i, name=f"Org {i}", sector=sector, activity=i) for i in ids]
 
 
-def network_of(edges: list[tuple[int, int]], ids: tuple[int, ...]) -> object:
+def network_of(edges: list[tuple[int, int]], ids: tuple[int, ...]) -> Network:
     """Each edge as one referral from its first organisation to its second."""
     return build(nodes(*ids), Flows(referrals={e: 1 for e in edges}))
 
