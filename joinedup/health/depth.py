@@ -279,10 +279,10 @@ class Reciprocity:
 
 def reciprocity_index(given: int | Decimal, received: int | Decimal) -> float | None:
     """1 − |G − R| / (G + R): 1 balanced, 0 all one way, None with nothing either way."""
-    total = given + received
-    if not total:
+    g, r = Decimal(given), Decimal(received)
+    if not g + r:
         return None
-    return float(1 - abs(given - received) / total)
+    return float(1 - abs(g - r) / (g + r))
 
 
 def reciprocity(e: MemberEvidence) -> Reciprocity:
