@@ -196,7 +196,7 @@ SECTOR_COLOURS: dict[str, str] = {
 }
 
 
-def picture(network: Network, size: int = 480, margin: int = 70) -> dict[str, Any]:
+def picture(network: Network, size: int = 440, margin: int = 170) -> dict[str, Any]:
     """Geometry for the SVG picture: nodes round a circle, grouped by sector and then by name
     (the same every time, so the picture is stable and a reader can find an organisation),
     radius growing with the square root of activity, lines as thick as the tie's weight allows.

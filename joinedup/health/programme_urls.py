@@ -1,0 +1,10 @@
+"""The programme view, under a programme (`programmes/<pk>/`)."""
+
+from django.urls import path
+
+from joinedup.health import views_programme as views
+
+urlpatterns = [
+    path("health/", views.programme_health, name="programme_health"),
+    path("health.csv", views.programme_health_csv, name="programme_health_csv"),
+]

@@ -1,0 +1,161 @@
+"""Pages computed from evidence: depth and flags, the network, gaps and duplication, and the
+printable report. Check access, gather, respond; every member and the programme officer sees
+them, as they see the health check."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from joinedup.access import get_for
+from joinedup.directory.queries import services_visible_to
+from joinedup.health import gaps as gaps_module
+from joinedup.health import network as network_module
+from joinedup.health.depth import STAGE_LABELS, Stage
+from joinedup.health.evidence import TIER_LABELS, PartnershipEvidence, gather
+from joinedup.health.programme import latest_scores
+from joinedup.health.scoring import Band
+from joinedup.http import AuthedRequest
+from joinedup.partnerships.models import Partnership, Sector
+
+VIEW_HEALTH = "health.view_health"
+
+
+def _partnership(request: AuthedRequest, pk: int) -> Partnership:
+    return get_for(
+        request.user, Partnership.objects.select_related("hub", "programme"), perm=VIEW_HEALTH, pk=pk
+    )
+
+
+def _evidence(partnership: Partnership) -> PartnershipEvidence:
+    return gather([partnership])[partnership.pk]
+
+
+def depth_context(ev: PartnershipEvidence) -> dict[str, object]:
+    placements = ev.placements()
+    reciprocity = ev.reciprocity()
+    flagged = ev.in_name_only()
+    members = [
+        {
+            "evidence": m,
+            "placement": placements[m.organisation_id],
+            "tier": TIER_LABELS[m.tier],
+            "reciprocity": reciprocity[m.organisation_id],
+            "in_name_only": flagged.get(m.organisation_id),
+        }
+        for m in sorted(ev.members, key=lambda m: (-placements[m.organisation_id].stage, m.name))
+    ]
+    counts = ev.stage_counts()
+    return {
+        "ev": ev,
+        "members": members,
+        "stage": ev.stage,
+        "stages": [(s, STAGE_LABELS[s], counts[s]) for s in Stage],
+        "flagged": [m for m in members if m["in_name_only"]],
+        "one_way": [m for m in members if m["reciprocity"].flag],
+    }
+
+
+def network_context(ev: PartnershipEvidence) -> dict[str, object]:
+    net = ev.network()
+    m = net.metrics
+    names = {n.id: n.name for n in net.nodes}
+    return {
+        "network": net,
+        "metrics": m,
+        "picture": network_module.picture(net),
+        "brokers": [names[i] for i in m.brokers],
+        "isolates": [names[i] for i in m.isolates],
+        "rows": [
+            {
+                "node": n,
+                "sector": Sector(n.sector).label if n.sector in Sector.values else n.sector,
+                "ties": net.degree(n.id),
+                "betweenness": m.betweenness.get(n.id, 0.0),
+                "broker": n.id in m.brokers,
+                "isolate": n.id in m.isolates,
+            }
+            for n in net.nodes
+        ],
+        "ties": [(names[t.a], names[t.b], t) for t in net.ties],
+    }
+
+
+@require_GET
+@login_required
+def depth(request: AuthedRequest, pk: int) -> HttpResponse:
+    partnership = _partnership(request, pk)
+    context = depth_context(_evidence(partnership))
+    return render(request, "health/depth.html", {"partnership": partnership, **context})
+
+
+@require_GET
+@login_required
+def network(request: AuthedRequest, pk: int) -> HttpResponse:
+    partnership = _partnership(request, pk)
+    context = network_context(_evidence(partnership))
+    return render(request, "health/network.html", {"partnership": partnership, **context})
+
+
+@require_GET
+@login_required
+def network_graphml(request: AuthedRequest, pk: int) -> HttpResponse:
+    partnership = _partnership(request, pk)
+    body = network_module.graphml(_evidence(partnership).network())
+    response = HttpResponse(body, content_type="application/graphml+xml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="partnership-{pk}-network.graphml"'
+    return response
+
+
+@require_GET
+@login_required
+def network_csv(request: AuthedRequest, pk: int, table: str) -> HttpResponse:
+    partnership = _partnership(request, pk)
+    net = _evidence(partnership).network()
+    body = network_module.ties_csv(net) if table == "ties" else network_module.nodes_csv(net)
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="partnership-{pk}-{table}.csv"'
+    return response
+
+
+def gaps_for(request: AuthedRequest, ev: PartnershipEvidence) -> gaps_module.Gaps:
+    services = gaps_module.member_services(
+        services_visible_to(request.user), [m.organisation_id for m in ev.members]
+    )
+    return gaps_module.analyse(services, ev.referrals)
+
+
+@require_GET
+@login_required
+def gaps(request: AuthedRequest, pk: int) -> HttpResponse:
+    partnership = _partnership(request, pk)
+    ev = _evidence(partnership)
+    return render(
+        request,
+        "health/gaps.html",
+        {"partnership": partnership, "ev": ev, "gaps": gaps_for(request, ev)},
+    )
+
+
+@require_GET
+@login_required
+def report(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Everything computed about one partnership, on one page made for printing."""
+    partnership = _partnership(request, pk)
+    ev = _evidence(partnership)
+    round_, scores = latest_scores([partnership.pk]).get(partnership.pk, (None, None))
+    return render(
+        request,
+        "health/report.html",
+        {
+            "partnership": partnership,
+            "round": round_,
+            "scores": scores,
+            "band_labels": Band.LABELS,
+            "gaps": gaps_for(request, ev),
+            **depth_context(ev),
+            **network_context(ev),
+        },
+    )
