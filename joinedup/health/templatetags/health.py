@@ -13,13 +13,14 @@ register = template.Library()
 
 @register.filter
 def score(value: Fraction | None) -> str:
-    return "—" if value is None else str(one_place(Fraction(value)))
+    # A missing variable reaches a filter as "".
+    return "—" if value is None or value == "" else str(one_place(Fraction(value)))
 
 
 @register.filter
 def change(value: Fraction | None) -> str:
     """A change between rounds, signed: +0.5, -1.2, 0.0."""
-    if value is None:
+    if value is None or value == "":
         return "—"
     shown = one_place(abs(Fraction(value)))
     sign = "" if shown == 0 else ("+" if value > 0 else "-")
@@ -28,7 +29,7 @@ def change(value: Fraction | None) -> str:
 
 @register.filter
 def percent(value: Fraction | None) -> str:
-    return "—" if value is None else f"{round(float(value) * 100)}%"
+    return "—" if value is None or value == "" else f"{round(float(value) * 100)}%"
 
 
 @register.filter
