@@ -133,3 +133,54 @@ DONT_KNOW = "Don't know"
 
 WORKING_QUESTION = "What is working well in this partnership?"
 WOULD_HELP_QUESTION = "What would help this partnership work better?"
+
+# The collaboration levels (after Frey et al. 2006's Levels of Collaboration Scale), described
+# in our own words as one organisation would say them of another.
+LEVEL_MEANINGS: tuple[tuple[int, str, str], ...] = (
+    (0, "None", "We have no contact with them."),
+    (
+        1,
+        "Networking",
+        "We know of each other and sometimes pass on information, but we work separately.",
+    ),
+    (
+        2,
+        "Cooperation",
+        "We exchange information and help each other when asked, but plan and decide separately.",
+    ),
+    (
+        3,
+        "Coordination",
+        "We share information and resources regularly, with agreed roles, and take some "
+        "decisions together.",
+    ),
+    (
+        4,
+        "Coalition",
+        "We pool ideas and resources, talk often, and each have a say in the decisions we share.",
+    ),
+    (
+        5,
+        "Collaboration",
+        "We work as one team towards shared aims: we trust each other, are in constant touch "
+        "and decide together.",
+    ),
+)
+
+# Trust and value (after PARTNER's dimensions), each rated 1 to 4.
+TRUST_QUESTIONS: tuple[tuple[str, str], ...] = (
+    ("reliability", "Reliable: they do what they say they will do."),
+    ("mission", "Committed to the partnership's shared aims."),
+    ("openness", "Open to discussion, and to views that differ from their own."),
+)
+VALUE_QUESTIONS: tuple[tuple[str, str], ...] = (
+    ("influence", "Influence: they can get things done for the partnership."),
+    ("involvement", "Involvement: they take an active part."),
+    ("resources", "Resources: they bring money, staff, space, information or contacts."),
+)
+ONE_TO_FOUR: tuple[tuple[int, str], ...] = (
+    (1, "Not at all"),
+    (2, "A little"),
+    (3, "A fair amount"),
+    (4, "A great deal"),
+)

@@ -250,10 +250,11 @@ def range_chart(
             row.marks = [Mark(scale.x(v), mid, mark.css, f"{who}: {fmt(v)}") for who, v in points]
         drawn.append(row)
     height = header + max(row_height, row_height * len(rows))
+    notes = 130 if any(note for _, _, note in rows) else 0
     return Chart(
         id,
         title,
-        label + plot + 50,
+        label + plot + 50 + notes,
         height,
         label,
         plot,
