@@ -4,6 +4,8 @@ them, as they see the health check."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -13,7 +15,7 @@ from joinedup.access import get_for
 from joinedup.directory.queries import services_visible_to
 from joinedup.health import gaps as gaps_module
 from joinedup.health import network as network_module
-from joinedup.health.depth import STAGE_LABELS, Stage
+from joinedup.health.depth import STAGE_LABELS, MemberEvidence, Placement, Reciprocity, Stage
 from joinedup.health.evidence import TIER_LABELS, PartnershipEvidence, gather
 from joinedup.health.programme import latest_scores
 from joinedup.health.scoring import Band
@@ -24,13 +26,21 @@ VIEW_HEALTH = "health.view_health"
 
 
 def _partnership(request: AuthedRequest, pk: int) -> Partnership:
-    return get_for(
-        request.user, Partnership.objects.select_related("hub", "programme"), perm=VIEW_HEALTH, pk=pk
-    )
+    partnerships = Partnership.objects.select_related("hub", "programme")
+    return get_for(request.user, partnerships, perm=VIEW_HEALTH, pk=pk)
 
 
 def _evidence(partnership: Partnership) -> PartnershipEvidence:
     return gather([partnership])[partnership.pk]
+
+
+@dataclass(frozen=True)
+class MemberView:
+    evidence: MemberEvidence
+    placement: Placement
+    tier: str
+    reciprocity: Reciprocity
+    in_name_only: list[str] | None
 
 
 def depth_context(ev: PartnershipEvidence) -> dict[str, object]:
@@ -38,13 +48,13 @@ def depth_context(ev: PartnershipEvidence) -> dict[str, object]:
     reciprocity = ev.reciprocity()
     flagged = ev.in_name_only()
     members = [
-        {
-            "evidence": m,
-            "placement": placements[m.organisation_id],
-            "tier": TIER_LABELS[m.tier],
-            "reciprocity": reciprocity[m.organisation_id],
-            "in_name_only": flagged.get(m.organisation_id),
-        }
+        MemberView(
+            evidence=m,
+            placement=placements[m.organisation_id],
+            tier=TIER_LABELS[m.tier],
+            reciprocity=reciprocity[m.organisation_id],
+            in_name_only=flagged.get(m.organisation_id),
+        )
         for m in sorted(ev.members, key=lambda m: (-placements[m.organisation_id].stage, m.name))
     ]
     counts = ev.stage_counts()
@@ -53,8 +63,8 @@ def depth_context(ev: PartnershipEvidence) -> dict[str, object]:
         "members": members,
         "stage": ev.stage,
         "stages": [(s, STAGE_LABELS[s], counts[s]) for s in Stage],
-        "flagged": [m for m in members if m["in_name_only"]],
-        "one_way": [m for m in members if m["reciprocity"].flag],
+        "flagged": [m for m in members if m.in_name_only],
+        "one_way": [m for m in members if m.reciprocity.flag],
     }
 
 

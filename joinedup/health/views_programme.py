@@ -62,12 +62,13 @@ def programme_health(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_GET
 @login_required
 def programme_health_csv(request: AuthedRequest, pk: int) -> HttpResponse:
-    programme, form, found = _rows(request, pk)
+    _, form, found = _rows(request, pk)
     if form.is_bound and not form.is_valid():
-        errors = "; ".join(f"{field}: {' '.join(e)}" for field, e in form.errors.items())
+        errors = "; ".join(
+            f"{field}: {' '.join(str(e) for e in messages)}"
+            for field, messages in form.errors.items()
+        )
         return HttpResponse(errors, status=INVALID, content_type="text/plain; charset=utf-8")
-    response = HttpResponse(
-        programme_module.as_csv(found), content_type="text/csv; charset=utf-8"
-    )
+    response = HttpResponse(programme_module.as_csv(found), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="programme-{pk}-health.csv"'
     return response

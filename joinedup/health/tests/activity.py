@@ -5,13 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
 from django.utils import timezone
 
 from joinedup.agreements import actions as agreements
 from joinedup.decisions import actions as decisions
-from joinedup.health.models import Answer, Rating, Round
+from joinedup.health import actions as health
+from joinedup.health.models import Round
+from joinedup.health.tests.helpers import every_statement
 from joinedup.meetings import actions as meetings
 from joinedup.meetings.models import Meeting, Series
 from joinedup.partnerships.models import Organisation, Partnership
@@ -104,21 +107,50 @@ def signed_terms(partnership: Partnership, signers: list[Organisation]) -> Any:
     return agreement
 
 
-def answered(partnership: Partnership, *who: tuple[Any, Organisation], score: int = 4) -> Round:
-    """A health-check round in which each (user, organisation) answered one statement."""
-    round_ = Round.objects.create(
-        partnership=partnership,
-        opened_on=timezone.localdate() - dt.timedelta(days=20),
-        closes_on=timezone.localdate() + dt.timedelta(days=10),
+def answered(
+    partnership: Partnership, *who: tuple[Any, Organisation], score: int = 4, close: bool = False
+) -> Round:
+    """A health-check round in which each (user, organisation) answered every statement."""
+    round_ = health.round_open(
+        by=None, partnership=partnership, closes_on=timezone.localdate() + dt.timedelta(days=10)
     )
     for user, organisation in who:
-        Answer.objects.create(
-            round=round_, user=user, organisation=organisation, statement="goals_1", score=score
+        health.answer_submit(
+            by=user, round=round_, organisation=organisation, scores=every_statement(score)
         )
+    if close:
+        health.round_close(by=None, round=round_)
     return round_
 
 
 def rated(
     partnership: Partnership, rater: Organisation, rated_org: Organisation, level: int
 ) -> Any:
-    return Rating.objects.create(partnership=partnership, rater=rater, rated=rated_org, level=level)
+    return health.rating_set(
+        by=None, partnership=partnership, rater=rater, rated=rated_org, level=level
+    )
+
+
+def busy(w: SimpleNamespace) -> SimpleNamespace:
+    """The lead and the core partner work together; the wider partner is there in name."""
+    p = w.partnership
+    lead, core, wider = w.lead_org, w.core_org, w.wider_org
+    core_series = series(p, "core")
+    for days in (200, 150):
+        held(core_series, days, present=[lead], absent=[core])
+    for days in (100, 60, 30):
+        held(core_series, days, present=[lead, core])
+    wider_series = series(p, "wider")
+    held(wider_series, 400, present=[lead, core, wider])  # over a year ago
+    held(wider_series, 90, present=[lead, core], absent=[wider])
+    exchange(p, lead, core, hours=3)
+    exchange(p, lead, core)
+    exchange(p, core, lead)
+    exchange(p, core, lead, days_ago=500)  # over a year ago
+    position(p, lead, (w.lena, lead), (w.cora, core))
+    signed_terms(p, [lead, core, wider])
+    answered(p, (w.lena, lead), (w.cora, core), close=True)
+    rated(p, core, lead, 4)
+    rated(p, lead, core, 2)
+    rated(p, lead, core, 3)  # the latest counts
+    return w

@@ -25,28 +25,7 @@ from joinedup.referrals.tests.conftest import refer, referring  # noqa: F401 (a 
 
 @pytest.fixture
 def busy(world: SimpleNamespace) -> SimpleNamespace:
-    """The lead and the core partner work together; the wider partner is there in name."""
-    w, p = world, world.partnership
-    lead, core, wider = w.lead_org, w.core_org, w.wider_org
-    core_series = activity.series(p, "core")
-    for days in (200, 150):
-        activity.held(core_series, days, present=[lead], absent=[core])
-    for days in (100, 60, 30):
-        activity.held(core_series, days, present=[lead, core])
-    wider_series = activity.series(p, "wider")
-    activity.held(wider_series, 400, present=[lead, core, wider])  # over a year ago
-    activity.held(wider_series, 90, present=[lead, core], absent=[wider])
-    activity.exchange(p, lead, core, hours=3)
-    activity.exchange(p, lead, core)
-    activity.exchange(p, core, lead)
-    activity.exchange(p, core, lead, days_ago=500)  # over a year ago
-    activity.position(p, lead, (w.lena, lead), (w.cora, core))
-    activity.signed_terms(p, [lead, core, wider])
-    activity.answered(p, (w.lena, lead), (w.cora, core))
-    activity.rated(p, core, lead, 4)
-    activity.rated(p, lead, core, 2)
-    activity.rated(p, lead, core, 3)  # the latest counts
-    return w
+    return activity.busy(world)
 
 
 def test_it_counts_what_each_member_did_in_the_last_twelve_months(busy: SimpleNamespace) -> None:

@@ -223,6 +223,15 @@ def health_urls(w: SimpleNamespace, r: SimpleNamespace) -> dict[str, str]:
         "health_round_close": reverse("health_round_close", args=round),
         "health_ratings": reverse("health_ratings", args=[p]),
         "health_time": reverse("health_time", args=[p]),
+        "health_depth": reverse("health_depth", args=[p]),
+        "health_network": reverse("health_network", args=[p]),
+        "health_network_graphml": reverse("health_network_graphml", args=[p]),
+        "health_network_ties_csv": reverse("health_network_ties_csv", args=[p]),
+        "health_network_organisations_csv": reverse("health_network_organisations_csv", args=[p]),
+        "health_gaps": reverse("health_gaps", args=[p]),
+        "health_report": reverse("health_report", args=[p]),
+        "programme_health": reverse("programme_health", args=[w.programme.pk]),
+        "programme_health_csv": reverse("programme_health_csv", args=[w.programme.pk]),
     }
 
 

@@ -1,0 +1,93 @@
+"""The pages computed from evidence: depth and flags, the network, gaps, the report."""
+
+from __future__ import annotations
+
+import csv
+import io
+from types import SimpleNamespace
+
+import networkx as nx
+import pytest
+from django.urls import reverse
+
+from joinedup.conftest import client_for
+from joinedup.health.tests import activity
+
+PAGES = ["health_depth", "health_network", "health_gaps", "health_report"]
+DOWNLOADS = [
+    "health_network_graphml",
+    "health_network_ties_csv",
+    "health_network_organisations_csv",
+]
+
+
+@pytest.fixture
+def busy(world: SimpleNamespace) -> SimpleNamespace:
+    return activity.busy(world)
+
+
+def page(user: object, name: str, w: SimpleNamespace) -> str:
+    response = client_for(user).get(reverse(name, args=[w.partnership.pk]))  # type: ignore[arg-type]
+    assert response.status_code == 200, name
+    return response.content.decode()
+
+
+@pytest.mark.parametrize("character", ["lena", "stan", "cora", "will", "otis"])
+def test_every_member_and_the_officer_see_the_pages(world: SimpleNamespace, character: str) -> None:
+    user = getattr(world, character)
+    for name in PAGES + DOWNLOADS:
+        page(user, name, world)
+
+
+def test_the_outsider_gets_404_and_posting_is_refused(world: SimpleNamespace) -> None:
+    for name in PAGES + DOWNLOADS:
+        url = reverse(name, args=[world.partnership.pk])
+        assert client_for(world.olive).get(url).status_code == 404, name
+        assert client_for(world.lena).post(url).status_code == 405, name
+
+
+def test_the_depth_page_places_each_member_and_lists_the_evidence(busy: SimpleNamespace) -> None:
+    body = page(busy.lena, "health_depth", busy)
+    assert "The partnership is <strong>collaborating</strong>" in body
+    assert "Riverside Mind: Collaborating" in body
+    assert "Hillside Food Bank: On paper" in body
+    assert "Attended 3 of the last 5 core partners meetings with a register" in body
+    # The wider partner is flagged, with the evidence.
+    assert "In name only" in body
+    assert "Attended none of the last 1 meetings of its tier" in body
+
+
+def test_the_network_page_draws_every_organisation_with_a_legend_and_a_table(
+    busy: SimpleNamespace,
+) -> None:
+    body = page(busy.lena, "health_network", busy)
+    assert '<svg class="network" role="img"' in body
+    assert body.count('<g class="node') == 3
+    assert body.count('<line class="tie"') == 1  # the lead and the core partner
+    assert "Voluntary" in body and "Faith" in body  # the legend, by sector
+    assert "<caption>Organisations</caption>" in body
+    assert "Isolate" in body  # the wider partner has no tie
+
+
+def test_the_network_downloads_as_graphml_and_csv(busy: SimpleNamespace) -> None:
+    client = client_for(busy.lena)
+    graphml = client.get(reverse("health_network_graphml", args=[busy.partnership.pk]))
+    assert graphml["Content-Type"].startswith("application/graphml+xml")
+    graph = nx.read_graphml(io.BytesIO(graphml.content))
+    assert {d["name"] for _, d in graph.nodes(data=True)} == {
+        "Riverside Citizens Advice",
+        "Riverside Mind",
+        "Hillside Food Bank",
+    }
+    ties = client.get(reverse("health_network_ties_csv", args=[busy.partnership.pk]))
+    assert ties["Content-Disposition"].startswith("attachment")
+    rows = list(csv.reader(io.StringIO(ties.content.decode())))
+    assert rows[1][:3] == ["Riverside Citizens Advice", "Riverside Mind", "14"]
+
+
+def test_the_report_has_the_health_check_depth_network_and_gaps(busy: SimpleNamespace) -> None:
+    body = page(busy.otis, "health_report", busy)
+    for heading in ("Health check", "Depth", "The network", "Gaps and duplication"):
+        assert f"<h2>{heading}</h2>" in body
+    assert "Strength" in body
+    assert '<svg class="network"' in body
