@@ -39,8 +39,7 @@ def programme_health(request: AuthedRequest, pk: int) -> HttpResponse:
     query = request.GET.copy()
     query.pop("sort", None)
     query.pop("order", None)
-    current = form.cleaned_data.get("sort") if not invalid else None
-    order = form.cleaned_data.get("order") if not invalid else None
+    chosen = form.cleaned_data if form.is_bound and not invalid else {}
     return render(
         request,
         "health/programme.html",
@@ -49,8 +48,8 @@ def programme_health(request: AuthedRequest, pk: int) -> HttpResponse:
             "form": form,
             "rows": found,
             "sorts": SORTS,
-            "sort": current or "name",
-            "order": order or "asc",
+            "sort": chosen.get("sort") or "name",
+            "order": chosen.get("order") or "asc",
             "base_query": query.urlencode(),
             "csv_query": request.GET.urlencode(),
             "band_labels": Band.LABELS,

@@ -11,13 +11,15 @@ from typing import Any
 from django.utils import timezone
 
 from joinedup.agreements import actions as agreements
+from joinedup.conftest import make_org
 from joinedup.decisions import actions as decisions
 from joinedup.health import actions as health
 from joinedup.health.models import Round
 from joinedup.health.tests.helpers import every_statement
 from joinedup.meetings import actions as meetings
 from joinedup.meetings.models import Meeting, Series
-from joinedup.partnerships.models import Organisation, Partnership
+from joinedup.partnerships import actions as partnership_actions
+from joinedup.partnerships.models import Level, Organisation, Partnership
 from joinedup.resources import actions as resources
 
 
@@ -154,3 +156,31 @@ def busy(w: SimpleNamespace) -> SimpleNamespace:
     rated(p, lead, core, 2)
     rated(p, lead, core, 3)  # the latest counts
     return w
+
+
+def small_partnership(w: SimpleNamespace, i: int, hub: Any = None) -> Partnership:
+    """A partnership of two in `w`'s programme that met once, exchanged once and rated."""
+    lead = make_org(f"Lead {i}")
+    other = make_org(f"Partner {i}")
+    p = partnership_actions.partnership_create(
+        by=None,
+        name=f"Partnership {i:02d}",
+        shared_goal="Together.",
+        lead=lead,
+        start_on=w.partnership.start_on,
+        programme=w.programme,
+        hub=hub,
+    )
+    partnership_actions.membership_add(
+        by=None,
+        partnership=p,
+        organisation=other,
+        role="core",
+        funded=True,
+        levels=[Level.DELIVERY],
+        joined_on=w.partnership.start_on,
+    )
+    held(series(p), 30, present=[lead, other])
+    exchange(p, lead, other)
+    rated(p, other, lead, 3)
+    return p

@@ -104,36 +104,6 @@ def test_a_member_that_joined_recently_counts_only_meetings_since(busy: SimpleNa
     assert ev.joined == 1
 
 
-def _partnerships(world: SimpleNamespace, n: int) -> list[Partnership]:
-    made = []
-    for i in range(n):
-        lead = make_org(f"Lead {i}")
-        other = make_org(f"Partner {i}")
-        p = partnership_actions.partnership_create(
-            by=None,
-            name=f"Partnership {i}",
-            shared_goal="Together.",
-            lead=lead,
-            start_on=world.partnership.start_on,
-            programme=world.programme,
-        )
-        partnership_actions.membership_add(
-            by=None,
-            partnership=p,
-            organisation=other,
-            role="core",
-            funded=True,
-            levels=[Level.DELIVERY],
-            joined_on=world.partnership.start_on,
-        )
-        s = activity.series(p)
-        activity.held(s, 30, present=[lead, other])
-        activity.exchange(p, lead, other)
-        activity.rated(p, other, lead, 3)
-        made.append(p)
-    return made
-
-
 def _queries(partnerships: list[Partnership]) -> int:
     with CaptureQueriesContext(connection) as ctx:
         evidence: Any = gather(partnerships)
@@ -146,7 +116,8 @@ def _queries(partnerships: list[Partnership]) -> int:
 def test_it_gathers_many_partnerships_in_the_same_number_of_queries(
     world: SimpleNamespace,
 ) -> None:
-    few, many = _partnerships(world, 2), _partnerships(world, 8)
+    few = [activity.small_partnership(world, i) for i in range(2)]
+    many = [activity.small_partnership(world, i) for i in range(2, 10)]
     assert _queries(few) == _queries(few + many)
 
 
