@@ -148,6 +148,7 @@ def latest_ratings(partnership: Partnership) -> QuerySet[Rating]:
     members = Membership.objects.current().filter(partnership=partnership)
     return (
         Rating.objects.filter(partnership=partnership)
+        .select_related("rater", "rated")
         .annotate(latest=Subquery(latest.values("pk")[:1]))
         .filter(pk=F("latest"))
         .filter(
