@@ -28,6 +28,7 @@ def _mount() -> None:
     from joinedup.agreements.api import router as agreements_router
     from joinedup.decisions.api import router as decisions_router
     from joinedup.health.api import router as health_router
+    from joinedup.health.api_evidence import router as health_evidence_router
     from joinedup.meetings.api import router as meetings_router
     from joinedup.partnerships.api import router as partnerships_router
     from joinedup.resources.api import router as resources_router
@@ -38,6 +39,7 @@ def _mount() -> None:
     api.add_router("/", meetings_router)
     api.add_router("/", decisions_router)
     api.add_router("/", health_router)
+    api.add_router("/", health_evidence_router)
 
 
 _mount()

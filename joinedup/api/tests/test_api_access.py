@@ -38,6 +38,7 @@ def fill(path: str, w: SimpleNamespace) -> str:
         "concerns": w.resources.meetings.concern.pk,
         "proposals": w.resources.proposal.pk,
         "health-rounds": w.resources.round.pk,
+        "programmes": w.programme.pk,
     }
     pk = by_prefix[path.removeprefix(f"{PREFIX}/").split("/")[0]]
     return re.sub(r"\{pk\}", str(pk), path).replace("{number}", "1")
