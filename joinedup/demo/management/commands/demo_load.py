@@ -1,8 +1,11 @@
 from typing import Any
 
+from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 
 from joinedup.demo import loader
+from joinedup.demo import programme as demo_programme
+from joinedup.lib.progress import Bar
 
 
 class Command(BaseCommand):
@@ -10,6 +13,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         sign_ins = loader.load(progress=lambda step: self.stdout.write(f"  loaded {step}"))
+        made = demo_programme.load(make_password(loader.PASSWORD), Bar())
+        self.stdout.write(f"  loaded {made} partnerships into the programme view's demo")
         self.stdout.write(
             self.style.SUCCESS(f"\nDemo sign-ins (password for all: {loader.PASSWORD})")
         )
