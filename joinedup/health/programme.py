@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.utils import timezone
@@ -44,50 +45,54 @@ class ProgrammeRow:
     asymmetric: int
     flags: list[str] = field(default_factory=list)
 
-    @property
+    @cached_property
     def stage(self) -> Stage | None:
         return self.evidence.stage
 
-    @property
+    @cached_property
     def overall(self) -> float | None:
         return as_float(self.scores.overall, 1) if self.scores else None
 
-    @property
+    @cached_property
     def band(self) -> str | None:
         return band_of(self.scores.overall) if self.scores else None
 
-    @property
+    @cached_property
     def divided(self) -> int:
         return len(self.scores.divided) if self.scores else 0
 
-    @property
+    @cached_property
     def concerns(self) -> int:
         return sum(f.band == "concern" for f in self.scores.factors) if self.scores else 0
 
-    @property
+    @cached_property
     def members(self) -> int:
         return len(self.evidence.members)
 
-    @property
+    @cached_property
     def reciprocity(self) -> float | None:
         value = self.evidence.mean_reciprocity()
         return None if value is None else round(value, 2)
 
-    @property
+    @cached_property
     def cadence(self) -> tuple[int, int]:
         return self.evidence.cadence_kept
 
-    @property
+    @cached_property
+    def activity(self) -> dict[str, int]:
+        return self.evidence.activity
+
+    @cached_property
     def in_name_only(self) -> int:
         return len(self.evidence.in_name_only())
 
-    @property
+    @cached_property
     def one_way(self) -> int:
         return len(self.evidence.one_way())
 
     def value(self, key: str) -> Any:
         """The figure a column sorts by."""
-        activity = self.evidence.activity
+        activity = self.activity
         kept, series = self.cadence
         return {
             "name": self.partnership.name.lower(),
