@@ -14,10 +14,8 @@ pytestmark = pytest.mark.django_db
 
 
 def _latest_closed(name: str) -> Round:
-    return (
-        Round.objects.filter(partnership__name=name, status=RoundStatus.CLOSED)
-        .order_by("-opened_on")
-        .first()
+    return Round.objects.filter(partnership__name=name, status=RoundStatus.CLOSED).latest(
+        "opened_on"
     )
 
 
