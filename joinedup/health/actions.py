@@ -108,11 +108,13 @@ def round_open(
 
 
 @action
-def round_close(*, by: Any, round: Round) -> Round:
+def round_close(*, by: Any, round: Round, at: dt.datetime | None = None) -> Round:
+    """Close `round` now, or `at` a given moment (a round past its date closed at the end of
+    its closing day, whenever that is noticed)."""
     if not round.is_open:
         raise ValidationError(ROUND_CLOSED)
     round.status = RoundStatus.CLOSED
-    round.closed_at = timezone.now()
+    round.closed_at = at or timezone.now()
     round.closed_by = person(by)
     round.save(update_fields=["status", "closed_at", "closed_by"])
     audit_record(
@@ -126,11 +128,20 @@ def round_close(*, by: Any, round: Round) -> Round:
 
 
 def rounds_close_due(*, today: dt.date, partnership: Partnership | None = None) -> list[Round]:
-    """Close every open round whose closing date has passed (by the system)."""
+    """Close every open round whose closing date has passed (by the system), as at the end of
+    its closing day."""
     due = Round.objects.filter(status=RoundStatus.OPEN, closes_on__lt=today)
     if partnership is not None:
         due = due.filter(partnership=partnership)
-    return [round_close(by=None, round=r) for r in due.select_related("partnership")]
+    zone = timezone.get_current_timezone()
+    return [
+        round_close(
+            by=None,
+            round=r,
+            at=dt.datetime.combine(r.closes_on + dt.timedelta(days=1), dt.time.min, zone),
+        )
+        for r in due.select_related("partnership")
+    ]
 
 
 def _check_scores(scores: Mapping[str, int | None]) -> None:

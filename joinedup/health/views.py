@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -97,7 +98,7 @@ def round_close(request: AuthedRequest, pk: int, round_pk: int) -> HttpResponse:
     round = _round(request, pk, round_pk, "health.change_round")
     try:
         actions.round_close(by=request.user, round=round)
-    except actions.ValidationError as error:
+    except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, "The round is closed.")
@@ -129,6 +130,7 @@ def round_results(request: AuthedRequest, pk: int, round_pk: int) -> HttpRespons
 @require_http_methods(["GET", "POST"])
 @login_required
 def answer(request: AuthedRequest, pk: int, round_pk: int) -> HttpResponse:
+    _close_due(_round(request, pk, round_pk).partnership)
     round = _round(request, pk, round_pk, "health.answer_round")
     mine = member_organisations(request.user, round.partnership)
     organisations = Organisation.objects.filter(pk__in=mine).order_by("name")

@@ -224,3 +224,15 @@ def test_bad_hours_and_periods_are_named(world: SimpleNamespace) -> None:
     assert client_for(world.cora).get(url, {"start": "nonsense"}).status_code == 422
     assert client_for(world.otis).post(url, {"hours": "1"}).status_code == 403
     assert client_for(world.olive).get(url).status_code == 404
+
+
+def test_a_round_past_its_date_takes_no_more_answers_on_the_page(world: SimpleNamespace) -> None:
+    round = Round.objects.create(
+        partnership=world.partnership,
+        opened_on=TODAY - dt.timedelta(days=30),
+        closes_on=TODAY - dt.timedelta(days=1),
+    )
+    url = reverse("health_answer", args=[world.partnership.pk, round.pk])
+    assert client_for(world.cora).get(url).status_code == 403
+    round.refresh_from_db()
+    assert not round.is_open

@@ -63,3 +63,5 @@ def test_a_round_past_its_date_is_closed_by_remind(
     assert "health rounds closed: 1" in run(django_capture_on_commit_callbacks)
     round.refresh_from_db()
     assert round.status == RoundStatus.CLOSED and round.closed_by is None
+    # It closed at the end of its closing day, not when remind happened to run.
+    assert timezone.localtime(round.closed_at).date() == TODAY
