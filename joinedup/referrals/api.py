@@ -1,5 +1,5 @@
-"""API for people, their consents and signposting, under the pages' rules (referrals and their
-transitions are in `api_referrals`, mounted on the same router).
+"""API for people, their consents and signposting, under the pages' rules (referrals are in
+`api_referrals`, their workflow and messages in `api_steps`, mounted on this router).
 
 A person and their consents are seen only by the staff of the organisation that holds them:
 everyone else gets a 404. Every response that carries personal data writes a row to the
@@ -142,8 +142,10 @@ class PersonPatch(In):
 
 
 def _person_values(data: dict[str, Any]) -> dict[str, Any]:
-    # null clears a field that may be empty; a name cannot be cleared.
-    values = {k: v for k, v in data.items() if not (k == "name" and v is None)}
+    """null empties a field; a person's name cannot be emptied."""
+    if "name" in data and data["name"] is None:
+        raise ValidationError({"name": "A person's name cannot be emptied."})
+    values = dict(data)
     for field in ("contact", "safe_contact", "postcode", "notes", "age_band"):
         if field in values and values[field] is None:
             values[field] = ""
@@ -371,8 +373,10 @@ def signpost_record(request: HttpRequest, pk: Id, payload: SignpostIn) -> Status
 
 def _mount() -> None:
     from joinedup.referrals.api_referrals import router as referrals_router
+    from joinedup.referrals.api_steps import router as steps_router
 
     router.add_router("/", referrals_router)
+    router.add_router("/", steps_router)
 
 
 _mount()

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import uuid
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
@@ -23,7 +23,7 @@ from ninja import Field, Query, Router, Schema, Status
 from pydantic import StrictBool
 
 from joinedup.access import acting_for, acts_for, get_for, partnerships_visible_to
-from joinedup.api.common import NO_NUL, Id, PageParams, paginate, resolve
+from joinedup.api.common import Id, PageParams, paginate, resolve
 from joinedup.api.common import In as Body
 from joinedup.api.errors import error_responses
 from joinedup.partnerships.models import Organisation
@@ -43,7 +43,6 @@ from joinedup.referrals.models import (
     AccessKind,
     AgeBand,
     DeclineReason,
-    Message,
     Outcome,
     Person,
     Purpose,
@@ -55,7 +54,6 @@ from joinedup.referrals.rules import sees_details
 from joinedup.referrals.sharing import protocols_in_force
 
 router = Router(tags=["referrals"])
-Note = Annotated[str, Field(max_length=10000, pattern=NO_NUL)]
 # Named apart from decisions' Outcome in the OpenAPI document.
 ReferralOutcome = enum.StrEnum(  # type: ignore[misc]
     "ReferralOutcome", {value: value for value in Outcome.values}
@@ -180,12 +178,12 @@ def _item(user: Any, referral: Referral) -> dict[str, Any]:
     }
 
 
-def _side(user: Any, referral: Referral) -> int:
+def side(user: Any, referral: Referral) -> int:
     """The organisation the user acts for on this referral."""
     return referral.from_org_id if acts_for(user, referral.from_org_id) else referral.to_org_id
 
 
-def _detail(request: HttpRequest, referral: Referral) -> dict[str, Any]:
+def detail(request: HttpRequest, referral: Referral) -> dict[str, Any]:
     """The referral with its details when the user may read them (and the read logged)."""
     user = request.user
     hidden = hidden_because(user, referral)
@@ -217,14 +215,14 @@ def _detail(request: HttpRequest, referral: Referral) -> dict[str, Any]:
             kind=AccessKind.VIEW,
             person=person,
             referral=referral,
-            acting_for=_side(user, referral),
+            acting_for=side(user, referral),
             record=str(referral),
             purpose=READ,
         )
     return out
 
 
-def _referral(request: HttpRequest, pk: int, perm: str = "referrals.view_referral") -> Referral:
+def referral_for(request: HttpRequest, pk: int, perm: str = "referrals.view_referral") -> Referral:
     return get_for(request.user, REFERRALS, perm=perm, pk=pk)
 
 
@@ -334,7 +332,7 @@ def referral_create(request: HttpRequest, payload: ReferralIn) -> Status[dict[st
             send=payload.send,
             **values,
         )
-    return Status(201, _detail(request, REFERRALS.get(pk=referral.pk)))
+    return Status(201, detail(request, REFERRALS.get(pk=referral.pk)))
 
 
 @router.post("/referrals/net", response={201: list[ReferralOut], **error_responses(409)})
@@ -345,191 +343,15 @@ def referral_net(request: HttpRequest, payload: NetIn) -> Status[list[dict[str, 
     services = [resolve_service(request, pk, "service_ids") for pk in payload.service_ids]
     with fields_named(**BODY_NAMES):
         sent = actions.referral_net(by=request.user, services=services, **values)
-    return Status(201, [_detail(request, REFERRALS.get(pk=r.pk)) for r in sent])
+    return Status(201, [detail(request, REFERRALS.get(pk=r.pk)) for r in sent])
 
 
 @router.get("/referrals/{pk}", response={200: ReferralOut, **error_responses(404)})
 def referral_read(request: HttpRequest, pk: Id) -> dict[str, Any]:
     """A referral with its status history; its personal details while you may read them.
     Its receiver reading a sent referral marks it seen, which its referrer sees."""
-    referral = _referral(request, pk)
+    referral = referral_for(request, pk)
     if referral.status == Step.SENT and acts_for(request.user, referral.to_org_id):
         actions.referral_see(referral=referral, by=request.user)
         referral = REFERRALS.get(pk=referral.pk)
-    return _detail(request, referral)
-
-
-# --- the workflow --------------------------------------------------------------------------
-
-STEP_RESPONSES = {200: ReferralOut, **error_responses(403, 404, 409)}
-REFER, RECEIVE = "referrals.refer", "referrals.receive"
-
-
-class NoteIn(Body):
-    note: Note = ""
-
-
-class DeclineIn(Body):
-    reason: DeclineReason
-    note: Note = Field("", description="Required when the reason is “other”.")
-
-
-class CompleteIn(Body):
-    outcome: ReferralOutcome
-    note: Note = ""
-
-
-class CloseIn(Body):
-    note: Annotated[str, Field(min_length=1, max_length=10000, pattern=NO_NUL)]
-
-
-class PassOnIn(Body):
-    service_id: uuid.UUID
-    fields: list[FieldName] | None = Field(
-        None, max_length=len(FIELDS), description="At most those shared with you; all if null."
-    )
-    summary: LongText = ""
-
-
-def _moved(request: HttpRequest, referral: Referral) -> dict[str, Any]:
-    return _detail(request, REFERRALS.get(pk=referral.pk))
-
-
-@router.post("/referrals/{pk}/send", response=STEP_RESPONSES)
-def referral_send(request: HttpRequest, pk: Id) -> dict[str, Any]:
-    """Send a draft (the referring organisation)."""
-    referral = _referral(request, pk, REFER)
-    return _moved(request, actions.referral_send(referral=referral, by=request.user))
-
-
-@router.post("/referrals/{pk}/accept", response=STEP_RESPONSES)
-def referral_accept(request: HttpRequest, pk: Id, payload: NoteIn) -> dict[str, Any]:
-    """Accept a sent referral (the receiving organisation)."""
-    referral = _referral(request, pk, RECEIVE)
-    return _moved(
-        request, actions.referral_accept(referral=referral, by=request.user, note=payload.note)
-    )
-
-
-@router.post("/referrals/{pk}/decline", response=STEP_RESPONSES)
-def referral_decline(request: HttpRequest, pk: Id, payload: DeclineIn) -> dict[str, Any]:
-    """Decline a sent referral with a reason from the list (the receiving organisation)."""
-    referral = _referral(request, pk, RECEIVE)
-    declined = actions.referral_decline(
-        referral=referral, by=request.user, reason=payload.reason, note=payload.note
-    )
-    return _moved(request, declined)
-
-
-@router.post("/referrals/{pk}/start", response=STEP_RESPONSES)
-def referral_start(request: HttpRequest, pk: Id) -> dict[str, Any]:
-    """Start the support (the receiving organisation, once accepted)."""
-    referral = _referral(request, pk, RECEIVE)
-    return _moved(request, actions.referral_start(referral=referral, by=request.user))
-
-
-@router.post("/referrals/{pk}/complete", response=STEP_RESPONSES)
-def referral_complete(request: HttpRequest, pk: Id, payload: CompleteIn) -> dict[str, Any]:
-    """Complete it with an outcome (the receiving organisation)."""
-    referral = _referral(request, pk, RECEIVE)
-    completed = actions.referral_complete(
-        referral=referral, by=request.user, outcome=payload.outcome, note=payload.note
-    )
-    return _moved(request, completed)
-
-
-@router.post("/referrals/{pk}/close", response=STEP_RESPONSES)
-def referral_close(request: HttpRequest, pk: Id, payload: CloseIn) -> dict[str, Any]:
-    """Close it without an outcome, saying why (the receiving organisation)."""
-    referral = _referral(request, pk, RECEIVE)
-    return _moved(
-        request, actions.referral_close(referral=referral, by=request.user, note=payload.note)
-    )
-
-
-@router.post("/referrals/{pk}/withdraw", response=STEP_RESPONSES)
-def referral_withdraw(request: HttpRequest, pk: Id, payload: NoteIn) -> dict[str, Any]:
-    """Withdraw it (the referring organisation): the receiver stops seeing the details."""
-    referral = _referral(request, pk, REFER)
-    return _moved(
-        request, actions.referral_withdraw(referral=referral, by=request.user, note=payload.note)
-    )
-
-
-@router.post(
-    "/referrals/{pk}/pass-on", response={201: ReferralOut, **error_responses(403, 404, 409)}
-)
-def referral_pass_on(request: HttpRequest, pk: Id, payload: PassOnIn) -> Status[dict[str, Any]]:
-    """Pass the person on to another member's service under the same consent (the receiving
-    organisation): this referral closes, and the new one, sharing no more, is sent."""
-    referral = _referral(request, pk, RECEIVE)
-    with fields_named(**BODY_NAMES):
-        onward = actions.referral_pass_on(
-            referral=referral,
-            by=request.user,
-            service=resolve_service(request, payload.service_id, "service_id"),
-            fields=None if payload.fields is None else [str(f) for f in payload.fields],
-            summary=payload.summary,
-        )
-    return Status(201, _moved(request, onward))
-
-
-# --- the message thread --------------------------------------------------------------------
-
-
-class MessageOut(Schema):
-    id: int
-    organisation_id: int
-    text: str | None = Field(description="Null while the referral's details are hidden.")
-    asks_for_info: bool
-    at: dt.datetime
-
-
-class MessageIn(Body):
-    text: Annotated[str, Field(min_length=1, max_length=10000, pattern=NO_NUL)]
-    asks_for_info: StrictBool = Field(False, description="The receiver asks for more information.")
-
-
-def _message_out(message: Message, hidden: bool) -> dict[str, Any]:
-    return {
-        "id": message.pk,
-        "organisation_id": message.organisation_id,
-        "text": None if hidden else message.text,
-        "asks_for_info": message.asks_for_info,
-        "at": message.at,
-    }
-
-
-@router.get("/referrals/{pk}/messages", response={200: list[MessageOut], **error_responses(404)})
-def message_list(request: HttpRequest, pk: Id) -> list[dict[str, Any]]:
-    """The thread between the two organisations, oldest first; the texts only while you may
-    read the referral's details."""
-    referral = _referral(request, pk, "referrals.message")
-    hidden = hidden_because(request.user, referral) is not None
-    messages = list(referral.messages.all())
-    if messages and not hidden:
-        log_access(
-            by=request.user,
-            kind=AccessKind.VIEW,
-            person=referral.person,
-            referral=referral,
-            acting_for=_side(request.user, referral),
-            record=f"messages of {referral}",
-            purpose=READ,
-        )
-    return [_message_out(m, hidden) for m in messages]
-
-
-@router.post(
-    "/referrals/{pk}/messages", response={201: MessageOut, **error_responses(403, 404, 409)}
-)
-def message_post(request: HttpRequest, pk: Id, payload: MessageIn) -> Status[dict[str, Any]]:
-    """Write to the other organisation; the receiver can ask for more information."""
-    referral = _referral(request, pk, "referrals.message")
-    message = actions.message_post(
-        referral=referral,
-        by=request.user,
-        text=payload.text,
-        asks_for_info=payload.asks_for_info,
-    )
-    return Status(201, _message_out(message, hidden=False))
+    return detail(request, referral)
