@@ -19,6 +19,7 @@ from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from joinedup.access import acting_for, get_for, organisations_visible_to
@@ -145,6 +146,8 @@ def _person_values(data: dict[str, Any]) -> dict[str, Any]:
     """null empties a field; a person's name cannot be emptied."""
     if "name" in data and data["name"] is None:
         raise ValidationError({"name": "A person's name cannot be emptied."})
+    if data.get("born_on") and data["born_on"] > timezone.localdate():
+        raise ValidationError({"born_on": "Give a date of birth that is not in the future."})
     values = dict(data)
     for field in ("contact", "safe_contact", "postcode", "notes", "age_band"):
         if field in values and values[field] is None:

@@ -85,8 +85,8 @@ def referrals_visible_to(user: Any) -> QuerySet[Referral]:
 
 
 class ReferralItem(Schema):
-    """A referral without personal details. `person_id` is given only to the organisation
-    holding the person's record."""
+    """A referral without personal details. `person_id` and `consent_id` are given only to
+    the organisation holding the person's record."""
 
     id: int
     partnership_id: int

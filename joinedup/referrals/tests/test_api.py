@@ -15,6 +15,7 @@ import pytest
 from joinedup.access import acting_for
 from joinedup.api import api
 from joinedup.conftest import api_for
+from joinedup.referrals import actions
 from joinedup.referrals.api_referrals import referrals_visible_to
 from joinedup.referrals.models import Access, AccessKind, Referral
 from joinedup.referrals.tests.conftest import PAT, refer
@@ -318,3 +319,26 @@ def test_the_list_answers_as_the_rule_does(world: SimpleNamespace, sent: SimpleN
         ruled = {r for r in Referral.objects.all() if user.has_perm("referrals.view_referral", r)}
         assert listed == ruled, character
     assert acting_for(world.otis) == [world.funder.pk]
+
+
+def test_the_lists_cost_the_same_whatever_they_hold(
+    world: SimpleNamespace, sent: SimpleNamespace
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    stan = api_for(world.stan)
+
+    def queries(path: str) -> int:
+        # the token, the user's organisations, the count, the page
+        with CaptureQueriesContext(connection) as captured:
+            assert stan.get(f"{V1}/{path}").status_code == 200
+        return len(captured)
+
+    stan.get(f"{V1}/people")  # the token's first use is recorded once
+    few = queries("referrals"), queries("people")
+    assert few == (4, 4)
+    for _ in range(3):
+        refer(world, sent, service=sent.parcels, fields=["name"])
+        actions.person_create(organisation=world.lead_org, by=world.stan, name="Someone")
+    assert (queries("referrals"), queries("people")) == few

@@ -257,6 +257,7 @@ def test_stan_records_a_person_and_edits_them(world, referring):
         ({"organisation_id": "CORE"}, "organisation_id"),
         ({"name": ""}, "name"),
         ({"born_on": 0}, "born_on"),
+        ({"born_on": "2999-01-01"}, "born_on"),
         ({"age_band": "old"}, "age_band"),
         ({"needs": ["cake"]}, "needs.0"),
         ({"postcode": "RV1 2AB RV1 2AB"}, "postcode"),
