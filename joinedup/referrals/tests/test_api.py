@@ -342,3 +342,20 @@ def test_the_lists_cost_the_same_whatever_they_hold(
         refer(world, sent, service=sent.parcels, fields=["name"])
         actions.person_create(organisation=world.lead_org, by=world.stan, name="Someone")
     assert (queries("referrals"), queries("people")) == few
+
+
+def test_a_site_administrator_sees_no_personal_data(world: SimpleNamespace, sent: Any) -> None:
+    """Being a superuser grants nothing over the people partners support (`access.may`)."""
+    from joinedup.accounts.models import User
+
+    admin = User.objects.create_superuser("root@joinedup.example", "a-long-test-password")
+    client = api_for(admin)
+    for path in (
+        f"{V1}/people/{sent.pat.pk}",
+        f"{V1}/people/{sent.pat.pk}/consents",
+        f"{V1}/consents/{sent.consent.pk}",
+        f"{V1}/referrals/{sent.referral.pk}",
+    ):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert PAT["name"] not in response.content.decode()
