@@ -12,7 +12,8 @@ api = NinjaAPI(
     version="1",
     description=(
         "Partnerships, their member organisations and memberships, and the resources partners "
-        "share: offers, requests, bookings and the give-and-receive ledger. Authenticate with "
+        "share: offers, requests, bookings and the give-and-receive ledger; people, their "
+        "consents and referrals between partners, under a data-sharing protocol. Authenticate with "
         "`Authorization: Bearer <token>`; make a token on your settings page or with "
         "`joinedup token --user EMAIL`. Every error has the shape "
         '`{"detail": "…", "errors": [{"field": "…", "message": "…"}]}`.'
@@ -31,6 +32,7 @@ def _mount() -> None:
     from joinedup.health.api_evidence import router as health_evidence_router
     from joinedup.meetings.api import router as meetings_router
     from joinedup.partnerships.api import router as partnerships_router
+    from joinedup.referrals.api import router as referrals_router
     from joinedup.resources.api import router as resources_router
 
     api.add_router("/", partnerships_router)
@@ -40,6 +42,7 @@ def _mount() -> None:
     api.add_router("/", decisions_router)
     api.add_router("/", health_router)
     api.add_router("/", health_evidence_router)
+    api.add_router("/", referrals_router)
 
 
 _mount()
