@@ -1,5 +1,5 @@
-"""The lead opens a round of the health check, two partners answer, the lead sees the bands
-and where the partners see the partnership differently."""
+"""The lead opens a round of the health check, two partners answer, the lead sees the bands,
+where the partners see the partnership differently, and the network picture."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from joinedup.health.statements import FACTORS
+from joinedup.health.tests import activity
 from joinedup.tests.browser.conftest import Visitor
 
 pytestmark = pytest.mark.browser
@@ -70,6 +71,23 @@ def test_the_lead_opens_a_round_two_partners_answer_and_the_lead_sees_bands_and_
             flags.inner_text()
         )
         assert "Decisions shared before they are made" in lena.page.content()
+
+        # The network picture: every member drawn, coloured by sector, with its table.
+        lena.page.get_by_role("link", name="Who works with whom").click()
+        lena.check()
+        picture = lena.page.get_by_role("img", name="Who works with whom in Riverside Crisis")
+        assert picture.locator("g.node").count() == 3
+        legend = lena.page.locator("figure.network-figure figcaption").inner_text()
+        assert "Voluntary" in legend and "Faith" in legend
+        table = lena.page.get_by_role("region", name="Organisations in the network").inner_text()
+        for name in ("Riverside Citizens Advice", "Riverside Mind", "Hillside Food Bank"):
+            assert name in table
+        # The two partners answered; the lead has done nothing else that the app records.
+        lena.page.get_by_role("link", name="Depth and flags").click()
+        lena.check()
+        flags = lena.page.locator("#flags-title + ul").inner_text()
+        assert "In name only Riverside Citizens Advice" in flags
+        assert "Riverside Mind" not in flags and "Hillside Food Bank" not in flags
     finally:
         for context in contexts:
             context.close()
@@ -102,3 +120,33 @@ def test_a_partner_rates_the_lead_and_logs_time(world: SimpleNamespace, visitor:
     visitor.check()
     table = visitor.page.get_by_role("region", name="Hours per organisation").inner_text()
     assert "Riverside Mind\t2.5\t0\t2.5" in table
+
+
+def test_the_programme_officer_compares_partnerships_and_opens_a_report(
+    world: SimpleNamespace, visitor: Visitor
+) -> None:
+    activity.busy(world)
+    activity.small_partnership(world, 1)
+    visitor.sign_in(world.otis.email)
+    visitor.visit(f"/programmes/{world.programme.pk}/")
+    visitor.page.get_by_role("link", name="Partnership health side by side").click()
+    visitor.check()
+    table = visitor.page.get_by_role("region", name="Partnerships side by side")
+    assert "Riverside Crisis Partnership" in table.inner_text()
+    assert "Partnership 01" in table.inner_text()
+    visitor.page.get_by_role("link", name="Members", exact=True).click()
+    visitor.check()
+    visitor.page.get_by_label("Depth").select_option(label="Collaborating")
+    visitor.page.get_by_role("button", name="Show").click()
+    visitor.page.get_by_text("1 partnership.").wait_for()
+    visitor.check()
+    visitor.page.get_by_role("link", name="Report on Riverside Crisis Partnership").click()
+    visitor.page.get_by_role(
+        "heading", name="Riverside Crisis Partnership: partnership health"
+    ).wait_for()
+    visitor.check()
+    assert visitor.page.get_by_role(
+        "img", name="Who works with whom in Riverside Crisis"
+    ).is_visible()
+    visitor.visit(f"/partnerships/{world.partnership.pk}/health/gaps/")
+    visitor.check()
