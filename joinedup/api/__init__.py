@@ -28,6 +28,7 @@ errors.install(api)
 def _mount() -> None:
     from joinedup.agreements.api import router as agreements_router
     from joinedup.decisions.api import router as decisions_router
+    from joinedup.health.api import router as health_router
     from joinedup.meetings.api import router as meetings_router
     from joinedup.partnerships.api import router as partnerships_router
     from joinedup.referrals.api import router as referrals_router
@@ -39,6 +40,7 @@ def _mount() -> None:
     api.add_router("/", meetings_router)
     api.add_router("/", decisions_router)
     api.add_router("/", referrals_router)
+    api.add_router("/", health_router)
 
 
 _mount()

@@ -44,6 +44,7 @@ def fill(path: str, w: SimpleNamespace) -> str:
         "people": w.referring.pat.pk,
         "consents": w.referring.consent.pk,
         "referrals": w.referring.referral.pk,
+        "health-rounds": w.resources.round.pk,
     }
     pk = by_prefix[path.removeprefix(f"{PREFIX}/").split("/")[0]]
     return re.sub(r"\{pk\}", str(pk), path).replace("{number}", "1")
@@ -130,6 +131,15 @@ BODIES: dict[tuple[str, str], Any] = {
         "closes_on": "2030-01-01",
     },
     ("post", "/proposals/{pk}/positions"): {"organisation_id": 1, "stance": "agree"},
+    ("post", "/partnerships/{pk}/health-rounds"): {"closes_on": "2030-01-01"},
+    ("post", "/health-rounds/{pk}/close"): {},
+    ("post", "/health-rounds/{pk}/answers"): {"organisation_id": 1, "scores": {"trust.1": 4}},
+    ("post", "/partnerships/{pk}/ratings"): {"rater_id": 1, "rated_id": 2, "level": 3},
+    ("post", "/partnerships/{pk}/time-logs"): {
+        "organisation_id": 1,
+        "on": "2025-01-01",
+        "hours": "1.5",
+    },
     ("post", "/partnerships/{pk}/ledger"): {
         "giver_id": 1,
         "receiver_id": 2,

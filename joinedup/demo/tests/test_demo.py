@@ -15,6 +15,7 @@ from joinedup.agreements.models import Agreement, AgreementVersion, SignOff
 from joinedup.audit.models import AuditEvent
 from joinedup.decisions.models import Position, Proposal
 from joinedup.demo import loader
+from joinedup.health.models import Answer, Rating, Round, TimeLog
 from joinedup.meetings import queries as meeting_queries
 from joinedup.meetings.models import ActionPoint, Attendance, Concern, Meeting, Notice, Series
 from joinedup.partnerships.models import Membership, Organisation, Partnership
@@ -52,6 +53,10 @@ def counts() -> dict[str, int]:
             Proposal,
             Position,
             Notice,
+            Round,
+            Answer,
+            Rating,
+            TimeLog,
         )
     }
 

@@ -43,6 +43,7 @@ POST_ONLY = {
     "position_cast",
     "proposal_outcome",
     "proposal_ratify",
+    "health_round_close",
 }
 # Directory pages every signed-in person may open: each shows only the listings that person
 # may see (the directory's own tests prove what each character finds).
@@ -146,6 +147,9 @@ def resources(w: SimpleNamespace) -> SimpleNamespace:
         deciders="all",
         closes_on=days_from_today(14),
     )
+    from joinedup.health import actions as ha
+
+    r.round = ha.round_open(by=w.lena, partnership=w.partnership, closes_on=days_from_today(28))
     return r
 
 
@@ -205,6 +209,20 @@ def object_urls(w: SimpleNamespace) -> dict[str, str]:
         "programme": reverse("programme", args=[w.programme.pk]),
         "token_revoke": reverse("token_revoke", args=[lena_token.pk]),
         **meeting_urls(w, r),
+        **health_urls(w, r),
+    }
+
+
+def health_urls(w: SimpleNamespace, r: SimpleNamespace) -> dict[str, str]:
+    p, round = w.partnership.pk, [w.partnership.pk, r.round.pk]
+    return {
+        "health": reverse("health", args=[p]),
+        "health_round_open": reverse("health_round_open", args=[p]),
+        "health_round": reverse("health_round", args=round),
+        "health_answer": reverse("health_answer", args=round),
+        "health_round_close": reverse("health_round_close", args=round),
+        "health_ratings": reverse("health_ratings", args=[p]),
+        "health_time": reverse("health_time", args=[p]),
     }
 
 
