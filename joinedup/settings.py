@@ -54,8 +54,8 @@ INSTALLED_APPS = [
     "joinedup.directory",
     "joinedup.meetings",
     "joinedup.decisions",
-    "joinedup.health",
     "joinedup.referrals",
+    "joinedup.health",
     "joinedup.demo",
 ]
 

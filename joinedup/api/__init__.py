@@ -40,9 +40,9 @@ def _mount() -> None:
     api.add_router("/", agreements_router)
     api.add_router("/", meetings_router)
     api.add_router("/", decisions_router)
+    api.add_router("/", referrals_router)
     api.add_router("/", health_router)
     api.add_router("/", health_evidence_router)
-    api.add_router("/", referrals_router)
 
 
 _mount()

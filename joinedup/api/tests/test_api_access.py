@@ -41,11 +41,11 @@ def fill(path: str, w: SimpleNamespace) -> str:
         "actions": w.resources.meetings.action.pk,
         "concerns": w.resources.meetings.concern.pk,
         "proposals": w.resources.proposal.pk,
-        "health-rounds": w.resources.round.pk,
-        "programmes": w.programme.pk,
         "people": w.referring.pat.pk,
         "consents": w.referring.consent.pk,
         "referrals": w.referring.referral.pk,
+        "health-rounds": w.resources.round.pk,
+        "programmes": w.programme.pk,
     }
     pk = by_prefix[path.removeprefix(f"{PREFIX}/").split("/")[0]]
     return re.sub(r"\{pk\}", str(pk), path).replace("{number}", "1")
