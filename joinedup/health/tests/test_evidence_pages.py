@@ -11,7 +11,10 @@ import pytest
 from django.urls import reverse
 
 from joinedup.conftest import client_for
+from joinedup.directory.actions import service_create
 from joinedup.health.tests import activity
+from joinedup.meetings.models import Series
+from joinedup.partnerships.tests.test_query_budget import count_queries
 
 PAGES = ["health_depth", "health_network", "health_gaps", "health_report"]
 DOWNLOADS = [
@@ -91,3 +94,20 @@ def test_the_report_has_the_health_check_depth_network_and_gaps(busy: SimpleName
         assert f"<h2>{heading}</h2>" in body
     assert "Strength" in body
     assert '<svg class="network"' in body
+
+
+def test_the_pages_keep_their_query_budget_as_the_evidence_grows(busy: SimpleNamespace) -> None:
+    client = client_for(busy.cora)
+    service_create(organisation=busy.lead_org, by=None, name="Advice line", needs=[])
+    urls = [reverse(name, args=[busy.partnership.pk]) for name in PAGES + DOWNLOADS]
+    before = {url: count_queries(client, url) for url in urls}
+    core = Series.objects.get(partnership=busy.partnership, tier="core")
+    for days in (20, 10, 5):
+        activity.held(core, days, present=[busy.lead_org, busy.core_org])
+        activity.exchange(busy.partnership, busy.core_org, busy.wider_org, days_ago=days)
+    activity.rated(busy.partnership, busy.wider_org, busy.core_org, 2)
+    service_create(organisation=busy.core_org, by=None, name="Crisis line", needs=[])
+    assert {url: count_queries(client, url) for url in urls} == before
+    # session, user, partnership with its hub and programme, the user's organisations and
+    # standing (memberships, programmes overseen), then the evidence's twelve queries
+    assert before[urls[0]] == 18, before
