@@ -196,13 +196,18 @@ SECTOR_COLOURS: dict[str, str] = {
 }
 
 
-def picture(network: Network, size: int = 440, margin: int = 170) -> dict[str, Any]:
+PAD = 16  # above and below the circle, so that the largest circle is never cut
+
+
+def picture(network: Network, margin: int = 190) -> dict[str, Any]:
     """Geometry for the SVG picture: nodes round a circle, grouped by sector and then by name
     (the same every time, so the picture is stable and a reader can find an organisation),
     radius growing with the square root of activity, lines as thick as the tie's weight allows.
     """
     order = sorted(network.nodes, key=lambda n: (n.sector, n.name, n.id))
-    centre, radius = size / 2, size / 2 - margin
+    # Room for every label: the circle grows with the number of organisations.
+    size = max(360, 26 * len(order))
+    centre, radius = size / 2, size / 2 - 30
     top = max([1, *(n.activity for n in order)])
     at: dict[int, tuple[float, float]] = {}
     nodes = []
@@ -235,7 +240,7 @@ def picture(network: Network, size: int = 440, margin: int = 170) -> dict[str, A
             "y1": round(at[t.a][1], 1),
             "x2": round(at[t.b][0], 1),
             "y2": round(at[t.b][1], 1),
-            "width": round(1 + 5 * t.weight / heaviest, 1),
+            "width": round(1 + 4 * t.weight / heaviest, 1),
         }
         for t in network.ties
     ]
@@ -249,8 +254,9 @@ def picture(network: Network, size: int = 440, margin: int = 170) -> dict[str, A
     ]
     return {
         "width": size + 2 * margin,
-        "height": size,
+        "height": size + 2 * PAD,
         "offset": margin,
+        "pad": PAD,
         "nodes": nodes,
         "lines": lines,
         "legend": legend,
