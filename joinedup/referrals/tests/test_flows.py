@@ -149,3 +149,13 @@ def test_a_member_records_a_signposting_and_it_counts(world, referring):
     assert (signpost.to_org, signpost.area, signpost.by) == (world.core_org, "RV1", world.will)
     today = timezone.localdate()
     assert queries.flows(world.partnership, today, today).totals.signposts == 1
+
+
+def test_the_directory_search_shows_each_services_acceptance_rate(world, referring):
+    answered_world(world, referring)
+    client = client_for(world.will)
+    body = client.get(reverse("directory_search"), {"words": "talking"}).content.decode()
+    assert "Talking therapies" in body
+    assert "50%" in body and "(of 2 answered)" in body
+    body = client.get(reverse("directory_search"), {"words": "parcels"}).content.decode()
+    assert "0%" in body and "(of 1 answered)" in body
