@@ -209,6 +209,12 @@ def _person(
     return person, consent
 
 
+DECLINE_NOTES: dict[str, str] = {
+    DeclineReason.NO_CAPACITY: "Our caseload is full until next month.",
+    DeclineReason.NOT_ELIGIBLE: "Outside our age range.",
+}
+
+
 def _answer(referral: Referral, story: str) -> None:
     actions.referral_see(referral=referral, by=None)
     if story.startswith("declined:"):
@@ -217,10 +223,7 @@ def _answer(referral: Referral, story: str) -> None:
             referral=referral,
             by=None,
             reason=reason,
-            note={
-                DeclineReason.NO_CAPACITY: "Our caseload is full until next month.",
-                DeclineReason.NOT_ELIGIBLE: "Outside our age range.",
-            }.get(reason, "Better met by the council's housing options team."),
+            note=DECLINE_NOTES.get(reason, "Better met by the council's housing options team."),
         )
         return
     actions.referral_accept(referral=referral, by=None)
@@ -241,7 +244,7 @@ AFTER = {
     Status.WITHDRAWN: 24 * 4,
     Status.EXPIRED: 24 * 14,
 }
-STAMPS = {
+STAMPS: dict[str, str] = {
     Status.SENT: "sent_at",
     Status.SEEN: "seen_at",
     Status.ACCEPTED: "responded_at",
