@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from joinedup.actions import action
 from joinedup.audit.actions import audit_record
+from joinedup.lib.needs import NEEDS
 from joinedup.meetings.notices import tell
 from joinedup.referrals.models import (
     ENDED,
@@ -42,6 +43,7 @@ from joinedup.referrals.models import (
     Event,
     Message,
     Person,
+    Purpose,
     Referral,
     Status,
 )
@@ -226,6 +228,10 @@ def retention_run(*, today: dt.date | None = None, by: Any = None) -> RetentionR
     return report
 
 
+def _label(choices: Any, code: str) -> str:
+    return str(choices(code).label) if code in choices.values else code
+
+
 def _at(value: dt.datetime | dt.date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
@@ -256,6 +262,7 @@ def subject_access(person: Person) -> dict[str, Any]:
             "held_by": person.organisation.name,
             **{f: _at(person.born_on) if f == "born_on" else getattr(person, f) for f in FIELDS},
             "age_band": person.get_age_band_display() if person.age_band else "",
+            "needs": [NEEDS.get(code, code) for code in person.needs],
             "invented": person.invented,
             "created_at": _at(person.created_at),
             "erased_at": _at(person.erased_at),
@@ -265,7 +272,7 @@ def subject_access(person: Person) -> dict[str, Any]:
                 "id": c.pk,
                 "given_by": c.given_by or "The person",
                 "method": c.get_method_display(),
-                "purposes": c.purposes,
+                "purposes": [_label(Purpose, p) for p in c.purposes],
                 "fields": [FIELDS.get(f, f) for f in c.fields],
                 "recipients": sorted(o.name for o in c.recipients.all()),
                 "expires_on": _at(c.expires_on),
@@ -297,7 +304,7 @@ def _referral(r: Referral) -> dict[str, Any]:
         "from": r.from_org.name,
         "to": r.to_org.name,
         "service": r.service.name if r.service else "",
-        "need": r.need,
+        "need": NEEDS.get(r.need, r.need),
         "area": r.area,
         "purpose": r.get_purpose_display(),
         "fields_shared": [FIELDS.get(f, f) for f in r.fields],

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 from typing import Any
 
 from django import forms
@@ -13,6 +15,7 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from joinedup.access import get_for
@@ -52,13 +55,32 @@ def person_export(request: AuthedRequest, pk: int, fmt: str) -> HttpResponse:
     if fmt == "json":
         body = json.dumps(held, indent=2, ensure_ascii=False)
     else:
+        readable = _for_reading(held)
         body = render_to_string(
-            "referrals/subject_access.html", {"held": held, "person_rows": _readable(held)}
+            "referrals/subject_access.html",
+            {"held": readable, "person_rows": _readable(readable)},
         )
     response = HttpResponse(body, content_type=EXPORT_FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="person-{person.pk}.{fmt}"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}.*)?$")
+
+
+def _for_reading(value: Any) -> Any:
+    """The export with its ISO dates and times written for people: "17 May 1990",
+    "3 Mar 2026 14:05" (local time)."""
+    if isinstance(value, dict):
+        return {k: _for_reading(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_for_reading(v) for v in value]
+    if isinstance(value, str) and ISO_MOMENT.match(value):
+        if "T" not in value:
+            return f"{dt.date.fromisoformat(value):%-d %B %Y}"
+        return f"{timezone.localtime(dt.datetime.fromisoformat(value)):%-d %b %Y %H:%M}"
+    return value
 
 
 def _readable(held: dict[str, Any]) -> list[tuple[str, str]]:
