@@ -29,10 +29,13 @@ from django.core.exceptions import ValidationError
 from django.db.models import Max, Prefetch, Q
 from django.utils import timezone
 
+from joinedup.access import org_roles
 from joinedup.actions import action
+from joinedup.actions import person as signed_in
 from joinedup.audit.actions import audit_record
 from joinedup.lib.needs import NEEDS
 from joinedup.meetings.notices import tell
+from joinedup.partnerships.models import MANAGING_ORG_ROLES
 from joinedup.referrals.models import (
     ENDED,
     FIELDS,
@@ -60,6 +63,7 @@ BLANK: dict[str, Any] = {
     "notes": "",
 }
 RETENTION_ENDED = "Retention period ended"
+ONLY_MANAGERS = "Only an admin or manager of the organisation holding the record may erase it."
 # Activity by the holding organisation that shows a person is still supported.
 RECORD_KINDS = (AccessKind.CREATE, AccessKind.CHANGE)
 
@@ -107,6 +111,10 @@ def person_erase(*, person: Person, by: Any, reason: str) -> Person:
     if not reason:
         raise ValidationError({"reason": "Say why the data is erased, e.g. “the person asked”."})
     person = Person.objects.select_for_update().get(pk=person.pk)
+    if signed_in(by) is not None and org_roles(by).get(person.organisation_id) not in (
+        MANAGING_ORG_ROLES
+    ):
+        raise ValidationError(ONLY_MANAGERS)
     if person.erased_at is not None:
         return person
     referrals = list(

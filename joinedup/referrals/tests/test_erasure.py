@@ -136,6 +136,8 @@ def test_erasure_removes_personal_data_everywhere_and_keeps_the_counts(world, re
 
     with pytest.raises(ValidationError, match="Say why"):
         actions.person_erase(person=referring.pat, by=world.lena, reason=" ")
+    with pytest.raises(ValidationError, match="Only an admin or manager"):
+        actions.person_erase(person=referring.pat, by=world.stan, reason="Pat asked")
     actions.person_erase(person=referring.pat, by=world.lena, reason="Pat asked us to")
 
     pat = Person.objects.get(pk=referring.pat.pk)
