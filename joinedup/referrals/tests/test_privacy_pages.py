@@ -129,3 +129,10 @@ def test_the_access_log_is_paginated_in_a_fixed_number_of_queries(world, referri
     assert len(many) == len(few)
     assert "Page 1 of 2" in page.content.decode()
     assert client.get(url, {"page": "2"}).status_code == 200
+
+
+def test_the_organisation_page_links_its_managers_to_the_access_log(world, referring):
+    url = reverse("organisation", args=[world.lead_org.pk])
+    log = reverse("referral_access_log", args=[world.lead_org.pk])
+    assert log in client_for(world.lena).get(url).content.decode()
+    assert log not in client_for(world.stan).get(url).content.decode()
