@@ -210,6 +210,7 @@ def object_urls(w: SimpleNamespace) -> dict[str, str]:
         "token_revoke": reverse("token_revoke", args=[lena_token.pk]),
         **meeting_urls(w, r),
         **health_urls(w, r),
+        **referral_data_urls(w),
     }
 
 
@@ -267,6 +268,23 @@ def meeting_urls(w: SimpleNamespace, r: SimpleNamespace) -> dict[str, str]:
         "position_cast": reverse("position_cast", args=proposal),
         "proposal_outcome": reverse("proposal_outcome", args=proposal),
         "proposal_ratify": reverse("proposal_ratify", args=proposal),
+    }
+
+
+def referral_data_urls(w: SimpleNamespace) -> dict[str, str]:
+    """Subject access, erasure, the access log, flows and signposting (the referrals' own
+    tests hold each character to them: joinedup/referrals/tests/test_privacy_pages.py and
+    test_flows.py)."""
+    from joinedup.referrals import actions as referral_actions
+
+    person = referral_actions.person_create(organisation=w.lead_org, by=None, name="Pat Example")
+    p = w.partnership.pk
+    return {
+        "person_export": reverse("person_export", args=[person.pk, "json"]),
+        "person_erase": reverse("person_erase", args=[person.pk]),
+        "referral_access_log": reverse("referral_access_log", args=[w.lead_org.pk]),
+        "referral_flows": reverse("referral_flows", args=[p]),
+        "signpost_new": reverse("signpost_new", args=[p]),
     }
 
 

@@ -6,14 +6,16 @@ from django.utils import timezone
 from joinedup.directory.reminders import remind_listing_reviews
 from joinedup.health.reminders import remind_health
 from joinedup.meetings.reminders import remind
+from joinedup.referrals.reminders import remind_referrals
 
 
 class Command(BaseCommand):
     help = (
         "Close proposals and health checks past their closing date and send the reminders "
         "that are due: actions due, proposals closing soon, concerns unanswered, directory "
-        "listings due a check, health checks closing. Run it from cron (hourly or daily); it "
-        "never sends the same reminder twice."
+        "listings due a check, health checks closing, referrals unanswered (reminded, "
+        "escalated, expired). Run it from cron (hourly or daily); it never sends the same "
+        "reminder twice."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -25,3 +27,5 @@ class Command(BaseCommand):
         self.stdout.write(
             f"organisations told of listings to check: {remind_listing_reviews(today)}"
         )
+        for what, n in remind_referrals(today).items():
+            self.stdout.write(f"{what}: {n}")
