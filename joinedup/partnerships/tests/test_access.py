@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from types import SimpleNamespace
 from typing import Any
 
@@ -16,7 +17,16 @@ from joinedup.partnerships import actions
 from joinedup.partnerships.models import Partnership
 
 # Pages that are about the signed-in person only, with nothing of anyone else's in them.
-OWN_PAGES = {"home", "settings", "password_change", "password_change_done", "logout", "notices"}
+OWN_PAGES = {
+    "home",
+    "settings",
+    "password_change",
+    "password_change_done",
+    "logout",
+    "notices",
+    "referrals",  # the referrals and people of the user's own organisations
+    "person_new",  # a person supported by one of the user's own organisations
+}
 POST_ONLY = {
     "token_revoke",
     "booking_new",
@@ -43,6 +53,18 @@ POST_ONLY = {
     "position_cast",
     "proposal_outcome",
     "proposal_ratify",
+    "consent_withdraw",
+    "referral_step",
+    "referral_message",
+}
+# Referral pages still being built on another branch of issue 6: placeholders answer 404 to
+# everyone, signed in or not, until their views exist (then drop them from this set).
+PAGES_BEING_BUILT = {
+    "person_export",
+    "person_erase",
+    "referral_access_log",
+    "referral_flows",
+    "signpost_new",
 }
 # Directory pages every signed-in person may open: each shows only the listings that person
 # may see (the directory's own tests prove what each character finds).
@@ -205,6 +227,7 @@ def object_urls(w: SimpleNamespace) -> dict[str, str]:
         "programme": reverse("programme", args=[w.programme.pk]),
         "token_revoke": reverse("token_revoke", args=[lena_token.pk]),
         **meeting_urls(w, r),
+        **referral_urls(w, r),
     }
 
 
@@ -240,6 +263,57 @@ def meeting_urls(w: SimpleNamespace, r: SimpleNamespace) -> dict[str, str]:
         "position_cast": reverse("position_cast", args=proposal),
         "proposal_outcome": reverse("proposal_outcome", args=proposal),
         "proposal_ratify": reverse("proposal_ratify", args=proposal),
+    }
+
+
+def referral_urls(w: SimpleNamespace, r: SimpleNamespace) -> dict[str, str]:
+    """Pat, held by the lead, referred to the core partner under the protocol in force."""
+    from joinedup.referrals import actions as referral_actions
+    from joinedup.referrals.tests.conftest import PAT, protocol_in_force
+
+    protocol = protocol_in_force(w)
+    therapy = directory_actions.service_create(
+        organisation=w.core_org, by=None, name="Talking therapies", needs=[]
+    )
+    pat = referral_actions.person_create(organisation=w.lead_org, by=None, **PAT)
+    consent = referral_actions.consent_record(
+        person=pat,
+        by=None,
+        method="verbal",
+        purposes=["referral"],
+        fields=["name", "contact"],
+        recipients=[w.core_org],
+        expires_on=dt.date(2099, 1, 1),
+    )
+    referral = referral_actions.referral_create(
+        person=pat,
+        consent=consent,
+        protocol=protocol,
+        by=None,
+        from_org=w.lead_org,
+        service=therapy,
+        fields=["name"],
+    )
+    p, person, ref = w.partnership.pk, [pat.pk], [referral.pk]
+    return {
+        "person": reverse("person", args=person),
+        "person_edit": reverse("person_edit", args=person),
+        "consent_new": reverse("consent_new", args=person),
+        "consent": reverse("consent", args=[pat.pk, consent.pk]),
+        "consent_withdraw": reverse("consent_withdraw", args=[pat.pk, consent.pk]),
+        "referral_new": reverse("referral_new", args=person),
+        "person_export": reverse("person_export", args=[pat.pk, "html"]),
+        "person_erase": reverse("person_erase", args=person),
+        "referral": reverse("referral", args=ref),
+        "referral_pass_on": reverse("referral_pass_on", args=ref),
+        "referral_message": reverse("referral_message", args=ref),
+        "referral_step": reverse("referral_step", args=[referral.pk, "accept"]),
+        "referral_access_log": reverse("referral_access_log", args=[w.lead_org.pk]),
+        "protocols": reverse("protocols", args=[p]),
+        "protocol_terms": reverse("protocol_terms", args=[p, protocol.version_id]),
+        "referral_flows": reverse("referral_flows", args=[p]),
+        "signpost_new": reverse("signpost_new", args=[p]),
+        "referral_timings": reverse("referral_timings", args=[p]),
     }
 
 
@@ -290,6 +364,8 @@ def test_someone_signed_out_is_sent_to_sign_in(world: SimpleNamespace) -> None:
     from django.test import Client
 
     for name, url in object_urls(world).items():
+        if name in PAGES_BEING_BUILT:
+            continue
         response = Client().get(url)
         if name in POST_ONLY:
             assert response.status_code == 405
