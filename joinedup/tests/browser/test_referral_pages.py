@@ -1,0 +1,110 @@
+"""A worker records a person and their consent, finds two services and sends both referrals
+at once; one receiver accepts, the other declines with a reason; the worker sees both."""
+
+from __future__ import annotations
+
+import re
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from joinedup.directory.actions import service_create
+from joinedup.referrals.tests.conftest import protocol_in_force
+from joinedup.tests.browser.conftest import Visitor
+
+pytestmark = pytest.mark.browser
+REFERRAL = re.compile(r"^Referral \d+$")
+NAME = re.compile(r"^Name:?$")
+
+
+def test_a_net_of_two_referrals_is_sent_accepted_and_declined(
+    world: SimpleNamespace, browser: Any, live_server: Any
+) -> None:
+    # A browser test's database is emptied after each test: make the protocol and services here.
+    protocol_in_force(world)
+    service_create(organisation=world.core_org, by=None, name="Talking therapies", needs=[])
+    service_create(organisation=world.wider_org, by=None, name="Emergency food parcels", needs=[])
+    contexts = [browser.new_context() for _ in range(3)]
+    stan, cora, will = (Visitor(c.new_page(), live_server.url) for c in contexts)
+    try:
+        stan.sign_in(world.stan.email)
+        stan.page.get_by_role("link", name="Referrals").click()
+        stan.check()
+        stan.page.get_by_role("link", name="New person").click()
+        stan.check()
+        stan.page.get_by_label(NAME).fill("Pat Example")
+        stan.page.get_by_label("How to contact them").fill("07700 900123")
+        stan.page.get_by_label("How not to contact them").fill("Text only after 6pm.")
+        stan.page.get_by_label("Postcode").fill("RV1 2AB")
+        stan.page.get_by_label("Mental health").check()
+        stan.page.get_by_role("button", name="Save").click()
+        stan.page.get_by_role("heading", name="Pat Example").wait_for()
+        stan.check()
+
+        stan.page.get_by_role("link", name="Record consent").first.click()
+        stan.check()
+        stan.page.get_by_label("Verbal").check()
+        stan.page.get_by_role("checkbox", name="Name", exact=True).check()
+        stan.page.get_by_role("checkbox", name="How to contact them").check()
+        stan.page.get_by_role("checkbox", name="Needs (special category)").check()
+        stan.page.get_by_label("Riverside Mind").check()
+        stan.page.get_by_label("Hillside Food Bank").check()
+        stan.page.get_by_role("button", name="Record consent").click()
+        stan.page.get_by_text("You agreed on").wait_for()
+        assert "may share your name, how to contact you and what you need help with" in (
+            stan.page.content()
+        )
+        stan.check()
+
+        stan.page.get_by_role("link", name="Pat Example").click()
+        stan.page.get_by_role("link", name="Refer", exact=True).click()
+        stan.check()
+        stan.page.get_by_label("Words").fill("therapies")
+        stan.page.get_by_role("button", name="Search").click()
+        stan.page.get_by_label("Talking therapies — Riverside Mind").check()
+        stan.check()
+        stan.page.get_by_label("Words").fill("parcels")
+        stan.page.get_by_role("button", name="Search").click()
+        stan.page.get_by_label("Emergency food parcels — Hillside Food Bank").check()
+        stan.page.get_by_role("button", name="Choose these services").click()
+        stan.page.get_by_role("heading", name="2. What to share").wait_for()
+        stan.check()
+        assert stan.page.get_by_role(
+            "checkbox", name=re.compile("^Notes")
+        ).is_disabled()  # neither protocol nor consent
+        stan.page.get_by_role("checkbox", name="Name", exact=True).check()
+        stan.page.get_by_role("checkbox", name="How to contact them").check()
+        stan.page.get_by_label("Why you refer them").fill("Anxious, and short of food.")
+        stan.page.get_by_role("button", name="Send", exact=True).click()
+        stan.page.get_by_text("Sent: 2 referrals.").wait_for()
+        stan.check()
+
+        cora.sign_in(world.cora.email)
+        cora.visit("/referrals/")
+        cora.page.get_by_role("link", name=REFERRAL).click()
+        cora.page.get_by_text("Pat Example").first.wait_for()
+        cora.check()
+        cora.page.get_by_role("button", name="Accept").click()
+        cora.page.get_by_text("Accepted.").wait_for()
+        cora.check()
+
+        will.sign_in(world.will.email)
+        will.visit("/referrals/")
+        will.page.get_by_role("link", name=REFERRAL).click()
+        will.check()
+        will.page.get_by_label("Reason").select_option(label="No capacity")
+        will.page.locator("#decline-note").fill("No parcels left this week.")
+        will.page.get_by_role("button", name="Decline").click()
+        will.page.get_by_text("Declined.").wait_for()
+        will.check()
+
+        stan.visit("/referrals/")
+        sent = stan.page.get_by_role("region", name="Referrals sent").inner_text()
+        assert "Accepted" in sent
+        assert "Declined: No capacity" in sent
+        stan.page.get_by_role("link", name=REFERRAL).first.click()
+        stan.check()
+    finally:
+        for context in contexts:
+            context.close()
