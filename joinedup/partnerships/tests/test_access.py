@@ -171,6 +171,52 @@ def resources(w: SimpleNamespace) -> SimpleNamespace:
     return r
 
 
+def referral_urls(w: SimpleNamespace) -> dict[str, str]:
+    """Pat, held by the lead, referred to the core partner under the protocol in force."""
+    from joinedup.referrals import actions as referral_actions
+    from joinedup.referrals.tests.conftest import PAT, protocol_in_force
+
+    protocol = protocol_in_force(w)
+    therapy = directory_actions.service_create(
+        organisation=w.core_org, by=None, name="Talking therapies", needs=[]
+    )
+    pat = referral_actions.person_create(organisation=w.lead_org, by=None, **PAT)
+    consent = referral_actions.consent_record(
+        person=pat,
+        by=None,
+        method="verbal",
+        purposes=["referral"],
+        fields=["name", "contact"],
+        recipients=[w.core_org],
+        expires_on=dt.date(2099, 1, 1),
+    )
+    referral = referral_actions.referral_create(
+        person=pat,
+        consent=consent,
+        protocol=protocol,
+        by=None,
+        from_org=w.lead_org,
+        service=therapy,
+        fields=["name"],
+    )
+    p, person, ref = w.partnership.pk, [pat.pk], [referral.pk]
+    return {
+        "person": reverse("person", args=person),
+        "person_edit": reverse("person_edit", args=person),
+        "consent_new": reverse("consent_new", args=person),
+        "consent": reverse("consent", args=[pat.pk, consent.pk]),
+        "consent_withdraw": reverse("consent_withdraw", args=[pat.pk, consent.pk]),
+        "referral_new": reverse("referral_new", args=person),
+        "referral": reverse("referral", args=ref),
+        "referral_pass_on": reverse("referral_pass_on", args=ref),
+        "referral_message": reverse("referral_message", args=ref),
+        "referral_step": reverse("referral_step", args=[referral.pk, "accept"]),
+        "protocols": reverse("protocols", args=[p]),
+        "protocol_terms": reverse("protocol_terms", args=[p, protocol.version_id]),
+        "referral_timings": reverse("referral_timings", args=[p]),
+    }
+
+
 def object_urls(w: SimpleNamespace) -> dict[str, str]:
     """One URL per page that shows or changes something of a partnership or organisation."""
     p, m = w.partnership.pk, w.wider_membership.pk
@@ -183,6 +229,7 @@ def object_urls(w: SimpleNamespace) -> dict[str, str]:
         service=clinic, by=w.cora, what_is_wrong="Closed on Fridays"
     )
     return {
+        **referral_urls(w),
         "directory_service": reverse("directory_service", args=[clinic.pk]),
         "directory_service_edit": reverse("directory_service_edit", args=[clinic.pk]),
         "directory_service_reviewed": reverse("directory_service_reviewed", args=[clinic.pk]),
@@ -227,7 +274,7 @@ def object_urls(w: SimpleNamespace) -> dict[str, str]:
         "programme": reverse("programme", args=[w.programme.pk]),
         "token_revoke": reverse("token_revoke", args=[lena_token.pk]),
         **meeting_urls(w, r),
-        **referral_urls(w, r),
+        **referral_data_urls(w),
     }
 
 
@@ -266,54 +313,20 @@ def meeting_urls(w: SimpleNamespace, r: SimpleNamespace) -> dict[str, str]:
     }
 
 
-def referral_urls(w: SimpleNamespace, r: SimpleNamespace) -> dict[str, str]:
-    """Pat, held by the lead, referred to the core partner under the protocol in force."""
+def referral_data_urls(w: SimpleNamespace) -> dict[str, str]:
+    """Subject access, erasure, the access log, flows and signposting (the referrals' own
+    tests hold each character to them: joinedup/referrals/tests/test_privacy_pages.py and
+    test_flows.py)."""
     from joinedup.referrals import actions as referral_actions
-    from joinedup.referrals.tests.conftest import PAT, protocol_in_force
 
-    protocol = protocol_in_force(w)
-    therapy = directory_actions.service_create(
-        organisation=w.core_org, by=None, name="Talking therapies", needs=[]
-    )
-    pat = referral_actions.person_create(organisation=w.lead_org, by=None, **PAT)
-    consent = referral_actions.consent_record(
-        person=pat,
-        by=None,
-        method="verbal",
-        purposes=["referral"],
-        fields=["name", "contact"],
-        recipients=[w.core_org],
-        expires_on=dt.date(2099, 1, 1),
-    )
-    referral = referral_actions.referral_create(
-        person=pat,
-        consent=consent,
-        protocol=protocol,
-        by=None,
-        from_org=w.lead_org,
-        service=therapy,
-        fields=["name"],
-    )
-    p, person, ref = w.partnership.pk, [pat.pk], [referral.pk]
+    person = referral_actions.person_create(organisation=w.lead_org, by=None, name="Pat Example")
+    p = w.partnership.pk
     return {
-        "person": reverse("person", args=person),
-        "person_edit": reverse("person_edit", args=person),
-        "consent_new": reverse("consent_new", args=person),
-        "consent": reverse("consent", args=[pat.pk, consent.pk]),
-        "consent_withdraw": reverse("consent_withdraw", args=[pat.pk, consent.pk]),
-        "referral_new": reverse("referral_new", args=person),
-        "person_export": reverse("person_export", args=[pat.pk, "html"]),
-        "person_erase": reverse("person_erase", args=person),
-        "referral": reverse("referral", args=ref),
-        "referral_pass_on": reverse("referral_pass_on", args=ref),
-        "referral_message": reverse("referral_message", args=ref),
-        "referral_step": reverse("referral_step", args=[referral.pk, "accept"]),
+        "person_export": reverse("person_export", args=[person.pk, "json"]),
+        "person_erase": reverse("person_erase", args=[person.pk]),
         "referral_access_log": reverse("referral_access_log", args=[w.lead_org.pk]),
-        "protocols": reverse("protocols", args=[p]),
-        "protocol_terms": reverse("protocol_terms", args=[p, protocol.version_id]),
         "referral_flows": reverse("referral_flows", args=[p]),
         "signpost_new": reverse("signpost_new", args=[p]),
-        "referral_timings": reverse("referral_timings", args=[p]),
     }
 
 
