@@ -88,6 +88,11 @@ def test_a_net_of_two_referrals_is_sent_accepted_and_declined(
         cora.page.get_by_role("button", name="Accept").click()
         cora.page.get_by_text("Accepted.").wait_for()
         cora.check()
+        cora.page.get_by_role("link", name="Pass it on to another service").click()
+        cora.page.get_by_label("Words").fill("parcels")
+        cora.page.get_by_role("button", name="Search").click()
+        cora.page.get_by_label("Emergency food parcels — Hillside Food Bank").wait_for()
+        cora.check()
 
         will.sign_in(world.will.email)
         will.visit("/referrals/")
@@ -105,6 +110,39 @@ def test_a_net_of_two_referrals_is_sent_accepted_and_declined(
         assert "Declined: No capacity" in sent
         stan.page.get_by_role("link", name=REFERRAL).first.click()
         stan.check()
+        # The partnership's register of protocols, and the terms of the one in force.
+        stan.visit(f"/partnerships/{world.partnership.pk}/")
+        stan.page.get_by_role("link", name="Data sharing").click()
+        stan.check()
+        stan.page.get_by_role("link", name="Terms").click()
+        stan.page.get_by_role("heading", name="What may be shared").wait_for()
+        stan.check()
     finally:
         for context in contexts:
             context.close()
+
+
+def test_the_leads_manager_sets_a_protocols_terms_before_sign_off(
+    world: SimpleNamespace, browser: Any, live_server: Any
+) -> None:
+    from joinedup.agreements import actions as agreements
+
+    agreement = agreements.agreement_create(
+        by=None, partnership=world.partnership, kind="data_sharing", title="Referrals protocol"
+    )
+    context = browser.new_context()
+    lena = Visitor(context.new_page(), live_server.url)
+    try:
+        lena.sign_in(world.lena.email)
+        lena.visit(agreement.versions.get().get_absolute_url())
+        lena.page.get_by_role("link", name="Its data-sharing terms").click()
+        lena.check()
+        lena.page.get_by_label("Lawful basis").select_option("consent")
+        lena.page.locator("#id_name-flows").check()
+        lena.page.locator("#id_name-purposes_0").check()
+        lena.page.get_by_role("button", name="Save the terms").click()
+        lena.page.get_by_text("The data-sharing terms are saved.").wait_for()
+        lena.check()
+        assert "Never shared: How to contact them" in lena.page.content()
+    finally:
+        context.close()
