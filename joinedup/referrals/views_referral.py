@@ -229,13 +229,10 @@ def referral_new(request: AuthedRequest, pk: int) -> HttpResponse:
             record=str(person),
             purpose="Choosing services to refer them to",
         )
-    chosen = (
-        list(chooser.cleaned_data.get("service") or []) if hasattr(chooser, "cleaned_data") else []
-    )
+    searching = finder.is_bound and finder.is_valid()
+    chosen = list(chooser.cleaned_data.get("service") or [])
     found = (
-        [s for s in _found(request.user, finder, services) if s not in chosen]
-        if finder.is_bound and finder.is_valid()
-        else []
+        [s for s in _found(request.user, finder, services) if s not in chosen] if searching else []
     )
     return render(
         request,
@@ -247,9 +244,9 @@ def referral_new(request: AuthedRequest, pk: int) -> HttpResponse:
             "chooser_problem": chooser if request.method == "GET" else None,
             "form": form,
             "found": found,
-            "searched": finder.is_bound and finder.is_valid() and finder.searched(),
+            "searched": searching and finder.searched(),
             "chosen": chosen,
-            "rows": offer_rows(chooser, person, chosen) if hasattr(chooser, "cleaned_data") else [],
+            "rows": offer_rows(chooser, person, chosen),
             "ticked": ticked,
             "consents": consent_list,
             "protocols": protocol_list,
