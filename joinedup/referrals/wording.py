@@ -34,7 +34,7 @@ FIELD_WORDS = {
     "born_on": "your date of birth",
     "age_band": "your age group",
     "postcode": "your postcode",
-    "needs": "what you need help with",
+    "needs": "your needs",
     "notes": "notes about your situation",
 }
 

@@ -202,7 +202,7 @@ def test_the_consent_reads_in_plain_english(world, pages):
     assert (
         f"You agreed on {today:%-d %B %Y} that Riverside Citizens Advice may share your name, "
         "how to contact you, how not to contact you, your date of birth, your postcode and "
-        "what you need help with with Hillside Food Bank or Riverside Mind, to refer you to "
+        "your needs with Hillside Food Bank or Riverside Mind, to refer you to "
         "them for support, until"
     ) in body.replace("&#x27;", "'")
     assert "You can change your mind at any time by telling Riverside Citizens Advice" in body

@@ -52,7 +52,7 @@ def test_a_net_of_two_referrals_is_sent_accepted_and_declined(
         stan.page.get_by_label("Hillside Food Bank").check()
         stan.page.get_by_role("button", name="Record consent").click()
         stan.page.get_by_text("You agreed on").wait_for()
-        assert "may share your name, how to contact you and what you need help with" in (
+        assert "may share your name, how to contact you and your needs with Hillside Food Bank" in (
             stan.page.content()
         )
         stan.check()
