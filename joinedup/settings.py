@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "joinedup.meetings",
     "joinedup.decisions",
     "joinedup.referrals",
+    "joinedup.health",
     "joinedup.demo",
 ]
 

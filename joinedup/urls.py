@@ -51,6 +51,7 @@ urlpatterns = [
     path("partnerships/<int:pk>/", include("joinedup.decisions.urls")),
     path("partnerships/<int:pk>/", include("joinedup.referrals.partnership_urls")),
     path("referrals/", include("joinedup.referrals.urls")),
+    path("partnerships/<int:pk>/", include("joinedup.health.urls")),
     path("", include("joinedup.meetings.root_urls")),
     path("partnerships/<int:pk>/members/invite/", partnerships.member_invite, name="member_invite"),
     path("invitations/<str:token>/", partnerships.invitation, name="invitation"),

@@ -12,7 +12,8 @@ api = NinjaAPI(
     version="1",
     description=(
         "Partnerships, their member organisations and memberships, and the resources partners "
-        "share: offers, requests, bookings and the give-and-receive ledger. Authenticate with "
+        "share: offers, requests, bookings and the give-and-receive ledger; people, their "
+        "consents and referrals between partners, under a data-sharing protocol. Authenticate with "
         "`Authorization: Bearer <token>`; make a token on your settings page or with "
         "`joinedup token --user EMAIL`. Every error has the shape "
         '`{"detail": "…", "errors": [{"field": "…", "message": "…"}]}`.'
@@ -27,8 +28,10 @@ errors.install(api)
 def _mount() -> None:
     from joinedup.agreements.api import router as agreements_router
     from joinedup.decisions.api import router as decisions_router
+    from joinedup.health.api import router as health_router
     from joinedup.meetings.api import router as meetings_router
     from joinedup.partnerships.api import router as partnerships_router
+    from joinedup.referrals.api import router as referrals_router
     from joinedup.resources.api import router as resources_router
 
     api.add_router("/", partnerships_router)
@@ -36,6 +39,8 @@ def _mount() -> None:
     api.add_router("/", agreements_router)
     api.add_router("/", meetings_router)
     api.add_router("/", decisions_router)
+    api.add_router("/", referrals_router)
+    api.add_router("/", health_router)
 
 
 _mount()

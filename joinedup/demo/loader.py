@@ -24,7 +24,9 @@ from joinedup.accounts.models import User
 from joinedup.agreements import actions as agreement_actions
 from joinedup.agreements.models import Agreement
 from joinedup.demo import directory as demo_directory
+from joinedup.demo import health as demo_health
 from joinedup.demo import meetings as demo_meetings
+from joinedup.demo import referrals as demo_referrals
 from joinedup.partnerships import actions
 from joinedup.partnerships.models import (
     Affiliation,
@@ -117,6 +119,11 @@ def load(progress: Callable[[str], None] = lambda _: None, path: Path = DATA) ->
     with override_settings(EMAIL_BACKEND=QUIET_MAIL), transaction.atomic():
         held = demo_meetings.load(orgs, partnerships)
         progress(f"{held} meetings, with their agendas, attendance, actions and decisions")
+        rounds = demo_health.load(partnerships)
+        progress(f"{rounds} rounds of the health check, with ratings and time invested")
+    with override_settings(EMAIL_BACKEND=QUIET_MAIL), transaction.atomic():
+        referred = demo_referrals.load(orgs, partnerships)
+        progress(f"{referred} referrals of invented people, under a signed data-sharing protocol")
     order = list(CHARACTERS)
     return sorted(
         (s for s in sign_ins if s.character in CHARACTERS), key=lambda s: order.index(s.character)

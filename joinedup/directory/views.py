@@ -47,6 +47,7 @@ from joinedup.directory.search import find, km_between
 from joinedup.forms import act
 from joinedup.http import AuthedRequest
 from joinedup.partnerships.models import Membership, Organisation
+from joinedup.referrals.queries import acceptance_rates
 
 INVALID = 422
 PER_PAGE = 20
@@ -109,6 +110,7 @@ def directory_search(request: AuthedRequest) -> HttpResponse:
         services = list(page.object_list)
         needs = _needs_of([s.pk for s in services])
         places = _places(services, seer)
+        rates = acceptance_rates([s.pk for s in services])
         for service in services:
             shown = places.get(service.pk, [])
             distance = None
@@ -126,6 +128,7 @@ def directory_search(request: AuthedRequest) -> HttpResponse:
                     "needs": needs.get(service.pk, []),
                     "places": shown,
                     "distance": distance,
+                    "acceptance": rates.get(service.pk),
                 }
             )
     status = INVALID if form.is_bound and not form.is_valid() else 200

@@ -68,6 +68,8 @@ class Person(models.Model):
     Erasure blanks every personal field and sets `erased_at`; the row stays so that the
     de-identified facts (a referral happened, its outcome) still count."""
 
+    personal_data = True  # a superuser sees it only as the rules allow (access.may)
+
     organisation = models.ForeignKey(
         "partnerships.Organisation", on_delete=models.PROTECT, related_name="people"
     )
@@ -116,6 +118,8 @@ class Consent(models.Model):
     """A person's consent to share their data, after ISO/IEC TS 27560 and the Kantara consent
     receipt: who, how, recorded by whom and when, for which purposes, which data, with whom,
     until when — and its withdrawal."""
+
+    personal_data = True  # a superuser sees it only as the rules allow (access.may)
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="consents")
     given_by = models.CharField(
@@ -232,6 +236,8 @@ class Referral(models.Model):
 
     `need`, `area`, the organisations, dates, status, reason and outcome are de-identified and
     outlive erasure; `summary`, notes and messages are personal and go with it."""
+
+    personal_data = True  # a superuser sees it only as the rules allow (access.may)
 
     partnership = models.ForeignKey(
         "partnerships.Partnership", on_delete=models.PROTECT, related_name="referrals"

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.timesince import timesince
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from joinedup.access import acting_for, get_for
+from joinedup.access import acting_for, get_for, may
 from joinedup.forms import act
 from joinedup.http import AuthedRequest
 from joinedup.lib.needs import NEEDS
@@ -210,7 +210,7 @@ def person_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "consents": consents,
             "standing": [c for c in consents if c.stands()],
             "referrals": referrals,
-            "may_erase": request.user.has_perm("referrals.erase_person", person),
+            "may_erase": may(request.user, "referrals.erase_person", person),
         },
     )
 
@@ -276,7 +276,7 @@ def consent_detail(request: AuthedRequest, pk: int, consent_pk: int) -> HttpResp
             "referrals": consent.referrals.select_related("to_org").filter(
                 from_org_id__in=acting_for(request.user)
             ),
-            "may_withdraw": request.user.has_perm("referrals.change_consent", consent),
+            "may_withdraw": may(request.user, "referrals.change_consent", consent),
         },
     )
 

@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from joinedup.access import acts_for, get_for
+from joinedup.access import acts_for, get_for, may
 from joinedup.agreements.models import AgreementKind, VersionStatus
 from joinedup.directory.models import Service
 from joinedup.directory.queries import services_visible_to, viewer
@@ -324,9 +324,9 @@ RECEIVER_STEPS = {
 
 def _steps(request: AuthedRequest, referral: Referral) -> list[str]:
     steps: list[str] = []
-    if request.user.has_perm("referrals.receive", referral):
+    if may(request.user, "referrals.receive", referral):
         steps += RECEIVER_STEPS.get(Status(referral.status), [])
-    if request.user.has_perm("referrals.refer", referral):
+    if may(request.user, "referrals.refer", referral):
         if referral.status == Status.DRAFT:
             steps.append("send")
         if referral.status in OPEN:
@@ -364,7 +364,7 @@ def _render_referral(
         form_class = STEPS[step][1]
         form = bound.get(step) or (form_class(auto_id=f"{step}-%s") if form_class else None)
         step_forms.append((step, form, STEP_LABELS[step]))
-    receives = user.has_perm("referrals.receive", referral)
+    receives = may(user, "referrals.receive", referral)
     return render(
         request,
         "referrals/referral.html",
@@ -390,7 +390,7 @@ def _render_referral(
 @login_required
 def referral_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     referral = _referral(request, pk)
-    if referral.status == Status.SENT and request.user.has_perm("referrals.receive", referral):
+    if referral.status == Status.SENT and may(request.user, "referrals.receive", referral):
         seen = actions.referral_see(referral=referral, by=request.user)
         referral.status, referral.seen_at = seen.status, seen.seen_at
     return _render_referral(request, referral)

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 
+from joinedup.lib.charts import Chart, Series, bar_chart, whole
 from joinedup.partnerships.models import Membership, Organisation
 from joinedup.resources.models import Exchange, Offer, Reach
 
@@ -69,28 +70,20 @@ class Ledger:
     pairs: list[tuple[Organisation, Organisation, int, Decimal]]
     exchanges: list[Exchange]
 
-    def chart(self, label: int = 250, bars: int = 330, row: int = 30) -> dict[str, Any]:
-        """Geometry for the SVG bar chart: a pair of bars (gave, received) per organisation
-        that exchanged anything in the period, scaled to the largest count."""
+    def chart(self) -> Chart:
+        """A pair of bars (gave, received) per organisation that exchanged anything in the
+        period, scaled to the largest count."""
         active = [r for r in self.rows if r.gave.count or r.received.count]
-        widest = max([1, *(max(r.gave.count, r.received.count) for r in active)])
-        scale = bars / widest
-        return {
-            "width": label + bars + 40,
-            "height": max(row, row * len(active)),
-            "label": label,
-            "rows": [
-                {
-                    "name": r.organisation.name,
-                    "y": i * row,
-                    "gave": r.gave.count,
-                    "received": r.received.count,
-                    "gave_width": round(r.gave.count * scale),
-                    "received_width": round(r.received.count * scale),
-                }
-                for i, r in enumerate(active)
-            ],
-        }
+        return bar_chart(
+            [(r.organisation.name, [r.gave.count, r.received.count]) for r in active],
+            id="ledger-chart",
+            title="Exchanges each organisation gave and received; the table below has the "
+            "same figures.",
+            series=[Series("Gave", "gave"), Series("Received", "received")],
+            fmt=whole,
+            bar=11,
+            gap=8,
+        )
 
 
 def one_way(*, gave: int, received: int) -> str | None:

@@ -11,6 +11,7 @@ import pytest
 from joinedup.api import api
 from joinedup.conftest import ApiClient, api_for
 from joinedup.partnerships.tests.test_access import resources
+from joinedup.referrals.tests.conftest import refer, referring_world
 
 PREFIX = "/api/v1"
 
@@ -25,6 +26,9 @@ def fill(path: str, w: SimpleNamespace) -> str:
     """Put the id of one of the world's objects into each path parameter."""
     if not hasattr(w, "resources"):
         w.resources = resources(w)
+    if not hasattr(w, "referring"):
+        w.referring = referring_world(w)
+        w.referring.referral = refer(w, w.referring)
     by_prefix = {
         "organisations": w.lead_org.pk,
         "memberships": w.wider_membership.pk,
@@ -37,6 +41,10 @@ def fill(path: str, w: SimpleNamespace) -> str:
         "actions": w.resources.meetings.action.pk,
         "concerns": w.resources.meetings.concern.pk,
         "proposals": w.resources.proposal.pk,
+        "people": w.referring.pat.pk,
+        "consents": w.referring.consent.pk,
+        "referrals": w.referring.referral.pk,
+        "health-rounds": w.resources.round.pk,
     }
     pk = by_prefix[path.removeprefix(f"{PREFIX}/").split("/")[0]]
     return re.sub(r"\{pk\}", str(pk), path).replace("{number}", "1")
@@ -123,6 +131,15 @@ BODIES: dict[tuple[str, str], Any] = {
         "closes_on": "2030-01-01",
     },
     ("post", "/proposals/{pk}/positions"): {"organisation_id": 1, "stance": "agree"},
+    ("post", "/partnerships/{pk}/health-rounds"): {"closes_on": "2030-01-01"},
+    ("post", "/health-rounds/{pk}/close"): {},
+    ("post", "/health-rounds/{pk}/answers"): {"organisation_id": 1, "scores": {"trust.1": 4}},
+    ("post", "/partnerships/{pk}/ratings"): {"rater_id": 1, "rated_id": 2, "level": 3},
+    ("post", "/partnerships/{pk}/time-logs"): {
+        "organisation_id": 1,
+        "on": "2025-01-01",
+        "hours": "1.5",
+    },
     ("post", "/partnerships/{pk}/ledger"): {
         "giver_id": 1,
         "receiver_id": 2,
@@ -130,6 +147,40 @@ BODIES: dict[tuple[str, str], Any] = {
         "description": "Advice",
         "on": "2025-01-01",
     },
+    ("post", "/people"): {"organisation_id": 1, "name": "Sam Example"},
+    ("patch", "/people/{pk}"): {"postcode": "RV2 3CD"},
+    ("post", "/people/{pk}/consents"): {
+        "method": "verbal",
+        "purposes": ["referral"],
+        "fields": ["name"],
+        "recipient_ids": [1],
+        "expires_on": "2030-01-01",
+    },
+    ("post", "/consents/{pk}/withdraw"): {},
+    ("post", "/referrals"): {
+        "partnership_id": 1,
+        "person_id": 1,
+        "consent_id": 1,
+        "service_id": "00000000-0000-0000-0000-000000000001",
+        "fields": ["name"],
+    },
+    ("post", "/referrals/net"): {
+        "partnership_id": 1,
+        "person_id": 1,
+        "consent_id": 1,
+        "service_ids": ["00000000-0000-0000-0000-000000000001"],
+        "fields": ["name"],
+    },
+    ("post", "/referrals/{pk}/send"): {},
+    ("post", "/referrals/{pk}/accept"): {"note": "We will call her."},
+    ("post", "/referrals/{pk}/decline"): {"reason": "no_capacity", "note": "Full"},
+    ("post", "/referrals/{pk}/start"): {},
+    ("post", "/referrals/{pk}/complete"): {"outcome": "got_help"},
+    ("post", "/referrals/{pk}/close"): {"note": "Moved away"},
+    ("post", "/referrals/{pk}/withdraw"): {"note": "Not needed"},
+    ("post", "/referrals/{pk}/pass-on"): {"service_id": "00000000-0000-0000-0000-000000000001"},
+    ("post", "/referrals/{pk}/messages"): {"text": "Any news?"},
+    ("post", "/partnerships/{pk}/signposts"): {"organisation_id": 1, "need": "food"},
 }
 
 

@@ -15,10 +15,12 @@ from joinedup.agreements.models import Agreement, AgreementVersion, SignOff
 from joinedup.audit.models import AuditEvent
 from joinedup.decisions.models import Position, Proposal
 from joinedup.demo import loader
+from joinedup.health.models import Answer, Rating, Round, TimeLog
 from joinedup.meetings import queries as meeting_queries
 from joinedup.meetings.models import ActionPoint, Attendance, Concern, Meeting, Notice, Series
 from joinedup.partnerships.models import Membership, Organisation, Partnership
 from joinedup.programmes.models import Hub, Programme
+from joinedup.referrals.models import Access, Consent, Event, Person, Referral, Signpost
 from joinedup.resources import queries
 from joinedup.resources.models import Booking, Exchange, Offer, ResourceRequest, SharedDocument
 
@@ -52,6 +54,16 @@ def counts() -> dict[str, int]:
             Proposal,
             Position,
             Notice,
+            Round,
+            Answer,
+            Rating,
+            TimeLog,
+            Person,
+            Consent,
+            Referral,
+            Event,
+            Access,
+            Signpost,
         )
     }
 
@@ -181,3 +193,41 @@ def test_the_demo_has_a_year_of_meetings_and_the_decisions_the_issue_asks_for() 
     assert urgent.ratification_item.meeting.starts_at > urgent.opened_at  # the next meeting
     rates = meeting_queries.attendance_rates(axis.pk)
     assert 0 < min(r["core"] for r in rates.values() if "core" in r) < 1
+
+
+def test_the_demo_has_a_year_of_referrals_of_invented_people_under_a_signed_protocol() -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from joinedup.referrals import queries as referral_queries
+    from joinedup.referrals.sharing import protocols_in_force
+
+    sign_ins = {s.character: s for s in loader.load()}
+    axis = Partnership.objects.get(name="Axis Youth Hub")
+    protocol = protocols_in_force(axis).get()
+    signed = set(protocol.version.signoffs.values_list("organisation_id", flat=True))
+    assert signed == set(axis.memberships.current().values_list("organisation_id", flat=True))
+    referrals = Referral.objects.filter(partnership=axis)
+    first, last = referrals.order_by("sent_at").first(), referrals.order_by("sent_at").last()
+    assert first is not None and last is not None and first.sent_at and last.sent_at
+    assert (last.sent_at - first.sent_at).days >= 330  # a year of referrals
+    reasons = set(referrals.filter(status="declined").values_list("decline_reason", flat=True))
+    assert {"no_capacity", "not_eligible"} <= reasons
+    assert referrals.filter(status="expired").count() == 1
+    assert Consent.objects.filter(person__referrals__partnership=axis, withdrawn_at__isnull=False)
+    assert referrals.filter(status__in=["sent", "seen"]).exists()  # some wait for an answer
+    people = Person.objects.filter(referrals__partnership=axis).distinct()
+    assert people.exists() and not people.filter(invented=False).exists()
+    assert all(p.name.endswith("(invented)") for p in people)
+    today = timezone.localdate()
+    flows = referral_queries.flows(axis, today - dt.timedelta(days=364), today)
+    assert flows.totals.sent == referrals.count() and flows.totals.signposts > 0
+    assert referral_queries.unmet_needs(axis, today - dt.timedelta(days=364)).no_service
+    client = Client()
+    client.post(
+        reverse("login"),
+        {"username": sign_ins["programme_officer"].email, "password": loader.PASSWORD},
+    )
+    page = client.get(reverse("referral_flows", args=[axis.pk]))
+    assert page.status_code == 200 and "(invented)" not in page.content.decode()

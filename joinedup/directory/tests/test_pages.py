@@ -158,6 +158,9 @@ def test_the_search_page_keeps_its_query_count_as_listings_grow(
     with CaptureQueriesContext(connection) as many:
         assert client.get(url).status_code == 200
     assert len(many) == len(few)
+    # One query of the page is the services' referral acceptance rates (referrals.queries).
+    rates = [q for q in many.captured_queries if "referrals_referral" in q["sql"]]
+    assert len(rates) == 1
 
 
 def test_the_outsider_cannot_open_a_partners_only_service(

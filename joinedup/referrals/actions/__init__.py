@@ -26,12 +26,14 @@ from joinedup.referrals.actions.workflow import (
     signpost_record,
     timings_set,
 )
+from joinedup.referrals.erasure import person_erase, retention_run
 
 __all__ = [
     "consent_record",
     "consent_withdraw",
     "message_post",
     "person_create",
+    "person_erase",
     "person_update",
     "protocol_set",
     "referral_accept",
@@ -46,6 +48,7 @@ __all__ = [
     "referral_send",
     "referral_start",
     "referral_withdraw",
+    "retention_run",
     "signpost_record",
     "timings_set",
 ]

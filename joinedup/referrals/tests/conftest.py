@@ -67,6 +67,11 @@ def protocol_in_force(world: SimpleNamespace, *, retention_days: int = 365) -> A
 
 @pytest.fixture
 def referring(world: SimpleNamespace) -> SimpleNamespace:
+    return referring_world(world)
+
+
+def referring_world(world: SimpleNamespace) -> SimpleNamespace:
+    """The protocol, the two services, Pat and her consent (see the module's docstring)."""
     r = SimpleNamespace()
     r.protocol = protocol_in_force(world)
     r.therapy = service_create(

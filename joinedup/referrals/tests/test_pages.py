@@ -36,8 +36,8 @@ POST_ONLY = {"consent_withdraw", "referral_step", "referral_message"}
 
 
 def page_urls(world: SimpleNamespace, r: SimpleNamespace) -> dict[str, str]:
-    """Every page about Pat and her referral. Subject access, erasure and the access log are
-    built on another branch of issue 6; whatever they show, Will, Otis and Olive are refused."""
+    """Every page about Pat and her referral, her subject access export and erasure, and the
+    access log of the organisation holding her record."""
     pat, consent = r.pat.pk, r.consent.pk
     return {
         "person": reverse("person", args=[pat]),
@@ -81,6 +81,9 @@ EXPECTED = {
         "referral_pass_on": 403,  # he may see it, but only the receiver passes it on
         "referral_message": 302,
         "referral_step": 403,  # accepting is the receiver's
+        "person_export": 200,
+        "person_erase": 403,  # the holder's admins and managers erase
+        "referral_access_log": 403,  # and read its access log
     },
     "cora": {
         "person": 404,
@@ -95,6 +98,7 @@ EXPECTED = {
         "referral_step": 302,
         "person_export": 404,
         "person_erase": 404,
+        "referral_access_log": 403,  # she may know the organisation, not read its log
     },
 }
 
@@ -112,9 +116,9 @@ def test_everyone_else_gets_404_and_never_sees_pat(world, pages, character):
     for name, url in pages.urls.items():
         refused = {404}
         if name == "referral_access_log" and character != "olive":
-            # The organisation is no secret to its partners and the programme officer, so its
-            # log is refused them with a 403 (a 404 while the page is a placeholder).
-            refused = {403, 404}
+            # The organisation is no secret to its partners and the programme officer: its
+            # log is refused them with a 403.
+            refused = {403}
         got, posted = fetch(client, name, url), client.post(url, {"share": ["name"]})
         assert got.status_code in refused, (name, got.status_code)
         assert posted.status_code in refused | {405}, (name, posted.status_code)

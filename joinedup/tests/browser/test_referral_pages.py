@@ -29,7 +29,8 @@ def test_a_net_of_two_referrals_is_sent_accepted_and_declined(
     stan, cora, will = (Visitor(c.new_page(), live_server.url) for c in contexts)
     try:
         stan.sign_in(world.stan.email)
-        stan.page.get_by_role("link", name="Referrals").click()
+        main_menu = stan.page.get_by_role("navigation", name="Main")
+        main_menu.get_by_role("link", name="Referrals").click()
         stan.check()
         stan.page.get_by_role("link", name="New person").click()
         stan.check()

@@ -4,20 +4,28 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from joinedup.directory.reminders import remind_listing_reviews
+from joinedup.health.reminders import remind_health
 from joinedup.meetings.reminders import remind
+from joinedup.referrals.reminders import remind_referrals
 
 
 class Command(BaseCommand):
     help = (
-        "Close proposals past their closing date and send the reminders that are due: actions "
-        "due, proposals closing soon, concerns unanswered, directory listings due a check. Run "
-        "it from cron (hourly or daily); it never sends the same reminder twice."
+        "Close proposals and health checks past their closing date and send the reminders "
+        "that are due: actions due, proposals closing soon, concerns unanswered, directory "
+        "listings due a check, health checks closing, referrals unanswered (reminded, "
+        "escalated, expired). Run it from cron (hourly or daily); it never sends the same "
+        "reminder twice."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
         for what, n in remind().items():
             self.stdout.write(f"{what}: {n}")
         today = timezone.localdate()
+        for what, n in remind_health(today).items():
+            self.stdout.write(f"{what}: {n}")
         self.stdout.write(
             f"organisations told of listings to check: {remind_listing_reviews(today)}"
         )
+        for what, n in remind_referrals(today).items():
+            self.stdout.write(f"{what}: {n}")

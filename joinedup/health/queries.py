@@ -1,0 +1,275 @@
+"""Reads for partnership health: a round's results, the ratings in force, the time invested.
+Each runs a fixed number of queries however many answers, ratings or hours there are."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from joinedup.health.models import Answer, Rating, Reflection, Round, RoundStatus, TimeLog
+from joinedup.health.scoring import (
+    AnswerRow,
+    FactorScore,
+    RatingRow,
+    Ratings,
+    RoundScores,
+    score_ratings,
+    score_round,
+    trend,
+)
+from joinedup.meetings.models import Attendance, MeetingStatus, Presence
+from joinedup.partnerships.models import Membership, Organisation, Partnership
+
+
+def answer_rows(round_ids: list[int]) -> dict[int, list[AnswerRow]]:
+    rows: dict[int, list[AnswerRow]] = defaultdict(list)
+    values = Answer.objects.filter(round_id__in=round_ids).values_list(
+        "round_id", "user_id", "organisation_id", "statement", "score"
+    )
+    for round_id, user, organisation, statement, score in values:
+        rows[round_id].append(AnswerRow(user, organisation, statement, score))
+    return rows
+
+
+def previous_round(round: Round) -> Round | None:
+    """The latest closed round of the same partnership opened before this one."""
+    return (
+        Round.objects.filter(partnership_id=round.partnership_id, status=RoundStatus.CLOSED)
+        .filter(Q(opened_on__lt=round.opened_on) | Q(opened_on=round.opened_on, pk__lt=round.pk))
+        .order_by("-opened_on", "-pk")
+        .first()
+    )
+
+
+@dataclass
+class Results:
+    round: Round
+    scores: RoundScores
+    previous: Round | None
+    change: dict[str, Fraction | None]
+    organisations: list[Organisation]  # those with answers, by name
+    members: list[Membership]  # current members, for participation
+    working: list[str]
+    would_help: list[str]
+
+    @property
+    def answered(self) -> int:
+        return sum(self.scores.respondents.values())
+
+    @property
+    def organisations_answered(self) -> int:
+        return len(self.scores.respondents)
+
+    def role_of(self, organisation_id: int) -> str:
+        return next(
+            (m.get_role_display() for m in self.members if m.organisation_id == organisation_id),
+            "Former member",
+        )
+
+    def columns(self) -> list[tuple[Organisation, str, int]]:
+        """Each organisation that answered, its role and how many of its people answered."""
+        return [(o, self.role_of(o.pk), self.scores.respondents[o.pk]) for o in self.organisations]
+
+    def flags(
+        self,
+    ) -> list[tuple[FactorScore, tuple[str, str, Fraction], tuple[str, str, Fraction]]]:
+        """Each factor seen differently, with the organisation scoring it highest and lowest
+        (name, role, mean)."""
+        names = {o.pk: o.name for o in self.organisations}
+        out = []
+        for f in self.scores.divided:
+            (hi, high), (lo, low) = f.highest or (0, Fraction(0)), f.lowest or (0, Fraction(0))
+            out.append((f, (names[hi], self.role_of(hi), high), (names[lo], self.role_of(lo), low)))
+        return out
+
+    def rows(self) -> list[tuple[FactorScore, Fraction | None, list[Fraction | None]]]:
+        """Per factor: its scores, its change since the last round, and each organisation's
+        mean in the order of `organisations`."""
+        return [
+            (
+                f,
+                self.change[f.code],
+                [f.by_organisation.get(o.pk) for o in self.organisations],
+            )
+            for f in self.scores.factors
+        ]
+
+
+def results(round: Round) -> Results:
+    """A round's scores with the trend against the previous round. Five queries."""
+    before = previous_round(round)  # 1
+    rows = answer_rows([round.pk] + ([before.pk] if before else []))  # 2
+    scores = score_round(rows[round.pk])
+    previous = score_round(rows[before.pk]) if before else None
+    organisations = list(  # 3
+        Organisation.objects.filter(pk__in=scores.respondents).order_by("name")
+    )
+    members = list(  # 4
+        Membership.objects.current()
+        .filter(partnership_id=round.partnership_id)
+        .select_related("organisation")
+        .order_by("organisation__name")
+    )
+    # Free text is shown without names or organisations, sorted, so that it cannot be traced.
+    texts = list(Reflection.objects.filter(round=round).values_list("working", "would_help"))  # 5
+    return Results(
+        round,
+        scores,
+        before,
+        trend(scores, previous),
+        organisations,
+        members,
+        sorted(w for w, _ in texts if w),
+        sorted(h for _, h in texts if h),
+    )
+
+
+def own_answers(round: Round, user: Any) -> tuple[dict[str, int | None], Reflection | None]:
+    """What `user` answered in `round`, to fill the form again."""
+    answers = dict(Answer.objects.filter(round=round, user=user).values_list("statement", "score"))
+    return answers, Reflection.objects.filter(round=round, user=user).first()
+
+
+def latest_ratings(partnership: Partnership) -> QuerySet[Rating]:
+    """The rating in force for each rater → rated pair, both still current members."""
+    latest = Rating.objects.filter(
+        partnership_id=OuterRef("partnership_id"),
+        rater_id=OuterRef("rater_id"),
+        rated_id=OuterRef("rated_id"),
+    ).order_by("-rated_at", "-pk")
+    members = Membership.objects.current().filter(partnership=partnership)
+    return (
+        Rating.objects.filter(partnership=partnership)
+        .select_related("rater", "rated")
+        .annotate(latest=Subquery(latest.values("pk")[:1]))
+        .filter(pk=F("latest"))
+        .filter(
+            rater_id__in=members.values("organisation_id"),
+            rated_id__in=members.values("organisation_id"),
+        )
+    )
+
+
+@dataclass
+class RatingsView:
+    members: list[Membership]
+    ratings: Ratings
+    in_force: list[Rating]
+
+    def organisation(self, pk: int) -> Organisation:
+        return next(m.organisation for m in self.members if m.organisation_id == pk)
+
+    def matrix(self) -> list[tuple[Organisation, list[int | None]]]:
+        """Rows are raters, columns the rated, in member order; None where not rated (or self)."""
+        ids = [m.organisation_id for m in self.members]
+        return [
+            (m.organisation, [self.ratings.levels.get((m.organisation_id, o)) for o in ids])
+            for m in self.members
+        ]
+
+
+def ratings_view(partnership: Partnership) -> RatingsView:
+    """Two queries: the members and the ratings in force."""
+    members = list(
+        Membership.objects.current()
+        .filter(partnership=partnership)
+        .select_related("organisation")
+        .order_by("organisation__name")
+    )
+    in_force = list(latest_ratings(partnership))
+    rows = [
+        RatingRow(
+            r.rater_id,
+            r.rated_id,
+            r.level,
+            (r.reliability, r.mission, r.openness),
+            (r.influence, r.involvement, r.resources),
+        )
+        for r in in_force
+    ]
+    return RatingsView(members, score_ratings(rows), in_force)
+
+
+@dataclass
+class TimeRow:
+    organisation: Organisation
+    logged: Decimal = Decimal(0)
+    meetings: Decimal = Decimal(0)
+
+    @property
+    def total(self) -> Decimal:
+        return self.logged + self.meetings
+
+
+@dataclass
+class TimeInvested:
+    start: dt.date
+    end: dt.date
+    rows: list[TimeRow]
+    months: list[tuple[dt.date, Decimal, Decimal]]  # month, logged, meetings
+    recent: list[TimeLog] = field(default_factory=list)
+
+    @property
+    def total(self) -> Decimal:
+        return sum((r.total for r in self.rows), Decimal(0))
+
+
+def _month(value: dt.date | dt.datetime) -> dt.date:
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value).date()
+    return value.replace(day=1)
+
+
+def time_invested(
+    partnership: Partnership, start: dt.date, end: dt.date, recent: int = 20
+) -> TimeInvested:
+    """Hours logged, and hours in meetings counted from attendance — each organisation present
+    at a meeting held counts the meeting's length — per organisation and per month, between
+    `start` and `end` inclusive. Five queries."""
+    logs = TimeLog.objects.filter(partnership=partnership, on__gte=start, on__lte=end)
+    logged = dict(logs.values_list("organisation_id").annotate(h=Sum("hours")))  # 1
+    logged_months = (
+        logs.annotate(month=TruncMonth("on")).values_list("month").annotate(h=Sum("hours"))
+    )  # 2
+    tz = timezone.get_current_timezone()
+    present = Attendance.objects.filter(
+        meeting__series__partnership=partnership,
+        presence=Presence.PRESENT,
+        meeting__starts_at__gte=dt.datetime.combine(start, dt.time.min, tz),
+        meeting__starts_at__lt=dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tz),
+        meeting__starts_at__lte=timezone.now(),
+    ).exclude(meeting__status=MeetingStatus.CANCELLED)
+    in_meetings: dict[int, Decimal] = defaultdict(Decimal)
+    month_meetings: dict[dt.date, Decimal] = defaultdict(Decimal)
+    for org, starts, ends in present.values_list(  # 3
+        "organisation_id", "meeting__starts_at", "meeting__ends_at"
+    ):
+        hours = Decimal((ends - starts).total_seconds()) / 3600
+        in_meetings[org] += hours
+        month_meetings[_month(starts)] += hours
+    members = Membership.objects.current().filter(partnership=partnership)
+    organisations = Organisation.objects.filter(  # 4
+        Q(pk__in={*logged, *in_meetings}) | Q(pk__in=members.values("organisation_id"))
+    ).order_by("name")
+    rows = [
+        TimeRow(o, Decimal(logged.get(o.pk) or 0), in_meetings.get(o.pk, Decimal(0)))
+        for o in organisations
+    ]
+    month_logged = {_month(m): Decimal(h) for m, h in logged_months}
+    months = sorted(set(month_logged) | set(month_meetings))
+    latest = list(logs.select_related("organisation", "user").order_by("-on", "-pk")[:recent])  # 5
+    return TimeInvested(
+        start,
+        end,
+        rows,
+        [(m, month_logged.get(m, Decimal(0)), month_meetings.get(m, Decimal(0))) for m in months],
+        latest,
+    )

@@ -1,0 +1,79 @@
+"""The collaboration ratings page: the levels explained, your organisation's ratings, and what
+everyone's ratings add up to."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from joinedup.forms import act
+from joinedup.health import actions, queries
+from joinedup.health.forms import RatingForm
+from joinedup.health.rules import member_organisations
+from joinedup.health.statements import LEVEL_MEANINGS, ONE_TO_FOUR, TRUST_QUESTIONS, VALUE_QUESTIONS
+from joinedup.health.views import INVALID, partnership_for
+from joinedup.http import AuthedRequest
+from joinedup.lib.charts import Series, bar_chart
+from joinedup.partnerships.models import Organisation
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def ratings(request: AuthedRequest, pk: int) -> HttpResponse:
+    partnership = partnership_for(request, pk)
+    if request.method == "POST":
+        partnership = partnership_for(request, pk, "health.rate")
+    raters_ids = member_organisations(request.user, partnership, acting=True)
+    view = queries.ratings_view(partnership)
+    form = None
+    if raters_ids:
+        raters = Organisation.objects.filter(pk__in=raters_ids).order_by("name")
+        others = Organisation.objects.filter(
+            pk__in=[m.organisation_id for m in view.members]
+        ).order_by("name")
+        form = RatingForm(request.POST or None, raters=raters, others=others)
+        if request.method == "POST" and form.is_valid():
+            rating = act(
+                form,
+                actions.rating_set,
+                by=request.user,
+                partnership=partnership,
+                **form.cleaned_data,
+            )
+            if rating is not None:
+                messages.success(
+                    request,
+                    f"{rating.rater} rates working with {rating.rated} at level "
+                    f"{rating.level}: {rating.get_level_display()}.",
+                )
+                return redirect("health_ratings", partnership.pk)
+    levels = bar_chart(
+        [(f"{n} {name}", [float(view.ratings.share[n] * 100)]) for n, name, _ in LEVEL_MEANINGS],
+        id="levels-chart",
+        title="The share of ratings at each level of collaboration, in per cent; the table "
+        "below has the same figures.",
+        series=[Series("Share of ratings", "score")],
+        high=100,
+        ticks=(0, 25, 50, 75, 100),
+        fmt=lambda v: f"{v:.0f}%",
+    )
+    mine = [r for r in view.in_force if r.rater_id in raters_ids]
+    return render(
+        request,
+        "health/ratings.html",
+        {
+            "partnership": partnership,
+            "view": view,
+            "form": form,
+            "mine": mine,
+            "levels": LEVEL_MEANINGS,
+            "levels_chart": levels,
+            "trust_questions": TRUST_QUESTIONS,
+            "value_questions": VALUE_QUESTIONS,
+            "one_to_four": ONE_TO_FOUR,
+        },
+        status=INVALID if form is not None and form.is_bound else 200,
+    )

@@ -1,0 +1,295 @@
+"""Counts of referrals and signposting: de-identified, so anyone who sees the partnership may
+read them, and unchanged by erasure (they read only organisations, need, area, dates, status,
+reason and outcome).
+
+Acceptance rate: of the referrals a receiver answered, the share it accepted (a referral it
+accepted and later closed, completed or had withdrawn still counts as accepted; one that
+expired unanswered or was passed on without accepting is not counted as answered).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q
+
+from joinedup.lib.needs import NEEDS
+from joinedup.partnerships.models import Membership, Organisation, Partnership
+from joinedup.referrals.models import DeclineReason, Event, Outcome, Referral, Signpost, Status
+
+HOURS_PER_DAY = 24
+
+
+def _accepted() -> Exists:
+    return Exists(Event.objects.filter(referral=OuterRef("pk"), status=Status.ACCEPTED))
+
+
+@dataclass
+class Tally:
+    """Referrals (and signposts) counted one way: sent by, received by, or between two."""
+
+    sent: int = 0
+    accepted: int = 0
+    declined: int = 0
+    expired: int = 0
+    signposts: int = 0
+    waits: list[float] = field(default_factory=list, repr=False)  # days from sent to answer
+
+    @property
+    def answered(self) -> int:
+        return self.accepted + self.declined
+
+    @property
+    def acceptance(self) -> int | None:
+        """Percentage accepted of those answered."""
+        return round(100 * self.accepted / self.answered) if self.answered else None
+
+    @property
+    def median_days(self) -> float | None:
+        return round(statistics.median(self.waits), 1) if self.waits else None
+
+    def add(self, accepted: bool, status: str, wait: float | None) -> None:
+        self.sent += 1
+        self.accepted += accepted
+        self.declined += status == Status.DECLINED
+        self.expired += status == Status.EXPIRED
+        if wait is not None:
+            self.waits.append(wait)
+
+
+@dataclass
+class OrgRow:
+    organisation: Organisation
+    sent: Tally = field(default_factory=Tally)
+    received: Tally = field(default_factory=Tally)
+
+
+@dataclass
+class PairRow:
+    from_org: Organisation
+    to_org: Organisation
+    tally: Tally = field(default_factory=Tally)
+
+
+@dataclass
+class Flows:
+    start: dt.date
+    end: dt.date
+    totals: Tally
+    rows: list[OrgRow]
+    pairs: list[PairRow]
+    reasons: list[tuple[str, int]]  # (label, count), every reason on the list
+    outcomes: list[tuple[str, int]]
+
+    def chart(self) -> dict[str, Any]:
+        """Referrals sent and received (with signposts given) by each organisation in the
+        period, as geometry for an SVG bar chart."""
+        active = [r for r in self.rows if r.sent.sent or r.received.sent or r.sent.signposts]
+        return bar_chart(
+            [(r.organisation.name, [r.sent.sent, r.received.sent]) for r in active], series=2
+        )
+
+    def reasons_chart(self) -> dict[str, Any]:
+        return bar_chart([(label, [n]) for label, n in self.reasons], series=1)
+
+
+def bar_chart(
+    rows: list[tuple[str, list[int]]], *, series: int, label: int = 250, bars: int = 330
+) -> dict[str, Any]:
+    """Geometry for horizontal bars: one group of `series` bars per row, scaled to the
+    largest value."""
+    height = 11 * series + 8
+    widest = max([1, *(v for _, values in rows for v in values)])
+    scale = bars / widest
+    return {
+        "width": label + bars + 40,
+        "height": max(height, height * len(rows)),
+        "label": label,
+        "rows": [
+            {
+                "name": name,
+                "y": i * height,
+                "bars": [
+                    {
+                        "value": v,
+                        "width": round(v * scale),
+                        "y": 4 + 11 * j,
+                        "text_x": label + round(v * scale) + 6,
+                        "text_y": 13 + 11 * j,
+                        "series": j,
+                    }
+                    for j, v in enumerate(values)
+                ],
+            }
+            for i, (name, values) in enumerate(rows)
+        ],
+    }
+
+
+def _days_between(start: dt.datetime | None, end: dt.datetime | None) -> float | None:
+    if start is None or end is None:
+        return None
+    return (end - start).total_seconds() / 3600 / HOURS_PER_DAY
+
+
+def flows(partnership: Partnership, start: dt.date, end: dt.date) -> Flows:
+    """Referrals sent between `start` and `end` (inclusive) in `partnership`, per
+    organisation and per pair, and signposts given in the period. Three queries, however
+    many referrals there are."""
+    rows = (
+        Referral.objects.filter(
+            partnership=partnership, sent_at__date__gte=start, sent_at__date__lte=end
+        )
+        .annotate(was_accepted=_accepted())
+        .values_list(
+            "from_org_id",
+            "to_org_id",
+            "status",
+            "decline_reason",
+            "outcome",
+            "was_accepted",
+            "sent_at",
+            "responded_at",
+        )
+    )
+    signposts = (
+        Signpost.objects.filter(partnership=partnership, on__gte=start, on__lte=end)
+        .values_list("from_org_id", "to_org_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    referrals, given = list(rows), list(signposts)
+    ids = {r[0] for r in referrals} | {r[1] for r in referrals} | {s[0] for s in given}
+    ids |= {s[1] for s in given if s[1] is not None}
+    members = Membership.objects.current().filter(partnership=partnership)
+    organisations = Organisation.objects.filter(
+        Q(pk__in=ids) | Q(pk__in=members.values("organisation_id"))
+    ).order_by("name")
+    by_org = {o.pk: OrgRow(o) for o in organisations}
+    pairs: dict[tuple[int, int], PairRow] = {}
+    totals = Tally()
+    reasons: Counter[str] = Counter()
+    outcomes: Counter[str] = Counter()
+    for from_id, to_id, status, reason, outcome, accepted, sent_at, responded_at in referrals:
+        wait = _days_between(sent_at, responded_at)
+        pair = pairs.setdefault(
+            (from_id, to_id), PairRow(by_org[from_id].organisation, by_org[to_id].organisation)
+        )
+        for tally in (totals, by_org[from_id].sent, by_org[to_id].received, pair.tally):
+            tally.add(bool(accepted), status, wait)
+        if reason:
+            reasons[reason] += 1
+        if outcome:
+            outcomes[outcome] += 1
+    for from_id, to_id, n in given:
+        totals.signposts += n
+        by_org[from_id].sent.signposts += n
+        if to_id is not None:
+            by_org[to_id].received.signposts += n
+            pair = pairs.setdefault(
+                (from_id, to_id),
+                PairRow(by_org[from_id].organisation, by_org[to_id].organisation),
+            )
+            pair.tally.signposts += n
+    return Flows(
+        start=start,
+        end=end,
+        totals=totals,
+        rows=list(by_org.values()),
+        pairs=sorted(
+            pairs.values(),
+            key=lambda p: (-p.tally.sent, -p.tally.signposts, p.from_org.name, p.to_org.name),
+        ),
+        reasons=[(label, reasons[code]) for code, label in DeclineReason.choices],
+        outcomes=[(label, outcomes[code]) for code, label in Outcome.choices],
+    )
+
+
+@dataclass(frozen=True)
+class UnmetNeed:
+    need: str
+    label: str
+    count: int
+
+
+@dataclass
+class UnmetNeeds:
+    """Needs the partnership could not meet: referrals declined for lack of capacity or for
+    eligibility, and people signposted for a need with no service or organisation to go to."""
+
+    no_capacity: list[UnmetNeed]
+    not_eligible: list[UnmetNeed]
+    no_service: list[UnmetNeed]
+
+    @property
+    def any(self) -> bool:
+        return bool(self.no_capacity or self.not_eligible or self.no_service)
+
+
+def _needs(counts: Iterable[tuple[str, int]]) -> list[UnmetNeed]:
+    found = [UnmetNeed(code, NEEDS.get(code, code or "Need not given"), n) for code, n in counts]
+    return sorted(found, key=lambda u: (-u.count, u.label))
+
+
+def unmet_needs(partnership: Partnership, since: dt.date) -> UnmetNeeds:
+    """Unmet needs in `partnership` from `since` on, for the Health issue. Two queries."""
+    declined = (
+        Referral.objects.filter(
+            partnership=partnership,
+            status=Status.DECLINED,
+            decline_reason__in=[DeclineReason.NO_CAPACITY, DeclineReason.NOT_ELIGIBLE],
+            responded_at__date__gte=since,
+        )
+        .values_list("decline_reason", "need")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    rows = list(declined)
+    nowhere = (
+        Signpost.objects.filter(
+            partnership=partnership, on__gte=since, service__isnull=True, to_org__isnull=True
+        )
+        .values_list("need")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return UnmetNeeds(
+        no_capacity=_needs((need, n) for reason, need, n in rows if reason == "no_capacity"),
+        not_eligible=_needs((need, n) for reason, need, n in rows if reason == "not_eligible"),
+        no_service=_needs(nowhere),
+    )
+
+
+@dataclass(frozen=True)
+class Rate:
+    accepted: int
+    answered: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.accepted / self.answered)
+
+
+def acceptance_rates(service_ids: Iterable[Any]) -> dict[Any, Rate]:
+    """{service id: its acceptance rate} for the services with a referral answered. One
+    query."""
+    ids = list(service_ids)
+    if not ids:
+        return {}
+    answered = (
+        Referral.objects.filter(service_id__in=ids)
+        .annotate(was_accepted=_accepted())
+        .filter(Q(was_accepted=True) | Q(status=Status.DECLINED))
+        .values_list("service_id")
+        .annotate(
+            accepted=Count("pk", filter=Q(was_accepted=True)),
+            answered=Count("pk"),
+        )
+        .order_by()
+    )
+    return {service: Rate(accepted, n) for service, accepted, n in answered}
