@@ -343,3 +343,14 @@ def test_the_page_budgets_in_numbers(world, pages, django_assert_num_queries):
     # its organisations, service, person and last message), people
     with django_assert_num_queries(6):
         client.get(reverse("referrals"))
+
+
+def test_a_superuser_is_no_one_on_the_referral_pages(world, pages):
+    from joinedup.accounts.models import User
+
+    root = User.objects.create_superuser("root@example.org", "a-long-test-password")
+    client = client_for(root)
+    for name in ("person", "person_edit", "consent", "referral_new", "referral"):
+        response = client.get(pages.urls[name])
+        assert response.status_code == 404, name
+        assert PAT["name"] not in response.content.decode()
