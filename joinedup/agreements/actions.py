@@ -43,6 +43,10 @@ UNKNOWN_SECTION = "There is no such section."
 ALREADY_SIGNED = "{organisation} has already signed this version."
 IN_PROGRESS = "This agreement already has a version in progress."
 NOT_IN_FORCE = "Only an agreement in force is reviewed."
+NO_TERMS = (
+    "Set its data-sharing terms (what may be shared with whom, the lawful basis, retention) "
+    "before sending it out for sign-off."
+)
 REVIEW_MONTHS = 12
 
 
@@ -152,6 +156,14 @@ def version_advance(*, version: AgreementVersion, by: Any, to: str) -> Agreement
     allowed_from = allowed if isinstance(allowed, tuple) else (allowed,)
     if version.status not in allowed_from:
         raise ValidationError({"to": WRONG_STEP})
+    # A data-sharing protocol is signed for its terms (referrals.Protocol, set on the version):
+    # without them there is nothing to sign.
+    if (
+        to == "signoff"
+        and version.agreement.kind == AgreementKind.DATA_SHARING
+        and not hasattr(version, "protocol")
+    ):
+        raise ValidationError({"to": NO_TERMS})
     before = {"status": version.status}
     version.status = status
     version.save(update_fields=["status"])

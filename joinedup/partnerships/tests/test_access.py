@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from types import SimpleNamespace
 from typing import Any
 
@@ -16,7 +17,16 @@ from joinedup.partnerships import actions
 from joinedup.partnerships.models import Partnership
 
 # Pages that are about the signed-in person only, with nothing of anyone else's in them.
-OWN_PAGES = {"home", "settings", "password_change", "password_change_done", "logout", "notices"}
+OWN_PAGES = {
+    "home",
+    "settings",
+    "password_change",
+    "password_change_done",
+    "logout",
+    "notices",
+    "referrals",  # the referrals and people of the user's own organisations
+    "person_new",  # a person supported by one of the user's own organisations
+}
 POST_ONLY = {
     "token_revoke",
     "booking_new",
@@ -44,6 +54,9 @@ POST_ONLY = {
     "proposal_outcome",
     "proposal_ratify",
     "health_round_close",
+    "consent_withdraw",
+    "referral_step",
+    "referral_message",
 }
 # Directory pages every signed-in person may open: each shows only the listings that person
 # may see (the directory's own tests prove what each character finds).
@@ -153,6 +166,52 @@ def resources(w: SimpleNamespace) -> SimpleNamespace:
     return r
 
 
+def referral_urls(w: SimpleNamespace) -> dict[str, str]:
+    """Pat, held by the lead, referred to the core partner under the protocol in force."""
+    from joinedup.referrals import actions as referral_actions
+    from joinedup.referrals.tests.conftest import PAT, protocol_in_force
+
+    protocol = protocol_in_force(w)
+    therapy = directory_actions.service_create(
+        organisation=w.core_org, by=None, name="Talking therapies", needs=[]
+    )
+    pat = referral_actions.person_create(organisation=w.lead_org, by=None, **PAT)
+    consent = referral_actions.consent_record(
+        person=pat,
+        by=None,
+        method="verbal",
+        purposes=["referral"],
+        fields=["name", "contact"],
+        recipients=[w.core_org],
+        expires_on=dt.date(2099, 1, 1),
+    )
+    referral = referral_actions.referral_create(
+        person=pat,
+        consent=consent,
+        protocol=protocol,
+        by=None,
+        from_org=w.lead_org,
+        service=therapy,
+        fields=["name"],
+    )
+    p, person, ref = w.partnership.pk, [pat.pk], [referral.pk]
+    return {
+        "person": reverse("person", args=person),
+        "person_edit": reverse("person_edit", args=person),
+        "consent_new": reverse("consent_new", args=person),
+        "consent": reverse("consent", args=[pat.pk, consent.pk]),
+        "consent_withdraw": reverse("consent_withdraw", args=[pat.pk, consent.pk]),
+        "referral_new": reverse("referral_new", args=person),
+        "referral": reverse("referral", args=ref),
+        "referral_pass_on": reverse("referral_pass_on", args=ref),
+        "referral_message": reverse("referral_message", args=ref),
+        "referral_step": reverse("referral_step", args=[referral.pk, "accept"]),
+        "protocols": reverse("protocols", args=[p]),
+        "protocol_terms": reverse("protocol_terms", args=[p, protocol.version_id]),
+        "referral_timings": reverse("referral_timings", args=[p]),
+    }
+
+
 def object_urls(w: SimpleNamespace) -> dict[str, str]:
     """One URL per page that shows or changes something of a partnership or organisation."""
     p, m = w.partnership.pk, w.wider_membership.pk
@@ -165,6 +224,7 @@ def object_urls(w: SimpleNamespace) -> dict[str, str]:
         service=clinic, by=w.cora, what_is_wrong="Closed on Fridays"
     )
     return {
+        **referral_urls(w),
         "directory_service": reverse("directory_service", args=[clinic.pk]),
         "directory_service_edit": reverse("directory_service_edit", args=[clinic.pk]),
         "directory_service_reviewed": reverse("directory_service_reviewed", args=[clinic.pk]),

@@ -195,22 +195,35 @@ def referral_net(
     purpose: str = Purpose.REFERRAL,
     need: str = "",
     summary: str = "",
+    send: bool = True,
 ) -> list[Referral]:
-    """A net of support: one person, one consent, a referral to each service, sent together.
-    Each shares the chosen fields that its receiver may have; if none may, nothing is sent."""
+    """A net of support: one person, one consent, a referral to each service, sent together
+    (or kept as drafts). Each shares the chosen fields that its receiver may have; a field no
+    receiver may have is refused, and if a receiver may have none of them, nothing is sent."""
     if not services:
         raise ValidationError({"services": "Choose one or more services."})
     batch = uuid.uuid4()
+    offered = {
+        service.pk: offers(
+            protocol=protocol,
+            consent=consent,
+            person=person,
+            to_org=_receiver(service, None),
+            purpose=purpose,
+        )
+        for service in services
+    }
+    for field in dict.fromkeys(fields):
+        found = [o for each in offered.values() for o in each if o.field == field]
+        if not found:
+            raise ValidationError({"fields": f"{field!r} is not a field of a person's record."})
+        if not any(o.allowed for o in found):
+            raise ValidationError(
+                {"fields": FIELD_NOT_ALLOWED.format(label=found[0].label, why=found[0].why_not)}
+            )
     sent = []
     for service in services:
-        receiver = _receiver(service, None)
-        allowed = {
-            o.field
-            for o in offers(
-                protocol=protocol, consent=consent, person=person, to_org=receiver, purpose=purpose
-            )
-            if o.allowed
-        }
+        allowed = {o.field for o in offered[service.pk] if o.allowed}
         sent.append(
             referral_create(
                 person=person,
@@ -224,6 +237,7 @@ def referral_net(
                 need=need,
                 summary=summary,
                 batch=batch,
+                send=send,
             )
         )
     return sent

@@ -1,0 +1,329 @@
+"""Forms for people, consents, referrals and protocols: they validate input; `actions` writes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from joinedup.directory.forms import NeedChoiceField, needs_terms
+from joinedup.directory.models import Service, TaxonomyTerm
+from joinedup.lib.needs import NEED_CHOICES
+from joinedup.partnerships.models import Organisation
+from joinedup.referrals.models import (
+    FIELDS,
+    SPECIAL_CATEGORY,
+    AgeBand,
+    Consent,
+    ConsentMethod,
+    DeclineReason,
+    LawfulBasis,
+    Outcome,
+    Protocol,
+    Purpose,
+)
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TICKS = forms.CheckboxSelectMultiple
+
+
+def field_label(field: str) -> str:
+    label = FIELDS[field]
+    return f"{label} (special category)" if field in SPECIAL_CATEGORY else label
+
+
+FIELD_TICKS = [(f, field_label(f)) for f in FIELDS]
+
+
+class PersonForm(forms.Form):
+    name = forms.CharField(max_length=200)
+    contact = forms.CharField(
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="How to contact them",
+        help_text="Phone, email or address.",
+    )
+    safe_contact = forms.CharField(
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="How not to contact them",
+        help_text="For example: “do not leave messages”, “not at home before 6pm”.",
+    )
+    born_on = forms.DateField(required=False, widget=DATE_INPUT, label="Date of birth")
+    age_band = forms.ChoiceField(
+        required=False, choices=[("", "Not known"), *AgeBand.choices], label="Age band"
+    )
+    postcode = forms.CharField(required=False, max_length=10)
+    needs = forms.MultipleChoiceField(
+        required=False, choices=NEED_CHOICES, widget=TICKS, help_text="Special category data."
+    )
+    notes = forms.CharField(
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Special category data: write only what the support needs.",
+    )
+
+    def clean_born_on(self) -> dt.date | None:
+        born = self.cleaned_data["born_on"]
+        if born is not None and not dt.date(1900, 1, 1) <= born <= timezone.localdate():
+            raise forms.ValidationError("Give a date of birth between 1900 and today.")
+        return born
+
+
+class NewPersonForm(PersonForm):
+    def __init__(self, *args: Any, acting: QuerySet[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"] = forms.ModelChoiceField(
+            queryset=acting, empty_label=None, label="Supported by", initial=acting.first()
+        )
+        self.order_fields(["organisation"])
+
+
+class ConsentForm(forms.Form):
+    method = forms.ChoiceField(
+        choices=ConsentMethod.choices, widget=forms.RadioSelect, label="How they agreed"
+    )
+    given_by = forms.CharField(
+        required=False,
+        max_length=200,
+        label="Agreed on their behalf by",
+        help_text=Consent._meta.get_field("given_by").help_text,
+    )
+    purposes = forms.MultipleChoiceField(
+        choices=Purpose.choices, widget=TICKS, label="What for", initial=[Purpose.REFERRAL]
+    )
+    categories = forms.MultipleChoiceField(
+        choices=FIELD_TICKS, widget=TICKS, label="Which of their data may be shared"
+    )
+    recipients = forms.ModelMultipleChoiceField(
+        queryset=Organisation.objects.none(), widget=TICKS, label="With whom"
+    )
+    expires_on = forms.DateField(
+        widget=DATE_INPUT,
+        label="Until",
+        initial=lambda: timezone.localdate() + dt.timedelta(days=365),
+    )
+
+    def __init__(self, *args: Any, recipients: QuerySet[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["recipients"].queryset = recipients  # type: ignore[attr-defined]
+
+    def clean_expires_on(self) -> dt.date:
+        day = self.cleaned_data["expires_on"]
+        if day > timezone.localdate() + dt.timedelta(days=3 * 366):
+            raise forms.ValidationError("Ask again within three years: give an earlier date.")
+        return day
+
+
+class FindServiceForm(forms.Form):
+    """The directory search, cut down to what a worker needs to find a service to refer to."""
+
+    words = forms.CharField(required=False, max_length=200, label="Words")
+    needs = NeedChoiceField(queryset=TaxonomyTerm.objects.none(), required=False, widget=TICKS)
+    area = forms.CharField(required=False, max_length=100, help_text="A town or a borough.")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["needs"].queryset = needs_terms()  # type: ignore[attr-defined]
+
+    def searched(self) -> bool:
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        return bool(data.get("words") or data.get("needs") or data.get("area"))
+
+
+class ChooseForm(forms.Form):
+    """The services chosen, and the consent and protocol a referral goes under (GET)."""
+
+    service = forms.ModelMultipleChoiceField(
+        queryset=Service.objects.none(), required=False, widget=TICKS, label="Services"
+    )
+    consent = forms.ModelChoiceField(queryset=Consent.objects.none(), empty_label=None)
+    protocol = forms.ModelChoiceField(
+        queryset=Protocol.objects.none(), empty_label=None, label="Data-sharing protocol"
+    )
+    purpose = forms.ChoiceField(choices=Purpose.choices, initial=Purpose.REFERRAL)
+
+    def __init__(
+        self,
+        *args: Any,
+        services: QuerySet[Service],
+        consents: QuerySet[Consent],
+        protocols: QuerySet[Protocol],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = services  # type: ignore[attr-defined]
+        self.fields["consent"].queryset = consents  # type: ignore[attr-defined]
+        self.fields["protocol"].queryset = protocols  # type: ignore[attr-defined]
+        self.fields["consent"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda c: f"Recorded {c.recorded_at:%-d %b %Y}, until {c.expires_on:%-d %b %Y}"
+        )
+        self.fields["protocol"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda p: f"{p.version} — {p.version.agreement.partnership}"
+        )
+
+
+class ReferralForm(ChooseForm):
+    """What is sent (POST): the choices above, the fields ticked, the need and why."""
+
+    share = forms.MultipleChoiceField(
+        choices=FIELD_TICKS, widget=TICKS, required=False, label="What to share"
+    )
+    need = forms.ChoiceField(required=False, choices=[("", "Not said"), *NEED_CHOICES])
+    summary = forms.CharField(
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Why you refer them",
+        help_text="In your words, for the receiver. Shared with the fields you tick.",
+    )
+
+    def clean_service(self) -> Any:
+        chosen = self.cleaned_data["service"]
+        if not chosen:
+            raise forms.ValidationError("Choose one or more services.")
+        return chosen
+
+
+class PassOnForm(forms.Form):
+    service = forms.ModelChoiceField(
+        queryset=Service.objects.none(), widget=forms.RadioSelect, empty_label=None
+    )
+    share = forms.MultipleChoiceField(choices=FIELD_TICKS, widget=TICKS, label="What to share")
+    summary = forms.CharField(
+        required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(
+        self, *args: Any, services: QuerySet[Service], shared: list[str], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = services  # type: ignore[attr-defined]
+        self.fields["share"].initial = shared
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(
+        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class DeclineForm(NoteForm):
+    reason = forms.ChoiceField(choices=DeclineReason.choices)
+    field_order = ["reason", "note"]
+
+
+class CompleteForm(NoteForm):
+    outcome = forms.ChoiceField(choices=Outcome.choices, widget=forms.RadioSelect)
+    field_order = ["outcome", "note"]
+
+
+class CloseForm(NoteForm):
+    note = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), label="Why")
+
+
+class MessageForm(forms.Form):
+    text = forms.CharField(
+        max_length=5000, widget=forms.Textarea(attrs={"rows": 3}), label="Message"
+    )
+    asks_for_info = forms.BooleanField(required=False, label="Ask for more information")
+
+
+class TimingsForm(forms.Form):
+    remind_after = forms.IntegerField(
+        min_value=1, max_value=60, label="Remind the receiver after (working days)"
+    )
+    escalate_after = forms.IntegerField(
+        min_value=2, max_value=90, label="Tell the receiver's managers after (working days)"
+    )
+    expire_after = forms.IntegerField(min_value=1, max_value=180, label="Expire after (days)")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        remind, escalate = data.get("remind_after"), data.get("escalate_after")
+        if remind and escalate and escalate <= remind:
+            self.add_error("escalate_after", "Tell the managers later than the reminder.")
+        return data
+
+
+class TermsForm(forms.Form):
+    """A protocol's terms; per field, whether it may flow, for what, and to whom."""
+
+    lawful_basis = forms.ChoiceField(choices=LawfulBasis.choices)
+    retention_days = forms.IntegerField(
+        min_value=1,
+        max_value=36500,
+        label="Keep personal data for (days after a referral ends)",
+        initial=365,
+    )
+    security = forms.CharField(
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Security expectations",
+    )
+
+    def __init__(self, *args: Any, members: QuerySet[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in FIELDS:
+            self.fields[f"{field}-flows"] = forms.BooleanField(
+                required=False, label=f"{field_label(field)} may be shared"
+            )
+            self.fields[f"{field}-purposes"] = forms.MultipleChoiceField(
+                required=False,
+                choices=Purpose.choices,
+                widget=TICKS,
+                label=f"{FIELDS[field]}: for",
+            )
+            self.fields[f"{field}-recipients"] = forms.ModelMultipleChoiceField(
+                queryset=members,
+                required=False,
+                widget=TICKS,
+                label=f"{FIELDS[field]}: with",
+                help_text="None ticked: every member.",
+            )
+
+    def groups(self) -> list[tuple[str, list[forms.BoundField]]]:
+        """(field label, its three bound fields), for the template."""
+        return [
+            (field_label(f), [self[f"{f}-{part}"] for part in ("flows", "purposes", "recipients")])
+            for f in FIELDS
+        ]
+
+    @classmethod
+    def initial_for(cls, protocol: Protocol | None) -> dict[str, Any]:
+        if protocol is None:
+            return {}
+        initial: dict[str, Any] = {
+            "lawful_basis": protocol.lawful_basis,
+            "retention_days": protocol.retention_days,
+            "security": protocol.security,
+        }
+        for flow in protocol.flows.all():
+            initial[f"{flow.field}-flows"] = True
+            initial[f"{flow.field}-purposes"] = flow.purposes
+            initial[f"{flow.field}-recipients"] = list(flow.recipients.all())
+        return initial
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for field in FIELDS:
+            if data.get(f"{field}-flows") and not data.get(f"{field}-purposes"):
+                self.add_error(
+                    f"{field}-purposes", f"Choose what {FIELDS[field].lower()} may be shared for."
+                )
+        return data
+
+    def flows(self) -> dict[str, tuple[list[str], list[Organisation]]]:
+        data = self.cleaned_data
+        return {
+            field: (list(data[f"{field}-purposes"]), list(data[f"{field}-recipients"]))
+            for field in FIELDS
+            if data.get(f"{field}-flows")
+        }

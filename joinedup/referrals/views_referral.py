@@ -1,0 +1,474 @@
+"""Referral pages: finding services and sending a referral (or a net of them), a referral with
+its timeline and thread, the receiver's and referrer's steps, and passing it on.
+
+What a referral shares is decided by `sharing.offers` and enforced by the actions: a crafted
+post cannot send a field the page did not offer (422, naming the field)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from joinedup.access import acts_for, get_for, may
+from joinedup.agreements.models import AgreementKind, VersionStatus
+from joinedup.directory.models import Service
+from joinedup.directory.queries import services_visible_to, viewer
+from joinedup.directory.search import Criteria, find
+from joinedup.forms import act
+from joinedup.http import AuthedRequest
+from joinedup.lib.needs import NEEDS
+from joinedup.partnerships.models import Membership
+from joinedup.referrals import actions
+from joinedup.referrals.forms import (
+    ChooseForm,
+    CloseForm,
+    CompleteForm,
+    DeclineForm,
+    FindServiceForm,
+    MessageForm,
+    NoteForm,
+    PassOnForm,
+    ReferralForm,
+    field_label,
+)
+from joinedup.referrals.models import (
+    FIELDS,
+    OPEN,
+    SPECIAL_CATEGORY,
+    WAITING,
+    AccessKind,
+    Consent,
+    Person,
+    Protocol,
+    Referral,
+    Status,
+)
+from joinedup.referrals.privacy import log_access
+from joinedup.referrals.rules import sees_details
+from joinedup.referrals.sharing import offers
+from joinedup.referrals.wording import day, shown
+
+INVALID = 422
+FOUND = 20  # services listed per search
+RENAME = {"services": "service", "fields": "share"}
+
+
+def protocols_for(organisation_id: int) -> QuerySet[Protocol]:
+    """The protocols in force in every partnership the organisation is a current member of."""
+    partnerships = (
+        Membership.objects.current()
+        .filter(organisation_id=organisation_id)
+        .values("partnership_id")
+    )
+    return (
+        Protocol.objects.filter(
+            version__agreement__partnership_id__in=partnerships,
+            version__agreement__kind=AgreementKind.DATA_SHARING,
+            version__status=VersionStatus.IN_FORCE,
+        )
+        .select_related("version__agreement__partnership")
+        .order_by("-version__in_force_on", "-pk")
+    )
+
+
+def services_for(user: Any, from_org_id: int, partnership_ids: list[int]) -> QuerySet[Service]:
+    """The services `user` may see that are run by another current member of the partnerships."""
+    members = (
+        Membership.objects.current()
+        .filter(partnership_id__in=partnership_ids)
+        .exclude(organisation_id=from_org_id)
+        .values("organisation_id")
+    )
+    return services_visible_to(user).filter(organization__organisation_id__in=members)
+
+
+def _found(user: Any, form: FindServiceForm, services: QuerySet[Service]) -> list[Service]:
+    if not form.searched():
+        return []
+    data = form.cleaned_data
+    criteria = Criteria(
+        needs=tuple(term.pk for term in data["needs"]), words=data["words"], area=data["area"]
+    )
+    return list(
+        find(
+            services.prefetch_related("organization__organisation"),
+            criteria,
+            locations=viewer(user).locations(),
+            now=timezone.localtime(),
+        )[:FOUND]
+    )
+
+
+def _with_defaults(query: QueryDict, consents: list[Consent], protocols: list[Protocol]) -> Any:
+    data = query.copy()
+    if not data.get("consent") and consents:
+        data["consent"] = str(consents[0].pk)
+    if not data.get("protocol") and protocols:
+        data["protocol"] = str(protocols[0].pk)
+    data.setdefault("purpose", "referral")
+    return data
+
+
+def offer_rows(
+    chooser: ChooseForm, person: Person, services: list[Service]
+) -> list[dict[str, Any]]:
+    """Per field: whether any chosen receiver may have it, and why each that may not."""
+    data = chooser.cleaned_data
+    consent, protocol, purpose = data.get("consent"), data.get("protocol"), data.get("purpose")
+    if not (services and consent and protocol and purpose):
+        return []
+    per_org = []
+    for service in services:
+        to_org = service.organization.organisation
+        assert to_org is not None  # services_for lists only members' services
+        per_org.append(
+            (
+                to_org,
+                offers(
+                    protocol=protocol,
+                    consent=consent,
+                    person=person,
+                    to_org=to_org,
+                    purpose=purpose,
+                ),
+            )
+        )
+    rows = []
+    for i, field in enumerate(FIELDS):
+        answers = [(org, found[i]) for org, found in per_org]
+        allowed = any(o.allowed for _, o in answers)
+        if allowed:
+            reasons = [f"Not to {org}: {o.why_not}" for org, o in answers if not o.allowed]
+        else:
+            reasons = list(dict.fromkeys(o.why_not for _, o in answers))
+        rows.append(
+            {
+                "field": field,
+                "label": FIELDS[field],
+                "special": field in SPECIAL_CATEGORY,
+                "allowed": allowed,
+                "reasons": reasons,
+            }
+        )
+    return rows
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def referral_new(request: AuthedRequest, pk: int) -> HttpResponse:
+    person = get_for(
+        request.user,
+        Person.objects.select_related("organisation"),
+        perm="referrals.change_person",
+        pk=pk,
+    )
+    if person.erased_at is not None:
+        messages.error(request, "This person's data has been erased.")
+        return redirect(person)
+    protocols = protocols_for(person.organisation_id)
+    protocol_list = list(protocols)
+    services = services_for(
+        request.user,
+        person.organisation_id,
+        [p.version.agreement.partnership_id for p in protocol_list],
+    ).select_related("organization__organisation")
+    consents = person.consents.filter(
+        withdrawn_at__isnull=True, expires_on__gte=timezone.localdate()
+    ).prefetch_related("recipients")
+    consent_list = list(consents)
+    querysets: dict[str, Any] = {"services": services, "consents": consents, "protocols": protocols}
+    finder = FindServiceForm(request.GET or None)
+    status = 200
+    if request.method == "POST":
+        form = ReferralForm(request.POST, **querysets)
+        if form.is_valid():
+            data = form.cleaned_data
+            sent = act(
+                form,
+                actions.referral_net,
+                rename=RENAME,
+                person=person,
+                consent=data["consent"],
+                protocol=data["protocol"],
+                by=request.user,
+                from_org=person.organisation,
+                services=list(data["service"]),
+                fields=data["share"],
+                purpose=data["purpose"],
+                need=data["need"],
+                summary=data["summary"],
+                send="draft" not in request.POST,
+            )
+            if sent is not None:
+                what = "Saved as a draft" if "draft" in request.POST else "Sent"
+                messages.success(request, f"{what}: {len(sent)} referral{'s' * (len(sent) > 1)}.")
+                return redirect(sent[0] if len(sent) == 1 else person)
+        chooser: ChooseForm = form
+        status = INVALID
+        ticked = request.POST.getlist("share")
+    else:
+        chooser = ChooseForm(_with_defaults(request.GET, consent_list, protocol_list), **querysets)
+        chosen_ok = chooser.is_valid() or not (consent_list and protocol_list)
+        if not chosen_ok or (finder.is_bound and not finder.is_valid()):
+            status = INVALID
+        form = ReferralForm(initial={"need": person.needs[0] if person.needs else ""}, **querysets)
+        ticked = []
+        log_access(
+            by=request.user,
+            kind=AccessKind.VIEW,
+            person=person,
+            record=str(person),
+            purpose="Choosing services to refer them to",
+        )
+    searching = finder.is_bound and finder.is_valid()
+    chosen = list(chooser.cleaned_data.get("service") or [])
+    found = (
+        [s for s in _found(request.user, finder, services) if s not in chosen] if searching else []
+    )
+    return render(
+        request,
+        "referrals/referral_new.html",
+        {
+            "person": person,
+            "finder": finder,
+            "chooser": chooser,
+            "chooser_problem": chooser if request.method == "GET" else None,
+            "form": form,
+            "found": found,
+            "searched": searching and finder.searched(),
+            "chosen": chosen,
+            "rows": offer_rows(chooser, person, chosen),
+            "ticked": ticked,
+            "consents": consent_list,
+            "protocols": protocol_list,
+            "query": request.GET.urlencode(),
+        },
+        status=status,
+    )
+
+
+def _referral(request: AuthedRequest, pk: int, perm: str = "referrals.view_referral") -> Referral:
+    return get_for(
+        request.user,
+        Referral.objects.select_related(
+            "person__organisation",
+            "consent",
+            "from_org",
+            "to_org",
+            "service",
+            "partnership",
+            "passed_from",
+        ),
+        perm=perm,
+        pk=pk,
+    )
+
+
+def why_hidden(referral: Referral) -> str:
+    """Why someone on the referral does not see the person's details."""
+    erased = referral.erased_at or referral.person.erased_at
+    if erased is not None:
+        return (
+            f"The person's data was erased on {day(erased)}. What remains says nothing about "
+            "who they are."
+        )
+    if referral.consent.withdrawn_at is not None:
+        return (
+            f"The person withdrew their consent on {day(referral.consent.withdrawn_at)}: their "
+            "details are no longer shown."
+        )
+    if referral.status == Status.WITHDRAWN:
+        return (
+            f"{referral.from_org} withdrew this referral: the person's details are no longer shown."
+        )
+    return (
+        f"The person's consent ended on {day(referral.consent.expires_on)}: their details are "
+        "no longer shown."
+    )
+
+
+STEPS: dict[str, tuple[str, type[forms.Form] | None, Any, str]] = {
+    "accept": ("referrals.receive", NoteForm, actions.referral_accept, "Accepted."),
+    "decline": ("referrals.receive", DeclineForm, actions.referral_decline, "Declined."),
+    "start": ("referrals.receive", None, actions.referral_start, "Support started."),
+    "complete": ("referrals.receive", CompleteForm, actions.referral_complete, "Completed."),
+    "close": ("referrals.receive", CloseForm, actions.referral_close, "Closed."),
+    "send": ("referrals.refer", None, actions.referral_send, "Sent."),
+    "withdraw": ("referrals.refer", NoteForm, actions.referral_withdraw, "Withdrawn."),
+}
+STEP_LABELS = {
+    "accept": "Accept",
+    "decline": "Decline",
+    "start": "Start the support",
+    "complete": "Complete",
+    "close": "Close",
+    "send": "Send",
+    "withdraw": "Withdraw",
+}
+RECEIVER_STEPS = {
+    Status.SENT: ["accept", "decline"],
+    Status.SEEN: ["accept", "decline"],
+    Status.ACCEPTED: ["start", "complete", "close"],
+    Status.IN_PROGRESS: ["complete", "close"],
+}
+
+
+def _steps(request: AuthedRequest, referral: Referral) -> list[str]:
+    steps: list[str] = []
+    if may(request.user, "referrals.receive", referral):
+        steps += RECEIVER_STEPS.get(Status(referral.status), [])
+    if may(request.user, "referrals.refer", referral):
+        if referral.status == Status.DRAFT:
+            steps.append("send")
+        if referral.status in OPEN:
+            steps.append("withdraw")
+    return steps
+
+
+def _render_referral(
+    request: AuthedRequest,
+    referral: Referral,
+    *,
+    bound: dict[str, forms.Form] | None = None,
+    problem: forms.Form | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = request.user
+    details = sees_details(user, referral)
+    person = referral.person
+    shared: list[tuple[str, str]] = []
+    if details:
+        side = referral.from_org_id if acts_for(user, referral.from_org_id) else referral.to_org_id
+        log_access(
+            by=user,
+            kind=AccessKind.VIEW,
+            person=person,
+            referral=referral,
+            acting_for=side,
+            record=str(referral),
+            purpose="Read the referral",
+        )
+        shared = [(field_label(f), shown(person, f)) for f in referral.fields]
+    bound = bound or {}
+    step_forms = []
+    for step in _steps(request, referral):
+        form_class = STEPS[step][1]
+        form = bound.get(step) or (form_class(auto_id=f"{step}-%s") if form_class else None)
+        step_forms.append((step, form, STEP_LABELS[step]))
+    receives = may(user, "referrals.receive", referral)
+    return render(
+        request,
+        "referrals/referral.html",
+        {
+            "referral": referral,
+            "details": details,
+            "need": NEEDS.get(referral.need, referral.need),
+            "shared": shared,
+            "why_hidden": "" if details else why_hidden(referral),
+            "events": referral.events.select_related("by", "organisation"),
+            "thread": referral.messages.select_related("organisation", "author") if details else [],
+            "message_form": (bound.get("message") or MessageForm()) if details else None,
+            "steps": step_forms,
+            "may_pass_on": receives and referral.status in (*WAITING, Status.ACCEPTED),
+            "problem": problem,
+            "holder_sees": acts_for(user, person.organisation_id) and person.erased_at is None,
+        },
+        status=status,
+    )
+
+
+@require_GET
+@login_required
+def referral_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    referral = _referral(request, pk)
+    if referral.status == Status.SENT and may(request.user, "referrals.receive", referral):
+        seen = actions.referral_see(referral=referral, by=request.user)
+        referral.status, referral.seen_at = seen.status, seen.seen_at
+    return _render_referral(request, referral)
+
+
+@require_POST
+@login_required
+def referral_step(request: AuthedRequest, pk: int, step: str) -> HttpResponse:
+    if step not in STEPS:
+        raise Http404
+    perm, form_class, action, said = STEPS[step]
+    referral = _referral(request, pk, perm)
+    form = (form_class or forms.Form)(request.POST, auto_id=f"{step}-%s")
+    if form.is_valid():
+        done = act(form, action, referral=referral, by=request.user, **form.cleaned_data)
+        if done is not None:
+            messages.success(request, said)
+            return redirect(referral)
+    referral.refresh_from_db()
+    return _render_referral(request, referral, bound={step: form}, problem=form, status=INVALID)
+
+
+@require_POST
+@login_required
+def referral_message(request: AuthedRequest, pk: int) -> HttpResponse:
+    referral = _referral(request, pk, "referrals.message")
+    if not sees_details(request.user, referral):
+        raise PermissionDenied
+    form = MessageForm(request.POST)
+    if form.is_valid():
+        done = act(
+            form, actions.message_post, referral=referral, by=request.user, **form.cleaned_data
+        )
+        if done is not None:
+            messages.success(request, "Message sent.")
+            return redirect(referral.get_absolute_url() + "#messages")
+    return _render_referral(
+        request, referral, bound={"message": form}, problem=form, status=INVALID
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def referral_pass_on(request: AuthedRequest, pk: int) -> HttpResponse:
+    referral = _referral(request, pk, "referrals.receive")
+    services = services_for(
+        request.user, referral.to_org_id, [referral.partnership_id]
+    ).select_related("organization__organisation")
+    finder = FindServiceForm(request.GET or None)
+    form = PassOnForm(request.POST or None, services=services, shared=referral.fields)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        onward = act(
+            form,
+            actions.referral_pass_on,
+            rename={"fields": "share"},
+            referral=referral,
+            by=request.user,
+            service=data["service"],
+            fields=data["share"],
+            summary=data["summary"],
+        )
+        if onward is not None:
+            messages.success(request, f"Passed on to {onward.to_org}.")
+            return redirect(onward)
+    found = _found(request.user, finder, services) if finder.is_bound and finder.is_valid() else []
+    return render(
+        request,
+        "referrals/pass_on.html",
+        {
+            "referral": referral,
+            "finder": finder,
+            "form": form,
+            "found": found,
+            "searched": finder.is_bound and finder.is_valid() and finder.searched(),
+            "shared": [(f, field_label(f)) for f in referral.fields],
+            "ticked": request.POST.getlist("share") if form.is_bound else referral.fields,
+            "query": request.GET.urlencode(),
+        },
+        status=INVALID if form.is_bound or (finder.is_bound and not finder.is_valid()) else 200,
+    )
