@@ -46,6 +46,7 @@ from joinedup.referrals.models import (
     Timings,
 )
 from joinedup.referrals.privacy import log_access
+from joinedup.referrals.rules import sees_details
 from joinedup.referrals.sharing import offers
 
 
@@ -256,8 +257,34 @@ def referral_send(*, referral: Referral, by: Any) -> Referral:
     _require(referral, [Status.DRAFT], "sent")
     if not referral.consent.stands():
         raise ValidationError("The consent no longer stands: record a new one first.")
+    _still_allowed(referral)
     _send(referral, by)
     return referral
+
+
+def _still_allowed(referral: Referral) -> None:
+    """What a draft shares was checked when it was written; the protocol, the partnership
+    and the record may have changed since, so check again before anything is sent."""
+    protocol = referral.protocol
+    if protocol.version.status != VersionStatus.IN_FORCE:
+        raise ValidationError({"protocol": NOT_IN_FORCE})
+    partnership = protocol.version.agreement.partnership
+    current = Membership.objects.current().filter(partnership=partnership)
+    for org in (referral.from_org, referral.to_org):
+        if not current.filter(organisation=org).exists():
+            raise ValidationError(NOT_A_MEMBER.format(org=org, partnership=partnership))
+    found = offers(
+        protocol=protocol,
+        consent=referral.consent,
+        person=referral.person,
+        to_org=referral.to_org,
+        purpose=referral.purpose,
+    )
+    for offer in found:
+        if offer.field in referral.fields and not offer.allowed:
+            raise ValidationError(
+                {"fields": FIELD_NOT_ALLOWED.format(label=offer.label, why=offer.why_not)}
+            )
 
 
 @action
@@ -432,6 +459,9 @@ def message_post(*, referral: Referral, by: Any, text: str, asks_for_info: bool 
         raise ValidationError({"text": "Write a message."})
     if referral.erased_at is not None:
         raise ValidationError(PERSON_ERASED)
+    if not sees_details(by, referral):
+        # The thread is personal data: whoever no longer sees it does not write to it either.
+        raise ValidationError("The person's details are no longer shown on this referral.")
     if acts_for(by, referral.from_org_id):
         side, other = referral.from_org, referral.to_org
     elif acts_for(by, referral.to_org_id):

@@ -331,3 +331,17 @@ def test_signposting_keeps_nothing_about_the_person(world, referring):
     assert fields_at_fault(api_for(world.otis).post(address, body)) == ["organisation_id"]
     assert api_for(world.olive).post(address, body).status_code == 404
     assert Signpost.objects.count() == 1
+
+
+def test_the_receiver_cannot_write_on_a_referral_whose_details_it_no_longer_sees(world, referring):
+    """As on the page: once the consent is withdrawn the receiver neither reads nor writes
+    the thread."""
+    from joinedup.referrals import actions
+    from joinedup.referrals.models import Message
+
+    referral = refer(world, referring)
+    actions.consent_withdraw(consent=referring.consent, by=world.stan)
+    address = f"{V1}/referrals/{referral.pk}/messages"
+    response = api_for(world.cora).post(address, {"text": "Is Pat still at 12 Mill Lane?"})
+    assert 400 <= response.status_code < 500, response.content
+    assert not Message.objects.filter(referral=referral).exists()

@@ -75,3 +75,30 @@ def test_sending_is_recorded_in_the_access_log(world, referring):
 def test_someone_at_another_organisation_cannot_refer_a_person_they_do_not_hold(world, referring):
     with pytest.raises(ValidationError, match="do not act for"):
         refer(world, referring, by=world.cora)
+
+
+def test_a_draft_cannot_be_sent_once_its_protocol_is_no_longer_in_force(world, referring):
+    """What a draft shares was allowed when it was written; sending it checks again, so a
+    field the protocol in force no longer lets flow is not sent later."""
+    from joinedup.agreements.models import VersionStatus
+
+    draft = refer(world, referring, fields=["name", "born_on"], send=False)
+    version = referring.protocol.version
+    version.status = VersionStatus.SUPERSEDED
+    version.save(update_fields=["status"])
+    with pytest.raises(ValidationError):
+        actions.referral_send(referral=draft, by=world.stan)
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT
+    assert not Access.objects.filter(referral=draft, kind=AccessKind.SHARE).exists()
+
+
+def test_a_draft_cannot_be_sent_once_the_receiver_left_the_partnership(world, referring):
+    from joinedup.partnerships.models import Membership
+
+    draft = refer(world, referring, send=False)
+    Membership.objects.filter(partnership=world.partnership, organisation=world.core_org).delete()
+    with pytest.raises(ValidationError):
+        actions.referral_send(referral=draft, by=world.stan)
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT
