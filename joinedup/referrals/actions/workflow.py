@@ -201,6 +201,7 @@ def referral_net(
     """A net of support: one person, one consent, a referral to each service, sent together
     (or kept as drafts). Each shares the chosen fields that its receiver may have; a field no
     receiver may have is refused, and if a receiver may have none of them, nothing is sent."""
+    services = list({service.pk: service for service in services}.values())
     if not services:
         raise ValidationError({"services": "Choose one or more services."})
     batch = uuid.uuid4()
