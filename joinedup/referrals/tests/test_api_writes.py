@@ -369,3 +369,10 @@ def test_a_net_names_each_service_once(world, referring):
     assert response.status_code == 201, response.content
     assert len(response.json()) == 1
     assert Referral.objects.filter(service=referring.therapy).count() == 1
+
+
+def test_a_name_of_spaces_does_not_empty_a_persons_name(world, referring):
+    address = f"{V1}/people/{referring.pat.pk}"
+    assert fields_at_fault(api_for(world.stan).patch(address, {"name": "   "})) == ["name"]
+    referring.pat.refresh_from_db()
+    assert referring.pat.name == "Pat Example"
