@@ -409,7 +409,8 @@ def referral_pass_on(
     summary: str = "",
 ) -> Referral:
     """The receiver passes the person on to another service under the same consent: the new
-    referral shares no more than this one did, and this one closes, pointing to it."""
+    referral shares no more than this one did (and of the referrer's words, nothing), and
+    this one closes, pointing to it."""
     referral = lock(referral)
     _require(referral, [*WAITING, Status.ACCEPTED], "passed on")
     onward = referral_create(
@@ -423,7 +424,9 @@ def referral_pass_on(
         fields=referral.fields if fields is None else fields,
         purpose=referral.purpose,
         need=referral.need,
-        summary=summary or referral.summary,
+        # The receiver's own words: the referrer's summary was written for the receiver and
+        # goes no further unless the receiver writes it in.
+        summary=summary,
         passed_from=referral,
     )
     referral.note = f"Passed on to {onward.to_org}"

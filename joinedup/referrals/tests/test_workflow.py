@@ -102,3 +102,21 @@ def test_a_draft_cannot_be_sent_once_the_receiver_left_the_partnership(world, re
         actions.referral_send(referral=draft, by=world.stan)
     draft.refresh_from_db()
     assert draft.status == Status.DRAFT
+
+
+def test_passing_on_sends_only_what_the_receiver_chose(world, referring):
+    """The referrer's summary was written for the receiver: passing the person on sends the
+    fields ticked and the receiver's own words, not the referrer's behind their back."""
+    referral = refer(world, referring)
+    onward = actions.referral_pass_on(
+        referral=referral, by=world.cora, service=referring.parcels, fields=["name"]
+    )
+    assert (onward.fields, onward.summary) == (["name"], "")
+    said = actions.referral_pass_on(
+        referral=refer(world, referring),
+        by=world.cora,
+        service=referring.parcels,
+        fields=["name"],
+        summary="Needs a food parcel this week.",
+    )
+    assert said.summary == "Needs a food parcel this week."
