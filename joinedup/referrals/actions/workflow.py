@@ -160,6 +160,16 @@ def referral_create(
     )
     if send:
         _send(referral, by)
+    else:
+        log_access(
+            by=by,
+            kind=AccessKind.CREATE,
+            person=person,
+            referral=referral,
+            acting_for=from_org.pk,
+            record=str(referral),
+            purpose="Referral drafted",
+        )
     return referral
 
 

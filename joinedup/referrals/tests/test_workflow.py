@@ -120,3 +120,15 @@ def test_passing_on_sends_only_what_the_receiver_chose(world, referring):
         summary="Needs a food parcel this week.",
     )
     assert said.summary == "Needs a food parcel this week."
+
+
+def test_a_draft_is_recorded_in_the_access_log(world, referring):
+    """A draft holds the referrer's words about the person: writing it is logged, as sending
+    it is."""
+    draft = refer(world, referring, send=False)
+    row = Access.objects.get(referral=draft)
+    assert (row.kind, row.person_id, row.actor_org_id) == (
+        AccessKind.CREATE,
+        referring.pat.pk,
+        world.lead_org.pk,
+    )
