@@ -171,6 +171,8 @@ def _item(user: Any, referral: Referral) -> dict[str, Any]:
         },
         "from_organisation_id": referral.from_org_id,
         "to_organisation_id": referral.to_org_id,
+        # The outward part of the postcode: only where the postcode itself may go.
+        "area": referral.area if holds or "postcode" in referral.fields else "",
         "person_id": referral.person_id if holds else None,
         "consent_id": referral.consent_id if holds else None,
         "decline_reason": referral.decline_reason or None,

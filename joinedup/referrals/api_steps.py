@@ -61,7 +61,9 @@ class PassOnIn(Body):
     fields: list[FieldName] | None = Field(
         None, max_length=len(FIELDS), description="At most those shared with you; all if null."
     )
-    summary: LongText = ""
+    summary: LongText = Field(
+        "", description="Why, in your words: the referrer's summary is not passed on."
+    )
 
 
 def moved(request: HttpRequest, referral: Referral) -> dict[str, Any]:

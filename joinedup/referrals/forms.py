@@ -197,7 +197,10 @@ class PassOnForm(forms.Form):
     )
     share = forms.MultipleChoiceField(choices=FIELD_TICKS, widget=TICKS, label="What to share")
     summary = forms.CharField(
-        required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Why you pass them on, in your words: the referrer's summary is not passed on.",
     )
 
     def __init__(

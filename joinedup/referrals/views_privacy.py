@@ -7,9 +7,11 @@ import json
 import re
 from typing import Any
 
+import rules
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
@@ -145,6 +147,10 @@ def access_log(request: AuthedRequest, org_pk: int) -> HttpResponse:
     """Who viewed, exported or changed personal data held by this organisation, or did so
     acting for it: when, which record, for which purpose."""
     organisation = get_for(request.user, Organisation, perm="referrals.view_access", pk=org_pk)
+    # An organisation is not personal data, so `get_for` lets a superuser through; the log of
+    # who read its people's records is, and only the rules decide who reads it.
+    if not rules.has_perm("referrals.view_access", request.user, organisation):
+        raise PermissionDenied
     rows = (
         Access.objects.filter(Q(holder=organisation) | Q(actor_org=organisation))
         .select_related("actor", "actor_org", "holder")

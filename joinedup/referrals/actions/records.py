@@ -81,6 +81,8 @@ def person_update(
     if person.erased_at is not None:
         raise ValidationError(PERSON_ERASED)
     cleaned = _clean_person(values)
+    if "name" in cleaned and not cleaned["name"]:
+        raise ValidationError({"name": "Give the person's name."})
     for field, value in cleaned.items():
         setattr(person, field, value)
     person.full_clean()

@@ -46,6 +46,7 @@ from joinedup.referrals.models import (
     Timings,
 )
 from joinedup.referrals.privacy import log_access
+from joinedup.referrals.rules import sees_details
 from joinedup.referrals.sharing import offers
 
 
@@ -159,6 +160,16 @@ def referral_create(
     )
     if send:
         _send(referral, by)
+    else:
+        log_access(
+            by=by,
+            kind=AccessKind.CREATE,
+            person=person,
+            referral=referral,
+            acting_for=from_org.pk,
+            record=str(referral),
+            purpose="Referral drafted",
+        )
     return referral
 
 
@@ -200,6 +211,7 @@ def referral_net(
     """A net of support: one person, one consent, a referral to each service, sent together
     (or kept as drafts). Each shares the chosen fields that its receiver may have; a field no
     receiver may have is refused, and if a receiver may have none of them, nothing is sent."""
+    services = list({service.pk: service for service in services}.values())
     if not services:
         raise ValidationError({"services": "Choose one or more services."})
     batch = uuid.uuid4()
@@ -256,8 +268,34 @@ def referral_send(*, referral: Referral, by: Any) -> Referral:
     _require(referral, [Status.DRAFT], "sent")
     if not referral.consent.stands():
         raise ValidationError("The consent no longer stands: record a new one first.")
+    _still_allowed(referral)
     _send(referral, by)
     return referral
+
+
+def _still_allowed(referral: Referral) -> None:
+    """What a draft shares was checked when it was written; the protocol, the partnership
+    and the record may have changed since, so check again before anything is sent."""
+    protocol = referral.protocol
+    if protocol.version.status != VersionStatus.IN_FORCE:
+        raise ValidationError({"protocol": NOT_IN_FORCE})
+    partnership = protocol.version.agreement.partnership
+    current = Membership.objects.current().filter(partnership=partnership)
+    for org in (referral.from_org, referral.to_org):
+        if not current.filter(organisation=org).exists():
+            raise ValidationError(NOT_A_MEMBER.format(org=org, partnership=partnership))
+    found = offers(
+        protocol=protocol,
+        consent=referral.consent,
+        person=referral.person,
+        to_org=referral.to_org,
+        purpose=referral.purpose,
+    )
+    for offer in found:
+        if offer.field in referral.fields and not offer.allowed:
+            raise ValidationError(
+                {"fields": FIELD_NOT_ALLOWED.format(label=offer.label, why=offer.why_not)}
+            )
 
 
 @action
@@ -381,7 +419,8 @@ def referral_pass_on(
     summary: str = "",
 ) -> Referral:
     """The receiver passes the person on to another service under the same consent: the new
-    referral shares no more than this one did, and this one closes, pointing to it."""
+    referral shares no more than this one did (and of the referrer's words, nothing), and
+    this one closes, pointing to it."""
     referral = lock(referral)
     _require(referral, [*WAITING, Status.ACCEPTED], "passed on")
     onward = referral_create(
@@ -395,7 +434,9 @@ def referral_pass_on(
         fields=referral.fields if fields is None else fields,
         purpose=referral.purpose,
         need=referral.need,
-        summary=summary or referral.summary,
+        # The receiver's own words: the referrer's summary was written for the receiver and
+        # goes no further unless the receiver writes it in.
+        summary=summary,
         passed_from=referral,
     )
     referral.note = f"Passed on to {onward.to_org}"
@@ -432,6 +473,9 @@ def message_post(*, referral: Referral, by: Any, text: str, asks_for_info: bool 
         raise ValidationError({"text": "Write a message."})
     if referral.erased_at is not None:
         raise ValidationError(PERSON_ERASED)
+    if not sees_details(by, referral):
+        # The thread is personal data: whoever no longer sees it does not write to it either.
+        raise ValidationError("The person's details are no longer shown on this referral.")
     if acts_for(by, referral.from_org_id):
         side, other = referral.from_org, referral.to_org
     elif acts_for(by, referral.to_org_id):

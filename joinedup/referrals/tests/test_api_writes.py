@@ -331,3 +331,48 @@ def test_signposting_keeps_nothing_about_the_person(world, referring):
     assert fields_at_fault(api_for(world.otis).post(address, body)) == ["organisation_id"]
     assert api_for(world.olive).post(address, body).status_code == 404
     assert Signpost.objects.count() == 1
+
+
+def test_the_receiver_cannot_write_on_a_referral_whose_details_it_no_longer_sees(world, referring):
+    """As on the page: once the consent is withdrawn the receiver neither reads nor writes
+    the thread."""
+    from joinedup.referrals import actions
+    from joinedup.referrals.models import Message
+
+    referral = refer(world, referring)
+    actions.consent_withdraw(consent=referring.consent, by=world.stan)
+    address = f"{V1}/referrals/{referral.pk}/messages"
+    response = api_for(world.cora).post(address, {"text": "Is Pat still at 12 Mill Lane?"})
+    assert 400 <= response.status_code < 500, response.content
+    assert not Message.objects.filter(referral=referral).exists()
+
+
+def test_the_area_reaches_the_receiver_only_with_the_postcode(world, referring):
+    """A referral's area is the outward part of the person's postcode: a receiver the
+    postcode was not shared with does not get part of it either."""
+    without = refer(world, referring)  # name, contact, needs
+    with_postcode = refer(world, referring, fields=["name", "postcode"])
+    cora = api_for(world.cora)
+    assert cora.get(f"{V1}/referrals/{without.pk}").json()["area"] == ""
+    listed = {r["id"]: r["area"] for r in cora.get(f"{V1}/referrals").json()["items"]}
+    assert listed == {without.pk: "", with_postcode.pk: "RV1"}
+    assert api_for(world.stan).get(f"{V1}/referrals/{without.pk}").json()["area"] == "RV1"
+
+
+def test_a_net_names_each_service_once(world, referring):
+    body = referral_body(world, referring)
+    del body["service_id"]
+    therapy = str(referring.therapy.pk)
+    response = api_for(world.stan).post(
+        f"{V1}/referrals/net", body | {"service_ids": [therapy, therapy, therapy]}
+    )
+    assert response.status_code == 201, response.content
+    assert len(response.json()) == 1
+    assert Referral.objects.filter(service=referring.therapy).count() == 1
+
+
+def test_a_name_of_spaces_does_not_empty_a_persons_name(world, referring):
+    address = f"{V1}/people/{referring.pat.pk}"
+    assert fields_at_fault(api_for(world.stan).patch(address, {"name": "   "})) == ["name"]
+    referring.pat.refresh_from_db()
+    assert referring.pat.name == "Pat Example"

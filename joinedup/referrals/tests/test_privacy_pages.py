@@ -89,6 +89,19 @@ def test_the_access_log_is_for_the_holders_managers_only(world, referring, chara
     assert client_for(getattr(world, character)).get(url).status_code == status
 
 
+def test_a_superuser_does_not_read_an_organisations_access_log(world, referring):
+    """Who looked at which person of the organisation, for what: its managers' alone, as the
+    rules say; being a site administrator grants nothing over it."""
+    from joinedup.accounts.models import User
+
+    refer(world, referring)
+    root = User.objects.create_superuser("root@example.org", "a-long-test-password")
+    url = reverse("referral_access_log", args=[world.lead_org.pk])
+    response = client_for(root).get(url)
+    assert response.status_code == 403
+    assert "Shared name, contact" not in response.content.decode()
+
+
 def test_the_access_log_shows_who_when_which_record_and_why(world, referring):
     referral = refer(world, referring)
     page = client_for(world.lena).get(reverse("referral_access_log", args=[world.lead_org.pk]))

@@ -175,3 +175,21 @@ def test_the_receiver_passes_it_on_under_the_same_consent(world, pages):
     )
     pages.referral.refresh_from_db()
     assert pages.referral.status == Status.CLOSED
+
+
+def test_a_referral_erased_by_retention_does_not_name_the_person_unlogged(world, referring):
+    """Its personal content is gone, the person's record stays: the page (which reads none
+    of it, so logs nothing) names them by number, not by name."""
+    from django.utils import timezone
+
+    from joinedup.referrals.models import Access
+    from joinedup.referrals.tests.conftest import PAT
+
+    referral = refer(world, referring)
+    Referral.objects.filter(pk=referral.pk).update(summary="", erased_at=timezone.now())
+    before = Access.objects.count()
+    response = client_for(world.stan).get(reverse("referral", args=[referral.pk]))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert PAT["name"] not in body or Access.objects.count() > before
+    assert reverse("person", args=[referring.pat.pk]) in body  # the record is a click away

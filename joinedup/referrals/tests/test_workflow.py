@@ -75,3 +75,60 @@ def test_sending_is_recorded_in_the_access_log(world, referring):
 def test_someone_at_another_organisation_cannot_refer_a_person_they_do_not_hold(world, referring):
     with pytest.raises(ValidationError, match="do not act for"):
         refer(world, referring, by=world.cora)
+
+
+def test_a_draft_cannot_be_sent_once_its_protocol_is_no_longer_in_force(world, referring):
+    """What a draft shares was allowed when it was written; sending it checks again, so a
+    field the protocol in force no longer lets flow is not sent later."""
+    from joinedup.agreements.models import VersionStatus
+
+    draft = refer(world, referring, fields=["name", "born_on"], send=False)
+    version = referring.protocol.version
+    version.status = VersionStatus.SUPERSEDED
+    version.save(update_fields=["status"])
+    with pytest.raises(ValidationError):
+        actions.referral_send(referral=draft, by=world.stan)
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT
+    assert not Access.objects.filter(referral=draft, kind=AccessKind.SHARE).exists()
+
+
+def test_a_draft_cannot_be_sent_once_the_receiver_left_the_partnership(world, referring):
+    from joinedup.partnerships.models import Membership
+
+    draft = refer(world, referring, send=False)
+    Membership.objects.filter(partnership=world.partnership, organisation=world.core_org).delete()
+    with pytest.raises(ValidationError):
+        actions.referral_send(referral=draft, by=world.stan)
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT
+
+
+def test_passing_on_sends_only_what_the_receiver_chose(world, referring):
+    """The referrer's summary was written for the receiver: passing the person on sends the
+    fields ticked and the receiver's own words, not the referrer's behind their back."""
+    referral = refer(world, referring)
+    onward = actions.referral_pass_on(
+        referral=referral, by=world.cora, service=referring.parcels, fields=["name"]
+    )
+    assert (onward.fields, onward.summary) == (["name"], "")
+    said = actions.referral_pass_on(
+        referral=refer(world, referring),
+        by=world.cora,
+        service=referring.parcels,
+        fields=["name"],
+        summary="Needs a food parcel this week.",
+    )
+    assert said.summary == "Needs a food parcel this week."
+
+
+def test_a_draft_is_recorded_in_the_access_log(world, referring):
+    """A draft holds the referrer's words about the person: writing it is logged, as sending
+    it is."""
+    draft = refer(world, referring, send=False)
+    row = Access.objects.get(referral=draft)
+    assert (row.kind, row.person_id, row.actor_org_id) == (
+        AccessKind.CREATE,
+        referring.pat.pk,
+        world.lead_org.pk,
+    )
