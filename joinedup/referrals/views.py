@@ -30,7 +30,7 @@ from joinedup.referrals.models import (
     Referral,
     Status,
 )
-from joinedup.referrals.privacy import log_access
+from joinedup.referrals.privacy import log_access, log_listed
 from joinedup.referrals.views_protocols import protocol_terms, protocols, timings
 from joinedup.referrals.views_referral import (
     referral_detail,
@@ -122,16 +122,21 @@ def referrals_home(request: AuthedRequest) -> HttpResponse:
         # A name only for the staff of the organisation holding the record.
         referral.holder_sees = referral.person.organisation_id in mine  # type: ignore[attr-defined]
         referral.need_label = NEEDS.get(referral.need, referral.need)  # type: ignore[attr-defined]
-    people = Person.objects.filter(organisation_id__in=mine, erased_at__isnull=True).select_related(
-        "organisation"
+    people = list(
+        Person.objects.filter(organisation_id__in=mine, erased_at__isnull=True).select_related(
+            "organisation"
+        )[:SHOWN]
     )
+    shown = (*sent, *received)
+    named = [*people, *(r.person for r in shown if r.holder_sees and not r.person.erased_at)]  # type: ignore[attr-defined]
+    log_listed(by=request.user, people=named, purpose="Listed by name on the referrals page")
     return render(
         request,
         "referrals/home.html",
         {
             "sent": sent,
             "received": received,
-            "people": people[:SHOWN],
+            "people": people,
             "acting": bool(mine),
         },
     )

@@ -354,3 +354,16 @@ def test_a_superuser_is_no_one_on_the_referral_pages(world, pages):
         response = client.get(pages.urls[name])
         assert response.status_code == 404, name
         assert PAT["name"] not in response.content.decode()
+
+
+def test_listing_people_by_name_on_the_home_page_is_in_the_access_log(world, pages):
+    from joinedup.referrals.models import Access, AccessKind
+
+    before = Access.objects.filter(person=pages.pat, kind=AccessKind.VIEW).count()
+    client_for(world.stan).get(reverse("referrals"))
+    listed = Access.objects.filter(person=pages.pat, kind=AccessKind.VIEW)
+    assert listed.count() == before + 1  # once, though Pat is listed and referred
+    assert listed.order_by("-pk")[0].actor == world.stan
+    # Cora sees referrals without names: nothing of Pat's is listed for her.
+    client_for(world.cora).get(reverse("referrals"))
+    assert listed.count() == before + 1
