@@ -10,10 +10,12 @@ from joinedup.actions import person as signed_in
 from joinedup.audit.actions import audit_record, snapshot
 from joinedup.referrals.models import (
     FIELDS,
+    AccessKind,
     Event,
     Referral,
     Status,
 )
+from joinedup.referrals.privacy import log_access
 
 NOT_YOURS = "You do not act for this organisation."
 NOT_A_MEMBER = "{org} is not a current member of {partnership}."
@@ -30,8 +32,16 @@ PERSON_FIELDS = list(FIELDS)
 
 
 def move_to(
-    referral: Referral, status: str, *, by: Any, organisation_id: int | None, note: str = ""
+    referral: Referral,
+    status: str,
+    *,
+    by: Any,
+    organisation_id: int | None,
+    note: str = "",
+    written: bool = False,
 ) -> None:
+    """Move `referral` to `status`, with its event and audit row. A note someone `written` may
+    be about the person, so writing it goes in the personal-data access log too."""
     now = timezone.now()
     referral.status = status
     stamps: dict[str, str] = {Status.SENT: "sent_at", Status.SEEN: "seen_at"}
@@ -62,6 +72,16 @@ def move_to(
         partnership=referral.partnership,
         after=snapshot(referral, ["status", "decline_reason", "outcome"]),
     )
+    if written and note:
+        log_access(
+            by=by,
+            kind=AccessKind.CHANGE,
+            person=referral.person,
+            referral=referral,
+            acting_for=organisation_id,
+            record=str(referral),
+            purpose=f"Note on {referral.get_status_display().lower()}",
+        )
 
 
 def lock(referral: Referral) -> Referral:

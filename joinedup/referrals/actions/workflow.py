@@ -311,7 +311,14 @@ def referral_see(*, referral: Referral, by: Any) -> Referral:
 def referral_accept(*, referral: Referral, by: Any, note: str = "") -> Referral:
     referral = lock(referral)
     _require(referral, WAITING, "accepted")
-    move_to(referral, Status.ACCEPTED, by=by, organisation_id=referral.to_org_id, note=note.strip())
+    move_to(
+        referral,
+        Status.ACCEPTED,
+        by=by,
+        organisation_id=referral.to_org_id,
+        note=note.strip(),
+        written=True,
+    )
     tell(
         [referral.from_org],
         f"{referral} accepted by {referral.to_org}",
@@ -333,7 +340,14 @@ def referral_decline(*, referral: Referral, by: Any, reason: str, note: str = ""
         raise ValidationError({"note": "Say why, when the reason is “other”."})
     referral.decline_reason = reason
     referral.note = note.strip()
-    move_to(referral, Status.DECLINED, by=by, organisation_id=referral.to_org_id, note=note.strip())
+    move_to(
+        referral,
+        Status.DECLINED,
+        by=by,
+        organisation_id=referral.to_org_id,
+        note=note.strip(),
+        written=True,
+    )
     tell(
         [referral.from_org],
         f"{referral} declined by {referral.to_org}",
@@ -362,7 +376,12 @@ def referral_complete(*, referral: Referral, by: Any, outcome: str, note: str = 
     referral.outcome = outcome
     referral.note = note.strip()
     move_to(
-        referral, Status.COMPLETED, by=by, organisation_id=referral.to_org_id, note=note.strip()
+        referral,
+        Status.COMPLETED,
+        by=by,
+        organisation_id=referral.to_org_id,
+        note=note.strip(),
+        written=True,
     )
     tell(
         [referral.from_org],
@@ -380,7 +399,14 @@ def referral_close(*, referral: Referral, by: Any, note: str) -> Referral:
     if not note.strip():
         raise ValidationError({"note": "Say why it is closed."})
     referral.note = note.strip()
-    move_to(referral, Status.CLOSED, by=by, organisation_id=referral.to_org_id, note=note.strip())
+    move_to(
+        referral,
+        Status.CLOSED,
+        by=by,
+        organisation_id=referral.to_org_id,
+        note=note.strip(),
+        written=True,
+    )
     tell(
         [referral.from_org],
         f"{referral} closed",
@@ -396,7 +422,12 @@ def referral_withdraw(*, referral: Referral, by: Any, note: str = "") -> Referra
     _require(referral, [Status.DRAFT, *WAITING, Status.ACCEPTED, Status.IN_PROGRESS], "withdrawn")
     was_sent = referral.status != Status.DRAFT
     move_to(
-        referral, Status.WITHDRAWN, by=by, organisation_id=referral.from_org_id, note=note.strip()
+        referral,
+        Status.WITHDRAWN,
+        by=by,
+        organisation_id=referral.from_org_id,
+        note=note.strip(),
+        written=True,
     )
     if was_sent:
         tell(

@@ -132,3 +132,13 @@ def test_a_draft_is_recorded_in_the_access_log(world, referring):
         referring.pat.pk,
         world.lead_org.pk,
     )
+
+
+def test_a_note_on_declining_is_recorded_in_the_access_log(world, referring):
+    referral = refer(world, referring)
+    actions.referral_decline(
+        referral=referral, by=world.cora, reason=DeclineReason.NO_CAPACITY, note="Full until May"
+    )
+    noted = Access.objects.get(referral=referral, kind=AccessKind.CHANGE)
+    assert (noted.actor, noted.actor_org) == (world.cora, world.core_org)
+    assert noted.purpose == "Note on declined"
