@@ -35,8 +35,10 @@ from joinedup.referrals.models import (
     WAITING,
     AccessKind,
     Consent,
+    DeclineReason,
     Event,
     Message,
+    Outcome,
     Person,
     Protocol,
     Purpose,
@@ -307,31 +309,29 @@ def referral_see(*, referral: Referral, by: Any) -> Referral:
     return referral
 
 
+def _receiver_moves(referral: Referral, status: str, *, by: Any, note: str, said: str) -> None:
+    """A step the receiver takes: recorded with its note, and the referrer told `said`."""
+    move_to(referral, status, by=by, organisation_id=referral.to_org_id, note=note, written=True)
+    tell(
+        [referral.from_org],
+        f"{referral} {Status(status).label.lower()} by {referral.to_org}",
+        f"{referral.to_org} {said}",
+        referral.get_absolute_url(),
+    )
+
+
 @action
 def referral_accept(*, referral: Referral, by: Any, note: str = "") -> Referral:
     referral = lock(referral)
     _require(referral, WAITING, "accepted")
-    move_to(
-        referral,
-        Status.ACCEPTED,
-        by=by,
-        organisation_id=referral.to_org_id,
-        note=note.strip(),
-        written=True,
-    )
-    tell(
-        [referral.from_org],
-        f"{referral} accepted by {referral.to_org}",
-        f"{referral.to_org} accepted {referral}.",
-        referral.get_absolute_url(),
+    _receiver_moves(
+        referral, Status.ACCEPTED, by=by, note=note.strip(), said=f"accepted {referral}."
     )
     return referral
 
 
 @action
 def referral_decline(*, referral: Referral, by: Any, reason: str, note: str = "") -> Referral:
-    from joinedup.referrals.models import DeclineReason
-
     referral = lock(referral)
     _require(referral, WAITING, "declined")
     if reason not in DeclineReason.values:
@@ -340,20 +340,8 @@ def referral_decline(*, referral: Referral, by: Any, reason: str, note: str = ""
         raise ValidationError({"note": "Say why, when the reason is “other”."})
     referral.decline_reason = reason
     referral.note = note.strip()
-    move_to(
-        referral,
-        Status.DECLINED,
-        by=by,
-        organisation_id=referral.to_org_id,
-        note=note.strip(),
-        written=True,
-    )
-    tell(
-        [referral.from_org],
-        f"{referral} declined by {referral.to_org}",
-        f"{referral.to_org} declined {referral}: {referral.get_decline_reason_display()}.",
-        referral.get_absolute_url(),
-    )
+    said = f"declined {referral}: {referral.get_decline_reason_display()}."
+    _receiver_moves(referral, Status.DECLINED, by=by, note=referral.note, said=said)
     return referral
 
 
@@ -367,28 +355,14 @@ def referral_start(*, referral: Referral, by: Any) -> Referral:
 
 @action
 def referral_complete(*, referral: Referral, by: Any, outcome: str, note: str = "") -> Referral:
-    from joinedup.referrals.models import Outcome
-
     referral = lock(referral)
     _require(referral, [Status.ACCEPTED, Status.IN_PROGRESS], "completed")
     if outcome not in Outcome.values:
         raise ValidationError({"outcome": "Choose an outcome from the list."})
     referral.outcome = outcome
     referral.note = note.strip()
-    move_to(
-        referral,
-        Status.COMPLETED,
-        by=by,
-        organisation_id=referral.to_org_id,
-        note=note.strip(),
-        written=True,
-    )
-    tell(
-        [referral.from_org],
-        f"{referral} completed",
-        f"{referral.to_org} completed {referral}: {referral.get_outcome_display()}.",
-        referral.get_absolute_url(),
-    )
+    said = f"completed {referral}: {referral.get_outcome_display()}."
+    _receiver_moves(referral, Status.COMPLETED, by=by, note=referral.note, said=said)
     return referral
 
 
@@ -399,20 +373,7 @@ def referral_close(*, referral: Referral, by: Any, note: str) -> Referral:
     if not note.strip():
         raise ValidationError({"note": "Say why it is closed."})
     referral.note = note.strip()
-    move_to(
-        referral,
-        Status.CLOSED,
-        by=by,
-        organisation_id=referral.to_org_id,
-        note=note.strip(),
-        written=True,
-    )
-    tell(
-        [referral.from_org],
-        f"{referral} closed",
-        f"{referral.to_org} closed {referral}.",
-        referral.get_absolute_url(),
-    )
+    _receiver_moves(referral, Status.CLOSED, by=by, note=referral.note, said=f"closed {referral}.")
     return referral
 
 
