@@ -33,6 +33,7 @@ from joinedup.directory.models import (
     Visibility,
 )
 from joinedup.directory.search import search_tokens
+from joinedup.lib.postcodes import outward
 from joinedup.notifications import notify
 from joinedup.partnerships.models import Organisation
 
@@ -66,12 +67,6 @@ SERVICE_FIELDS = [
 ]
 
 
-def _outward(postcode: str) -> str:
-    """The outward part of a UK postcode ("M14 5TQ" → "m14"); other codes as they are."""
-    code = postcode.strip().lower()
-    return code.split()[0] if " " in code else code
-
-
 def reindex_services(ids: Iterable[uuid.UUID]) -> None:
     """Rebuild the search text and area text of the services `ids`.
 
@@ -101,7 +96,7 @@ def reindex_services(ids: Iterable[uuid.UUID]) -> None:
             )
         ):
             areas.setdefault(service_id, []).extend(
-                part for part in (city, postcode and _outward(postcode)) if part
+                part for part in (city, postcode and outward(postcode).lower()) if part
             )
         services = list(Service.objects.filter(pk__in=chunk).select_related("organization"))
         for service in services:

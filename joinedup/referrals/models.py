@@ -16,6 +16,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from joinedup.lib.postcodes import outward
+
 # The fields of a person's record that can be shared, in the order forms show them.
 FIELDS: dict[str, str] = {
     "name": "Name",
@@ -111,7 +113,7 @@ class Person(models.Model):
     @property
     def area(self) -> str:
         """The outward part of the postcode (e.g. "M14"): coarse enough to count by."""
-        return self.postcode.split()[0].upper() if self.postcode.strip() else ""
+        return outward(self.postcode)
 
 
 class Consent(models.Model):

@@ -17,6 +17,7 @@ from joinedup.actions import person as signed_in
 from joinedup.agreements.models import VersionStatus
 from joinedup.audit.actions import audit_record, snapshot
 from joinedup.directory.models import Service
+from joinedup.lib.postcodes import outward
 from joinedup.meetings.notices import tell
 from joinedup.partnerships.models import Membership, Organisation, Partnership
 from joinedup.referrals.actions.common import (
@@ -535,7 +536,7 @@ def signpost_record(
         to_org=to_org,
         service=service,
         need=need,
-        area=area.strip().split(" ")[0].upper()[:10],
+        area=outward(area)[:10],
         on=on or timezone.localdate(),
         by=signed_in(by),
     )
