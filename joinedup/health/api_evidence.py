@@ -351,8 +351,8 @@ def gaps(request: HttpRequest, pk: Id) -> dict[str, Any]:
                 "areas": n.areas,
                 "referrals": n.referrals,
                 "signposts": n.signposts,
-                "declined_capacity": n.declined[gaps_module.CAPACITY],
-                "declined_eligibility": n.declined[gaps_module.ELIGIBILITY],
+                "declined_capacity": n.declined_for_capacity,
+                "declined_eligibility": n.declined_for_eligibility,
                 "declined_areas": dict(n.declined_areas),
                 "flags": n.flags,
             }
