@@ -46,12 +46,16 @@ class MemberDepth(Schema):
     in_name_only: list[str] | None = Field(
         None, description="The evidence, when the member takes part in name only."
     )
+    new: bool = Field(
+        False, description="Joined within 90 days of the window's end: never in name only."
+    )
 
 
 class DepthOut(Schema):
     partnership_id: int
     start: dt.date
-    end: dt.date
+    end: dt.date = Field(description="The partnership's end once it has closed, else today.")
+    ended: bool = False
     stage: StageName | None
     stage_label: str | None
     counts: dict[StageName, int]
@@ -210,6 +214,7 @@ def depth(request: HttpRequest, pk: Id) -> dict[str, Any]:
         "partnership_id": ev.partnership.pk,
         "start": ev.start,
         "end": ev.end,
+        "ended": ev.ended,
         "stage": _slug(ev.stage),
         "stage_label": ev.stage.label if ev.stage is not None else None,
         "counts": {s.slug: n for s, n in ev.stage_counts().items()},
@@ -228,6 +233,7 @@ def depth(request: HttpRequest, pk: Id) -> dict[str, Any]:
                     for c in conditions
                 ],
                 "in_name_only": flagged.get(m.organisation_id),
+                "new": m.new,
             }
             for m in ev.members
         ],

@@ -28,7 +28,11 @@ two of the four reach it).
 
 **In name only** (seed 003: "the box is checked" for a named person who never takes part): a
 member that attended none of its tier's recent meetings, sent and received no referral and no
-resource, answered no health check and took no position in a decision.
+resource, answered no health check and took no position in a decision — unless it is **new**
+(joined within 90 days of the window's end): it has had no time to take part.
+
+The window is the twelve months up to the partnership's end, or to today while it runs
+(`evidence.window_end`): a closed partnership is shown at the depth it reached.
 
 **Reciprocity** (seed 003: partnerships that are "a one-way street" fail). Flows count in the
 direction they travel: a referral from A to B is given by A and received by B, as a resource
@@ -107,6 +111,7 @@ class MemberEvidence:
     level_received: float | None = None  # mean collaboration level the others gave it
     raters: int = 0
     hours_logged: Decimal = Decimal(0)
+    new: bool = False  # joined within 90 days of the window's end
 
     @property
     def given(self) -> int:
@@ -150,7 +155,7 @@ def _plural(n: int | Decimal, one: str, many: str | None = None) -> str:
 def describe(e: MemberEvidence, tier_label: str = "") -> list[str]:
     """The evidence behind a placement, in words."""
     tier = f"{tier_label.lower()} " if tier_label else ""
-    lines = []
+    lines = ["Joined in the last 90 days: new to the partnership"] if e.new else []
     if e.meetings_held:
         lines.append(
             f"Attended {e.meetings_attended} of the last {e.meetings_held} {tier}meetings"
@@ -246,8 +251,9 @@ def partnership_stage(stages: list[Stage]) -> Stage | None:
 
 
 def in_name_only(e: MemberEvidence) -> list[str] | None:
-    """The evidence that a member takes part in name only, or None when it takes part."""
-    if e.meetings_attended or e.flows or e.rounds_answered or e.positions:
+    """The evidence that a member takes part in name only, or None when it takes part or is
+    new (it has had no time to)."""
+    if e.new or e.meetings_attended or e.flows or e.rounds_answered or e.positions:
         return None
     meetings = (
         f"Attended none of the last {e.meetings_held} meetings of its tier"

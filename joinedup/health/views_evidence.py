@@ -64,6 +64,7 @@ def depth_context(ev: PartnershipEvidence) -> dict[str, object]:
         "stage": ev.stage,
         "stages": [(s, STAGE_LABELS[s], counts[s]) for s in Stage],
         "flagged": [m for m in members if m.in_name_only],
+        "new_members": [m for m in members if m.evidence.new],
         "one_way": [m for m in members if m.reciprocity.flag],
     }
 
