@@ -29,10 +29,12 @@ from joinedup.agreements.models import SignOff, VersionStatus
 from joinedup.decisions.models import Position
 from joinedup.health.depth import (
     MemberEvidence,
+    OneWayStreet,
     Placement,
     Reciprocity,
     Stage,
     in_name_only,
+    one_way_streets,
     partnership_stage,
     place,
     reciprocity,
@@ -57,6 +59,8 @@ TIER_LABELS = {"core": "Core partners", "wider": "Wider partners"}
 
 # A draft has not left the referrer: it is no flow between organisations.
 UNSENT_REFERRALS = {Status.DRAFT}
+# Referrals the receiver took on: accepted, and what only an accepted referral becomes.
+TAKEN_ON = {Status.ACCEPTED, Status.IN_PROGRESS, Status.COMPLETED, Status.CLOSED}
 
 
 @dataclass(frozen=True)
@@ -147,10 +151,40 @@ class PartnershipEvidence:
         }
 
     def reciprocity(self) -> dict[int, Reciprocity]:
-        return {m.organisation_id: reciprocity(m) for m in self.members}
+        """Each member's index, with the one-way streets it is part of as its flag."""
+        names = {m.organisation_id: m.name for m in self.members}
+        streets: dict[int, list[str]] = defaultdict(list)
+        for street in self.one_way():
+            for org in (street.sender, street.receiver):
+                streets[org].append(street.describe(names))
+        return {
+            m.organisation_id: reciprocity(m, "; ".join(streets[m.organisation_id]) or None)
+            for m in self.members
+        }
 
-    def one_way(self) -> dict[int, str]:
-        return {org: r.flag for org, r in self.reciprocity().items() if r.flag}
+    def one_way(self) -> list[OneWayStreet]:
+        """The one-way streets between members, per pair and flow (`depth.one_way_streets`)."""
+        sent: dict[tuple[int, int], int] = defaultdict(int)
+        accepted: dict[tuple[int, int], int] = defaultdict(int)
+        referred: set[tuple[int, int]] = set()
+        for r in self.referrals:
+            if r.to_org_id is None or r.status in UNSENT_REFERRALS:
+                continue
+            pair = (r.from_org_id, r.to_org_id)
+            referred.add(pair)
+            if not r.signpost:
+                sent[pair] += 1
+                accepted[pair] += r.status in TAKEN_ON
+        return one_way_streets(
+            referrals=dict(sent),
+            accepted=dict(accepted),
+            referred=referred,
+            resources=self.flows.resources,
+            members={m.organisation_id for m in self.members},
+        )
+
+    def names(self) -> dict[int, str]:
+        return {m.organisation_id: m.name for m in self.members}
 
     def mean_reciprocity(self) -> float | None:
         """The mean reciprocity index of the members that gave or received anything."""

@@ -65,7 +65,7 @@ def depth_context(ev: PartnershipEvidence) -> dict[str, object]:
         "stages": [(s, STAGE_LABELS[s], counts[s]) for s in Stage],
         "flagged": [m for m in members if m.in_name_only],
         "new_members": [m for m in members if m.evidence.new],
-        "one_way": [m for m in members if m.reciprocity.flag],
+        "one_way": [street.describe(ev.names()) for street in ev.one_way()],
     }
 
 
