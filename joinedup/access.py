@@ -252,9 +252,13 @@ def is_programme_officer(user: Any) -> bool:
 
 @rules.predicate
 def can_view_hub(user: Any, hub: Any) -> bool:
-    return (user.is_authenticated and hub.coordinator_id == user.pk) or programmes_visible_to(
-        user
-    ).filter(pk=hub.programme_id).exists()
+    if user.is_authenticated and hub.coordinator_id == user.pk:
+        return True
+    seen: dict[int, bool] = user.__dict__.setdefault("_joinedup_programmes_seen", {})
+    if hub.programme_id not in seen:
+        visible = programmes_visible_to(user).filter(pk=hub.programme_id).exists()
+        seen[hub.programme_id] = visible
+    return seen[hub.programme_id]
 
 
 @rules.predicate
