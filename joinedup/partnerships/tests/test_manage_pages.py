@@ -368,18 +368,3 @@ def test_a_similar_name_is_found_however_it_is_written() -> None:
         "Riverside citizens advice"
     )
     assert _clean_name("Food & Fuel Trust") == "food fuel"
-
-
-def test_seeded_partnerships_have_measurable_outcomes() -> None:
-    import json
-    from pathlib import Path
-
-    from joinedup.partnerships.models import validate_outcomes
-
-    seeds = json.loads(
-        (Path(__file__).parents[2] / "demo" / "data" / "seeds.json").read_text("utf-8")
-    )
-    for partnership in seeds["partnerships"]:
-        validate_outcomes(partnership["outcomes"])
-        assert partnership["outcomes"], partnership["name"]
-        assert all(o["measure"] and o["target"] for o in partnership["outcomes"])
