@@ -72,7 +72,7 @@ def test_a_manager_starts_a_partnership_with_measurable_outcomes(world: SimpleNa
     assert response.status_code == 302 and response["Location"] == partnership.get_absolute_url()
     assert partnership.memberships.current().get().organisation == world.lead_org
     assert partnership.memberships.get().role == MemberRole.LEAD
-    assert [tuple(o.values()) for o in partnership.outcomes] == [
+    assert [(o["title"], o["measure"], o["target"]) for o in partnership.outcomes] == [
         ("Warm spaces open", "Spaces open five days a week", "12 by December"),
         ("People kept warm", "Visits to warm spaces", "2,000 this winter"),
     ]
@@ -153,7 +153,7 @@ def test_the_lead_edits_an_outcome_and_adds_another(world: SimpleNamespace) -> N
     )
     assert response.status_code == 302
     world.partnership.refresh_from_db()
-    assert [tuple(o.values()) for o in world.partnership.outcomes] == [
+    assert [(o["title"], o["measure"], o["target"]) for o in world.partnership.outcomes] == [
         ("People in crisis get help within a week", "Days to help", "5 days"),
         ("Fewer evictions", "Evictions of people we support", "None"),
     ]
