@@ -132,6 +132,13 @@ BODIES: dict[tuple[str, str], Any] = {
         "closes_on": "2030-01-01",
     },
     ("post", "/proposals/{pk}/positions"): {"organisation_id": 1, "stance": "agree"},
+    ("post", "/proposals/{pk}/close"): {"statement": "Closed at the meeting."},
+    ("post", "/proposals/{pk}/ratify"): {"ratified": True},
+    ("post", "/partnerships/{pk}/proposals/urgent"): {
+        "organisation_id": 1,
+        "title": "T",
+        "decision": "Book two beds.",
+    },
     ("post", "/partnerships/{pk}/health-rounds"): {"closes_on": "2030-01-01"},
     ("post", "/health-rounds/{pk}/close"): {},
     ("post", "/health-rounds/{pk}/answers"): {"organisation_id": 1, "scores": {"trust.1": 4}},
