@@ -176,7 +176,7 @@ BODIES: dict[tuple[str, str], Any] = {
         "partnership_id": 1,
         "person_id": 1,
         "consent_id": 1,
-        "service_ids": ["00000000-0000-0000-0000-000000000001"],
+        "services": [{"service_id": "00000000-0000-0000-0000-000000000001", "need": "food"}],
         "fields": ["name"],
     },
     ("post", "/referrals/{pk}/send"): {},
