@@ -1,21 +1,28 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from joinedup.accounts import views as accounts
+from joinedup.accounts import views_sign_in as sign_in
+from joinedup.accounts import views_two_factor as two_factor
 from joinedup.api import api
 from joinedup.partnerships import views as partnerships
 from joinedup.programmes import views as programmes
 
 urlpatterns = [
     path("", partnerships.home, name="home"),
+    path("accounts/login/", sign_in.SignInView.as_view(), name="login"),
+    path("accounts/login/code/", sign_in.sign_in_code, name="login_code"),
+    path("accounts/password_reset/", sign_in.ResetRequestView.as_view(), name="password_reset"),
     path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
+        "accounts/reset/<uidb64>/<token>/",
+        sign_in.ResetConfirmView.as_view(),
+        name="password_reset_confirm",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("settings/", accounts.settings_page, name="settings"),
+    path("settings/two-factor/", two_factor.two_factor, name="two_factor"),
+    path("settings/two-factor/confirm/", two_factor.two_factor_confirm, name="two_factor_confirm"),
+    path("settings/two-factor/off/", two_factor.two_factor_off, name="two_factor_off"),
     path("settings/tokens/<int:pk>/revoke/", accounts.token_revoke, name="token_revoke"),
     path("partnerships/<int:pk>/", partnerships.partnership_detail, name="partnership"),
     path(
