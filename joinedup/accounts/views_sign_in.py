@@ -61,7 +61,7 @@ class SignInView(auth_views.LoginView):
 @require_http_methods(["GET", "POST"])
 def sign_in_code(request: HttpRequest) -> HttpResponse:
     """The second step: a code from the authenticator app, or a recovery code (used up)."""
-    pending = request.session.get(PENDING)
+    pending: dict[str, Any] = request.session.get(PENDING) or {}
     user = None
     if pending and time.time() - pending["at"] <= CODE_WINDOW_SECONDS:
         user = User.objects.filter(pk=pending["user"], is_active=True).first()
