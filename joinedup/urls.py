@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from joinedup.accounts import views as accounts
 from joinedup.accounts import views_sign_in as sign_in
@@ -68,6 +69,8 @@ urlpatterns = [
     path("programmes/<int:pk>/", programmes.programme_detail, name="programme"),
     path("programmes/<int:pk>/", include("joinedup.health.programme_urls")),
     path("directory/", include("joinedup.directory.urls")),
+    # The admin signs in through the same page as everyone, with its throttle and second step.
+    path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("api/hsds/", include("joinedup.directory.hsds_urls")),

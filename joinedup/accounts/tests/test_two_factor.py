@@ -170,3 +170,9 @@ def test_someone_required_with_two_factor_must_have_used_it(required: SimpleName
 def test_the_settings_page_says_whether_it_is_on(world: SimpleNamespace) -> None:
     page = client_for(world.will).get(reverse("settings")).content.decode()
     assert re.search(r"Two-factor sign-in</a>: off", page)
+
+
+def test_the_admin_signs_in_through_the_same_page(world: SimpleNamespace) -> None:
+    response = Client().get("/admin/login/?next=/admin/")
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('login')}?next=/admin/"

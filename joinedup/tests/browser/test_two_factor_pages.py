@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from base64 import b32decode
 from types import SimpleNamespace
-from typing import Any
 
 import pytest
 from django_otp.oath import totp
