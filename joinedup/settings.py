@@ -197,6 +197,11 @@ LOGGING = {
     "filters": {"redact": {"()": "joinedup.lib.redact.RedactSecretsFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # Django's own loggers write through the same redacting handler, never their defaults.
+    "loggers": {
+        name: {"handlers": ["console"], "propagate": False}
+        for name in ("django", "django.server")
+    },
 }
 
 # The HSDS taxonomy whose terms are the needs people search by (its name).
