@@ -199,8 +199,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # Django's own loggers write through the same redacting handler, never their defaults.
     "loggers": {
-        name: {"handlers": ["console"], "propagate": False}
-        for name in ("django", "django.server")
+        name: {"handlers": ["console"], "propagate": False} for name in ("django", "django.server")
     },
 }
 

@@ -24,6 +24,11 @@ from joinedup.accounts.two_factor import (
 )
 from joinedup.http import AuthedRequest
 
+REQUIRED = (
+    "Two-factor sign-in stays on: your account needs it, as you can see the personal details "
+    "of people your organisation supports."
+)
+
 
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -60,6 +65,9 @@ def two_factor_confirm(request: AuthedRequest) -> HttpResponse:
 @login_required
 def two_factor_off(request: AuthedRequest) -> HttpResponse:
     """Turning it off needs the password, so a session left open cannot do it."""
+    if two_factor_required(request.user):
+        messages.error(request, REQUIRED)
+        return redirect("two_factor")
     form = PasswordCheckForm(request.POST, user=request.user)
     if not form.is_valid():
         messages.error(request, "Two-factor sign-in is still on: that is not your password.")

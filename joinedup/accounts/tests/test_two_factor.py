@@ -176,3 +176,10 @@ def test_the_admin_signs_in_through_the_same_page(world: SimpleNamespace) -> Non
     response = Client().get("/admin/login/?next=/admin/")
     assert response.status_code == 302
     assert response["Location"] == f"{reverse('login')}?next=/admin/"
+
+
+def test_someone_required_cannot_turn_it_off(required: SimpleNamespace) -> None:
+    client, _ = turn_on(required.cora)
+    response = client.post(reverse("two_factor_off"), {"password": PASSWORD}, follow=True)
+    assert "stays on" in response.content.decode()
+    assert TOTPDevice.objects.filter(user=required.cora, confirmed=True).exists()
