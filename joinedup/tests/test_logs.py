@@ -13,6 +13,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 from joinedup.lib.redact import RedactSecretsFilter, redact
@@ -49,13 +50,13 @@ def fetch(url: str, referer: str = "") -> None:
         urllib.request.urlopen(request, timeout=10).read()  # noqa: S310
 
 
-def test_the_served_access_log_holds_no_calendar_invitation_or_reset_token(
-    tmp_path: Path,
-) -> None:
-    env = production_env(tmp_path, EMAIL_HOST="mail.invalid")
+@contextlib.contextmanager
+def served(data_dir: Path) -> Iterator[tuple[str, Path]]:
+    """`joinedup serve` on a fresh SQLite database in `data_dir`: its address and its log."""
+    env = production_env(data_dir, EMAIL_HOST="mail.invalid")
     subprocess.run([*RUN, "migrate", "-v", "0"], env=env, check=True, capture_output=True)
     port = free_port()
-    log_path = tmp_path / "served.log"
+    log_path = data_dir / "served.log"
     with log_path.open("w") as log:
         server = subprocess.Popen(
             [*RUN, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
@@ -64,29 +65,55 @@ def test_the_served_access_log_holds_no_calendar_invitation_or_reset_token(
             stderr=subprocess.STDOUT,
         )
         try:
-            base = f"http://127.0.0.1:{port}"
-            for _ in range(100):
+            for _ in range(150):
                 try:
                     socket.create_connection(("127.0.0.1", port), timeout=1).close()
                     break
                 except OSError:
                     time.sleep(0.2)
-            fetch(f"{base}/calendar/{CALENDAR}.ics")
-            fetch(f"{base}/invitations/{INVITATION}/")
-            fetch(f"{base}/invitations/{INVITATION}/decline/?token={INVITATION}")
-            fetch(f"{base}/accounts/reset/MQ/{RESET}/")
-            fetch(f"{base}/static/css/app.css", referer=f"{base}/invitations/{INVITATION}/")
-            fetch(f"{base}/organisations/1/join/{INVITATION}/")
+            yield f"http://127.0.0.1:{port}", log_path
         finally:
             server.terminate()
             server.wait(timeout=30)
-    served = log_path.read_text()
-    assert "GET /calendar/[redacted].ics" in served, served
-    assert "GET /invitations/[redacted]/" in served
-    assert "GET /accounts/reset/[redacted]/[redacted]/" in served
-    assert "Not Found: /calendar/[redacted].ics" in served  # Django's own warning
-    for secret in SECRETS:
-        assert secret not in served
+
+
+def reset_link(data_dir: Path, email: str) -> str:
+    """A real password-reset address for a new user of the served database."""
+    code = (
+        "from django.contrib.auth.tokens import default_token_generator as g; "
+        "from django.utils.http import urlsafe_base64_encode as b; "
+        "from joinedup.accounts.models import User; "
+        f"u = User.objects.create_user({email!r}, 'a-long-test-password', name='Rae'); "
+        "print(f'/accounts/reset/{b(str(u.pk).encode())}/{g.make_token(u)}/')"
+    )
+    env = production_env(data_dir, EMAIL_HOST="mail.invalid")
+    result = subprocess.run(
+        [*RUN, "shell", "-c", code], env=env, check=True, capture_output=True, text=True
+    )
+    return result.stdout.strip().splitlines()[-1]
+
+
+def assert_no_secret(served_log: str, secrets: tuple[str, ...]) -> None:
+    for secret in secrets:
+        assert secret not in served_log, f"{secret} is in the log:\n{served_log}"
+
+
+def test_the_served_access_log_holds_no_calendar_invitation_or_reset_token(
+    tmp_path: Path,
+) -> None:
+    with served(tmp_path) as (base, log_path):
+        fetch(f"{base}/calendar/{CALENDAR}.ics")
+        fetch(f"{base}/invitations/{INVITATION}/")
+        fetch(f"{base}/invitations/{INVITATION}/decline/?token={INVITATION}")
+        fetch(f"{base}/accounts/reset/MQ/{RESET}/")
+        fetch(f"{base}/static/css/app.css", referer=f"{base}/invitations/{INVITATION}/")
+        fetch(f"{base}/organisations/1/join/{INVITATION}/")
+    served_log = log_path.read_text()
+    assert "GET /calendar/[redacted].ics" in served_log, served_log
+    assert "GET /invitations/[redacted]/" in served_log
+    assert "GET /accounts/reset/[redacted]/[redacted]/" in served_log
+    assert "Not Found: /calendar/[redacted].ics" in served_log  # Django's own warning
+    assert_no_secret(served_log, SECRETS)
 
 
 def test_djangos_log_lines_are_redacted_too() -> None:
