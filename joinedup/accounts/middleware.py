@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -39,9 +40,10 @@ class TwoFactorRequiredMiddleware:
             and not user.is_verified()
             and two_factor_required(user)
         ):
+            going = urlencode({"next": request.get_full_path()})
             if has_two_factor(user):
                 logout(request)
-                return redirect(f"{reverse('login')}?next={request.path}")
+                return redirect(f"{reverse('login')}?{going}")
             messages.warning(request, SET_IT_UP)
-            return redirect("two_factor")
+            return redirect(f"{reverse('two_factor')}?{going}")
         return self.get_response(request)

@@ -7,6 +7,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
@@ -38,7 +40,7 @@ def two_factor(request: AuthedRequest) -> HttpResponse:
     user = request.user
     if request.method == "POST":
         actions.two_factor_start(user=user)
-        return redirect("two_factor")
+        return redirect(request.get_full_path())
     return _page(request, ConfirmCodeForm())
 
 
@@ -56,7 +58,11 @@ def two_factor_confirm(request: AuthedRequest) -> HttpResponse:
         else:
             # This session proved the second factor just now.
             otp_login(request, TOTPDevice.objects.get(user=request.user, confirmed=True))
-            return render(request, "accounts/recovery_codes.html", {"codes": codes})
+            return render(
+                request,
+                "accounts/recovery_codes.html",
+                {"codes": codes, "next": _next(request) or reverse("settings")},
+            )
     return _page(request, form, status=422)
 
 
@@ -92,6 +98,16 @@ def _page(request: AuthedRequest, confirm_form: ConfirmCodeForm, status: int = 2
             "confirm_form": confirm_form,
             "off_form": PasswordCheckForm(user=user),
             "codes_left": recovery_codes_left(user),
+            "next": _next(request),
         },
         status=status,
     )
+
+
+def _next(request: AuthedRequest) -> str:
+    """Where someone sent here to set it up was going, if it is on this site."""
+    target = request.GET.get("next", "")
+    safe = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if safe else ""

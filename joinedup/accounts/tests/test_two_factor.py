@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from types import SimpleNamespace
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from django.test import Client
@@ -153,10 +154,15 @@ def test_someone_required_is_sent_to_set_it_up_before_any_page(required: SimpleN
     assert sign_in(client, required.cora).status_code == 302
     for page in (reverse("home"), reverse("referrals"), reverse("settings")):
         response = client.get(page)
-        assert response.status_code == 302 and response["Location"] == reverse("two_factor")
-    assert client.get(reverse("two_factor")).status_code == 200
-    client.post(reverse("two_factor"))
-    client.post(reverse("two_factor_confirm"), {"code": code_now(required.cora)})
+        assert response.status_code == 302
+        assert response["Location"] == f"{reverse('two_factor')}?next={quote(page, safe='')}"
+    setup = f"{reverse('two_factor')}?next=/referrals/"
+    assert client.get(setup).status_code == 200
+    assert client.post(setup)["Location"] == setup
+    done = client.post(
+        f"{reverse('two_factor_confirm')}?next=/referrals/", {"code": code_now(required.cora)}
+    )
+    assert 'href="/referrals/"' in done.content.decode()  # they carry on where they were going
     assert client.get(reverse("referrals")).status_code == 200
 
 
