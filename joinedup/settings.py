@@ -243,5 +243,7 @@ SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 # unless they turn two-factor on themselves.
 JOINEDUP_REQUIRE_2FA = env_bool("JOINEDUP_REQUIRE_2FA", not env_bool("JOINEDUP_DEMO", False))
 OTP_TOTP_ISSUER = "Joined Up"
+# The Django admin lists people's devices (to remove a lost one) without showing their secrets.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # API tokens expire after this many days unless made with another expiry.
 JOINEDUP_TOKEN_DAYS = env_int("JOINEDUP_TOKEN_DAYS", 90)
