@@ -7,7 +7,9 @@ from joinedup.accounts import views_sign_in as sign_in
 from joinedup.accounts import views_two_factor as two_factor
 from joinedup.api import api
 from joinedup.partnerships import views as partnerships
+from joinedup.partnerships import views_manage as partnerships_manage
 from joinedup.programmes import views as programmes
+from joinedup.programmes import views_manage as programmes_manage
 
 urlpatterns = [
     path("", partnerships.home, name="home"),
@@ -69,6 +71,19 @@ urlpatterns = [
     path("programmes/<int:pk>/", programmes.programme_detail, name="programme"),
     path("programmes/<int:pk>/", include("joinedup.health.programme_urls")),
     path("directory/", include("joinedup.directory.urls")),
+    path("partnerships/new/", partnerships_manage.partnership_new, name="partnership_new"),
+    path(
+        "partnerships/<int:pk>/edit/", partnerships_manage.partnership_edit, name="partnership_edit"
+    ),
+    path(
+        "organisations/new/",
+        partnerships_manage.organisation_register,
+        name="organisation_register",
+    ),
+    path("programmes/new/", programmes_manage.programme_new, name="programme_new"),
+    path("programmes/<int:pk>/hubs/new/", programmes_manage.hub_new, name="hub_new"),
+    path("hubs/<int:pk>/", programmes_manage.hub_detail, name="hub"),
+    path("hubs/<int:pk>/edit/", programmes_manage.hub_edit, name="hub_edit"),
     # The admin signs in through the same page as everyone, with its throttle and second step.
     path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("admin/", admin.site.urls),
