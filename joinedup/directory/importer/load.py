@@ -39,6 +39,7 @@ from joinedup.directory.models import (
     Service,
     ServiceAtLocation,
 )
+from joinedup.lib.weblinks import as_web_address
 
 KIND = {models.DateTimeField: "date and time", models.DateField: "date", models.TimeField: "time"}
 DEFAULT = object()  # leave the field to its default (or as it is, on a record already held)
@@ -437,6 +438,19 @@ class Loader:
                 text = text.lower()
             if text not in allowed:
                 raise Rejected(name, f"'{text}' is not one of {', '.join(sorted(allowed))}")
+        if (row.table, name) in hsds.WEB_ADDRESSES and text:
+            address = as_web_address(text)
+            if address is None:
+                self.problem(
+                    row,
+                    name,
+                    f"'{text}' is not a web address (https:// or http://); left empty",
+                    "repaired",
+                )
+                return ""
+            if address != text:
+                self.problem(row, name, f"'{text}' read as '{address}'", "repaired")
+            text = address
         if name in ("email", "assurer_email") and text:
             try:
                 validate_email(text)
