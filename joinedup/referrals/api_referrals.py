@@ -52,6 +52,7 @@ from joinedup.referrals.models import Status as Step
 from joinedup.referrals.privacy import log_access
 from joinedup.referrals.rules import sees_details
 from joinedup.referrals.sharing import protocols_in_force
+from joinedup.referrals.summary import summary_warning
 
 router = Router(tags=["referrals"])
 # Named apart from decisions' Outcome in the OpenAPI document.
@@ -272,6 +273,12 @@ class _Sharing(Body):
     purpose: ReferralPurpose = ReferralPurpose(Purpose.REFERRAL)
     need: NeedCode | None = None
     summary: LongText = ""
+    summary_acknowledged: StrictBool = Field(
+        False,
+        description="A summary that holds a phone number, email address or date the consent "
+        "does not cover (the consent's `contact` and `born_on`) is refused with 422 naming "
+        "`summary` and each one found, unless this is true: you have checked it may be shared.",
+    )
 
 
 class ReferralIn(_Sharing):
@@ -300,6 +307,10 @@ def _sharing(request: HttpRequest, payload: _Sharing) -> dict[str, Any]:
         "person_id",
     )
     consent = resolve(person.consents.all(), payload.consent_id, "consent_id")
+    if not payload.summary_acknowledged:
+        warning = summary_warning(payload.summary, consent)
+        if warning:
+            raise ValidationError({"summary": warning})
     return {
         "person": person,
         "consent": consent,

@@ -25,6 +25,7 @@ from joinedup.referrals.models import (
     Protocol,
     Purpose,
 )
+from joinedup.referrals.summary import summary_warning
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TICKS = forms.CheckboxSelectMultiple
@@ -181,7 +182,12 @@ class ReferralForm(ChooseForm):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
         label="Why you refer them",
-        help_text="In your words, for the receiver. Shared with the fields you tick.",
+        help_text="In your words, for the receiver. Shared with the fields you tick: put no "
+        "phone number, email or date in it that their consent does not cover.",
+    )
+    summary_acknowledged = forms.BooleanField(
+        required=False,
+        label="I have checked the summary: what it holds may be shared",
     )
 
     def clean_service(self) -> Any:
@@ -189,6 +195,15 @@ class ReferralForm(ChooseForm):
         if not chosen:
             raise forms.ValidationError("Choose one or more services.")
         return chosen
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        consent, summary = data.get("consent"), data.get("summary") or ""
+        if consent is not None and not data.get("summary_acknowledged"):
+            warning = summary_warning(summary, consent)
+            if warning:
+                self.add_error("summary", warning)
+        return data
 
 
 class PassOnForm(forms.Form):
