@@ -40,6 +40,11 @@ class Found(NamedTuple):
 def personal_details(text: str) -> list[Found]:
     """The phone numbers, email addresses and dates in `text`, in the order they come."""
     found: list[tuple[int, Found]] = []
-    for kind, pattern in (("email", EMAIL), ("phone", PHONE), ("date", DATE)):
+    patterns: list[tuple[Kind, re.Pattern[str]]] = [
+        ("email", EMAIL),
+        ("phone", PHONE),
+        ("date", DATE),
+    ]
+    for kind, pattern in patterns:
         found += [(m.start(), Found(kind, m.group().strip())) for m in pattern.finditer(text)]
     return [f for _, f in sorted(found, key=lambda pair: pair[0])]
