@@ -170,7 +170,23 @@ class ChooseForm(forms.Form):
         )
 
 
-class ReferralForm(ChooseForm):
+class SummaryChecked(forms.Form):
+    """A summary holding a phone number, email or date the consent does not cover is sent only
+    once the worker ticks that they have checked it (`referrals.summary`)."""
+
+    summary_acknowledged = forms.BooleanField(
+        required=False,
+        label="I have checked the summary: what it holds may be shared",
+    )
+
+    def check_summary(self, data: dict[str, Any], consent: Consent | None) -> None:
+        if consent is not None and not data.get("summary_acknowledged"):
+            warning = summary_warning(data.get("summary") or "", consent)
+            if warning:
+                self.add_error("summary", warning)
+
+
+class ReferralForm(SummaryChecked, ChooseForm):
     """What is sent (POST): the choices above, the fields ticked, the need and why."""
 
     share = forms.MultipleChoiceField(
@@ -185,10 +201,6 @@ class ReferralForm(ChooseForm):
         help_text="In your words, for the receiver. Shared with the fields you tick: put no "
         "phone number, email or date in it that their consent does not cover.",
     )
-    summary_acknowledged = forms.BooleanField(
-        required=False,
-        label="I have checked the summary: what it holds may be shared",
-    )
 
     def clean_service(self) -> Any:
         chosen = self.cleaned_data["service"]
@@ -198,15 +210,11 @@ class ReferralForm(ChooseForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        consent, summary = data.get("consent"), data.get("summary") or ""
-        if consent is not None and not data.get("summary_acknowledged"):
-            warning = summary_warning(summary, consent)
-            if warning:
-                self.add_error("summary", warning)
+        self.check_summary(data, data.get("consent"))
         return data
 
 
-class PassOnForm(forms.Form):
+class PassOnForm(SummaryChecked):
     service = forms.ModelChoiceField(
         queryset=Service.objects.none(), widget=forms.RadioSelect, empty_label=None
     )
@@ -218,12 +226,25 @@ class PassOnForm(forms.Form):
         help_text="Why you pass them on, in your words: the referrer's summary is not passed on.",
     )
 
+    field_order = ["service", "share", "summary", "summary_acknowledged"]
+
     def __init__(
-        self, *args: Any, services: QuerySet[Service], shared: list[str], **kwargs: Any
+        self,
+        *args: Any,
+        services: QuerySet[Service],
+        shared: list[str],
+        consent: Consent | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.consent = consent
         self.fields["service"].queryset = services  # type: ignore[attr-defined]
         self.fields["share"].initial = shared
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        self.check_summary(data, self.consent)
+        return data
 
 
 class NoteForm(forms.Form):

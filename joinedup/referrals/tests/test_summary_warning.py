@@ -8,13 +8,15 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from joinedup.api import api
-from joinedup.conftest import api_for
+from joinedup.conftest import api_for, client_for
 from joinedup.referrals import actions
 from joinedup.referrals.models import ConsentMethod, Purpose, Referral
 from joinedup.referrals.summary import summary_warning
+from joinedup.referrals.tests.conftest import refer
 from joinedup.referrals.tests.test_api_writes import referral_body
 from joinedup.referrals.tests.test_referral_steps import send
 
@@ -31,7 +33,7 @@ def names_only(world: SimpleNamespace, referring: SimpleNamespace) -> Any:
         method=ConsentMethod.VERBAL,
         purposes=[Purpose.REFERRAL],
         fields=["name", "needs"],
-        recipients=[world.core_org],
+        recipients=[world.core_org, world.wider_org],
         expires_on=timezone.localdate() + dt.timedelta(days=365),
     )
 
@@ -89,3 +91,22 @@ def test_the_acknowledgement_is_in_the_openapi_document() -> None:
     schema = api.get_openapi_schema()["components"]["schemas"]
     flag = schema["ReferralIn"]["properties"]["summary_acknowledged"]
     assert flag["type"] == "boolean" and "422" in flag["description"]
+
+
+def test_passing_on_warns_the_same_way_on_the_page_and_in_the_api(
+    world: SimpleNamespace, referring: SimpleNamespace, names_only: Any
+) -> None:
+    referral = refer(world, referring, consent=names_only, fields=["name"], summary="")
+    page = reverse("referral_pass_on", args=[referral.pk])
+    data = {"service": referring.parcels.pk, "share": ["name"], "summary": LEAKY}
+    warned = client_for(world.cora).post(page, data)
+    assert warned.status_code == 422 and "does not cover" in warned.content.decode()
+    api = f"{V1}/referrals/{referral.pk}/pass-on"
+    body = {"service_id": str(referring.parcels.pk), "fields": ["name"], "summary": LEAKY}
+    refused = api_for(world.cora).post(api, body)
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "summary"
+    assert Referral.objects.count() == 1
+
+    passed = client_for(world.cora).post(page, {**data, "summary_acknowledged": "on"})
+    assert passed.status_code == 302
+    assert Referral.objects.get(to_org=world.wider_org).summary == LEAKY
