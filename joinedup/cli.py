@@ -26,10 +26,25 @@ def main(argv: list[str] | None = None) -> None:
     command, rest = args[0], args[1:]
     if command == "demo":
         demo(rest)
-    elif command == "serve":
+        return
+    make_data_private()
+    if command == "serve":
         serve(rest)
     else:
         _django([command, *rest])
+
+
+def make_data_private() -> None:
+    """Make the data directory and the SQLite file readable by their owner only, before
+    Django, SQLite or `collectstatic` first create them with the umask's wider permissions."""
+    from django.conf import settings
+
+    from joinedup.lib.private import private_data
+
+    database = settings.DATABASES["default"]
+    name = str(database.get("NAME") or "")
+    sqlite = database["ENGINE"].endswith("sqlite3") and name not in ("", ":memory:")
+    private_data(Path(settings.DATA_DIR), Path(name) if sqlite else None)
 
 
 def _django(args: list[str]) -> None:
@@ -39,6 +54,8 @@ def _django(args: list[str]) -> None:
 
 
 def demo(argv: list[str]) -> None:
+    from joinedup.lib.private import private_dir, private_file
+
     parser = argparse.ArgumentParser(
         prog="joinedup demo", description="Run Joined Up with the demo data."
     )
@@ -49,13 +66,13 @@ def demo(argv: list[str]) -> None:
     options = parser.parse_args(argv)
 
     data_dir = Path(options.data_dir).resolve()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(data_dir)
     key_file = data_dir / "secret_key"
     if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
+        private_file(key_file, secrets.token_urlsafe(50))
     os.environ["JOINEDUP_DATA_DIR"] = str(data_dir)
     os.environ["JOINEDUP_DEMO"] = "true"
+    make_data_private()
 
     import django
 

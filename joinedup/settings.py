@@ -28,6 +28,13 @@ if not SECRET_KEY:
         SECRET_KEY = key_file.read_text().strip()
     else:
         raise SettingError("SECRET_KEY must be set (`joinedup demo` makes one for the demo)")
+# A short key can be guessed offline from one signed cookie; only the demo may run with one.
+SECRET_KEY_MIN_LENGTH = 50
+if len(SECRET_KEY) < SECRET_KEY_MIN_LENGTH and not env_bool("JOINEDUP_DEMO", False):
+    raise SettingError(
+        f"SECRET_KEY must be at least {SECRET_KEY_MIN_LENGTH} characters long; make one with "
+        "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 # Where people reach the site, for the links in emails (invitations).

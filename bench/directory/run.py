@@ -45,7 +45,7 @@ SIZES = [1_000, 10_000, 100_000]
 
 
 def setup(database: str) -> None:
-    os.environ.setdefault("SECRET_KEY", "bench")
+    os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret-long-enough-for-the-settings")
     os.environ["JOINEDUP_STATIC_MANIFEST"] = "false"
     os.environ["JOINEDUP_DATA_DIR"] = tempfile.mkdtemp(prefix="joinedup-bench-")
     if database == "postgres":

@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 
 def setup(database: str) -> None:
-    os.environ.setdefault("SECRET_KEY", "bench")
+    os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret-long-enough-for-the-settings")
     os.environ["JOINEDUP_STATIC_MANIFEST"] = "false"
     os.environ["JOINEDUP_DATA_DIR"] = tempfile.mkdtemp(prefix="joinedup-bench-health-")
     if database == "postgres":

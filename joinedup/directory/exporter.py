@@ -1,5 +1,9 @@
 """Exporting the directory as HSDS 3.0: a JSON document and a tabular datapackage.
 
+The datapackage's CSV files are opened in spreadsheets: a value that a spreadsheet would run
+as a formula is written as text (`lib.spreadsheet.cell`), as in every CSV Joined Up writes,
+and the importer reads it back as it was.
+
 Only public records leave (`hsds.Scope.public()`): a service or location that is for partners
 or confidential is not written, nor is anything that hangs from it. The JSON document is the
 HSDS API's paginated list of full services, all on one page; the datapackage holds every table,
@@ -39,6 +43,7 @@ from joinedup.directory.models import (
     TaxonomyTerm,
     Visibility,
 )
+from joinedup.lib.spreadsheet import cell
 
 Progress = Callable[[str, int, int], None]
 PAGE = 200
@@ -134,7 +139,8 @@ def tabular_files(
         writer.writeheader()
         extensions = hsds.SERVICE_EXTENSIONS if table == "service" else []
         for obj in qs.order_by("pk").iterator(chunk_size=2000):
-            writer.writerow(hsds.row(table, obj, extensions=extensions))
+            values = hsds.row(table, obj, extensions=extensions)
+            writer.writerow({name: cell(value) for name, value in values.items()})
         resources.append(
             {
                 "name": table,

@@ -132,6 +132,12 @@ class ServiceForm(forms.ModelForm):
         label="Areas served",
         help_text="Towns, boroughs or postcode districts, separated by commas.",
     )
+    url = forms.URLField(
+        required=False,
+        assume_scheme="https",
+        label="Website",
+        help_text="Its address on the web, starting https:// or http://.",
+    )
     address_1 = forms.CharField(required=False, max_length=300, label="Address")
     city = forms.CharField(required=False, max_length=200, label="Town or city")
     postal_code = forms.CharField(required=False, max_length=30, label="Postcode")

@@ -29,6 +29,7 @@ from joinedup.directory.models import (
     TaxonomyTerm,
     Visibility,
 )
+from joinedup.lib.weblinks import is_web_address
 
 HSDS_VERSION = "3.0"
 PROFILE = "https://openreferral.org/hsds/3.0"
@@ -116,6 +117,15 @@ SERVICE_EXTENSIONS = [
     "reviewed_on",
 ]
 
+# Fields that hold a website: only an http(s) address leaves (`lib.weblinks`); anything else
+# (a `javascript:` link imported before websites were checked) is left out, as empty.
+WEB_ADDRESSES = {
+    ("organization", "website"),
+    ("service", "url"),
+    ("location", "url"),
+    ("accessibility", "url"),
+}
+
 # Where a model's attribute differs from its HSDS name.
 MODEL_NAME = {
     ("taxonomy_term", "taxonomy"): "taxonomy_name",
@@ -142,6 +152,8 @@ def row(table: str, obj: Model, *, extensions: Iterable[str] = ()) -> dict[str, 
     required = REQUIRED.get(table, set())
     for name in [*FIELDS[table], *extensions]:
         value = getattr(obj, MODEL_NAME.get((table, name), name))
+        if (table, name) in WEB_ADDRESSES and not is_web_address(value or ""):
+            value = None
         if value is None or value == "":
             if name in required:
                 out[name] = ""

@@ -12,12 +12,23 @@ import datetime as dt
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from joinedup.lib.weblinks import is_web_address
+
 REVIEW_EVERY = dt.timedelta(days=182)
+NOT_A_WEB_ADDRESS = "Give a web address that starts with https:// or http://."
+
+
+def validate_web_address(value: str) -> None:
+    """A website is an http(s) address: any other scheme (`javascript:`, `data:`) would run in
+    the browser of whoever follows the link."""
+    if value and not is_web_address(value):
+        raise ValidationError(NOT_A_WEB_ADDRESS, code="web_address")
 
 
 class Visibility(models.TextChoices):
@@ -127,7 +138,7 @@ class Organization(Record):
     alternate_name = _text()
     description = _text()
     email = models.CharField(max_length=254, blank=True, default="")
-    website = _text()
+    website = models.TextField(blank=True, default="", validators=[validate_web_address])
     tax_status = models.CharField(max_length=200, blank=True, default="")
     tax_id = models.CharField(max_length=100, blank=True, default="")
     year_incorporated = models.IntegerField(null=True, blank=True)
@@ -167,7 +178,9 @@ class Service(Record):
     name = models.CharField(max_length=300)
     alternate_name = _text()
     description = _text()
-    url = _text()
+    url = models.TextField(
+        blank=True, default="", validators=[validate_web_address], verbose_name="website"
+    )
     email = models.CharField(max_length=254, blank=True, default="")
     status = models.CharField(
         max_length=20, choices=ServiceStatus.choices, default=ServiceStatus.ACTIVE
@@ -231,6 +244,12 @@ class Service(Record):
 
     def get_absolute_url(self) -> str:
         return reverse("directory_service", args=[self.pk])
+
+    @property
+    def web_address(self) -> str:
+        """Its website, if it is one a page may link to (a listing imported before websites
+        were checked may hold something else)."""
+        return self.url if is_web_address(self.url) else ""
 
     @property
     def review_due(self) -> bool:

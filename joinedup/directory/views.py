@@ -366,7 +366,11 @@ def directory_import(request: AuthedRequest) -> HttpResponse:
                 for chunk in upload.chunks():
                     out.write(chunk)
             try:
-                report = import_path(path, country=form.cleaned_data["country"])
+                report = import_path(
+                    path,
+                    country=form.cleaned_data["country"],
+                    taxonomy_changes=request.user.is_superuser,
+                )
             except ImportFailed as error:
                 form.add_error("file", str(error).replace("upload" + suffix, upload.name))
         if report is not None:

@@ -10,11 +10,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import Sum
 from django.utils import timezone
 
 from joinedup.actions import action, person
 from joinedup.audit.actions import audit_record, snapshot
 from joinedup.health.models import (
+    MAX_HOURS_PER_DAY,
     MAX_HOURS_PER_ENTRY,
     TRUST_FIELDS,
     VALUE_FIELDS,
@@ -49,6 +51,10 @@ BAD_LEVEL = "A level is 0 to 5."
 BAD_ONE_TO_FOUR = "Give 1 to 4, or leave it empty."
 BAD_HOURS = "Hours must be more than 0 and at most 168 (one week)."
 IN_FUTURE = "Log time already spent: the date cannot be in the future."
+OVER_A_DAY = (
+    "No more than 24 hours a day can be logged: {organisation} already has {logged:g} hours "
+    "on {on:%-d %b %Y} in this partnership."
+)
 
 RATING_FIELDS = ["rater", "rated", "level", *TRUST_FIELDS, *VALUE_FIELDS]
 
@@ -288,6 +294,16 @@ def timelog_add(
         raise ValidationError({"hours": BAD_HOURS})
     if on > (today or timezone.localdate()):
         raise ValidationError({"on": IN_FUTURE})
+    # The partnership's row is locked so that two entries for the same day, sent at once,
+    # cannot both fit under the day's limit.
+    list(Partnership.objects.select_for_update().filter(pk=partnership.pk).values_list("pk"))
+    logged = TimeLog.objects.filter(
+        partnership=partnership, organisation=organisation, on=on
+    ).aggregate(total=Sum("hours"))["total"] or Decimal(0)
+    if logged + hours > MAX_HOURS_PER_DAY:
+        raise ValidationError(
+            {"hours": OVER_A_DAY.format(organisation=organisation, logged=logged, on=on)}
+        )
     log = TimeLog.objects.create(
         partnership=partnership,
         organisation=organisation,

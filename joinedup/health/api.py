@@ -163,7 +163,17 @@ class TimeLogOut(Schema):
 class TimeLogIn(In):
     organisation_id: OrgId
     on: Date
-    hours: Annotated[Decimal, Field(gt=0, le=168, max_digits=5, decimal_places=2)]
+    hours: Annotated[
+        Decimal,
+        Field(
+            gt=0,
+            le=24,
+            max_digits=5,
+            decimal_places=2,
+            description="At most 24 hours a day for one organisation in one partnership, all "
+            "its entries for that day together; 422 naming `hours` beyond that.",
+        ),
+    ]
     note: Annotated[str, Field(max_length=500, pattern=NO_NUL)] = ""
 
 

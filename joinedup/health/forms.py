@@ -10,7 +10,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from joinedup.health.models import MAX_HOURS_PER_ENTRY
+from joinedup.health.models import MAX_HOURS_PER_DAY
 from joinedup.health.statements import (
     DONT_KNOW,
     FACTORS,
@@ -154,10 +154,11 @@ class TimeLogForm(forms.Form):
     hours = forms.DecimalField(
         label="Hours",
         min_value=Decimal("0.25"),
-        max_value=MAX_HOURS_PER_ENTRY,
+        max_value=MAX_HOURS_PER_DAY,
         max_digits=5,
         decimal_places=2,
-        help_text="Time on partnership work outside its meetings (meetings count by themselves).",
+        help_text="Time on partnership work outside its meetings (meetings count by themselves); "
+        "at most 24 hours a day for your organisation.",
     )
     note = forms.CharField(label="What it was", max_length=500, required=False)
 

@@ -194,6 +194,9 @@ class Rating(models.Model):
 
 
 MAX_HOURS_PER_ENTRY = Decimal(168)
+# What one member organisation may log for one partnership on one day, all entries together:
+# the hours in a day, so that logged time cannot be inflated past what anyone could spend.
+MAX_HOURS_PER_DAY = Decimal(24)
 
 
 class TimeLog(models.Model):

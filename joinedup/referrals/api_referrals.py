@@ -52,6 +52,7 @@ from joinedup.referrals.models import Status as Step
 from joinedup.referrals.privacy import log_access
 from joinedup.referrals.rules import sees_details
 from joinedup.referrals.sharing import protocols_in_force
+from joinedup.referrals.summary import summary_warning
 
 router = Router(tags=["referrals"])
 # Named apart from decisions' Outcome in the OpenAPI document.
@@ -272,6 +273,12 @@ class _Sharing(Body):
     )
     purpose: ReferralPurpose = ReferralPurpose(Purpose.REFERRAL)
     summary: LongText = ""
+    summary_acknowledged: StrictBool = Field(
+        False,
+        description="A summary that holds a phone number, email address or date the consent "
+        "does not cover (the consent's `contact` and `born_on`) is refused with 422 naming "
+        "`summary` and each one found, unless this is true: you have checked it may be shared.",
+    )
 
 
 class ReferralIn(_Sharing):
@@ -314,6 +321,10 @@ def _sharing(request: HttpRequest, payload: _Sharing) -> dict[str, Any]:
         "person_id",
     )
     consent = resolve(person.consents.all(), payload.consent_id, "consent_id")
+    if not payload.summary_acknowledged:
+        warning = summary_warning(payload.summary, consent)
+        if warning:
+            raise ValidationError({"summary": warning})
     return {
         "person": person,
         "consent": consent,
@@ -372,9 +383,6 @@ def referral_net(request: HttpRequest, payload: NetIn) -> Status[list[dict[str, 
 @router.get("/referrals/{pk}", response={200: ReferralOut, **error_responses(404)})
 def referral_read(request: HttpRequest, pk: Id) -> dict[str, Any]:
     """A referral with its status history; its personal details while you may read them.
-    Its receiver reading a sent referral marks it seen, which its referrer sees."""
-    referral = referral_for(request, pk)
-    if referral.status == Step.SENT and acts_for(request.user, referral.to_org_id):
-        actions.referral_see(referral=referral, by=request.user)
-        referral = REFERRALS.get(pk=referral.pk)
-    return detail(request, referral)
+    Reading it here does not mark it seen: only its receiver opening it on its page does, so
+    that a system polling the API never tells the referrer a person has looked at it."""
+    return detail(request, referral_for(request, pk))

@@ -7,6 +7,7 @@ import datetime as dt
 import uuid
 from typing import Annotated, Any
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from pydantic import StrictBool
@@ -28,6 +29,7 @@ from joinedup.referrals.api_referrals import (
 )
 from joinedup.referrals.models import FIELDS, AccessKind, DeclineReason, Message, Referral
 from joinedup.referrals.privacy import log_access
+from joinedup.referrals.summary import summary_warning
 
 router = Router(tags=["referrals"])
 Note = Annotated[str, Field(max_length=10000, pattern=NO_NUL)]
@@ -63,6 +65,11 @@ class PassOnIn(Body):
     )
     summary: LongText = Field(
         "", description="Why, in your words: the referrer's summary is not passed on."
+    )
+    summary_acknowledged: StrictBool = Field(
+        False,
+        description="As when referring: a summary holding a phone number, email address or "
+        "date the consent does not cover is refused with 422 naming `summary` unless true.",
     )
 
 
@@ -138,6 +145,10 @@ def referral_pass_on(request: HttpRequest, pk: Id, payload: PassOnIn) -> Status[
     """Pass the person on to another member's service under the same consent (the receiving
     organisation): this referral closes, and the new one, sharing no more, is sent."""
     referral = referral_for(request, pk, RECEIVE)
+    if not payload.summary_acknowledged:
+        warning = summary_warning(payload.summary, referral.consent)
+        if warning:
+            raise ValidationError({"summary": warning})
     with fields_named(**BODY_NAMES):
         onward = actions.referral_pass_on(
             referral=referral,

@@ -27,6 +27,7 @@ from joinedup.referrals.models import (
     Purpose,
 )
 from joinedup.referrals.queries import needs_served
+from joinedup.referrals.summary import summary_warning
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TICKS = forms.CheckboxSelectMultiple
@@ -175,7 +176,23 @@ def need_field_name(service: Service) -> str:
     return f"need_{service.pk}"
 
 
-class ReferralForm(ChooseForm):
+class SummaryChecked(forms.Form):
+    """A summary holding a phone number, email or date the consent does not cover is sent only
+    once the worker ticks that they have checked it (`referrals.summary`)."""
+
+    summary_acknowledged = forms.BooleanField(
+        required=False,
+        label="I have checked the summary: what it holds may be shared",
+    )
+
+    def check_summary(self, data: dict[str, Any], consent: Consent | None) -> None:
+        if consent is not None and not data.get("summary_acknowledged"):
+            warning = summary_warning(data.get("summary") or "", consent)
+            if warning:
+                self.add_error("summary", warning)
+
+
+class ReferralForm(SummaryChecked, ChooseForm):
     """What is sent (POST): the choices above, the fields ticked, for each service the need it
     is chosen for, and why.
 
@@ -190,7 +207,8 @@ class ReferralForm(ChooseForm):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
         label="Why you refer them",
-        help_text="In your words, for the receiver. Shared with the fields you tick.",
+        help_text="In your words, for the receiver. Shared with the fields you tick: put no "
+        "phone number, email or date in it that their consent does not cover.",
     )
 
     def __init__(
@@ -232,6 +250,11 @@ class ReferralForm(ChooseForm):
             for service in self.cleaned_data.get("service") or []
         ]
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        self.check_summary(data, data.get("consent"))
+        return data
+
 
 def _ids(data: Any) -> list[uuid.UUID]:
     """The service ids posted that are ids at all (the field itself reports the others)."""
@@ -244,7 +267,7 @@ def _ids(data: Any) -> list[uuid.UUID]:
     return found
 
 
-class PassOnForm(forms.Form):
+class PassOnForm(SummaryChecked):
     service = forms.ModelChoiceField(
         queryset=Service.objects.none(), widget=forms.RadioSelect, empty_label=None
     )
@@ -256,12 +279,25 @@ class PassOnForm(forms.Form):
         help_text="Why you pass them on, in your words: the referrer's summary is not passed on.",
     )
 
+    field_order = ["service", "share", "summary", "summary_acknowledged"]
+
     def __init__(
-        self, *args: Any, services: QuerySet[Service], shared: list[str], **kwargs: Any
+        self,
+        *args: Any,
+        services: QuerySet[Service],
+        shared: list[str],
+        consent: Consent | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.consent = consent
         self.fields["service"].queryset = services  # type: ignore[attr-defined]
         self.fields["share"].initial = shared
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        self.check_summary(data, self.consent)
+        return data
 
 
 class NoteForm(forms.Form):

@@ -441,7 +441,9 @@ def referral_pass_on(request: AuthedRequest, pk: int) -> HttpResponse:
         request.user, referral.to_org_id, [referral.partnership_id]
     ).select_related("organization__organisation")
     finder = FindServiceForm(request.GET or None)
-    form = PassOnForm(request.POST or None, services=services, shared=referral.fields)
+    form = PassOnForm(
+        request.POST or None, services=services, shared=referral.fields, consent=referral.consent
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         onward = act(

@@ -8,11 +8,11 @@ from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import AwareDatetime, StrictBool, StrictInt
 
-from joinedup.access import acting_for, get_for, partnerships_visible_to
+from joinedup.access import acting_for, get_for, may, partnerships_visible_to
 from joinedup.api.common import (
     MAX_ID,
     NO_NUL,
@@ -241,10 +241,14 @@ def booking_create(request: HttpRequest, pk: Id, payload: BookingIn) -> Status[B
 BOOKINGS = Booking.objects.select_related("offer", "organisation", "partnership")
 
 
-@router.get("/bookings/{pk}", response={200: BookingOut, **error_responses(403, 404)})
+@router.get("/bookings/{pk}", response={200: BookingOut, **error_responses(404)})
 def booking_read(request: HttpRequest, pk: Id) -> Booking:
-    """A booking, for the two organisations party to it."""
-    return get_for(request.user, BOOKINGS, perm="resources.cancel_booking", pk=pk)
+    """A booking, for the two organisations party to it; 404 to anyone else, so that another
+    member learns nothing of it, not even that it exists."""
+    booking = get_for(request.user, BOOKINGS, perm="resources.view_booking", pk=pk)
+    if not may(request.user, "resources.cancel_booking", booking):
+        raise Http404
+    return booking
 
 
 @router.post("/bookings/{pk}/confirm", response={200: BookingOut, **error_responses(403, 404, 409)})

@@ -4,8 +4,10 @@ start without a secret."""
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 import sys
+from pathlib import Path
 from types import SimpleNamespace
 
 from django.conf import settings
@@ -13,6 +15,8 @@ from django.urls import reverse
 
 from joinedup.conftest import client_for
 from joinedup.middleware import POLICY
+
+LONG_KEY = "k" * 50
 
 
 def test_debug_is_off_by_default() -> None:
@@ -48,7 +52,7 @@ def test_https_turns_on_secure_cookies_and_hsts(tmp_path: object) -> None:
     env = {
         **os.environ,
         "JOINEDUP_HTTPS": "true",
-        "SECRET_KEY": "x",
+        "SECRET_KEY": LONG_KEY,
         "JOINEDUP_DATA_DIR": str(tmp_path),
     }
     code = (
@@ -62,7 +66,12 @@ def test_https_turns_on_secure_cookies_and_hsts(tmp_path: object) -> None:
 
 
 def test_a_bad_setting_stops_the_app_naming_it(tmp_path: object) -> None:
-    env = {**os.environ, "DEBUG": "perhaps", "SECRET_KEY": "x", "JOINEDUP_DATA_DIR": str(tmp_path)}
+    env = {
+        **os.environ,
+        "DEBUG": "perhaps",
+        "SECRET_KEY": LONG_KEY,
+        "JOINEDUP_DATA_DIR": str(tmp_path),
+    }
     result = subprocess.run(
         [sys.executable, "-c", "import joinedup.settings"],
         env=env,
@@ -87,3 +96,45 @@ def test_personal_data_pages_and_api_answers_are_never_stored(world: SimpleNames
     assert ApiClient(world.olive).get(f"/api/v1/people/{person.pk}")["Cache-Control"] == "no-store"
     partnership = client.get(reverse("partnership", args=[world.partnership.pk]))
     assert "no-store" not in partnership.get("Cache-Control", "")
+
+
+def _settings_with(env: dict[str, str], tmp_path: object) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "JOINEDUP_DEMO")}
+    return subprocess.run(
+        [sys.executable, "-c", "import joinedup.settings"],
+        env={**clean, "JOINEDUP_DATA_DIR": str(tmp_path), **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_a_secret_key_shorter_than_50_characters_is_refused_outside_the_demo(
+    tmp_path: object,
+) -> None:
+    short = _settings_with({"SECRET_KEY": "k" * 49}, tmp_path)
+    assert short.returncode != 0
+    assert "SECRET_KEY must be at least 50 characters" in short.stderr
+    assert _settings_with({"SECRET_KEY": LONG_KEY}, tmp_path).returncode == 0
+    demo = _settings_with({"SECRET_KEY": "short", "JOINEDUP_DEMO": "true"}, tmp_path)
+    assert demo.returncode == 0, demo.stderr
+
+
+def test_the_data_directory_and_the_sqlite_file_are_for_their_owner_only(
+    tmp_path: Path,
+) -> None:
+    data = tmp_path / "new" / "data"
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(SECRET_KEY=LONG_KEY, JOINEDUP_DATA_DIR=str(data))
+    # Under the commonest umask, which would leave both readable by every account.
+    result = subprocess.run(
+        [sys.executable, "-c", "from joinedup.cli import main; main(['showmigrations'])"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        umask=0o022,
+    )
+    assert result.returncode == 0, result.stderr
+    assert stat.S_IMODE(data.stat().st_mode) == 0o700
+    assert stat.S_IMODE((data / "joinedup.sqlite3").stat().st_mode) == 0o600

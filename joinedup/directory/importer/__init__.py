@@ -35,11 +35,24 @@ def import_path(
     namespace: str = "",
     country: str = "GB",
     progress: Progress = lambda label, done, total: None,
+    taxonomy_changes: bool = True,
 ) -> Report:
     """Import `path` into the directory and say what happened. Raises `ImportFailed` when the
-    source cannot be read at all; otherwise every problem is in the report."""
+    source cannot be read at all; otherwise every problem is in the report.
+
+    The taxonomies are shared by everyone who searches the directory: with `taxonomy_changes`
+    false (an import by anyone but a site administrator) a taxonomy or term that would be added
+    or changed is refused, each with its report line, and the import's records are linked to
+    held terms of the same code or name instead. The command, run by whoever runs the server,
+    may change them."""
     rows, ignored, _old = read(path)
     report = Report(ignored_files=ignored)
     with transaction.atomic():
-        Loader(namespace=namespace, country=country, progress=progress, report=report).load(rows)
+        Loader(
+            namespace=namespace,
+            country=country,
+            progress=progress,
+            report=report,
+            taxonomy_changes=taxonomy_changes,
+        ).load(rows)
     return report

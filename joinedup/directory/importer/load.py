@@ -38,7 +38,9 @@ from joinedup.directory.models import (
     Phone,
     Service,
     ServiceAtLocation,
+    TaxonomyTerm,
 )
+from joinedup.lib.weblinks import as_web_address
 
 KIND = {models.DateTimeField: "date and time", models.DateField: "date", models.TimeField: "time"}
 DEFAULT = object()  # leave the field to its default (or as it is, on a record already held)
@@ -170,12 +172,37 @@ def _references(table: str, values: dict[str, Any]) -> list[tuple[str, str, str]
     return found
 
 
+TAXONOMY_TABLES = ("taxonomy", "taxonomy_term")
+TAXONOMY_NOT_ADDED = (
+    "only a site administrator adds to the shared taxonomy everyone searches by; not added"
+)
+TAXONOMY_LINKED = (
+    "only a site administrator adds to the shared taxonomy everyone searches by; "
+    "linked to the term '{name}' already held instead"
+)
+TAXONOMY_NOT_CHANGED = (
+    "only a site administrator changes the shared taxonomy everyone searches by; not changed"
+)
+
+
 class Loader:
-    def __init__(self, *, namespace: str, country: str, progress: Progress, report: Report) -> None:
+    def __init__(
+        self,
+        *,
+        namespace: str,
+        country: str,
+        progress: Progress,
+        report: Report,
+        taxonomy_changes: bool = True,
+    ) -> None:
         self.namespace = namespace
         self.country = country
         self.progress = progress
         self.report = report
+        self.taxonomy_changes = taxonomy_changes
+        # A term an import could not add -> the held term of the same code or name, which the
+        # import's records are linked to instead.
+        self.same_term: dict[uuid.UUID, uuid.UUID] = {}
         self.accepted: dict[str, set[uuid.UUID]] = {table: set() for table in MODELS}
         self.touched_services: set[uuid.UUID] = set()
         self.kept = _kept_by_members()
@@ -250,7 +277,11 @@ class Loader:
                 if obj is not None and not diff:
                     unchanged += 1
                     continue
-                refused = self._kept(table, values, obj) or _ages_out_of_order(table, values, obj)
+                refused = (
+                    self._kept(table, values, obj)
+                    or self._taxonomy_refused(table, values, obj)
+                    or _ages_out_of_order(table, values, obj)
+                )
                 if refused is not None:
                     field, reason = refused
                     self.problem(self.rows[values["id"]], field, reason, "rejected")
@@ -291,6 +322,32 @@ class Loader:
                         "an import does not add to it"
                     )
         return None
+
+    def _taxonomy_refused(
+        self, table: str, values: dict[str, Any], obj: models.Model | None
+    ) -> tuple[str, str] | None:
+        """Why a new or changed taxonomy or term may not be written: the taxonomy is shared by
+        every partnership, so only a site administrator's import changes it. A term that is
+        not added is matched to a held one of the same code or name, if there is one."""
+        if self.taxonomy_changes or table not in TAXONOMY_TABLES:
+            return None
+        if obj is not None:
+            return "id", TAXONOMY_NOT_CHANGED
+        if table == "taxonomy_term":
+            held = self._held_term(values)
+            if held is not None:
+                self.same_term[values["id"]] = held.pk
+                return "id", TAXONOMY_LINKED.format(name=held.name)
+        return "id", TAXONOMY_NOT_ADDED
+
+    def _held_term(self, values: dict[str, Any]) -> TaxonomyTerm | None:
+        terms = TaxonomyTerm.objects.all()
+        if values.get("taxonomy_name"):
+            terms = terms.filter(taxonomy_name=values["taxonomy_name"])
+        code, name = values.get("code") or "", values.get("name") or ""
+        return (code and terms.filter(code=code).order_by("pk").first()) or (
+            terms.filter(name__iexact=name).order_by("pk").first() if name else None
+        )
 
     def _exists(self, table: str, key: uuid.UUID) -> bool:
         if key in self.accepted[table]:
@@ -351,6 +408,8 @@ class Loader:
         if table == "taxonomy_term" and name == "parent_id":
             target = "taxonomy_term"
         key = hsds_id(target, text, self.namespace)
+        if target == "taxonomy_term":
+            key = self.same_term.get(key, key)
         if self._exists(target, key):
             return key
         if (table, name) in REQUIRED_REFERENCES:
@@ -437,6 +496,19 @@ class Loader:
                 text = text.lower()
             if text not in allowed:
                 raise Rejected(name, f"'{text}' is not one of {', '.join(sorted(allowed))}")
+        if (row.table, name) in hsds.WEB_ADDRESSES and text:
+            address = as_web_address(text)
+            if address is None:
+                self.problem(
+                    row,
+                    name,
+                    f"'{text}' is not a web address (https:// or http://); left empty",
+                    "repaired",
+                )
+                return ""
+            if address != text:
+                self.problem(row, name, f"'{text}' read as '{address}'", "repaired")
+            text = address
         if name in ("email", "assurer_email") and text:
             try:
                 validate_email(text)

@@ -17,6 +17,7 @@ from joinedup.directory.importer.common import (
     ImportFailed,
     Row,
 )
+from joinedup.lib.spreadsheet import uncell
 
 # What a zip may unpack to: the Miami export, 4,000 services, is 9 MB.
 MAX_UNPACKED_MB = 1024
@@ -108,7 +109,10 @@ def _csv_records(name: str, data: bytes) -> list[dict[str, str]]:
         text = data.decode("cp1252", errors="replace")
     try:
         # A short row gives "" for the columns it lacks, as an empty cell does.
-        return [dict(r) for r in csv.DictReader(io.StringIO(text), restval="")]
+        return [
+            {key: uncell(value) for key, value in r.items()}
+            for r in csv.DictReader(io.StringIO(text), restval="")
+        ]
     except csv.Error as error:
         raise ImportFailed(f"{name} cannot be read as CSV: {error}.") from error
 

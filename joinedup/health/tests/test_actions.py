@@ -260,6 +260,30 @@ def test_time_is_logged_with_hours_above_zero_and_not_in_the_future(
         )
 
 
+def test_an_organisation_logs_at_most_24_hours_a_day_in_a_partnership(
+    world: SimpleNamespace,
+) -> None:
+    def log(hours: str, on: dt.date = TODAY) -> TimeLog:
+        return actions.timelog_add(
+            by=world.cora,
+            partnership=world.partnership,
+            organisation=world.core_org,
+            on=on,
+            hours=Decimal(hours),
+        )
+
+    log("16")
+    log("8")
+    with pytest.raises(ValidationError) as error:
+        log("0.25")
+    assert "24 hours a day" in error.value.message_dict["hours"][0]
+    with pytest.raises(ValidationError) as error:
+        log("30", on=TODAY - dt.timedelta(days=1))  # one entry alone is over a day too
+    assert "hours" in error.value.message_dict
+    log("24", on=TODAY - dt.timedelta(days=1))
+    assert sum(t.hours for t in TimeLog.objects.all()) == 48
+
+
 def test_the_database_refuses_hours_of_zero(world: SimpleNamespace) -> None:
     with pytest.raises(IntegrityError), transaction.atomic():
         TimeLog.objects.create(

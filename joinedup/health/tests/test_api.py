@@ -150,6 +150,11 @@ def test_time_logs_and_time_invested(world: SimpleNamespace) -> None:
         assert response.status_code == 422 and response.json()["errors"][0]["field"] == "hours"
     assert api_for(world.cora).post(url, body).status_code == 201
     assert api_for(world.will).get(url).json()["count"] == 1
+    # 2.5 hours logged today: 22 more would make more than a day.
+    over = api_for(world.cora).post(url, {**body, "hours": "22"})
+    assert over.status_code == 422 and over.json()["errors"][0]["field"] == "hours"
+    assert "24 hours a day" in over.json()["errors"][0]["message"]
+    assert api_for(world.will).get(url).json()["count"] == 1
     invested = api_for(world.will).get(
         f"{PREFIX}/partnerships/{world.partnership.pk}/time-invested"
     )

@@ -235,6 +235,13 @@ def test_bad_hours_and_periods_are_named(world: SimpleNamespace) -> None:
         url, {"organisation": world.core_org.pk, "on": TODAY.isoformat(), "hours": "0"}
     )
     assert response.status_code == 422 and "Hours" in response.content.decode()
+    for hours in ("20", "5"):
+        response = client_for(world.cora).post(
+            url, {"organisation": world.core_org.pk, "on": TODAY.isoformat(), "hours": hours}
+        )
+    assert response.status_code == 422
+    assert "No more than 24 hours a day" in response.content.decode()
+    assert TimeLog.objects.get().hours == 20
     assert client_for(world.cora).get(url, {"start": "nonsense"}).status_code == 422
     assert client_for(world.otis).post(url, {"hours": "1"}).status_code == 403
     assert client_for(world.olive).get(url).status_code == 404

@@ -11,10 +11,11 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.urls import reverse
 
 from joinedup.access import acting_for
 from joinedup.api import api
-from joinedup.conftest import api_for
+from joinedup.conftest import api_for, client_for
 from joinedup.referrals import actions
 from joinedup.referrals.api_referrals import referrals_visible_to
 from joinedup.referrals.models import Access, AccessKind, Referral
@@ -212,13 +213,19 @@ def test_the_receiver_sees_only_the_fields_shared_and_the_read_is_logged_as_hers
     assert (read.actor, read.actor_org, read.holder) == (world.cora, world.core_org, world.lead_org)
 
 
-def test_the_receiver_reading_it_marks_it_seen_for_the_referrer(
+def test_reading_it_through_the_api_does_not_mark_it_seen_opening_its_page_does(
     world: SimpleNamespace, sent: SimpleNamespace
 ) -> None:
     stan = api_for(world.stan)
-    assert stan.get(f"{V1}/referrals/{sent.referral.pk}").json()["status"] == "sent"
-    api_for(world.cora).get(f"{V1}/referrals/{sent.referral.pk}")
-    seen = stan.get(f"{V1}/referrals/{sent.referral.pk}").json()
+    address = f"{V1}/referrals/{sent.referral.pk}"
+    assert api_for(world.cora).get(address).json()["status"] == "sent"
+    listed = api_for(world.cora).get(f"{V1}/referrals").json()["items"]
+    assert [r["status"] for r in listed if r["id"] == sent.referral.pk] == ["sent"]
+    read = stan.get(address).json()
+    assert read["status"] == "sent" and read["seen_at"] is None
+
+    client_for(world.cora).get(reverse("referral", args=[sent.referral.pk]))
+    seen = stan.get(address).json()
     assert seen["status"] == "seen" and seen["seen_at"] is not None
     assert [e["status"] for e in seen["events"]] == ["draft", "sent", "seen"]
     assert seen["events"][-1]["organisation_id"] == world.core_org.pk

@@ -126,3 +126,14 @@ def test_places_cannot_be_cut_below_the_confirmed_bookings(world: SimpleNamespac
     with pytest.raises(ValidationError, match="more places"):
         actions.offer_update(offer=course, by=world.lena, capacity=1)
     actions.offer_update(offer=course, by=world.lena, capacity=3)
+
+
+def test_a_member_not_party_to_a_booking_is_told_it_is_not_there(
+    world: SimpleNamespace, room: Any
+) -> None:
+    booking = book(world, room, world.wider_org, at(3, 10), at(3, 12))
+    # Cora's organisation is a member of the partnership it was made in, but party to nothing.
+    response = api_for(world.cora).get(f"{P}/bookings/{booking.pk}")
+    assert response.status_code == 404
+    assert api_for(world.will).get(f"{P}/bookings/{booking.pk}").status_code == 200
+    assert api_for(world.lena).get(f"{P}/bookings/{booking.pk}").status_code == 200
