@@ -158,8 +158,8 @@ def build(nodes: Iterable[Node], flows: Flows) -> Network:
     for (x, y), n in sorted(flows.meetings.items()):
         if between(x, y) and n > 0:
             layer.append((*_pair(x, y), n))
-            if (t := ties.get(_pair(x, y))) is not None:
-                t.meetings += n
+            if (tied := ties.get(_pair(x, y))) is not None:
+                tied.meetings += n
 
     graph = nx.Graph()
     for node in ordered:

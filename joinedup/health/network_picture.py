@@ -347,7 +347,7 @@ def _isolates(
     if not isolates:
         return height
     y = _isolates_top(at, labels, isolates) + LINE
-    x = MARGIN
+    x = float(MARGIN)
     row = 0.0
     for n in network.nodes:
         if n.id not in isolates:

@@ -159,7 +159,7 @@ def network_csv(request: AuthedRequest, pk: int, table: str) -> HttpResponse:
     partnership = _partnership(request, pk)
     form = _layers(request)
     if not form.is_valid():
-        return HttpResponseBadRequest(f"layers: {' '.join(form.errors['layers'])}")
+        return HttpResponseBadRequest(f"layers: {' '.join(str(e) for e in form.errors['layers'])}")
     net = network_of(_evidence(partnership), meetings=form.meetings)
     body = network_module.ties_csv(net) if table == "ties" else network_module.nodes_csv(net)
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
