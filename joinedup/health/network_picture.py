@@ -131,14 +131,15 @@ class _Room:
 
 
 def _unit_layout(graph: nx.Graph) -> dict[int, tuple[float, float]]:
-    """Each node of a connected graph at a place in [-1, 1]²: spring_layout, seeded, started
-    from kamada_kawai (whose distances keep clusters apart) for graphs small enough."""
+    """Each node of a connected graph at a place in [-1, 1]²: Kamada–Kawai (which spaces
+    nodes evenly and keeps clusters apart) up to 50 nodes; above, where it grows slow,
+    Fruchterman–Reingold (`spring_layout`), seeded."""
     if len(graph) == 1:
         return {next(iter(graph)): (0.0, 0.0)}
     if len(graph) == 2:
         a, b = sorted(graph)
         return {a: (-1.0, 0.0), b: (1.0, 0.0)}
-    if len(graph) <= 120:
+    if len(graph) <= 50:
         pos = nx.kamada_kawai_layout(graph, weight=None)
     else:
         pos = nx.spring_layout(
@@ -151,10 +152,10 @@ def _unit_layout(graph: nx.Graph) -> dict[int, tuple[float, float]]:
 
 
 def _spread(xy: np.ndarray, r: np.ndarray, rounds: int = 60) -> np.ndarray:
-    """Push apart circles that would touch, keeping at least GAP + a label's height between
-    their edges, a little at a time so that the layout keeps its shape."""
+    """Push apart circles closer than two labels' height and a GAP, edge to edge (room for a
+    label between them), a little at a time so that the layout keeps its shape."""
     xy = xy.copy()
-    need = r[:, None] + r[None, :] + LINE + GAP
+    need = r[:, None] + r[None, :] + 2 * LINE + GAP
     for _ in range(rounds):
         d = xy[:, None, :] - xy[None, :, :]
         dist = np.sqrt((d**2).sum(axis=2))
@@ -171,7 +172,10 @@ def _spread(xy: np.ndarray, r: np.ndarray, rounds: int = 60) -> np.ndarray:
 def draw(network: Network) -> dict[str, Any]:
     """Lay the network out and place its labels; see the module's docstring. Every label is
     placed clear of every other label and circle: when one does not fit, the groups are drawn
-    larger and the labels placed again."""
+    larger (taller only, once as wide as the picture) and the labels placed again, up to
+    ENLARGEMENTS times while the picture is no taller than TALLEST. A label that still finds
+    no room is left out, and the circle's title, the caption and the table name it: in
+    practice only in networks of hundreds."""
     top = max([1, *(n.activity for n in network.nodes)])
     r = {n.id: radius(n.activity, top) for n in network.nodes}
     text = {n.id: label_of(n.name) for n in network.nodes}
@@ -180,27 +184,24 @@ def draw(network: Network) -> dict[str, Any]:
         (sorted(c) for c in nx.connected_components(network.graph) if len(c) > 1),
         key=lambda c: (-len(c), c),
     )
-    units = [_unit_layout(network.graph.subgraph(c)) for c in groups]
-    # Room for a circle and its label, per organisation: the unit square becomes a rectangle
-    # of about that area per member.
-    per_node = 3.0 * (14 * CHAR + 2 * GAP) * (LINE + 24)
-    scale = 1.0
-    for _ in range(12):
-        at, height = _pack(units, r, scale, per_node)
-        labels = _place_labels(network, at, r, text, isolates)
-        if labels is not None:
+    shapes = [_shape(_unit_layout(network.graph.subgraph(c)), r, text) for c in groups]
+    scale, labels, unplaced = 1.0, {}, []
+    for attempt in range(ENLARGEMENTS + 1):
+        at, height, width = _pack(shapes, scale)
+        labels, unplaced = _place_labels(network, at, r, text, width)
+        if not unplaced or height > TALLEST:
             break
-        scale *= 1.2
-    else:  # pragma: no cover - twelve enlargements have always been enough
-        raise RuntimeError("no room for the network's labels")
-    height = _isolates(network, isolates, r, text, at, labels, height)
+        if attempt < ENLARGEMENTS:
+            scale *= 1.15
+    height = _isolates(network, isolates, r, text, at, labels, height, width)
     bottom = max([height, *(y + r[v] for v, (_, y) in at.items())])
-    bottom = max([bottom, *(b.y + b.h for b, _ in labels.values())])
+    bottom = max([bottom, *(p.box.y + p.box.h for p in labels.values())])
+    names = {n.id: n.name for n in network.nodes}
     heaviest = max([1, *(t.weight for t in network.ties)])
     sectors = sorted({n.sector for n in network.nodes})
     brokers_ = set(network.metrics.brokers)
     return {
-        "width": WIDTH,
+        "width": round(width),
         "height": round(bottom + MARGIN),
         "nodes": [
             {
@@ -212,9 +213,11 @@ def draw(network: Network) -> dict[str, Any]:
                 "x": round(at[n.id][0], 1),
                 "y": round(at[n.id][1], 1),
                 "r": r[n.id],
-                "label_x": round(labels[n.id][1][0], 1),
-                "label_y": round(labels[n.id][1][1], 1),
-                "anchor": labels[n.id][1][2],
+                "labelled": n.id in labels,
+                "label_x": round(labels[n.id].x, 1) if n.id in labels else None,
+                "label_y": round(labels[n.id].y, 1) if n.id in labels else None,
+                "anchor": labels[n.id].anchor if n.id in labels else None,
+                "leader": labels[n.id].leader if n.id in labels else None,
                 "activity": n.activity,
                 "ties": network.degree(n.id),
                 "isolate": n.id in isolates,
@@ -232,6 +235,7 @@ def draw(network: Network) -> dict[str, Any]:
             }
             for t in network.ties
         ],
+        "unlabelled": sorted(names[v] for v in unplaced),
         "isolates_y": round(_isolates_top(at, labels, isolates), 1) if isolates else None,
         "legend": [
             {
@@ -243,42 +247,87 @@ def draw(network: Network) -> dict[str, Any]:
     }
 
 
+# Room for a circle and its label, per organisation: a group's unit square becomes a rectangle
+# of about this many times the area of its members' labels, each with a circle's height.
+ROOM = 1.8
+SIDE = 14 * CHAR  # room kept left and right of a group for its outer labels
+ABOVE = 20 + LINE + GAP  # room kept above and below a group
+
+
+def _shape(
+    unit: dict[int, tuple[float, float]], r: dict[int, float], text: dict[int, str]
+) -> tuple[list[int], Any]:
+    """A group's places in units, from its layout in [-1, 1]²: ROOM times its labels' area,
+    no wider than the picture, circles spread so that none touches another, top left at 0."""
+    ids = list(unit)
+    usable = WIDTH - 2 * MARGIN - 2 * SIDE
+    if len(ids) == 2:
+        w, h = 2 * max(r[v] for v in ids) + LINE + 6 * CHAR, 0.0
+    else:
+        area = ROOM * sum((len(text[v]) * CHAR + 2 * GAP) * (LINE + 24) for v in ids)
+        w = min(usable, math.sqrt(area))
+        h = area / w
+    xy = np.array([((unit[v][0] + 1) / 2 * w, (unit[v][1] + 1) / 2 * h) for v in ids])
+    xy = _spread(xy, np.array([r[v] for v in ids]))
+    return ids, xy - xy.min(axis=0)
+
+
 def _pack(
-    units: list[dict[int, tuple[float, float]]],
-    r: dict[int, float],
-    scale: float,
-    per_node: float,
-) -> tuple[dict[int, tuple[float, float]], float]:
-    """Each group scaled to its area and placed in rows, left to right, largest first; the
-    circles spread so that none touches another. Returns the places and the rows' bottom."""
+    shapes: list[tuple[list[int], Any]], scale: float
+) -> tuple[dict[int, tuple[float, float]], float, float]:
+    """The groups, `scale` times their size, in rows, left to right, largest first. Returns the
+    places, the rows' bottom and the picture's width (wider than WIDTH only for a group that
+    does not fit it)."""
     at: dict[int, tuple[float, float]] = {}
     x0, y0, row_height = 0.0, 0.0, 0.0
     usable = WIDTH - 2 * MARGIN
-    for unit in units:
-        ids = list(unit)
-        area = per_node * len(ids) * scale**2
-        w = min(usable - 2 * 14 * CHAR, math.sqrt(area))
-        w = max(w, 2 * LINE) if len(ids) > 1 else 0.0
-        h = area / w if w else 0.0
-        if len(ids) == 2:
-            w, h = 2 * max(r[v] for v in ids) + LINE + 6 * CHAR * scale, 0.0
-        xy = np.array([((unit[v][0] + 1) / 2 * w, (unit[v][1] + 1) / 2 * h) for v in ids])
-        xy = _spread(xy, np.array([r[v] for v in ids]))
-        xy -= xy.min(axis=0)
+    width = float(WIDTH)
+    for ids, shape in shapes:
+        # Taller, not wider, than the picture allows: a group never shrinks across.
+        span = float(shape[:, 0].max())
+        across = max(1.0, min(scale, (usable - 2 * SIDE) / span)) if span else 1.0
+        xy = shape * np.array([across, scale])
         span_w, span_h = xy.max(axis=0)
-        # Room on either side for labels, above and below for a circle and a label.
-        box_w = span_w + 2 * (14 * CHAR)
-        box_h = span_h + 2 * (20 + LINE + GAP)
+        box_w, box_h = span_w + 2 * SIDE, span_h + 2 * ABOVE
         if x0 > 0 and x0 + box_w > usable:
             x0, y0, row_height = 0.0, y0 + row_height, 0.0
-        left = MARGIN + x0 + 14 * CHAR
-        if len(units) == 1 or (x0 == 0 and box_w >= usable * 0.6):
-            left = MARGIN + (usable - span_w) / 2  # a group alone on its row is centred
+        left = MARGIN + x0 + SIDE
+        if x0 == 0 and (len(shapes) == 1 or box_w >= usable * 0.6):
+            left = MARGIN + max(SIDE, (usable - span_w) / 2)  # a group alone on its row: centred
+        width = max(width, left + span_w + SIDE + MARGIN)
         for v, (x, y) in zip(ids, xy, strict=True):
-            at[v] = (float(left + x), float(MARGIN + y0 + 20 + LINE + GAP + y))
+            at[v] = (float(left + x), float(MARGIN + y0 + ABOVE + y))
         x0 += box_w
         row_height = max(row_height, box_h)
-    return at, y0 + row_height
+    return at, y0 + row_height, width
+
+
+@dataclass
+class _Label:
+    box: _Box
+    x: float  # where the text is anchored
+    y: float  # its baseline
+    anchor: str
+    leader: dict[str, float] | None  # a line from the circle, when the label stands off
+
+
+# Where a label may go, nearest first: right, left, above, below, then the corners; each
+# direction (dx, dy) with the text anchor that keeps it clear of the circle.
+DIRECTIONS = [
+    (1.0, 0.0, "start"),
+    (-1.0, 0.0, "end"),
+    (0.0, -1.0, "middle"),
+    (0.0, 1.0, "middle"),
+    (0.7, -0.7, "start"),
+    (0.7, 0.7, "start"),
+    (-0.7, -0.7, "end"),
+    (-0.7, 0.7, "end"),
+]
+RINGS = 8  # distances tried, a label's height apart; beyond the first, a leader line
+# Times the groups may be drawn 15% larger for labels that found no room, while the picture is
+# no taller than TALLEST: beyond, a larger picture would be no easier to read.
+ENLARGEMENTS = 8
+TALLEST = 3 * WIDTH
 
 
 def _place_labels(
@@ -286,50 +335,67 @@ def _place_labels(
     at: dict[int, tuple[float, float]],
     r: dict[int, float],
     text: dict[int, str],
-    isolates: set[int],
-) -> dict[int, tuple[_Box, tuple[float, float, str]]] | None:
-    """A place for each connected organisation's label beside its circle — right, left, above,
-    below, then the corners — clear of every circle and every label placed before it; the
-    busiest organisations choose first. None when one does not fit."""
+    width: float,
+) -> tuple[dict[int, _Label], list[int]]:
+    """A place for each label beside its circle, clear of every circle and of every label
+    placed before it; the busiest organisations choose first. Also those that found none."""
     room = _Room()
     for v, (x, y) in at.items():
         room.take(_Box(x - r[v], y - r[v], 2 * r[v], 2 * r[v]))
-    placed: dict[int, tuple[_Box, tuple[float, float, str]]] = {}
-    order = sorted(at, key=lambda v: (-network.degree(v), -r[v], text[v], v))
-    for v in order:
-        x, y = at[v]
-        w, h, d = len(text[v]) * CHAR, LINE, r[v] + GAP
-        # (box left, box top) and where the text's baseline starts, for each candidate.
-        candidates = [
-            (x + d, y - h / 2, "start"),
-            (x - d - w, y - h / 2, "end"),
-            (x - w / 2, y - d - h, "middle"),
-            (x - w / 2, y + d, "middle"),
-            (x + d * 0.7, y - d * 0.7 - h, "start"),
-            (x + d * 0.7, y + d * 0.7, "start"),
-            (x - d * 0.7 - w, y - d * 0.7 - h, "end"),
-            (x - d * 0.7 - w, y + d * 0.7, "end"),
-        ]
-        for left, top, anchor in candidates:
+    placed: dict[int, _Label] = {}
+    unplaced: list[int] = []
+    for v in sorted(at, key=lambda v: (-network.degree(v), -r[v], text[v], v)):
+        label = _place_one(at[v], r[v], len(text[v]) * CHAR, room, width)
+        if label is None:
+            unplaced.append(v)
+        else:
+            placed[v] = label
+    return placed, unplaced
+
+
+def _place_one(
+    centre: tuple[float, float], r: float, w: float, room: _Room, width: float
+) -> _Label | None:
+    x, y = centre
+    h = LINE
+    for ring in range(RINGS):
+        d = r + GAP + ring * LINE
+        for dx, dy, anchor in DIRECTIONS:
+            ax, ay = x + dx * d, y + dy * d  # the point of the box nearest the circle
+            left = {"start": ax, "end": ax - w, "middle": ax - w / 2}[anchor]
+            top = ay - h / 2 if dy == 0 else (ay - h if dy < 0 else ay)
             box = _Box(left, top, w, h)
-            if left < 0 or left + w > WIDTH or top < 0 or not room.free(box):
+            if left < 0 or left + w > width or top < 0 or not room.free(box):
                 continue
             room.take(_Box(left - GAP / 2, top - GAP / 2, w + GAP, h + GAP))
             tx = {"start": left, "end": left + w, "middle": left + w / 2}[anchor]
-            placed[v] = (box, (tx, top + h - 4, anchor))
-            break
-        else:
-            return None
-    return placed
+            leader = None
+            if ring:
+                near_x, near_y = min(max(x, left), left + w), min(max(y, top), top + h)
+                length = math.hypot(near_x - x, near_y - y) or 1.0
+                leader = {
+                    "x1": round(x + (near_x - x) * r / length, 1),
+                    "y1": round(y + (near_y - y) * r / length, 1),
+                    "x2": round(near_x, 1),
+                    "y2": round(near_y, 1),
+                }
+            return _Label(box, tx, top + h - 4, anchor, leader)
+    return None
 
 
 def _isolates_top(
     at: dict[int, tuple[float, float]],
-    labels: dict[int, tuple[_Box, tuple[float, float, str]]],
+    labels: dict[int, _Label],
     isolates: set[int],
 ) -> float:
     others = [v for v in at if v not in isolates]
-    bottom = max([0.0, *(at[v][1] + 20 for v in others), *(labels[v][0].y + LINE for v in others)])
+    bottom = max(
+        [
+            0.0,
+            *(at[v][1] + 20 for v in others),
+            *(labels[v].box.y + LINE for v in others if v in labels),
+        ]
+    )
     return bottom + 2 * LINE
 
 
@@ -339,8 +405,9 @@ def _isolates(
     r: dict[int, float],
     text: dict[int, str],
     at: dict[int, tuple[float, float]],
-    labels: dict[int, tuple[_Box, tuple[float, float, str]]],
+    labels: dict[int, _Label],
     height: float,
+    width: float,
 ) -> float:
     """The organisations with no tie, in rows below the rest, each label to its circle's
     right, under a heading drawn by the template at `isolates_y`. Returns the new bottom."""
@@ -353,16 +420,14 @@ def _isolates(
         if n.id not in isolates:
             continue
         w = 2 * r[n.id] + GAP + len(text[n.id]) * CHAR + 3 * GAP
-        if x > MARGIN and x + w > WIDTH - MARGIN:
+        if x > MARGIN and x + w > width - MARGIN:
             x, y = MARGIN, y + row
             row = 0.0
         row = max(row, 2 * max(r[n.id], LINE / 2) + GAP)
         cx, cy = x + r[n.id], y + max(r[n.id], LINE / 2)
         at[n.id] = (cx, cy)
         left = cx + r[n.id] + GAP
-        labels[n.id] = (
-            _Box(left, cy - LINE / 2, len(text[n.id]) * CHAR, LINE),
-            (left, cy + LINE / 2 - 4, "start"),
-        )
+        box = _Box(left, cy - LINE / 2, len(text[n.id]) * CHAR, LINE)
+        labels[n.id] = _Label(box, left, cy + LINE / 2 - 4, "start", None)
         x += w
     return y + row

@@ -55,14 +55,27 @@ def circle_box(n: dict[str, Any]) -> tuple[float, float, float, float]:
 def test_no_label_overlaps_another_label_or_a_circle(sizes: list[int], isolates: int) -> None:
     drawn = draw(clusters(sizes, isolates))
     nodes = drawn["nodes"]
+    assert drawn["unlabelled"] == [] and all(n["labelled"] for n in nodes)
     labels = [label_box(n) for n in nodes]
     for (i, a), (j, b) in itertools.combinations(enumerate(labels), 2):
         assert not overlap(a, b), (nodes[i]["name"], nodes[j]["name"])
     for i, a in enumerate(labels):
-        assert a[0] >= 0 and a[2] <= WIDTH, nodes[i]["name"]
+        assert a[0] >= 0 and a[2] <= drawn["width"], nodes[i]["name"]
         for j, n in enumerate(nodes):
             assert not overlap(a, circle_box(n)), (nodes[i]["name"], nodes[j]["name"])
     assert all(n["y"] - n["r"] >= 0 and n["y"] + n["r"] <= drawn["height"] for n in nodes)
+
+
+def test_in_a_crowd_a_label_with_no_room_is_left_out_and_said_so() -> None:
+    # 200 organisations with 36-character labels, each tied to ten others.
+    drawn = draw(clusters([10] * 20, name="A long-named organisation"))
+    nodes = [n for n in drawn["nodes"] if n["labelled"]]
+    assert len(nodes) + len(drawn["unlabelled"]) == 200
+    assert len(nodes) > 150
+    labels = [label_box(n) for n in nodes]
+    for (i, a), (j, b) in itertools.combinations(enumerate(labels), 2):
+        assert not overlap(a, b), (nodes[i]["name"], nodes[j]["name"])
+    assert drawn["width"] <= WIDTH * 1.1  # taller, not much wider
 
 
 def test_groups_are_drawn_apart_and_isolates_below() -> None:
