@@ -70,6 +70,9 @@ def fingerprint(network: Network) -> str:
     return hashlib.sha256(json.dumps(data).encode()).hexdigest()[:32]
 
 
+# The meetings layer draws the pairs that met most often, up to this many: in a partnership
+# that meets, nearly every pair met, and thousands of lines would hide each other.
+MEETING_LINES = 200
 CACHE_SECONDS = 60 * 60 * 24 * 30  # a state of the network nobody asks for again just expires
 
 
@@ -83,13 +86,15 @@ def picture(network: Network, key: str = "") -> dict[str, Any]:
         drawn = draw(network)
         cache.set(cache_key, drawn, CACHE_SECONDS)
     at = {n["id"]: (n["x"], n["y"]) for n in drawn["nodes"]}
+    often = sorted(network.meetings, key=lambda m: (-m[2], m[0], m[1]))[:MEETING_LINES]
     return {
         **drawn,
         "meetings": [
             {"x1": at[a][0], "y1": at[a][1], "x2": at[b][0], "y2": at[b][1]}
-            for a, b, _ in network.meetings
+            for a, b, _ in often
             if a in at and b in at
         ],
+        "meeting_pairs": len(network.meetings),
     }
 
 

@@ -151,3 +151,14 @@ def test_the_picture_is_drawn_once_per_state_of_the_network(monkeypatch: Any) ->
 
 def _referrals(net: Network) -> dict[tuple[int, int], int]:
     return {(t.a, t.b): t.referrals for t in net.ties}
+
+
+def test_the_meetings_layer_draws_the_pairs_that_met_most(monkeypatch: Any) -> None:
+    monkeypatch.setattr(network_picture, "MEETING_LINES", 2)
+    met = {(1, 2): 1, (1, 3): 5, (2, 3): 3, (3, 4): 5}
+    net = build([Node(i, f"Org {i}", "voluntary", 1) for i in range(1, 5)], Flows(meetings=met))
+    drawn = picture(net, key="meetings")
+    at = {n["id"]: (n["x"], n["y"]) for n in drawn["nodes"]}
+    ends = {((m["x1"], m["y1"]), (m["x2"], m["y2"])) for m in drawn["meetings"]}
+    assert ends == {(at[1], at[3]), (at[3], at[4])}  # five meetings each
+    assert drawn["meeting_pairs"] == 4

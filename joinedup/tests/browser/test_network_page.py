@@ -4,7 +4,6 @@ a phone; the meetings layer is a checkbox away; axe passes both ways."""
 from __future__ import annotations
 
 from types import SimpleNamespace
-from typing import Any
 
 import pytest
 
