@@ -140,6 +140,8 @@ class PartnershipEvidence:
         return sum(indices) / len(indices) if indices else None
 
     def network(self) -> Network:
+        """The members as a network; decisions carried together and the meetings layer are
+        in it once `network_ties` has read them."""
         nodes = [Node(m.organisation_id, m.name, m.sector, m.activity) for m in self.members]
         return build(nodes, self.flows)
 

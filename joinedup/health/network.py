@@ -42,12 +42,15 @@ The picture is drawn by `health.network_picture`.
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import networkx as nx
+from django.core.cache import cache
 
 from joinedup.lib.spreadsheet import to_csv
 
@@ -208,8 +211,22 @@ def brokers(betweenness: dict[int, float]) -> list[int]:
     )
 
 
+def betweenness(graph: nx.Graph) -> dict[int, float]:
+    """Normalised betweenness, from the cache when this graph's nodes and ties have been seen:
+    it takes most of a second for hundreds of members, and depends on nothing else."""
+    if not len(graph):
+        return {}
+    shape = [sorted(graph), sorted(_pair(a, b) for a, b in graph.edges())]
+    key = "joinedup:betweenness:" + hashlib.sha256(json.dumps(shape).encode()).hexdigest()[:32]
+    found = cache.get(key)
+    if found is None:
+        found = nx.betweenness_centrality(graph, normalized=True)
+        cache.set(key, found, 60 * 60 * 24 * 30)
+    return dict(found)
+
+
 def metrics(graph: nx.Graph, directed: nx.DiGraph | None = None) -> Metrics:
-    betweenness = nx.betweenness_centrality(graph, normalized=True) if len(graph) else {}
+    betweenness_ = betweenness(graph)
     reciprocity = None
     if directed is not None and directed.number_of_edges():
         reciprocity = float(nx.reciprocity(directed))
@@ -219,8 +236,8 @@ def metrics(graph: nx.Graph, directed: nx.DiGraph | None = None) -> Metrics:
         density=float(nx.density(graph)) if len(graph) > 1 else 0.0,
         centralisation=degree_centralisation(graph),
         reciprocity=reciprocity,
-        betweenness=betweenness,
-        brokers=brokers(betweenness),
+        betweenness=betweenness_,
+        brokers=brokers(betweenness_),
         isolates=sorted(nx.isolates(graph)),
     )
 

@@ -87,14 +87,18 @@ def picture(network: Network, key: str = "") -> dict[str, Any]:
         cache.set(cache_key, drawn, CACHE_SECONDS)
     at = {n["id"]: (n["x"], n["y"]) for n in drawn["nodes"]}
     often = sorted(network.meetings, key=lambda m: (-m[2], m[0], m[1]))[:MEETING_LINES]
+    meetings = [
+        {"x1": at[a][0], "y1": at[a][1], "x2": at[b][0], "y2": at[b][1]}
+        for a, b, _ in often
+        if a in at and b in at
+    ]
+    layer = hashlib.sha256(json.dumps([len(network.meetings), often]).encode()).hexdigest()[:16]
     return {
         **drawn,
-        "meetings": [
-            {"x1": at[a][0], "y1": at[a][1], "x2": at[b][0], "y2": at[b][1]}
-            for a, b, _ in often
-            if a in at and b in at
-        ],
+        "meetings": meetings,
         "meeting_pairs": len(network.meetings),
+        # What the rendered SVG depends on, for the template's fragment cache.
+        "key": f"{cache_key}:{layer if network.meetings else ''}",
     }
 
 
