@@ -194,7 +194,9 @@ def draw(network: Network) -> dict[str, Any]:
         key=lambda c: (-len(c), c),
     )
     shapes = [_shape(_unit_layout(network.graph.subgraph(c)), r, text) for c in groups]
-    scale, labels, unplaced = 1.0, {}, []
+    scale = 1.0
+    labels: dict[int, _Label] = {}
+    unplaced: list[int] = []
     for attempt in range(ENLARGEMENTS + 1):
         at, height, width = _pack(shapes, scale)
         labels, unplaced = _place_labels(network, at, r, text, width)
