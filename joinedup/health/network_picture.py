@@ -1,12 +1,13 @@
 """The network picture: where each organisation's circle and label go, as SVG geometry.
 
-The picture (`picture`) is a force-directed layout (networkx's `spring_layout`, seeded, so the
-same network is drawn the same way every time) of each group of connected organisations,
-packed side by side, with the isolates in a row below and a pass that places every label where
-it overlaps no other label and no circle. It takes from milliseconds to a second or more, so it
-is computed once for each state of the network and kept in Django's cache under a fingerprint
-of what it draws (`fingerprint`): any new tie, weight, member, name or activity changes the
-fingerprint and so draws afresh, and nothing has to remember to forget it.
+The picture (`picture`) is a force-directed layout of each group of connected organisations —
+networkx's `kamada_kawai_layout` up to 50 members, its seeded `spring_layout` beyond, so the
+same network is drawn the same way every time — packed side by side, with the isolates in rows
+below, and a pass that places every label where it overlaps no other label and no circle. It
+takes from a tenth of a second to a few seconds, so it is computed once for each state of the
+network and kept in Django's cache under a fingerprint of what it draws (`fingerprint`): any
+new tie, weight, member, name or activity changes the fingerprint and so draws afresh, and
+nothing has to remember to forget it. The rendered SVG is cached by the template the same way.
 """
 
 from __future__ import annotations
