@@ -18,7 +18,7 @@ from joinedup.directory.queries import services_visible_to
 from joinedup.health import gaps as gaps_module
 from joinedup.health import programme as programme_module
 from joinedup.health.depth import Stage
-from joinedup.health.evidence import TIER_LABELS, PartnershipEvidence, gather
+from joinedup.health.evidence import TIER_LABELS, PartnershipEvidence, gather, network_ties
 from joinedup.health.filters import SORTS, ProgrammeFilter
 from joinedup.partnerships.models import Partnership
 from joinedup.programmes.models import Programme
@@ -122,25 +122,44 @@ class NodeOut(Schema):
 class TieOut(Schema):
     a: int
     b: int
-    referrals: int
-    resources: int
+    referrals: int = Field(description="Referrals and signpostings, either way")
+    resources: int = Field(description="Resources exchanged, either way")
+    decisions: int = Field(description="Proposals one made and the other agreed to")
+    meetings: int = Field(description="Meetings both attended; 0 unless layers=meetings")
+    levels: int = Field(description="Collaboration levels of 2 or more each gave the other")
+    weight: int = Field(description="referrals + resources + decisions + levels")
+
+
+class MeetingPairOut(Schema):
+    a: int
+    b: int
     meetings: int
-    levels: int
-    weight: int
 
 
 class MetricsOut(Schema):
     density: float
     centralisation: float = Field(description="Freeman: Σ (d* − d) ÷ ((n − 1)(n − 2))")
     reciprocity: float | None
-    brokers: list[int]
+    brokers: list[int] = Field(
+        description="In the top decile of betweenness and with betweenness above 0.1"
+    )
     isolates: list[int]
 
 
 class NetworkOut(Schema):
     nodes: list[NodeOut]
     ties: list[TieOut]
+    meetings: list[MeetingPairOut] = Field(
+        description="With layers=meetings: every pair of members that attended the same "
+        "meetings, tied or not; empty otherwise"
+    )
     metrics: MetricsOut
+
+
+class NetworkParams(Schema):
+    layers: list[Literal["meetings"]] = Field(
+        [], description="Optional layers: `meetings` adds who attended the same meetings"
+    )
 
 
 class ServiceRef(Schema):
@@ -307,9 +326,13 @@ def reciprocity(request: HttpRequest, pk: Id) -> list[dict[str, Any]]:
 
 
 @router.get("/partnerships/{pk}/network", response={200: NetworkOut, **error_responses(404)})
-def network(request: HttpRequest, pk: Id) -> dict[str, Any]:
-    """Organisations, the ties between them and the network's metrics."""
-    net = _evidence(request, pk).network()
+def network(request: HttpRequest, pk: Id, params: Query[NetworkParams]) -> dict[str, Any]:
+    """Organisations, the working ties between them and the network's metrics (see the
+    README for what makes a tie and a broker); `layers=meetings` adds who attended the same
+    meetings, which is no tie."""
+    ev = _evidence(request, pk)
+    network_ties({ev.partnership.pk: ev}, meetings="meetings" in params.layers)
+    net = ev.network()
     m = net.metrics
     return {
         "nodes": [
@@ -331,12 +354,14 @@ def network(request: HttpRequest, pk: Id) -> dict[str, Any]:
                 "b": t.b,
                 "referrals": t.referrals,
                 "resources": t.resources,
+                "decisions": t.decisions,
                 "meetings": t.meetings,
                 "levels": t.levels,
                 "weight": t.weight,
             }
             for t in net.ties
         ],
+        "meetings": [{"a": a, "b": b, "meetings": n} for a, b, n in net.meetings],
         "metrics": {
             "density": round(m.density, 4),
             "centralisation": round(m.centralisation, 4),

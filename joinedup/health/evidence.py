@@ -19,14 +19,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from itertools import combinations
 from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from joinedup.agreements.models import SignOff, VersionStatus
-from joinedup.decisions.models import Position
+from joinedup.decisions.models import Position, Stance
 from joinedup.health.depth import (
     MemberEvidence,
     OneWayStreet,
@@ -192,6 +191,8 @@ class PartnershipEvidence:
         return sum(indices) / len(indices) if indices else None
 
     def network(self) -> Network:
+        """The members as a network; decisions carried together and the meetings layer are
+        in it once `network_ties` has read them."""
         nodes = [Node(m.organisation_id, m.name, m.sector, m.activity) for m in self.members]
         return build(nodes, self.flows)
 
@@ -418,8 +419,8 @@ def _attendance(
     since: dt.datetime,
     until: dt.datetime,
 ) -> None:
-    """Meetings held, who was present, each member's count at its tier's last six, and
-    meetings shared by each pair of members — from one query."""
+    """Meetings held, who was present and each member's count at its tier's last six, from one
+    query. (Meetings shared by each pair are the network's meetings layer: `network_ties`.)"""
     rows = (
         Attendance.objects.filter(
             meeting__series__partnership_id__in=list(found),
@@ -456,7 +457,67 @@ def _attendance(
             m.meetings_held = len(recent)
             m.meetings_attended = sum(m.organisation_id in present[h[0]] for h in recent)
             m.meetings_any = sum(m.organisation_id in present[h[0]] for h in held)
-        for meeting_id, _, _ in held:
-            there = sorted(o for o in present[meeting_id] if (pid, o) in members)
-            for a, b in combinations(there, 2):
-                _count(ev.flows.meetings, (a, b), 1)
+
+
+def network_ties(found: dict[int, PartnershipEvidence], *, meetings: bool = False) -> None:
+    """Add to each partnership's flows what only the network needs, counted by the database:
+    the decisions carried together (a proposal one member made and another agreed to), and,
+    with `meetings`, the meetings each pair of members both attended. One query each, however
+    many partnerships."""
+    if not found:
+        return
+    window = Q()
+    for pid, ev in found.items():
+        since, until = _span(ev)
+        window |= Q(proposal__partnership_id=pid, cast_at__range=(since, until))
+    for r in (
+        Position.objects.filter(window, current=True, stance=Stance.AGREE)
+        .exclude(organisation_id=F("proposal__organisation_id"))
+        .values("proposal__partnership_id", "proposal__organisation_id", "organisation_id")
+        .annotate(n=Count("proposal", distinct=True))
+        .order_by()
+    ):
+        key = (r["proposal__organisation_id"], r["organisation_id"])
+        found[r["proposal__partnership_id"]].flows.decisions[key] = r["n"]
+    if meetings:
+        _co_attendance(found)
+
+
+def _span(ev: PartnershipEvidence) -> tuple[dt.datetime, dt.datetime]:
+    """The evidence's window, from the start of its first day to the end of its last."""
+    tz = timezone.get_current_timezone()
+    return (
+        dt.datetime.combine(ev.start, dt.time.min, tzinfo=tz),
+        dt.datetime.combine(ev.end, dt.time.max, tzinfo=tz),
+    )
+
+
+def _co_attendance(found: dict[int, PartnershipEvidence]) -> None:
+    """Meetings held (not cancelled) in each window that both organisations of a pair were
+    present at: the attendance register joined to itself, grouped by pair."""
+    window = Q()
+    now = timezone.now()
+    for pid, ev in found.items():
+        since, until = _span(ev)
+        window |= Q(
+            meeting__series__partnership_id=pid, meeting__starts_at__range=(since, min(until, now))
+        )
+    rows = (
+        Attendance.objects.filter(
+            window,
+            presence=Presence.PRESENT,
+            meeting__attendance__presence=Presence.PRESENT,
+            meeting__attendance__organisation_id__gt=F("organisation_id"),
+        )
+        .exclude(meeting__status=MeetingStatus.CANCELLED)
+        .values(
+            "meeting__series__partnership_id",
+            "organisation_id",
+            "meeting__attendance__organisation_id",
+        )
+        .annotate(n=Count("meeting", distinct=True))
+        .order_by()
+    )
+    for r in rows:
+        pair = (r["organisation_id"], r["meeting__attendance__organisation_id"])
+        found[r["meeting__series__partnership_id"]].flows.meetings[pair] = r["n"]

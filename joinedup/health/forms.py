@@ -167,3 +167,21 @@ class TimeLogForm(forms.Form):
         super().__init__(*args, **kwargs)
         _for_organisation(self, acting, "For")
         self.order_fields(["organisation", "on", "hours", "note"])
+
+
+MEETINGS_LAYER = "meetings"
+
+
+class NetworkLayersForm(forms.Form):
+    """The network's optional layers, from the query string (`?layers=meetings`)."""
+
+    layers = forms.MultipleChoiceField(
+        label="Also show",
+        choices=[(MEETINGS_LAYER, "Who sat in the same meetings (dashed lines; not counted)")],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    @property
+    def meetings(self) -> bool:
+        return self.is_valid() and MEETINGS_LAYER in self.cleaned_data["layers"]

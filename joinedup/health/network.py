@@ -1,16 +1,22 @@
 """The partnership as a network: who works with whom, and how the work is spread.
 
-Organisations are nodes (with their sector and how active they were); a tie joins two
-organisations that did something together in the twelve months:
+Organisations are nodes (with their sector and how active they were). A **tie** joins two
+organisations that *worked* together in the twelve months — any one of these makes it:
 
-- **referrals** sent either way between them;
-- **resources** exchanged either way (the ledger of `joinedup.resources`);
-- **meetings** both attended (present at the same meeting);
-- **ratings**: the collaboration level (0–5) each gave the other, when 1 or more.
+- **referrals**: a referral sent, or a signposting recorded, from one to the other, either way;
+- **resources**: something exchanged either way (the ledger of `joinedup.resources`);
+- **decisions**: one organisation made a proposal and the other agreed to it (its current
+  position is "agree") — the pair carried a decision together. Two organisations that merely
+  both gave a position on the same proposal are *not* tied by it;
+- **ratings**: one rated its collaboration with the other at 2 ("cooperation") or more on the
+  0–5 scale. A rating of 1 ("networking": we know each other) is no working relationship.
 
-A tie's weight is the sum of the four: referrals + exchanges + shared meetings + the levels
-each side gave. The metrics are those of social network analysis, computed by networkx where it
-has them:
+A tie's weight is the sum: referrals + exchanges + decisions + the levels (2 or more) each side
+gave. Sitting in the same meeting is **not** a tie: it is a separate layer (`meetings`, the
+number of meetings both attended), shown on request and left out of every figure, because in a
+partnership that meets, everyone meets everyone, and the network would say nothing.
+
+The metrics are those of social network analysis, computed by networkx where it has them:
 
 - **density** (`networkx.density`): ties present ÷ ties possible, n(n−1)/2;
 - **degree centralisation** (Freeman 1979; networkx has no function for it): how far the ties
@@ -21,25 +27,36 @@ has them:
   The denominator is the sum for a star, the most centralised network, so C is 1 for a star
   and 0 when every organisation has as many ties as every other (a complete network, a ring);
 - **reciprocity** (`networkx.reciprocity`) of the *directed* flows — referrals, exchanges and
-  ratings from one organisation to another: the share of directed ties that go both ways;
+  ratings of 2 or more from one organisation to another: the share of directed ties that go
+  both ways;
 - **betweenness** (`networkx.betweenness_centrality`, normalised, unweighted): the share of
-  shortest paths between two others that pass through an organisation. Organisations with
-  betweenness above 0 are **brokers**: others reach each other through them;
+  shortest paths between two others that pass through an organisation;
+- **brokers** (`brokers`): the organisations in the **top decile** of betweenness — the
+  ⌈n ÷ 10⌉ highest, with any equal to the lowest of them — whose betweenness is also **above
+  0.1**, so that at least a tenth of the paths between others run through them. Others reach
+  each other through a broker; a betweenness of 0.004 is no brokerage;
 - **isolates** (`networkx.isolates`): members with no tie at all.
+
+The picture is drawn by `health.network_picture`.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
 import networkx as nx
+from django.core.cache import cache
 
 from joinedup.lib.spreadsheet import to_csv
-from joinedup.partnerships.models import Sector
+
+TIE_LEVEL = 2  # "cooperation": the lowest collaboration rating that is a working relationship
+BROKER_SHARE = 0.1  # a broker's betweenness is above this…
+BROKER_DECILE = 10  # …and among the top n ÷ this
 
 
 @dataclass(frozen=True)
@@ -52,18 +69,20 @@ class Node:
 
 @dataclass
 class Tie:
-    """What two organisations did together; `a` < `b` by id."""
+    """What two organisations did together; `a` < `b` by id. `meetings` (both present) is the
+    meetings layer: counted only when asked for, and never part of the weight."""
 
     a: int
     b: int
     referrals: int = 0
     resources: int = 0
+    decisions: int = 0
+    levels: int = 0  # the collaboration levels of 2 or more each gave the other, added
     meetings: int = 0
-    levels: int = 0  # the collaboration levels each gave the other, added
 
     @property
     def weight(self) -> int:
-        return self.referrals + self.resources + self.meetings + self.levels
+        return self.referrals + self.resources + self.decisions + self.levels
 
 
 @dataclass
@@ -73,6 +92,7 @@ class Flows:
     referrals: dict[tuple[int, int], int] = field(default_factory=dict)
     resources: dict[tuple[int, int], int] = field(default_factory=dict)
     ratings: dict[tuple[int, int], int] = field(default_factory=dict)  # latest level given
+    decisions: dict[tuple[int, int], int] = field(default_factory=dict)  # (proposer, supporter)
     meetings: dict[tuple[int, int], int] = field(default_factory=dict)  # undirected, a < b
 
 
@@ -95,6 +115,7 @@ class Network:
     graph: nx.Graph
     directed: nx.DiGraph
     metrics: Metrics
+    meetings: list[tuple[int, int, int]] = field(default_factory=list)  # (a, b, meetings)
 
     def node(self, node_id: int) -> Node:
         return next(n for n in self.nodes if n.id == node_id)
@@ -108,12 +129,16 @@ def _pair(x: int, y: int) -> tuple[int, int]:
 
 
 def build(nodes: Iterable[Node], flows: Flows) -> Network:
-    """The network of `nodes`; flows touching an organisation not among them are left out."""
+    """The network of `nodes`; flows touching an organisation not among them are left out.
+    `flows.meetings` becomes the meetings layer, and the `meetings` count of a tie."""
     ordered = sorted(nodes, key=lambda n: (n.name, n.id))
     ids = {n.id for n in ordered}
     ties: dict[tuple[int, int], Tie] = {}
     directed = nx.DiGraph()
     directed.add_nodes_from(ids)
+
+    def between(x: int, y: int) -> bool:
+        return x in ids and y in ids and x != y
 
     def tie(x: int, y: int) -> Tie:
         key = _pair(x, y)
@@ -121,17 +146,23 @@ def build(nodes: Iterable[Node], flows: Flows) -> Network:
 
     for kind, counts in (("referrals", flows.referrals), ("resources", flows.resources)):
         for (x, y), n in counts.items():
-            if x in ids and y in ids and x != y and n > 0:
+            if between(x, y) and n > 0:
                 t = tie(x, y)
                 setattr(t, kind, getattr(t, kind) + n)
                 directed.add_edge(x, y)
+    for (x, y), n in flows.decisions.items():
+        if between(x, y) and n > 0:
+            tie(x, y).decisions += n
     for (x, y), level in flows.ratings.items():
-        if x in ids and y in ids and x != y and level >= 1:
+        if between(x, y) and level >= TIE_LEVEL:
             tie(x, y).levels += level
             directed.add_edge(x, y)
-    for (x, y), n in flows.meetings.items():
-        if x in ids and y in ids and x != y and n > 0:
-            tie(x, y).meetings += n
+    layer = []
+    for (x, y), n in sorted(flows.meetings.items()):
+        if between(x, y) and n > 0:
+            layer.append((*_pair(x, y), n))
+            if (tied := ties.get(_pair(x, y))) is not None:
+                tied.meetings += n
 
     graph = nx.Graph()
     for node in ordered:
@@ -143,8 +174,9 @@ def build(nodes: Iterable[Node], flows: Flows) -> Network:
             weight=t.weight,
             referrals=t.referrals,
             resources=t.resources,
-            meetings=t.meetings,
+            decisions=t.decisions,
             levels=t.levels,
+            meetings=t.meetings,
         )
     return Network(
         nodes=ordered,
@@ -152,6 +184,7 @@ def build(nodes: Iterable[Node], flows: Flows) -> Network:
         graph=graph,
         directed=directed,
         metrics=metrics(graph, directed),
+        meetings=layer,
     )
 
 
@@ -165,102 +198,48 @@ def degree_centralisation(graph: nx.Graph) -> float:
     return sum(top - d for d in degrees) / ((n - 1) * (n - 2))
 
 
+def brokers(betweenness: dict[int, float]) -> list[int]:
+    """The brokers, highest betweenness first: in the top decile of betweenness (the ⌈n ÷ 10⌉
+    highest, and any equal to the lowest of them) *and* with betweenness above 0.1."""
+    if not betweenness:
+        return []
+    ranked = sorted(betweenness.values(), reverse=True)
+    cut = ranked[math.ceil(len(ranked) / BROKER_DECILE) - 1] - 1e-9
+    return sorted(
+        (v for v, b in betweenness.items() if b >= cut and b > BROKER_SHARE),
+        key=lambda v: (-betweenness[v], v),
+    )
+
+
+def betweenness(graph: nx.Graph) -> dict[int, float]:
+    """Normalised betweenness, from the cache when this graph's nodes and ties have been seen:
+    it takes most of a second for hundreds of members, and depends on nothing else."""
+    if not len(graph):
+        return {}
+    shape = [sorted(graph), sorted(_pair(a, b) for a, b in graph.edges())]
+    key = "joinedup:betweenness:" + hashlib.sha256(json.dumps(shape).encode()).hexdigest()[:32]
+    found = cache.get(key)
+    if found is None:
+        found = nx.betweenness_centrality(graph, normalized=True)
+        cache.set(key, found, 60 * 60 * 24 * 30)
+    return dict(found)
+
+
 def metrics(graph: nx.Graph, directed: nx.DiGraph | None = None) -> Metrics:
-    betweenness = nx.betweenness_centrality(graph, normalized=True) if len(graph) else {}
+    betweenness_ = betweenness(graph)
     reciprocity = None
     if directed is not None and directed.number_of_edges():
         reciprocity = float(nx.reciprocity(directed))
-    brokers = sorted(
-        (v for v, b in betweenness.items() if b > 0), key=lambda v: (-betweenness[v], v)
-    )
     return Metrics(
         nodes=graph.number_of_nodes(),
         ties=graph.number_of_edges(),
         density=float(nx.density(graph)) if len(graph) > 1 else 0.0,
         centralisation=degree_centralisation(graph),
         reciprocity=reciprocity,
-        betweenness=betweenness,
-        brokers=brokers,
+        betweenness=betweenness_,
+        brokers=brokers(betweenness_),
         isolates=sorted(nx.isolates(graph)),
     )
-
-
-# Colours for sectors, chosen to stay apart for common colour blindness (Okabe-Ito).
-SECTOR_COLOURS: dict[str, str] = {
-    Sector.VOLUNTARY: "#0072B2",
-    Sector.COMMUNITY: "#009E73",
-    Sector.STATUTORY: "#D55E00",
-    Sector.SOCIAL_ENTERPRISE: "#CC79A7",
-    Sector.FAITH: "#E69F00",
-    Sector.PRIVATE: "#56B4E9",
-}
-
-
-PAD = 16  # above and below the circle, so that the largest circle is never cut
-
-
-def picture(network: Network, margin: int = 190) -> dict[str, Any]:
-    """Geometry for the SVG picture: nodes round a circle, grouped by sector and then by name
-    (the same every time, so the picture is stable and a reader can find an organisation),
-    radius growing with the square root of activity, lines as thick as the tie's weight allows.
-    """
-    order = sorted(network.nodes, key=lambda n: (n.sector, n.name, n.id))
-    # Room for every label: the circle grows with the number of organisations.
-    size = max(360, 26 * len(order))
-    centre, radius = size / 2, size / 2 - 30
-    top = max([1, *(n.activity for n in order)])
-    at: dict[int, tuple[float, float]] = {}
-    nodes = []
-    for i, n in enumerate(order):
-        angle = -math.pi / 2 + 2 * math.pi * i / max(len(order), 1)
-        x = centre + (radius * math.cos(angle) if len(order) > 1 else 0)
-        y = centre + (radius * math.sin(angle) if len(order) > 1 else 0)
-        at[n.id] = (x, y)
-        label_right = math.cos(angle) >= -1e-9
-        nodes.append(
-            {
-                "id": n.id,
-                "name": n.name,
-                "sector": Sector(n.sector).label if n.sector in Sector.values else n.sector,
-                "colour": SECTOR_COLOURS.get(n.sector, "#666666"),
-                "x": round(x, 1),
-                "y": round(y, 1),
-                "r": round(6 + 14 * math.sqrt(n.activity / top), 1),
-                "label_x": round(x + (18 if label_right else -18), 1),
-                "label_y": round(y + 4, 1),
-                "anchor": "start" if label_right else "end",
-                "activity": n.activity,
-                "isolate": n.id in network.metrics.isolates,
-            }
-        )
-    heaviest = max([1, *(t.weight for t in network.ties)])
-    lines = [
-        {
-            "x1": round(at[t.a][0], 1),
-            "y1": round(at[t.a][1], 1),
-            "x2": round(at[t.b][0], 1),
-            "y2": round(at[t.b][1], 1),
-            "width": round(1 + 4 * t.weight / heaviest, 1),
-        }
-        for t in network.ties
-    ]
-    sectors = sorted({n.sector for n in order})
-    legend = [
-        {
-            "label": Sector(s).label if s in Sector.values else s,
-            "colour": SECTOR_COLOURS.get(s, "#666666"),
-        }
-        for s in sectors
-    ]
-    return {
-        "width": size + 2 * margin,
-        "height": size + 2 * PAD,
-        "offset": margin,
-        "pad": PAD,
-        "nodes": nodes,
-        "lines": lines,
-        "legend": legend,
-    }
 
 
 def graphml(network: Network) -> str:
@@ -271,7 +250,16 @@ def graphml(network: Network) -> str:
     return out.getvalue().decode("utf-8")
 
 
-TIE_COLUMNS = ["from", "to", "weight", "referrals", "resources", "meetings", "levels"]
+TIE_COLUMNS = [
+    "from",
+    "to",
+    "weight",
+    "referrals",
+    "resources",
+    "decisions",
+    "levels",
+    "meetings",
+]
 NODE_COLUMNS = ["organisation", "sector", "activity", "ties", "betweenness", "broker", "isolate"]
 
 
@@ -285,8 +273,9 @@ def ties_csv(network: Network) -> str:
                 t.weight,
                 t.referrals,
                 t.resources,
-                t.meetings,
+                t.decisions,
                 t.levels,
+                t.meetings,
             ]
             for t in network.ties
         ),

@@ -5,9 +5,10 @@ them, as they see the health check."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -16,7 +17,10 @@ from joinedup.directory.queries import services_visible_to
 from joinedup.health import gaps as gaps_module
 from joinedup.health import network as network_module
 from joinedup.health.depth import STAGE_LABELS, MemberEvidence, Placement, Reciprocity, Stage
-from joinedup.health.evidence import TIER_LABELS, PartnershipEvidence, gather
+from joinedup.health.evidence import TIER_LABELS, PartnershipEvidence, gather, network_ties
+from joinedup.health.forms import NetworkLayersForm
+from joinedup.health.network import Network
+from joinedup.health.network_picture import picture
 from joinedup.health.programme import latest_scores
 from joinedup.health.scoring import ANONYMITY_RULE, Band
 from joinedup.http import AuthedRequest
@@ -69,16 +73,26 @@ def depth_context(ev: PartnershipEvidence) -> dict[str, object]:
     }
 
 
-def network_context(ev: PartnershipEvidence) -> dict[str, object]:
-    net = ev.network()
+def network_of(ev: PartnershipEvidence, *, meetings: bool = False) -> Network:
+    """The partnership's network: its evidence with the ties only the network reads (and the
+    meetings layer when asked for)."""
+    network_ties({ev.partnership.pk: ev}, meetings=meetings)
+    return ev.network()
+
+
+def network_context(ev: PartnershipEvidence, *, meetings: bool = False) -> dict[str, object]:
+    net = network_of(ev, meetings=meetings)
     m = net.metrics
     names = {n.id: n.name for n in net.nodes}
     return {
+        "ev": ev,
         "network": net,
         "metrics": m,
-        "picture": network_module.picture(net),
+        "picture": picture(net, key=str(ev.partnership.pk)),
         "brokers": [names[i] for i in m.brokers],
         "isolates": [names[i] for i in m.isolates],
+        "broker_share": network_module.BROKER_SHARE,
+        "tie_level": network_module.TIE_LEVEL,
         "rows": [
             {
                 "node": n,
@@ -91,7 +105,13 @@ def network_context(ev: PartnershipEvidence) -> dict[str, object]:
             for n in net.nodes
         ],
         "ties": [(names[t.a], names[t.b], t) for t in net.ties],
+        "meetings": meetings,
+        "meeting_pairs": [(names[a], names[b], n) for a, b, n in net.meetings],
     }
+
+
+def _layers(request: AuthedRequest) -> NetworkLayersForm:
+    return NetworkLayersForm(request.GET)
 
 
 @require_GET
@@ -105,16 +125,28 @@ def depth(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_GET
 @login_required
 def network(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The picture and the figures; `?layers=meetings` adds who sat in the same meetings."""
     partnership = _partnership(request, pk)
-    context = network_context(_evidence(partnership))
-    return render(request, "health/network.html", {"partnership": partnership, **context})
+    form = _layers(request)
+    context = network_context(_evidence(partnership), meetings=form.meetings)
+    return render(
+        request,
+        "health/network.html",
+        {"partnership": partnership, "form": form, "query": _query(form), **context},
+        status=200 if form.is_valid() else 400,
+    )
+
+
+def _query(form: NetworkLayersForm) -> str:
+    """The downloads' query string: the same layers as the page."""
+    return "?" + urlencode({"layers": "meetings"}) if form.meetings else ""
 
 
 @require_GET
 @login_required
 def network_graphml(request: AuthedRequest, pk: int) -> HttpResponse:
     partnership = _partnership(request, pk)
-    body = network_module.graphml(_evidence(partnership).network())
+    body = network_module.graphml(network_of(_evidence(partnership)))
     response = HttpResponse(body, content_type="application/graphml+xml; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="partnership-{pk}-network.graphml"'
     return response
@@ -123,8 +155,13 @@ def network_graphml(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_GET
 @login_required
 def network_csv(request: AuthedRequest, pk: int, table: str) -> HttpResponse:
+    """The ties or the organisations as CSV; the ties carry the meetings layer's count when
+    `?layers=meetings` asks for it."""
     partnership = _partnership(request, pk)
-    net = _evidence(partnership).network()
+    form = _layers(request)
+    if not form.is_valid():
+        return HttpResponseBadRequest(f"layers: {' '.join(str(e) for e in form.errors['layers'])}")
+    net = network_of(_evidence(partnership), meetings=form.meetings)
     body = network_module.ties_csv(net) if table == "ties" else network_module.nodes_csv(net)
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="partnership-{pk}-{table}.csv"'

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from joinedup.conftest import make_org
 from joinedup.health.depth import Stage
-from joinedup.health.evidence import gather
+from joinedup.health.evidence import gather, network_ties
 from joinedup.health.tests import activity
 from joinedup.meetings.models import Series
 from joinedup.meetings.queries import attendance_rates
@@ -66,10 +66,13 @@ def test_reciprocity_and_the_network_come_from_the_same_flows(busy: SimpleNamesp
     assert lead.index == pytest.approx(2 / 3)
     assert lead.hours_index == pytest.approx(0.0)  # 3 hours given, none received
     assert ev.one_way() == []
+    network_ties({busy.partnership.pk: ev})
     net = ev.network()
     [tie] = net.ties
-    # 3 exchanges, 4 meetings both attended (three core, one wider), levels 4 + 3.
-    assert (tie.resources, tie.meetings, tie.levels, tie.weight) == (3, 4, 7, 14)
+    # 3 exchanges, the core partner agreed to the lead's proposal, levels 4 + 3; the 4
+    # meetings both attended are no part of a tie unless the meetings layer is asked for.
+    assert (tie.resources, tie.decisions, tie.levels, tie.meetings) == (3, 1, 7, 0)
+    assert tie.weight == 11
     assert net.metrics.isolates == [busy.wider_org.pk]
     assert net.metrics.reciprocity == pytest.approx(1.0)
 

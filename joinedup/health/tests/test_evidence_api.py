@@ -74,11 +74,13 @@ def test_reciprocity_and_the_network_in_numbers(busy: SimpleNamespace) -> None:
             "b": max(busy.lead_org.pk, busy.core_org.pk),
             "referrals": 0,
             "resources": 3,
-            "meetings": 4,
+            "decisions": 1,  # the core partner agreed to the lead's proposal
+            "meetings": 0,  # the meetings layer was not asked for
             "levels": 7,
-            "weight": 14,
+            "weight": 11,
         }
     ]
+    assert net["meetings"] == []
 
 
 def test_the_programme_view_filters_and_refuses_a_bad_query_naming_the_field(
