@@ -152,7 +152,10 @@ def person_invitation_withdraw(request: AuthedRequest, pk: int, invitation_pk: i
 
 
 def _invitation_page(
-    request: AuthedRequest, invited: PersonInvitation, status: int = 200, **context: object
+    request: AuthedRequest,
+    invited: PersonInvitation,
+    context: dict[str, object],
+    status: int = 200,
 ) -> HttpResponse:
     return render(
         request,
@@ -182,16 +185,16 @@ def person_invitation(request: AuthedRequest, token: str) -> HttpResponse:
     )
     context = {"register": register, "has_account": has_account}
     if request.method != "POST":
-        return _invitation_page(request, invited, **context)
+        return _invitation_page(request, invited, context)
     answer = request.POST.get("answer")
     if not user.is_authenticated and (answer != "accept" or register is None):
         messages.error(request, "Sign in with the invited address to answer.")
-        return _invitation_page(request, invited, status=403, **context)
+        return _invitation_page(request, invited, context, status=403)
     try:
         if not user.is_authenticated:
             assert register is not None
             if not register.is_valid():
-                return _invitation_page(request, invited, status=INVALID, **context)
+                return _invitation_page(request, invited, context, status=INVALID)
             user = account_actions.user_register(email=invited.email, **register.cleaned_data)
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         if answer == "decline":
@@ -201,6 +204,6 @@ def person_invitation(request: AuthedRequest, token: str) -> HttpResponse:
         actions.person_invitation_accept(invitation=invited, by=user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return _invitation_page(request, invited, status=INVALID, **context)
+        return _invitation_page(request, invited, context, status=INVALID)
     messages.success(request, f"Welcome to {invited.organisation}.")
     return redirect(invited.organisation)

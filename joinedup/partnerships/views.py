@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -376,7 +377,7 @@ def member_invite(request: AuthedRequest, pk: int) -> HttpResponse:
     existing = InviteExistingForm(request.POST if "organisation" in request.POST else None)
     new = InviteNewForm(request.POST if "new_name" in request.POST else None)
     if request.method == "POST":
-        form, data = (existing, {}) if existing.is_bound else (new, None)
+        form: forms.Form = existing if existing.is_bound else new
         if form.is_valid():
             data = form.cleaned_data
             fields = (
@@ -411,7 +412,7 @@ def member_invite(request: AuthedRequest, pk: int) -> HttpResponse:
                 )
                 return redirect("member_invite", pk=partnership.pk)
         if existing.is_bound and existing.errors:
-            messages.error(request, " ".join(m for ms in existing.errors.values() for m in ms))
+            messages.error(request, " ".join(str(m) for ms in existing.errors.values() for m in ms))
     pending = partnership.invitations.filter(status=InvitationStatus.PENDING)
     bound = existing.is_bound or new.is_bound
     return render(
@@ -430,7 +431,7 @@ def member_invite(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def _invitation_page(
-    request: AuthedRequest, invited: Invitation, status: int = 200, **context: object
+    request: AuthedRequest, invited: Invitation, context: dict[str, object], status: int = 200
 ) -> HttpResponse:
     return render(
         request,
@@ -465,23 +466,23 @@ def invitation(request: AuthedRequest, token: str) -> HttpResponse:
     )
     context = {"register": register, "has_account": has_account}
     if request.method != "POST":
-        return _invitation_page(request, invited, **context)
+        return _invitation_page(request, invited, context)
     answer = request.POST.get("answer")
     if not user.is_authenticated and (answer != "accept" or register is None):
         # Declining, like accepting, is for the invited person signed in.
         messages.error(request, "Sign in with the invited address to answer.")
-        return _invitation_page(request, invited, status=403, **context)
+        return _invitation_page(request, invited, context, status=403)
     try:
         if not user.is_authenticated:
             assert register is not None
             if not register.is_valid():
-                return _invitation_page(request, invited, status=INVALID, **context)
+                return _invitation_page(request, invited, context, status=INVALID)
             user = account_actions.user_register(email=invited.email, **register.cleaned_data)
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return _answer(request, invited, answer, user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return _invitation_page(request, invited, status=INVALID, **context)
+        return _invitation_page(request, invited, context, status=INVALID)
 
 
 @require_http_methods(["GET", "POST"])
@@ -497,12 +498,12 @@ def invitation_answer(request: AuthedRequest, pk: int) -> HttpResponse:
     if invited is None or not invitations.may_answer(invited, request.user):
         raise Http404
     if request.method != "POST":
-        return _invitation_page(request, invited)
+        return _invitation_page(request, invited, {})
     try:
         return _answer(request, invited, request.POST.get("answer"), request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return _invitation_page(request, invited, status=INVALID)
+        return _invitation_page(request, invited, {}, status=INVALID)
 
 
 def _answer(
