@@ -183,7 +183,7 @@ def person_invitation(request: AuthedRequest, token: str) -> HttpResponse:
         if invited.is_open and not user.is_authenticated and not has_account
         else None
     )
-    context = {"register": register, "has_account": has_account}
+    context: dict[str, object] = {"register": register, "has_account": has_account}
     if request.method != "POST":
         return _invitation_page(request, invited, context)
     answer = request.POST.get("answer")

@@ -464,7 +464,7 @@ def invitation(request: AuthedRequest, token: str) -> HttpResponse:
         if invited.for_new_organisation and not user.is_authenticated and not has_account
         else None
     )
-    context = {"register": register, "has_account": has_account}
+    context: dict[str, object] = {"register": register, "has_account": has_account}
     if request.method != "POST":
         return _invitation_page(request, invited, context)
     answer = request.POST.get("answer")
