@@ -47,6 +47,7 @@ ALREADY_IN = "{email} already belongs to {organisation}: change their role inste
 NOT_THE_INVITED = "This invitation was sent to {email}: sign in with that address to answer it."
 CLOSED = "This invitation is no longer open: ask the organisation's admins for a new one."
 HAS_PEOPLE = "{organisation} already has people in Joined Up: its admins add anyone else."
+NOT_IN = "{user} does not belong to {organisation}: invite them by email instead."
 UNKNOWN_ROLE = "Choose one of: admin, manager, staff, volunteer, trustee."
 
 AFFILIATION_FIELDS = ["role", "job_title"]
@@ -151,16 +152,14 @@ def _keeps_an_admin(affiliation: Affiliation) -> bool:
 def affiliation_set(
     *, by: Any, user: User, organisation: Organisation, role: str, job_title: str = ""
 ) -> Affiliation:
-    """An admin of `organisation` gives `user` the role `role` in it, adding them if need be.
-    (To add someone new, admins invite them by email: `person_invite`.)"""
+    """An admin of `organisation` changes the role (and job title) of someone in it. Someone
+    new joins only by accepting an invitation (`person_invite`), so nobody is put in an
+    organisation without saying yes."""
     _require_admin(by, organisation)
     current = Affiliation.objects.filter(user=user, organisation=organisation).first()
-    if (
-        current is not None
-        and current.role == OrgRole.ADMIN
-        and role != OrgRole.ADMIN
-        and not _keeps_an_admin(current)
-    ):
+    if current is None:
+        raise ValidationError({"user": NOT_IN.format(user=user, organisation=organisation)})
+    if current.role == OrgRole.ADMIN and role != OrgRole.ADMIN and not _keeps_an_admin(current):
         raise ValidationError({"role": LAST_ADMIN.format(organisation=organisation)})
     affiliation, before = _write(
         by=by,
@@ -171,11 +170,7 @@ def affiliation_set(
         how="affiliation.set",
     )
     if before.get("role") != role:
-        what = (
-            f"is now {OrgRole(role).label.lower()}"
-            if before
-            else f"was added as {OrgRole(role).label.lower()}"
-        )
+        what = f"is now {OrgRole(role).label.lower()}"
         tell_admins(
             organisation,
             f"{user} {what} at {organisation}",
@@ -237,7 +232,7 @@ def affiliation_end(*, by: Any, affiliation: Affiliation, reason: str = "") -> P
     their API tokens and calendar links are revoked. Their time there is kept as a
     `PastAffiliation`, and the audit log has the rest."""
     affiliation = (
-        Affiliation.objects.select_for_update()
+        Affiliation.objects.select_for_update(of=("self",))
         .select_related("user", "organisation")
         .get(pk=affiliation.pk)
     )
@@ -348,7 +343,7 @@ def person_invite(
 
 def _lock_invitation(invitation: PersonInvitation) -> PersonInvitation:
     invitation = (
-        PersonInvitation.objects.select_for_update()
+        PersonInvitation.objects.select_for_update(of=("self",))
         .select_related("organisation")
         .get(pk=invitation.pk)
     )

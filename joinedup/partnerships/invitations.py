@@ -148,7 +148,7 @@ def invitation_send(
 
 def _lock(invitation: Invitation) -> Invitation:
     invitation = (
-        Invitation.objects.select_for_update()
+        Invitation.objects.select_for_update(of=("self",))
         .select_related("partnership", "organisation")
         .get(pk=invitation.pk)
     )

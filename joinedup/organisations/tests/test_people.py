@@ -257,3 +257,11 @@ def test_a_person_in_two_organisations_keeps_the_other(world: SimpleNamespace, a
     ) == [world.core_org.pk]
     settings_page = client_for(world.stan).get(reverse("settings")).content.decode()
     assert "Riverside Mind" in settings_page
+
+
+def test_an_admin_cannot_put_someone_in_without_their_yes(
+    world: SimpleNamespace, ada: User
+) -> None:
+    with pytest.raises(ValidationError, match="invite them"):
+        actions.affiliation_set(by=ada, user=world.olive, organisation=world.lead_org, role="staff")
+    assert not world.olive.affiliations.filter(organisation=world.lead_org).exists()
