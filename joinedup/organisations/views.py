@@ -25,7 +25,7 @@ from joinedup.organisations.models import (
     PersonInvitationStatus,
 )
 from joinedup.partnerships.forms import RegisterForm
-from joinedup.partnerships.models import Affiliation, Organisation
+from joinedup.partnerships.models import Affiliation, Invitation, InvitationStatus, Organisation
 
 INVALID = 422
 
@@ -67,6 +67,9 @@ def organisation_people(request: AuthedRequest, pk: int) -> HttpResponse:
     past = PastAffiliation.objects.filter(organisation=organisation).select_related(
         "user", "ended_by"
     )[:100]
+    partnership_invitations = Invitation.objects.filter(
+        organisation=organisation, status=InvitationStatus.PENDING
+    ).select_related("partnership")
     return render(
         request,
         "organisations/people.html",
@@ -75,6 +78,7 @@ def organisation_people(request: AuthedRequest, pk: int) -> HttpResponse:
             "people": people,
             "pending": [i for i in pending if i.is_open],
             "past": past,
+            "partnership_invitations": partnership_invitations,
             "form": form,
         },
         status=INVALID if form.is_bound else 200,

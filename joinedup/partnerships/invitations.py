@@ -28,6 +28,7 @@ from django.utils import timezone
 from joinedup.accounts.models import hash_token
 from joinedup.actions import action, person
 from joinedup.audit.actions import audit_record
+from joinedup.meetings.notices import tell
 from joinedup.organisations import actions as people
 from joinedup.partnerships.actions import (
     ALREADY_MEMBER,
@@ -211,12 +212,23 @@ def invitation_decline(*, invitation: Invitation, by: Any) -> Invitation:
 
 
 def _answer(invitation: Invitation, status: str, by: Any) -> None:
+    """Record the answer, and tell the lead (its admins, managers and contacts)."""
     invitation.status, invitation.answered_at = status, timezone.now()
     invitation.answered_by = person(by)
     invitation.save(update_fields=["status", "answered_at", "answered_by"])
+    verb = "accepted" if status == InvitationStatus.ACCEPTED else "declined"
     audit_record(
         actor=by,
-        action=f"invitation.{'accept' if status == InvitationStatus.ACCEPTED else 'decline'}",
+        action="invitation.accept" if verb == "accepted" else "invitation.decline",
         obj=invitation,
         partnership=invitation.partnership,
     )
+    partnership = invitation.partnership
+    lead = partnership.memberships.current().filter(role=MemberRole.LEAD).first()
+    if lead is not None:
+        tell(
+            [lead.organisation],
+            f"{invitation.organisation_name} has {verb} the invitation to {partnership}",
+            f"{invitation.organisation_name} has {verb} the invitation to join {partnership}.",
+            url=reverse("members_manage", args=[partnership.pk]),
+        )

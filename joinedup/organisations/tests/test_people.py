@@ -265,3 +265,40 @@ def test_an_admin_cannot_put_someone_in_without_their_yes(
     with pytest.raises(ValidationError, match="invite them"):
         actions.affiliation_set(by=ada, user=world.olive, organisation=world.lead_org, role="staff")
     assert not world.olive.affiliations.filter(organisation=world.lead_org).exists()
+
+
+def test_the_people_page_runs_the_same_queries_however_many_people(
+    world: SimpleNamespace, ada: User
+) -> None:
+    """Session and user (2), the organisation and the checks of who may see it and whether
+    Ada is its admin, then one query each for its people, pending invitations, people who
+    have left and partnerships inviting it: the count does not grow with the people."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count() -> int:
+        client = client_for(ada)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(_people(world)).status_code == 200
+        return len(queries)
+
+    before = count()
+    for i in range(5):
+        person = make_user(f"p{i}@example.org", f"Person {i}", world.lead_org)
+        actions.affiliation_end(by=ada, affiliation=person.affiliations.get())
+        make_user(f"q{i}@example.org", f"Stays {i}", world.lead_org)
+        actions.person_invite(
+            by=ada, organisation=world.lead_org, email=f"n{i}@example.org", role="staff"
+        )
+    assert count() == before
+
+
+def test_its_admins_see_the_partnerships_inviting_it(world: SimpleNamespace, ada: User) -> None:
+    from joinedup.partnerships import invitations
+
+    invited, _ = invitations.invitation_send(
+        by=None, partnership=world.elsewhere, organisation=world.lead_org, role="wider"
+    )
+    page = client_for(ada).get(_people(world)).content.decode()
+    assert "Partnerships inviting" in page
+    assert reverse("invitation_answer", args=[invited.pk]) in page

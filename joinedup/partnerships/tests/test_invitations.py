@@ -113,7 +113,9 @@ def test_an_existing_organisation_is_asked_through_its_admins(world: SimpleNames
     assert Notice.objects.get(user=ed).url == answer
     assert client_for(world.olive).get(answer).status_code == 404
     assert client_for(world.lena).post(answer, {"answer": "accept"}).status_code == 404
-    assert client_for(ed).post(answer, {"answer": "accept"}).status_code == 302
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        assert client_for(ed).post(answer, {"answer": "accept"}).status_code == 302
+    assert Notice.objects.filter(user=world.lena, subject__contains="has accepted").exists()
     membership = world.partnership.memberships.current().get(organisation=world.outside_org)
     assert (membership.role, list(membership.contacts.all())) == ("core", [ed])
     assert set(Affiliation.objects.values_list("pk", "role")) == people_before
