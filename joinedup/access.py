@@ -234,3 +234,41 @@ def manages_membership(user: Any, membership: Membership) -> bool:
 
 rules.add_perm("partnerships.view_membership", can_view_membership)
 rules.add_perm("partnerships.change_membership", manages_membership)
+
+
+# Starting things, and hubs. A hub is seen by whoever sees its programme, and by its
+# coordinator; it is run by the programme's officers (and superusers, who may do anything).
+
+
+@rules.predicate
+def manages_an_organisation(user: Any) -> bool:
+    return any(role in MANAGING_ORG_ROLES for role in org_roles(user).values())
+
+
+@rules.predicate
+def is_programme_officer(user: Any) -> bool:
+    return bool(programmes_overseen(user))
+
+
+@rules.predicate
+def can_view_hub(user: Any, hub: Any) -> bool:
+    if user.is_authenticated and hub.coordinator_id == user.pk:
+        return True
+    seen: dict[int, bool] = user.__dict__.setdefault("_joinedup_programmes_seen", {})
+    if hub.programme_id not in seen:
+        visible = programmes_visible_to(user).filter(pk=hub.programme_id).exists()
+        seen[hub.programme_id] = visible
+    return seen[hub.programme_id]
+
+
+@rules.predicate
+def oversees_hub(user: Any, hub: Any) -> bool:
+    return hub.programme_id in programmes_overseen(user)
+
+
+rules.add_perm("partnerships.add_partnership", manages_an_organisation)
+rules.add_perm("partnerships.add_organisation", rules.is_authenticated)
+rules.add_perm("programmes.add_programme", is_programme_officer)
+rules.add_perm("programmes.add_hub", oversees_programme)
+rules.add_perm("programmes.view_hub", can_view_hub)
+rules.add_perm("programmes.change_hub", oversees_hub)

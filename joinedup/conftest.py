@@ -81,7 +81,13 @@ def world(db: Any) -> SimpleNamespace:
         shared_goal="No one in Riverside faces a crisis alone.",
         lead=w.lead_org,
         start_on=START,
-        outcomes=["People in crisis get help within a week"],
+        outcomes=[
+            {
+                "title": "People in crisis get help within a week",
+                "measure": "Days from first contact to help",
+                "target": "7 days or fewer for 9 in 10 people",
+            }
+        ],
         programme=w.programme,
         hub=w.hub,
         area="Riverside",

@@ -5,7 +5,9 @@ from django.urls import include, path
 from joinedup.accounts import views as accounts
 from joinedup.api import api
 from joinedup.partnerships import views as partnerships
+from joinedup.partnerships import views_manage as partnerships_manage
 from joinedup.programmes import views as programmes
+from joinedup.programmes import views_manage as programmes_manage
 
 urlpatterns = [
     path("", partnerships.home, name="home"),
@@ -67,6 +69,19 @@ urlpatterns = [
     path("programmes/<int:pk>/", programmes.programme_detail, name="programme"),
     path("programmes/<int:pk>/", include("joinedup.health.programme_urls")),
     path("directory/", include("joinedup.directory.urls")),
+    path("partnerships/new/", partnerships_manage.partnership_new, name="partnership_new"),
+    path(
+        "partnerships/<int:pk>/edit/", partnerships_manage.partnership_edit, name="partnership_edit"
+    ),
+    path(
+        "organisations/new/",
+        partnerships_manage.organisation_register,
+        name="organisation_register",
+    ),
+    path("programmes/new/", programmes_manage.programme_new, name="programme_new"),
+    path("programmes/<int:pk>/hubs/new/", programmes_manage.hub_new, name="hub_new"),
+    path("hubs/<int:pk>/", programmes_manage.hub_detail, name="hub"),
+    path("hubs/<int:pk>/edit/", programmes_manage.hub_edit, name="hub_edit"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("api/hsds/", include("joinedup.directory.hsds_urls")),

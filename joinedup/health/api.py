@@ -19,7 +19,7 @@ from joinedup.api.errors import error_responses
 from joinedup.health import actions, queries
 from joinedup.health.models import Round, RoundStatus, TimeLog
 from joinedup.health.rules import member_organisations
-from joinedup.health.scoring import as_float
+from joinedup.health.scoring import OTHERS, as_float
 from joinedup.partnerships.models import Organisation, Partnership
 
 router = Router(tags=["health"])
@@ -69,22 +69,37 @@ class OrganisationMean(Schema):
 class FactorOut(Schema):
     code: str
     name: str
-    mean: float | None
+    mean: float | None = Field(description="Null until the round closes with three answering.")
     band: str | None
     change: float | None = Field(description="Since the previous closed round.")
-    spread: float | None
+    spread: float | None = Field(
+        description="Over the organisations shown and the pool of other organisations."
+    )
     divided: bool = Field(description="Organisations' means differ by 1.0 or more.")
     people: int
-    by_organisation: list[OrganisationMean]
+    by_organisation: list[OrganisationMean] = Field(
+        description="Only organisations three or more of whose people answered a closed round."
+    )
+    other_organisations: float | None = Field(
+        description="The mean of the pooled organisations' means, when three or more people "
+        "answered among them; null otherwise."
+    )
+
+
+class OthersOut(Schema):
+    organisations: int = Field(description="Organisations pooled: fewer than three answered each.")
+    people: int
 
 
 class ScoresOut(Schema):
     round_id: int
     previous_round_id: int | None
+    shown: bool = Field(description="The round has closed and three or more people answered.")
     overall: float | None
     respondents: int
     organisations_answered: int
     members: int
+    other_organisations: OthersOut | None
     factors: list[FactorOut]
 
 
@@ -275,16 +290,26 @@ def answers_submit(request: HttpRequest, pk: Id, payload: AnswersIn) -> dict[str
 @router.get("/health-rounds/{pk}/scores", response={200: ScoresOut, **error_responses(404)})
 def round_scores(request: HttpRequest, pk: Id) -> dict[str, Any]:
     """Factor means per organisation and for the partnership (organisations weighted
-    equally), bands, the spread between organisations and the change since the last round."""
+    equally), bands, the spread between organisations and the change since the last round.
+    We show an organisation's own scores once three or more of its people have answered and
+    the round has closed; the others are pooled into "other organisations". The partnership's
+    figures are shown once the round has closed, if three or more people answered."""
     round = _round(request, pk)
+    _today_closes(round.partnership)
+    round.refresh_from_db(fields=["status", "closed_at"])
     results = queries.results(round)
+    pooled = results.scores.respondents.get(OTHERS)
     return {
         "round_id": round.pk,
         "previous_round_id": results.previous.pk if results.previous else None,
+        "shown": results.shown,
         "overall": as_float(results.scores.overall),
         "respondents": results.answered,
         "organisations_answered": results.organisations_answered,
         "members": len(results.members),
+        "other_organisations": (
+            None if pooled is None else {"organisations": results.scores.pooled, "people": pooled}
+        ),
         "factors": [
             {
                 "code": f.code,
@@ -298,7 +323,9 @@ def round_scores(request: HttpRequest, pk: Id) -> dict[str, Any]:
                 "by_organisation": [
                     {"organisation_id": org, "mean": as_float(mean)}
                     for org, mean in sorted(f.by_organisation.items())
+                    if org != OTHERS
                 ],
+                "other_organisations": as_float(f.by_organisation.get(OTHERS)),
             }
             for f in results.scores.factors
         ],

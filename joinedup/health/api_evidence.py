@@ -46,12 +46,16 @@ class MemberDepth(Schema):
     in_name_only: list[str] | None = Field(
         None, description="The evidence, when the member takes part in name only."
     )
+    new: bool = Field(
+        False, description="Joined within 90 days of the window's end: never in name only."
+    )
 
 
 class DepthOut(Schema):
     partnership_id: int
     start: dt.date
-    end: dt.date
+    end: dt.date = Field(description="The partnership's end once it has closed, else today.")
+    ended: bool = False
     stage: StageName | None
     stage_label: str | None
     counts: dict[StageName, int]
@@ -65,11 +69,19 @@ class NameOnlyFlag(Schema):
 
 
 class OneWayFlag(Schema):
-    organisation_id: int
-    name: str
-    flag: str
-    given: int
-    received: int
+    """A one-way street: one pair of members and one flow where one side always sends and
+    nothing comes back (see the README's Health section)."""
+
+    flow: Literal["referrals", "resources"]
+    sender_id: int
+    receiver_id: int
+    sent: int
+    accepted: int | None = Field(description="Referrals: how many the receiver took on.")
+    giver_id: int = Field(
+        description="Who gives in the relationship: the receiver of referrals it mostly takes "
+        "on, else the sender."
+    )
+    text: str
 
 
 class FlagsOut(Schema):
@@ -78,8 +90,13 @@ class FlagsOut(Schema):
 
 
 class ReciprocityOut(Schema):
+    """Taking on a referral is giving a service: `given` counts referrals received and
+    resources given; `received` referrals made and resources received."""
+
     organisation_id: int
     name: str
+    given: int
+    received: int
     referrals_made: int
     referrals_received: int
     resources_given: int
@@ -88,7 +105,7 @@ class ReciprocityOut(Schema):
     hours_received: float
     index: float | None = Field(description="1 − |given − received| ÷ (given + received)")
     hours_index: float | None
-    flag: str | None
+    flag: str | None = Field(description="The one-way streets it is part of, in words.")
 
 
 class NodeOut(Schema):
@@ -210,6 +227,7 @@ def depth(request: HttpRequest, pk: Id) -> dict[str, Any]:
         "partnership_id": ev.partnership.pk,
         "start": ev.start,
         "end": ev.end,
+        "ended": ev.ended,
         "stage": _slug(ev.stage),
         "stage_label": ev.stage.label if ev.stage is not None else None,
         "counts": {s.slug: n for s, n in ev.stage_counts().items()},
@@ -228,6 +246,7 @@ def depth(request: HttpRequest, pk: Id) -> dict[str, Any]:
                     for c in conditions
                 ],
                 "in_name_only": flagged.get(m.organisation_id),
+                "new": m.new,
             }
             for m in ev.members
         ],
@@ -238,7 +257,7 @@ def depth(request: HttpRequest, pk: Id) -> dict[str, Any]:
 def flags(request: HttpRequest, pk: Id) -> dict[str, Any]:
     """Members taking part in name only, and one-way streets, with the evidence."""
     ev = _evidence(request, pk)
-    reciprocity = ev.reciprocity()
+    names = ev.names()
     return {
         "in_name_only": [
             {"organisation_id": org, "name": ev.member(org).name, "evidence": evidence}
@@ -246,13 +265,15 @@ def flags(request: HttpRequest, pk: Id) -> dict[str, Any]:
         ],
         "one_way": [
             {
-                "organisation_id": org,
-                "name": ev.member(org).name,
-                "flag": flag,
-                "given": reciprocity[org].given,
-                "received": reciprocity[org].received,
+                "flow": street.flow,
+                "sender_id": street.sender,
+                "receiver_id": street.receiver,
+                "sent": street.sent,
+                "accepted": street.accepted,
+                "giver_id": street.giver,
+                "text": street.describe(names),
             }
-            for org, flag in ev.one_way().items()
+            for street in ev.one_way()
         ],
     }
 
@@ -269,6 +290,8 @@ def reciprocity(request: HttpRequest, pk: Id) -> list[dict[str, Any]]:
         {
             "organisation_id": m.organisation_id,
             "name": m.name,
+            "given": m.given,
+            "received": m.received,
             "referrals_made": m.referrals_made,
             "referrals_received": m.referrals_received,
             "resources_given": m.resources_given,
@@ -351,8 +374,8 @@ def gaps(request: HttpRequest, pk: Id) -> dict[str, Any]:
                 "areas": n.areas,
                 "referrals": n.referrals,
                 "signposts": n.signposts,
-                "declined_capacity": n.declined[gaps_module.CAPACITY],
-                "declined_eligibility": n.declined[gaps_module.ELIGIBILITY],
+                "declined_capacity": n.declined_for_capacity,
+                "declined_eligibility": n.declined_for_eligibility,
                 "declined_areas": dict(n.declined_areas),
                 "flags": n.flags,
             }

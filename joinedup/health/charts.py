@@ -43,7 +43,7 @@ def factor_chart(results: Results) -> Chart:
 
 def spread_chart(results: Results) -> Chart:
     """Per factor, each organisation's mean as a mark, joined from lowest to highest."""
-    names = {o.pk: o.name for o in results.organisations}
+    names = results.names()
     return range_chart(
         [
             (

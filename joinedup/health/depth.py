@@ -28,18 +28,34 @@ two of the four reach it).
 
 **In name only** (seed 003: "the box is checked" for a named person who never takes part): a
 member that attended none of its tier's recent meetings, sent and received no referral and no
-resource, answered no health check and took no position in a decision.
+resource, answered no health check and took no position in a decision — unless it is **new**
+(joined within 90 days of the window's end): it has had no time to take part.
 
-**Reciprocity** (seed 003: partnerships that are "a one-way street" fail). Flows count in the
-direction they travel: a referral from A to B is given by A and received by B, as a resource
-is given by the organisation that provides it. With G what a member gave and R what it
-received (referrals + resources, counted),
+The window is the twelve months up to the partnership's end, or to today while it runs
+(`evidence.window_end`): a closed partnership is shown at the depth it reached.
+
+**Reciprocity** (seed 003: partnerships that are "a one-way street" fail). Each flow counts as
+given by the organisation whose work it is: a **referral from A to B is a service given by B**
+(B takes on A's person; A receives the help), as a resource is given by the organisation that
+provides it. A service that takes many referrals is giving, not taking. With G what a member
+gave (referrals taken + resources given) and R what it received (referrals made + resources
+received),
 
     reciprocity index = 1 − |G − R| / (G + R)           (none when G + R = 0)
 
 1 is perfectly balanced, 0 entirely one way. The same index is given for hours of resources
-given and received. The **one-way street** flag is the resource ledger's rule applied to all
-flows: three or more received and none given, or the reverse.
+given and received.
+
+A **one-way street** is a relationship, not an organisation: one pair of members and one flow
+where one side always sends and nothing comes back (`one_way_streets`). Per flow, in the twelve
+months:
+
+- **referrals**: A sent B three or more referrals and B never referred or signposted anyone to
+  A. B's acceptance rate of A's referrals (accepted, started, completed or closed after
+  accepting, out of those sent) says which way it runs: at one half or more B serves A's people
+  and gets nothing back (B gives, A takes); under one half A keeps sending and hears little
+  back (A gives its trust and work, B takes them and does not answer them);
+- **resources**: A gave B three or more resources and B gave A none (A gives, B takes).
 """
 
 from __future__ import annotations
@@ -50,7 +66,7 @@ from decimal import Decimal
 from enum import IntEnum
 
 from joinedup.partnerships.models import Level
-from joinedup.resources.queries import one_way
+from joinedup.resources.queries import ONE_WAY_MIN
 
 REGULAR_ATTENDANCE = 0.5  # share of its tier's recent meetings to count as cooperating
 INTEGRATED_LEVEL = 4.0  # mean collaboration level others give it (4 = coalition)
@@ -107,14 +123,17 @@ class MemberEvidence:
     level_received: float | None = None  # mean collaboration level the others gave it
     raters: int = 0
     hours_logged: Decimal = Decimal(0)
+    new: bool = False  # joined within 90 days of the window's end
 
     @property
     def given(self) -> int:
-        return self.referrals_made + self.resources_given
+        """Referrals taken on (a service given) and resources given."""
+        return self.referrals_received + self.resources_given
 
     @property
     def received(self) -> int:
-        return self.referrals_received + self.resources_received
+        """Referrals made (a service received) and resources received."""
+        return self.referrals_made + self.resources_received
 
     @property
     def flows(self) -> int:
@@ -150,7 +169,7 @@ def _plural(n: int | Decimal, one: str, many: str | None = None) -> str:
 def describe(e: MemberEvidence, tier_label: str = "") -> list[str]:
     """The evidence behind a placement, in words."""
     tier = f"{tier_label.lower()} " if tier_label else ""
-    lines = []
+    lines = ["Joined in the last 90 days: new to the partnership"] if e.new else []
     if e.meetings_held:
         lines.append(
             f"Attended {e.meetings_attended} of the last {e.meetings_held} {tier}meetings"
@@ -246,8 +265,9 @@ def partnership_stage(stages: list[Stage]) -> Stage | None:
 
 
 def in_name_only(e: MemberEvidence) -> list[str] | None:
-    """The evidence that a member takes part in name only, or None when it takes part."""
-    if e.meetings_attended or e.flows or e.rounds_answered or e.positions:
+    """The evidence that a member takes part in name only, or None when it takes part or is
+    new (it has had no time to)."""
+    if e.new or e.meetings_attended or e.flows or e.rounds_answered or e.positions:
         return None
     meetings = (
         f"Attended none of the last {e.meetings_held} meetings of its tier"
@@ -270,7 +290,7 @@ class Reciprocity:
     hours_received: Decimal
     index: float | None
     hours_index: float | None
-    flag: str | None
+    flag: str | None  # the one-way streets it is part of, in words
 
     @property
     def balance(self) -> int:
@@ -285,7 +305,7 @@ def reciprocity_index(given: int | Decimal, received: int | Decimal) -> float | 
     return float(1 - abs(g - r) / (g + r))
 
 
-def reciprocity(e: MemberEvidence) -> Reciprocity:
+def reciprocity(e: MemberEvidence, flag: str | None = None) -> Reciprocity:
     return Reciprocity(
         given=e.given,
         received=e.received,
@@ -293,5 +313,72 @@ def reciprocity(e: MemberEvidence) -> Reciprocity:
         hours_received=e.hours_received,
         index=reciprocity_index(e.given, e.received),
         hours_index=reciprocity_index(e.hours_given, e.hours_received),
-        flag=one_way(gave=e.given, received=e.received),
+        flag=flag,
     )
+
+
+REFERRALS, RESOURCES = "referrals", "resources"
+ACCEPTED_HALF = 0.5
+
+
+@dataclass(frozen=True)
+class OneWayStreet:
+    """One pair and one flow where `sender` sends `sent` and nothing comes back."""
+
+    flow: str  # REFERRALS or RESOURCES
+    sender: int
+    receiver: int
+    sent: int
+    accepted: int | None = None  # referrals: how many the receiver took on
+
+    @property
+    def acceptance(self) -> float | None:
+        return None if self.accepted is None else self.accepted / self.sent
+
+    @property
+    def giver(self) -> int:
+        """The side that gives in the relationship: the receiver of referrals it mostly takes
+        on, else the sender."""
+        taken = self.acceptance is not None and self.acceptance >= ACCEPTED_HALF
+        return self.receiver if taken else self.sender
+
+    @property
+    def taker(self) -> int:
+        return self.receiver if self.giver == self.sender else self.sender
+
+    def describe(self, names: dict[int, str]) -> str:
+        a, b = names.get(self.sender, "?"), names.get(self.receiver, "?")
+        if self.flow == RESOURCES:
+            return f"{a} gave {b} {self.sent} resources and received none back"
+        accepted = f"{b} accepted {self.accepted} of them"
+        if self.giver == self.receiver:
+            return (
+                f"{a} referred {self.sent} people to {b} and {accepted}, but {b} never referred "
+                f"anyone to {a}: {b} gives, {a} does not give back"
+            )
+        return (
+            f"{a} referred {self.sent} people to {b}, {accepted} and never referred anyone to "
+            f"{a}: {a} sends and hears little back"
+        )
+
+
+def one_way_streets(
+    *,
+    referrals: dict[tuple[int, int], int],
+    accepted: dict[tuple[int, int], int],
+    referred: set[tuple[int, int]],
+    resources: dict[tuple[int, int], int],
+    members: set[int],
+) -> list[OneWayStreet]:
+    """The one-way streets among `members` (see the module's docstring). `referrals` are the
+    referrals sent (sender, receiver) → count; `accepted` of those, how many were taken on;
+    `referred` every (sender, receiver) that referred or signposted anyone; `resources` the
+    resources given (giver, receiver) → count."""
+    found = []
+    for (a, b), sent in sorted(referrals.items()):
+        if a in members and b in members and sent >= ONE_WAY_MIN and (b, a) not in referred:
+            found.append(OneWayStreet(REFERRALS, a, b, sent, accepted.get((a, b), 0)))
+    for (a, b), sent in sorted(resources.items()):
+        if a in members and b in members and sent >= ONE_WAY_MIN and not resources.get((b, a)):
+            found.append(OneWayStreet(RESOURCES, a, b, sent))
+    return found

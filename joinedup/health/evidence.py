@@ -1,9 +1,15 @@
 """The evidence of what members did, gathered for many partnerships at once.
 
-`gather(partnerships)` reads the twelve months to `today` in a fixed number of queries (listed
-in its docstring) however many partnerships, members, meetings and flows there are; depth,
-flags, reciprocity, the network and the programme view are computed from it in Python.
+`gather(partnerships)` reads each partnership's **window**: the twelve months up to its end (its
+`end_on`, once it has passed or the partnership is closed) or to today while it runs. It runs a
+fixed number of queries (listed in `_gather_window`) per distinct window end — every running
+partnership shares today's — however many partnerships, members, meetings and flows there are;
+depth, flags, reciprocity, the network and the programme view are computed from it in Python.
 Referrals are read in one place only, `referral_rows`.
+
+A member that joined within `NEW_MEMBER_DAYS` (90) of the window's end is **new**: it has had
+no time to take part, so it is never flagged "in name only". An ended partnership has no
+meetings due, so its series carry no cadence.
 """
 
 from __future__ import annotations
@@ -23,10 +29,12 @@ from joinedup.agreements.models import SignOff, VersionStatus
 from joinedup.decisions.models import Position
 from joinedup.health.depth import (
     MemberEvidence,
+    OneWayStreet,
     Placement,
     Reciprocity,
     Stage,
     in_name_only,
+    one_way_streets,
     partnership_stage,
     place,
     reciprocity,
@@ -35,11 +43,12 @@ from joinedup.health.models import Answer, Rating, TimeLog
 from joinedup.health.network import Flows, Network, Node, build
 from joinedup.meetings.models import Attendance, MeetingStatus, Presence, Series, Tier
 from joinedup.meetings.queries import Cadence, series_health
-from joinedup.partnerships.models import MemberRole, Membership, Partnership
+from joinedup.partnerships.models import MemberRole, Membership, Partnership, PartnershipStatus
 from joinedup.referrals.models import Referral, Signpost, Status
 from joinedup.resources.models import Exchange
 
 YEAR = dt.timedelta(days=365)
+NEW_MEMBER_DAYS = 90
 RECENT_MEETINGS = 6  # as `meetings.queries.attendance_rates` counts
 
 # The meetings a member is expected at: lead and core partners meet as core partners (and on
@@ -50,6 +59,8 @@ TIER_LABELS = {"core": "Core partners", "wider": "Wider partners"}
 
 # A draft has not left the referrer: it is no flow between organisations.
 UNSENT_REFERRALS = {Status.DRAFT}
+# Referrals the receiver took on: accepted, and what only an accepted referral becomes.
+TAKEN_ON = {Status.ACCEPTED, Status.IN_PROGRESS, Status.COMPLETED, Status.CLOSED}
 
 
 @dataclass(frozen=True)
@@ -66,14 +77,18 @@ class ReferralRow:
     signpost: bool = False
 
 
-def referral_rows(partnership_ids: Sequence[int], since: dt.datetime) -> list[ReferralRow]:
-    """Every referral made and every signposting recorded in these partnerships since `since`,
+def referral_rows(
+    partnership_ids: Sequence[int], since: dt.datetime, until: dt.datetime | None = None
+) -> list[ReferralRow]:
+    """Every referral made and every signposting recorded in these partnerships since `since`
+    (and up to `until`, when given),
     in two queries. The only read of the referrals app in the health module: nothing about
     the people referred is read."""
     ids = list(partnership_ids)
     rows = [
         ReferralRow(*row)
         for row in Referral.objects.filter(partnership_id__in=ids, created_at__gte=since)
+        .filter(**({"created_at__lte": until} if until else {}))
         .order_by()
         .values_list(
             "partnership_id", "from_org_id", "to_org_id", "need", "area", "status", "decline_reason"
@@ -84,6 +99,7 @@ def referral_rows(partnership_ids: Sequence[int], since: dt.datetime) -> list[Re
         for pid, from_org, to_org, need, area in Signpost.objects.filter(
             partnership_id__in=ids, on__gte=timezone.localdate(since)
         )
+        .filter(**({"on__lte": timezone.localdate(until)} if until else {}))
         .order_by()
         .values_list("partnership_id", "from_org_id", "to_org_id", "need", "area")
     )
@@ -103,7 +119,12 @@ class PartnershipEvidence:
     series: list[Series] = field(default_factory=list)
     referrals: list[ReferralRow] = field(default_factory=list)
     flows_meetings: set[int] = field(default_factory=set)  # meetings held with a register
+    ended: bool = False  # the window ends at the partnership's end, not today
     _placements: dict[int, Placement] | None = None
+
+    @property
+    def new_members(self) -> list[MemberEvidence]:
+        return [m for m in self.members if m.new]
 
     def placements(self) -> dict[int, Placement]:
         """{organisation id: its placement}."""
@@ -130,10 +151,40 @@ class PartnershipEvidence:
         }
 
     def reciprocity(self) -> dict[int, Reciprocity]:
-        return {m.organisation_id: reciprocity(m) for m in self.members}
+        """Each member's index, with the one-way streets it is part of as its flag."""
+        names = {m.organisation_id: m.name for m in self.members}
+        streets: dict[int, list[str]] = defaultdict(list)
+        for street in self.one_way():
+            for org in (street.sender, street.receiver):
+                streets[org].append(street.describe(names))
+        return {
+            m.organisation_id: reciprocity(m, "; ".join(streets[m.organisation_id]) or None)
+            for m in self.members
+        }
 
-    def one_way(self) -> dict[int, str]:
-        return {org: r.flag for org, r in self.reciprocity().items() if r.flag}
+    def one_way(self) -> list[OneWayStreet]:
+        """The one-way streets between members, per pair and flow (`depth.one_way_streets`)."""
+        sent: dict[tuple[int, int], int] = defaultdict(int)
+        accepted: dict[tuple[int, int], int] = defaultdict(int)
+        referred: set[tuple[int, int]] = set()
+        for r in self.referrals:
+            if r.to_org_id is None or r.status in UNSENT_REFERRALS:
+                continue
+            pair = (r.from_org_id, r.to_org_id)
+            referred.add(pair)
+            if not r.signpost:
+                sent[pair] += 1
+                accepted[pair] += r.status in TAKEN_ON
+        return one_way_streets(
+            referrals=dict(sent),
+            accepted=dict(accepted),
+            referred=referred,
+            resources=self.flows.resources,
+            members={m.organisation_id for m in self.members},
+        )
+
+    def names(self) -> dict[int, str]:
+        return {m.organisation_id: m.name for m in self.members}
 
     def mean_reciprocity(self) -> float | None:
         """The mean reciprocity index of the members that gave or received anything."""
@@ -167,6 +218,17 @@ class PartnershipEvidence:
         return sum(c.label == "On track" for c in recurring), len(recurring)
 
 
+def window_end(partnership: Partnership, today: dt.date) -> tuple[dt.date, bool]:
+    """(the last day of the partnership's evidence window, whether the partnership has ended):
+    its `end_on` once that has passed or it is closed, else today."""
+    ended = partnership.status == PartnershipStatus.CLOSED or (
+        partnership.end_on is not None and partnership.end_on < today
+    )
+    if ended and partnership.end_on is not None:
+        return min(partnership.end_on, today), True
+    return today, ended
+
+
 def _window(today: dt.date) -> tuple[dt.date, dt.datetime, dt.datetime]:
     start = today - YEAR
     tz = timezone.get_current_timezone()
@@ -178,15 +240,31 @@ def _window(today: dt.date) -> tuple[dt.date, dt.datetime, dt.datetime]:
 def gather(
     partnerships: Iterable[Partnership], today: dt.date | None = None
 ) -> dict[int, PartnershipEvidence]:
-    """Evidence per partnership over the twelve months to `today`, in twelve queries whatever
-    their number: memberships; series; their cadence; attendance at meetings held; referrals;
-    signposts; exchanges; positions; signatures; health-check answers; ratings; time logs."""
+    """Evidence per partnership over its window (see the module's docstring), read together
+    for all the partnerships whose windows end on the same day."""
     today = today or timezone.localdate()
+    groups: dict[tuple[dt.date, bool], list[Partnership]] = defaultdict(list)
+    for p in partnerships:
+        groups[window_end(p, today)].append(p)
+    found: dict[int, PartnershipEvidence] = {}
+    for (end, ended), group in sorted(groups.items(), key=lambda kv: kv[0]):
+        found.update(_gather_window(group, end, ended))
+    return found
+
+
+def _gather_window(
+    partnerships: list[Partnership], today: dt.date, ended: bool
+) -> dict[int, PartnershipEvidence]:
+    """Evidence over the twelve months to `today` (a partnership's end when `ended`), in twelve
+    queries whatever their number: memberships; series; their cadence; attendance at meetings
+    held; referrals; signposts; exchanges; positions; signatures; health-check answers;
+    ratings; time logs (eleven when `ended`: no cadence)."""
     start, since, until = _window(today)
-    found = {p.pk: PartnershipEvidence(p, start, today) for p in partnerships}
+    found = {p.pk: PartnershipEvidence(p, start, today, ended=ended) for p in partnerships}
     ids = list(found)
     if not ids:
         return found
+    new_since = today - dt.timedelta(days=NEW_MEMBER_DAYS)
 
     # 1. Memberships: current members, and who joined or left in the window.
     members: dict[tuple[int, int], MemberEvidence] = {}
@@ -197,9 +275,13 @@ def gather(
         .order_by("organisation__name", "pk")
     ):
         ev = found[ms.partnership_id]
+        if ended and ms.joined_on > today:
+            continue  # joined after the partnership ended
         if start <= ms.joined_on <= today:
             ev.joined += 1
-        if ms.left_on is not None:
+        # An ended partnership's members are those still in it on its last day (some may
+        # have been marked as leaving on that day when it closed).
+        if ms.left_on is not None and not (ended and ms.left_on >= today):
             if start <= ms.left_on <= today:
                 ev.left += 1
             continue
@@ -211,23 +293,24 @@ def gather(
             role=ms.role,
             levels=tuple(ms.levels),
             tier=TIER_OF_ROLE[MemberRole(ms.role)],
+            new=ms.joined_on > new_since,
         )
         joined_on[key] = ms.joined_on
         ev.members.append(members[key])
 
-    # 2-3. Series and their cadence.
+    # 2-3. Series and their cadence (none once the partnership has ended: nothing is due).
     series = list(Series.objects.filter(partnership_id__in=ids).order_by("tier", "title", "pk"))
     for s in series:
         found[s.partnership_id].series.append(s)
     partnership_of = {s.pk: s.partnership_id for s in series}
-    for series_id, cadence in series_health(series, today).items():
+    for series_id, cadence in ({} if ended else series_health(series, today)).items():
         found[partnership_of[series_id]].cadence[series_id] = cadence
 
     # 4. Attendance at meetings held in the window with a register.
     _attendance(found, members, joined_on, since, min(until, timezone.now()))
 
     # 5. Referrals, sent, either way.
-    for row in referral_rows(ids, since):
+    for row in referral_rows(ids, since, until if ended else None):
         ev = found[row.partnership_id]
         ev.referrals.append(row)
         if row.status in UNSENT_REFERRALS or row.to_org_id is None:
@@ -276,7 +359,9 @@ def gather(
 
     # 9. Health-check rounds opened in the window and answered.
     for pid, org, n in _counted(
-        Answer.objects.filter(round__partnership_id__in=ids, round__opened_on__gte=start),
+        Answer.objects.filter(
+            round__partnership_id__in=ids, round__opened_on__gte=start, round__opened_on__lte=today
+        ),
         "round__partnership_id",
         "round",
     ):

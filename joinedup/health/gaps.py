@@ -21,7 +21,7 @@ Only the services the viewer may see are counted: the caller passes them.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
@@ -68,8 +68,8 @@ class NeedRow:
     services: list[ServiceFacts] = field(default_factory=list)
     referrals: int = 0
     signposts: int = 0
-    declined: Counter[str] = field(default_factory=Counter)  # reason → count
-    declined_areas: Counter[str] = field(default_factory=Counter)  # area → count
+    declined: dict[str, int] = field(default_factory=dict)  # reason → count
+    declined_areas: dict[str, int] = field(default_factory=dict)  # area → count
 
     @property
     def areas(self) -> list[str]:
@@ -80,14 +80,28 @@ class NeedRow:
         return self.referrals + self.signposts
 
     @property
+    def declined_for_capacity(self) -> int:
+        return self.declined.get(CAPACITY, 0)
+
+    @property
+    def declined_for_eligibility(self) -> int:
+        return self.declined.get(ELIGIBILITY, 0)
+
+    @property
+    def declined_by_area(self) -> list[tuple[str, int]]:
+        """(area, referrals declined there), by area: a plain list for the templates, which
+        would read `.items` on a dict whose keys are areas as the area "items"."""
+        return sorted(self.declined_areas.items())
+
+    @property
     def flags(self) -> list[str]:
         flags = []
         if self.demand and not self.services:
             flags.append("No service")
-        if self.declined[CAPACITY]:
-            flags.append(f"{self.declined[CAPACITY]} declined for capacity")
-        if self.declined[ELIGIBILITY]:
-            flags.append(f"{self.declined[ELIGIBILITY]} declined for eligibility")
+        if self.declined_for_capacity:
+            flags.append(f"{self.declined_for_capacity} declined for capacity")
+        if self.declined_for_eligibility:
+            flags.append(f"{self.declined_for_eligibility} declined for eligibility")
         return flags
 
 
@@ -172,8 +186,9 @@ def analyse(services: Sequence[ServiceFacts], referrals: Iterable[ReferralRow]) 
             continue
         row.referrals += 1
         if r.status == Status.DECLINED and r.decline_reason in (CAPACITY, ELIGIBILITY):
-            row.declined[r.decline_reason] += 1
-            row.declined_areas[r.area or "—"] += 1
+            row.declined[r.decline_reason] = row.declined.get(r.decline_reason, 0) + 1
+            area = r.area or "—"
+            row.declined_areas[area] = row.declined_areas.get(area, 0) + 1
     return Gaps(
         needs=sorted(rows.values(), key=lambda n: (not n.flags, n.label)),
         overlaps=overlaps(services),

@@ -23,6 +23,7 @@ from joinedup.health.scoring import (
     AnswerRow,
     RatingRow,
     RoundScores,
+    anonymise,
     as_float,
     score_ratings,
     score_round,
@@ -130,7 +131,8 @@ def _flags(row: ProgrammeRow, today: dt.date) -> list[str]:
 
 
 def latest_scores(partnership_ids: Sequence[int]) -> dict[int, tuple[Round, RoundScores]]:
-    """The latest closed round of each partnership and its scores, in two queries."""
+    """The latest closed round of each partnership and its scores as they may be shown
+    (`scoring.anonymise`), in two queries."""
     latest: dict[int, Round] = {}
     for r in Round.objects.filter(
         partnership_id__in=list(partnership_ids), status=RoundStatus.CLOSED
@@ -141,7 +143,9 @@ def latest_scores(partnership_ids: Sequence[int]) -> dict[int, tuple[Round, Roun
         round_id__in=list(answers)
     ).values_list("round_id", "user_id", "organisation_id", "statement", "score"):
         answers[round_id].append(AnswerRow(user, organisation, statement, score))
-    return {pid: (r, score_round(answers[r.pk])) for pid, r in latest.items()}
+    return {
+        pid: (r, anonymise(score_round(answers[r.pk]), closed=True)) for pid, r in latest.items()
+    }
 
 
 def rows(partnerships: Iterable[Partnership], today: dt.date | None = None) -> list[ProgrammeRow]:

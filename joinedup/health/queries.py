@@ -16,11 +16,15 @@ from django.utils import timezone
 
 from joinedup.health.models import Answer, Rating, Reflection, Round, RoundStatus, TimeLog
 from joinedup.health.scoring import (
+    OTHERS,
+    OTHERS_NAME,
     AnswerRow,
     FactorScore,
     RatingRow,
     Ratings,
     RoundScores,
+    anonymise,
+    may_show,
     score_ratings,
     score_round,
     trend,
@@ -51,39 +55,72 @@ def previous_round(round: Round) -> Round | None:
 
 @dataclass
 class Results:
+    """A round's figures as they may be shown: `scores` is anonymised (see
+    `scoring.anonymise`), so organisations under the threshold are pooled under OTHERS."""
+
     round: Round
     scores: RoundScores
     previous: Round | None
     change: dict[str, Fraction | None]
-    organisations: list[Organisation]  # those with answers, by name
+    organisations: list[Organisation]  # those shown on their own, by name
     members: list[Membership]  # current members, for participation
     working: list[str]
     would_help: list[str]
 
     @property
     def answered(self) -> int:
-        return sum(self.scores.respondents.values())
+        return self.scores.people
 
     @property
     def organisations_answered(self) -> int:
-        return len(self.scores.respondents)
+        return self.scores.organisations_answered
+
+    @property
+    def shown(self) -> bool:
+        """The partnership's figures may be shown."""
+        return self.scores.shown
+
+    @property
+    def pooled(self) -> int:
+        return self.scores.pooled
+
+    @property
+    def others_name(self) -> str:
+        n = self.scores.pooled
+        return f"{OTHERS_NAME} ({n} pooled)"
+
+    def names(self) -> dict[int, str]:
+        return {o.pk: o.name for o in self.organisations} | {OTHERS: self.others_name}
 
     def role_of(self, organisation_id: int) -> str:
+        if organisation_id == OTHERS:
+            return "fewer than three answered each"
         return next(
             (m.get_role_display() for m in self.members if m.organisation_id == organisation_id),
             "Former member",
         )
 
-    def columns(self) -> list[tuple[Organisation, str, int]]:
-        """Each organisation that answered, its role and how many of its people answered."""
-        return [(o, self.role_of(o.pk), self.scores.respondents[o.pk]) for o in self.organisations]
+    @property
+    def pool_shown(self) -> bool:
+        return any(OTHERS in f.by_organisation for f in self.scores.factors)
+
+    def column_ids(self) -> list[int]:
+        """The organisations shown on their own, by name, then the pool when it is shown."""
+        return [o.pk for o in self.organisations] + ([OTHERS] if self.pool_shown else [])
+
+    def columns(self) -> list[tuple[str, str, int]]:
+        """Each column of the table by organisation: its name, role and how many answered."""
+        names = self.names()
+        return [
+            (names[pk], self.role_of(pk), self.scores.respondents[pk]) for pk in self.column_ids()
+        ]
 
     def flags(
         self,
     ) -> list[tuple[FactorScore, tuple[str, str, Fraction], tuple[str, str, Fraction]]]:
-        """Each factor seen differently, with the organisation scoring it highest and lowest
-        (name, role, mean)."""
-        names = {o.pk: o.name for o in self.organisations}
+        """Each factor seen differently, with the organisation (or the pool) scoring it highest
+        and lowest (name, role, mean)."""
+        names = self.names()
         out = []
         for f in self.scores.divided:
             (hi, high), (lo, low) = f.highest or (0, Fraction(0)), f.lowest or (0, Fraction(0))
@@ -97,20 +134,21 @@ class Results:
             (
                 f,
                 self.change[f.code],
-                [f.by_organisation.get(o.pk) for o in self.organisations],
+                [f.by_organisation.get(pk) for pk in self.column_ids()],
             )
             for f in self.scores.factors
         ]
 
 
 def results(round: Round) -> Results:
-    """A round's scores with the trend against the previous round. Five queries."""
+    """A round's scores as they may be shown, with the trend against the previous round.
+    Four queries, five once the round's figures may be shown (the free text)."""
     before = previous_round(round)  # 1
     rows = answer_rows([round.pk] + ([before.pk] if before else []))  # 2
-    scores = score_round(rows[round.pk])
-    previous = score_round(rows[before.pk]) if before else None
+    scores = anonymise(score_round(rows[round.pk]), closed=not round.is_open)
+    previous = anonymise(score_round(rows[before.pk]), closed=True) if before else None
     organisations = list(  # 3
-        Organisation.objects.filter(pk__in=scores.respondents).order_by("name")
+        Organisation.objects.filter(pk__in=set(scores.respondents) - {OTHERS}).order_by("name")
     )
     members = list(  # 4
         Membership.objects.current()
@@ -118,8 +156,11 @@ def results(round: Round) -> Results:
         .select_related("organisation")
         .order_by("organisation__name")
     )
-    # Free text is shown without names or organisations, sorted, so that it cannot be traced.
-    texts = list(Reflection.objects.filter(round=round).values_list("working", "would_help"))  # 5
+    # Free text is shown without names or organisations, sorted, so that it cannot be traced,
+    # and only after the round closes with three or more people answering.
+    texts: list[tuple[str, str]] = []
+    if may_show(scores.people, closed=not round.is_open):
+        texts = list(Reflection.objects.filter(round=round).values_list("working", "would_help"))
     return Results(
         round,
         scores,

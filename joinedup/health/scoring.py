@@ -11,6 +11,18 @@ The health check (Wilder Collaboration Factors Inventory's bands):
   1.0 or more: the partners see it differently;
 - the **trend** is the partnership's mean less the previous round's.
 
+Anonymity (`anonymise`, the one place the rule lives): the figures are shown only once a round
+has **closed**, and then
+- an organisation's own figures (its factor means, its place in the spread) only when at least
+  `MIN_RESPONDENTS` (three) of its people answered; the organisations with fewer are **pooled**
+  into "other organisations", whose mean is the mean of theirs (each weighing the same) and
+  which counts as one in the spread; the pool's own figures are shown only when at least three
+  people answered in it;
+- the partnership's figures, and the free text (never with an organisation's name), only when
+  at least three people answered in all.
+While a round is open only participation is shown, so that nobody can tell a person's answers
+from how the figures move when they answer.
+
 Collaboration ratings (Frey et al.'s levels; PARTNER's trust and value): the latest rating for
 each rater → rated pair counts. The mean level and the share at each level are over those
 ratings (each is one organisation's view of one relationship); a pair is **asymmetric** when
@@ -34,6 +46,15 @@ BORDERLINE_FROM = Decimal("3.0")
 SPREAD_FLAG = Fraction(1)
 ASYMMETRY_HIGH = 3
 ASYMMETRY_LOW = 1
+MIN_RESPONDENTS = 3
+OTHERS = 0  # the key of the pooled "other organisations" (no organisation has the id 0)
+OTHERS_NAME = "Other organisations"
+ANONYMITY_RULE = (
+    "We show an organisation's own scores once three or more of its people have answered and "
+    "the round has closed; organisations with fewer are pooled into “other organisations”. "
+    "The partnership's scores and what people wrote are shown once the round has closed, if "
+    "three or more people answered."
+)
 
 
 class Band:
@@ -117,6 +138,21 @@ class FactorScore:
 class RoundScores:
     factors: list[FactorScore]
     respondents: dict[int, int]  # organisation → people who answered at least one statement
+    # Set by `anonymise`: organisations pooled into OTHERS, all that answered, and whether the
+    # partnership's figures may be shown.
+    pooled: int = 0
+    answered_organisations: int | None = None
+    shown: bool = True
+
+    @property
+    def people(self) -> int:
+        return sum(self.respondents.values())
+
+    @property
+    def organisations_answered(self) -> int:
+        if self.answered_organisations is not None:
+            return self.answered_organisations
+        return len(self.respondents)
 
     @property
     def overall(self) -> Fraction | None:
@@ -157,6 +193,40 @@ def score_round(answers: Iterable[AnswerRow]) -> RoundScores:
             )
         )
     return RoundScores(factors, {org: len(users) for org, users in respondents.items()})
+
+
+def may_show(people: int, *, closed: bool) -> bool:
+    """The anonymity rule: figures drawn from `people` respondents may be shown."""
+    return closed and people >= MIN_RESPONDENTS
+
+
+def anonymise(scores: RoundScores, *, closed: bool) -> RoundScores:
+    """The figures that may be shown (see the module's docstring): organisations under the
+    threshold pooled into OTHERS, hidden figures None. Pages, the API, the CSV, the report and
+    the programme view all read scores through here."""
+    shown_orgs = {
+        org for org, people in scores.respondents.items() if may_show(people, closed=closed)
+    }
+    pooled = {org: n for org, n in scores.respondents.items() if org not in shown_orgs}
+    pool_shown = may_show(sum(pooled.values()), closed=closed)
+    everyone = may_show(scores.people, closed=closed)
+    factors = []
+    for f in scores.factors:
+        by_org = {org: m for org, m in f.by_organisation.items() if org in shown_orgs}
+        pool = [m for org, m in f.by_organisation.items() if org in pooled]
+        if pool and pool_shown:
+            by_org[OTHERS] = Fraction(sum(pool, Fraction(0)), len(pool))
+        factors.append(FactorScore(f.code, f.name, f.mean if everyone else None, by_org, f.people))
+    respondents = {org: n for org, n in scores.respondents.items() if org in shown_orgs}
+    if pooled:
+        respondents[OTHERS] = sum(pooled.values())
+    return RoundScores(
+        factors,
+        respondents,
+        pooled=len(pooled),
+        answered_organisations=len(scores.respondents),
+        shown=everyone,
+    )
 
 
 def trend(current: RoundScores, previous: RoundScores | None) -> dict[str, Fraction | None]:

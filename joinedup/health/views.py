@@ -18,6 +18,7 @@ from joinedup.health import actions, charts, queries
 from joinedup.health.forms import AnswerForm, RoundForm
 from joinedup.health.models import Round
 from joinedup.health.rules import member_organisations
+from joinedup.health.scoring import ANONYMITY_RULE
 from joinedup.http import AuthedRequest
 from joinedup.partnerships.models import Organisation, Partnership
 
@@ -53,16 +54,20 @@ def health(request: AuthedRequest, pk: int) -> HttpResponse:
     partnership = partnership_for(request, pk)
     _close_due(partnership)
     rounds = list(partnership.health_rounds.order_by("-opened_on", "-pk"))
-    latest = next((r for r in rounds), None)
+    open_round = next((r for r in rounds if r.is_open), None)
+    closed = next((r for r in rounds if not r.is_open), None)
     context: dict[str, Any] = {
         "partnership": partnership,
         "rounds": rounds,
-        "open_round": next((r for r in rounds if r.is_open), None),
+        "open_round": open_round,
         "can_run": request.user.has_perm("health.run_health_check", partnership),
         "can_answer": request.user.has_perm("health.answer", partnership),
+        "anonymity_rule": ANONYMITY_RULE,
     }
-    if latest is not None:
-        context["results"] = queries.results(latest)
+    if open_round is not None:
+        context["open_results"] = queries.results(open_round)
+    if closed is not None:
+        context["results"] = queries.results(closed)
     return render(request, "health/health.html", context)
 
 
@@ -119,6 +124,7 @@ def round_results(request: AuthedRequest, pk: int, round_pk: int) -> HttpRespons
             "partnership": round.partnership,
             "round": round,
             "results": results,
+            "anonymity_rule": ANONYMITY_RULE,
             "factor_chart": charts.factor_chart(results),
             "spread_chart": charts.spread_chart(results),
             "can_close": round.is_open and request.user.has_perm("health.change_round", round),

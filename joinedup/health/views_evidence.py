@@ -18,7 +18,7 @@ from joinedup.health import network as network_module
 from joinedup.health.depth import STAGE_LABELS, MemberEvidence, Placement, Reciprocity, Stage
 from joinedup.health.evidence import TIER_LABELS, PartnershipEvidence, gather
 from joinedup.health.programme import latest_scores
-from joinedup.health.scoring import Band
+from joinedup.health.scoring import ANONYMITY_RULE, Band
 from joinedup.http import AuthedRequest
 from joinedup.partnerships.models import Partnership, Sector
 
@@ -64,7 +64,8 @@ def depth_context(ev: PartnershipEvidence) -> dict[str, object]:
         "stage": ev.stage,
         "stages": [(s, STAGE_LABELS[s], counts[s]) for s in Stage],
         "flagged": [m for m in members if m.in_name_only],
-        "one_way": [m for m in members if m.reciprocity.flag],
+        "new_members": [m for m in members if m.evidence.new],
+        "one_way": [street.describe(ev.names()) for street in ev.one_way()],
     }
 
 
@@ -164,6 +165,7 @@ def report(request: AuthedRequest, pk: int) -> HttpResponse:
             "round": round_,
             "scores": scores,
             "band_labels": Band.LABELS,
+            "anonymity_rule": ANONYMITY_RULE,
             "gaps": gaps_for(request, ev),
             **depth_context(ev),
             **network_context(ev),

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 from joinedup.access import get_for, partnerships_visible_to
 from joinedup.health import programme as programme_module
 from joinedup.health.filters import SORTS, ProgrammeFilter
-from joinedup.health.scoring import Band
+from joinedup.health.scoring import ANONYMITY_RULE, Band
 from joinedup.http import AuthedRequest
 from joinedup.programmes.models import Programme
 
@@ -53,6 +53,7 @@ def programme_health(request: AuthedRequest, pk: int) -> HttpResponse:
             "base_query": query.urlencode(),
             "csv_query": request.GET.urlencode(),
             "band_labels": Band.LABELS,
+            "anonymity_rule": ANONYMITY_RULE,
         },
         status=INVALID if invalid else 200,
     )

@@ -36,6 +36,8 @@ from joinedup.lib.needs import NEEDS
 from joinedup.partnerships import actions
 from joinedup.partnerships.models import (
     MANAGING_ORG_ROLES,
+    MOST_OUTCOMES,
+    OUTCOME_LIMITS,
     Level,
     MemberRole,
     Membership,
@@ -156,11 +158,25 @@ def organisation_update(request: HttpRequest, pk: Id, payload: OrganisationPatch
 # --- partnerships --------------------------------------------------------------------------
 
 
+class OutcomeOut(Schema):
+    title: str
+    measure: str = Field(description="How the partners will know; empty while being agreed.")
+    target: str = Field(description="What they aim for; empty while being agreed.")
+
+
+class OutcomeIn(In):
+    """A measurable outcome; the list's order is the partnership's order."""
+
+    title: Annotated[str, Field(min_length=1, max_length=OUTCOME_LIMITS["title"], pattern=NO_NUL)]
+    measure: Annotated[str, Field(max_length=OUTCOME_LIMITS["measure"], pattern=NO_NUL)] = ""
+    target: Annotated[str, Field(max_length=OUTCOME_LIMITS["target"], pattern=NO_NUL)] = ""
+
+
 class PartnershipOut(Schema):
     id: int
     name: str
     shared_goal: str
-    outcomes: list[str]
+    outcomes: list[OutcomeOut]
     model: PartnershipModel
     area: str
     programme_id: int | None
@@ -177,7 +193,7 @@ class PartnershipIn(In):
         ge=1, le=MAX_ID, description="The lead partner: the grant holder."
     )
     start_on: Date
-    outcomes: list[Text] = Field(default_factory=list, max_length=50)
+    outcomes: list[OutcomeIn] = Field(default_factory=list, max_length=MOST_OUTCOMES)
     model: PartnershipModel = PartnershipModel.OTHER
     area: ShortText = ""
     programme_id: StrictInt | None = Field(None, ge=1, le=MAX_ID)
@@ -189,7 +205,9 @@ class PartnershipIn(In):
 class PartnershipPatch(In):
     name: Name | None = None
     shared_goal: Annotated[str, Field(min_length=1, max_length=5000, pattern=NO_NUL)] | None = None
-    outcomes: list[Text] | None = Field(None, max_length=50)
+    outcomes: list[OutcomeIn] | None = Field(
+        None, max_length=MOST_OUTCOMES, description="The whole list: it replaces the old one."
+    )
     model: PartnershipModel | None = None
     area: ShortText | None = None
     start_on: Date | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
@@ -154,10 +155,52 @@ class PartnershipStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
+OUTCOME_KEYS = ("title", "measure", "target")
+OUTCOME_LIMITS = {"title": 300, "measure": 300, "target": 200}
+MOST_OUTCOMES = 50
+OUTCOMES_NOT_A_LIST = "Outcomes must be a list, each with a title, a measure and a target."
+OUTCOME_NEEDS_TITLE = "Outcome {n}: say what the outcome is."
+OUTCOME_TOO_LONG = "Outcome {n}: its {key} can be at most {limit} characters."
+TOO_MANY_OUTCOMES = f"A partnership can record at most {MOST_OUTCOMES} outcomes."
+
+
+def validate_outcomes(value: object) -> None:
+    """Outcomes are a list of `{"title", "measure", "target"}`, in the partnership's order.
+
+    Why a validated JSON list and not an `Outcome` model: a partnership's outcomes are agreed,
+    edited and audited together (one before/after in the audit log), are read only with their
+    partnership (no extra query on any page or API answer), and nothing else points at one
+    outcome yet. When progress against an outcome is recorded, promote them to a model then.
+
+    A measure (how the partnership will know: "number of young people housed") and a target
+    ("40 a year") may be left empty while the partners agree them; outcomes written before
+    they had either were carried over that way (migration 0006).
+    """
+    if not isinstance(value, list):
+        raise ValidationError(OUTCOMES_NOT_A_LIST)
+    if len(value) > MOST_OUTCOMES:
+        raise ValidationError(TOO_MANY_OUTCOMES)
+    for n, outcome in enumerate(value, start=1):
+        if not isinstance(outcome, dict) or set(outcome) != set(OUTCOME_KEYS):
+            raise ValidationError(OUTCOMES_NOT_A_LIST)
+        if not all(isinstance(outcome[key], str) for key in OUTCOME_KEYS):
+            raise ValidationError(OUTCOMES_NOT_A_LIST)
+        if not outcome["title"].strip():
+            raise ValidationError(OUTCOME_NEEDS_TITLE.format(n=n))
+        for key, limit in OUTCOME_LIMITS.items():
+            if len(outcome[key]) > limit:
+                raise ValidationError(OUTCOME_TOO_LONG.format(n=n, key=key, limit=limit))
+
+
 class Partnership(models.Model):
     name = models.CharField(max_length=200)
     shared_goal = models.TextField()
-    outcomes = models.JSONField(default=list, blank=True, help_text="Outcomes it works towards.")
+    outcomes = models.JSONField(
+        default=list,
+        blank=True,
+        validators=[validate_outcomes],
+        help_text="Measurable outcomes it works towards: title, measure and target of each.",
+    )
     model = models.CharField(
         max_length=20, choices=PartnershipModel.choices, default=PartnershipModel.OTHER
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 
 
 class Programme(models.Model):
@@ -41,6 +42,9 @@ class Programme(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("programme", args=[self.pk])
+
 
 class Hub(models.Model):
     """A region within a programme, where partnerships meet to learn from each other (seed 000)."""
@@ -48,6 +52,14 @@ class Hub(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="hubs")
     name = models.CharField(max_length=200)
     region = models.CharField(max_length=200, blank=True)
+    coordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="hubs_coordinated",
+        help_text="Who brings the hub's partnerships together; they see the hub's page.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -59,3 +71,6 @@ class Hub(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("hub", args=[self.pk])

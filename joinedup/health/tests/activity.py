@@ -151,7 +151,8 @@ def busy(w: SimpleNamespace) -> SimpleNamespace:
     exchange(p, core, lead, days_ago=500)  # over a year ago
     position(p, lead, (w.lena, lead), (w.cora, core))
     signed_terms(p, [lead, core, wider])
-    answered(p, (w.lena, lead), (w.cora, core), close=True)
+    # Three people answer, so that the round's figures may be shown (two pooled organisations).
+    answered(p, (w.lena, lead), (w.stan, lead), (w.cora, core), close=True)
     rated(p, core, lead, 4)
     rated(p, lead, core, 2)
     rated(p, lead, core, 3)  # the latest counts

@@ -29,3 +29,15 @@ def answer(round: Round, user: Any, organisation: Any, score: int | None, **kw: 
     return actions.answer_submit(
         by=user, round=round, organisation=organisation, scores=every_statement(score), **kw
     )
+
+
+def colleagues(organisation: Any, n: int, prefix: str = "colleague") -> list[Any]:
+    """`n` more people at `organisation`, who may answer the check for it."""
+    from joinedup.conftest import make_user
+
+    return [
+        make_user(
+            f"{prefix}{i}.{organisation.pk}@example.org", f"{prefix.title()} {i}", organisation
+        )
+        for i in range(n)
+    ]

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from joinedup.conftest import api_for
 from joinedup.health import actions
-from joinedup.health.tests.helpers import answer, open_round
+from joinedup.health.tests.helpers import answer, colleagues, open_round
 
 PREFIX = "/api/v1"
 TODAY = timezone.localdate()
@@ -45,26 +45,39 @@ def test_a_bad_closing_date_names_the_field(world: SimpleNamespace) -> None:
 def test_answering_and_the_scores(world: SimpleNamespace) -> None:
     round = open_round(world)
     url = f"{PREFIX}/health-rounds/{round.pk}/answers"
-    # The lead: trust 5, 5, 4, 4 → 4.5. The wider partner: trust 2, 3, don't know → 2.5.
+    # The lead's three people: trust 5, 5, 4, 4 → 4.5. The wider partner's three: trust 2, 3,
+    # don't know → 2.5. Three people each, so each organisation is shown once the round closes.
     lead = {"trust.1": 5, "trust.2": 5, "trust.3": 4, "trust.4": 4}
     wider = {"trust.1": 2, "trust.2": 3, "trust.3": None}
-    assert api_for(world.lena).post(url, {"organisation_id": world.lead_org.pk, "scores": lead})
+    for user in (world.lena, world.stan, *colleagues(world.lead_org, 1)):
+        assert api_for(user).post(url, {"organisation_id": world.lead_org.pk, "scores": lead})
+    for user in colleagues(world.wider_org, 2):
+        assert api_for(user).post(url, {"organisation_id": world.wider_org.pk, "scores": wider})
     response = api_for(world.will).post(
         url, {"organisation_id": world.wider_org.pk, "scores": wider, "working": "Referrals"}
     )
     assert response.status_code == 200
     assert response.json()["scores"] == wider and response.json()["working"] == "Referrals"
-    scores = api_for(world.otis).get(f"{PREFIX}/health-rounds/{round.pk}/scores").json()
+    scores_url = f"{PREFIX}/health-rounds/{round.pk}/scores"
+    # While the round is open: who answered, no scores.
+    scores = api_for(world.otis).get(scores_url).json()
+    assert scores["shown"] is False and scores["overall"] is None
+    trust = next(f for f in scores["factors"] if f["code"] == "trust")
+    assert trust["mean"] is None and trust["by_organisation"] == [] and trust["spread"] is None
+    assert scores["respondents"] == 6 and scores["organisations_answered"] == 2
+    actions.round_close(by=world.lena, round=round)
+    scores = api_for(world.otis).get(scores_url).json()
     trust = next(f for f in scores["factors"] if f["code"] == "trust")
     # Partnership: (4.5 + 2.5) / 2 = 3.5, borderline; spread 4.5 - 2.5 = 2.0, divided.
     assert trust["mean"] == 3.5 and trust["band"] == "borderline"
-    assert trust["spread"] == 2.0 and trust["divided"] is True and trust["people"] == 2
+    assert trust["spread"] == 2.0 and trust["divided"] is True and trust["people"] == 6
     assert trust["by_organisation"] == [
         {"organisation_id": world.lead_org.pk, "mean": 4.5},
         {"organisation_id": world.wider_org.pk, "mean": 2.5},
     ]
-    assert scores["respondents"] == 2 and scores["organisations_answered"] == 2
-    assert scores["members"] == 3
+    assert trust["other_organisations"] is None and scores["other_organisations"] is None
+    assert scores["respondents"] == 6 and scores["organisations_answered"] == 2
+    assert scores["members"] == 3 and scores["shown"] is True
     goals = next(f for f in scores["factors"] if f["code"] == "goals")
     assert goals["mean"] is None and goals["band"] is None
     mine = api_for(world.will).get(f"{PREFIX}/health-rounds/{round.pk}/answers/mine").json()

@@ -11,8 +11,10 @@ import pytest
 
 from joinedup.health.depth import (
     MemberEvidence,
+    OneWayStreet,
     Stage,
     in_name_only,
+    one_way_streets,
     partnership_stage,
     place,
     reciprocity,
@@ -73,14 +75,14 @@ def test_collaborating_needs_two_way_flows_a_position_and_a_signature() -> None:
         SILENT,
         meetings_held=4,
         meetings_attended=2,
-        referrals_made=1,
-        resources_received=1,
+        referrals_received=1,  # it took on a referral: it gave a service
+        resources_received=1,  # and it received a resource
         positions=1,
         agreements_signed=1,
     )
     assert place(member).stage == Stage.COLLABORATING
     missings: list[dict[str, Any]] = [
-        {"referrals_made": 0},
+        {"referrals_received": 0},
         {"positions": 0},
         {"agreements_signed": 0},
     ]
@@ -157,7 +159,7 @@ def test_the_reciprocity_index_follows_its_formula() -> None:
     assert reciprocity_index(0, 0) is None
 
 
-def test_reciprocity_counts_referrals_and_resources_and_hours_each_way() -> None:
+def test_reciprocity_counts_a_referral_taken_on_as_given() -> None:
     member = replace(
         SILENT,
         referrals_made=2,
@@ -167,16 +169,65 @@ def test_reciprocity_counts_referrals_and_resources_and_hours_each_way() -> None
         hours_received=Decimal(2),
     )
     r = reciprocity(member)
-    assert (r.given, r.received, r.balance) == (3, 1, 2)
-    assert r.index == pytest.approx(0.5)
+    # Given: 1 referral taken on + 1 resource = 2; received: 2 referrals made (services it
+    # received) = 2. Balanced: 1 - 0/4 = 1.
+    assert (r.given, r.received, r.balance) == (2, 2, 0)
+    assert r.index == pytest.approx(1.0)
     # 1 - |6 - 2| / 8
     assert r.hours_index == pytest.approx(0.5)
     assert r.flag is None
 
 
-def test_three_one_way_flows_make_a_one_way_street() -> None:
-    assert reciprocity(replace(SILENT, referrals_received=2, resources_received=1)).flag == (
-        "receives and does not give"
+def test_a_service_that_takes_referrals_gives() -> None:
+    # The food bank took 7 referrals and made none: it gave 7 and received nothing.
+    food_bank = reciprocity(replace(SILENT, referrals_received=7))
+    assert (food_bank.given, food_bank.received) == (7, 0)
+    assert food_bank.index == pytest.approx(0.0)
+
+
+A, B, C = 1, 2, 3
+MEMBERS = {A, B, C}
+
+
+def streets(**kw: object) -> list[OneWayStreet]:
+    values: dict = {"referrals": {}, "accepted": {}, "referred": set(), "resources": {}}
+    values.update(kw)
+    return one_way_streets(members=MEMBERS, **values)
+
+
+def test_referrals_one_way_with_most_taken_on_the_receiver_gives() -> None:
+    # A refers 4 people to B, B takes on 3 (3/4 >= 1/2) and never refers anyone to A.
+    [street] = streets(referrals={(A, B): 4}, accepted={(A, B): 3}, referred={(A, B)})
+    assert (street.flow, street.sender, street.receiver, street.sent) == ("referrals", A, B, 4)
+    assert street.acceptance == 0.75 and (street.giver, street.taker) == (B, A)
+    names = {A: "Youth Hub", B: "Food Bank"}
+    assert street.describe(names) == (
+        "Youth Hub referred 4 people to Food Bank and Food Bank accepted 3 of them, but Food "
+        "Bank never referred anyone to Youth Hub: Food Bank gives, Youth Hub does not give back"
     )
-    assert reciprocity(replace(SILENT, referrals_made=3)).flag == "gives and does not receive"
-    assert reciprocity(replace(SILENT, referrals_made=2)).flag is None
+
+
+def test_referrals_one_way_with_few_taken_on_the_sender_hears_little_back() -> None:
+    # A refers 3 to B, B takes on 1 (1/3 < 1/2) and never refers back: A sends, B takes.
+    [street] = streets(referrals={(A, B): 3}, accepted={(A, B): 1}, referred={(A, B)})
+    assert (street.giver, street.taker) == (A, B)
+    assert street.describe({A: "A", B: "B"}) == (
+        "A referred 3 people to B, B accepted 1 of them and never referred anyone to A: "
+        "A sends and hears little back"
+    )
+
+
+def test_referring_back_or_too_few_is_no_one_way_street() -> None:
+    # B referred or signposted someone to A once: the street runs both ways.
+    assert streets(referrals={(A, B): 5}, referred={(A, B), (B, A)}) == []
+    # Two referrals are too few to call it a pattern.
+    assert streets(referrals={(A, B): 2}, referred={(A, B)}) == []
+    # Pairs with someone who is not a current member are left out.
+    assert streets(referrals={(A, 9): 5}, referred={(A, 9)}) == []
+
+
+def test_resources_one_way_is_per_pair() -> None:
+    # A gave B 3 and C 3; C gave A 1 back, B nothing: one street, A → B.
+    [street] = streets(resources={(A, B): 3, (A, C): 3, (C, A): 1})
+    assert (street.flow, street.sender, street.receiver, street.giver) == ("resources", A, B, A)
+    assert street.describe({A: "A", B: "B"}) == "A gave B 3 resources and received none back"

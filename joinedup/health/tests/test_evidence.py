@@ -65,7 +65,7 @@ def test_reciprocity_and_the_network_come_from_the_same_flows(busy: SimpleNamesp
     # Gave 2, received 1: 1 - 1/3.
     assert lead.index == pytest.approx(2 / 3)
     assert lead.hours_index == pytest.approx(0.0)  # 3 hours given, none received
-    assert ev.one_way() == {}
+    assert ev.one_way() == []
     net = ev.network()
     [tie] = net.ties
     # 3 exchanges, 4 meetings both attended (three core, one wider), levels 4 + 3.

@@ -12,6 +12,9 @@ from joinedup.directory.queries import services_visible_to
 from joinedup.directory.tests.conftest import need
 from joinedup.health.evidence import ReferralRow
 from joinedup.health.gaps import ServiceFacts, analyse, member_services
+from joinedup.referrals.actions import referral_decline
+from joinedup.referrals.models import Referral
+from joinedup.referrals.tests.conftest import refer, referring  # noqa: F401 (a fixture)
 
 HOUSING = {"housing.emergency": "Emergency accommodation"}
 DEBT = {"money_debt.debt_advice": "Debt advice"}
@@ -126,3 +129,41 @@ def test_the_gaps_page_shows_gaps_and_overlaps(world: SimpleNamespace) -> None:
     assert body.status_code == 200
     assert "Possible duplication" in text
     assert "Advice clinic (Riverside Mind) and Drop-in advice (Riverside Citizens Advice)" in text
+
+
+def test_referrals_declined_in_several_areas_show_on_the_gaps_page_and_the_report(
+    world: SimpleNamespace,
+    referring: SimpleNamespace,  # noqa: F811 (the referrals tests' fixture)
+) -> None:
+    # Three referrals to Riverside Mind for mental health, declined: two for capacity (in RV1
+    # and RV2), one for eligibility (in RV1); one to the food bank for food, declined for
+    # capacity (RV3). Neither service lists a need, so both needs also have "No service".
+    # A Counter handed to the template once answered 500 here.
+    declined = [
+        (referring.therapy, "mental_health", "no_capacity", "RV1"),
+        (referring.therapy, "mental_health", "no_capacity", "RV2"),
+        (referring.therapy, "mental_health", "not_eligible", "RV1"),
+        (referring.parcels, "food", "no_capacity", "RV3"),
+    ]
+    for service, need_code, reason, area in declined:
+        referral = refer(world, referring, service=service, need=need_code)
+        receiver = world.cora if service == referring.therapy else world.will
+        referral_decline(referral=referral, by=receiver, reason=reason)
+        Referral.objects.filter(pk=referral.pk).update(area=area)
+    gaps_url = reverse("health_gaps", args=[world.partnership.pk])
+    report_url = reverse("health_report", args=[world.partnership.pk])
+    for user in (world.lena, world.cora, world.will, world.otis):
+        for url in (gaps_url, report_url):
+            response = client_for(user).get(url)
+            assert response.status_code == 200, (user, url)
+            body = response.content.decode()
+            assert (
+                "<strong>Mental health</strong>: No service; 2 declined for capacity; "
+                "1 declined for eligibility (in RV1: 2, RV2: 1)."
+            ) in body
+            assert "<strong>Food</strong>: No service; 1 declined for capacity (in RV3: 1)." in body
+        assert client_for(world.olive).get(gaps_url).status_code == 404
+    programme = client_for(world.otis).get(reverse("programme_health", args=[world.programme.pk]))
+    link = f'href="{report_url}"'
+    assert link in programme.content.decode()
+    assert client_for(world.otis).get(report_url).status_code == 200

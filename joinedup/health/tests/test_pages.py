@@ -13,7 +13,7 @@ from joinedup.conftest import client_for
 from joinedup.health import actions
 from joinedup.health.models import Answer, Rating, Round, TimeLog
 from joinedup.health.statements import FACTORS
-from joinedup.health.tests.helpers import answer, open_round
+from joinedup.health.tests.helpers import answer, colleagues, open_round
 from joinedup.meetings import actions as meeting_actions
 from joinedup.meetings.tests.helpers import core_series, days_from_today, meet
 
@@ -61,12 +61,21 @@ def test_partners_answer_and_the_results_show_bands_and_the_spread(
 ) -> None:
     round = open_round(world)
     url = reverse("health_answer", args=[world.partnership.pk, round.pk])
-    # The lead's coordinator agrees strongly with everything; the wider partner disagrees.
+    # The lead's people agree strongly with everything; the wider partner's disagree. Three
+    # of each answer, so that each organisation's own scores are shown once the round closes.
     assert client_for(world.lena).post(url, {"organisation": world.lead_org.pk, **_all("5")})
     response = client_for(world.will).post(
         url, {"organisation": world.wider_org.pk, **_all("2"), "working": "The food parcels"}
     )
     assert response.status_code == 302
+    for user in (world.stan, *colleagues(world.lead_org, 1)):
+        answer(round, user, world.lead_org, 5)
+    for user in colleagues(world.wider_org, 2):
+        answer(round, user, world.wider_org, 2)
+    open_page = client_for(world.cora).get(round.get_absolute_url()).content.decode()
+    assert "6 people from 2 of 3 member organisations answered" in open_page
+    assert "<td>3.5</td>" not in open_page and "The food parcels" not in open_page
+    actions.round_close(by=world.lena, round=round)
     page = client_for(world.cora).get(round.get_absolute_url())
     body = page.content.decode()
     assert page.status_code == 200
@@ -77,16 +86,21 @@ def test_partners_answer_and_the_results_show_bands_and_the_spread(
     assert "Hillside Food Bank (Wider) gives 2.0" in body
     assert 'id="factor-chart"' in body and 'id="spread-chart"' in body
     assert "The food parcels" in body
+    assert "once three or more of its people have answered" in body
     # Never who answered what.
     assert "Will Wider" not in body and "Lena Lead" not in body
 
 
 def test_the_trend_compares_with_the_last_closed_round(world: SimpleNamespace) -> None:
+    core = [world.cora, *colleagues(world.core_org, 2)]
     first = open_round(world)
-    answer(first, world.cora, world.core_org, 2)
+    for user in core:
+        answer(first, user, world.core_org, 2)
     actions.round_close(by=world.lena, round=first)
     second = open_round(world)
-    answer(second, world.cora, world.core_org, 4)
+    for user in core:
+        answer(second, user, world.core_org, 4)
+    actions.round_close(by=world.lena, round=second)
     body = client_for(world.lena).get(second.get_absolute_url()).content.decode()
     assert body.count("<td>4.0</td><td>Strength</td><td>+2.0</td>") == len(FACTORS)
 

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('partnerships', '0006_affiliation_since_invitation_to_an_organisation'),
+        ('partnerships', '0007_affiliation_since_invitation_to_an_organisation'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -26,6 +26,11 @@ OWN_PAGES = {
     "notices",
     "referrals",  # the referrals and people of the user's own organisations
     "person_new",  # a person supported by one of the user's own organisations
+    # Starting something new: nothing of anyone else's in them (test_manage_pages.py and
+    # programmes/tests/test_hub_pages.py hold each character to them).
+    "partnership_new",
+    "organisation_register",
+    "programme_new",
 }
 POST_ONLY = {
     "token_revoke",
@@ -295,6 +300,10 @@ def object_urls(w: SimpleNamespace) -> dict[str, str]:
         "organisation": reverse("organisation", args=[w.lead_org.pk]),
         "organisation_edit": reverse("organisation_edit", args=[w.lead_org.pk]),
         "programme": reverse("programme", args=[w.programme.pk]),
+        "partnership_edit": reverse("partnership_edit", args=[p]),
+        "hub": reverse("hub", args=[w.hub.pk]),
+        "hub_new": reverse("hub_new", args=[w.programme.pk]),
+        "hub_edit": reverse("hub_edit", args=[w.hub.pk]),
         "token_revoke": reverse("token_revoke", args=[lena_token.pk]),
         **meeting_urls(w, r),
         **health_urls(w, r),

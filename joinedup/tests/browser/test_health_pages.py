@@ -1,5 +1,6 @@
-"""The lead opens a round of the health check, two partners answer, the lead sees the bands,
-where the partners see the partnership differently, and the network picture."""
+"""The lead opens a round of the health check, two partners answer (with two colleagues each),
+the lead closes it and sees the bands, where the partners see the partnership differently, and
+the network picture."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from typing import Any
 
 import pytest
 
+from joinedup.health.models import Round
 from joinedup.health.statements import FACTORS
 from joinedup.health.tests import activity
+from joinedup.health.tests.helpers import answer, colleagues
 from joinedup.tests.browser.conftest import Visitor
 
 pytestmark = pytest.mark.browser
@@ -58,7 +61,18 @@ def test_the_lead_opens_a_round_two_partners_answer_and_the_lead_sees_bands_and_
             visitor.page.get_by_text("Thank you: your answers are saved.").wait_for()
             visitor.check()
 
+        # Two more people at each answer (three each), so that once the round closes each
+        # organisation's own scores may be shown.
+        for org, score in ((world.core_org, 5), (world.wider_org, 2)):
+            for user in colleagues(org, 2):
+                answer(Round.objects.get(partnership=world.partnership), user, org, score)
         lena.page.goto(round_url)
+        lena.check()
+        lena.page.get_by_text(
+            "The scores and what people wrote are shown when the round"
+        ).wait_for()
+        lena.page.get_by_role("button", name="Close the round now").click()
+        lena.page.get_by_text("The round is closed.").wait_for()
         lena.check()
         # (5 + 2) / 2 = 3.5 on every factor: borderline; the spread 5 - 2 = 3.0 is flagged.
         factors = lena.page.get_by_role("table", name="Scores per factor").inner_text()

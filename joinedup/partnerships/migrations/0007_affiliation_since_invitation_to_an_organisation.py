@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partnerships', '0005_membership_committed_hours'),
+        ('partnerships', '0006_outcomes_with_measure_and_target'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

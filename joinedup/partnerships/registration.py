@@ -1,0 +1,65 @@
+"""Registering an organisation: the duplicate check a person sees first, and the write.
+
+`organisation_register` is the one entry point for "someone signs in and registers their
+organisation"; whoever registers it becomes its first admin, the only way anyone gains a role
+in an organisation that has no admin yet.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from typing import Any
+
+from joinedup.actions import action
+from joinedup.organisations.actions import organisation_first_admin
+from joinedup.partnerships.actions import organisation_create
+from joinedup.partnerships.models import Organisation
+
+# Words so common in organisations' names that two names differing only in them are the same.
+_FILLER = {
+    "the", "and", "of", "ltd", "limited", "cic", "cio", "charity", "trust", "uk", "group",
+}  # fmt: skip
+SIMILAR = 0.85  # SequenceMatcher ratio of the cleaned names at which we ask "is it this one?"
+MOST_SHOWN = 5
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    organisation: Organisation
+    why: str  # "charity_number", "company_number" or "name": the field that matched
+
+
+def _clean_name(name: str) -> str:
+    words = re.findall(r"[a-z0-9]+", name.lower().replace("&", " and "))
+    return " ".join(w for w in words if w not in _FILLER)
+
+
+def likely_duplicates(
+    *, name: str, charity_number: str | None = None, company_number: str | None = None
+) -> list[Duplicate]:
+    """Organisations already in Joined Up that may be the one being registered: the same
+    charity or company number, or a very similar name. Only their names are shown to the person
+    registering, which the public registers would tell them anyway."""
+    found: dict[int, Duplicate] = {}
+    for field, number in (("charity_number", charity_number), ("company_number", company_number)):
+        if number:
+            for org in Organisation.objects.filter(**{field: number.strip().upper()}):
+                found.setdefault(org.pk, Duplicate(org, field))
+    wanted = _clean_name(name)
+    words = sorted(wanted.split(), key=len, reverse=True)
+    if words:
+        for org in Organisation.objects.filter(name__icontains=words[0])[:200]:
+            ratio = SequenceMatcher(None, wanted, _clean_name(org.name)).ratio()
+            if ratio >= SIMILAR:
+                found.setdefault(org.pk, Duplicate(org, "name"))
+    return list(found.values())[:MOST_SHOWN]
+
+
+@action
+def organisation_register(*, by: Any, name: str, sector: str, **fields: Any) -> Organisation:
+    """A new organisation, registered by `by`, who becomes its first admin."""
+    organisation = organisation_create(by=by, name=name, sector=sector, **fields)
+    organisation_first_admin(organisation=organisation, user=by, by=by)
+    return organisation
