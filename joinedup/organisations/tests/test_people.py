@@ -16,7 +16,7 @@ from django.urls import reverse
 import joinedup
 from joinedup.accounts.models import ApiToken, User
 from joinedup.audit.models import AuditEvent
-from joinedup.conftest import api_for, client_for, make_user
+from joinedup.conftest import api_for, client_for, make_org, make_user
 from joinedup.meetings import actions as meeting_actions
 from joinedup.meetings.models import FeedToken, Notice
 from joinedup.organisations import actions
@@ -113,12 +113,15 @@ def test_the_api_has_no_way_to_give_a_role(world: SimpleNamespace, ada: User) ->
         "/api/v1/organisations/{pk}",
     }
     assert "affiliation" not in str(schema).lower()
+    hub = make_org("Valley Hub", by=world.olive)  # Olive added it, so she sees it
+    make_user("hal@valleyhub.example", "Hal Admin", hub, "admin")
     added = api_for(world.olive).post(
         f"/api/v1/partnerships/{world.elsewhere.pk}/memberships",
-        {"organisation_id": world.lead_org.pk, "role": "wider"},
+        {"organisation_id": hub.pk, "role": "wider"},
     )
-    assert added.status_code in (404, 422)
-    assert not world.elsewhere.memberships.filter(organisation=world.lead_org).exists()
+    assert added.status_code == 422
+    assert "invite it" in added.json()["errors"][0]["message"]
+    assert not world.elsewhere.memberships.filter(organisation=hub).exists()
 
 
 def test_only_the_demo_and_the_tests_use_the_system_path() -> None:
