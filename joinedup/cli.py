@@ -76,20 +76,40 @@ def demo(argv: list[str]) -> None:
     serve(["--bind", f"{options.host}:{options.port}"])
 
 
+NO_MAIL = """joinedup serve: EMAIL_HOST is not set, so password-reset and invitation emails
+(and the secret links in them) would be printed to the console and kept in its log.
+Set EMAIL_HOST (and EMAIL_HOST_USER, EMAIL_HOST_PASSWORD) to send them, or set JOINEDUP_MAIL=off
+to serve without sending any mail at all."""
+MAIL_OFF = """
+*** JOINEDUP_MAIL=off: Joined Up sends NO email. Nobody can reset a forgotten password or ***
+*** receive an invitation until EMAIL_HOST is set.                                        ***
+"""
+
+
 def serve(argv: list[str]) -> None:
-    """Collect the static files, then hand the process to gunicorn (extra options pass through)."""
+    """Collect the static files, then hand the process to gunicorn (extra options pass through).
+
+    Outside the demo it will not serve with mail printed to the console: it needs EMAIL_HOST,
+    or JOINEDUP_MAIL=off, which it announces loudly."""
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
 
+    if not settings.EMAIL_HOST and not os.environ.get("JOINEDUP_DEMO"):
+        if not settings.MAIL_OFF:
+            print(NO_MAIL, file=sys.stderr)
+            sys.exit(2)
+        print(MAIL_OFF, file=sys.stderr, flush=True)
     call_command("collectstatic", interactive=False, verbosity=0)
     command = [sys.executable, "-m", "gunicorn", "joinedup.wsgi:application"]
     if not any(arg == "--bind" or arg.startswith(("--bind=", "-b")) for arg in argv):
         command += ["--bind", os.environ.get("JOINEDUP_BIND", "127.0.0.1:8000")]
     if not any(arg.startswith(("--workers", "-w")) for arg in argv):
         command += ["--workers", os.environ.get("WEB_CONCURRENCY", "2")]
-    command += ["--no-control-socket", "--access-logfile", "-", *argv]
+    command += ["--no-control-socket", "--access-logfile", "-"]
+    command += ["--logger-class", "joinedup.accesslog.RedactingLogger", *argv]
     print(f"Serving Joined Up on http://{_bind_of(command)} (Ctrl-C stops it)", flush=True)
     os.execv(sys.executable, command)
 

@@ -35,3 +35,26 @@ class ContentSecurityPolicyMiddleware:
             "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
         )
         return response
+
+
+# Answers that carry personal data of people being supported, or secrets: the API, and every
+# page of the referrals app (people, consents, referrals, the access log, subject access
+# exports). Pages that show a secret once (a new API token, recovery codes) say so themselves
+# with Django's `never_cache`.
+NO_STORE_PREFIXES = ("/api/v1/",)
+NO_STORE_APPS = ("joinedup.referrals.",)
+
+
+class NoStoreMiddleware:
+    """`Cache-Control: no-store` on personal-data answers, so no browser or proxy keeps them."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        match = request.resolver_match
+        module = getattr(match.func, "__module__", "") if match else ""
+        if request.path.startswith(NO_STORE_PREFIXES) or module.startswith(NO_STORE_APPS):
+            response.headers["Cache-Control"] = "no-store"
+        return response

@@ -7,6 +7,7 @@ served over HTTPS (`JOINEDUP_HTTPS=true`), a strict content security policy.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import dj_database_url
@@ -45,6 +46,11 @@ INSTALLED_APPS = [
     "template_partials",
     "rules.apps.AutodiscoverRulesConfig",
     "ninja",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_ratelimit",
     "joinedup.accounts",
     "joinedup.audit",
     "joinedup.partnerships",
@@ -68,9 +74,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "joinedup.accounts.middleware.TwoFactorRequiredMiddleware",
+    "joinedup.middleware.NoStoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, so that it sees the sign-in that axes refused and answers with the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "joinedup.urls"
@@ -105,6 +116,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses every sign-in while an account or an address is locked out.
+    "joinedup.accounts.throttle.SignInThrottle",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -149,9 +162,15 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Joined Up <joinedup@localhost>")
+# `JOINEDUP_MAIL=off` sends nothing at all (and `joinedup serve` says so loudly at start); without
+# it and without EMAIL_HOST, `joinedup serve` refuses to start outside the demo, so reset links
+# are never printed where the logs keep them.
+MAIL_OFF = env_str("JOINEDUP_MAIL", "on").lower() == "off"
 EMAIL_BACKEND = (
     "django.core.mail.backends.smtp.EmailBackend"
     if EMAIL_HOST
+    else "django.core.mail.backends.dummy.EmailBackend"
+    if MAIL_OFF
     else "django.core.mail.backends.console.EmailBackend"
 )
 
@@ -175,8 +194,14 @@ NINJA_PAGINATION_MAX_LIMIT = 200
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Tokens in calendar, invitation and password-reset addresses never reach a log line.
+    "filters": {"redact": {"()": "joinedup.lib.redact.RedactSecretsFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # Django's own loggers write through the same redacting handler, never their defaults.
+    "loggers": {
+        name: {"handlers": ["console"], "propagate": False} for name in ("django", "django.server")
+    },
 }
 
 # The HSDS taxonomy whose terms are the needs people search by (its name).
@@ -184,3 +209,42 @@ JOINEDUP_NEEDS_TAXONOMY = env_str("JOINEDUP_NEEDS_TAXONOMY", "")
 # A geocoder for postcodes the directory does not know: a URL template with {postcode} that
 # answers as postcodes.io does. Off when empty, so nothing leaves the server.
 JOINEDUP_GEOCODER_URL = env_str("JOINEDUP_GEOCODER_URL", "")
+
+# Signing in (joinedup/accounts/throttle.py, README "Signing in safely").
+# django-axes locks an account, and separately an address, after this many failed sign-ins
+# (passwords or second-step codes) until the cool-off has passed since the last one; a
+# password reset unlocks the account.
+AXES_FAILURE_LIMIT = env_int("JOINEDUP_SIGN_IN_FAILURES", 10)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("JOINEDUP_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_CALLABLE = "joinedup.accounts.throttle.username_of"
+AXES_CLIENT_IP_CALLABLE = "joinedup.accounts.throttle.address_of"
+AXES_LOCKOUT_CALLABLE = "joinedup.accounts.throttle.locked_out"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+# Behind a proxy, how many proxies' X-Forwarded-For entries to trust (the proxy's own address
+# would otherwise lock everyone out at once). JOINEDUP_HTTPS implies one.
+JOINEDUP_PROXY_COUNT = env_int("JOINEDUP_PROXY_COUNT", 1 if HTTPS else 0)
+# Password reset requests and new API tokens are throttled with django-ratelimit in a database
+# cache, which every gunicorn worker shares. Its increments are not atomic, so in a race a
+# request or two more may pass: a brake, not an exact count (hence the silenced check).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "throttle": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "joinedup_throttle",
+    },
+}
+RATELIMIT_USE_CACHE = "throttle"
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+
+# Two-factor sign-in (django-otp): required for superusers and for anyone who can see the
+# personal data of people being supported (`accounts.two_factor.two_factor_required`).
+# `joinedup demo` turns the requirement off, so the demo's users sign in with a password
+# unless they turn two-factor on themselves.
+JOINEDUP_REQUIRE_2FA = env_bool("JOINEDUP_REQUIRE_2FA", not env_bool("JOINEDUP_DEMO", False))
+OTP_TOTP_ISSUER = "Joined Up"
+# The Django admin lists people's devices (to remove a lost one) without showing their secrets.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# API tokens expire after this many days unless made with another expiry.
+JOINEDUP_TOKEN_DAYS = env_int("JOINEDUP_TOKEN_DAYS", 90)

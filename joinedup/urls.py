@@ -1,8 +1,10 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from joinedup.accounts import views as accounts
+from joinedup.accounts import views_sign_in as sign_in
+from joinedup.accounts import views_two_factor as two_factor
 from joinedup.api import api
 from joinedup.partnerships import views as partnerships
 from joinedup.partnerships import views_manage as partnerships_manage
@@ -11,13 +13,19 @@ from joinedup.programmes import views_manage as programmes_manage
 
 urlpatterns = [
     path("", partnerships.home, name="home"),
+    path("accounts/login/", sign_in.SignInView.as_view(), name="login"),
+    path("accounts/login/code/", sign_in.sign_in_code, name="login_code"),
+    path("accounts/password_reset/", sign_in.ResetRequestView.as_view(), name="password_reset"),
     path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
+        "accounts/reset/<uidb64>/<token>/",
+        sign_in.ResetConfirmView.as_view(),
+        name="password_reset_confirm",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("settings/", accounts.settings_page, name="settings"),
+    path("settings/two-factor/", two_factor.two_factor, name="two_factor"),
+    path("settings/two-factor/confirm/", two_factor.two_factor_confirm, name="two_factor_confirm"),
+    path("settings/two-factor/off/", two_factor.two_factor_off, name="two_factor_off"),
     path("settings/tokens/<int:pk>/revoke/", accounts.token_revoke, name="token_revoke"),
     path("partnerships/<int:pk>/", partnerships.partnership_detail, name="partnership"),
     path(
@@ -82,6 +90,8 @@ urlpatterns = [
     path("programmes/<int:pk>/hubs/new/", programmes_manage.hub_new, name="hub_new"),
     path("hubs/<int:pk>/", programmes_manage.hub_detail, name="hub"),
     path("hubs/<int:pk>/edit/", programmes_manage.hub_edit, name="hub_edit"),
+    # The admin signs in through the same page as everyone, with its throttle and second step.
+    path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("api/hsds/", include("joinedup.directory.hsds_urls")),

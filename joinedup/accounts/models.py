@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
@@ -58,8 +60,16 @@ def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+def default_token_expiry() -> dt.datetime:
+    return timezone.now() + dt.timedelta(days=settings.JOINEDUP_TOKEN_DAYS)
+
+
 class ApiToken(models.Model):
-    """A bearer token for the API. Only its SHA-256 is stored; the token is shown once."""
+    """A bearer token for the API. Only its SHA-256 is stored; the token is shown once.
+
+    It stops working at `expires_at` (90 days after it is made, by default), when its owner
+    revokes it, resets their password or is made inactive: revoking deletes it, and the audit
+    log keeps that it existed."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=100)
@@ -67,12 +77,17 @@ class ApiToken(models.Model):
     hint = models.CharField(max_length=12, help_text="The first characters, to tell tokens apart")
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(default=default_token_expiry)
 
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.hint}…)"
+
+    @property
+    def expired(self) -> bool:
+        return self.expires_at <= timezone.now()
 
     @staticmethod
     def new_raw_token() -> str:

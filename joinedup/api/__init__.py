@@ -15,7 +15,9 @@ api = NinjaAPI(
         "share: offers, requests, bookings and the give-and-receive ledger; people, their "
         "consents and referrals between partners, under a data-sharing protocol. Authenticate with "
         "`Authorization: Bearer <token>`; make a token on your settings page or with "
-        "`joinedup token --user EMAIL`. Every error has the shape "
+        "`joinedup token --user EMAIL`. A token expires after 90 days and is revoked when its "
+        "owner resets their password; an expired or revoked token gets 401. "
+        "Every error has the shape "
         '`{"detail": "…", "errors": [{"field": "…", "message": "…"}]}`.'
     ),
     auth=BearerToken(),

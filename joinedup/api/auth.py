@@ -1,4 +1,5 @@
-"""Bearer tokens for the API: `Authorization: Bearer ju_…`, matched by their SHA-256."""
+"""Bearer tokens for the API: `Authorization: Bearer ju_…`, matched by their SHA-256; an
+expired token, or an inactive person's, is refused like an unknown one (401)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         found = (
             ApiToken.objects.select_related("user")
-            .filter(key_hash=hash_token(token), user__is_active=True)
+            .filter(key_hash=hash_token(token), user__is_active=True, expires_at__gt=timezone.now())
             .first()
         )
         if found is None:

@@ -71,3 +71,19 @@ def test_a_bad_setting_stops_the_app_naming_it(tmp_path: object) -> None:
         check=False,
     )
     assert "DEBUG must be true or false" in result.stderr
+
+
+def test_personal_data_pages_and_api_answers_are_never_stored(world: SimpleNamespace) -> None:
+    from joinedup.conftest import ApiClient
+    from joinedup.referrals.actions.records import person_create
+
+    person = person_create(organisation=world.core_org, by=world.cora, name="Sam Jones")
+    client = client_for(world.cora)
+    for page in (reverse("referrals"), reverse("person", args=[person.pk])):
+        assert client.get(page)["Cache-Control"] == "no-store"
+    api = ApiClient(world.cora)
+    assert api.get(f"/api/v1/people/{person.pk}")["Cache-Control"] == "no-store"
+    assert api.get("/api/v1/partnerships")["Cache-Control"] == "no-store"
+    assert ApiClient(world.olive).get(f"/api/v1/people/{person.pk}")["Cache-Control"] == "no-store"
+    partnership = client.get(reverse("partnership", args=[world.partnership.pk]))
+    assert "no-store" not in partnership.get("Cache-Control", "")

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import re
 from types import SimpleNamespace
 
 import pytest
+from django.core import mail
 from django.core.management import CommandError, call_command
+from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 
+from joinedup.accounts.actions import api_token_create, api_tokens_revoke
 from joinedup.accounts.models import ApiToken, hash_token
+from joinedup.audit.models import AuditEvent
 from joinedup.conftest import ApiClient, client_for
 
 
@@ -66,3 +74,54 @@ def test_an_inactive_users_token_stops_working(world: SimpleNamespace) -> None:
     world.cora.is_active = False
     world.cora.save()
     assert bearer(out.getvalue().strip()).get("/api/v1/partnerships").status_code == 401
+
+
+def test_a_token_expires_after_ninety_days_by_default_and_is_then_refused(
+    world: SimpleNamespace,
+) -> None:
+    token, raw = api_token_create(user=world.lena, name="Report")
+    days = (token.expires_at - timezone.now()).days
+    assert 89 <= days <= 90
+    assert bearer(raw).get("/api/v1/partnerships").status_code == 200
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    assert bearer(raw).get("/api/v1/partnerships").status_code == 401
+
+
+def test_the_settings_page_lists_each_tokens_name_last_use_and_expiry(
+    world: SimpleNamespace,
+) -> None:
+    token, raw = api_token_create(user=world.lena, name="Monthly report")
+    bearer(raw).get("/api/v1/partnerships")
+    page = client_for(world.lena).get(reverse("settings"))
+    text = page.content.decode()
+    assert "Monthly report" in text and token.hint in text
+    assert date_format(timezone.localdate(token.expires_at), "j M Y") in text
+    assert date_format(timezone.localdate(), "j M Y") in text  # last used today
+    assert "no-store" in page["Cache-Control"]
+
+
+def test_resetting_a_password_revokes_every_token(world: SimpleNamespace) -> None:
+    _, raw = api_token_create(user=world.will, name="Script")
+    client = Client()
+    client.post(reverse("password_reset"), {"email": world.will.email})
+    link = re.search(r"http://testserver(/accounts/reset/\S+)", str(mail.outbox[0].body))
+    assert link is not None
+    set_url = client.get(link.group(1), follow=True).request["PATH_INFO"]
+    new = "a-new-long-password-42"
+    client.post(set_url, {"new_password1": new, "new_password2": new})
+    assert bearer(raw).get("/api/v1/partnerships").status_code == 401
+    event = AuditEvent.objects.get(action="api_token.revoke")
+    assert event.after == {"reason": "password reset"}
+
+
+def test_api_tokens_revoke_ends_every_token_of_one_person_only(world: SimpleNamespace) -> None:
+    _, cora_raw = api_token_create(user=world.cora, name="One")
+    api_token_create(user=world.cora, name="Two")
+    _, lena_raw = api_token_create(user=world.lena, name="Lena's")
+    revoked = api_tokens_revoke(
+        user=world.cora, reason="removed from Riverside Mind", by=world.lena
+    )
+    assert revoked == 2
+    assert bearer(cora_raw).get("/api/v1/partnerships").status_code == 401
+    assert bearer(lena_raw).get("/api/v1/partnerships").status_code == 200
+    assert AuditEvent.objects.filter(action="api_token.revoke", actor=world.lena).count() == 2
