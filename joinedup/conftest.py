@@ -19,6 +19,7 @@ from django.test import Client
 
 from joinedup.accounts.actions import api_token_create
 from joinedup.accounts.models import User
+from joinedup.organisations.actions import affiliation_set_by_system
 from joinedup.partnerships import actions
 from joinedup.partnerships.models import Level, MemberRole, Organisation, Partnership, Sector
 from joinedup.programmes import actions as programme_actions
@@ -37,7 +38,7 @@ def make_user(
 ) -> User:
     user = User.objects.create_user(email, "a-long-test-password", name=name)
     if organisation is not None:
-        actions.affiliation_set(by=None, user=user, organisation=organisation, role=role)
+        affiliation_set_by_system(user=user, organisation=organisation, role=role, why="tests")
     return user
 
 

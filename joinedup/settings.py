@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "joinedup.accounts",
     "joinedup.audit",
     "joinedup.partnerships",
+    "joinedup.organisations",
     "joinedup.programmes",
     "joinedup.resources",
     "joinedup.agreements",

@@ -66,6 +66,12 @@ urlpatterns = [
     path("", include("joinedup.meetings.root_urls")),
     path("partnerships/<int:pk>/members/invite/", partnerships.member_invite, name="member_invite"),
     path("invitations/<str:token>/", partnerships.invitation, name="invitation"),
+    path(
+        "partnership-invitations/<int:pk>/",
+        partnerships.invitation_answer,
+        name="invitation_answer",
+    ),
+    path("", include("joinedup.organisations.urls")),
     path("organisations/<int:pk>/", partnerships.organisation_detail, name="organisation"),
     path("organisations/<int:pk>/edit/", partnerships.organisation_edit, name="organisation_edit"),
     path("programmes/<int:pk>/", programmes.programme_detail, name="programme"),

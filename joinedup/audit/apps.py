@@ -5,3 +5,8 @@ class AuditConfig(AppConfig):
     name = "joinedup.audit"
     label = "audit"
     verbose_name = "Audit log"
+
+    def ready(self) -> None:
+        from joinedup.audit import admin_log
+
+        admin_log.install()

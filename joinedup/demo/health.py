@@ -17,7 +17,7 @@ from django.utils import timezone
 from joinedup.accounts.models import User
 from joinedup.health import actions
 from joinedup.health.statements import FACTORS
-from joinedup.partnerships import actions as partnership_actions
+from joinedup.organisations.actions import affiliation_set_by_system
 from joinedup.partnerships.models import Membership, Organisation, Partnership
 
 HEALTHY = "rossendale-crisis-support"
@@ -79,8 +79,8 @@ def _respondents(
                 user = User.objects.create_user(
                     email, None, name=f"Invented respondent {n + 1}, {m.organisation.name}"
                 )
-                partnership_actions.affiliation_set(
-                    by=None, user=user, organisation=m.organisation, role="staff"
+                affiliation_set_by_system(
+                    user=user, organisation=m.organisation, role="staff", why="demo"
                 )
             people.append(Respondent(user, m.organisation, m.role))
     return people

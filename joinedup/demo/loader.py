@@ -27,7 +27,8 @@ from joinedup.demo import directory as demo_directory
 from joinedup.demo import health as demo_health
 from joinedup.demo import meetings as demo_meetings
 from joinedup.demo import referrals as demo_referrals
-from joinedup.partnerships import actions
+from joinedup.organisations.actions import affiliation_set_by_system
+from joinedup.partnerships import actions, invitations
 from joinedup.partnerships.models import (
     Affiliation,
     MemberRole,
@@ -234,7 +235,7 @@ def _person(
     if not Affiliation.objects.filter(
         user=user, organisation=organisation, role=p["role"]
     ).exists():
-        actions.affiliation_set(by=None, user=user, organisation=organisation, role=p["role"])
+        affiliation_set_by_system(user=user, organisation=organisation, role=p["role"], why="demo")
     programme = programmes.get(p["officer_of_programme"] or "")
     if programme and not programme.officers.filter(pk=user.pk).exists():
         programme_actions.programme_add_officer(by=None, programme=programme, user=user)
@@ -401,7 +402,7 @@ def _agreements(
     for i in data["invitations"]:
         partnership = partnerships[i["partnership"]]
         if not partnership.invitations.filter(email=i["email"]).exists():
-            actions.invitation_send(
+            invitations.invitation_send(
                 by=None,
                 partnership=partnership,
                 email=i["email"],

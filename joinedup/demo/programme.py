@@ -27,6 +27,7 @@ from joinedup.health import actions as health
 from joinedup.health.statements import FACTORS
 from joinedup.lib.needs import NEEDS
 from joinedup.meetings import actions as meetings
+from joinedup.organisations.actions import affiliation_set_by_system
 from joinedup.partnerships import actions
 from joinedup.partnerships.models import Level, MemberRole, Organisation, Partnership, Sector
 from joinedup.programmes.models import Programme
@@ -108,7 +109,9 @@ def _pool(password_hash: str) -> list[tuple[Organisation, User]]:
             user = User.objects.create(
                 email=email, name=f"{place} manager {GENERATED}", password=password_hash
             )
-            actions.affiliation_set(by=None, user=user, organisation=organisation, role="manager")
+            affiliation_set_by_system(
+                user=user, organisation=organisation, role="manager", why="demo"
+            )
         pool.append((organisation, user))
     return pool
 

@@ -7,27 +7,18 @@ input raises `ValidationError` naming the field; views and the API turn it into 
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
-from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
-from joinedup.accounts.models import hash_token
 from joinedup.actions import action, person
 from joinedup.audit.actions import audit_record, snapshot
 from joinedup.partnerships.models import (
     ALREADY_MEMBER,
     LEFT_BEFORE_JOINING,
     WIDER_NOT_FUNDED,
-    Affiliation,
-    Invitation,
-    InvitationStatus,
     Level,
     MemberRole,
     Membership,
@@ -81,6 +72,10 @@ ALREADY_LEFT = "This organisation has already left the partnership."
 LEAVING_NOT_YET = "Record a leaving once it has happened: the date cannot be in the future."
 AT_LIMIT = "The partnership has agreed to have at most {limit} partners, and has that many."
 HUB_OUTSIDE_PROGRAMME = "The hub must belong to the partnership's programme."
+RUNS_ITSELF = (
+    "{organisation} runs its own people in Joined Up: invite it, and its admins accept or "
+    "decline on its behalf."
+)
 
 
 def _clean(instance: Any, exclude: list[str] | None = None) -> None:
@@ -127,28 +122,6 @@ def organisation_update(*, organisation: Organisation, by: Any, **changes: Any) 
         after=snapshot(organisation, ORGANISATION_FIELDS),
     )
     return organisation
-
-
-@action
-def affiliation_set(
-    *, user: Any, organisation: Organisation, role: str, by: Any, job_title: str = ""
-) -> Affiliation:
-    """Give `user` the role `role` in `organisation`, adding them to it if need be."""
-    affiliation, created = Affiliation.objects.get_or_create(
-        user=user, organisation=organisation, defaults={"role": role, "job_title": job_title}
-    )
-    before = {} if created else snapshot(affiliation, ["role", "job_title"])
-    affiliation.role, affiliation.job_title = role, job_title
-    _clean(affiliation, exclude=["user", "organisation"])
-    affiliation.save()
-    audit_record(
-        actor=by,
-        action="affiliation.set",
-        obj=affiliation,
-        before=before,
-        after=snapshot(affiliation, ["role", "job_title"]),
-    )
-    return affiliation
 
 
 def _lock(membership: Membership) -> Membership:
@@ -238,8 +211,19 @@ def membership_add(
     funded: bool = False,
     levels: list[str] | None = None,
     _creating: bool = False,
+    _accepted: bool = False,
 ) -> Membership:
-    """Add `organisation` to `partnership`. A new lead comes only with the partnership itself."""
+    """Add `organisation` to `partnership`. A new lead comes only with the partnership itself.
+
+    An organisation that runs its own people in Joined Up (it has an admin) joins only by
+    accepting an invitation (`_accepted`); a lead adds directly only an organisation nobody
+    runs in Joined Up yet. The system (`by` None: the demo loader, the tests) may add any."""
+    if (
+        person(by) is not None
+        and not (_creating or _accepted)
+        and organisation.affiliations.filter(role=OrgRole.ADMIN).exists()
+    ):
+        raise ValidationError({"organisation": RUNS_ITSELF.format(organisation=organisation)})
     if role == MemberRole.LEAD and not _creating:
         raise ValidationError({"role": LEAD_BY_HANDOVER})
     if role == MemberRole.WIDER and funded:
@@ -401,116 +385,3 @@ def membership_add_new_organisation(
     """Add an organisation new to Joined Up and make it a member, both or neither."""
     organisation = organisation_create(by=by, name=name, sector=sector)
     return membership_add(by=by, partnership=partnership, organisation=organisation, **membership)
-
-
-INVITE_EMAIL_IN_USE = "Someone with this email address is already a contact for this member."
-NOT_THE_INVITED = "This invitation was sent to {email}: sign in with that address to answer it."
-ALREADY_ANSWERED = "This invitation has already been answered."
-
-
-@action
-def invitation_send(
-    *,
-    by: Any,
-    partnership: Partnership,
-    email: str,
-    contact_name: str,
-    role: str,
-    organisation: Organisation | None = None,
-    organisation_name: str = "",
-    sector: str = "",
-) -> tuple[Invitation, str]:
-    """Invite an organisation, by email to a named contact. Returns the invitation and the raw
-    token of its link (only its hash is kept)."""
-    if role == MemberRole.LEAD:
-        raise ValidationError({"role": LEAD_BY_HANDOVER})
-    if organisation is not None:
-        if partnership.memberships.current().filter(organisation=organisation).exists():
-            raise ValidationError({"organisation": ALREADY_MEMBER})
-        organisation_name, sector = organisation.name, organisation.sector
-    raw = secrets.token_urlsafe(32)
-    invitation = Invitation(
-        partnership=partnership,
-        organisation=organisation,
-        organisation_name=organisation_name,
-        sector=sector,
-        role=role,
-        contact_name=contact_name,
-        email=email.strip().lower(),
-        token_hash=hash_token(raw),
-        invited_by=person(by),
-    )
-    _clean(invitation)
-    invitation.save()
-    audit_record(
-        actor=by,
-        action="invitation.send",
-        obj=invitation,
-        partnership=partnership,
-        after={"organisation": organisation_name, "email": invitation.email, "role": role},
-    )
-    link = f"{settings.SITE_URL}{reverse('invitation', args=[raw])}"
-    body = (
-        f"Dear {contact_name},\n\n{partnership} invites {organisation_name} to join it as a "
-        f"{MemberRole(role).label.lower()} partner.\n\n"
-        f"Its shared goal: {partnership.shared_goal}\n\n"
-        f"Accept or decline here: {link}\n"
-    )
-    transaction.on_commit(
-        lambda: send_mail(
-            f"[Joined Up] {partnership} invites {organisation_name} to join",
-            body,
-            settings.DEFAULT_FROM_EMAIL,
-            [invitation.email],
-            fail_silently=True,
-        )
-    )
-    return invitation, raw
-
-
-@action
-def invitation_accept(*, invitation: Invitation, by: Any) -> Membership:
-    """The invited contact accepts: their organisation (made now if new) joins the partnership,
-    with them as its contact."""
-    invitation = (
-        Invitation.objects.select_for_update().select_related("partnership").get(pk=invitation.pk)
-    )
-    if invitation.status != InvitationStatus.PENDING:
-        raise ValidationError(ALREADY_ANSWERED)
-    if by.email.lower() != invitation.email:
-        raise ValidationError(NOT_THE_INVITED.format(email=invitation.email))
-    organisation = invitation.organisation or organisation_create(
-        by=by, name=invitation.organisation_name, sector=invitation.sector
-    )
-    if not Affiliation.objects.filter(user=by, organisation=organisation).exists():
-        new = invitation.organisation is None
-        affiliation_set(
-            user=by, organisation=organisation, role=OrgRole.ADMIN if new else OrgRole.STAFF, by=by
-        )
-    membership = membership_add(
-        by=by,
-        partnership=invitation.partnership,
-        organisation=organisation,
-        role=invitation.role,
-        funded=invitation.role == MemberRole.CORE,
-    )
-    membership_set_contacts(membership=membership, by=by, contacts=[by])
-    invitation.status, invitation.answered_at = InvitationStatus.ACCEPTED, timezone.now()
-    invitation.save(update_fields=["status", "answered_at"])
-    audit_record(
-        actor=by, action="invitation.accept", obj=invitation, partnership=invitation.partnership
-    )
-    return membership
-
-
-@action
-def invitation_decline(*, invitation: Invitation, by: Any) -> Invitation:
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    if invitation.status != InvitationStatus.PENDING:
-        raise ValidationError(ALREADY_ANSWERED)
-    invitation.status, invitation.answered_at = InvitationStatus.DECLINED, timezone.now()
-    invitation.save(update_fields=["status", "answered_at"])
-    audit_record(
-        actor=by, action="invitation.decline", obj=invitation, partnership=invitation.partnership
-    )
-    return invitation

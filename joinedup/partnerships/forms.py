@@ -190,16 +190,45 @@ class CriteriaForm(forms.Form):
         return _comma_list(self.cleaned_data["wanted"])
 
 
-class InviteForm(AddMemberForm):
-    """Who to invite: an organisation (or a new one by name), and its contact."""
+INVITE_ROLE = forms.ChoiceField(
+    choices=[(MemberRole.CORE, "Core partner"), (MemberRole.WIDER, "Wider partner")],
+    initial=MemberRole.WIDER,
+    widget=forms.RadioSelect,
+)
 
+
+class OrganisationSearchForm(forms.Form):
+    """Find an organisation already in Joined Up by its name, charity or company number."""
+
+    q = forms.CharField(
+        label="Name, charity number or company number",
+        min_length=3,
+        max_length=200,
+        help_text="At least 3 characters.",
+    )
+
+
+class InviteExistingForm(forms.Form):
+    """Invite an organisation found in Joined Up: its own admins answer for it."""
+
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.all(), widget=forms.HiddenInput
+    )
+    role = INVITE_ROLE
+
+
+class InviteNewForm(forms.Form):
+    """Invite an organisation new to Joined Up, through a contact who becomes its first admin."""
+
+    new_name = forms.CharField(label="Organisation's name", max_length=200)
+    new_sector = forms.ChoiceField(label="Its sector", choices=[("", "—"), *Sector.choices])
     contact_name = forms.CharField(max_length=200, label="Contact's name")
-    email = forms.EmailField(label="Contact's email address")
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for name in ("funded", "levels", "joined_on"):
-            del self.fields[name]
+    email = forms.EmailField(
+        label="Contact's email address",
+        help_text="They accept signed in with this address, and become the organisation's "
+        "first admin in Joined Up.",
+    )
+    role = INVITE_ROLE
 
 
 class RegisterForm(forms.Form):

@@ -112,7 +112,10 @@ ACTING_ORG_ROLES = (OrgRole.ADMIN, OrgRole.MANAGER, OrgRole.STAFF)
 
 
 class Affiliation(models.Model):
-    """A person's place in an organisation: they may belong to several, with a role in each."""
+    """A person's place in an organisation: they may belong to several, with a role in each.
+
+    Only the organisation's own admins give or change one (`joinedup.organisations.actions`);
+    removing someone deletes the row and keeps a `PastAffiliation` in its place."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="affiliations"
@@ -122,6 +125,7 @@ class Affiliation(models.Model):
     )
     role = models.CharField(max_length=10, choices=OrgRole.choices, default=OrgRole.STAFF)
     job_title = models.CharField(max_length=200, blank=True)
+    since = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["organisation__name"]
@@ -381,8 +385,15 @@ class InvitationStatus(models.TextChoices):
 
 
 class Invitation(models.Model):
-    """An invitation to join a partnership, sent by email to a named contact at an organisation.
-    Only the SHA-256 of its link's token is kept."""
+    """An invitation to an organisation to join a partnership. It invites an organisation, never
+    a person into one:
+
+    - an organisation already in Joined Up (`organisation` set) is asked through its own
+      admins, who accept or decline on its behalf; accepting gives nobody a role in it;
+    - an organisation new to Joined Up is named, with a contact's email; it is made only when
+      that contact accepts, signed in with that address, and they become its first admin.
+
+    Only the SHA-256 of the new organisation's link's token is kept."""
 
     partnership = models.ForeignKey(
         Partnership, on_delete=models.CASCADE, related_name="invitations"
@@ -398,8 +409,8 @@ class Invitation(models.Model):
     organisation_name = models.CharField(max_length=200)
     sector = models.CharField(max_length=20, choices=Sector.choices)
     role = models.CharField(max_length=5, choices=MemberRole.choices, default=MemberRole.WIDER)
-    contact_name = models.CharField(max_length=200)
-    email = models.EmailField()
+    contact_name = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(blank=True, help_text="The contact at a new organisation.")
     token_hash = models.CharField(max_length=64, unique=True)
     status = models.CharField(
         max_length=10, choices=InvitationStatus.choices, default=InvitationStatus.PENDING
@@ -409,12 +420,23 @@ class Invitation(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(condition=~Q(role="lead"), name="nobody_is_invited_to_lead"),
+            models.CheckConstraint(
+                condition=Q(organisation__isnull=False) | ~Q(email=""),
+                name="a_new_organisation_is_invited_through_a_contact",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.organisation_name} invited to {self.partnership}"
+
+    @property
+    def for_new_organisation(self) -> bool:
+        return self.organisation_id is None

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
-from joinedup.partnerships.models import MemberRole, Membership, Partnership
+from joinedup.partnerships.models import MemberRole, Membership, Organisation, Partnership, Sector
 
 
 def memberships_of(partnership: Partnership, *, with_contacts: bool) -> list[Membership]:
@@ -74,3 +74,36 @@ def composition(partnership: Partnership, memberships: list[Membership]) -> Comp
         communities=sorted(communities.items(), key=lambda kv: (-kv[1], kv[0])),
         missing=[w for w in partnership.wanted if w.strip().lower() not in communities],
     )
+
+
+SEARCH_LIMIT = 20
+
+
+@dataclass(frozen=True)
+class Found:
+    """What a search shows of an organisation: facts it publishes anyway, nothing more."""
+
+    pk: int
+    name: str
+    charity_number: str | None
+    company_number: str | None
+    sector: str
+
+
+def organisations_matching(q: str, *, partnership: Partnership) -> list[Found]:
+    """Organisations in Joined Up, not current members of `partnership`, whose name contains
+    `q` or whose charity or company number is `q`: at most SEARCH_LIMIT, one query. Only the
+    public facts are read, so nothing else can reach the page."""
+    number = q.strip().upper()
+    rows = (
+        Organisation.objects.filter(
+            Q(name__icontains=q.strip()) | Q(charity_number=number) | Q(company_number=number)
+        )
+        .exclude(pk__in=partnership.memberships.current().values("organisation_id"))
+        .order_by("name", "pk")
+        .values_list("pk", "name", "charity_number", "company_number", "sector")[:SEARCH_LIMIT]
+    )
+    return [
+        Found(pk, name, charity, company, Sector(sector).label)
+        for pk, name, charity, company, sector in rows
+    ]

@@ -13,8 +13,9 @@ from difflib import SequenceMatcher
 from typing import Any
 
 from joinedup.actions import action
-from joinedup.partnerships.actions import affiliation_set, organisation_create
-from joinedup.partnerships.models import Organisation, OrgRole
+from joinedup.organisations.actions import organisation_first_admin
+from joinedup.partnerships.actions import organisation_create
+from joinedup.partnerships.models import Organisation
 
 # Words so common in organisations' names that two names differing only in them are the same.
 _FILLER = {
@@ -60,5 +61,5 @@ def likely_duplicates(
 def organisation_register(*, by: Any, name: str, sector: str, **fields: Any) -> Organisation:
     """A new organisation, registered by `by`, who becomes its first admin."""
     organisation = organisation_create(by=by, name=name, sector=sector, **fields)
-    affiliation_set(user=by, organisation=organisation, role=OrgRole.ADMIN, by=by)
+    organisation_first_admin(organisation=organisation, user=by, by=by)
     return organisation

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -25,14 +26,17 @@ from joinedup.audit.models import AuditEvent
 from joinedup.decisions.queries import power_balance
 from joinedup.forms import act, add_action_errors
 from joinedup.http import AuthedRequest
-from joinedup.partnerships import actions, queries
+from joinedup.organisations import actions as people
+from joinedup.partnerships import actions, invitations, queries
 from joinedup.partnerships.forms import (
     AddMemberForm,
     ChangeMemberForm,
     CriteriaForm,
-    InviteForm,
+    InviteExistingForm,
+    InviteNewForm,
     LeaveForm,
     OrganisationForm,
+    OrganisationSearchForm,
     RegisterForm,
 )
 from joinedup.partnerships.models import (
@@ -277,6 +281,7 @@ def organisation_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "organisation": organisation,
             "memberships": memberships,
             "manages": request.user.has_perm("partnerships.change_organisation", organisation),
+            "runs_people": people.is_admin(request.user, organisation),
         },
     )
 
@@ -360,46 +365,93 @@ def partnership_criteria(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def member_invite(request: AuthedRequest, pk: int) -> HttpResponse:
-    """The lead invites an organisation by email to a named contact."""
+    """The lead invites an organisation: one found in Joined Up (its admins answer for it), or
+    a new one through a contact who becomes its first admin."""
     partnership = get_for(request.user, PARTNERSHIPS, perm=MANAGE, pk=pk)
-    form = InviteForm(
-        request.POST or None,
-        partnership=partnership,
-        choices=organisations_visible_to(request.user),
+    search = OrganisationSearchForm(request.GET if "q" in request.GET else None)
+    found = (
+        queries.organisations_matching(search.cleaned_data["q"], partnership=partnership)
+        if search.is_valid()
+        else None
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        done = act(
-            form,
-            actions.invitation_send,
-            rename={"organisation_name": "new_name", "sector": "new_sector"},
-            by=request.user,
-            partnership=partnership,
-            email=data["email"],
-            contact_name=data["contact_name"],
-            role=data["role"],
-            organisation=data["organisation"],
-            organisation_name=data["new_name"],
-            sector=data["new_sector"],
-        )
-        if done is not None:
-            messages.success(request, f"Invitation sent to {data['contact_name']}.")
-            return redirect("members_manage", pk=partnership.pk)
+    existing = InviteExistingForm(request.POST if "organisation" in request.POST else None)
+    new = InviteNewForm(request.POST if "new_name" in request.POST else None)
+    if request.method == "POST":
+        form: forms.Form = existing if existing.is_bound else new
+        if form.is_valid():
+            data = form.cleaned_data
+            fields = (
+                {"organisation": data["organisation"]}
+                if existing.is_bound
+                else {
+                    "organisation_name": data["new_name"],
+                    "sector": data["new_sector"],
+                    "email": data["email"],
+                    "contact_name": data["contact_name"],
+                }
+            )
+            done = act(
+                form,
+                invitations.invitation_send,
+                rename={"organisation_name": "new_name", "sector": "new_sector"},
+                by=request.user,
+                partnership=partnership,
+                role=data["role"],
+                **fields,
+            )
+            if done is not None:
+                invited = done[0]
+                messages.success(
+                    request,
+                    f"{invited.organisation_name} invited: "
+                    + (
+                        "its admins have been asked to answer."
+                        if invited.organisation_id
+                        else f"{invited.contact_name} has been sent a link."
+                    ),
+                )
+                return redirect("member_invite", pk=partnership.pk)
+        if existing.is_bound and existing.errors:
+            messages.error(request, " ".join(str(m) for ms in existing.errors.values() for m in ms))
     pending = partnership.invitations.filter(status=InvitationStatus.PENDING)
+    bound = existing.is_bound or new.is_bound
     return render(
         request,
         "partnerships/invite.html",
-        {"partnership": partnership, "form": form, "pending": pending},
-        status=INVALID if form.is_bound else 200,
+        {
+            "partnership": partnership,
+            "search": search,
+            "found": found,
+            "form": new,
+            "pending": pending,
+            "roles": [(MemberRole.CORE, "Core partner"), (MemberRole.WIDER, "Wider partner")],
+        },
+        status=INVALID if bound or (search.is_bound and not search.is_valid()) else 200,
+    )
+
+
+def _invitation_page(
+    request: AuthedRequest, invited: Invitation, context: dict[str, object], status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        "partnerships/invitation.html",
+        {
+            "invited": invited,
+            "may_answer": invitations.may_answer(invited, request.user),
+            **context,
+        },
+        status=status,
     )
 
 
 @require_http_methods(["GET", "POST"])
 def invitation(request: AuthedRequest, token: str) -> HttpResponse:
-    """Anyone with the link sees the invitation; the invited contact answers it, signing up
-    first if they are new to Joined Up."""
+    """The link sent to a new organisation's contact. Anyone with it sees the invitation; only
+    the contact answers it, signed in (or registering) with exactly the invited address. An
+    organisation already in Joined Up answers on `invitation_answer`, through its admins."""
     invited = (
-        Invitation.objects.select_related("partnership")
+        Invitation.objects.select_related("partnership", "organisation")
         .filter(token_hash=hash_token(token))
         .first()
     )
@@ -409,36 +461,60 @@ def invitation(request: AuthedRequest, token: str) -> HttpResponse:
     has_account = User.objects.filter(email__iexact=invited.email).exists()
     register = (
         RegisterForm(request.POST or None)
-        if not user.is_authenticated and not has_account
+        if invited.for_new_organisation and not user.is_authenticated and not has_account
         else None
     )
-    status = 200
-    if request.method == "POST":
-        try:
-            if request.POST.get("answer") == "decline":
-                actions.invitation_decline(invitation=invited, by=user)
-                messages.success(request, "You have declined the invitation.")
-                return redirect("invitation", token=token)
-            if not user.is_authenticated:
-                if register is None or not register.is_valid():
-                    return render(
-                        request,
-                        "partnerships/invitation.html",
-                        {"invited": invited, "register": register, "has_account": has_account},
-                        status=INVALID,
-                    )
-                user = account_actions.user_register(email=invited.email, **register.cleaned_data)
-                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            actions.invitation_accept(invitation=invited, by=user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            status = INVALID
-        else:
-            messages.success(request, f"Welcome to {invited.partnership}.")
-            return redirect(invited.partnership)
-    return render(
-        request,
-        "partnerships/invitation.html",
-        {"invited": invited, "register": register, "has_account": has_account},
-        status=status,
+    context: dict[str, object] = {"register": register, "has_account": has_account}
+    if request.method != "POST":
+        return _invitation_page(request, invited, context)
+    answer = request.POST.get("answer")
+    if not user.is_authenticated and (answer != "accept" or register is None):
+        # Declining, like accepting, is for the invited person signed in.
+        messages.error(request, "Sign in with the invited address to answer.")
+        return _invitation_page(request, invited, context, status=403)
+    try:
+        if not user.is_authenticated:
+            assert register is not None
+            if not register.is_valid():
+                return _invitation_page(request, invited, context, status=INVALID)
+            user = account_actions.user_register(email=invited.email, **register.cleaned_data)
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        return _answer(request, invited, answer, user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _invitation_page(request, invited, context, status=INVALID)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def invitation_answer(request: AuthedRequest, pk: int) -> HttpResponse:
+    """An invited organisation's admins see the invitation and answer on its behalf; it is
+    "not found" to anyone else."""
+    invited = (
+        Invitation.objects.select_related("partnership", "organisation")
+        .filter(pk=pk, organisation__isnull=False)
+        .first()
     )
+    if invited is None or not invitations.may_answer(invited, request.user):
+        raise Http404
+    if request.method != "POST":
+        return _invitation_page(request, invited, {})
+    try:
+        return _answer(request, invited, request.POST.get("answer"), request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _invitation_page(request, invited, {}, status=INVALID)
+
+
+def _answer(
+    request: AuthedRequest, invited: Invitation, answer: str | None, by: User
+) -> HttpResponse:
+    if answer == "decline":
+        invitations.invitation_decline(invitation=invited, by=by)
+        messages.success(request, f"{invited.organisation_name} has declined the invitation.")
+        return redirect("home")
+    if answer != "accept":
+        raise ValidationError("Choose to accept or decline.")
+    invitations.invitation_accept(invitation=invited, by=by)
+    messages.success(request, f"{invited.organisation_name} has joined {invited.partnership}.")
+    return redirect(invited.partnership)

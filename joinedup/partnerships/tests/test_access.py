@@ -34,6 +34,7 @@ OWN_PAGES = {
 }
 POST_ONLY = {
     "token_revoke",
+    "person_invitation_withdraw",
     "booking_new",
     "offer_give",
     "offer_withdraw",
@@ -77,6 +78,7 @@ LEAD_PAGES = {
 # Pages for people who are not signed in.
 PUBLIC_PAGES = {
     "invitation",  # anyone with the link: the secret token is the access
+    "person_invitation",  # likewise; only the invited address answers
     "calendar_feed",  # likewise; a wrong token is 404 (meetings/tests/test_feed.py)
     "login",
     "password_reset",
@@ -217,6 +219,31 @@ def referral_urls(w: SimpleNamespace) -> dict[str, str]:
     }
 
 
+def people_urls(w: SimpleNamespace) -> dict[str, str]:
+    """The lead organisation's people pages, and an invitation its admins answer. Ada is its
+    admin (the characters' own organisations have none; only Ada runs its people)."""
+    from joinedup.conftest import make_user
+    from joinedup.organisations import actions as people
+    from joinedup.partnerships import invitations
+
+    ada = make_user("ada@riverside-ca.example", "Ada Admin", w.lead_org, "admin")
+    asked, _ = people.person_invite(
+        by=ada, organisation=w.lead_org, email="new@riverside-ca.example", role="staff"
+    )
+    invited, _ = invitations.invitation_send(
+        by=None, partnership=w.elsewhere, organisation=w.lead_org, role="wider"
+    )
+    stan = w.stan.affiliations.get()
+    org = w.lead_org.pk
+    return {
+        "organisation_people": reverse("organisation_people", args=[org]),
+        "person_change": reverse("person_change", args=[org, stan.pk]),
+        "person_remove": reverse("person_remove", args=[org, stan.pk]),
+        "person_invitation_withdraw": reverse("person_invitation_withdraw", args=[org, asked.pk]),
+        "invitation_answer": reverse("invitation_answer", args=[invited.pk]),
+    }
+
+
 def object_urls(w: SimpleNamespace) -> dict[str, str]:
     """One URL per page that shows or changes something of a partnership or organisation."""
     p, m = w.partnership.pk, w.wider_membership.pk
@@ -230,6 +257,7 @@ def object_urls(w: SimpleNamespace) -> dict[str, str]:
     )
     return {
         **referral_urls(w),
+        **people_urls(w),
         "directory_service": reverse("directory_service", args=[clinic.pk]),
         "directory_service_edit": reverse("directory_service_edit", args=[clinic.pk]),
         "directory_service_reviewed": reverse("directory_service_reviewed", args=[clinic.pk]),
@@ -426,6 +454,8 @@ def test_someone_signed_out_is_sent_to_sign_in(world: SimpleNamespace) -> None:
                 "member_leave": 200,
                 "organisation": 200,
                 "organisation_edit": 200,
+                "organisation_people": 403,  # only its admins run its people
+                "invitation_answer": 404,
                 "programme": 200,
             },
         ),
@@ -440,6 +470,8 @@ def test_someone_signed_out_is_sent_to_sign_in(world: SimpleNamespace) -> None:
                 "member_leave": 403,
                 "organisation": 200,
                 "organisation_edit": 403,
+                "organisation_people": 403,  # only its admins run its people
+                "invitation_answer": 404,
                 "programme": 200,
             },
         ),
@@ -454,6 +486,8 @@ def test_someone_signed_out_is_sent_to_sign_in(world: SimpleNamespace) -> None:
                 "member_leave": 403,
                 "organisation": 200,
                 "organisation_edit": 403,
+                "organisation_people": 403,  # only its admins run its people
+                "invitation_answer": 404,
                 "programme": 200,
             },
         ),
@@ -468,6 +502,8 @@ def test_someone_signed_out_is_sent_to_sign_in(world: SimpleNamespace) -> None:
                 "member_leave": 403,
                 "organisation": 200,
                 "organisation_edit": 403,
+                "organisation_people": 403,  # only its admins run its people
+                "invitation_answer": 404,
                 "programme": 200,
             },
         ),
@@ -482,6 +518,8 @@ def test_someone_signed_out_is_sent_to_sign_in(world: SimpleNamespace) -> None:
                 "member_leave": 403,
                 "organisation": 200,
                 "organisation_edit": 403,
+                "organisation_people": 403,  # only its admins run its people
+                "invitation_answer": 404,
                 "programme": 200,
             },
         ),

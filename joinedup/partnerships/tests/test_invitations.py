@@ -1,4 +1,5 @@
-"""Inviting an organisation by email to a named contact, who accepts or declines."""
+"""Inviting an organisation to a partnership: a new one through a contact who becomes its first
+admin, an existing one through its own admins. Never a person into an organisation."""
 
 from __future__ import annotations
 
@@ -10,12 +11,13 @@ from django.test import Client, TestCase
 from django.urls import reverse
 
 from joinedup.accounts.models import User
-from joinedup.conftest import client_for
-from joinedup.partnerships.models import Invitation, Membership, Organisation
+from joinedup.conftest import client_for, make_org, make_user
+from joinedup.meetings.models import Notice
+from joinedup.partnerships.models import Affiliation, Invitation, Membership, Organisation
 
 
 def invite(world: SimpleNamespace, **fields: str) -> str:
-    """Lena invites; returns the path of the link in the email."""
+    """Lena invites a new organisation; returns the path of the link in the email."""
     data = {
         "new_name": "Valley Women's Aid",
         "new_sector": "voluntary",
@@ -34,9 +36,12 @@ def invite(world: SimpleNamespace, **fields: str) -> str:
     return found.group(1)
 
 
-def test_a_new_contact_signs_up_and_accepts(world: SimpleNamespace) -> None:
+def test_a_new_contact_signs_up_and_accepts_as_first_admin(world: SimpleNamespace) -> None:
     link = invite(world)
     assert mail.outbox[-1].to == ["val@valleywomen.example"]
+    assert not Organisation.objects.filter(name="Valley Women's Aid").exists()  # not yet
+    page = client_for(world.lena).get(reverse("member_invite", args=[world.partnership.pk]))
+    assert "Invited, not yet confirmed" in page.content.decode()
     client = Client()
     page = client.get(link)
     assert page.status_code == 200 and "Valley Women" in page.content.decode()
@@ -61,9 +66,13 @@ def test_only_the_invited_address_can_accept(world: SimpleNamespace) -> None:
     assert Invitation.objects.get().status == "pending"
 
 
-def test_a_contact_declines(world: SimpleNamespace) -> None:
+def test_declining_needs_the_contact_signed_in(world: SimpleNamespace) -> None:
     link = invite(world)
-    assert Client().post(link, {"answer": "decline"}).status_code == 302
+    assert Client().post(link, {"answer": "decline"}).status_code == 403
+    assert client_for(world.olive).post(link, {"answer": "decline"}).status_code == 422
+    assert Invitation.objects.get().status == "pending"
+    val = User.objects.create_user("val@valleywomen.example", "a-long-test-password", name="Val")
+    assert client_for(val).post(link, {"answer": "decline"}).status_code == 302
     assert Invitation.objects.get().status == "declined"
     assert not Organisation.objects.filter(name="Valley Women's Aid").exists()
 
@@ -79,12 +88,76 @@ def test_a_weak_password_or_a_bad_link_is_refused(world: SimpleNamespace) -> Non
 def test_a_current_member_is_not_invited_again(world: SimpleNamespace) -> None:
     response = client_for(world.lena).post(
         reverse("member_invite", args=[world.partnership.pk]),
-        {
-            "organisation": world.core_org.pk,
-            "role": "wider",
-            "contact_name": "X",
-            "email": "x@example.org",
-        },
+        {"organisation": world.core_org.pk, "role": "wider"},
     )
     assert response.status_code == 422
-    assert "organisation" in response.context["form"].errors
+    assert not Invitation.objects.exists()
+
+
+def test_an_existing_organisation_is_asked_through_its_admins(world: SimpleNamespace) -> None:
+    """Elsewhere Trust runs its own people (Ed is its admin). Lena's invitation goes to Ed, by
+    email and a notice; Olive, its manager, cannot answer; Ed accepts, and Elsewhere joins
+    without anybody getting a role in it."""
+    ed = make_user("ed@elsewhere.example", "Ed Admin", world.outside_org, "admin")
+    people_before = set(Affiliation.objects.values_list("pk", "role"))
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client_for(world.lena).post(
+            reverse("member_invite", args=[world.partnership.pk]),
+            {"organisation": world.outside_org.pk, "role": "core"},
+        )
+    assert response.status_code == 302
+    invitation = Invitation.objects.get()
+    assert mail.outbox[-1].to == [ed.email]
+    assert "/invitations/" not in mail.outbox[-1].body  # no link anyone could forward
+    answer = reverse("invitation_answer", args=[invitation.pk])
+    assert Notice.objects.get(user=ed).url == answer
+    assert client_for(world.olive).get(answer).status_code == 404
+    assert client_for(world.lena).post(answer, {"answer": "accept"}).status_code == 404
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        assert client_for(ed).post(answer, {"answer": "accept"}).status_code == 302
+    assert Notice.objects.filter(user=world.lena, subject__contains="has accepted").exists()
+    membership = world.partnership.memberships.current().get(organisation=world.outside_org)
+    assert (membership.role, list(membership.contacts.all())) == ("core", [ed])
+    assert set(Affiliation.objects.values_list("pk", "role")) == people_before
+
+
+def test_an_organisation_nobody_runs_cannot_be_invited(world: SimpleNamespace) -> None:
+    response = client_for(world.lena).post(
+        reverse("member_invite", args=[world.partnership.pk]),
+        {"organisation": world.outside_org.pk, "role": "wider"},
+    )
+    assert response.status_code == 422
+    assert "Nobody runs Elsewhere Trust" in response.content.decode()
+
+
+def test_a_lead_cannot_add_an_organisation_that_runs_its_own_people(
+    world: SimpleNamespace,
+) -> None:
+    hub = make_org("Valley Hub", by=world.lena)  # Lena added it, so she sees it
+    make_user("hal@valleyhub.example", "Hal Admin", hub, "admin")
+    response = client_for(world.lena).post(
+        reverse("members_manage", args=[world.partnership.pk]),
+        {"organisation": hub.pk, "role": "wider", "joined_on": "2025-01-01"},
+    )
+    assert response.status_code == 422
+    assert "invite it" in response.content.decode()
+
+
+def test_the_lead_finds_organisations_by_name_or_number(world: SimpleNamespace) -> None:
+    from joinedup.partnerships import actions
+
+    actions.organisation_update(
+        organisation=world.outside_org,
+        by=None,
+        charity_number="1123456",
+        description="Our funding is at risk",
+    )
+    url = reverse("member_invite", args=[world.partnership.pk])
+    client = client_for(world.lena)
+    by_name = client.get(url, {"q": "elsewhere"}).content.decode()
+    assert "Elsewhere Trust" in by_name and "1123456" in by_name
+    assert "funding is at risk" not in by_name  # only the public facts
+    assert "Elsewhere Trust" in client.get(url, {"q": "1123456"}).content.decode()
+    members = client.get(url, {"q": "Riverside"}).content.decode()
+    assert "Riverside Mind" not in members.split("Organisations found")[-1]  # already a member
+    assert client.get(url, {"q": "ab"}).status_code == 422  # too short to search

@@ -308,7 +308,7 @@ def test_anyone_signed_in_registers_an_organisation_and_becomes_its_admin(
     assert response.status_code == 302 and response["Location"] == organisation.get_absolute_url()
     affiliation = Affiliation.objects.get(organisation=organisation)
     assert (affiliation.user, affiliation.role) == (world.will, OrgRole.ADMIN)
-    assert AuditEvent.objects.filter(action="affiliation.set", actor=world.will).exists()
+    assert AuditEvent.objects.filter(action="affiliation.first_admin", actor=world.will).exists()
     assert client_for(world.will).get(NEW).status_code == 200  # he may now start a partnership
 
 

@@ -109,10 +109,10 @@ def test_the_access_log_shows_who_when_which_record_and_why(world, referring):
     assert "Stan Staff" in body and str(referral) in body and "Shared name, contact" in body
     assert PAT["name"] not in body  # people are named by number only
     # The receiver's managers read what their staff did with the lead's records.
-    from joinedup.partnerships import actions as partnership_actions
+    from joinedup.organisations.actions import affiliation_set_by_system
 
-    partnership_actions.affiliation_set(
-        by=None, user=world.cora, organisation=world.core_org, role="manager"
+    affiliation_set_by_system(
+        user=world.cora, organisation=world.core_org, role="manager", why="tests"
     )
     from joinedup.referrals import actions
 

@@ -51,11 +51,9 @@ def test_the_receivers_managers_hear_after_five_working_days_and_it_expires_at_f
     mary = world.cora.__class__.objects.create_user(
         "mary@riverside-mind.example", "a-long-test-password", name="Mary Manager"
     )
-    from joinedup.partnerships import actions as partnership_actions
+    from joinedup.organisations.actions import affiliation_set_by_system
 
-    partnership_actions.affiliation_set(
-        by=None, user=mary, organisation=world.core_org, role="manager"
-    )
+    affiliation_set_by_system(user=mary, organisation=world.core_org, role="manager", why="tests")
     referral = refer(world, referring)
     sent_on(referral, FRIDAY)
     thursday = FRIDAY + dt.timedelta(days=6)  # four working days

@@ -121,9 +121,9 @@ def test_every_page_passes_axe(world: SimpleNamespace, visitor: Any) -> None:
         "/accounts/password_change/",
     ):
         visitor.visit(path)
-    from joinedup.partnerships import actions as partnership_actions
+    from joinedup.partnerships import invitations
 
-    _, raw = partnership_actions.invitation_send(
+    _, raw = invitations.invitation_send(
         by=world.lena,
         partnership=world.partnership,
         email="new@example.org",
@@ -195,9 +195,9 @@ def test_every_page_passes_axe(world: SimpleNamespace, visitor: Any) -> None:
     visitor.page.get_by_role("button", name="Open the proposal").click()
     visitor.page.get_by_role("alert").wait_for()
     visitor.check()
-    from joinedup.partnerships import actions as partnership_actions
+    from joinedup.partnerships import invitations
 
-    _, raw = partnership_actions.invitation_send(
+    _, raw = invitations.invitation_send(
         by=world.lena,
         partnership=world.partnership,
         email="new@example.org",
