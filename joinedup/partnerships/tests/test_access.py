@@ -31,6 +31,10 @@ OWN_PAGES = {
     "partnership_new",
     "organisation_register",
     "programme_new",
+    # Two-factor sign-in for the user's own account (accounts/tests/test_two_factor.py)
+    "two_factor",
+    "two_factor_confirm",
+    "two_factor_off",
 }
 POST_ONLY = {
     "token_revoke",
@@ -85,6 +89,7 @@ PUBLIC_PAGES = {
     "password_reset_done",
     "password_reset_confirm",
     "password_reset_complete",
+    "login_code",  # the second step of signing in, for someone who has just given a password
     # The open HSDS API: public directory records only (joinedup/directory/tests/test_hsds_api.py)
     "hsds_root",
     "hsds_openapi",
