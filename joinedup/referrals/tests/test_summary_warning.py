@@ -75,10 +75,9 @@ def test_the_api_answers_422_unless_the_summary_is_acknowledged(
     assert refused.status_code == 422
     error = refused.json()["errors"][0]
     assert error["field"] == "summary" and "07700 900123" in error["message"]
-    net = {k: v for k, v in body.items() if k != "service_id"}
-    refused = stan.post(
-        f"{V1}/referrals/net", {**net, "service_ids": [body["service_id"]], "summary": LEAKY}
-    )
+    net = {k: v for k, v in body.items() if k not in ("service_id", "need")}
+    one = {"service_id": body["service_id"], "need": body["need"]}
+    refused = stan.post(f"{V1}/referrals/net", {**net, "services": [one], "summary": LEAKY})
     assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "summary"
     assert not Referral.objects.exists()
 
