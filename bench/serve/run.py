@@ -87,9 +87,10 @@ def main() -> None:
         )
         latencies.sort()
         p95 = latencies[int(len(latencies) * 0.95) - 1] if latencies else float("nan")
+        p50 = statistics.median(latencies)
         print(
             f"/api/v1/openapi.json: {count / options.seconds:.1f} req/s with {options.clients} "
-            f"clients for {options.seconds:.0f} s; p50 {statistics.median(latencies) * 1000:.0f} ms, "
+            f"clients for {options.seconds:.0f} s; p50 {p50 * 1000:.0f} ms, "
             f"p95 {p95 * 1000:.0f} ms; statuses {statuses}"
         )
     finally:
