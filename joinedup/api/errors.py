@@ -12,13 +12,13 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from joinedup.ops.errors import DATABASE_AWAY, unavailable
+from joinedup.ops.errors import unavailable
 
 
 class FieldError(Schema):
@@ -108,7 +108,7 @@ def install(api: NinjaAPI) -> None:
 
 def install_service_errors(api: NinjaAPI) -> None:
     """Faults of the service rather than of the request: a body too large to read, and the
-    database away (503, see `joinedup.ops.errors`)."""
+    database away (`joinedup.ops.errors.DATABASE_AWAY`: 503, see that module)."""
 
     @api.exception_handler(RequestDataTooBig)
     def too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
@@ -117,8 +117,10 @@ def install_service_errors(api: NinjaAPI) -> None:
             api, request, 400, f"The request body is larger than the {limit:,} bytes allowed."
         )
 
-    def database_away(request: HttpRequest, exc: Exception) -> HttpResponse:
+    @api.exception_handler(OperationalError)
+    def database_away(request: HttpRequest, exc: OperationalError) -> HttpResponse:
         return unavailable(request)
 
-    for away in DATABASE_AWAY:
-        api.add_exception_handler(away, database_away)
+    @api.exception_handler(InterfaceError)
+    def database_gone(request: HttpRequest, exc: InterfaceError) -> HttpResponse:
+        return unavailable(request)
