@@ -12,6 +12,7 @@ USAGE = """usage: joinedup COMMAND [options]
 
   demo      make a data directory, load the demo data and serve it on http://127.0.0.1:8000
   serve     serve the app with gunicorn (production: set SECRET_KEY and DATABASE_URL)
+  collectstatic --noinput   collect the static files: once at install and after each upgrade
   token     print a new API token: joinedup token --user EMAIL
   anything else is a Django management command: joinedup migrate, joinedup createsuperuser, …
 """
@@ -90,6 +91,9 @@ def demo(argv: list[str]) -> None:
     call_command("demo_load")
     if options.no_serve:
         return
+    if not static_collected():
+        print("Collecting the static files (the first time only)…", flush=True)
+        call_command("collectstatic", interactive=False, verbosity=0)
     serve(["--bind", f"{options.host}:{options.port}"])
 
 
@@ -104,31 +108,54 @@ MAIL_OFF = """
 
 
 def serve(argv: list[str]) -> None:
-    """Collect the static files, then hand the process to gunicorn (extra options pass through).
+    """Hand the process to gunicorn, with the settings of `joinedup.ops.gunicorn_conf` (extra
+    options pass through). Static files are collected at install and upgrade, not here.
 
     Outside the demo it will not serve with mail printed to the console: it needs EMAIL_HOST,
-    or JOINEDUP_MAIL=off, which it announces loudly."""
+    or JOINEDUP_MAIL=off, which it announces loudly. The access log goes through a logger that
+    redacts the secret tokens in calendar, invitation and reset links."""
     import django
 
     django.setup()
     from django.conf import settings
-    from django.core.management import call_command
 
     if not settings.EMAIL_HOST and not os.environ.get("JOINEDUP_DEMO"):
         if not settings.MAIL_OFF:
             print(NO_MAIL, file=sys.stderr)
             sys.exit(2)
         print(MAIL_OFF, file=sys.stderr, flush=True)
-    call_command("collectstatic", interactive=False, verbosity=0)
-    command = [sys.executable, "-m", "gunicorn", "joinedup.wsgi:application"]
+    refuse_without_collected_static()
+    command = [sys.executable, "-m", "gunicorn", "-c", "python:joinedup.ops.gunicorn_conf"]
+    command += ["joinedup.wsgi:application"]
     if not any(arg == "--bind" or arg.startswith(("--bind=", "-b")) for arg in argv):
         command += ["--bind", os.environ.get("JOINEDUP_BIND", "127.0.0.1:8000")]
-    if not any(arg.startswith(("--workers", "-w")) for arg in argv):
-        command += ["--workers", os.environ.get("WEB_CONCURRENCY", "2")]
-    command += ["--no-control-socket", "--access-logfile", "-"]
-    command += ["--logger-class", "joinedup.accesslog.RedactingLogger", *argv]
+    command += ["--no-control-socket", "--logger-class", "joinedup.accesslog.RedactingLogger"]
+    command += argv
     print(f"Serving Joined Up on http://{_bind_of(command)} (Ctrl-C stops it)", flush=True)
     os.execv(sys.executable, command)
+
+
+NOT_COLLECTED = (
+    "The static files have not been collected into {root}.\n"
+    "Run `joinedup collectstatic --noinput` once after installing and after every upgrade, "
+    "then `joinedup serve` again."
+)
+
+
+def static_collected() -> bool:
+    from django.contrib.staticfiles.storage import staticfiles_storage
+
+    manifest = getattr(staticfiles_storage, "manifest_name", None)
+    return manifest is None or staticfiles_storage.exists(manifest)
+
+
+def refuse_without_collected_static() -> None:
+    """Stop, saying what to run, when the static files have not been collected: collecting
+    on every start made each restart wait most of a minute."""
+    from django.conf import settings
+
+    if not static_collected():
+        raise SystemExit(NOT_COLLECTED.format(root=settings.STATIC_ROOT))
 
 
 def _bind_of(command: list[str]) -> str:

@@ -74,8 +74,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "joinedup.ops.probes.ProbesMiddleware",  # first: see its docstring
     "django.middleware.security.SecurityMiddleware",
     "joinedup.middleware.ContentSecurityPolicyMiddleware",
+    "joinedup.ops.middleware.ServiceErrorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -109,10 +111,13 @@ TEMPLATES = [
     }
 ]
 
+# Connections are kept for DATABASE_CONN_MAX_AGE seconds (0: one per request) and checked before
+# each request reuses one, so a database restart costs no request a 500.
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'joinedup.sqlite3'}",
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -147,14 +152,16 @@ STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_MANIFEST = env_bool("JOINEDUP_STATIC_MANIFEST", True)
-# Without the manifest (tests, development) whitenoise serves straight from the source folders.
-WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
+# `joinedup collectstatic` collects the files with cache-busting names at install; a file it
+# has not collected is served from the source folders (joinedup.ops.static), never a 500.
+# Without the manifest (tests, development) every file is served from the source folders.
+WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = not STATIC_MANIFEST
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "joinedup.ops.static.CollectedStaticStorage"
             if STATIC_MANIFEST
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )

@@ -96,3 +96,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("api/hsds/", include("joinedup.directory.hsds_urls")),
 ]
+
+# A database that is away answers 503, and the APIs answer JSON, even for a fault outside a view.
+handler500 = "joinedup.ops.errors.server_error"

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from ninja import NinjaAPI
-
 from joinedup.api import errors
 from joinedup.api.auth import BearerToken
+from joinedup.api.openapi import CachedSchemaApi
 
-api = NinjaAPI(
+api = CachedSchemaApi(
     title="Joined Up API",
     version="1",
     description=(

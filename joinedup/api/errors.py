@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+
+from joinedup.ops.errors import unavailable
 
 
 class FieldError(Schema):
@@ -30,8 +33,9 @@ class Error(Schema):
 
 def error_responses(*codes: int) -> dict[int, type[Error]]:
     """The error part of an endpoint's `response=`: any endpoint can answer 400 (a body or
-    query that cannot be parsed), 401 (no valid token) and 422 (a value that is not valid)."""
-    return {code: Error for code in sorted({400, 401, 422, *codes})}
+    query that cannot be parsed, or too large), 401 (no valid token), 422 (a value that is not
+    valid) and 503 (the database is away; try again after `Retry-After` seconds)."""
+    return {code: Error for code in sorted({400, 401, 422, 503, *codes})}
 
 
 def _respond(
@@ -98,3 +102,25 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         return _respond(api, request, exc.status_code, str(exc))
+
+    install_service_errors(api)
+
+
+def install_service_errors(api: NinjaAPI) -> None:
+    """Faults of the service rather than of the request: a body too large to read, and the
+    database away (`joinedup.ops.errors.DATABASE_AWAY`: 503, see that module)."""
+
+    @api.exception_handler(RequestDataTooBig)
+    def too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return _respond(
+            api, request, 400, f"The request body is larger than the {limit:,} bytes allowed."
+        )
+
+    @api.exception_handler(OperationalError)
+    def database_away(request: HttpRequest, exc: OperationalError) -> HttpResponse:
+        return unavailable(request)
+
+    @api.exception_handler(InterfaceError)
+    def database_gone(request: HttpRequest, exc: InterfaceError) -> HttpResponse:
+        return unavailable(request)
