@@ -15,9 +15,9 @@ configuration, not listed by hand), as
 No page may answer 5xx to anyone. The pages users rely on (the partnership page and its
 tabs, the health check, depth, network, gaps and the printable report) must answer 200 to
 everyone who may see the partnership. `pages_for` and `generated_walk` say which pages each
-role opens, so that the walk stays within about a minute; for the partnerships the seeds tell of, the pages of
-each meeting, series, decision, agreement, round, offer and concern are walked too. Every
-failure is collected and reported together, so one run shows them all.
+role opens, so that the walk stays within about a minute; for the partnerships the seeds
+tell of, the pages of each meeting, series, decision, agreement, round, offer and concern are
+walked too. Every failure is collected and reported together, so one run shows them all.
 """
 
 from __future__ import annotations
@@ -201,7 +201,8 @@ def test_every_page_of_every_demo_partnership_answers_every_demo_role() -> None:
         people = roles(partnership, admin, outsider)
         if demo_programme.GENERATED in partnership.name:
             for (role, user), route in generated_walk(i, people, top):
-                check(reverse(route.name, args=[partnership.pk]), role, user, expected(role, route.name))
+                url = reverse(route.name, args=[partnership.pk])
+                check(url, role, user, expected(role, route.name))
                 walked += 1
             continue
         for role, user in people.items():
