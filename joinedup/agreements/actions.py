@@ -16,6 +16,7 @@ from django.utils import timezone
 from joinedup.access import org_roles
 from joinedup.actions import action, person
 from joinedup.agreements.models import (
+    DELEGATE_ROLE_CHOICES,
     SECTION_TITLES,
     Agreement,
     AgreementKind,
@@ -25,6 +26,7 @@ from joinedup.agreements.models import (
     ReviewNote,
     SignOff,
     VersionStatus,
+    default_delegate_roles,
 )
 from joinedup.agreements.mustdos import ATTESTED_KEYS
 from joinedup.audit.actions import audit_record
@@ -47,6 +49,11 @@ NO_TERMS = (
     "Set its data-sharing terms (what may be shared with whom, the lawful basis, retention) "
     "before sending it out for sign-off."
 )
+NOT_A_DELEGATE_MEMBER = (
+    "{organisation} is not a current member: it cannot hold delegated authority."
+)
+UNKNOWN_ROLE = "Delegated authority is held by admins, managers or staff: not {role!r}."
+NO_ROLES = "Say which of their people hold delegated authority: admins, managers or staff."
 REVIEW_MONTHS = 12
 
 
@@ -68,6 +75,39 @@ def _clean_sections(sections: dict[str, str]) -> dict[str, str]:
     return {key: text.strip() for key, text in sections.items() if text and text.strip()}
 
 
+def _set_delegates(
+    version: AgreementVersion,
+    delegates: list[Organisation] | None,
+    delegate_roles: list[str] | None,
+) -> dict[str, Any] | None:
+    """Set who holds delegated authority for urgent decisions (part of the decision-making
+    section); None leaves it as it is. Returns what was set, for the audit row."""
+    if delegates is None and delegate_roles is None:
+        return None
+    partnership = version.agreement.partnership
+    if delegates is not None:
+        current = set(partnership.memberships.current().values_list("organisation_id", flat=True))
+        for organisation in delegates:
+            if organisation.pk not in current:
+                raise ValidationError(
+                    {"delegates": NOT_A_DELEGATE_MEMBER.format(organisation=organisation)}
+                )
+        version.delegates.set(delegates)
+    if delegate_roles is not None:
+        known = [key for key, _ in DELEGATE_ROLE_CHOICES]
+        for role in delegate_roles:
+            if role not in known:
+                raise ValidationError({"delegate_roles": UNKNOWN_ROLE.format(role=role)})
+        if not delegate_roles:
+            raise ValidationError({"delegate_roles": NO_ROLES})
+        version.delegate_roles = [key for key in known if key in delegate_roles]
+        version.save(update_fields=["delegate_roles"])
+    return {
+        "delegates": sorted(str(o) for o in version.delegates.all()),
+        "delegate_roles": version.delegate_roles,
+    }
+
+
 def _lock(version: AgreementVersion) -> AgreementVersion:
     return (
         AgreementVersion.objects.select_for_update(of=("self",))
@@ -85,8 +125,11 @@ def agreement_create(
     title: str,
     sections: dict[str, str] | None = None,
     counterparty: Organisation | None = None,
+    delegates: list[Organisation] | None = None,
+    delegate_roles: list[str] | None = None,
 ) -> Agreement:
-    """A new agreement, with its first version as a draft."""
+    """A new agreement, with its first version as a draft. `delegates` (and `delegate_roles`,
+    admins and managers unless said) are who hold delegated authority for urgent decisions."""
     if (
         counterparty is not None
         and not partnership.memberships.current().filter(organisation=counterparty).exists()
@@ -103,20 +146,28 @@ def agreement_create(
         sections=_clean_sections(sections or {}),
         created_by=person(by),
     )
+    delegated = _set_delegates(version, delegates, delegate_roles)
     audit_record(
         actor=by,
         action="agreement.create",
         obj=version,
         partnership=partnership,
-        after={"kind": kind, "title": title},
+        after={"kind": kind, "title": title, **(delegated or {})},
     )
     return agreement
 
 
 @action
 def version_edit(
-    *, version: AgreementVersion, by: Any, sections: dict[str, str]
+    *,
+    version: AgreementVersion,
+    by: Any,
+    sections: dict[str, str],
+    delegates: list[Organisation] | None = None,
+    delegate_roles: list[str] | None = None,
 ) -> AgreementVersion:
+    """Replace a draft's sections; `delegates` and `delegate_roles` (who holds delegated
+    authority for urgent decisions) are replaced when given, else kept."""
     version = _lock(version)
     if version.status in (VersionStatus.IN_FORCE, VersionStatus.SUPERSEDED):
         raise ValidationError({"sections": IN_FORCE_IS_FIXED})
@@ -125,13 +176,14 @@ def version_edit(
     before = dict(version.sections)
     version.sections = _clean_sections(sections)
     version.save(update_fields=["sections"])
+    delegated = _set_delegates(version, delegates, delegate_roles)
     audit_record(
         actor=by,
         action="agreement.edit",
         obj=version,
         partnership=version.agreement.partnership,
         before=before,
-        after=version.sections,
+        after={**version.sections, **(delegated or {})},
     )
     return version
 
@@ -304,8 +356,11 @@ def version_new(*, agreement: Agreement, by: Any) -> AgreementVersion:
         agreement=agreement,
         number=(latest.number + 1) if latest else 1,
         sections=dict(latest.sections) if latest else {},
+        delegate_roles=list(latest.delegate_roles) if latest else default_delegate_roles(),
         created_by=person(by),
     )
+    if latest is not None:
+        version.delegates.set(latest.delegates.all())
     audit_record(
         actor=by,
         action="agreement.new_version",

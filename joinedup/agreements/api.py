@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema, Status
@@ -41,6 +41,28 @@ class Sections(In):
     review: SectionText = ""
 
 
+DelegateRole = Literal["admin", "manager", "staff"]
+
+
+class Delegation(In):
+    """Who holds delegated authority for urgent decisions (part of the decision-making
+    section). Left out: unchanged on an edit, the lead's admins and managers on a new one."""
+
+    delegate_ids: list[Annotated[StrictInt, Field(ge=1, le=MAX_ID)]] | None = Field(
+        None,
+        max_length=200,
+        description="The member organisations whose people hold it; [] names none, so the "
+        "lead's admins and managers hold it.",
+    )
+    delegate_roles: list[DelegateRole] | None = Field(
+        None, min_length=1, max_length=3, description="Which of their people: admins by default."
+    )
+
+
+class VersionIn(Sections, Delegation):
+    """A draft's sections, and who holds delegated authority."""
+
+
 class SignatureOut(Schema):
     organisation_id: int
     signed_at: dt.datetime
@@ -54,6 +76,15 @@ class VersionOut(Schema):
     in_force_on: dt.date | None
     review_on: dt.date | None
     signatures: list[SignatureOut]
+    delegate_ids: list[int] = Field(
+        description="Organisations whose people hold delegated authority for urgent decisions; "
+        "none: the lead's admins and managers."
+    )
+    delegate_roles: list[DelegateRole]
+
+    @staticmethod
+    def resolve_delegate_ids(obj: AgreementVersion) -> list[int]:
+        return sorted(o.pk for o in obj.delegates.all())
 
     @staticmethod
     def resolve_signatures(obj: AgreementVersion) -> list[SignOff]:
@@ -73,7 +104,7 @@ class AgreementOut(Schema):
         return list(obj.versions.all())
 
 
-class AgreementIn(In):
+class AgreementIn(Delegation):
     kind: AgreementKind
     title: Name
     counterparty_id: StrictInt | None = Field(None, ge=1, le=MAX_ID)
@@ -103,7 +134,20 @@ class SignIn(In):
     board_informed: StrictBool
 
 
-AGREEMENTS = Agreement.objects.prefetch_related("versions__signoffs")
+AGREEMENTS = Agreement.objects.prefetch_related("versions__signoffs", "versions__delegates")
+
+
+def _delegation(partnership: Partnership, payload: Delegation) -> dict[str, Any]:
+    """The action's `delegates` and `delegate_roles` from the body's ids."""
+    found: dict[str, Any] = {}
+    if payload.delegate_ids is not None:
+        members = Organisation.objects.filter(
+            pk__in=partnership.memberships.current().values("organisation_id")
+        )
+        found["delegates"] = [resolve(members, pk, "delegate_ids") for pk in payload.delegate_ids]
+    if payload.delegate_roles is not None:
+        found["delegate_roles"] = list(payload.delegate_roles)
+    return found
 
 
 @router.get(
@@ -133,6 +177,7 @@ def agreement_create(request: HttpRequest, pk: Id, payload: AgreementIn) -> Stat
         title=payload.title,
         counterparty=counterparty,
         sections=payload.sections.dict(),
+        **_delegation(partnership, payload),
     )
     return Status(201, AGREEMENTS.get(pk=agreement.pk))
 
@@ -144,6 +189,7 @@ def _version(request: HttpRequest, pk: int, number: int, perm: str = VIEW) -> Ag
     version = agreement.versions.filter(number=number).first()
     if version is None:
         raise Http404
+    version.agreement = agreement
     return version
 
 
@@ -157,11 +203,17 @@ def agreement_read(request: HttpRequest, pk: Id) -> Agreement:
     response={200: VersionOut, **error_responses(403, 404, 409)},
 )
 def version_edit(
-    request: HttpRequest, pk: Id, number: Number, payload: Sections
+    request: HttpRequest, pk: Id, number: Number, payload: VersionIn
 ) -> AgreementVersion:
-    """Replace a draft's sections; 422 for a version in force, which is never edited."""
+    """Replace a draft's sections (and, when given, who holds delegated authority); 422 for a
+    version in force, which is never edited."""
     version = _version(request, pk, number, MANAGE)
-    return actions.version_edit(version=version, by=request.user, sections=payload.dict())
+    return actions.version_edit(
+        version=version,
+        by=request.user,
+        sections=payload.dict(include=set(SECTION_TITLES)),
+        **_delegation(version.agreement.partnership, payload),
+    )
 
 
 @router.post(

@@ -7,14 +7,22 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
-from joinedup.agreements.models import SECTIONS, AgreementKind
+from joinedup.agreements.models import (
+    DEFAULT_DELEGATE_ROLES,
+    DELEGATE_ROLE_CHOICES,
+    SECTIONS,
+    AgreementKind,
+)
 from joinedup.partnerships.models import Organisation
 
 
 class SectionsForm(forms.Form):
-    """One text box per section of an agreement."""
+    """One text box per section of an agreement; after the decision-making section, who holds
+    delegated authority for urgent decisions (ticks among `members`)."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, members: QuerySet[Organisation] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         for key, title, help_text in SECTIONS:
             self.fields[key] = forms.CharField(
@@ -24,14 +32,42 @@ class SectionsForm(forms.Form):
                 max_length=20000,
                 widget=forms.Textarea(attrs={"rows": 4}),
             )
+            if key == "decisions" and members is not None:
+                self.fields["delegates"] = forms.ModelMultipleChoiceField(
+                    queryset=members,
+                    required=False,
+                    widget=forms.CheckboxSelectMultiple,
+                    label="Delegated authority for urgent decisions is held by",
+                    help_text="The organisations whose people may take an urgent decision at "
+                    "once, to be ratified at the next meeting. None ticked: the lead's admins "
+                    "and managers.",
+                )
+                self.fields["delegate_roles"] = forms.MultipleChoiceField(
+                    choices=DELEGATE_ROLE_CHOICES,
+                    required=False,
+                    initial=DEFAULT_DELEGATE_ROLES,
+                    widget=forms.CheckboxSelectMultiple,
+                    label="Which of their people",
+                )
 
     def sections(self) -> dict[str, str]:
         return {key: self.cleaned_data.get(key, "") for key, _, _ in SECTIONS}
 
+    def delegated(self) -> dict[str, Any]:
+        """The delegated authority ticked, as the agreements' actions take it."""
+        if "delegates" not in self.fields:
+            return {}
+        delegates = list(self.cleaned_data.get("delegates") or [])
+        roles = self.cleaned_data.get("delegate_roles") or []
+        return {
+            "delegates": delegates,
+            "delegate_roles": roles or ([] if delegates else list(DEFAULT_DELEGATE_ROLES)),
+        }
+
 
 class AgreementForm(SectionsForm):
     def __init__(self, *args: Any, members: QuerySet[Organisation], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, members=members, **kwargs)
         self.fields["kind"] = forms.ChoiceField(
             choices=AgreementKind.choices, widget=forms.RadioSelect
         )

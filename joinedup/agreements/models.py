@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from joinedup.lib.words import listing
+
 
 class AgreementKind(models.TextChoices):
     TERMS_OF_REFERENCE = "terms_of_reference", "Terms of reference"
@@ -99,6 +101,15 @@ class VersionStatus(models.TextChoices):
 
 OPEN_STATUSES = [VersionStatus.DRAFT, VersionStatus.COMMENT, VersionStatus.SIGNOFF]
 
+# The roles, at an organisation named in the decision-making section, that hold delegated
+# authority for urgent decisions: by default its admins and managers.
+DELEGATE_ROLE_CHOICES = [("admin", "Admins"), ("manager", "Managers"), ("staff", "Staff")]
+DEFAULT_DELEGATE_ROLES = ["admin", "manager"]
+
+
+def default_delegate_roles() -> list[str]:
+    return list(DEFAULT_DELEGATE_ROLES)
+
 
 class AgreementVersion(models.Model):
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="versions")
@@ -107,6 +118,20 @@ class AgreementVersion(models.Model):
         max_length=12, choices=VersionStatus.choices, default=VersionStatus.DRAFT
     )
     sections = models.JSONField(default=dict, blank=True)
+    # Part of the decision-making section, kept structured so that the decisions module can
+    # read it: who holds delegated authority for urgent decisions (seed 001: core partners
+    # acting at once, then reporting). None named: the lead's admins and managers.
+    delegates = models.ManyToManyField(
+        "partnerships.Organisation",
+        blank=True,
+        related_name="+",
+        help_text="The organisations whose people hold delegated authority for urgent decisions.",
+    )
+    delegate_roles = models.JSONField(
+        default=default_delegate_roles,
+        blank=True,
+        help_text="Which of their people hold it: admin, manager, staff.",
+    )
     in_force_on = models.DateField(null=True, blank=True)
     review_on = models.DateField(null=True, blank=True)
     created_by = models.ForeignKey(
@@ -140,6 +165,15 @@ class AgreementVersion(models.Model):
             "agreement_version",
             args=[self.agreement.partnership_id, self.agreement_id, self.number],
         )
+
+    def delegation(self) -> str:
+        """Who holds delegated authority for urgent decisions, in words."""
+        names = [o.name for o in self.delegates.order_by("name")]
+        if not names:
+            return "Not named here: the lead organisation's admins and managers."
+        labels = dict(DELEGATE_ROLE_CHOICES)
+        roles = listing(labels[r].lower() for r in self.delegate_roles if r in labels)
+        return f"The {roles} of {listing(names)}."
 
     def section_list(self) -> list[tuple[str, str, str, str]]:
         """(key, title, help, text) for every section, in order."""

@@ -97,6 +97,7 @@ def agreement_new(request: AuthedRequest, pk: int) -> HttpResponse:
             title=data["title"],
             counterparty=data["counterparty"],
             sections=form.sections(),
+            **form.delegated(),
         )
         if agreement is not None:
             messages.success(
@@ -169,10 +170,26 @@ def _render_version(
 def version_edit(request: AuthedRequest, pk: int, agreement_pk: int, number: int) -> HttpResponse:
     agreement = _agreement(request, pk, agreement_pk, MANAGE)
     version = _version(agreement, number)
-    form = SectionsForm(request.POST or None, initial=version.sections)
+    members = Organisation.objects.filter(
+        pk__in=agreement.partnership.memberships.current().values("organisation_id")
+    ).order_by("name")
+    form = SectionsForm(
+        request.POST or None,
+        members=members,
+        initial={
+            **version.sections,
+            "delegates": list(version.delegates.all()),
+            "delegate_roles": version.delegate_roles,
+        },
+    )
     if request.method == "POST" and form.is_valid():
         done = act(
-            form, actions.version_edit, version=version, by=request.user, sections=form.sections()
+            form,
+            actions.version_edit,
+            version=version,
+            by=request.user,
+            sections=form.sections(),
+            **form.delegated(),
         )
         if done is not None:
             messages.success(request, "Saved.")

@@ -9,7 +9,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from joinedup.access import standing
 from joinedup.actions import action, person
 from joinedup.audit.actions import audit_record
 from joinedup.decisions import counting
@@ -23,6 +22,7 @@ from joinedup.decisions.models import (
     Proposal,
     ProposalStatus,
 )
+from joinedup.lib.words import listing
 from joinedup.meetings import queries as meeting_queries
 from joinedup.meetings.models import AgendaItem, Meeting, MeetingStatus
 from joinedup.meetings.notices import tell
@@ -43,24 +43,32 @@ NO_AUTHORITY = (
 WRONG_STANCE = "A {kind} decision takes these positions: {allowed}."
 GIVE_A_REASON = "Give a reason for disagreeing, objecting or blocking."
 NO_DELEGATED_AUTHORITY = (
-    "Only the lead organisation's admins and managers hold delegated authority for urgent "
-    "decisions."
+    "You do not hold delegated authority for urgent decisions for {organisation}: it is held "
+    "by {holders}."
 )
 NOT_URGENT = "Only an urgent decision is ratified."
 NOT_OUR_MEETING = "That meeting is not one of this partnership's."
 ALREADY_RATIFIED = "This urgent decision was ratified or rejected already."
+NOT_YET_HEARD = (
+    "It cannot close before its closing date ({closes_on:%-d %B %Y}): {names} "
+    "{have} not given {their} position yet. Wait for {them}, or for the closing date."
+)
+NO_MEETING = (
+    "An urgent decision is ratified at a meeting: choose the meeting that ratified it, or "
+    "schedule one."
+)
+MEETING_NOT_HELD = (
+    "The meeting of {when:%-d %B %Y} has not taken place yet: record the ratification once it has."
+)
+MEETING_CANCELLED = "The meeting of {when:%-d %B %Y} was cancelled: it ratified nothing."
+MEETING_BEFORE = "The meeting of {when:%-d %B %Y} was held before the decision was taken."
 
 
 def _link(proposal: Proposal) -> str:
     return proposal.get_absolute_url()
 
 
-def lead_time_days(organisations: list[Organisation]) -> dict[int, int]:
-    return dict(
-        LeadTime.objects.filter(organisation__in=organisations).values_list(
-            "organisation_id", "days"
-        )
-    )
+lead_time_days = counting.lead_time_days
 
 
 def check_closing_date(
@@ -197,25 +205,59 @@ def position_cast(
 
 
 @action
-def proposal_close(*, by: Any, proposal: Proposal, statement: str = "") -> Proposal:
-    """Count the positions and record the outcome (and the statement, if given)."""
+def proposal_close(
+    *, by: Any, proposal: Proposal, statement: str = "", today: dt.date | None = None
+) -> Proposal:
+    """Count the positions and record the outcome (and the statement, if given).
+
+    Before the closing date has passed ("Close now") it closes only once every deciding
+    organisation has answered, or the agreement's quorum and lead times are met
+    (`counting.not_yet_heard`); else it is refused naming who has not answered. Closing early
+    is recorded on the proposal (`closed_early`, `closed_by`) for the decision log."""
     proposal = _lock(proposal)
     if not proposal.is_open:
         raise ValidationError(CLOSED)
+    today = today or timezone.localdate()
+    now = timezone.now()
     deciding = counting.deciding_organisations(proposal)
     rule = counting.rule_for(proposal.partnership_id, len(deciding))
     positions = list(proposal.positions.filter(current=True))
+    early = proposal.closes_on >= today
+    if early:
+        waiting = counting.not_yet_heard(proposal, deciding, positions, rule, now)
+        if waiting:
+            one = len(waiting) == 1
+            raise ValidationError(
+                {
+                    "positions": NOT_YET_HEARD.format(
+                        closes_on=proposal.closes_on,
+                        names=listing(o.name for o in waiting),
+                        have="has" if one else "have",
+                        their="its" if one else "their",
+                        them="it" if one else "them",
+                    )
+                }
+            )
     proposal.outcome = counting.count(proposal.kind, [o.pk for o in deciding], positions, rule)
     proposal.status = ProposalStatus.CLOSED
-    proposal.closed_at = timezone.now()
+    proposal.closed_at = now
+    proposal.closed_early = early
+    proposal.closed_by = person(by)
     proposal.outcome_statement = statement.strip()
     proposal.save()
     audit_record(
         actor=by,
-        action="proposal.close",
+        action="proposal.close_early" if early else "proposal.close",
         obj=proposal,
         partnership=proposal.partnership,
-        after={"outcome": proposal.outcome, "rule": rule.describe()},
+        after={
+            "outcome": proposal.outcome,
+            "rule": rule.describe(),
+            "closed_early": early,
+            "closes_on": str(proposal.closes_on),
+            "positions": len(positions),
+            "deciding": len(deciding),
+        },
     )
     tell(
         deciding,
@@ -257,7 +299,7 @@ def close_due(partnership_id: int | None = None, today: dt.date | None = None) -
     closed = []
     for proposal in due:
         try:
-            closed.append(proposal_close(by=None, proposal=proposal))
+            closed.append(proposal_close(by=None, proposal=proposal, today=today))
         except ValidationError:
             continue  # closed by someone else at the same moment
     return closed
@@ -301,12 +343,24 @@ def proposal_record_urgent(
     decision: str,
     background: str = "",
 ) -> Proposal:
-    """A decision taken at once under delegated authority; it goes on the agenda of the
-    partnership's next meeting for ratification (or of the next one scheduled)."""
-    if by is not None and not standing(by, partnership).manages and not by.is_superuser:
-        raise ValidationError(NO_DELEGATED_AUTHORITY)
+    """A decision taken at once under delegated authority, for `organisation`; it goes on the
+    agenda of the partnership's next meeting for ratification (or of the next one scheduled).
+
+    Who holds delegated authority is read from the agreement in force
+    (`counting.delegated_authority`): `by` must be one of the named roles at `organisation`,
+    one of the named organisations. `by` None is the system recording a decision taken
+    elsewhere: `organisation` must still hold the authority."""
     if not partnership.memberships.current().filter(organisation=organisation).exists():
         raise ValidationError({"organisation": NOT_A_MEMBER.format(organisation=organisation)})
+    delegation = counting.delegated_authority(partnership.pk)
+    if not delegation.holds(by, organisation):
+        raise ValidationError(
+            {
+                "organisation": NO_DELEGATED_AUTHORITY.format(
+                    organisation=organisation, holders=delegation.describe()
+                )
+            }
+        )
     today = timezone.localdate()
     proposal = Proposal.objects.create(
         partnership=partnership,
@@ -331,7 +385,12 @@ def proposal_record_urgent(
         action="proposal.urgent",
         obj=proposal,
         partnership=partnership,
-        after={"title": title, "decision": decision, "meeting": str(meeting or "")},
+        after={
+            "title": title,
+            "decision": decision,
+            "meeting": str(meeting or ""),
+            "delegated_authority": delegation.describe(),
+        },
     )
     tell(
         [m.organisation for m in partnership.memberships.current().select_related("organisation")],
@@ -343,20 +402,47 @@ def proposal_record_urgent(
     return proposal
 
 
+def _check_held(proposal: Proposal, meeting: Meeting | None, now: dt.datetime) -> Meeting:
+    if meeting is None:
+        raise ValidationError({"meeting": NO_MEETING})
+    if meeting.series.partnership_id != proposal.partnership_id:
+        raise ValidationError({"meeting": NOT_OUR_MEETING})
+    when = timezone.localtime(meeting.starts_at)
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise ValidationError({"meeting": MEETING_CANCELLED.format(when=when)})
+    if meeting.starts_at > now:
+        raise ValidationError({"meeting": MEETING_NOT_HELD.format(when=when)})
+    if proposal.closed_at is not None and meeting.ends_at < proposal.closed_at:
+        raise ValidationError({"meeting": MEETING_BEFORE.format(when=when)})
+    return meeting
+
+
 @action
-def proposal_ratify(*, by: Any, proposal: Proposal, ratified: bool, note: str = "") -> Proposal:
+def proposal_ratify(
+    *,
+    by: Any,
+    proposal: Proposal,
+    ratified: bool,
+    note: str = "",
+    meeting: Meeting | None = None,
+) -> Proposal:
+    """Record the partners' ratification (or not) of an urgent decision at `meeting` — by
+    default the meeting whose agenda it is on. Only a meeting that has taken place (started,
+    not cancelled, not before the decision) ratifies."""
     proposal = _lock(proposal)
     if not proposal.urgent:
         raise ValidationError(NOT_URGENT)
     if proposal.outcome != Outcome.URGENT:
         raise ValidationError(ALREADY_RATIFIED)
-    proposal.outcome = Outcome.RATIFIED if ratified else Outcome.NOT_RATIFIED
-    if proposal.ratification_item_id:
-        proposal.meeting_id = (
-            AgendaItem.objects.filter(pk=proposal.ratification_item_id)
-            .values_list("meeting_id", flat=True)
+    if meeting is None and proposal.ratification_item_id:
+        meeting = (
+            Meeting.objects.filter(agenda__pk=proposal.ratification_item_id)
+            .select_related("series")
             .first()
         )
+    meeting = _check_held(proposal, meeting, timezone.now())
+    proposal.outcome = Outcome.RATIFIED if ratified else Outcome.NOT_RATIFIED
+    proposal.meeting = meeting
     if note.strip():
         proposal.outcome_statement = f"{proposal.outcome_statement}\n\n{note.strip()}".strip()
     proposal.save(update_fields=["outcome", "meeting", "outcome_statement"])
@@ -365,7 +451,7 @@ def proposal_ratify(*, by: Any, proposal: Proposal, ratified: bool, note: str = 
         action="proposal.ratify",
         obj=proposal,
         partnership=proposal.partnership,
-        after={"outcome": proposal.outcome, "note": note},
+        after={"outcome": proposal.outcome, "note": note, "meeting": str(meeting)},
     )
     return proposal
 

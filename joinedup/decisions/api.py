@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
-from pydantic import StrictInt
+from pydantic import StrictBool, StrictInt
 
 from joinedup.access import acting_for, get_for
 from joinedup.api.common import MAX_ID, NO_NUL, Date, Id, In, Name, resolve
 from joinedup.api.errors import error_responses
-from joinedup.decisions import actions
+from joinedup.decisions import actions, counting
 from joinedup.decisions.models import (
     Deciders,
     DecisionKind,
@@ -53,7 +56,14 @@ class ProposalOut(Schema):
     outcome: Outcome | None
     outcome_statement: str
     urgent: bool
-    meeting_id: int | None
+    meeting_id: int | None = Field(
+        description="The meeting it was discussed at or, for an urgent decision, ratified at."
+    )
+    closed_at: dt.datetime | None
+    closed_early: bool = Field(
+        description="Closed by someone before its closing date had passed (the decision log "
+        "says so)."
+    )
 
     @staticmethod
     def resolve_outcome(obj: Proposal) -> str | None:
@@ -75,6 +85,31 @@ class PositionIn(In):
     organisation_id: StrictInt = Field(ge=1, le=MAX_ID)
     stance: Stance
     reason: Annotated[str, Field(max_length=5000, pattern=NO_NUL)] = ""
+
+
+class CloseIn(In):
+    statement: Annotated[str, Field(max_length=10000, pattern=NO_NUL)] = ""
+
+
+class UrgentIn(In):
+    organisation_id: StrictInt = Field(
+        ge=1, le=MAX_ID, description="The organisation deciding, under delegated authority."
+    )
+    title: Name
+    decision: Annotated[str, Field(min_length=1, max_length=5000, pattern=NO_NUL)]
+    background: LongText = ""
+
+
+class RatifyIn(In):
+    ratified: StrictBool
+    note: Annotated[str, Field(max_length=5000, pattern=NO_NUL)] = ""
+    meeting_id: StrictInt | None = Field(
+        None,
+        ge=1,
+        le=MAX_ID,
+        description="The meeting that ratified it, which must have taken place; by default "
+        "the meeting whose agenda it is on.",
+    )
 
 
 def _partnership(request: HttpRequest, pk: int) -> Partnership:
@@ -165,3 +200,83 @@ def position_cast(request: HttpRequest, pk: Id, payload: PositionIn) -> Status[P
         reason=payload.reason,
     )
     return Status(201, position)
+
+
+@router.post("/proposals/{pk}/close", response={200: ProposalOut, **error_responses(403, 404, 409)})
+def proposal_close(request: HttpRequest, pk: Id, payload: CloseIn) -> Proposal:
+    """Close now (the proposing organisation or the lead's admins and managers). Before the
+    closing date it closes only once every deciding organisation has given its position, or
+    the agreement's quorum and lead times are met: else 422, the field `positions` naming who
+    has not answered. Closing early is shown as `closed_early`."""
+    proposal = _proposal(request, pk)
+    if not request.user.has_perm("decisions.change_proposal", proposal):
+        raise PermissionDenied
+    return actions.proposal_close(by=request.user, proposal=proposal, statement=payload.statement)
+
+
+@router.post(
+    "/partnerships/{pk}/proposals/urgent",
+    response={201: ProposalOut, **error_responses(403, 404, 409)},
+)
+def proposal_record_urgent(request: HttpRequest, pk: Id, payload: UrgentIn) -> Status[Proposal]:
+    """Record an urgent decision taken under delegated authority, as the agreement in force
+    names it (the lead's admins and managers when it names no one): 403 to those who hold it
+    for no organisation, 422 for an organisation you do not hold it for. It goes on the next
+    meeting's agenda for ratification."""
+    partnership = _partnership(request, pk)
+    if not counting.delegated_authority(partnership.pk).held_by(request.user):
+        raise PermissionDenied
+    proposal = actions.proposal_record_urgent(
+        by=request.user,
+        partnership=partnership,
+        organisation=resolve(
+            Organisation.objects.filter(
+                pk__in=partnership.memberships.current().values("organisation_id")
+            ),
+            payload.organisation_id,
+            "organisation_id",
+        ),
+        title=payload.title,
+        decision=payload.decision,
+        background=payload.background,
+    )
+    return Status(201, proposal)
+
+
+@router.post(
+    "/proposals/{pk}/ratify", response={200: ProposalOut, **error_responses(403, 404, 409)}
+)
+def proposal_ratify(request: HttpRequest, pk: Id, payload: RatifyIn) -> Proposal:
+    """Record whether the partners ratified an urgent decision (the lead's admins and
+    managers), at a meeting that has taken place: 422 naming `meeting_id` otherwise."""
+    proposal = _proposal(request, pk)
+    if not request.user.has_perm("partnerships.change_partnership", proposal.partnership):
+        raise PermissionDenied
+    meeting = resolve(
+        Meeting.objects.filter(series__partnership_id=proposal.partnership_id).select_related(
+            "series"
+        ),
+        payload.meeting_id,
+        "meeting_id",
+    )
+    with _named(meeting="meeting_id"):
+        return actions.proposal_ratify(
+            by=request.user,
+            proposal=proposal,
+            ratified=payload.ratified,
+            note=payload.note,
+            meeting=meeting,
+        )
+
+
+@contextmanager
+def _named(**names: str) -> Iterator[None]:
+    """An action's field errors named as the request body names them."""
+    try:
+        yield
+    except ValidationError as exc:
+        if not hasattr(exc, "error_dict"):
+            raise
+        raise ValidationError(
+            {names.get(field, field): errors for field, errors in exc.error_dict.items()}
+        ) from exc

@@ -14,6 +14,11 @@ from joinedup.meetings.models import Meeting
 from joinedup.partnerships.models import Organisation
 from joinedup.resources.forms import DATE_INPUT, ActingForm, _in_range
 
+HELD_ONLY = (
+    "Choose a meeting of this partnership that has taken place since the decision: a meeting "
+    "still to come cannot ratify it."
+)
+
 
 class ProposalForm(ActingForm):
     title = forms.CharField(max_length=200)
@@ -99,6 +104,18 @@ class RatifyForm(forms.Form):
         label="At the meeting, the decision was",
     )
     note = forms.CharField(max_length=5000, required=False, widget=forms.Textarea({"rows": 2}))
+
+    def __init__(self, *args: Any, meetings: QuerySet[Meeting], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"] = forms.ModelChoiceField(
+            queryset=meetings,
+            empty_label=None,
+            initial=meetings.last(),
+            label="At the meeting of",
+            help_text="Only a meeting that has taken place ratifies.",
+            error_messages={"invalid_choice": HELD_ONLY},
+        )
+        self.order_fields(["meeting"])
 
 
 class LeadTimeForm(forms.Form):

@@ -84,6 +84,12 @@ class Proposal(models.Model):
     outcome = models.CharField(max_length=12, choices=Outcome.choices, blank=True)
     outcome_statement = models.TextField(blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    closed_early = models.BooleanField(
+        default=False, help_text="Closed by someone before its closing date had passed."
+    )
     urgent = models.BooleanField(default=False)
     meeting = models.ForeignKey(
         "meetings.Meeting",

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -75,9 +75,14 @@ def decision_log(request: AuthedRequest, pk: int) -> HttpResponse:
     actions.close_due(partnership.pk)
     proposals = list(
         partnership.proposals.select_related(
-            "organisation", "meeting", "meeting__series", "ratification_item__meeting"
+            "organisation",
+            "closed_by",
+            "meeting",
+            "meeting__series",
+            "ratification_item__meeting",
         ).prefetch_related(CURRENT_POSITIONS)
     )
+    delegation = counting.delegated_authority(partnership.pk)
     return render(
         request,
         "decisions/log.html",
@@ -88,7 +93,8 @@ def decision_log(request: AuthedRequest, pk: int) -> HttpResponse:
             "can_propose": _members(
                 partnership, ACTING_ORG_ROLES, org_roles(request.user)
             ).exists(),
-            "manages": request.user.has_perm(MANAGE, partnership),
+            "delegation": delegation,
+            "may_decide_urgently": bool(delegation.held_by(request.user)),
         },
     )
 
@@ -138,12 +144,13 @@ def proposal_new(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def urgent_new(request: AuthedRequest, pk: int) -> HttpResponse:
-    partnership = _partnership(request, pk, MANAGE)
-    acting = _members(partnership, MANAGING_ORG_ROLES, org_roles(request.user))
-    if request.user.is_superuser:
-        acting = Organisation.objects.filter(
-            pk__in=partnership.memberships.current().values("organisation_id")
-        )
+    """For those holding delegated authority under the agreement in force (403 to others)."""
+    partnership = _partnership(request, pk)
+    delegation = counting.delegated_authority(partnership.pk)
+    held = delegation.held_by(request.user)
+    if not held:
+        raise PermissionDenied
+    acting = Organisation.objects.filter(pk__in=[o.pk for o in held]).order_by("name")
     form = UrgentForm(request.POST or None, acting=acting)
     if request.method == "POST" and form.is_valid():
         proposal = act(
@@ -167,8 +174,9 @@ def urgent_new(request: AuthedRequest, pk: int) -> HttpResponse:
             "title": "Record an urgent decision",
             "button": "Record the decision",
             "note": (
-                "A decision taken at once under delegated authority. It goes on the next "
-                "meeting's agenda for the partners to ratify."
+                "A decision taken at once under delegated authority, held by "
+                f"{delegation.describe()}. It goes on the next meeting's agenda for the "
+                "partners to ratify."
             ),
         },
         status=INVALID if form.is_bound else 200,
@@ -216,7 +224,9 @@ def lead_time(request: AuthedRequest, pk: int) -> HttpResponse:
 def _proposal(request: AuthedRequest, pk: int, proposal_pk: int, perm: str = VIEW) -> Proposal:
     proposal = get_for(
         request.user,
-        Proposal.objects.select_related("partnership", "organisation", "proposed_by", "meeting"),
+        Proposal.objects.select_related(
+            "partnership", "organisation", "proposed_by", "closed_by", "meeting"
+        ),
         perm=perm,
         pk=proposal_pk,
         partnership_id=pk,
@@ -245,6 +255,12 @@ def _render_proposal(
     manages = request.user.has_perm(MANAGE, proposal.partnership)
     rule = counting.rule_for(proposal.partnership_id, len(deciding))
     awaiting = proposal.urgent and proposal.outcome == Outcome.URGENT
+    waiting = (
+        counting.not_yet_heard(proposal, deciding, list(current.values()), rule, timezone.now())
+        if proposal.is_open
+        else []
+    )
+    held = _held_meetings(proposal) if awaiting and manages else None
     return render(
         request,
         "decisions/proposal.html",
@@ -254,6 +270,7 @@ def _render_proposal(
             "rows": [(o, current.get(o.pk)) for o in deciding],
             "history": [p for p in positions if not p.current],
             "rule": rule,
+            "waiting": waiting,
             "item": proposal.ratification_item if proposal.ratification_item_id else None,
             "position_form": forms.get("position_form")
             or (
@@ -264,9 +281,25 @@ def _render_proposal(
             "statement_form": forms.get("statement_form")
             or (StatementForm() if handles and not proposal.urgent else None),
             "ratify_form": forms.get("ratify_form")
-            or (RatifyForm() if awaiting and manages else None),
+            or (RatifyForm(meetings=held) if held is not None and held.exists() else None),
+            "awaiting": awaiting,
         },
         status=status,
+    )
+
+
+def _held_meetings(proposal: Proposal) -> QuerySet[Meeting]:
+    """The meetings that may ratify an urgent decision: held since it was taken, not
+    cancelled; the one whose agenda it is on first."""
+    return (
+        Meeting.objects.filter(
+            series__partnership_id=proposal.partnership_id,
+            starts_at__lte=timezone.now(),
+            ends_at__gte=proposal.closed_at or proposal.opened_at,
+        )
+        .exclude(status=MeetingStatus.CANCELLED)
+        .select_related("series")
+        .order_by("starts_at")
     )
 
 
@@ -334,7 +367,7 @@ def proposal_ratify(request: AuthedRequest, pk: int, proposal_pk: int) -> HttpRe
     proposal = _proposal(request, pk, proposal_pk)
     if not request.user.has_perm(MANAGE, proposal.partnership):
         raise PermissionDenied
-    form = RatifyForm(request.POST)
+    form = RatifyForm(request.POST, meetings=_held_meetings(proposal))
     if (
         form.is_valid()
         and act(

@@ -65,7 +65,8 @@ REFERRALS = Referral.objects.select_related("person", "consent")
 # An action's field, as the request body names it.
 BODY_NAMES = {
     "service": "service_id",
-    "services": "service_ids",
+    "services": "services",
+    "needs": "services",
     "consent": "consent_id",
     "protocol": "partnership_id",
     "from_org": "partnership_id",
@@ -270,18 +271,31 @@ class _Sharing(Body):
         "and the consent, else 422 naming it.",
     )
     purpose: ReferralPurpose = ReferralPurpose(Purpose.REFERRAL)
-    need: NeedCode | None = None
     summary: LongText = ""
 
 
 class ReferralIn(_Sharing):
+    need: NeedCode | None = None
     service_id: uuid.UUID | None = Field(None, description="The directory service referred to.")
     to_organisation_id: Ref | None = Field(None, description="Instead of a service.")
     send: StrictBool = Field(True, description="false keeps it a draft.")
 
 
+class NetChoice(Body):
+    service_id: uuid.UUID = Field(description="The directory service referred to.")
+    need: NeedCode | None = Field(
+        None,
+        description="The person's need it is chosen for: one of their recorded needs (422 "
+        "naming `services` otherwise); any need, or none, when they have none recorded.",
+    )
+
+
 class NetIn(_Sharing):
-    service_ids: list[uuid.UUID] = Field(min_length=1, max_length=20)
+    services: list[NetChoice] = Field(
+        min_length=1,
+        max_length=20,
+        description="Each service with the need it is chosen for; its referral carries it.",
+    )
 
 
 def _sharing(request: HttpRequest, payload: _Sharing) -> dict[str, Any]:
@@ -307,7 +321,6 @@ def _sharing(request: HttpRequest, payload: _Sharing) -> dict[str, Any]:
         "from_org": person.organisation,
         "fields": [str(f) for f in payload.fields],
         "purpose": str(payload.purpose),
-        "need": str(payload.need or ""),
         "summary": payload.summary,
     }
 
@@ -332,6 +345,7 @@ def referral_create(request: HttpRequest, payload: ReferralIn) -> Status[dict[st
             service=resolve_service(request, payload.service_id, "service_id"),
             to_org=to_org,
             send=payload.send,
+            need=str(payload.need or ""),
             **values,
         )
     return Status(201, detail(request, REFERRALS.get(pk=referral.pk)))
@@ -340,9 +354,16 @@ def referral_create(request: HttpRequest, payload: ReferralIn) -> Status[dict[st
 @router.post("/referrals/net", response={201: list[ReferralOut], **error_responses(409)})
 def referral_net(request: HttpRequest, payload: NetIn) -> Status[list[dict[str, Any]]]:
     """A net of support: one person, one consent, a referral to each service, all sent. Each
-    shares those of the fields its receiver may have."""
+    service is chosen for one of the person's needs, which its referral carries; each shares
+    those of the fields its receiver may have."""
     values = _sharing(request, payload)
-    services = [resolve_service(request, pk, "service_ids") for pk in payload.service_ids]
+    services = [
+        (
+            resolve_service(request, choice.service_id, f"services.{i}.service_id"),
+            str(choice.need or ""),
+        )
+        for i, choice in enumerate(payload.services)
+    ]
     with fields_named(**BODY_NAMES):
         sent = actions.referral_net(by=request.user, services=services, **values)
     return Status(201, [detail(request, REFERRALS.get(pk=r.pk)) for r in sent])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 
 from django import forms
@@ -11,7 +12,7 @@ from django.utils import timezone
 
 from joinedup.directory.forms import NeedChoiceField, needs_terms
 from joinedup.directory.models import Service, TaxonomyTerm
-from joinedup.lib.needs import NEED_CHOICES
+from joinedup.lib.needs import NEED_CHOICES, NEEDS
 from joinedup.partnerships.models import Organisation
 from joinedup.referrals.models import (
     FIELDS,
@@ -25,6 +26,7 @@ from joinedup.referrals.models import (
     Protocol,
     Purpose,
 )
+from joinedup.referrals.queries import needs_served
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TICKS = forms.CheckboxSelectMultiple
@@ -169,13 +171,20 @@ class ChooseForm(forms.Form):
         )
 
 
+def need_field_name(service: Service) -> str:
+    return f"need_{service.pk}"
+
+
 class ReferralForm(ChooseForm):
-    """What is sent (POST): the choices above, the fields ticked, the need and why."""
+    """What is sent (POST): the choices above, the fields ticked, for each service the need it
+    is chosen for, and why.
+
+    Each chosen service gets a `need_<service id>` field whose choices are the person's
+    recorded needs (any need, or none said, when none is recorded); `needs()` pairs them."""
 
     share = forms.MultipleChoiceField(
         choices=FIELD_TICKS, widget=TICKS, required=False, label="What to share"
     )
-    need = forms.ChoiceField(required=False, choices=[("", "Not said"), *NEED_CHOICES])
     summary = forms.CharField(
         required=False,
         max_length=5000,
@@ -184,11 +193,55 @@ class ReferralForm(ChooseForm):
         help_text="In your words, for the receiver. Shared with the fields you tick.",
     )
 
+    def __init__(
+        self,
+        *args: Any,
+        person_needs: list[str],
+        chosen: list[Service] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        if self.is_bound:
+            chosen = list(self.fields["service"].queryset.filter(pk__in=_ids(self.data)))  # type: ignore[attr-defined]
+        recorded = [code for code in person_needs if code in NEEDS]
+        choices = [(c, NEEDS[c]) for c in recorded] or [("", "Not said"), *NEED_CHOICES]
+        self.chosen = chosen or []
+        served = needs_served(self.chosen)
+        for service in self.chosen:
+            serves = served.get(service.pk, set())
+            self.fields[need_field_name(service)] = forms.ChoiceField(
+                choices=choices,
+                required=bool(recorded),
+                label=f"Need {service.name} is for",
+                initial=next((c for c in recorded if c in serves), recorded[0] if recorded else ""),
+            )
+
     def clean_service(self) -> Any:
         chosen = self.cleaned_data["service"]
         if not chosen:
             raise forms.ValidationError("Choose one or more services.")
         return chosen
+
+    def need_fields(self) -> list[forms.BoundField]:
+        return [self[need_field_name(service)] for service in self.chosen]
+
+    def needs(self) -> list[tuple[Service, str]]:
+        """Each chosen service with the need it is for, as `referral_net` takes them."""
+        return [
+            (service, self.cleaned_data.get(need_field_name(service), ""))
+            for service in self.cleaned_data.get("service") or []
+        ]
+
+
+def _ids(data: Any) -> list[uuid.UUID]:
+    """The service ids posted that are ids at all (the field itself reports the others)."""
+    found = []
+    for value in data.getlist("service") if hasattr(data, "getlist") else []:
+        try:
+            found.append(uuid.UUID(str(value)))
+        except ValueError:
+            continue
+    return found
 
 
 class PassOnForm(forms.Form):

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q
 
+from joinedup.directory.models import Attribute, Service
 from joinedup.lib.needs import NEEDS
 from joinedup.partnerships.models import Membership, Organisation, Partnership
 from joinedup.referrals.models import DeclineReason, Event, Outcome, Referral, Signpost, Status
@@ -293,3 +294,15 @@ def acceptance_rates(service_ids: Iterable[Any]) -> dict[Any, Rate]:
         .order_by()
     )
     return {service: Rate(accepted, n) for service, accepted, n in answered}
+
+
+def needs_served(services: Iterable[Service]) -> dict[Any, set[str]]:
+    """Per service, the needs (top-level codes of the needs taxonomy) it lists: one query. The
+    referral form offers, for each service of a net, the person's need it serves first."""
+    served: dict[Any, set[str]] = {}
+    for link_id, code in Attribute.objects.filter(
+        link_entity="service", link_id__in=[s.pk for s in services]
+    ).values_list("link_id", "taxonomy_term__code"):
+        if code:
+            served.setdefault(link_id, set()).add(code.split(".", 1)[0])
+    return served

@@ -189,7 +189,7 @@ def referral_new(request: AuthedRequest, pk: int) -> HttpResponse:
     finder = FindServiceForm(request.GET or None)
     status = 200
     if request.method == "POST":
-        form = ReferralForm(request.POST, **querysets)
+        form = ReferralForm(request.POST, person_needs=person.needs, **querysets)
         if form.is_valid():
             data = form.cleaned_data
             sent = act(
@@ -201,10 +201,9 @@ def referral_new(request: AuthedRequest, pk: int) -> HttpResponse:
                 protocol=data["protocol"],
                 by=request.user,
                 from_org=person.organisation,
-                services=list(data["service"]),
+                services=form.needs(),
                 fields=data["share"],
                 purpose=data["purpose"],
-                need=data["need"],
                 summary=data["summary"],
                 send="draft" not in request.POST,
             )
@@ -220,7 +219,7 @@ def referral_new(request: AuthedRequest, pk: int) -> HttpResponse:
         chosen_ok = chooser.is_valid() or not (consent_list and protocol_list)
         if not chosen_ok or (finder.is_bound and not finder.is_valid()):
             status = INVALID
-        form = ReferralForm(initial={"need": person.needs[0] if person.needs else ""}, **querysets)
+        form = None
         ticked = []
         log_access(
             by=request.user,
@@ -231,6 +230,8 @@ def referral_new(request: AuthedRequest, pk: int) -> HttpResponse:
         )
     searching = finder.is_bound and finder.is_valid()
     chosen = list(chooser.cleaned_data.get("service") or [])
+    if form is None:
+        form = ReferralForm(person_needs=person.needs, chosen=chosen, **querysets)
     found = (
         [s for s in _found(request.user, finder, services) if s not in chosen] if searching else []
     )

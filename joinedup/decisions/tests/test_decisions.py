@@ -15,7 +15,7 @@ from joinedup.conftest import client_for, make_user
 from joinedup.decisions import actions, counting
 from joinedup.decisions.models import Position, Proposal
 from joinedup.decisions.queries import power_balance
-from joinedup.meetings.models import Notice
+from joinedup.meetings.models import Meeting, Notice
 from joinedup.meetings.tests.helpers import core_series, days_from_today, meet
 
 
@@ -32,6 +32,16 @@ def propose(
         deciders=deciders,
         closes_on=kw.pop("closes_on", days_from_today(14)),
         **kw,
+    )
+
+
+def close_on_time(proposal: Proposal, statement: str = "") -> Proposal:
+    """Close as the system does the day after the closing date."""
+    return actions.proposal_close(
+        by=None,
+        proposal=proposal,
+        statement=statement,
+        today=proposal.closes_on + dt.timedelta(days=1),
     )
 
 
@@ -160,17 +170,17 @@ def cast(w: SimpleNamespace, proposal: Proposal, org: Any, stance: str, by: Any)
 
 def test_consent_passes_unless_an_organisation_objects(world: SimpleNamespace, mo: Any) -> None:
     silent = propose(world, kind="consent", title="A")
-    assert actions.proposal_close(by=None, proposal=silent).outcome == "passed"
+    assert close_on_time(silent).outcome == "passed"
     objected = propose(world, kind="consent", title="B")
     cast(world, objected, world.core_org, "object", mo)
-    assert actions.proposal_close(by=None, proposal=objected).outcome == "not_passed"
+    assert close_on_time(objected).outcome == "not_passed"
 
 
 def test_a_consensus_is_blocked_by_one_block(world: SimpleNamespace, mo: Any) -> None:
     proposal = propose(world, kind="consensus")
     cast(world, proposal, world.lead_org, "agree", world.lena)
     cast(world, proposal, world.core_org, "block", mo)
-    closed = actions.proposal_close(by=None, proposal=proposal, statement="Not this year.")
+    closed = close_on_time(proposal, statement="Not this year.")
     assert closed.outcome == "blocked" and closed.outcome_statement == "Not this year."
 
 
@@ -178,17 +188,17 @@ def test_a_vote_needs_a_majority_of_deciding_organisations(world: SimpleNamespac
     half = propose(world, kind="vote", title="Half")
     cast(world, half, world.lead_org, "agree", world.lena)
     cast(world, half, world.core_org, "disagree", mo)
-    assert actions.proposal_close(by=None, proposal=half).outcome == "not_passed"
+    assert close_on_time(half).outcome == "not_passed"
     both = propose(world, kind="vote", title="Both")
     cast(world, both, world.lead_org, "agree", world.lena)
     cast(world, both, world.core_org, "agree", mo)
-    assert actions.proposal_close(by=None, proposal=both).outcome == "passed"
+    assert close_on_time(both).outcome == "passed"
 
 
 def test_without_a_quorum_nothing_is_decided(world: SimpleNamespace) -> None:
     proposal = propose(world, kind="vote", deciders="all")
     cast(world, proposal, world.lead_org, "agree", world.lena)
-    assert actions.proposal_close(by=None, proposal=proposal).outcome == "no_quorum"
+    assert close_on_time(proposal).outcome == "no_quorum"
 
 
 def test_the_quorum_and_pass_rule_come_from_the_agreement_in_force(
@@ -215,7 +225,7 @@ def test_the_quorum_and_pass_rule_come_from_the_agreement_in_force(
     assert rule.quorum == 1 and "Partnership agreement" in rule.source
     proposal = propose(world, kind="vote", deciders="all")
     cast(world, proposal, world.lead_org, "agree", world.lena)
-    closed = actions.proposal_close(by=None, proposal=proposal)
+    closed = close_on_time(proposal)
     assert closed.outcome == "not_passed"  # quorate, but 1 of 3 is not two thirds
 
 
@@ -261,8 +271,16 @@ def test_an_urgent_decision_goes_on_the_next_meetings_agenda(world: SimpleNamesp
         reverse("proposal_ratify", args=[world.partnership.pk, urgent.pk]), {"ratified": "yes"}
     )
     assert response.status_code == 403  # the lead records the meeting's ratification
+    # The meeting is ten days away: nothing can be ratified at it yet.
+    with pytest.raises(ValidationError, match="has not taken place yet"):
+        actions.proposal_ratify(by=world.lena, proposal=urgent, ratified=True)
+    # The meeting takes place.
+    Meeting.objects.filter(pk=upcoming.pk).update(
+        starts_at=timezone.now() - dt.timedelta(hours=1), ends_at=timezone.now()
+    )
     bad = client_for(world.lena).post(
-        reverse("proposal_ratify", args=[world.partnership.pk, urgent.pk]), {"ratified": "maybe"}
+        reverse("proposal_ratify", args=[world.partnership.pk, urgent.pk]),
+        {"ratified": "maybe", "meeting": upcoming.pk},
     )
     assert bad.status_code == 422
     ratified = actions.proposal_ratify(by=world.lena, proposal=urgent, ratified=True)
@@ -321,6 +339,8 @@ def test_the_power_balance_counts_each_organisations_share(world: SimpleNamespac
 
 def test_an_advice_decision_is_stated_by_the_proposer(world: SimpleNamespace) -> None:
     proposal = propose(world, kind="advice")
+    cast(world, proposal, world.lead_org, "agree", world.lena)
+    cast(world, proposal, world.core_org, "abstain", world.cora)
     client = client_for(world.lena)
     url = reverse("proposal_outcome", args=[world.partnership.pk, proposal.pk])
     assert client.post(url, {"statement": ""}).status_code == 422
@@ -368,7 +388,7 @@ def test_a_proposal_links_to_the_meeting_that_discusses_it(world: SimpleNamespac
     assert client.post(url, body).status_code == 302
     proposal = Proposal.objects.get(title="Shared training day")
     assert proposal.meeting == meeting
-    actions.proposal_close(by=None, proposal=proposal)
+    close_on_time(proposal)
     log = client.get(reverse("decisions", args=[world.partnership.pk])).content.decode()
     assert meeting.get_absolute_url() in log
     # A wider partner cannot pick the core partners' meeting, and no partnership another's.

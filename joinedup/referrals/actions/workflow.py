@@ -17,6 +17,7 @@ from joinedup.actions import person as signed_in
 from joinedup.agreements.models import VersionStatus
 from joinedup.audit.actions import audit_record, snapshot
 from joinedup.directory.models import Service
+from joinedup.lib.needs import NEEDS
 from joinedup.lib.postcodes import outward
 from joinedup.meetings.notices import tell
 from joinedup.partnerships.models import Membership, Organisation, Partnership
@@ -196,6 +197,28 @@ def _send(referral: Referral, by: Any) -> None:
     )
 
 
+NOT_THEIR_NEED = "{service}: choose the need it is for among the person's needs ({needs})."
+UNKNOWN_NEED = "{service}: {need!r} is not a need on our list."
+
+
+def _check_needs(person: Person, chosen: Sequence[tuple[Service, str]]) -> None:
+    """Each service of a net is chosen for one of the person's needs. When none is recorded,
+    any need on our list (or none said) will do: it is stated only on the referral."""
+    recorded = [code for code in person.needs if code in NEEDS]
+    for service, need in chosen:
+        if recorded and need not in recorded:
+            raise ValidationError(
+                {
+                    "needs": NOT_THEIR_NEED.format(
+                        service=service.name,
+                        needs=", ".join(NEEDS[code] for code in recorded),
+                    )
+                }
+            )
+        if need and need not in NEEDS:
+            raise ValidationError({"needs": UNKNOWN_NEED.format(service=service.name, need=need)})
+
+
 @action
 def referral_net(
     *,
@@ -204,19 +227,26 @@ def referral_net(
     protocol: Protocol,
     by: Any,
     from_org: Organisation,
-    services: Sequence[Service],
+    services: Sequence[tuple[Service, str]],
     fields: Sequence[str],
     purpose: str = Purpose.REFERRAL,
-    need: str = "",
     summary: str = "",
     send: bool = True,
 ) -> list[Referral]:
     """A net of support: one person, one consent, a referral to each service, sent together
-    (or kept as drafts). Each shares the chosen fields that its receiver may have; a field no
+    (or kept as drafts). `services` pairs each service with the need it is chosen for, one of
+    the person's needs (`_check_needs`), which its referral carries: flows, acceptance rates
+    and gaps count by it. Each shares the chosen fields that its receiver may have; a field no
     receiver may have is refused, and if a receiver may have none of them, nothing is sent."""
-    services = list({service.pk: service for service in services}.values())
-    if not services:
+    needs: dict[Any, str] = {}
+    chosen: list[Service] = []
+    for service, need in services:  # a service chosen twice counts once, for its first need
+        if service.pk not in needs:
+            needs[service.pk] = need
+            chosen.append(service)
+    if not chosen:
         raise ValidationError({"services": "Choose one or more services."})
+    _check_needs(person, [(service, needs[service.pk]) for service in chosen])
     batch = uuid.uuid4()
     offered = {
         service.pk: offers(
@@ -226,7 +256,7 @@ def referral_net(
             to_org=_receiver(service, None),
             purpose=purpose,
         )
-        for service in services
+        for service in chosen
     }
     for field in dict.fromkeys(fields):
         found = [o for each in offered.values() for o in each if o.field == field]
@@ -237,7 +267,7 @@ def referral_net(
                 {"fields": FIELD_NOT_ALLOWED.format(label=found[0].label, why=found[0].why_not)}
             )
     sent = []
-    for service in services:
+    for service in chosen:
         allowed = {o.field for o in offered[service.pk] if o.allowed}
         sent.append(
             referral_create(
@@ -249,7 +279,7 @@ def referral_net(
                 service=service,
                 fields=[f for f in fields if f in allowed] or list(fields),
                 purpose=purpose,
-                need=need,
+                need=needs[service.pk],
                 summary=summary,
                 batch=batch,
                 send=send,

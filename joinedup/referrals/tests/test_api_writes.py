@@ -78,8 +78,11 @@ def test_a_decline_reaches_the_referrer_with_its_reason(world, referring):
 
 def test_a_net_of_support_sends_one_referral_per_service(world, referring):
     body = referral_body(world, referring, fields=["name", "contact", "born_on"])
-    del body["service_id"]
-    body["service_ids"] = [str(referring.therapy.pk), str(referring.parcels.pk)]
+    del body["service_id"], body["need"]
+    body["services"] = [
+        {"service_id": str(referring.therapy.pk), "need": "mental_health"},
+        {"service_id": str(referring.parcels.pk), "need": "money_debt"},
+    ]
     response = api_for(world.stan).post(f"{V1}/referrals/net", body)
     assert response.status_code == 201, response.content
     made = response.json()
@@ -88,8 +91,8 @@ def test_a_net_of_support_sends_one_referral_per_service(world, referring):
     # The date of birth goes only where the protocol lets it.
     assert [r["fields"] for r in made] == [["name", "contact", "born_on"], ["name", "contact"]]
     assert fields_at_fault(
-        api_for(world.stan).post(f"{V1}/referrals/net", body | {"service_ids": []})
-    ) == ["service_ids"]
+        api_for(world.stan).post(f"{V1}/referrals/net", body | {"services": []})
+    ) == ["services"]
 
 
 def test_the_receiver_passes_it_on_sharing_no_more_than_she_was_given(world, referring):
@@ -361,10 +364,10 @@ def test_the_area_reaches_the_receiver_only_with_the_postcode(world, referring):
 
 def test_a_net_names_each_service_once(world, referring):
     body = referral_body(world, referring)
-    del body["service_id"]
-    therapy = str(referring.therapy.pk)
+    del body["service_id"], body["need"]
+    therapy = {"service_id": str(referring.therapy.pk), "need": "mental_health"}
     response = api_for(world.stan).post(
-        f"{V1}/referrals/net", body | {"service_ids": [therapy, therapy, therapy]}
+        f"{V1}/referrals/net", body | {"services": [therapy, therapy, therapy]}
     )
     assert response.status_code == 201, response.content
     assert len(response.json()) == 1

@@ -150,7 +150,7 @@ def test_a_net_refuses_a_field_no_receiver_may_have(world, referring):
             protocol=referring.protocol,
             by=world.stan,
             from_org=world.lead_org,
-            services=[referring.therapy, referring.parcels],
+            services=[(referring.therapy, "mental_health"), (referring.parcels, "money_debt")],
             fields=["name", "notes"],
         )
     assert not referring.pat.referrals.exists()

@@ -23,16 +23,18 @@ def pages(world: SimpleNamespace, referring: SimpleNamespace) -> SimpleNamespace
 
 
 def send(world: SimpleNamespace, r: SimpleNamespace, **data: Any) -> Any:
+    """Post the referral form; each service is for Pat's mental health unless said."""
     payload = {
         "service": [r.therapy.pk],
         "consent": r.consent.pk,
         "protocol": r.protocol.pk,
         "purpose": Purpose.REFERRAL,
         "share": ["name", "contact"],
-        "need": "mental_health",
         "summary": "Anxious since losing her job.",
         **data,
     }
+    for pk in payload["service"]:
+        payload.setdefault(f"need_{pk}", "mental_health")
     return client_for(world.stan).post(reverse("referral_new", args=[r.pat.pk]), payload)
 
 

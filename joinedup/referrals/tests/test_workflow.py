@@ -55,7 +55,7 @@ def test_a_net_of_support_sends_one_referral_per_service_under_one_consent(world
         protocol=referring.protocol,
         by=world.stan,
         from_org=world.lead_org,
-        services=[referring.therapy, referring.parcels],
+        services=[(referring.therapy, "mental_health"), (referring.parcels, "money_debt")],
         fields=["name", "contact", "born_on"],
     )
     assert [r.to_org for r in sent] == [world.core_org, world.wider_org]

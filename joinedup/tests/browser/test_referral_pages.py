@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from joinedup.directory.actions import service_create
+from joinedup.referrals.models import Referral
 from joinedup.referrals.tests.conftest import protocol_in_force
 from joinedup.tests.browser.conftest import Visitor
 
@@ -39,6 +40,7 @@ def test_a_net_of_two_referrals_is_sent_accepted_and_declined(
         stan.page.get_by_label("How not to contact them").fill("Text only after 6pm.")
         stan.page.get_by_label("Postcode").fill("RV1 2AB")
         stan.page.get_by_label("Mental health").check()
+        stan.page.get_by_label("Food", exact=True).check()
         stan.page.get_by_role("button", name="Save").click()
         stan.page.get_by_role("heading", name="Pat Example").wait_for()
         stan.check()
@@ -76,10 +78,17 @@ def test_a_net_of_two_referrals_is_sent_accepted_and_declined(
         ).is_disabled()  # neither protocol nor consent
         stan.page.get_by_role("checkbox", name="Name", exact=True).check()
         stan.page.get_by_role("checkbox", name="How to contact them").check()
+        # Each service is chosen for one of Pat's needs.
+        stan.page.get_by_label("Need Talking therapies is for").select_option(label="Mental health")
+        stan.page.get_by_label("Need Emergency food parcels is for").select_option(label="Food")
         stan.page.get_by_label("Why you refer them").fill("Anxious, and short of food.")
         stan.page.get_by_role("button", name="Send", exact=True).click()
         stan.page.get_by_text("Sent: 2 referrals.").wait_for()
         stan.check()
+        assert dict(Referral.objects.values_list("to_org__name", "need")) == {
+            "Riverside Mind": "mental_health",
+            "Hillside Food Bank": "food",
+        }
 
         cora.sign_in(world.cora.email)
         cora.visit("/referrals/")
