@@ -60,7 +60,7 @@ MUST_SHOW = {
 }
 # The health check and the pages computed from evidence: every partnership, every role.
 EVIDENCE = {"health", "health_depth", "health_network", "health_gaps", "health_report"}
-EVERYTHING = {"lead coordinator", "administrator"}
+EVERYTHING = {"lead coordinator"}
 # The seed documents are the demo's sources, not something a user reads about.
 SEED_WORDING = re.compile(rb"seeds? 00\d", re.IGNORECASE)
 PARTNERSHIP_ROUTE = "partnerships/<int:pk>/"
@@ -140,9 +140,10 @@ def roles(partnership: Partnership, admin: User, outsider: User) -> dict[str, Us
 
 
 def pages_for(role: str, top: list[Route]) -> list[Route]:
-    """What each role opens in a partnership the seeds tell of: the lead coordinator and the
-    administrator (who see the most) every page; the other roles the pages they rely on; the
-    outsider one page, since the 404 comes from the one access helper every page opens with."""
+    """What each role opens in a partnership the seeds tell of: the lead coordinator (who sees
+    and may do the most) every page, and the page of each meeting, decision, agreement and so
+    on; the other roles the pages they rely on; the outsider one page, since the 404 comes from
+    the one access helper every page opens with."""
     if role == "outsider":
         return [r for r in top if r.name == "partnership"]
     if role in EVERYTHING:
