@@ -20,11 +20,18 @@ class SectionDiff:
     pieces: list[Piece]
 
 
+DELEGATION = "Delegated authority for urgent decisions"
+
+
 def diff(old: AgreementVersion, new: AgreementVersion) -> list[SectionDiff]:
-    """Word by word, for each section whose text changed between `old` and `new`."""
+    """Word by word, for each section whose text changed between `old` and `new`, and who
+    holds delegated authority (part of the decision-making section) when that changed."""
+    texts = [
+        (title, old.sections.get(key, ""), new.sections.get(key, "")) for key, title, _ in SECTIONS
+    ]
+    texts.append((DELEGATION, old.delegation(), new.delegation()))
     changed = []
-    for key, title, _ in SECTIONS:
-        before, after = old.sections.get(key, ""), new.sections.get(key, "")
+    for title, before, after in texts:
         if before == after:
             continue
         a, b = before.split(), after.split()

@@ -313,6 +313,14 @@ def test_delegated_authority_is_set_in_the_agreement_draft_and_kept_in_new_versi
     second = agreement_actions.version_new(agreement=agreement, by=world.lena)
     assert list(second.delegates.all()) == [world.lead_org]
     assert second.delegate_roles == ["admin", "manager"]
+    # A new version that hands it to the core partner shows the change in "What changed".
+    agreement_actions.version_edit(
+        version=second, by=world.lena, sections=second.sections, delegates=[world.core_org]
+    )
+    changed = client.get(reverse("agreement_diff", args=[world.partnership.pk, agreement.pk]))
+    text = changed.content.decode()
+    assert "Delegated authority for urgent decisions" in text
+    assert "Riverside <del>Citizens Advice.</del> <ins>Mind.</ins>" in text
 
 
 # --- Ratification --------------------------------------------------------------------------
