@@ -431,4 +431,4 @@ def _agreements(
                 organisation_name=i["organisation_name"],
                 sector=i["sector"],
             )
-    return len(data["agreements"])
+    return sum(not a.get("draft") for a in data["agreements"])
