@@ -25,6 +25,7 @@ from joinedup.agreements import actions as agreement_actions
 from joinedup.agreements.models import Agreement
 from joinedup.demo import directory as demo_directory
 from joinedup.demo import health as demo_health
+from joinedup.demo import manchester as demo_manchester
 from joinedup.demo import meetings as demo_meetings
 from joinedup.demo import referrals as demo_referrals
 from joinedup.organisations.actions import affiliation_set_by_system
@@ -124,6 +125,7 @@ def load(progress: Callable[[str], None] = lambda _: None, path: Path = DATA) ->
         progress(f"{rounds} rounds of the health check, with ratings and time invested")
     with override_settings(EMAIL_BACKEND=QUIET_MAIL), transaction.atomic():
         referred = demo_referrals.load(orgs, partnerships)
+        referred += demo_manchester.load(orgs, partnerships)
         progress(f"{referred} referrals of invented people, under a signed data-sharing protocol")
     order = list(CHARACTERS)
     return sorted(
@@ -318,7 +320,7 @@ def _resources(
             orgs[g["giver"]],
             orgs[g["receiver"]],
         )
-        on = anchor - dt.timedelta(weeks=g["weeks_ago"])
+        on = _date(g.get("on")) or anchor - dt.timedelta(weeks=g["weeks_ago"])
         if not Exchange.objects.filter(
             partnership=partnership, giver=giver, receiver=receiver, on=on
         ).exists():
@@ -372,7 +374,8 @@ def _agreements(
     data: dict[str, Any], orgs: dict[str, Organisation], partnerships: dict[str, Partnership]
 ) -> int:
     """Agreements signed on paper some months before the demo was first loaded, so that one is
-    overdue for its yearly review."""
+    overdue for its yearly review; drafts still being written; the hours each member commits
+    and the must-dos the lead attests."""
     first = Agreement.objects.filter(title=data["agreements"][0]["title"]).first()
     anchor = timezone.localdate(first.created_at) if first else timezone.localdate()
     for a in data["agreements"]:
@@ -386,11 +389,14 @@ def _agreements(
             title=a["title"],
             sections=a["sections"],
             counterparty=orgs.get(a.get("counterparty", "")),
+            delegates=[orgs[key] for key in a["delegates"]] if "delegates" in a else None,
         )
+        if a.get("draft"):
+            continue
         version = agreement_actions.version_advance(
             version=agreement.versions.get(), by=None, to="signoff"
         )
-        signed_on = anchor - dt.timedelta(days=30 * a["months_ago"])
+        signed_on = _date(a.get("signed_on")) or anchor - dt.timedelta(days=30 * a["months_ago"])
         for organisation in agreement_actions.parties(version):
             agreement_actions.sign(
                 version=version,
@@ -398,6 +404,21 @@ def _agreements(
                 organisation=organisation,
                 board_informed=True,
                 signed_on=signed_on,
+            )
+    for c in data["commitments"]:
+        for key, hours in c["hours"].items():
+            membership = (
+                partnerships[c["partnership"]].memberships.current().get(organisation=orgs[key])
+            )
+            if membership.committed_hours is None:
+                actions.membership_change(
+                    by=None, membership=membership, committed_hours=Decimal(hours)
+                )
+    for t in data["attestations"]:
+        partnership = partnerships[t["partnership"]]
+        if not partnership.attestations.filter(item=t["item"]).exists():
+            agreement_actions.attest(
+                partnership=partnership, by=None, item=t["item"], note=t["note"]
             )
     for i in data["invitations"]:
         partnership = partnerships[i["partnership"]]
@@ -411,4 +432,4 @@ def _agreements(
                 organisation_name=i["organisation_name"],
                 sector=i["sector"],
             )
-    return len(data["agreements"])
+    return sum(not a.get("draft") for a in data["agreements"])

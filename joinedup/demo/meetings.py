@@ -1,7 +1,9 @@
 """Load the demo's meetings and decisions (`data/meetings.json`) through the actions.
 
 A partnership whose first series exists already is skipped whole, so a second run writes
-nothing. Dates count back from today, so the year of meetings is always the last year.
+nothing. Dates count back from today, so the year of meetings is always the last year; a
+series of a partnership that has ended gives its first date (`"first_on"`) instead. An agenda
+is circulated some days before its meeting (`"papers_days"`), never after it.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from django.utils import timezone
 from joinedup.decisions import actions as decision_actions
 from joinedup.decisions.models import LeadTime, Proposal
 from joinedup.meetings import actions, queries
-from joinedup.meetings.models import Meeting, Series
+from joinedup.meetings.models import AgendaItem, Meeting, Series
 from joinedup.partnerships.models import Organisation, Partnership
 
 DATA = Path(__file__).parent / "data" / "meetings.json"
@@ -44,8 +46,12 @@ def _series(
         max_interval_days=s["max"],
         chair_rule=s["chair_rule"],
     )
-    last = -s.get("last_ago", min(s["every"] // 2, 20))
-    days = [last - s["every"] * i for i in reversed(range(s["count"]))]
+    if "first_on" in s:
+        first = (dt.date.fromisoformat(s["first_on"]) - timezone.localdate()).days
+        days = [first + s["every"] * i for i in range(s["count"])]
+    else:
+        last = -s.get("last_ago", min(s["every"] // 2, 20))
+        days = [last - s["every"] * i for i in reversed(range(s["count"]))]
     if "next_in" in s:
         days.append(s["next_in"])
     invited = queries.invitees(series)
@@ -73,6 +79,8 @@ def _series(
                 )
         if offset < 0:
             actions.agenda_circulate(by=None, meeting=meeting)
+            papers = _at(day - dt.timedelta(days=s.get("papers_days", 7)), 9)
+            Meeting.objects.filter(pk=meeting.pk).update(agenda_circulated_at=papers)
             register = {}
             for i, org in enumerate(invited):
                 turn = (n * 7 + i * 3) % 11
@@ -96,7 +104,7 @@ def _series(
             meeting=held[-3],
             description="Circulate the updated contact list",
             owner=invited[0],
-            due_on=_days(-50),
+            due_on=timezone.localdate(held[-3].starts_at) + dt.timedelta(days=14),
         )
         actions.action_update(by=None, point=done, status="done")
     return meetings
@@ -124,11 +132,11 @@ def _proposal(partnership: Partnership, p: dict[str, Any], orgs: dict[str, Organ
         )
     if p.get("open"):
         return
-    # A decision taken in the past: its dates are set back, then it is counted and closed.
-    opened = timezone.now() - dt.timedelta(days=p["ago"])
-    Proposal.objects.filter(pk=proposal.pk).update(
-        opened_at=opened, closes_on=_days(-p["ago"] + 21)
-    )
+    # A decision taken in the past (`ago` days back, or `on` a day): its dates are set back,
+    # then it is counted and closed.
+    ago = p["ago"] if "ago" in p else (timezone.localdate() - dt.date.fromisoformat(p["on"])).days
+    opened = timezone.now() - dt.timedelta(days=ago)
+    Proposal.objects.filter(pk=proposal.pk).update(opened_at=opened, closes_on=_days(-ago + 21))
     proposal.refresh_from_db()
     decision_actions.proposal_close(by=None, proposal=proposal, statement=p.get("statement", ""))
 
@@ -173,12 +181,44 @@ def load(orgs: dict[str, Organisation], partnerships: dict[str, Partnership]) ->
         for p in entry.get("proposals", []):
             _proposal(partnership, p, orgs)
         for u in entry.get("urgent", []):
-            decision_actions.proposal_record_urgent(
-                by=None,
-                partnership=partnership,
-                organisation=orgs[u["organisation"]],
-                title=u["title"],
-                decision=u["decision"],
-                background=u.get("background", ""),
-            )
+            _urgent(partnership, u, orgs)
     return written
+
+
+def _urgent(partnership: Partnership, u: dict[str, Any], orgs: dict[str, Organisation]) -> None:
+    """An urgent decision taken `ago` days back under delegated authority, ratified at the
+    first meeting held after it (when `ratified` is given)."""
+    proposal = decision_actions.proposal_record_urgent(
+        by=None,
+        partnership=partnership,
+        organisation=orgs[u["organisation"]],
+        title=u["title"],
+        decision=u["decision"],
+        background=u.get("background", ""),
+    )
+    if "ago" not in u:
+        return
+    taken = timezone.now() - dt.timedelta(days=u["ago"])
+    Proposal.objects.filter(pk=proposal.pk).update(
+        opened_at=taken, closed_at=taken, closes_on=timezone.localdate(taken)
+    )
+    held = (
+        Meeting.objects.filter(
+            series__partnership=partnership,
+            series__tier="core",
+            starts_at__gt=taken,
+            starts_at__lt=timezone.now(),
+        )
+        .order_by("starts_at")
+        .first()
+    )
+    if held is None or "ratified" not in u:
+        return
+    if proposal.ratification_item_id:  # it went on the next meeting's agenda: the one held
+        AgendaItem.objects.filter(pk=proposal.ratification_item_id).update(
+            meeting=held, position=held.agenda.count() + 1
+        )
+    proposal.refresh_from_db()
+    decision_actions.proposal_ratify(
+        by=None, proposal=proposal, ratified=True, note=u["ratified"], meeting=held
+    )

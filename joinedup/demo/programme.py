@@ -1,7 +1,7 @@
 """The programme view's demo: Help through Crisis with 69 partnerships, as the real programme had,
-and one partnership that exists on paper.
+and one partnership that exists on paper; Reaching Out, Supporting Families with its 36.
 
-The seeds name a handful of Help through Crisis partnerships; the rest are **generated**, and
+The seeds name a handful of each programme's partnerships; the rest are **generated**, and
 say so in their name and goal ("(generated)"), as are the organisations and people in them.
 They are made through the same actions as everything else, from a fixed random seed, so every
 load makes the same programme: some partnerships deep, some cooperating, some only networking,
@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -67,38 +68,100 @@ PROFILES: dict[str, dict[str, Any]] = {
 WEIGHTS = {"deep": 2, "cooperating": 4, "networking": 3, "on paper": 1}
 
 
+@dataclass(frozen=True)
+class Filled:
+    """A programme to fill with generated partnerships, from its own pool of organisations."""
+
+    programme: str
+    target: int
+    label: str  # generated partnerships are "<label> 01 (generated)", …
+    places: list[str]
+    kinds: list[tuple[str, Sector]]
+    seed: str  # each partnership's random seed is this and its number
+
+
+# Seed 003: 36 projects across Northern Ireland, each with at least one partner.
+FAMILIES = Filled(
+    programme="Reaching Out, Supporting Families",
+    target=36,
+    label="Family support partnership",
+    places=[
+        "Ardglen",
+        "Ballykeel",
+        "Carnreagh",
+        "Drumhill",
+        "Glenavon",
+        "Killowen",
+        "Lisnabreen",
+        "Mullaghmore",
+        "Rathkeel",
+        "Tullycarn",
+    ],
+    kinds=[
+        ("Family Centre", Sector.COMMUNITY),
+        ("Parents' Network", Sector.VOLUNTARY),
+        ("HSC Trust Family Support Team", Sector.STATUTORY),
+        ("Women's Aid", Sector.VOLUNTARY),
+        ("Disability Family Support", Sector.VOLUNTARY),
+        ("Primary School", Sector.STATUTORY),
+    ],
+    seed="families",
+)
+CRISIS = Filled(
+    programme=PROGRAMME,
+    target=TARGET,
+    label="Crisis partnership",
+    places=PLACES,
+    kinds=KINDS,
+    seed="",
+)
+
+
 def load(password_hash: str, progress: Callable[[str, int, int], None]) -> int:
-    """Fill Help through Crisis up to 69 partnerships; return how many were made."""
-    programme = Programme.objects.filter(name=PROGRAMME).first()
-    if programme is None:
-        return 0
+    """Fill Help through Crisis up to 69 partnerships (one of them on paper) and Reaching Out,
+    Supporting Families up to 36; return how many were made."""
+    made = 0
+    for filled in (CRISIS, FAMILIES):
+        programme = Programme.objects.filter(name=filled.programme).first()
+        if programme is not None:
+            made += _fill(filled, programme, password_hash, progress)
+    return made
+
+
+def _fill(
+    filled: Filled,
+    programme: Programme,
+    password_hash: str,
+    progress: Callable[[str, int, int], None],
+) -> int:
     with override_settings(EMAIL_BACKEND=QUIET_MAIL), transaction.atomic():
-        pool = _pool(password_hash)
+        pool = _pool(password_hash, filled)
         hubs = list(programme.hubs.all())
         made = 0
-        if not Partnership.objects.filter(name=ON_PAPER).exists():
+        if filled is CRISIS and not Partnership.objects.filter(name=ON_PAPER).exists():
             _on_paper(programme, pool)
             made += 1
         real = programme.partnerships.exclude(name__contains=GENERATED).count()
-        wanted = max(TARGET - real, 0)
+        wanted = max(filled.target - real, 0)
         for i in range(1, wanted + 1):
-            rng = random.Random(i)  # one per partnership: the same whatever is loaded already
-            name = f"Crisis partnership {i:02d} {GENERATED}"
+            # One per partnership: the same whatever is loaded already.
+            rng = random.Random(f"{filled.seed}{i}" if filled.seed else i)
+            name = f"{filled.label} {i:02d} {GENERATED}"
             profile = rng.choices(list(WEIGHTS), weights=list(WEIGHTS.values()))[0]
             members = rng.sample(pool, rng.randint(3, 5))
             hub = rng.choice(hubs) if hubs else None
             if not Partnership.objects.filter(name=name).exists():
                 _generated(name, profile, programme, hub, members, rng)
                 made += 1
-            progress("generated partnerships", i, wanted)
+            progress(f"generated partnerships of {filled.programme}", i, wanted)
     return made
 
 
-def _pool(password_hash: str) -> list[tuple[Organisation, User]]:
+def _pool(password_hash: str, filled: Filled) -> list[tuple[Organisation, User]]:
     """Generated organisations, each with a manager who answers for it."""
     pool = []
-    for i, place in enumerate(PLACES):
-        kind, sector = KINDS[i % len(KINDS)]
+    for i, place in enumerate(filled.places):
+        kind, sector = filled.kinds[i % len(filled.kinds)]
         name = f"{place} {kind} {GENERATED}"
         organisation = Organisation.objects.filter(name=name).first() or (
             actions.organisation_create(by=None, name=name, sector=sector)

@@ -114,7 +114,7 @@ def load(orgs: dict[str, Organisation], partnerships: dict[str, Partnership]) ->
             actions.referral_see(referral=referral, by=None)
             actions.consent_withdraw(consent=consent, by=None)
         else:
-            _answer(referral, STORY[n % len(STORY)])
+            _answer(referral, STORY[n % len(STORY)], until=timezone.now() - sent)
         _backdate(referral, person, sent)
         made += 1
     for i, days in enumerate(WAITING_DAYS):
@@ -140,9 +140,9 @@ def load(orgs: dict[str, Organisation], partnerships: dict[str, Partnership]) ->
     return made
 
 
-def _protocol(partnership: Partnership, today: dt.date) -> Any:
+def _protocol(partnership: Partnership, today: dt.date, title: str = TITLE) -> Any:
     agreement = agreement_actions.agreement_create(
-        by=None, partnership=partnership, kind=AgreementKind.DATA_SHARING, title=TITLE
+        by=None, partnership=partnership, kind=AgreementKind.DATA_SHARING, title=title
     )
     version = agreement.versions.get()
     protocol = actions.protocol_set(
@@ -215,7 +215,9 @@ DECLINE_NOTES: dict[str, str] = {
 }
 
 
-def _answer(referral: Referral, story: str) -> None:
+def _answer(referral: Referral, story: str, until: dt.timedelta) -> None:
+    """Take `referral` through `story`, as far as it has got `until` after it was sent: a
+    referral sent three weeks ago is still in progress, not completed in the future."""
     actions.referral_see(referral=referral, by=None)
     if story.startswith("declined:"):
         reason = story.split(":")[1]
@@ -228,6 +230,8 @@ def _answer(referral: Referral, story: str) -> None:
         return
     actions.referral_accept(referral=referral, by=None)
     actions.referral_start(referral=referral, by=None)
+    if until < dt.timedelta(hours=AFTER[Status.COMPLETED]):
+        return
     outcome = Outcome.NO_HELP if story == "no_help" else Outcome.GOT_HELP
     actions.referral_complete(referral=referral, by=None, outcome=outcome)
 

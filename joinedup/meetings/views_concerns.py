@@ -78,7 +78,7 @@ def concern_new(request: AuthedRequest, pk: int) -> HttpResponse:
             "form": form,
             "title": "Raise a concern",
             "button": "Raise the concern",
-            "note": "Don't wait until the next meeting: raise it now (seed 002).",
+            "note": "Don't wait until the next meeting: raise it now.",
         },
         status=INVALID if form.is_bound else 200,
     )

@@ -24,11 +24,16 @@ def test_help_through_crisis_has_69_partnerships_generated_ones_marked_and_one_o
     partnerships = programme.partnerships.all()
     assert partnerships.count() == 69
     generated = partnerships.filter(name__contains="(generated)")
-    assert made == generated.count() + 1  # and the partnership on paper
+    families = Programme.objects.get(name="Reaching Out, Supporting Families")
+    generated_families = families.partnerships.filter(name__contains="(generated)")
+    assert families.partnerships.count() == 36  # seed 003's 36 projects
+    assert made == generated.count() + 1 + generated_families.count()  # and the one on paper
     assert all(p.shared_goal.startswith("Generated for the demo") for p in generated)
     generated_members = Organisation.objects.filter(memberships__partnership__in=generated)
     assert all("(generated)" in o.name for o in generated_members.distinct())
-    assert steps[-1] == (generated.count(), generated.count())  # the progress bar finished
+    assert (generated.count(), generated.count()) in steps  # the progress bar finished
+    assert steps[-1] == (generated_families.count(), generated_families.count())
+    assert families.officers.filter(email="aoife.mcgrath@demo.joinedup.example").exists()
 
     on_paper = Partnership.objects.get(name=demo_programme.ON_PAPER)
     ev = gather([on_paper])[on_paper.pk]
