@@ -154,13 +154,17 @@ def pages_for(role: str, top: list[Route]) -> list[Route]:
 def generated_walk(
     i: int, people: dict[str, User], top: list[Route]
 ) -> list[tuple[tuple[str, User], Route]]:
-    """The generated partnerships are made alike and there are a hundred of them: each of the
-    health pages of the i-th is asked for once, by a role that turns with i, so that every
-    health page of every partnership is opened and every role opens every health page across
-    the programmes; the outsider asks for one page."""
-    seeing = [(r, u) for r, u in people.items() if r != "outsider"]
+    """The generated partnerships are made alike and there are a hundred of them. Their health
+    pages (health, depth, network, gaps, report) are asked for by every demo sign-in that may
+    see them — the programme officer and the administrator — and, once each, by one of the
+    partnership's own members, a role that turns with i, so that every member role opens every
+    health page across the programmes; the outsider asks for one page."""
     evidence = [r for r in top if r.name in EVIDENCE]
-    walk = [(seeing[(i + j) % len(seeing)], route) for j, route in enumerate(evidence)]
+    signed_in = [(r, u) for r, u in people.items() if r in ("programme officer", "administrator")]
+    members = [(r, u) for r, u in people.items() if r.endswith(("coordinator", "partner"))]
+    walk = [(who, route) for who in signed_in for route in evidence]
+    if members:
+        walk += [(members[(i + j) % len(members)], route) for j, route in enumerate(evidence)]
     return walk + [(("outsider", people["outsider"]), r) for r in pages_for("outsider", top)]
 
 
