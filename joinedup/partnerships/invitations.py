@@ -46,6 +46,7 @@ from joinedup.partnerships.models import (
     Organisation,
     Partnership,
 )
+from joinedup.partnerships.registration import same_name
 
 NOT_THE_INVITED = "This invitation was sent to {email}: sign in with that address to answer it."
 NOT_ITS_ADMIN = "Only an admin of {organisation} can answer for it. Sign in as one of them."
@@ -158,7 +159,7 @@ def invitation_send(
 def _check_name_free(name: str) -> None:
     """A new organisation may not take the name of one already in Joined Up: whoever accepted
     would be the first admin of a look-alike that partners take for the real one."""
-    taken = Organisation.objects.filter(name__iexact=name.strip()).first()
+    taken = same_name(name)
     if taken is not None:
         raise ValidationError({"organisation_name": NAME_TAKEN.format(organisation=taken)})
 
