@@ -179,3 +179,17 @@ def test_two_people_leave_the_report_and_programme_view_without_a_score(
     table = client_for(world.otis).get(reverse("programme_health_csv", args=[world.programme.pk]))
     line = next(csv.DictReader(io.StringIO(table.content.decode())))
     assert line["health"] == "" and line["factors divided"] == "0"
+
+
+def test_the_api_does_not_count_each_factors_answers_while_the_round_is_open(
+    world: SimpleNamespace,
+) -> None:
+    """Per-factor counts, read before and after one person answers, would tell on which
+    factors they said "don't know": they come only with the scores, after close."""
+    round = _answered(world, close=False)
+    scores = api_for(world.will).get(f"/api/v1/health-rounds/{round.pk}/scores").json()
+    assert scores["shown"] is False
+    assert {f["people"] for f in scores["factors"]} == {None}
+    actions.round_close(by=world.lena, round=round)
+    scores = api_for(world.will).get(f"/api/v1/health-rounds/{round.pk}/scores").json()
+    assert {f["people"] for f in scores["factors"]} == {6}
