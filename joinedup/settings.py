@@ -234,7 +234,10 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_USERNAME_CALLABLE = "joinedup.accounts.throttle.username_of"
 AXES_CLIENT_IP_CALLABLE = "joinedup.accounts.throttle.address_of"
 AXES_LOCKOUT_CALLABLE = "joinedup.accounts.throttle.locked_out"
-AXES_RESET_ON_SUCCESS = True
+# Not axes' own reset on success: it deletes every failure from the address that signed in,
+# so an attacker signing in to an account of their own wiped their guesses at anyone else's.
+# `throttle.forget_own_failures` forgets only the failures of the account that signed in.
+AXES_RESET_ON_SUCCESS = False
 AXES_VERBOSE = False
 # Behind a proxy, how many proxies' X-Forwarded-For entries to trust (the proxy's own address
 # would otherwise lock everyone out at once). JOINEDUP_HTTPS implies one.

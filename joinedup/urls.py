@@ -21,6 +21,7 @@ urlpatterns = [
         sign_in.ResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
+    path("accounts/password_change/", sign_in.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("settings/", accounts.settings_page, name="settings"),
     path("settings/two-factor/", two_factor.two_factor, name="two_factor"),

@@ -65,6 +65,24 @@ def api_tokens_revoke(*, user: User, reason: str, by: User | None = None) -> int
 
 
 @action
+def secrets_revoke(*, user: User, reason: str, by: User | None = None) -> None:
+    """Revoke every API token and calendar link `user` holds, saying why (a password reset or
+    change): whoever learnt the old password may have made them."""
+    from joinedup.meetings.models import FeedToken
+
+    api_tokens_revoke(user=user, reason=reason, by=by)
+    feeds = FeedToken.objects.filter(user=user)
+    if feeds.exists():
+        audit_record(
+            actor=by,
+            action="calendar.revoke_all",
+            obj=user,
+            after={"reason": reason, "calendar_links": feeds.count()},
+        )
+        feeds.delete()
+
+
+@action
 def two_factor_start(*, user: User) -> TOTPDevice:
     """A new authenticator for `user`, unconfirmed until they type its first code. Starting
     again replaces one that was never confirmed; a confirmed one stays until the new one is."""

@@ -10,7 +10,12 @@ class AccountsConfig(AppConfig):
     verbose_name = "People and sign-in"
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from joinedup.accounts.throttle import forget_own_failures
+
         post_migrate.connect(_create_throttle_table, sender=self)
+        user_logged_in.connect(forget_own_failures, dispatch_uid="joinedup.forget_own_failures")
 
 
 def _create_throttle_table(using: str = "default", **kwargs: Any) -> None:

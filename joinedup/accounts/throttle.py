@@ -6,6 +6,10 @@ django-axes counts failed sign-ins per account and, separately, per address
 has passed since the last failure. A wrong second-step code counts as a failed sign-in too
 (`sign_in_failed`). The real user's way back is the password reset: setting a new password
 through the emailed link clears the account's failures (`unlock`).
+
+A successful sign-in forgets the failures of *that account* only (`forget_own_failures`), not
+those from the address it came from: otherwise anyone with an account could guess nine times at
+someone else's, sign in to their own, and guess again, for ever.
 """
 
 from __future__ import annotations
@@ -88,6 +92,11 @@ def is_locked_out(request: HttpRequest, email: str) -> bool:
 def sign_in_failed(request: HttpRequest, email: str) -> None:
     """Count a wrong second-step code as the failed sign-in it is."""
     user_login_failed.send(sender=__name__, credentials={"username": email}, request=request)
+
+
+def forget_own_failures(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    """On `user_logged_in`: the account that signed in starts afresh; nobody else's does."""
+    axes_reset(username=user.email.lower())
 
 
 def unlock(*, email: str) -> None:

@@ -127,11 +127,23 @@ class ResetRequestView(auth_views.PasswordResetView):
 @method_decorator(never_cache, name="dispatch")
 class ResetConfirmView(auth_views.PasswordResetConfirmView):
     """Setting a new password through the emailed link: whoever holds the mailbox is the real
-    user, so their sign-in is unlocked; their API tokens are revoked, as someone resetting a
-    password may be shutting out whoever learnt the old one."""
+    user, so their sign-in is unlocked; their API tokens and calendar links are revoked, as
+    someone resetting a password may be shutting out whoever learnt the old one."""
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
         throttle.unlock(email=form.user.email)
-        actions.api_tokens_revoke(user=form.user, reason="password reset", by=form.user)
+        actions.secrets_revoke(user=form.user, reason="password reset", by=form.user)
+        return response
+
+
+@method_decorator(never_cache, name="dispatch")
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Changing one's password signed in: as with a reset, the API tokens and calendar links
+    stop, so that whoever learnt the old password keeps no way in (Django keeps only this
+    session signed in)."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        actions.secrets_revoke(user=form.user, reason="password change", by=form.user)
         return response

@@ -76,7 +76,10 @@ class FactorOut(Schema):
         description="Over the organisations shown and the pool of other organisations."
     )
     divided: bool = Field(description="Organisations' means differ by 1.0 or more.")
-    people: int
+    people: int | None = Field(
+        description='People who scored this factor (not only "don\'t know"); null until '
+        "the scores are shown, so that nobody reads one person's answers from how it moves."
+    )
     by_organisation: list[OrganisationMean] = Field(
         description="Only organisations three or more of whose people answered a closed round."
     )
@@ -329,7 +332,7 @@ def round_scores(request: HttpRequest, pk: Id) -> dict[str, Any]:
                 "change": as_float(results.change[f.code]),
                 "spread": as_float(f.spread),
                 "divided": f.divided,
-                "people": f.people,
+                "people": f.people if results.shown else None,
                 "by_organisation": [
                     {"organisation_id": org, "mean": as_float(mean)}
                     for org, mean in sorted(f.by_organisation.items())

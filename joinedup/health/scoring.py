@@ -17,7 +17,9 @@ has **closed**, and then
   `MIN_RESPONDENTS` (three) of its people answered; the organisations with fewer are **pooled**
   into "other organisations", whose mean is the mean of theirs (each weighing the same) and
   which counts as one in the spread; the pool's own figures are shown only when at least three
-  people answered in it;
+  people answered in it — and when fewer did, the smallest shown organisations join the pool
+  until it holds three, since the partnership's mean less the shown organisations' would
+  otherwise give the pool's (one person's answers) away;
 - the partnership's figures, and the free text (never with an organisation's name), only when
   at least three people answered in all.
 While a round is open only participation is shown, so that nobody can tell a person's answers
@@ -208,6 +210,14 @@ def anonymise(scores: RoundScores, *, closed: bool) -> RoundScores:
         org for org, people in scores.respondents.items() if may_show(people, closed=closed)
     }
     pooled = {org: n for org, n in scores.respondents.items() if org not in shown_orgs}
+    # A pool too small to show must not be worked out either: the partnership's mean is the
+    # mean of every organisation's, so with the others' shown it gives the pool's away (one
+    # person's answers, when one person is pooled). The smallest shown organisations join the
+    # pool until it holds three people (or everyone).
+    while pooled and shown_orgs and not may_show(sum(pooled.values()), closed=closed):
+        smallest = min(shown_orgs, key=lambda org: (scores.respondents[org], org))
+        shown_orgs.discard(smallest)
+        pooled[smallest] = scores.respondents[smallest]
     pool_shown = may_show(sum(pooled.values()), closed=closed)
     everyone = may_show(scores.people, closed=closed)
     factors = []

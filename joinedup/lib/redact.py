@@ -1,11 +1,11 @@
 """Keeping secret links out of logs.
 
 Some addresses carry a secret: a calendar feed (`/calendar/<token>.ics`), an invitation
-(`/invitations/<token>/…`, `/organisations/<id>/join/<token>/`) and a password reset
-(`/accounts/reset/<uidb64>/<token>/`). Anyone who reads a log line holding one could use it, so
-every log line (gunicorn's access and error logs, Django's own) passes through `redact`, which
-replaces those parts with `[redacted]` wherever they appear in the line: the request, the URL or
-the Referer.
+(`/invitations/<token>/…`, a person's `/join/<token>/`, `/organisations/<id>/join/<token>/`)
+and a password reset (`/accounts/reset/<uidb64>/<token>/`). Anyone who reads a log line
+holding one could use it, so every log line (gunicorn's access and error logs, Django's own)
+passes through `redact`, which replaces those parts with `[redacted]` wherever they appear in
+the line: the request, the URL or the Referer.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ REDACTED = "[redacted]"
 _WORD = re.compile(r"[a-z]+(?:-[a-z]+)*")
 _SEGMENTS = r"[^\s\"'?#<>]*"
 _SECRET_PATHS = re.compile(
-    r"(?P<prefix>/(?:invitations|accounts/reset|organisations/[^/\s\"'?#]+/join)/)"
+    r"(?P<prefix>/(?:invitations|join|accounts/reset|organisations/[^/\s\"'?#]+/join)/)"
     rf"(?P<rest>{_SEGMENTS})"
 )
 _CALENDAR = re.compile(r"(/calendar/)[^/\s\"'?#]+?(\.ics)")

@@ -228,9 +228,9 @@ def organisation_first_admin(*, organisation: Organisation, user: User, by: Any)
 @action
 def affiliation_end(*, by: Any, affiliation: Affiliation, reason: str = "") -> PastAffiliation:
     """An admin removes someone from the organisation. At once: their role there is gone (so
-    is everything they saw through it), they stop being its contact in any partnership, and
-    their API tokens and calendar links are revoked. Their time there is kept as a
-    `PastAffiliation`, and the audit log has the rest."""
+    is everything they saw through it), they stop being its contact in any partnership and an
+    officer of the programmes it funds, and their API tokens and calendar links are revoked.
+    Their time there is kept as a `PastAffiliation`, and the audit log has the rest."""
     affiliation = (
         Affiliation.objects.select_for_update(of=("self",))
         .select_related("user", "organisation")
@@ -260,6 +260,7 @@ def affiliation_end(*, by: Any, affiliation: Affiliation, reason: str = "") -> P
     for membership in Membership.objects.filter(organisation=organisation, contacts=user):
         membership.contacts.remove(user)
     _revoke_tokens(user=user, by=by)
+    _end_oversight(user=user, funder=organisation, by=by)
     tell_admins(
         organisation,
         f"{user} no longer belongs to {organisation}",
@@ -269,6 +270,22 @@ def affiliation_end(*, by: Any, affiliation: Affiliation, reason: str = "") -> P
         also=user,
     )
     return past
+
+
+def _end_oversight(*, user: User, funder: Organisation, by: Any) -> None:
+    """A programme officer oversees for the programme's funder: someone removed from the funder
+    stops being an officer of its programmes (and so stops seeing their partnerships)."""
+    from joinedup.programmes.models import Programme
+
+    for programme in Programme.objects.filter(funder=funder, officers=user):
+        programme.officers.remove(user)
+        audit_record(
+            actor=by,
+            action="programme.remove_officer",
+            obj=programme,
+            before={"officer": user.email},
+            after={"reason": f"no longer at {funder}"},
+        )
 
 
 def _revoke_tokens(*, user: User, by: Any) -> None:

@@ -7,7 +7,8 @@ never a person into one (see `Invitation`):
 - an organisation new to Joined Up is named with a contact's email. It is made only when that
   contact accepts, signed in (or registering) with exactly that address, and they become its
   first admin (`organisation_first_admin`). Until then the lead sees it as invited, not yet
-  confirmed.
+  confirmed. It may not take the name of an organisation already in Joined Up (checked on
+  sending and again on accepting): that one is invited as it is, through its admins.
 
 Declining needs the same person signed in: the invited contact, or an admin of the invited
 organisation.
@@ -45,6 +46,7 @@ from joinedup.partnerships.models import (
     Organisation,
     Partnership,
 )
+from joinedup.partnerships.registration import same_name
 
 NOT_THE_INVITED = "This invitation was sent to {email}: sign in with that address to answer it."
 NOT_ITS_ADMIN = "Only an admin of {organisation} can answer for it. Sign in as one of them."
@@ -55,6 +57,10 @@ NO_ADMIN = (
 )
 ALREADY_INVITED = "{organisation} has already been invited and has not answered yet."
 NEW_NEEDS_CONTACT = "Give the email address of the contact at the new organisation."
+NAME_TAKEN = (
+    "{organisation} is already in Joined Up: invite it as it is (find it by name above), "
+    "so that its own admins answer. A new organisation cannot take its name."
+)
 EXISTING_HAS_NO_CONTACT = (
     "An organisation already in Joined Up answers through its own admins: leave the contact's "
     "name and email empty."
@@ -95,6 +101,9 @@ def invitation_send(
         organisation_name, sector = organisation.name, organisation.sector
     elif not email.strip():
         raise ValidationError({"email": NEW_NEEDS_CONTACT})
+    else:
+        organisation_name = organisation_name.strip()
+        _check_name_free(organisation_name)
     raw = secrets.token_urlsafe(32)
     invitation = Invitation(
         partnership=partnership,
@@ -147,6 +156,14 @@ def invitation_send(
     return invitation, raw
 
 
+def _check_name_free(name: str) -> None:
+    """A new organisation may not take the name of one already in Joined Up: whoever accepted
+    would be the first admin of a look-alike that partners take for the real one."""
+    taken = same_name(name)
+    if taken is not None:
+        raise ValidationError({"organisation_name": NAME_TAKEN.format(organisation=taken)})
+
+
 def _lock(invitation: Invitation) -> Invitation:
     invitation = (
         Invitation.objects.select_for_update(of=("self",))
@@ -185,6 +202,7 @@ def invitation_accept(*, invitation: Invitation, by: Any) -> Membership:
     _check_answerer(invitation, by)
     organisation = invitation.organisation
     if organisation is None:
+        _check_name_free(invitation.organisation_name)
         organisation = organisation_create(
             by=by, name=invitation.organisation_name, sector=invitation.sector
         )

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Any
 
+from django.core.exceptions import ValidationError
+
 from joinedup.actions import action
 from joinedup.organisations.actions import organisation_first_admin
 from joinedup.partnerships.actions import organisation_create
@@ -57,9 +59,25 @@ def likely_duplicates(
     return list(found.values())[:MOST_SHOWN]
 
 
+NAME_TAKEN = (
+    "{organisation} is in Joined Up already: ask its admins to add you. A new organisation "
+    "needs a name of its own (add the place, say), so that nobody takes one for the other."
+)
+
+
+def same_name(name: str) -> Organisation | None:
+    """The organisation already called `name`, but for case and spacing. A second one would
+    be a look-alike: its first admin would be taken for the real one's by partners and leads
+    (a similar name is only questioned, `likely_duplicates`; the very same one is refused)."""
+    return Organisation.objects.filter(name__iexact=" ".join(name.split())).first()
+
+
 @action
 def organisation_register(*, by: Any, name: str, sector: str, **fields: Any) -> Organisation:
     """A new organisation, registered by `by`, who becomes its first admin."""
+    taken = same_name(name)
+    if taken is not None:
+        raise ValidationError({"name": NAME_TAKEN.format(organisation=taken)})
     organisation = organisation_create(by=by, name=name, sector=sector, **fields)
     organisation_first_admin(organisation=organisation, user=by, by=by)
     return organisation

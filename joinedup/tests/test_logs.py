@@ -155,3 +155,15 @@ def test_serve_says_loudly_when_mail_is_turned_off(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "Joined Up sends NO email" in result.stderr
+
+
+def test_the_real_address_of_a_person_invitation_is_redacted() -> None:
+    """The link an organisation's admin sends is `/join/<token>/` (not under /organisations/),
+    and Django logged it as it was ("Not Found: /join/…/"), as did the served access log."""
+    from django.urls import reverse
+
+    path = reverse("person_invitation", args=[INVITATION])
+    assert path == f"/join/{INVITATION}/"
+    line = f'127.0.0.1 - - "GET {path} HTTP/1.1" 404 "https://x.example{path}accept"'
+    assert INVITATION not in redact(line)
+    assert redact(f"Not Found: {path}") == "Not Found: /join/[redacted]/"

@@ -105,3 +105,18 @@ def test_the_test_clients_login_is_not_counted_or_refused(world: SimpleNamespace
     assert not Client().login(username=world.cora.email, password="wrong")
     assert Client().login(username=world.cora.email, password=RIGHT)
     assert AccessAttempt.objects.count() == 0
+
+
+def test_signing_in_to_ones_own_account_does_not_wipe_guesses_at_anothers(
+    world: SimpleNamespace,
+) -> None:
+    """An attacker with an account of their own guesses nine times at Lena's, signs in to their
+    own (axes' reset on success used to delete every failure from their address, Lena's too),
+    and guesses again: the guesses at Lena's still add up, and lock her account."""
+    attacker = Client(REMOTE_ADDR="203.0.113.50")
+    assert [sign_in(attacker, world.lena.email, f"guess-{i}") for i in range(9)] == [200] * 9
+    assert sign_in(attacker, world.olive.email, RIGHT) == 302
+    attacker.logout()
+    assert sign_in(attacker, world.lena.email, "guess-9") in (200, 429)
+    # Ten failures at Lena's account: it is locked, from anywhere.
+    assert sign_in(Client(REMOTE_ADDR="198.51.100.8"), world.lena.email, RIGHT) == 429

@@ -125,3 +125,37 @@ def test_api_tokens_revoke_ends_every_token_of_one_person_only(world: SimpleName
     assert bearer(cora_raw).get("/api/v1/partnerships").status_code == 401
     assert bearer(lena_raw).get("/api/v1/partnerships").status_code == 200
     assert AuditEvent.objects.filter(action="api_token.revoke", actor=world.lena).count() == 2
+
+
+def test_changing_a_password_revokes_tokens_and_calendar_links(world: SimpleNamespace) -> None:
+    """Someone who changes their password because another person learnt it shuts that person
+    out of the API and of their calendar links too, not only of their session."""
+    from joinedup.meetings.actions import feed_token_reset
+    from joinedup.meetings.models import FeedToken
+
+    _, raw = api_token_create(user=world.will, name="Script")
+    feed = feed_token_reset(user=world.will)
+    client = client_for(world.will)
+    new = "a-new-long-password-42"
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": "a-long-test-password", "new_password1": new, "new_password2": new},
+    )
+    assert response.status_code == 302
+    assert bearer(raw).get("/api/v1/partnerships").status_code == 401
+    assert Client().get(f"/calendar/{feed}.ics").status_code == 404
+    assert not FeedToken.objects.filter(user=world.will).exists()
+
+
+def test_resetting_a_password_ends_calendar_links_too(world: SimpleNamespace) -> None:
+    from joinedup.meetings.actions import feed_token_reset
+
+    feed = feed_token_reset(user=world.will)
+    client = Client()
+    client.post(reverse("password_reset"), {"email": world.will.email})
+    link = re.search(r"http://testserver(/accounts/reset/\S+)", str(mail.outbox[0].body))
+    assert link is not None
+    set_url = client.get(link.group(1), follow=True).request["PATH_INFO"]
+    new = "a-new-long-password-42"
+    client.post(set_url, {"new_password1": new, "new_password2": new})
+    assert Client().get(f"/calendar/{feed}.ics").status_code == 404

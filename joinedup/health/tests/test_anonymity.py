@@ -66,12 +66,34 @@ def test_one_and_two_respondents_show_nothing_three_show_the_partnership() -> No
 
 
 def test_a_pool_of_fewer_than_three_people_is_not_shown() -> None:
-    # Organisation 3's three people score 4; organisation 1's one person 5: the pool of one is
-    # hidden, the partnership (four people) is shown: (4 + 5) / 2 = 4.5.
+    # Two people pooled from organisations 1 and 2, nobody shown on their own: nothing shows.
+    shown = anonymise(score_round(rows(1, 1, 5, 100) + rows(2, 1, 1, 200)), closed=True)
+    assert shown.factor("trust").by_organisation == {} and shown.shown is False
+
+
+def test_a_lone_respondent_cannot_be_worked_out_from_the_partnership_and_the_others() -> None:
+    # Organisation 3's three people score 4; organisation 1's one person 5. Showing organisation
+    # 3 (4) beside the partnership ((4 + 5) / 2 = 4.5) would give the lone person away:
+    # 2 x 4.5 - 4 = 5. So organisation 3 joins the pool, which then holds four people: only
+    # "other organisations" 4.5 (the same as the partnership) is shown.
     shown = anonymise(score_round(rows(1, 1, 5, 100) + rows(3, 3, 4, 300)), closed=True)
     trust = shown.factor("trust")
-    assert trust.by_organisation == {3: Fraction(4)} and trust.mean == Fraction(9, 2)
-    assert trust.spread is None and shown.respondents == {3: 3, OTHERS: 1}
+    assert trust.mean == Fraction(9, 2)
+    assert trust.by_organisation == {OTHERS: Fraction(9, 2)}
+    assert shown.respondents == {OTHERS: 4} and shown.pooled == 2
+
+
+def test_the_smallest_shown_organisation_joins_a_pool_that_is_too_small() -> None:
+    # Organisation 5: five people scoring 3; organisation 3: three scoring 4; organisation 1:
+    # one scoring 5. Organisation 3 (the smallest shown) joins organisation 1 in the pool:
+    # (4 + 5) / 2 = 4.5 over four people; organisation 5 still on its own.
+    answers = rows(1, 1, 5, 100) + rows(3, 3, 4, 300) + rows(5, 5, 3, 500)
+    shown = anonymise(score_round(answers), closed=True)
+    trust = shown.factor("trust")
+    assert trust.by_organisation == {5: Fraction(3), OTHERS: Fraction(9, 2)}
+    assert shown.respondents == {5: 5, OTHERS: 4}
+    # The partnership: (3 + 4 + 5) / 3 = 4; the pool's 4.5 cannot be split into 4 and 5.
+    assert trust.mean == Fraction(4)
 
 
 def _answered(w: SimpleNamespace, close: bool = True) -> Round:
@@ -157,3 +179,17 @@ def test_two_people_leave_the_report_and_programme_view_without_a_score(
     table = client_for(world.otis).get(reverse("programme_health_csv", args=[world.programme.pk]))
     line = next(csv.DictReader(io.StringIO(table.content.decode())))
     assert line["health"] == "" and line["factors divided"] == "0"
+
+
+def test_the_api_does_not_count_each_factors_answers_while_the_round_is_open(
+    world: SimpleNamespace,
+) -> None:
+    """Per-factor counts, read before and after one person answers, would tell on which
+    factors they said "don't know": they come only with the scores, after close."""
+    round = _answered(world, close=False)
+    scores = api_for(world.will).get(f"/api/v1/health-rounds/{round.pk}/scores").json()
+    assert scores["shown"] is False
+    assert {f["people"] for f in scores["factors"]} == {None}
+    actions.round_close(by=world.lena, round=round)
+    scores = api_for(world.will).get(f"/api/v1/health-rounds/{round.pk}/scores").json()
+    assert {f["people"] for f in scores["factors"]} == {6}

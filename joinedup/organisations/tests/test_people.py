@@ -305,3 +305,21 @@ def test_its_admins_see_the_partnerships_inviting_it(world: SimpleNamespace, ada
     page = client_for(ada).get(_people(world)).content.decode()
     assert "Partnerships inviting" in page
     assert reverse("invitation_answer", args=[invited.pk]) in page
+
+
+def test_removing_a_programme_officer_from_the_funder_ends_their_oversight(
+    world: SimpleNamespace,
+) -> None:
+    """Otis oversees Help in Crisis for its funder, Crisis Fund. When the Fund's admin removes
+    him, he no longer sees the programme's partnerships with their contacts and funding."""
+    fay = make_user("fay@crisis-fund.example", "Fay Funder", world.funder, "admin")
+    otis = Affiliation.objects.get(user=world.otis, organisation=world.funder)
+    assert client_for(world.otis).get(world.partnership.get_absolute_url()).status_code == 200
+    actions.affiliation_end(by=fay, affiliation=otis, reason="left the Fund")
+    assert client_for(world.otis).get(world.partnership.get_absolute_url()).status_code == 404
+    assert api_for(world.otis).get(f"/api/v1/partnerships/{world.partnership.pk}").status_code in (
+        401,
+        404,
+    )
+    assert not world.programme.officers.filter(pk=world.otis.pk).exists()
+    assert AuditEvent.objects.filter(action="programme.remove_officer").exists()

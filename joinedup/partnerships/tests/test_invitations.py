@@ -161,3 +161,40 @@ def test_the_lead_finds_organisations_by_name_or_number(world: SimpleNamespace) 
     members = client.get(url, {"q": "Riverside"}).content.decode()
     assert "Riverside Mind" not in members.split("Organisations found")[-1]  # already a member
     assert client.get(url, {"q": "ab"}).status_code == 422  # too short to search
+
+
+def test_a_new_organisation_cannot_take_the_name_of_one_already_in_joined_up(
+    world: SimpleNamespace,
+) -> None:
+    """The lead invites "a new organisation" named as a member already in Joined Up, to their
+    own address: accepting would make them the first admin of a look-alike Riverside Mind,
+    which partners would take for the real one. It is refused, naming the one to invite."""
+    response = client_for(world.lena).post(
+        reverse("member_invite", args=[world.partnership.pk]),
+        {
+            "new_name": "  riverside MIND ",
+            "new_sector": "voluntary",
+            "role": "wider",
+            "contact_name": "Lena",
+            "email": world.lena.email,
+        },
+    )
+    assert response.status_code == 422
+    assert "already in Joined Up" in response.content.decode()
+    assert not Invitation.objects.exists()
+    assert Organisation.objects.filter(name__iexact="riverside mind").count() == 1
+
+
+def test_a_look_alike_registered_after_the_invitation_is_not_made_on_accepting(
+    world: SimpleNamespace,
+) -> None:
+    link = invite(world)
+    make_org("Valley Women's Aid")  # someone registered it meanwhile
+    client = Client()
+    response = client.post(
+        link, {"answer": "accept", "name": "Val Contact", "password": "a-good-long-passphrase"}
+    )
+    assert response.status_code == 422
+    assert "already in Joined Up" in response.content.decode()
+    assert Organisation.objects.filter(name="Valley Women's Aid").count() == 1
+    assert not Affiliation.objects.filter(user__email="val@valleywomen.example").exists()

@@ -368,3 +368,21 @@ def test_a_similar_name_is_found_however_it_is_written() -> None:
         "Riverside citizens advice"
     )
     assert _clean_name("Food & Fuel Trust") == "food fuel"
+
+
+def test_the_very_name_of_an_organisation_in_joined_up_is_not_registered_again(
+    world: SimpleNamespace,
+) -> None:
+    """Saying "it is a different organisation" does not make a second Riverside Mind, whose
+    first admin partners (and leads inviting it) would take for the real one's."""
+    response = client_for(world.olive).post(
+        REGISTER, register(name=" riverside  MIND", different="on")
+    )
+    assert response.status_code == 422
+    assert "Riverside Mind is in Joined Up already" in response.content.decode()
+    assert Organisation.objects.filter(name__icontains="riverside mind").count() == 1
+    assert (
+        not Affiliation.objects.filter(user=world.olive, role=OrgRole.ADMIN)
+        .exclude(organisation=world.outside_org)
+        .exists()
+    )
