@@ -90,7 +90,10 @@ class FactorOut(Schema):
 
 
 class OthersOut(Schema):
-    organisations: int = Field(description="Organisations pooled: fewer than three answered each.")
+    organisations: int = Field(
+        description="Organisations pooled: those with fewer than three people answering, and where "
+        "need be the smallest of the others, so that no one person's answers can be worked out."
+    )
     people: int
 
 
