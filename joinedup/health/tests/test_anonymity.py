@@ -121,7 +121,7 @@ def test_the_round_page_pools_and_keeps_free_text_until_close(world: SimpleNames
     body = client_for(world.will).get(round.get_absolute_url()).content.decode()
     assert body.count("<td>3.7</td><td>Borderline</td>") == len(FACTORS)  # every factor
     assert "Other organisations (2 pooled)" in body
-    assert "2 organisations with fewer than three people answering are pooled" in body
+    assert "2 organisations are pooled (those with fewer than three people answering" in body
     # The table by organisation: the lead's 4.0 and the pool's 3.5, no column for the others.
     assert "<td>4.0</td><td>3.5</td>" in body
     assert ">Riverside Mind<" not in body and ">Hillside Food Bank<" not in body
@@ -157,7 +157,7 @@ def test_the_report_the_programme_view_and_its_csv_follow_the_rule(
     report = client_for(world.otis).get(reverse("health_report", args=[world.partnership.pk]))
     body = report.content.decode()
     assert "<td>3.7</td><td>Borderline</td><td>0.5</td>" in body
-    assert "2 organisations with fewer than three people answering are pooled" in body
+    assert "2 organisations are pooled (those with fewer than three people answering" in body
     programme = client_for(world.otis).get(reverse("programme_health", args=[world.programme.pk]))
     assert programme.context["rows"][0].overall == 3.7
     table = client_for(world.otis).get(reverse("programme_health_csv", args=[world.programme.pk]))
