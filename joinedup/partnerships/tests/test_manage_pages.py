@@ -4,6 +4,7 @@ organisation: for each page, who may, what is saved, and what a bad input is tol
 from __future__ import annotations
 
 import importlib
+import re
 from types import SimpleNamespace
 from typing import Any
 
@@ -133,6 +134,19 @@ def test_add_another_outcome_works_without_javascript(world: SimpleNamespace) ->
     assert len(rows.forms) == 4  # the three posted, and one more to fill
     assert 'value="Visits to warm spaces"' in response.content.decode()
     assert not Partnership.objects.filter(name="Riverside Warm Spaces").exists()
+
+
+def test_add_another_outcome_before_the_name_is_no_problem_and_focuses_the_new_row(
+    world: SimpleNamespace,
+) -> None:
+    """Nothing is submitted yet: no "There is a problem" for the boxes still to fill."""
+    response = client_for(world.lena).post(NEW, start(world, name="", add_outcome="1"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "There is a problem" not in page
+    assert "This field is required" not in page
+    assert 'value="Visits to warm spaces"' in page
+    assert re.search(r'<input[^>]*autofocus[^>]*id="id_outcomes-3-title"', page)
 
 
 # --- editing details and outcomes -----------------------------------------------------------
