@@ -375,6 +375,18 @@ def test_the_home_page_offers_what_each_may_start(world: SimpleNamespace) -> Non
     assert reverse("programme_new") in otis
 
 
+def test_a_name_cut_short_is_questioned_too(world: SimpleNamespace) -> None:
+    """Found registering "Wyre Forest Nightstop" beside "... Nightstop and Mediation Scheme"."""
+    from joinedup.partnerships.registration import likely_duplicates
+
+    world.lead_org.name = "Riverside Citizens Advice and Money Help"
+    world.lead_org.save()
+    found = likely_duplicates(name="Riverside Citizens Advice")
+    assert [d.organisation for d in found] == [world.lead_org]
+    assert likely_duplicates(name="Riverside Food") == []  # two words of six: another one
+    assert likely_duplicates(name="Citizens Advice Riverside") == []  # not how it starts
+
+
 def test_a_similar_name_is_found_however_it_is_written() -> None:
     from joinedup.partnerships.registration import _clean_name
 
