@@ -62,9 +62,10 @@ def recovery_codes_left(user: Any) -> int:
 
 def qr_svg(device: TOTPDevice) -> str:
     """The authenticator's `otpauth://` address as an inline SVG QR code (drawn here: the
-    secret never leaves the server)."""
+    secret never leaves the server). Sized by its viewBox, so the stylesheet shrinks it to fit a
+    narrow phone screen whole, quiet zone included, rather than cropping it."""
     qr = segno.make(device.config_url, error="m")
-    return str(qr.svg_inline(scale=5, title="QR code for your authenticator app"))
+    return str(qr.svg_inline(scale=5, omitsize=True, title="QR code for your authenticator app"))
 
 
 def secret_for_typing(device: TOTPDevice) -> str:
