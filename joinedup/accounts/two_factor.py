@@ -15,6 +15,7 @@ import segno
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 from django_otp import devices_for_user
+from django_otp.oath import hotp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -58,6 +59,16 @@ def pending_authenticator(user: Any) -> TOTPDevice | None:
 
 def recovery_codes_left(user: Any) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+def code_used_already(user: Any, code: str) -> bool:
+    """Whether `code` is the app's code that last signed this person in (or turned two-factor
+    on). Each code works once, so typing it again within its 30 seconds is refused; saying why
+    spares them doubting a code that is right."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None or device.last_t < 0 or not code.isdigit():
+        return False
+    return hotp(device.bin_key, device.last_t, digits=device.digits) == int(code)
 
 
 def qr_svg(device: TOTPDevice) -> str:
