@@ -120,8 +120,8 @@ def show_the_added_row(form: forms.Form, formset: forms.BaseFormSet) -> None:
     scroll, without JavaScript) on the new row's first box."""
     for each in [form, *formset.forms]:
         each._errors = ErrorDict()  # validated when the form is submitted, not now
-    formset._errors = [ErrorDict() for _ in formset.forms]
-    formset._non_form_errors = formset.error_class()
+    formset._errors = [ErrorDict() for _ in formset.forms]  # type: ignore[attr-defined]
+    formset._non_form_errors = formset.error_class()  # type: ignore[attr-defined]
     if formset.forms:
         formset.forms[-1].fields["title"].widget.attrs["autofocus"] = True
 
