@@ -13,7 +13,7 @@ from django.apps import apps
 from django.urls import reverse
 
 from joinedup.audit.models import AuditEvent
-from joinedup.conftest import api_for, client_for
+from joinedup.conftest import api_for, client_for, make_user
 from joinedup.partnerships.models import (
     Affiliation,
     MemberRole,
@@ -373,6 +373,17 @@ def test_the_home_page_offers_what_each_may_start(world: SimpleNamespace) -> Non
     assert NEW not in stan and REGISTER in stan
     otis = client_for(world.otis).get(reverse("home")).content.decode()
     assert reverse("programme_new") in otis
+
+
+def test_the_home_page_leads_an_admin_to_their_organisations_people(
+    world: SimpleNamespace,
+) -> None:
+    ada = make_user("ada@riverside-ca.example", "Ada Admin", world.lead_org, "admin")
+    people = reverse("organisation_people", args=[world.lead_org.pk])
+    page = client_for(ada).get(reverse("home")).content.decode()
+    assert "Your organisations" in page and people in page
+    stan = client_for(world.stan).get(reverse("home")).content.decode()
+    assert world.lead_org.get_absolute_url() in stan and people not in stan  # staff: no People
 
 
 def test_a_name_cut_short_is_questioned_too(world: SimpleNamespace) -> None:
