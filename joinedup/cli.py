@@ -71,8 +71,7 @@ def demo(argv: list[str]) -> None:
     key_file = data_dir / "secret_key"
     if not key_file.exists():
         private_file(key_file, secrets.token_urlsafe(50))
-    os.environ["JOINEDUP_DATA_DIR"] = str(data_dir)
-    os.environ["JOINEDUP_DEMO"] = "true"
+    demo_environment(data_dir, host=options.host, port=options.port)
     make_data_private()
 
     import django
@@ -95,6 +94,15 @@ def demo(argv: list[str]) -> None:
         print("Collecting the static files (the first time only)…", flush=True)
         call_command("collectstatic", interactive=False, verbosity=0)
     serve(["--bind", f"{options.host}:{options.port}"])
+
+
+def demo_environment(data_dir: Path, *, host: str, port: int) -> None:
+    """The settings the demo runs with. The links in the emails it prints (invitations,
+    password resets) point at the address it serves on, `--port` included, unless
+    JOINEDUP_SITE_URL says otherwise."""
+    os.environ["JOINEDUP_DATA_DIR"] = str(data_dir)
+    os.environ["JOINEDUP_DEMO"] = "true"
+    os.environ.setdefault("JOINEDUP_SITE_URL", f"http://{host}:{port}")
 
 
 NO_MAIL = """joinedup serve: EMAIL_HOST is not set, so password-reset and invitation emails

@@ -15,6 +15,7 @@ import segno
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 from django_otp import devices_for_user
+from django_otp.oath import hotp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -60,11 +61,22 @@ def recovery_codes_left(user: Any) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 
 
+def code_used_already(user: Any, code: str) -> bool:
+    """Whether `code` is the app's code that last signed this person in (or turned two-factor
+    on). Each code works once, so typing it again within its 30 seconds is refused; saying why
+    spares them doubting a code that is right."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None or device.last_t < 0 or not code.isdigit():
+        return False
+    return hotp(device.bin_key, device.last_t, digits=device.digits) == int(code)
+
+
 def qr_svg(device: TOTPDevice) -> str:
     """The authenticator's `otpauth://` address as an inline SVG QR code (drawn here: the
-    secret never leaves the server)."""
+    secret never leaves the server). Sized by its viewBox, so the stylesheet shrinks it to fit a
+    narrow phone screen whole, quiet zone included, rather than cropping it."""
     qr = segno.make(device.config_url, error="m")
-    return str(qr.svg_inline(scale=5, title="QR code for your authenticator app"))
+    return str(qr.svg_inline(scale=5, omitsize=True, title="QR code for your authenticator app"))
 
 
 def secret_for_typing(device: TOTPDevice) -> str:

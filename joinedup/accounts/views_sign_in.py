@@ -26,12 +26,20 @@ from django_ratelimit.core import is_ratelimited
 from joinedup.accounts import actions, throttle
 from joinedup.accounts.forms import CodeForm
 from joinedup.accounts.models import User
-from joinedup.accounts.two_factor import has_two_factor, recovery_codes_left
+from joinedup.accounts.two_factor import (
+    code_used_already,
+    has_two_factor,
+    recovery_codes_left,
+)
 
 PENDING = "joinedup_sign_in_pending"
 # How long the second step waits for its code after the password was right.
 CODE_WINDOW_SECONDS = 300
 WRONG_CODE = "That code is not right. Type the code your app shows now, or a recovery code."
+USED_CODE = (
+    "That code has been used already: each works once. Wait for the next code your app shows "
+    "(a new one every 30 seconds) and type that."
+)
 # Per address and per email: enough for someone who mistyped, too few to flood an inbox.
 RESET_RATE_ADDRESS, RESET_RATE_EMAIL = "20/h", "5/h"
 RESET_LIMITED = "Too many reset requests. Please wait an hour and try again."
@@ -90,7 +98,8 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
         throttle.sign_in_failed(request, user.email)
         if throttle.is_locked_out(request, user.email):
             return throttle.locked_out(request)
-        form.add_error("code", WRONG_CODE)
+        code = form.cleaned_data["code"].replace(" ", "")
+        form.add_error("code", USED_CODE if code_used_already(user, code) else WRONG_CODE)
         status = 422
     elif request.method == "POST":
         status = 422

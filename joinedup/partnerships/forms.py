@@ -234,8 +234,16 @@ class InviteNewForm(forms.Form):
 class RegisterForm(forms.Form):
     """A name and password for someone new, answering an invitation."""
 
-    name = forms.CharField(max_length=200, label="Your name")
-    password = forms.CharField(widget=forms.PasswordInput, label="Choose a password", min_length=10)
+    name = forms.CharField(
+        max_length=200, label="Your name", widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    password = forms.CharField(
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        label="Choose a password",
+        min_length=10,
+        help_text="At least 10 characters, not a common one: a few words together are easy to "
+        "remember and hard to guess.",
+    )
 
     def clean_password(self) -> str:
         from django.contrib.auth.password_validation import validate_password

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.forms.utils import ErrorDict
 from django.utils import timezone
 
 from joinedup.partnerships.forms import DATE_INPUT, OrganisationForm
@@ -111,6 +112,18 @@ def outcome_formset(
         with contextlib.suppress(ValueError):
             data[key] = str(min(int(data.get(key, 0)) + 1, MOST_OUTCOMES))
     return OutcomeFormSet(data, initial=initial, prefix="outcomes")
+
+
+def show_the_added_row(form: forms.Form, formset: forms.BaseFormSet) -> None:
+    """After "Add another outcome" nothing has been submitted yet: the page comes back with what
+    was typed, no "There is a problem" for the boxes not filled in yet, and the focus (and the
+    scroll, without JavaScript) on the new row's first box."""
+    for each in [form, *formset.forms]:
+        each._errors = ErrorDict()  # validated when the form is submitted, not now
+    formset._errors = [ErrorDict() for _ in formset.forms]  # type: ignore[attr-defined]
+    formset._non_form_errors = formset.error_class()  # type: ignore[attr-defined]
+    if formset.forms:
+        formset.forms[-1].fields["title"].widget.attrs["autofocus"] = True
 
 
 def outcomes_of(formset: forms.BaseFormSet) -> list[dict[str, str]]:

@@ -38,6 +38,14 @@ def _clean_name(name: str) -> str:
     return " ".join(w for w in words if w not in _FILLER)
 
 
+def _shortened(a: str, b: str) -> bool:
+    """Whether one cleaned name is the other cut short, as people write it ("Wyre Forest
+    Nightstop" for "Wyre Forest Nightstop and Mediation Scheme"): the first words, at least two
+    and at least half of them. A similarity ratio misses these, the length differing so."""
+    short, long = sorted((a.split(), b.split()), key=len)
+    return len(short) >= 2 and 2 * len(short) >= len(long) and long[: len(short)] == short
+
+
 def likely_duplicates(
     *, name: str, charity_number: str | None = None, company_number: str | None = None
 ) -> list[Duplicate]:
@@ -53,8 +61,9 @@ def likely_duplicates(
     words = sorted(wanted.split(), key=len, reverse=True)
     if words:
         for org in Organisation.objects.filter(name__icontains=words[0])[:200]:
-            ratio = SequenceMatcher(None, wanted, _clean_name(org.name)).ratio()
-            if ratio >= SIMILAR:
+            theirs = _clean_name(org.name)
+            ratio = SequenceMatcher(None, wanted, theirs).ratio()
+            if ratio >= SIMILAR or _shortened(wanted, theirs):
                 found.setdefault(org.pk, Duplicate(org, "name"))
     return list(found.values())[:MOST_SHOWN]
 

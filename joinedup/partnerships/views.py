@@ -71,8 +71,14 @@ def home(request: AuthedRequest) -> HttpResponse:
     for partnership_id, review_on in review_dates:
         if overdue.get(partnership_id) != "overdue":
             overdue[partnership_id] = "overdue" if review_on and review_on < today else "due soon"
+    # Where an admin finds their organisation's People page (invite, change roles, remove).
+    affiliations = request.user.affiliations.select_related("organisation").order_by(
+        "organisation__name"
+    )
     return render(
-        request, "partnerships/home.html", {"partnerships": partnerships, "overdue": overdue}
+        request,
+        "partnerships/home.html",
+        {"partnerships": partnerships, "overdue": overdue, "affiliations": affiliations},
     )
 
 

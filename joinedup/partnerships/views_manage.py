@@ -24,6 +24,7 @@ from joinedup.partnerships.forms_manage import (
     RegisterOrganisationForm,
     outcome_formset,
     outcomes_of,
+    show_the_added_row,
 )
 from joinedup.partnerships.models import MANAGING_ORG_ROLES, Organisation, Partnership
 
@@ -68,6 +69,8 @@ def partnership_new(request: AuthedRequest) -> HttpResponse:
             lead = form.cleaned_data["lead"]
             messages.success(request, f"{partnership} started, with {lead} as its lead.")
             return redirect(partnership)
+    if adding:
+        show_the_added_row(form, outcomes)
     return render(
         request,
         "partnerships/partnership_new.html",
@@ -99,6 +102,8 @@ def partnership_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         if done is not None:
             messages.success(request, "Partnership details saved.")
             return redirect(partnership)
+    if adding:
+        show_the_added_row(form, outcomes)
     return render(
         request,
         "partnerships/partnership_edit.html",

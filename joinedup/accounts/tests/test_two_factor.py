@@ -87,6 +87,22 @@ def test_sign_in_asks_for_the_code_and_the_password_alone_is_not_enough(
     assert client.get(reverse("home")).status_code == 200
 
 
+def test_the_code_that_turned_it_on_is_refused_at_sign_in_saying_why(
+    world: SimpleNamespace, no_otp_delay: None
+) -> None:
+    """Signing out and in again at once, the app still shows the code just typed."""
+    turn_on(world.will)
+    client = Client()
+    sign_in(client, world.will)
+    again = client.post(reverse("login_code"), {"code": code_now(world.will)})
+    assert again.status_code == 422
+    assert "That code has been used already" in again.content.decode()
+    wrong = client.post(reverse("login_code"), {"code": "123456"})
+    assert "That code is not right" in wrong.content.decode()
+    right = client.post(reverse("login_code"), {"code": code_now(world.will, drift=1)})
+    assert right.status_code == 302
+
+
 def test_a_recovery_code_signs_in_once(world: SimpleNamespace) -> None:
     _, codes = turn_on(world.will)
     first = Client()

@@ -175,6 +175,15 @@ def test_an_invited_person_registers_with_the_invited_address_and_joins(
     assert client.post(link, {"answer": "accept"}).status_code == 422  # used
 
 
+def test_the_new_person_is_told_what_password_will_do_before_choosing_one(
+    world: SimpleNamespace, ada: User
+) -> None:
+    page = Client().get(_invite(world, ada, "vic@example.org")).content.decode()
+    assert "At least 10 characters" in page
+    assert 'autocomplete="new-password"' in page  # a password manager offers to make one
+    assert 'autocomplete="name"' in page
+
+
 def test_someone_else_cannot_take_up_a_persons_invitation(
     world: SimpleNamespace, ada: User
 ) -> None:

@@ -4,6 +4,7 @@ organisation: for each page, who may, what is saved, and what a bad input is tol
 from __future__ import annotations
 
 import importlib
+import re
 from types import SimpleNamespace
 from typing import Any
 
@@ -12,7 +13,7 @@ from django.apps import apps
 from django.urls import reverse
 
 from joinedup.audit.models import AuditEvent
-from joinedup.conftest import api_for, client_for
+from joinedup.conftest import api_for, client_for, make_user
 from joinedup.partnerships.models import (
     Affiliation,
     MemberRole,
@@ -133,6 +134,19 @@ def test_add_another_outcome_works_without_javascript(world: SimpleNamespace) ->
     assert len(rows.forms) == 4  # the three posted, and one more to fill
     assert 'value="Visits to warm spaces"' in response.content.decode()
     assert not Partnership.objects.filter(name="Riverside Warm Spaces").exists()
+
+
+def test_add_another_outcome_before_the_name_is_no_problem_and_focuses_the_new_row(
+    world: SimpleNamespace,
+) -> None:
+    """Nothing is submitted yet: no "There is a problem" for the boxes still to fill."""
+    response = client_for(world.lena).post(NEW, start(world, name="", add_outcome="1"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "There is a problem" not in page
+    assert "This field is required" not in page
+    assert 'value="Visits to warm spaces"' in page
+    assert re.search(r'<input[^>]*autofocus[^>]*id="id_outcomes-3-title"', page)
 
 
 # --- editing details and outcomes -----------------------------------------------------------
@@ -359,6 +373,29 @@ def test_the_home_page_offers_what_each_may_start(world: SimpleNamespace) -> Non
     assert NEW not in stan and REGISTER in stan
     otis = client_for(world.otis).get(reverse("home")).content.decode()
     assert reverse("programme_new") in otis
+
+
+def test_the_home_page_leads_an_admin_to_their_organisations_people(
+    world: SimpleNamespace,
+) -> None:
+    ada = make_user("ada@riverside-ca.example", "Ada Admin", world.lead_org, "admin")
+    people = reverse("organisation_people", args=[world.lead_org.pk])
+    page = client_for(ada).get(reverse("home")).content.decode()
+    assert "Your organisations" in page and people in page
+    stan = client_for(world.stan).get(reverse("home")).content.decode()
+    assert world.lead_org.get_absolute_url() in stan and people not in stan  # staff: no People
+
+
+def test_a_name_cut_short_is_questioned_too(world: SimpleNamespace) -> None:
+    """Found registering "Wyre Forest Nightstop" beside "... Nightstop and Mediation Scheme"."""
+    from joinedup.partnerships.registration import likely_duplicates
+
+    world.lead_org.name = "Riverside Citizens Advice and Money Help"
+    world.lead_org.save()
+    found = likely_duplicates(name="Riverside Citizens Advice")
+    assert [d.organisation for d in found] == [world.lead_org]
+    assert likely_duplicates(name="Riverside Food") == []  # two words of six: another one
+    assert likely_duplicates(name="Citizens Advice Riverside") == []  # not how it starts
 
 
 def test_a_similar_name_is_found_however_it_is_written() -> None:

@@ -49,6 +49,9 @@ def test_the_lead_starts_a_partnership_with_two_outcomes_and_edits_one(
     page.get_by_role("button", name="Add another outcome").click()
     page.locator("#id_outcomes-1-title").wait_for()
     fits(sized)
+    # The page comes back at the new row, ready to type in, with no error for what is to come.
+    assert page.evaluate("document.activeElement.id") == "id_outcomes-1-title"
+    assert page.get_by_role("alert").count() == 0
     assert page.locator("#id_outcomes-0-title").input_value() == "Warm spaces open"
     page.locator("#id_outcomes-1-title").fill("People kept warm")
     page.locator("#id_outcomes-1-measure").fill("Visits to warm spaces")

@@ -67,3 +67,29 @@ def test_an_admin_invites_changes_and_removes_a_person(
     assert page.get_by_text("People who have left").is_visible()
     assert not Affiliation.objects.filter(user__email="vic@example.org").exists()
     assert PastAffiliation.objects.get().reason == "Moved away"
+
+
+def test_the_people_pages_fit_320_pixels_with_a_long_name_and_address(
+    world: SimpleNamespace, browser: Any, live_server: Any
+) -> None:
+    """A long email address wraps rather than scrolling the page sideways, and Cancel stays a
+    target of its own beside a button whose long name wraps (axe's target-size)."""
+    ada = make_user("ada@riverside-ca.example", "Ada Admin", world.lead_org, "admin")
+    long_name = "Invented respondent 2, Riverside Citizens Advice and Money Help"
+    make_user("respondent.2@riverside-ca.example", long_name, world.lead_org, "staff")
+    context = browser.new_context(viewport={"width": 320, "height": 800})
+    visitor = Visitor(context.new_page(), live_server.url)
+    page = visitor.page
+    visitor.sign_in(ada.email)
+    visitor.visit(f"/organisations/{world.lead_org.pk}/people/")
+    page.get_by_label("Their email address").fill(
+        "new.colleague.with.a.long.address@riversideadvice.org"
+    )
+    page.get_by_role("button", name="Send the invitation").click()
+    page.get_by_text("Invited, not yet joined").wait_for()
+    visitor.check()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    page.get_by_role("link", name=f"Remove {long_name}").click()
+    visitor.check()  # axe: the Cancel link is not crowded under the wrapped button
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    context.close()

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from base64 import b32decode
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from django_otp.oath import totp
 
+from joinedup.conftest import make_user
 from joinedup.tests.browser.conftest import Visitor
 
 pytestmark = pytest.mark.browser
@@ -52,3 +54,23 @@ def test_someone_sets_up_two_factor_and_signs_in_with_a_code(
     page.wait_for_url(visitor.base_url + "/")
     visitor.check()
     assert page.get_by_role("button", name="Sign out").count() == 1
+
+
+def test_the_settings_and_qr_code_fit_a_320_pixel_screen_whole(
+    world: SimpleNamespace, browser: Any, live_server: Any
+) -> None:
+    context = browser.new_context(viewport={"width": 320, "height": 800})
+    visitor = Visitor(context.new_page(), live_server.url)
+    long = make_user("bartholomew.fotheringham@riverside-ca.example", "Bart", world.lead_org)
+    visitor.sign_in(long.email)
+    visitor.visit("/settings/")  # the long address wraps
+    assert visitor.page.evaluate("document.documentElement.scrollWidth") <= 320
+    visitor.visit("/settings/two-factor/")
+    visitor.page.get_by_role("button", name="Set up two-factor sign-in").click()
+    visitor.page.get_by_role("heading", name="Scan this QR code with your app").wait_for()
+    visitor.check()
+    assert visitor.page.evaluate("document.documentElement.scrollWidth") <= 320
+    box = visitor.page.locator(".qr svg").bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 320 and box["width"] > 200
+    assert abs(box["width"] - box["height"]) < 1  # scaled, not cropped
+    context.close()
