@@ -64,8 +64,9 @@ def test_collected_files_get_their_cache_busting_names_and_new_ones_their_own(
 
 
 def test_serve_refuses_to_start_before_the_static_files_are_collected(
-    db: Any, static_root: Path
+    db: Any, static_root: Path, settings: Any
 ) -> None:
+    settings.MAIL_OFF = True
     with pytest.raises(SystemExit) as refused:
         cli.serve([])
     assert "Run `joinedup collectstatic --noinput`" in str(refused.value)
@@ -100,6 +101,7 @@ def test_joinedup_serve_answers_within_seconds_once_collected(tmp_path: Path) ->
         "JOINEDUP_DATA_DIR": str(tmp_path),
         "JOINEDUP_STATIC_MANIFEST": "true",
         "WEB_CONCURRENCY": "1",
+        "JOINEDUP_MAIL": "off",
     }
     command = [sys.executable, "-c", "from joinedup.cli import main; main()", "serve"]
     command += ["--bind", f"127.0.0.1:{port}"]

@@ -15,6 +15,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.test import Client, TestCase
 
 from joinedup.accounts.models import User
@@ -123,24 +124,24 @@ def test_the_attack_on_main_gets_nobody_into_another_organisation(
     assert any(victim.kim.email in m.to for m in mail.outbox)
 
 
-def test_inviting_a_new_organisation_in_a_victims_name_makes_a_new_one(
+def test_inviting_a_new_organisation_in_a_victims_name_is_refused(
     world: SimpleNamespace, victim: SimpleNamespace
 ) -> None:
-    """The other way round: invite "a new organisation" called KDYT to your own address. You
-    become the first admin of a new, empty organisation, not of KDYT."""
+    """The other way round: invite "a new organisation" called KDYT to your own address. It is
+    refused, naming the organisation already in Joined Up, and nobody gains a role in it."""
     from joinedup.partnerships import invitations
 
-    _, raw = invitations.invitation_send(
-        by=world.lena,
-        partnership=world.partnership,
-        role="wider",
-        organisation_name=victim.org.name,
-        sector="voluntary",
-        email=world.olive.email,
-        contact_name="Olive",
-    )
-    client_for(world.olive).post(f"/invitations/{raw}/", {"answer": "accept"})
-    made = Organisation.objects.filter(name=victim.org.name).exclude(pk=victim.org.pk).get()
-    assert world.olive.affiliations.get(organisation=made).role == "admin"
+    with pytest.raises(ValidationError) as refused:
+        invitations.invitation_send(
+            by=world.lena,
+            partnership=world.partnership,
+            role="wider",
+            organisation_name=victim.org.name.upper(),
+            sector="voluntary",
+            email=world.olive.email,
+            contact_name="Olive",
+        )
+    assert "is already in Joined Up" in str(refused.value)
+    assert Organisation.objects.filter(name__iexact=victim.org.name).count() == 1
     assert api_for(world.olive).get(f"/api/v1/people/{victim.jo.pk}").status_code == 404
     assert not Affiliation.objects.filter(organisation=victim.org, user=world.olive).exists()
