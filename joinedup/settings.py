@@ -223,6 +223,9 @@ JOINEDUP_NEEDS_TAXONOMY = env_str("JOINEDUP_NEEDS_TAXONOMY", "")
 # A geocoder for postcodes the directory does not know: a URL template with {postcode} that
 # answers as postcodes.io does. Off when empty, so nothing leaves the server.
 JOINEDUP_GEOCODER_URL = env_str("JOINEDUP_GEOCODER_URL", "")
+# The gazetteer search uses for areas and postcode districts (directory/gazetteer.py): a CSV
+# made by `joinedup gazetteer build`; empty for the one shipped with the project.
+JOINEDUP_GAZETTEER = env_str("JOINEDUP_GAZETTEER", "")
 
 # Signing in (joinedup/accounts/throttle.py, README "Signing in safely").
 # django-axes locks an account, and separately an address, after this many failed sign-ins
