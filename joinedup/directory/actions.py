@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from joinedup.actions import action, person
 from joinedup.audit.actions import audit_record, snapshot
+from joinedup.directory.gazetteer import areas_around
 from joinedup.directory.geocode import normalise
 from joinedup.directory.models import (
     Address,
@@ -72,16 +73,21 @@ def reindex_services(ids: Iterable[uuid.UUID]) -> None:
 
     Area text holds the places a service serves and the towns and postcode districts of its
     public locations — never of a partners-only or confidential one, whose whereabouts must not
-    be found by searching for them."""
+    be found by searching for them — and, from the gazetteer, the areas each of those lies in,
+    so that a search for a district finds the services of its towns and postcode districts."""
     ids = list(ids)
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         terms: dict[Any, list[str]] = {}
         term_ids: dict[Any, list[uuid.UUID]] = {}
-        for link_id, term, name in Attribute.objects.filter(
+        # A need's parent is named too: a service for "Youth work" is one for "Children and
+        # young people", and a search in either's words finds it.
+        for link_id, term, name, parent in Attribute.objects.filter(
             link_id__in=chunk, link_entity="service"
-        ).values_list("link_id", "taxonomy_term_id", "taxonomy_term__name"):
-            terms.setdefault(link_id, []).append(name)
+        ).values_list(
+            "link_id", "taxonomy_term_id", "taxonomy_term__name", "taxonomy_term__parent__name"
+        ):
+            terms.setdefault(link_id, []).extend(n for n in (name, parent) if n)
             term_ids.setdefault(link_id, []).append(term)
         areas: dict[Any, list[str]] = {}
         for service_id, name in ServiceArea.objects.filter(service_id__in=chunk).values_list(
@@ -98,6 +104,8 @@ def reindex_services(ids: Iterable[uuid.UUID]) -> None:
             areas.setdefault(service_id, []).extend(
                 part for part in (city, postcode and outward(postcode).lower()) if part
             )
+        for service_id, places in areas.items():
+            areas[service_id] = areas_around(places)
         services = list(Service.objects.filter(pk__in=chunk).select_related("organization"))
         for service in services:
             service.search_text = " ".join(

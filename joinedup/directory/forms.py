@@ -49,13 +49,17 @@ class SearchForm(forms.Form):
         help_text="Choose every need the person has: services that meet more of them come first.",
     )
     area = forms.CharField(
-        required=False, max_length=100, help_text="A town, a borough or a postcode district."
+        required=False,
+        max_length=100,
+        help_text="A town, a district or a postcode district: a district finds the services "
+        "in its towns.",
     )
     near = forms.CharField(
         required=False,
         max_length=40,
         label="Near",
-        help_text="A postcode, or coordinates as latitude, longitude (53.45, -2.22).",
+        help_text="A postcode, a postcode district (DY10), a town or a district; or coordinates "
+        "as latitude, longitude (53.45, -2.22).",
     )
     within_km = forms.FloatField(
         required=False, min_value=0.1, max_value=200, label="Within (km)", initial=10
@@ -84,6 +88,7 @@ class SearchForm(forms.Form):
         self.fields["partnership"].queryset = partnerships  # type: ignore[attr-defined]
 
     def clean_near(self) -> tuple[float, float] | str | None:
+        from joinedup.directory.gazetteer import gazetteer, outward_code
         from joinedup.directory.geocode import locate
 
         text = self.cleaned_data["near"].strip()
@@ -96,11 +101,43 @@ class SearchForm(forms.Form):
                 raise forms.ValidationError("Latitude runs from -90 to 90, longitude -180 to 180.")
             return lat, lon
         found = locate(text)
+        district = outward_code(text)
+        known = district and district != text.upper() and gazetteer().find(district)
+        if found is None and known:
+            raise forms.ValidationError(
+                f"“{text}” is not a postcode in the directory: search near its postcode "
+                f"district, {district}, instead."
+            )
         if found is None:
             raise forms.ValidationError(
-                f"“{text}” could not be located. Give coordinates, or a postcode in the directory."
+                f"“{text}” could not be located. Give a postcode, a postcode district (DY10), "
+                "a town or a district, or coordinates."
             )
         return found
+
+    def described(self) -> list[tuple[str, str]]:
+        """What was searched, in words, each with the query-string field that gives it."""
+        data = self.cleaned_data
+        parts: list[tuple[str, str]] = []
+        if data["words"].strip():
+            parts.append((f"the words “{data['words'].strip()}”", "words"))
+        for term in data["needs"]:
+            parts.append((f"the need “{term.name}”", f"needs={term.pk}"))
+        if data["area"].strip():
+            parts.append((f"the area “{data['area'].strip()}”", "area"))
+        if data["near"] is not None:
+            km = data["within_km"] or 10.0
+            parts.append((f"within {km:g} km of “{self.data.get('near', '').strip()}”", "near"))
+        if data["age"] is not None:
+            parts.append((f"age {data['age']}", "age"))
+        if data["gender"]:
+            parts.append((f"for {dict(Gender.choices)[data['gender']].lower()}", "gender"))
+        if data["open_now"]:
+            parts.append(("open now", "open_now"))
+        if data["capacity"]:
+            chosen = [str(dict(Capacity.choices)[c]).lower() for c in data["capacity"]]
+            parts.append(("capacity " + " or ".join(chosen), "capacity"))
+        return parts
 
     def criteria(self, members: tuple[int, ...]) -> Criteria:
         data = self.cleaned_data

@@ -1,8 +1,12 @@
-"""Placing a postcode on the map, without the network by default.
+"""Placing a postcode or a place on the map, without the network by default.
 
 A postcode is first looked up among the directory's own public addresses that have
-coordinates. Beyond that, a deployment may name a geocoder (`JOINEDUP_GEOCODER_URL`, a URL
-template with `{postcode}` answering as postcodes.io does); it is off unless set.
+coordinates. A postcode district ("DY10"), a town or a local authority is placed by the
+gazetteer (`directory.gazetteer`) at the middle of its postcodes. Beyond that, a deployment may
+name a geocoder (`JOINEDUP_GEOCODER_URL`, a URL template with `{postcode}` answering as
+postcodes.io does); it is off unless set. A full postcode that neither places is not located
+(never at its district's middle: a search within 100 metres of it would mislead), and the
+search form suggests its district instead.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import urllib.request
 
 from django.conf import settings
 
+from joinedup.directory.gazetteer import gazetteer, outward_code
 from joinedup.directory.models import Address, Visibility
 
 
@@ -41,6 +46,15 @@ def locate(postcode: str) -> tuple[float, float] | None:
     )
     if known is not None and known[0] is not None and known[1] is not None:
         return known[0], known[1]
+    places = gazetteer()
+    district = outward_code(postcode)
+    if district == code or (not district and places.find(postcode)):
+        # A postcode district, or a place by name: the gazetteer says where.
+        return places.point(postcode)
+    return _geocoded(code)
+
+
+def _geocoded(code: str) -> tuple[float, float] | None:
     template = getattr(settings, "JOINEDUP_GEOCODER_URL", "")
     if not template:
         return None

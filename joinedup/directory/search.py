@@ -49,6 +49,46 @@ def words_of(text: str) -> list[str]:
     return [w.lower() for w in WORD.findall(text or "")][:10]
 
 
+# Endings taken off a searched word, so that its stem matches every form of it as a prefix:
+# "workers" finds "work" and "working", "families" finds "family" (as "famil").
+ENDINGS = ("ings", "ing", "ers", "ies", "er", "es", "ed", "s")
+# Words the sector uses for the same thing, by stem: a search for one finds the others.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "youth": ("young", "teen"),
+    "young": ("youth", "teen"),
+    "teen": ("youth", "young"),
+    "job": ("employ", "work"),
+    "employ": ("job",),
+    "counsel": ("therap", "talking"),
+    "therap": ("counsel",),
+    "abuse": ("violence",),
+    "violence": ("abuse",),
+    "elderly": ("older",),
+    "older": ("elderly",),
+    "homeless": ("housing", "tenancy"),
+    "money": ("debt", "budget"),
+    "debt": ("money",),
+}
+
+
+def stem(word: str) -> str:
+    """`word` without one common English ending, keeping at least four letters."""
+    for ending in ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 4:
+            return word[: -len(ending)]
+    return word
+
+
+def alternatives(word: str) -> list[str]:
+    """The prefixes any one of which matches `word`: its stem and the stems of its synonyms."""
+    root = stem(word)
+    return list(dict.fromkeys([root, *SYNONYMS.get(root, ()), *SYNONYMS.get(word, ())]))
+
+
+def _words_tsquery(words: list[str]) -> list[str]:
+    return ["(" + " | ".join(f"{a}:*" for a in alternatives(w)) + ")" for w in words]
+
+
 def need_token(term: uuid.UUID) -> str:
     return f"n{term.hex}"
 
@@ -68,7 +108,7 @@ def search_tokens(terms: Iterable[uuid.UUID], areas: Iterable[str]) -> str:
 
 
 def _tsquery(words: list[str], needs: list[uuid.UUID], area: str) -> str:
-    parts = [f"{w}:*" for w in words]
+    parts = _words_tsquery(words)
     if needs:
         parts.append("(" + " | ".join(need_token(t) for t in needs) + ")")
     parts += [f"{t}:*" for t in area_tokens(area)]
@@ -91,16 +131,20 @@ def _match_postgres(qs: QuerySet[Service], query: str) -> QuerySet[Service]:
 
 
 def match_words(qs: QuerySet[Service], text: str) -> QuerySet[Service]:
-    """Services whose name, description, criteria or organisation hold every word of `text`
-    (a word matches as a prefix: "counsel" finds "counselling")."""
+    """Services whose name, description, criteria, needs or organisation hold every word of
+    `text`, each as its stem or a synonym's, as a prefix: "youth workers" finds "youth work"
+    and "young people's worker"; "counsel" finds "counselling"."""
     words = words_of(text)
     if not words:
         return qs
     if connection.vendor == "postgresql":
-        return _match_postgres(qs, " & ".join(f"{w}:*" for w in words))
+        return _match_postgres(qs, " & ".join(_words_tsquery(words)))
     condition = Q()
     for w in words:
-        condition &= Q(search_text__contains=w)
+        either = Q()
+        for a in alternatives(w):
+            either |= Q(search_text__contains=a)
+        condition &= either
     return qs.filter(condition)
 
 

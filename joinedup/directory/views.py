@@ -16,7 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -88,7 +88,9 @@ def directory_search(request: AuthedRequest) -> HttpResponse:
     seer = viewer(request.user)
     results: list[dict[str, Any]] = []
     page = None
+    searched: list[tuple[str, str]] = []
     if form.is_bound and form.is_valid():
+        searched = form.described()
         chosen = form.cleaned_data["partnership"]
         members: tuple[int, ...] = ()
         if chosen is not None:
@@ -134,12 +136,42 @@ def directory_search(request: AuthedRequest) -> HttpResponse:
     status = INVALID if form.is_bound and not form.is_valid() else 200
     query = request.GET.copy()
     query.pop("page", None)
+    nothing = page is not None and page.paginator.count == 0
     return render(
         request,
         "directory/search.html",
-        {"form": form, "results": results, "page": page, "query": query.urlencode()},
+        {
+            "form": form,
+            "results": results,
+            "page": page,
+            "query": query.urlencode(),
+            "searched": [label for label, _ in searched],
+            "looser": _looser(query, searched, form) if nothing else [],
+        },
         status=status,
     )
+
+
+def _looser(query: QueryDict, searched: list[tuple[str, str]], form: Any) -> list[dict[str, str]]:
+    """Searches that drop one thing from a search that found nothing, each as a link: a wider
+    distance first, then each part without it."""
+    found: list[tuple[str, QueryDict]] = []
+    if form.cleaned_data["near"] is not None:
+        km = form.cleaned_data["within_km"] or 10.0
+        if km < 200:
+            wider = query.copy()
+            wider["within_km"] = f"{min(km * 3, 200):g}"
+            found.append((f"Search within {wider['within_km']} km", wider))
+    for label, field in searched:
+        looser = query.copy()
+        if field.startswith("needs="):
+            looser.setlist("needs", [n for n in query.getlist("needs") if f"needs={n}" != field])
+        else:
+            looser.pop(field, None)
+            if field == "near":
+                looser.pop("within_km", None)
+        found.append((f"Search without {label}", looser))
+    return [{"label": label, "url": "?" + q.urlencode()} for label, q in found]
 
 
 def _service(request: AuthedRequest, service_id: uuid.UUID, perm: str = VIEW) -> Service:

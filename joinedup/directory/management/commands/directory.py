@@ -1,4 +1,5 @@
-"""`joinedup directory import PATH` and `joinedup directory export PATH`."""
+"""`joinedup directory import PATH`, `joinedup directory export PATH` and
+`joinedup directory reindex`."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from joinedup.directory import exporter
+from joinedup.directory.actions import reindex_services
 from joinedup.directory.importer import ImportFailed, import_path
+from joinedup.directory.models import Service
 from joinedup.lib.progress import Bar
 
 
@@ -34,9 +37,18 @@ class Command(BaseCommand):
         )
         out = verbs.add_parser("export", help="Export public records: .json, .zip or a folder.")
         out.add_argument("path", type=Path)
+        verbs.add_parser(
+            "reindex",
+            help="Rebuild every service's search text: after an upgrade, or a new gazetteer.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         bar = Bar(sys.stderr)
+        if options["verb"] == "reindex":
+            ids = list(Service.objects.values_list("pk", flat=True))
+            reindex_services(ids)
+            self.stdout.write(f"Reindexed {len(ids)} services.")
+            return
         if options["verb"] == "export":
             try:
                 self.stdout.write(exporter.write(options["path"], bar))
