@@ -8,6 +8,7 @@ DY10 in Wyre Forest, in Worcestershire; Bacup in Rossendale, in Lancashire.
 from __future__ import annotations
 
 import html
+import io
 import re
 from pathlib import Path
 from types import SimpleNamespace
@@ -15,7 +16,7 @@ from types import SimpleNamespace
 from django.core.management import call_command
 
 from joinedup.directory import gazetteer
-from joinedup.directory.models import Visibility
+from joinedup.directory.models import Service, Visibility
 from joinedup.directory.tests.conftest import listing, need, place
 from joinedup.directory.tests.test_pages import search
 
@@ -78,6 +79,9 @@ def test_a_district_finds_the_services_in_its_towns_and_postcode_districts(
         place=_kidderminster("2 Hidden Row", "DY11 6AA", Visibility.CONFIDENTIAL),
     )
     elsewhere = listing(world.lead_org, "Riverside advice", areas=["Riverside"])
+    # Listings made before the gazetteer are indexed under its areas by a reindex.
+    Service.objects.update(search_text="", area_text="")
+    call_command("directory", "reindex", stdout=io.StringIO())
 
     for area in ("Wyre Forest", "Worcestershire", "DY10", "Kidderminster"):
         _, body = search(world.cora, area=area)
