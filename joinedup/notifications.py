@@ -23,11 +23,15 @@ def recipients(organisation: Organisation) -> list[str]:
 def notify(organisation: Organisation, subject: str, body: str) -> None:
     """Email `organisation`'s people once the current transaction has committed (and never if
     it rolls back)."""
+    transaction.on_commit(lambda: _send(recipients(organisation), subject, body))
 
-    def send() -> None:
-        to = recipients(organisation)
-        if to:
-            message = (f"[Joined Up] {subject}", body, settings.DEFAULT_FROM_EMAIL, to)
-            send_mass_mail([message], fail_silently=True)
 
-    transaction.on_commit(send)
+def notify_people(emails: list[str], subject: str, body: str) -> None:
+    """Email these addresses once the current transaction has committed."""
+    transaction.on_commit(lambda: _send(sorted(emails), subject, body))
+
+
+def _send(to: list[str], subject: str, body: str) -> None:
+    if to:
+        message = (f"[Joined Up] {subject}", body, settings.DEFAULT_FROM_EMAIL, to)
+        send_mass_mail([message], fail_silently=True)

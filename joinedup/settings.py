@@ -39,6 +39,10 @@ if len(SECRET_KEY) < SECRET_KEY_MIN_LENGTH and not env_bool("JOINEDUP_DEMO", Fal
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 # Where people reach the site, for the links in emails (invitations).
 SITE_URL = env_str("JOINEDUP_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Where people write when something goes wrong (shown on the help and error pages); optional.
+JOINEDUP_SUPPORT_EMAIL = env_str("JOINEDUP_SUPPORT_EMAIL", "")
+if JOINEDUP_SUPPORT_EMAIL and "@" not in JOINEDUP_SUPPORT_EMAIL.strip("@"):
+    raise SettingError("JOINEDUP_SUPPORT_EMAIL must be an email address, e.g. help@example.org")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [

@@ -6,6 +6,7 @@ from joinedup.accounts import views as accounts
 from joinedup.accounts import views_sign_in as sign_in
 from joinedup.accounts import views_two_factor as two_factor
 from joinedup.api import api
+from joinedup.help import help_page
 from joinedup.partnerships import views as partnerships
 from joinedup.partnerships import views_manage as partnerships_manage
 from joinedup.programmes import views as programmes
@@ -13,6 +14,7 @@ from joinedup.programmes import views_manage as programmes_manage
 
 urlpatterns = [
     path("", partnerships.home, name="home"),
+    path("help/", help_page, name="help"),
     path("accounts/login/", sign_in.SignInView.as_view(), name="login"),
     path("accounts/login/code/", sign_in.sign_in_code, name="login_code"),
     path("accounts/password_reset/", sign_in.ResetRequestView.as_view(), name="password_reset"),

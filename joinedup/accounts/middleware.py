@@ -14,9 +14,9 @@ from django.urls import reverse
 from joinedup.accounts.two_factor import has_two_factor, two_factor_required
 
 # Pages a person who still owes their second factor may reach: setting it up, signing out,
-# the sign-in and reset pages, and what is not a page (static files; the API and calendar
+# the sign-in and reset pages, help, and what is not a page (static files; the API and calendar
 # feeds authenticate by token, not by session).
-OPEN_PREFIXES = ("/settings/two-factor/", "/accounts/", "/static/", "/api/", "/calendar/")
+OPEN_PREFIXES = ("/settings/two-factor/", "/accounts/", "/static/", "/api/", "/calendar/", "/help/")
 SET_IT_UP = (
     "You can see the personal details of people your organisation supports, so your "
     "account needs two-factor sign-in. Please set it up to carry on."

@@ -104,7 +104,9 @@ class OrganisationChoiceForm(forms.Form):
     def __init__(self, *args: Any, invited: list[Organisation], label: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organisation"] = forms.ModelChoiceField(
-            queryset=Organisation.objects.filter(pk__in=[o.pk for o in invited]), label=label
+            queryset=Organisation.objects.filter(pk__in=[o.pk for o in invited]),
+            empty_label=None,
+            label=label,
         )
         self.order_fields(["organisation"])
 

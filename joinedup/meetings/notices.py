@@ -9,7 +9,7 @@ from django.db.models import Q
 
 from joinedup.accounts.models import User
 from joinedup.meetings.models import Notice
-from joinedup.notifications import notify
+from joinedup.notifications import notify, notify_people
 from joinedup.partnerships.models import MANAGING_ORG_ROLES, Organisation
 
 
@@ -25,15 +25,31 @@ def people_of(organisation: Organisation) -> list[User]:
     )
 
 
-def tell(organisations: Iterable[Organisation], subject: str, body: str, url: str = "") -> None:
+def tell(
+    organisations: Iterable[Organisation],
+    subject: str,
+    body: str,
+    url: str = "",
+    also: Iterable[User] = (),
+) -> None:
     """Email each organisation's people once the transaction commits, and leave each of them
     a notice in the app (written in the same transaction, so both or neither). `url` is the
-    page's path; the email gives it in full."""
+    page's path; the email gives it in full. `also` names people to tell besides, such as the
+    member of staff who made the thing concerned; nobody hears twice."""
     told: set[int] = set()
     link = f"{settings.SITE_URL}{url}" if url else ""
+    text = f"{body}\n\n{link}".strip()
+    emailed: set[str] = set()
     for organisation in organisations:
-        notify(organisation, subject, f"{body}\n\n{link}".strip())
+        notify(organisation, subject, text)
         for user in people_of(organisation):
+            emailed.add(user.email)
             if user.pk not in told:
                 told.add(user.pk)
                 Notice.objects.create(user=user, subject=subject, url=url)
+    for user in also:
+        if user.pk not in told and user.is_active:
+            told.add(user.pk)
+            Notice.objects.create(user=user, subject=subject, url=url)
+            if user.email not in emailed:
+                notify_people([user.email], subject, text)

@@ -123,6 +123,8 @@ class OrganisationForm(forms.ModelForm):
         max_length=2000,
         help_text="Communities it serves or is led by, separated by commas.",
     )
+    # Most organisations in partnerships are voluntary ones; the list has no blank choice.
+    sector = forms.ChoiceField(choices=Sector.choices, initial=Sector.VOLUNTARY)
     size = forms.ChoiceField(choices=[("", "—"), *SizeBand.choices], required=False)
     website = forms.URLField(required=False, assume_scheme="https", max_length=200)
 
@@ -221,7 +223,9 @@ class InviteNewForm(forms.Form):
     """Invite an organisation new to Joined Up, through a contact who becomes its first admin."""
 
     new_name = forms.CharField(label="Organisation's name", max_length=200)
-    new_sector = forms.ChoiceField(label="Its sector", choices=[("", "—"), *Sector.choices])
+    new_sector = forms.ChoiceField(
+        label="Its sector", choices=Sector.choices, initial=Sector.VOLUNTARY
+    )
     contact_name = forms.CharField(max_length=200, label="Contact's name")
     email = forms.EmailField(
         label="Contact's email address",

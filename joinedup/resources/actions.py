@@ -13,8 +13,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from joinedup.access import acts_for
 from joinedup.actions import action, person
 from joinedup.audit.actions import audit_record, snapshot
+from joinedup.meetings.notices import tell
 from joinedup.notifications import notify
 from joinedup.partnerships.models import Organisation, Partnership
 from joinedup.resources.models import (
@@ -36,6 +38,20 @@ NOT_BOOKABLE = "This offer is given, not booked: record it as given instead."
 OFFER_WITHDRAWN = "This offer has been withdrawn."
 OWN_OFFER = "An organisation does not book its own offer."
 FULLY_BOOKED = "That time is already booked. Choose another time."
+ALREADY_ASKED = (
+    "Another partner has already asked for that time, and {offerer} has not answered yet. "
+    "Choose another time."
+)
+ALREADY_ASKED_BY_YOU = (
+    "{organisation} has already asked for this time ({when}). Wait for {offerer}'s answer, "
+    "or cancel that request to ask for a different time."
+)
+ALREADY_BOOKED_BY_YOU = "{organisation} has already booked this time ({when})."
+TAKEN_BEFORE_CONFIRMING = (
+    "This request overlaps a booking already confirmed for that time, so it cannot be "
+    "confirmed. Decline it, and {booker} is told to choose another time."
+)
+TIME_TAKEN = "The time was booked by another partner: please choose another time."
 NOT_REQUESTED = "Only a booking that is waiting for an answer can be confirmed or declined."
 ALREADY_ENDED = "This booking was already declined or cancelled."
 NO_SELF_EXCHANGE = "An organisation cannot give to itself."
@@ -258,16 +274,45 @@ def request_close(*, request: ResourceRequest, by: Any, status: str) -> Resource
 
 # --- bookings ------------------------------------------------------------------------------
 
+# A request holds its time until it is answered: a second request for a time already asked
+# for is refused (it could not be confirmed too), so the partner asking learns it at once
+# and picks another time, rather than waiting for a refusal.
+HOLDING = (BookingStatus.REQUESTED, BookingStatus.CONFIRMED)
 
-def _clashes(offer: Offer, starts_at: dt.datetime, ends_at: dt.datetime) -> Any:
+
+def _overlapping(
+    offer: Offer,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    statuses: tuple[str, ...] = (BookingStatus.CONFIRMED,),
+) -> Any:
     return Booking.objects.filter(
-        offer=offer, status=BookingStatus.CONFIRMED, starts_at__lt=ends_at, ends_at__gt=starts_at
+        offer=offer, status__in=statuses, starts_at__lt=ends_at, ends_at__gt=starts_at
     )
 
 
 def _free_slot(offer: Offer, starts_at: dt.datetime, ends_at: dt.datetime) -> int | None:
-    taken = set(_clashes(offer, starts_at, ends_at).values_list("slot", flat=True))
+    taken = set(_overlapping(offer, starts_at, ends_at).values_list("slot", flat=True))
     return next((slot for slot in range(1, offer.slots + 1) if slot not in taken), None)
+
+
+def _when(booking: Booking) -> str:
+    starts, ends = timezone.localtime(booking.starts_at), timezone.localtime(booking.ends_at)
+    return f"{starts:%a %d %b %Y %H:%M}–{ends:%H:%M}"
+
+
+def _why_taken(offer: Offer, organisation: Organisation, held: list[Booking]) -> str:
+    """Why a time cannot be asked for, told to the partner asking."""
+    own = next((b for b in held if b.organisation_id == organisation.pk), None)
+    if own is not None:
+        if own.status == BookingStatus.CONFIRMED:
+            return ALREADY_BOOKED_BY_YOU.format(organisation=organisation, when=_when(own))
+        return ALREADY_ASKED_BY_YOU.format(
+            organisation=organisation, when=_when(own), offerer=offer.organisation
+        )
+    if all(b.status == BookingStatus.CONFIRMED for b in held):
+        return FULLY_BOOKED
+    return ALREADY_ASKED.format(offerer=offer.organisation)
 
 
 @action
@@ -281,8 +326,17 @@ def booking_request(
     ends_at: dt.datetime,
     note: str = "",
 ) -> Booking:
-    """Ask to book `offer` for a time. The offering organisation confirms or declines."""
-    offer = Offer.objects.select_related("organisation").get(pk=offer.pk)  # as it is now
+    """Ask to book `offer` for a time. The offering organisation confirms or declines, and is
+    told in the app and by email, with a link to the booking.
+
+    A time already held (asked for or booked) as many times as the offer has slots is
+    refused, saying so; the offer is locked while this is checked, so two partners asking
+    for one time at the same moment cannot both hold it."""
+    offer = (
+        Offer.objects.select_for_update(of=("self",))
+        .select_related("organisation", "created_by")
+        .get(pk=offer.pk)
+    )  # as it is now
     if offer.kind not in BOOKABLE_KINDS:
         raise ValidationError({"offer": NOT_BOOKABLE})
     if not offer.active:
@@ -304,8 +358,9 @@ def booking_request(
         requested_by=person(by),
     )
     _clean(booking)
-    if _free_slot(offer, starts_at, ends_at) is None:
-        raise ValidationError({"starts_at": FULLY_BOOKED})
+    held = list(_overlapping(offer, starts_at, ends_at, HOLDING))
+    if len(held) >= offer.slots:
+        raise ValidationError({"starts_at": _why_taken(offer, organisation, held)})
     booking.save()
     audit_record(
         actor=by,
@@ -314,11 +369,15 @@ def booking_request(
         partnership=partnership,
         after=snapshot(booking, BOOKING_FIELDS),
     )
-    notify(
-        offer.organisation,
+    creator = offer.created_by
+    tell(
+        [offer.organisation],
         f"{organisation} asks to book “{offer.title}”",
-        f"{organisation} asks to book “{offer.title}” from "
-        f"{timezone.localtime(starts_at):%d %b %Y %H:%M} to {timezone.localtime(ends_at):%H:%M}.",
+        f"{organisation} asks to book “{offer.title}” on {_when(booking)}."
+        + (f"\n\nWhat it is for: {note}" if note else "")
+        + "\n\nConfirm or decline it on the offer's page:",
+        url=booking.get_absolute_url(),
+        also=[creator] if creator and acts_for(creator, offer.organisation_id) else [],
     )
     return booking
 
@@ -334,14 +393,21 @@ def _lock(booking: Booking) -> Booking:
 @action
 def booking_confirm(*, booking: Booking, by: Any) -> Booking:
     """Confirm a booking: it takes a free slot, and the exchange goes in the ledger. If
-    another confirmation took the slot at the same moment, the database refuses this one."""
+    another confirmation took the slot at the same moment, the database refuses this one.
+
+    Requests for the same time that can no longer be confirmed are declined at once, and
+    their partners told to choose another time; they are in the returned booking's
+    `displaced`, so the page can say so."""
     booking = _lock(booking)
     if booking.status != BookingStatus.REQUESTED:
         raise ValidationError({"status": NOT_REQUESTED})
     before = snapshot(booking, BOOKING_FIELDS)
     slot = _free_slot(booking.offer, booking.starts_at, booking.ends_at)
     if slot is None:
-        raise ValidationError({"starts_at": FULLY_BOOKED})
+        # Said to the offerer, who can act on it: the booker is told when it is declined.
+        raise ValidationError(
+            {"status": TAKEN_BEFORE_CONFIRMING.format(booker=booking.organisation)}
+        )
     booking.slot, booking.status = slot, BookingStatus.CONFIRMED
     booking.save(update_fields=["slot", "status"])
     offer = booking.offer
@@ -367,19 +433,27 @@ def booking_confirm(*, booking: Booking, by: Any) -> Booking:
         before=before,
         after=snapshot(booking, BOOKING_FIELDS),
     )
-    notify(
-        booking.organisation,
+    tell(
+        [booking.organisation],
         f"Booking confirmed: {offer.title}",
         f"{offer.organisation} confirmed {booking}.",
+        url=booking.booker_url(),
     )
+    # A request another person is confirming at this moment is skipped, not waited for: its
+    # own confirmation fails on the slot this one took (waiting could deadlock the two).
+    booking.displaced = [
+        _decline(other, by=by, reason=TIME_TAKEN)
+        for other in _overlapping(
+            offer, booking.starts_at, booking.ends_at, (BookingStatus.REQUESTED,)
+        )
+        .select_for_update(of=("self",), skip_locked=True)
+        .select_related("offer", "organisation", "partnership", "offer__organisation")
+        if _free_slot(offer, other.starts_at, other.ends_at) is None
+    ]
     return booking
 
 
-@action
-def booking_decline(*, booking: Booking, by: Any, reason: str = "") -> Booking:
-    booking = _lock(booking)
-    if booking.status != BookingStatus.REQUESTED:
-        raise ValidationError({"status": NOT_REQUESTED})
+def _decline(booking: Booking, *, by: Any, reason: str) -> Booking:
     before = snapshot(booking, BOOKING_FIELDS)
     booking.status = BookingStatus.DECLINED
     booking.save(update_fields=["status"])
@@ -391,12 +465,22 @@ def booking_decline(*, booking: Booking, by: Any, reason: str = "") -> Booking:
         before=before,
         after={**snapshot(booking, BOOKING_FIELDS), "reason": reason},
     )
-    notify(
-        booking.organisation,
+    tell(
+        [booking.organisation],
         f"Booking declined: {booking.offer.title}",
-        f"{booking.offer.organisation} declined {booking}. {reason}".strip(),
+        f"{booking.offer.organisation} declined {booking}. {reason}".strip()
+        + "\n\nChoose another time on the offer's page:",
+        url=booking.booker_url(),
     )
     return booking
+
+
+@action
+def booking_decline(*, booking: Booking, by: Any, reason: str = "") -> Booking:
+    booking = _lock(booking)
+    if booking.status != BookingStatus.REQUESTED:
+        raise ValidationError({"status": NOT_REQUESTED})
+    return _decline(booking, by=by, reason=reason)
 
 
 @action
@@ -418,11 +502,15 @@ def booking_cancel(*, booking: Booking, by: Any, reason: str = "") -> Booking:
         before=before,
         after={**snapshot(booking, BOOKING_FIELDS), "reason": reason},
     )
-    for party in (booking.organisation, booking.offer.organisation):
-        notify(
-            party,
+    for party, url in (
+        (booking.organisation, booking.booker_url()),
+        (booking.offer.organisation, booking.get_absolute_url()),
+    ):
+        tell(
+            [party],
             f"Booking cancelled: {booking.offer.title}",
             f"{booking} was cancelled. {reason}".strip(),
+            url=url,
         )
     return booking
 

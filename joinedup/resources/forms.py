@@ -13,6 +13,7 @@ from joinedup.partnerships.models import Organisation
 from joinedup.resources.models import (
     DOCUMENT_MAX_BYTES,
     Offer,
+    ResourceKind,
     ResourceRequest,
     SharedDocument,
 )
@@ -41,7 +42,26 @@ class ActingForm(forms.Form):
         self.order_fields(["organisation"])
 
 
+# The kinds whose number matters, and what to ask for it. A guess would mislead (a course
+# offered with one place takes one booking), so the form asks; for other kinds it is 1.
+CAPACITY_ASKED = {
+    ResourceKind.VENUE: "Say how many people the room holds.",
+    ResourceKind.TRAINING: "Say how many places the course has.",
+}
+
+
 class OfferForm(forms.ModelForm):
+    """An offer. The kind has no blank choice and no preselected default: which kind it is
+    decides how it is shared (booked for a time or given), so the person offering says."""
+
+    kind = forms.ChoiceField(choices=ResourceKind.choices, widget=forms.RadioSelect)
+    capacity = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=100_000,
+        help_text="People a room holds, or places on a course. Leave empty for other kinds.",
+    )
+
     class Meta:
         model = Offer
         fields = [
@@ -60,7 +80,6 @@ class OfferForm(forms.ModelForm):
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "conditions": forms.Textarea(attrs={"rows": 2}),
-            "kind": forms.RadioSelect,
             "audience": forms.RadioSelect,
             "reach": forms.RadioSelect,
         }
@@ -77,6 +96,12 @@ class OfferForm(forms.ModelForm):
         data = super().clean() or {}
         if not data.get("free") and data.get("cost_pounds") is None:
             self.add_error("cost_pounds", "Give the cost, or mark the offer as free.")
+        if data.get("capacity") is None and "capacity" not in self.errors:
+            asked = CAPACITY_ASKED.get(data.get("kind", ""))
+            if asked:
+                self.add_error("capacity", asked)
+            else:
+                data["capacity"] = 1
         return data
 
     def _post_clean(self) -> None:
@@ -85,10 +110,12 @@ class OfferForm(forms.ModelForm):
 
 
 class RequestForm(forms.ModelForm):
+    kind = forms.ChoiceField(choices=ResourceKind.choices, widget=forms.RadioSelect)
+
     class Meta:
         model = ResourceRequest
         fields = ["kind", "title", "description", "area", "when"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3}), "kind": forms.RadioSelect}
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
         labels = {"title": "What you need", "when": "When"}
 
     def __init__(self, *args: Any, acting: QuerySet[Organisation], **kwargs: Any) -> None:
@@ -128,7 +155,9 @@ class BookingForm(ActingForm):
 
 
 class GiveForm(forms.Form):
-    receiver = forms.ModelChoiceField(queryset=Organisation.objects.none(), label="Given to")
+    receiver = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(), empty_label=None, label="Given to"
+    )
     on = forms.DateField(label="On", widget=DATE_INPUT, initial=timezone.localdate)
     hours = forms.DecimalField(
         required=False,

@@ -191,6 +191,8 @@ class Booking(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # Set by `booking_confirm`: the requests its confirmation declined (not stored).
+    displaced: list[Booking]
 
     class Meta:
         ordering = ["starts_at", "pk"]
@@ -212,10 +214,16 @@ class Booking(models.Model):
         return f"{self.offer} for {self.organisation}, {when:%d %b %Y %H:%M}"
 
     def get_absolute_url(self) -> str:
+        """The booking on its offer's page, as the offering organisation sees it."""
         return (
             reverse("offer", args=[self.offer.partnership_id, self.offer_id])
             + f"#booking-{self.pk}"
         )
+
+    def booker_url(self) -> str:
+        """The booking on its offer's page, through the partnership it was made in: an offer
+        made to a whole hub is seen by the booker there, not in the offerer's partnership."""
+        return reverse("offer", args=[self.partnership_id, self.offer_id]) + f"#booking-{self.pk}"
 
     @property
     def hours(self) -> Decimal:

@@ -12,7 +12,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 
 from joinedup.lib.charts import Chart, Series, bar_chart, whole
 from joinedup.partnerships.models import Membership, Organisation
-from joinedup.resources.models import Exchange, Offer, Reach
+from joinedup.resources.models import Booking, BookingStatus, Exchange, Offer, Reach
 
 # The one-way-street flag (seed 003: partnerships seen as "a one-way street" fail): at least
 # this many exchanges received and none given in twelve months, or the reverse.
@@ -32,6 +32,27 @@ def offers_seen_in(partnership_ids: Iterable[int] | QuerySet[Any]) -> QuerySet[O
             partnership__hub__partnerships__in=partnership_ids,
         )
     ).distinct()
+
+
+def clashes(offer: Offer, bookings: list[Booking]) -> dict[int, list[Booking]]:
+    """For each request among `bookings` (an offer's requested and confirmed ones), the
+    others that overlap it when together they need more slots than the offer has: the
+    requests its offerer cannot confirm all of. Old data and races can leave such pairs;
+    new requests for a held time are refused."""
+    found: dict[int, list[Booking]] = {}
+    for booking in bookings:
+        if booking.status != BookingStatus.REQUESTED:
+            continue
+        others = [
+            other
+            for other in bookings
+            if other.pk != booking.pk
+            and other.starts_at < booking.ends_at
+            and other.ends_at > booking.starts_at
+        ]
+        if len(others) >= offer.slots:
+            found[booking.pk] = others
+    return found
 
 
 @dataclass

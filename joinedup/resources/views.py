@@ -12,7 +12,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from joinedup.access import acting_for, get_for
+from joinedup.access import acting_for, get_for, may
 from joinedup.forms import act
 from joinedup.http import AuthedRequest
 from joinedup.partnerships.models import Organisation, Partnership
@@ -134,11 +134,12 @@ def _render_offer(
     bookers = acting.exclude(pk=offer.organisation_id)
     offerer = request.user.has_perm("resources.change_offer", offer)
     mine = list(acting.values_list("pk", flat=True))
-    bookings = offer.bookings.filter(
-        status__in=[BookingStatus.REQUESTED, BookingStatus.CONFIRMED]
-    ).select_related("organisation")
-    if not offerer:
-        bookings = bookings.filter(Q(organisation_id__in=mine) | Q(status=BookingStatus.CONFIRMED))
+    # Everyone who may book sees the times held, asked for or booked, so that they can choose
+    # a free one; only the two parties see who holds them.
+    bookings = list(
+        offer.bookings.filter(status__in=actions.HOLDING).select_related("organisation")
+    )
+    clashes = queries.clashes(offer, bookings) if offerer else {}
     receivers = Organisation.objects.filter(
         pk__in=partnership.memberships.current().values("organisation_id")
     ).exclude(pk=offer.organisation_id)
@@ -152,7 +153,7 @@ def _render_offer(
         {
             "partnership": partnership,
             "offer": offer,
-            "bookings": bookings,
+            "bookings": [(b, clashes.get(b.pk, [])) for b in bookings],
             "mine": mine,
             "offerer": offerer,
             "booking_form": booking_form if offer.bookable else None,
@@ -255,18 +256,30 @@ def booking_decide(request: AuthedRequest, pk: int, booking_pk: int, verb: str) 
     form = DecideForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     kwargs = {} if verb == "confirm" else {"reason": reason}
+    # Back to the booking on its offer's page, as this person sees it: the offerer through the
+    # offer's partnership, the booker through the one it booked in.
+    offerer = may(request.user, "resources.decide_booking", booking)
+    back = booking.get_absolute_url() if offerer else booking.booker_url()
     try:
-        act(booking=booking, by=request.user, **kwargs)
+        changed = act(booking=booking, by=request.user, **kwargs)
     except ValidationError as error:
-        # Most often the slot was taken meanwhile: say so on the offer's page.
-        return render(
-            request,
-            "resources/booking_problem.html",
-            {"booking": booking, "problems": error.messages},
-            status=409,
-        )
-    messages.success(request, done)
-    return redirect(booking.offer)
+        # Most often the time was taken meanwhile; the message says what to do about it.
+        messages.error(request, " ".join(error.messages))
+        return redirect(back)
+    messages.success(request, done + _displaced(changed))
+    return redirect(back)
+
+
+def _displaced(booking: Booking) -> str:
+    declined = getattr(booking, "displaced", [])
+    if not declined:
+        return ""
+    names = ", ".join(sorted({b.organisation.name for b in declined}))
+    many = len(declined) > 1
+    return (
+        f" {len(declined)} other request{'s' if many else ''} for that time could not fit and "
+        f"{'were' if many else 'was'} declined, and {names} told to choose another time."
+    )
 
 
 @require_http_methods(["GET", "POST"])

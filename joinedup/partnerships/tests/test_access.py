@@ -90,6 +90,7 @@ PUBLIC_PAGES = {
     "password_reset_confirm",
     "password_reset_complete",
     "login_code",  # the second step of signing in, for someone who has just given a password
+    "help",  # where things are and who can help; the error pages link to it
     # The open HSDS API: public directory records only (joinedup/directory/tests/test_hsds_api.py)
     "hsds_root",
     "hsds_openapi",

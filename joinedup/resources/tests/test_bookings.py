@@ -16,7 +16,7 @@ from joinedup.actions import CONFLICT
 from joinedup.conftest import add_member, client_for, make_org, make_user
 from joinedup.resources import actions
 from joinedup.resources.models import Booking, BookingStatus, Exchange
-from joinedup.resources.tests.conftest import at, book
+from joinedup.resources.tests.conftest import at, book, held_already
 
 
 def test_a_confirmed_booking_goes_in_both_ledgers(world: SimpleNamespace, room: Any) -> None:
@@ -35,11 +35,16 @@ def test_two_overlapping_bookings_of_one_room_cannot_both_be_confirmed(
     world: SimpleNamespace, room: Any
 ) -> None:
     first = book(world, room, world.wider_org, at(3, 10), at(3, 12))
-    second = book(world, room, world.core_org, at(3, 11), at(3, 13))
+    second = held_already(world, room, world.core_org, at(3, 11), at(3, 13))
+    taken = held_already(world, room, world.core_org, at(4, 11), at(4, 13), status="confirmed")
+    late = held_already(world, room, world.wider_org, at(4, 12), at(4, 14))
     actions.booking_confirm(booking=first, by=world.lena)
-    with pytest.raises(ValidationError, match="already booked"):
-        actions.booking_confirm(booking=second, by=world.lena)
-    assert Booking.objects.get(pk=second.pk).status == BookingStatus.REQUESTED
+    # The clashing request could not be confirmed now: it is declined, not left waiting.
+    assert Booking.objects.get(pk=second.pk).status == BookingStatus.DECLINED
+    with pytest.raises(ValidationError, match="overlaps a booking already confirmed"):
+        actions.booking_confirm(booking=late, by=world.lena)
+    assert Booking.objects.get(pk=late.pk).status == BookingStatus.REQUESTED
+    assert taken.status == BookingStatus.CONFIRMED
     # Back to back is not overlapping.
     third = book(world, room, world.core_org, at(3, 12), at(3, 13))
     actions.booking_confirm(booking=third, by=world.lena)
@@ -47,7 +52,7 @@ def test_two_overlapping_bookings_of_one_room_cannot_both_be_confirmed(
 
 def test_the_database_itself_refuses_a_double_booking(world: SimpleNamespace, room: Any) -> None:
     first = book(world, room, world.wider_org, at(3, 10), at(3, 12))
-    second = book(world, room, world.core_org, at(3, 11), at(3, 13))
+    second = held_already(world, room, world.core_org, at(3, 11), at(3, 13))
     actions.booking_confirm(booking=first, by=world.lena)
     with pytest.raises(IntegrityError), transaction.atomic():
         Booking.objects.filter(pk=second.pk).update(status=BookingStatus.CONFIRMED, slot=1)
@@ -81,13 +86,15 @@ def test_a_course_takes_as_many_bookings_as_it_has_places(world: SimpleNamespace
     third_org = make_org("Third Partner")
     add_member(world.partnership, third_org)
     bookings = [
-        book(world, course, org, at(5, 9), at(5, 16))
-        for org in (world.lead_org, world.wider_org, third_org)
+        book(world, course, org, at(5, 9), at(5, 16)) for org in (world.lead_org, world.wider_org)
     ]
+    with pytest.raises(ValidationError, match="already asked for that time"):
+        book(world, course, third_org, at(5, 9), at(5, 16))  # two asked for the two places
+    late = held_already(world, course, third_org, at(5, 9), at(5, 16))
     actions.booking_confirm(booking=bookings[0], by=world.cora)
+    assert Booking.objects.get(pk=late.pk).status == BookingStatus.REQUESTED  # one place left
     actions.booking_confirm(booking=bookings[1], by=world.cora)
-    with pytest.raises(ValidationError, match="already booked"):
-        actions.booking_confirm(booking=bookings[2], by=world.cora)
+    assert Booking.objects.get(pk=late.pk).status == BookingStatus.DECLINED
     slots = Booking.objects.filter(status="confirmed").values_list("slot", flat=True)
     assert sorted(slot or 0 for slot in slots) == [1, 2]
 
@@ -101,7 +108,7 @@ def test_two_confirmations_at_the_same_moment_cannot_both_win(
             "The race needs two real concurrent transactions: run with DATABASE_URL on PostgreSQL"
         )
     first = book(world, room, world.wider_org, at(3, 10), at(3, 12))
-    second = book(world, room, world.core_org, at(3, 11), at(3, 13))
+    second = held_already(world, room, world.core_org, at(3, 11), at(3, 13))
     barrier = threading.Barrier(2)
     outcomes: dict[int, str] = {}
 
@@ -121,7 +128,11 @@ def test_two_confirmations_at_the_same_moment_cannot_both_win(
         thread.start()
     for thread in threads:
         thread.join(timeout=30)
-    assert sorted(outcomes.values()) == sorted(["confirmed", CONFLICT]), outcomes
+    # The loser is refused by the database, or, if the winner got to it first, finds it
+    # already declined as displaced.
+    loser = next(outcome for outcome in outcomes.values() if outcome != "confirmed")
+    assert loser in (CONFLICT, actions.NOT_REQUESTED), outcomes
+    assert list(outcomes.values()).count("confirmed") == 1, outcomes
     assert Booking.objects.filter(status=BookingStatus.CONFIRMED).count() == 1
     assert Exchange.objects.count() == 1
 

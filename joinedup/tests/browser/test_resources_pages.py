@@ -1,4 +1,5 @@
-"""One partner offers a room, another books it, the first confirms: both ledgers show it."""
+"""One partner offers a room, another books it, the first hears of it in the app and confirms:
+both ledgers show it."""
 
 from __future__ import annotations
 
@@ -45,7 +46,13 @@ def test_a_room_is_offered_booked_confirmed_and_in_both_ledgers(
         will.page.get_by_text("Booking requested").wait_for()
         will.check()
 
-        lena.page.reload()
+        # Lena hears of it in the app, and the notice leads to the booking.
+        lena.visit("/notices/")
+        lena.page.get_by_role(
+            "link", name="Hillside Food Bank asks to book “Community room”"
+        ).click()
+        lena.page.get_by_role("heading", name="Community room").wait_for()
+        lena.check()
         lena.page.get_by_role("button", name="Confirm Hillside Food Bank's booking").click()
         lena.page.get_by_text("Booking confirmed.").wait_for()
         lena.check()
