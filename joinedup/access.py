@@ -121,7 +121,11 @@ def standing(user: Any, partnership: Partnership) -> Standing:
 def standings(user: Any, partnerships: list[Partnership]) -> dict[int, Standing]:
     """`standing` for many partnerships in one query, kept where `standing` looks for it, so
     that a page listing things from many partnerships checks each one without a query more."""
-    cache: dict[int, Standing] = user.__dict__.setdefault("_joinedup_standing", {})
+    # Through getattr and setattr, not __dict__: a view's `request.user` is a lazy wrapper,
+    # and the rules see the user inside it; both must find the same cache.
+    cache: dict[int, Standing] | None = getattr(user, "_joinedup_standing", None)
+    if cache is None:
+        cache = user._joinedup_standing = {}
     wanted = [p for p in partnerships if p.pk not in cache]
     if wanted:
         roles = org_roles(user)
