@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from joinedup.accounts.models import User
 from joinedup.conftest import add_member, client_for, make_org
 from joinedup.meetings import actions, queries
 from joinedup.meetings.models import AgendaItem, Concern, Notice
@@ -242,7 +243,7 @@ def test_every_concern_one_may_see_is_one_menu_item_away(world: SimpleNamespace)
     )
     url = reverse("all_concerns")
 
-    def listed(user: object) -> list[str]:
+    def listed(user: User) -> list[str]:
         response = client_for(user).get(url)
         assert response.status_code == 200
         return [c.title for c, _ in response.context["open"]]
