@@ -25,9 +25,15 @@ from joinedup.access import acting_for, may, org_roles, programmes_overseen, sta
 from joinedup.agreements import mustdos
 from joinedup.agreements.models import AgreementVersion, VersionStatus
 from joinedup.health.models import Answer, Round, RoundStatus
-from joinedup.meetings.models import ActionPoint, ActionStatus, Concern, ConcernStatus
+from joinedup.meetings.models import (
+    ActionPoint,
+    ActionStatus,
+    Concern,
+    ConcernAudience,
+    ConcernStatus,
+)
 from joinedup.meetings.queries import unanswered
-from joinedup.partnerships.models import Partnership
+from joinedup.partnerships.models import Membership, Partnership
 from joinedup.programmes.models import Programme
 from joinedup.referrals.models import OPEN, WAITING, Message, Person, Referral
 from joinedup.referrals.privacy import log_listed
@@ -81,6 +87,8 @@ class ProgrammeSummary:
     partnerships: int
     hubs: int
     checked: int  # partnerships with a health check opened in the last twelve months
+    concerns: int  # concerns to all members not yet resolved, in all its partnerships
+    left: int  # member organisations that left one of its partnerships in the year
 
 
 @dataclass
@@ -169,31 +177,56 @@ def _reviews(partnerships: list[Partnership], today: dt.date) -> list[ReviewDue]
 
 
 def _programmes(user: Any, today: dt.date) -> list[ProgrammeSummary]:
-    """The programmes the person oversees (every one, for a superuser), with their size and
-    how many of their partnerships had a health check in the year: two queries."""
-    chosen = Programme.objects.all() if user.is_superuser else None
+    """The programmes the person oversees (every one, for a superuser), with figures a
+    database can count at once — how many partnerships, hubs, health checks in the year,
+    open concerns and members who left in the year: four queries. The figures that need
+    every partnership's evidence (depth, bands, flags) are the programme view's."""
     overseen = programmes_overseen(user)
-    if chosen is None and not overseen:
+    if not (user.is_superuser or overseen):
         return []
-    if chosen is None:
-        chosen = Programme.objects.filter(pk__in=overseen)
+    chosen = (
+        Programme.objects.all() if user.is_superuser else Programme.objects.filter(pk__in=overseen)
+    )
     programmes = list(
         chosen.annotate(
             n_partnerships=Count("partnerships", distinct=True),
             n_hubs=Count("hubs", distinct=True),
         ).order_by("name")
     )
-    checked = dict(
-        Round.objects.filter(
-            partnership__programme__in=[p.pk for p in programmes],
-            opened_on__gt=today - HEALTH_CHECK_EVERY,
+    ids = [p.pk for p in programmes]
+    year_ago = today - HEALTH_CHECK_EVERY
+
+    def per_programme(qs: Any, counted: str) -> dict[int, int]:
+        return dict(
+            qs.values("partnership__programme_id")
+            .annotate(n=Count(counted, distinct=True))
+            .values_list("partnership__programme_id", "n")
         )
-        .values("partnership__programme_id")
-        .annotate(n=Count("partnership_id", distinct=True))
-        .values_list("partnership__programme_id", "n")
+
+    checked = per_programme(
+        Round.objects.filter(partnership__programme__in=ids, opened_on__gt=year_ago),
+        "partnership_id",
+    )
+    concerns = per_programme(
+        # Those to all members: an officer sees them; one to the lead only is the lead's.
+        Concern.objects.filter(
+            partnership__programme__in=ids, audience=ConcernAudience.ALL
+        ).exclude(status=ConcernStatus.RESOLVED),
+        "pk",
+    )
+    left = per_programme(
+        Membership.objects.filter(partnership__programme__in=ids, left_on__gt=year_ago),
+        "pk",
     )
     return [
-        ProgrammeSummary(p, p.n_partnerships, p.n_hubs, checked.get(p.pk, 0))  # type: ignore[attr-defined]
+        ProgrammeSummary(
+            p,
+            p.n_partnerships,  # type: ignore[attr-defined]
+            p.n_hubs,  # type: ignore[attr-defined]
+            checked.get(p.pk, 0),
+            concerns.get(p.pk, 0),
+            left.get(p.pk, 0),
+        )
         for p in programmes
     ]
 

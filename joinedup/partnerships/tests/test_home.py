@@ -69,7 +69,10 @@ def test_the_programme_officers_home_leads_with_the_programme_view(
     assert first_heading(body) == "Your programmes"
     view = reverse("programme_health", args=[busy.programme.pk])
     assert f'href="{view}"' in body
-    assert "1 partnership in 1 hub" in body
+    summary = home.programmes[0]
+    assert (summary.partnerships, summary.hubs, summary.checked) == (1, 1, 1)
+    assert summary.concerns == 0  # the one concern is to the lead only: not the officer's
+    assert "all 1 partnership side by side" in body
     # The programme's partnerships are in the programme view, not one card each.
     assert home.cards == [] and home.due is None and home.casework is None
 

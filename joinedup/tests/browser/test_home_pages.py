@@ -52,7 +52,7 @@ def test_three_homes_and_the_programme_view_at_1280_pixels(
             assert main.get_by_role("heading", level=2).first.inner_text() == heading
             if email != world.otis.email:
                 continue
-            main.get_by_role("link", name="every partnership side by side").click()
+            main.get_by_role("link", name="The programme view").click()
             visitor.check()
             page = visitor.page
             sticky = page.evaluate(
