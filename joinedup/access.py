@@ -114,21 +114,40 @@ class Standing:
 
 
 def standing(user: Any, partnership: Partnership) -> Standing:
-    cache: dict[int, Standing] = user.__dict__.setdefault("_joinedup_standing", {})
-    if partnership.pk not in cache:
+    """Where `user` stands in `partnership`, read once per request."""
+    return standings(user, [partnership])[partnership.pk]
+
+
+def standings(user: Any, partnerships: list[Partnership]) -> dict[int, Standing]:
+    """`standing` for many partnerships in one query, kept where `standing` looks for it, so
+    that a page listing things from many partnerships checks each one without a query more."""
+    # Through getattr and setattr, not __dict__: a view's `request.user` is a lazy wrapper,
+    # and the rules see the user inside it; both must find the same cache.
+    cache: dict[int, Standing] | None = getattr(user, "_joinedup_standing", None)
+    if cache is None:
+        cache = user._joinedup_standing = {}
+    wanted = [p for p in partnerships if p.pk not in cache]
+    if wanted:
         roles = org_roles(user)
-        rows = (
+        rows: dict[int, list[tuple[int, str]]] = {p.pk: [] for p in wanted}
+        for partnership_id, org_id, role in (
             Membership.objects.current()
-            .filter(partnership_id=partnership.pk, organisation_id__in=list(roles))
-            .values_list("organisation_id", "role")
-        )
-        member_role = max((role for _, role in rows), key=_RANK.__getitem__, default=None)
-        manages = any(
-            role == MemberRole.LEAD and roles[org_id] in MANAGING_ORG_ROLES for org_id, role in rows
-        )
-        officer = partnership.programme_id in programmes_overseen(user)
-        cache[partnership.pk] = Standing(member_role, manages, officer)
-    return cache[partnership.pk]
+            .filter(partnership_id__in=list(rows), organisation_id__in=list(roles))
+            .values_list("partnership_id", "organisation_id", "role")
+        ):
+            rows[partnership_id].append((org_id, role))
+        overseen = programmes_overseen(user)
+        for p in wanted:
+            mine = rows[p.pk]
+            cache[p.pk] = Standing(
+                max((role for _, role in mine), key=_RANK.__getitem__, default=None),
+                any(
+                    role == MemberRole.LEAD and roles[org_id] in MANAGING_ORG_ROLES
+                    for org_id, role in mine
+                ),
+                p.programme_id in overseen,
+            )
+    return {p.pk: cache[p.pk] for p in partnerships}
 
 
 def partnerships_visible_to(user: Any, *, core: bool = False) -> QuerySet[Partnership]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -127,3 +128,21 @@ def user_register(*, email: str, name: str, password: str) -> User:
     user = User.objects.create_user(email, password, name=name)
     audit_record(actor=user, action="user.register", obj=user, after={"email": user.email})
     return user
+
+
+@action
+def preference_set(*, user: User, key: str, value: Any) -> None:
+    """Remember how `user` likes a page shown (`key` names the page's choice, e.g.
+    "programme_columns"); `value` is JSON. Only they change their own preferences."""
+    # Read afresh under a lock: another page may have just remembered a choice of its own.
+    preferences = (
+        User.objects.select_for_update().values_list("preferences", flat=True).get(pk=user.pk)
+    )
+    before = preferences.get(key)
+    user.preferences = {**preferences, key: value}
+    if before == value:
+        return
+    User.objects.filter(pk=user.pk).update(preferences=user.preferences)
+    audit_record(
+        actor=user, action="user.preference_set", obj=user, before={key: before}, after={key: value}
+    )

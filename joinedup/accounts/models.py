@@ -33,6 +33,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False, help_text="May use the Django admin.")
     date_joined = models.DateTimeField(default=timezone.now)
+    # How the person likes pages shown, by page: {"programme_columns": ["hub", ...]}. Read with
+    # the user on every request, so remembering a choice costs a page no query.
+    preferences = models.JSONField(default=dict, blank=True)
 
     objects: ClassVar[UserManager] = UserManager()
 

@@ -66,6 +66,14 @@ PROFILES: dict[str, dict[str, Any]] = {
     "on paper": {"meetings": 1, "present": 0.0, "flows": 0, "levels": None, "scores": None},
 }
 WEIGHTS = {"deep": 2, "cooperating": 4, "networking": 3, "on paper": 1}
+# What a generated partnership's goal says it is ("on paper" is not an adjective to put
+# before "partnership").
+PROFILE_WORDS = {
+    "deep": "a deep partnership",
+    "cooperating": "a cooperating partnership",
+    "networking": "a networking partnership",
+    "on paper": "a partnership on paper",
+}
 
 
 @dataclass(frozen=True)
@@ -266,7 +274,7 @@ def _generated(
     levels: list[str] = (
         [Level.DELIVERY, Level.MANAGEMENT, Level.STRATEGIC] if deep else [Level.DELIVERY]
     )
-    goal = f"Generated for the demo: a {profile} partnership of the programme view."
+    goal = f"Generated for the demo: {PROFILE_WORDS[profile]}, for the programme view."
     partnership = _create(name, goal, programme, hub, members, levels)
     lead = members[0][0]
     _meetings(partnership, lambda o: o == lead or rng.random() < p["present"], p["meetings"])

@@ -28,6 +28,40 @@ SORTS = [
 ]
 BANDS = [("", "Any"), *Band.LABELS.items(), ("none", "No health check")]
 
+# The columns a person may hide; the partnership's name always shows, fixed at the left. At
+# 1280 pixels the table holds about eight, so those are shown until the person chooses.
+COLUMNS = [*SORTS[1:], ("report", "Report")]
+COLUMN_KEYS = [key for key, _ in COLUMNS]
+DEFAULT_COLUMNS = ["hub", "members", "stage", "health", "referrals", "cadence", "flags", "report"]
+PREFERENCE = "programme_columns"
+
+
+def chosen_columns(preferences: dict[str, Any]) -> list[str]:
+    """The columns a person chose, in the table's order; the default until they choose. A
+    column no longer offered is left out."""
+    chosen = preferences.get(PREFERENCE)
+    if not isinstance(chosen, list):
+        return DEFAULT_COLUMNS
+    return [key for key in COLUMN_KEYS if key in chosen]
+
+
+class ColumnsForm(forms.Form):
+    """Which columns of the programme view to show; "every column" adds them all back."""
+
+    columns = forms.MultipleChoiceField(
+        label="Columns to show",
+        required=False,
+        choices=COLUMNS,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    every = forms.BooleanField(required=False)  # sent by the "Show every column" button
+    # The filters and order of the page the form was sent from, to return to them.
+    query = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
+
+    def chosen(self) -> list[str]:
+        data = self.cleaned_data
+        return COLUMN_KEYS if data["every"] else [k for k in COLUMN_KEYS if k in data["columns"]]
+
 
 class ProgrammeFilter(forms.Form):
     q = forms.CharField(label="Name contains", required=False, max_length=100)

@@ -6,5 +6,6 @@ from joinedup.health import views_programme as views
 
 urlpatterns = [
     path("health/", views.programme_health, name="programme_health"),
+    path("health/columns/", views.programme_columns, name="programme_health_columns"),
     path("health.csv", views.programme_health_csv, name="programme_health_csv"),
 ]

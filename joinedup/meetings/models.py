@@ -234,6 +234,11 @@ class ActionPoint(models.Model):
     def __str__(self) -> str:
         return self.description
 
+    @property
+    def is_overdue(self) -> bool:
+        """Not done, and its due date has passed."""
+        return self.status != ActionStatus.DONE and self.due_on < timezone.localdate()
+
 
 class CommunicationReview(models.Model):
     """The yearly review of the communication structure itself (seed 001)."""

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from joinedup.access import get_for, org_roles
+from joinedup.access import get_for, may, org_roles, partnerships_visible_to, standings
 from joinedup.forms import act
 from joinedup.http import AuthedRequest
 from joinedup.meetings import actions
@@ -21,7 +21,10 @@ from joinedup.meetings.forms import AnswerForm, ConcernForm
 from joinedup.meetings.models import Concern, ConcernStatus
 from joinedup.meetings.queries import unanswered
 from joinedup.meetings.views import INVALID, _partnership, _visible_concerns
-from joinedup.partnerships.models import ACTING_ORG_ROLES, Organisation, Partnership
+from joinedup.partnerships.models import ACTING_ORG_ROLES, Membership, Organisation, Partnership
+
+ALL_CONCERNS_READ = 300  # the latest concerns read for the page of all concerns
+RESOLVED_SHOWN = 20
 
 
 def _acting(request: AuthedRequest, partnership: Partnership) -> Any:
@@ -134,3 +137,37 @@ def concern_answer(request: AuthedRequest, pk: int, concern_pk: int) -> HttpResp
         messages.success(request, "Answer recorded; the organisation that raised it is told.")
         return redirect(concern)
     return _render_concern(request, concern, form, INVALID)
+
+
+@require_GET
+@login_required
+def all_concerns(request: AuthedRequest) -> HttpResponse:
+    """Every concern the person may see, in every partnership they see, from the main menu:
+    those still open first, then the latest resolved. A fixed number of queries."""
+    visible = list(partnerships_visible_to(request.user))
+    standings(request.user, visible)  # read once here, so each concern's check costs nothing
+    found = [
+        c
+        for c in Concern.objects.filter(partnership__in=[p.pk for p in visible])
+        .select_related("organisation", "partnership")
+        .order_by("-raised_at", "-pk")[:ALL_CONCERNS_READ]
+        if may(request.user, "meetings.view_concern", c)
+    ]
+    today = timezone.localdate()
+    mine = [o for o, role in org_roles(request.user).items() if role in ACTING_ORG_ROLES]
+    can_raise = Partnership.objects.filter(
+        pk__in=Membership.objects.current()
+        .filter(organisation_id__in=mine)
+        .values("partnership_id")
+    ).order_by("name")
+    return render(
+        request,
+        "meetings/all_concerns.html",
+        {
+            "open": [
+                (c, unanswered(c, today)) for c in found if c.status != ConcernStatus.RESOLVED
+            ],
+            "resolved": [c for c in found if c.status == ConcernStatus.RESOLVED][:RESOLVED_SHOWN],
+            "can_raise": list(can_raise),
+        },
+    )

@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from joinedup.access import (
@@ -21,7 +20,6 @@ from joinedup.access import (
 from joinedup.accounts import actions as account_actions
 from joinedup.accounts.models import User, hash_token
 from joinedup.agreements import mustdos
-from joinedup.agreements.models import AgreementVersion, VersionStatus
 from joinedup.audit.models import AuditEvent
 from joinedup.decisions.queries import power_balance
 from joinedup.forms import act, add_action_errors
@@ -39,6 +37,7 @@ from joinedup.partnerships.forms import (
     OrganisationSearchForm,
     RegisterForm,
 )
+from joinedup.partnerships.home import home_for
 from joinedup.partnerships.models import (
     MEMBER_ROLE_HELP,
     Invitation,
@@ -60,17 +59,8 @@ PARTNERSHIPS = Partnership.objects.select_related("programme", "hub")
 @require_GET
 @login_required
 def home(request: AuthedRequest) -> HttpResponse:
-    partnerships = partnerships_visible_to(request.user).select_related("programme")
-    today = timezone.localdate()
-    review_dates = AgreementVersion.objects.filter(
-        status=VersionStatus.IN_FORCE,
-        review_on__lte=today + mustdos.REVIEW_SOON,
-        agreement__partnership__in=partnerships,
-    ).values_list("agreement__partnership_id", "review_on")
-    overdue: dict[int, str] = {}
-    for partnership_id, review_on in review_dates:
-        if overdue.get(partnership_id) != "overdue":
-            overdue[partnership_id] = "overdue" if review_on and review_on < today else "due soon"
+    """Each person's home leads with what they come for (see `partnerships.home`)."""
+    visible = list(partnerships_visible_to(request.user).select_related("programme"))
     # Where an admin finds their organisation's People page (invite, change roles, remove).
     affiliations = request.user.affiliations.select_related("organisation").order_by(
         "organisation__name"
@@ -78,7 +68,7 @@ def home(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "partnerships/home.html",
-        {"partnerships": partnerships, "overdue": overdue, "affiliations": affiliations},
+        {"home": home_for(request.user, visible), "affiliations": affiliations},
     )
 
 

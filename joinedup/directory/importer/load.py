@@ -41,6 +41,7 @@ from joinedup.directory.models import (
     TaxonomyTerm,
 )
 from joinedup.lib.weblinks import as_web_address
+from joinedup.lib.words import a_or_an
 
 KIND = {models.DateTimeField: "date and time", models.DateField: "date", models.TimeField: "time"}
 DEFAULT = object()  # leave the field to its default (or as it is, on a record already held)
@@ -555,7 +556,7 @@ class Loader:
         for required_table, name in REQUIRED_REFERENCES:
             attname = hsds.MODEL_NAME.get((table, name), name)
             if required_table == table and values.get(attname) is None:
-                raise Rejected(name, f"no {name}: a {table} cannot stand without one")
+                raise Rejected(name, f"no {name}: {a_or_an(table)} cannot stand without one")
         for name, refs in ONE_OF.items():
             if table == name and not any(values.get(r) for r in refs):
                 given = [r for r in refs if str(row.values.get(r) or "").strip()]

@@ -156,6 +156,15 @@ def test_the_health_page_lists_rounds_and_the_latest_results(world: SimpleNamesp
     assert client_for(world.lena).post(url).status_code == 405
 
 
+def test_while_a_round_is_open_the_lead_is_told_why_none_can_open(world: SimpleNamespace) -> None:
+    round = open_round(world)
+    body = client_for(world.lena).get(reverse("health", args=[world.partnership.pk])).content
+    text = body.decode()
+    assert reverse("health_round_open", args=[world.partnership.pk]) not in text
+    explained = text.split("one round open at a time", 1)[1].split("</p>", 1)[0]
+    assert f'href="{round.get_absolute_url()}"' in explained
+
+
 def test_a_round_past_its_date_shows_closed(world: SimpleNamespace) -> None:
     round = Round.objects.create(
         partnership=world.partnership,

@@ -137,3 +137,49 @@ def test_the_programme_view_runs_the_same_queries_for_3_or_12_partnerships(
     # closed rounds and their answers
     with django_assert_num_queries(23):
         client.get(url(world))
+
+
+def headers(response: Any) -> list[str]:
+    """The table's column headings, as the page shows them."""
+    head = response.content.decode().split("<thead>", 1)[1].split("</thead>", 1)[0]
+    return [
+        cell.split(">", 1)[1].split("<", 1)[0] or "Partnership" for cell in head.split("<a ")[1:]
+    ]
+
+
+def test_the_officer_chooses_the_columns_and_they_are_remembered(
+    programme: SimpleNamespace,
+) -> None:
+    client = client_for(programme.otis)
+    shown = client.get(url(programme, hub=str(programme.south.pk)))
+    assert len(shown.context["shown"]) == 8  # the default: what fits at 1280 pixels
+    assert "Not shown: Factors divided" in shown.content.decode()
+
+    columns = url(programme, "programme_health_columns")
+    query = f"hub={programme.south.pk}&sort=members"
+    response = client.post(columns, {"columns": ["stage", "flags"], "query": query})
+    assert response.status_code == 302
+    assert response["Location"] == url(programme) + f"?hub={programme.south.pk}&sort=members"
+    # Remembered for the person, not the session: a new sign-in shows the same.
+    again = client_for(programme.otis).get(url(programme))
+    assert headers(again) == ["Partnership", "Depth", "Flags"]
+    assert again.context["shown"] == ["stage", "flags"]
+    report = reverse("health_report", args=[programme.small[0].pk])
+    assert report not in again.content.decode()
+    # Someone else keeps their own.
+    assert len(client_for(programme.cora).get(url(programme)).context["shown"]) == 8
+
+    client.post(columns, {"every": "on"})  # "Show every column" adds the others back
+    every = client.get(url(programme))
+    assert len(headers(every)) == 14 and "Not shown" not in every.content.decode()
+    assert report in every.content.decode()
+
+
+def test_the_column_chooser_refuses_what_it_does_not_offer(programme: SimpleNamespace) -> None:
+    columns = url(programme, "programme_health_columns")
+    response = client_for(programme.otis).post(columns, {"columns": ["salary"]})
+    assert response.status_code == 422 and "Columns to show" in response.content.decode()
+    assert client_for(programme.otis).get(columns).status_code == 405
+    assert client_for(programme.olive).post(columns, {"columns": ["hub"]}).status_code == 404
+    programme.olive.refresh_from_db()
+    assert programme.olive.preferences == {}

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from joinedup.accounts.models import User
 from joinedup.conftest import add_member, client_for, make_org
 from joinedup.meetings import actions, queries
 from joinedup.meetings.models import AgendaItem, Concern, Notice
@@ -228,6 +229,56 @@ def test_a_concern_to_the_lead_is_hidden_from_other_partners(world: SimpleNamesp
     assert client_for(world.will).get(url).status_code == 404
     assert Notice.objects.filter(user=world.lena, subject__contains="Concern raised").exists()
     assert not Notice.objects.filter(user=world.will).exists()
+
+
+def test_every_concern_one_may_see_is_one_menu_item_away(world: SimpleNamespace) -> None:
+    m = meetings_world(world)  # Cora's concern, to the lead only
+    to_all = actions.concern_raise(
+        by=world.will,
+        partnership=world.partnership,
+        organisation=world.wider_org,
+        audience="all",
+        title="The venue has no step-free entrance",
+        text="Two of our volunteers cannot get in.",
+    )
+    url = reverse("all_concerns")
+
+    def listed(user: User) -> list[str]:
+        response = client_for(user).get(url)
+        assert response.status_code == 200
+        return [c.title for c, _ in response.context["open"]]
+
+    assert (
+        f'href="{url}">Concerns</a>' in client_for(world.will).get(reverse("home")).content.decode()
+    )
+    assert listed(world.lena) == [to_all.title, m.concern.title]
+    assert listed(world.cora) == [to_all.title, m.concern.title]  # hers, and the one to all
+    assert listed(world.will) == [to_all.title]
+    assert listed(world.otis) == [to_all.title]  # the programme officer: those to all members
+    assert listed(world.olive) == []
+    actions.concern_answer(by=world.lena, concern=to_all, status="resolved", note="Ramp hired.")
+    response = client_for(world.will).get(url)
+    assert [c.title for c in response.context["resolved"]] == [to_all.title]
+    assert response.context["can_raise"] == [world.partnership]
+    assert client_for(world.otis).get(url).context["can_raise"] == []  # no member to raise for
+    assert client_for(world.will).post(url).status_code == 405
+
+
+def test_an_overdue_action_is_flagged_in_words(world: SimpleNamespace) -> None:
+    from joinedup.meetings.models import ActionPoint
+
+    m = meetings_world(world)
+    url = reverse("meeting", args=[world.partnership.pk, m.past.pk])
+
+    def due_cell() -> str:
+        row = client_for(world.lena).get(url).content.decode().split("Share the referral form")[1]
+        return row.split("</td>", 2)[1]  # after the owner's cell: the due date's
+
+    assert "Overdue" not in due_cell()
+    ActionPoint.objects.filter(pk=m.action.pk).update(due_on=days_from_today(-1))
+    assert "Overdue" in due_cell()
+    actions.action_update(by=world.lena, point=m.action, status="done")
+    assert "Overdue" not in due_cell()
 
 
 def test_a_concern_is_resolved_only_with_a_note(world: SimpleNamespace) -> None:

@@ -58,6 +58,7 @@ def test_the_meetings_and_decisions_pages_keep_their_budget(world: SimpleNamespa
         reverse("proposal", args=[p, proposal.pk]),
         reverse("lead_time", args=[p]),
         reverse("communication_review", args=[p]),
+        reverse("all_concerns"),
     ]
     for character in ("lena", "cora"):
         client = client_for(getattr(world, character))

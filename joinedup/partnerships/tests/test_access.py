@@ -24,6 +24,7 @@ OWN_PAGES = {
     "password_change_done",
     "logout",
     "notices",
+    "all_concerns",  # concerns in the partnerships the user sees, as each one's rules allow
     "referrals",  # the referrals and people of the user's own organisations
     "person_new",  # a person supported by one of the user's own organisations
     # Starting something new: nothing of anyone else's in them (test_manage_pages.py and
@@ -64,6 +65,7 @@ POST_ONLY = {
     "proposal_outcome",
     "proposal_ratify",
     "health_round_close",
+    "programme_health_columns",
     "consent_withdraw",
     "referral_step",
     "referral_message",
@@ -336,6 +338,7 @@ def health_urls(w: SimpleNamespace, r: SimpleNamespace) -> dict[str, str]:
         "health_report": reverse("health_report", args=[p]),
         "programme_health": reverse("programme_health", args=[w.programme.pk]),
         "programme_health_csv": reverse("programme_health_csv", args=[w.programme.pk]),
+        "programme_health_columns": reverse("programme_health_columns", args=[w.programme.pk]),
     }
 
 

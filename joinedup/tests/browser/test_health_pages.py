@@ -150,7 +150,7 @@ def test_the_programme_officer_compares_partnerships_and_opens_a_report(
     assert "Partnership 01" in table.inner_text()
     visitor.page.get_by_role("link", name="Members", exact=True).click()
     visitor.check()
-    visitor.page.get_by_label("Depth").select_option(label="Collaborating")
+    visitor.page.get_by_label("Depth:").select_option(label="Collaborating")
     visitor.page.get_by_role("button", name="Show").click()
     visitor.page.get_by_text("1 partnership.").wait_for()
     visitor.check()

@@ -34,7 +34,7 @@ def test_a_core_partner_raises_a_concern_and_casts_a_position_and_the_lead_sees_
     try:
         cora.sign_in(world.cora.email)
         cora.visit(f"/partnerships/{p}/meetings/")
-        cora.page.get_by_role("link", name="Concerns").click()
+        cora.page.get_by_role("main").get_by_role("link", name="Concerns").click()
         cora.page.get_by_role("link", name="Raise a concern").click()
         cora.check()
         cora.page.get_by_label("Title").fill("Referrals go unanswered")
