@@ -101,7 +101,14 @@ class MeetingForm(forms.Form):
 
 
 class OrganisationChoiceForm(forms.Form):
+    """A form that starts with a choice among the meeting's invited organisations. A meeting's
+    page shows three of them at once, so each kind has its own id prefix (`id_prefix`): ids
+    stay unique and each label names its own control. Field names, and so posts, are as ever."""
+
+    id_prefix = "id"
+
     def __init__(self, *args: Any, invited: list[Organisation], label: str, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"{self.id_prefix}-%s")
         super().__init__(*args, **kwargs)
         self.fields["organisation"] = forms.ModelChoiceField(
             queryset=Organisation.objects.filter(pk__in=[o.pk for o in invited]), label=label
@@ -110,10 +117,12 @@ class OrganisationChoiceForm(forms.Form):
 
 
 class AgendaItemForm(OrganisationChoiceForm):
+    id_prefix = "agenda-item"
     title = forms.CharField(max_length=300, label="Item")
 
 
 class AttendanceForm(OrganisationChoiceForm):
+    id_prefix = "attendance"
     presence = forms.ChoiceField(choices=Presence.choices, widget=forms.RadioSelect)
     person_name = forms.CharField(max_length=200, required=False, label="Who came")
 
@@ -124,6 +133,7 @@ class MinutesForm(forms.Form):
 
 
 class ActionForm(OrganisationChoiceForm):
+    id_prefix = "action"
     description = forms.CharField(max_length=500, label="Action")
     due_on = forms.DateField(label="Due", widget=DATE_INPUT, validators=[_in_range])
 

@@ -29,9 +29,10 @@ def test_the_lead_opens_the_partnership_and_adds_a_wider_partner(
     page.get_by_label("Organisation:", exact=True).select_option(label="Hillside Credit Union")
     page.get_by_label("Wider partner").check()
     page.get_by_label("Delivery").check()
-    page.get_by_role("button", name="Add member").click()
-    page.get_by_text("Hillside Credit Union added.").wait_for()
-    visitor.check()
+    focused = visitor.focus_after_swap(page.get_by_role("button", name="Add member").click)
+    # Focus lands on the result, so a screen reader hears it and Tab carries on from the form.
+    assert page.evaluate("document.activeElement.innerText") == "Hillside Credit Union added."
+    assert focused.startswith("p")
     assert page.get_by_role("row", name="Hillside Credit Union").is_visible()
     membership = Membership.objects.get(organisation__name="Hillside Credit Union")
     assert (membership.role, membership.levels) == ("wider", ["delivery"])
@@ -47,9 +48,8 @@ def test_the_lead_opens_the_partnership_and_adds_a_wider_partner(
 def test_a_bad_add_is_explained_on_the_page(world: SimpleNamespace, visitor: Any) -> None:
     visitor.sign_in(world.lena.email)
     visitor.visit(f"/partnerships/{world.partnership.pk}/members/")
-    visitor.page.get_by_role("button", name="Add member").click()
-    visitor.page.get_by_role("alert").wait_for()
-    visitor.check()
+    focused = visitor.focus_after_swap(visitor.page.get_by_role("button", name="Add member").click)
+    assert focused == "div.error-summary"  # the first error, whose links lead to the fields
     assert (
         "Choose an organisation, or give a new organisation's name"
         in visitor.page.get_by_role("alert").inner_text()
