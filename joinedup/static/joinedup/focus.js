@@ -18,8 +18,9 @@
   }
 
   document.addEventListener("htmx:afterSettle", function (event) {
-    var root = event.detail && event.detail.elt;
-    if (!root || !root.isConnected) {
+    // htmx fires this on each settled element: the new content (outerHTML) or the target.
+    var root = event.target;
+    if (!(root instanceof Element) || !root.isConnected) {
       var id = event.detail && event.detail.target && event.detail.target.id;
       root = id ? document.getElementById(id) : null;
     }
