@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from joinedup.conftest import make_org
+from joinedup.conftest import make_org, make_user
 from joinedup.partnerships.models import Membership
 
 pytestmark = pytest.mark.browser
@@ -67,6 +67,9 @@ def test_the_outsider_gets_404(world: SimpleNamespace, visitor: Any) -> None:
 def test_pages_fit_320_pixels_wide(world: SimpleNamespace, browser: Any, live_server: Any) -> None:
     from joinedup.tests.browser.conftest import Visitor
 
+    # A long email address, as real ones are, among the members' contacts on the overview.
+    long = "partnerships.and.volunteering@riverside-citizens-advice-bureau.org.uk"
+    world.wider_membership.contacts.add(make_user(long, "Pat Long"))
     context = browser.new_context(viewport={"width": 320, "height": 640})
     visitor = Visitor(context.new_page(), live_server.url)
     try:
@@ -79,6 +82,8 @@ def test_pages_fit_320_pixels_wide(world: SimpleNamespace, browser: Any, live_se
             visitor.visit(path)
             width = visitor.page.evaluate("document.documentElement.scrollWidth")
             assert width <= 320, f"{path} scrolls sideways: {width}px"
+            if path.endswith(f"/{world.partnership.pk}/"):
+                assert visitor.page.get_by_role("link", name=long).is_visible()
     finally:
         context.close()
 
