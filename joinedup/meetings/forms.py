@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from joinedup.forms import IdPrefixedForm
 from joinedup.meetings.models import (
     ActionStatus,
     ChairRule,
@@ -100,15 +101,11 @@ class MeetingForm(forms.Form):
         return data
 
 
-class OrganisationChoiceForm(forms.Form):
+class OrganisationChoiceForm(IdPrefixedForm):
     """A form that starts with a choice among the meeting's invited organisations. A meeting's
-    page shows three of them at once, so each kind has its own id prefix (`id_prefix`): ids
-    stay unique and each label names its own control. Field names, and so posts, are as ever."""
-
-    id_prefix = "id"
+    page shows three of them at once, so each kind has its own `id_prefix`."""
 
     def __init__(self, *args: Any, invited: list[Organisation], label: str, **kwargs: Any) -> None:
-        kwargs.setdefault("auto_id", f"{self.id_prefix}-%s")
         super().__init__(*args, **kwargs)
         self.fields["organisation"] = forms.ModelChoiceField(
             queryset=Organisation.objects.filter(pk__in=[o.pk for o in invited]), label=label
