@@ -51,3 +51,14 @@ def test_it_fails_on(bare: Visitor, body: str, message: str) -> None:
     with pytest.raises(AssertionError, match=message):
         bare.check()
     assert bare.page.viewport_size == {"width": 1100, "height": 900}
+
+
+def test_it_fails_when_a_swap_leaves_focus_on_the_body(bare: Visitor) -> None:
+    # No focus.js here: the settle event comes and focus stays where htmx left it.
+    bare.page.set_content(PAGE.format('<div id="panel"><p>Swapped in.</p></div>'))
+    settle = (
+        "document.getElementById('panel')"
+        ".dispatchEvent(new Event('htmx:afterSettle', {bubbles: true}))"
+    )
+    with pytest.raises(AssertionError, match="focus lost to the page's body after a swap"):
+        bare.focus_after_swap(lambda: bare.page.evaluate(settle))
