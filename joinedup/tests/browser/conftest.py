@@ -6,7 +6,8 @@ the test on:
 - any WCAG 2.2 A or AA violation axe finds;
 - any script error or content-security-policy violation;
 - any id used twice in the page (axe does not report it, yet a label then names the wrong
-  control): a form rendered more than once on a page needs a `prefix` or `auto_id`;
+  control): a form shown beside others with the same field names subclasses
+  `joinedup.forms.IdPrefixedForm` (or takes a `prefix` or `auto_id`);
 - sideways scrolling at 320 px: the check narrows the viewport to 320 px, compares the
   document's `scrollWidth` with its `clientWidth`, names the widest elements that stick out,
   and widens it back. Long words and email addresses must wrap (`overflow-wrap: anywhere` on
@@ -16,8 +17,9 @@ the test on:
   `joinedup.lib.charts` draws a narrow twin for small screens; a picture that cannot reflow
   scrolls inside its own box at full size.
 
-After an htmx swap, call `focus_after_swap()`: it waits for the swap and fails when focus has
-been left on `body` (static/joinedup/focus.js moves it to the result or the first error).
+For a click that makes htmx swap, call `focus_after_swap(click)`: it waits for the swap to
+settle and fails when focus has been left on `body` (static/joinedup/focus.js moves it to the
+result or the first error), then checks the page as above.
 A page opened with JavaScript off is not checked (the checks run in the page).
 """
 
