@@ -39,3 +39,16 @@ def act(
     except ValidationError as error:
         add_action_errors(form, error, rename)
         return None
+
+
+class IdPrefixedForm(forms.Form):
+    """A form shown beside others on one page. Its ids start with `id_prefix` rather than
+    Django's `id_`, so two forms with an `organisation` field do not both render
+    `id="id_organisation"` (each label must name its own control). Field names, and so what is
+    posted, are unchanged."""
+
+    id_prefix = "id"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"{self.id_prefix}-%s")
+        super().__init__(*args, **kwargs)

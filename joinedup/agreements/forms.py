@@ -13,6 +13,7 @@ from joinedup.agreements.models import (
     SECTIONS,
     AgreementKind,
 )
+from joinedup.forms import IdPrefixedForm
 from joinedup.partnerships.models import Organisation
 
 
@@ -86,7 +87,8 @@ class AgreementForm(SectionsForm):
         return data
 
 
-class CommentForm(forms.Form):
+class CommentForm(IdPrefixedForm):
+    id_prefix = "comment"  # beside the page's other forms
     section = forms.ChoiceField(choices=[(k, t) for k, t, _ in SECTIONS])
     text = forms.CharField(
         label="Comment", max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
@@ -100,7 +102,8 @@ class CommentForm(forms.Form):
         self.order_fields(["organisation", "section", "text"])
 
 
-class SignForm(forms.Form):
+class SignForm(IdPrefixedForm):
+    id_prefix = "sign"  # beside the page's other forms
     board_informed = forms.BooleanField(
         required=False, label="Our board or management committee has been told of this agreement"
     )
@@ -128,7 +131,8 @@ class AttestForm(forms.Form):
         self.fields["item"].choices = ATTESTED_KEYS  # type: ignore[attr-defined]
 
 
-class ConsultForm(forms.Form):
+class ConsultForm(IdPrefixedForm):
+    id_prefix = "consult"  # beside the page's other forms
     note = forms.CharField(
         label="What the partner said", max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )

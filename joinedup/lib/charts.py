@@ -4,6 +4,12 @@ with optional shaded bands), diverging bars around zero, and ranges with a mark 
 Each function returns a `Chart` that `templates/charts/chart.html` draws; every chart is
 meant to sit beside a table of the same figures, which is what screen readers use.
 No Django here: the numbers are tested on their own.
+
+A chart is drawn twice: as laid out (labels in a column left of the bars, 630 wide) and as its
+`narrow` twin (`stacked`), which the stylesheet shows instead on a narrow screen. A wide chart
+scaled down to a 320 px phone would draw its 13 px text at 6 px; the twin puts each row's
+label on its own line above the bars and is only as wide as a phone's column, so its text is
+drawn at its own size.
 """
 
 from __future__ import annotations
@@ -65,6 +71,17 @@ class Row:
     bars: list[Bar] = field(default_factory=list)
     marks: list[Mark] = field(default_factory=list)
     note: str = ""
+    note_x: int = 0
+    label_dy: int = 16  # the label's baseline below the row's top: level with its bars
+    note_dy: int = 16
+
+    @property
+    def label_y(self) -> int:
+        return self.y + self.label_dy
+
+    @property
+    def note_y(self) -> int:
+        return self.y + self.note_dy
 
 
 @dataclass
@@ -95,6 +112,12 @@ class Chart:
     shades: list[Shade] = field(default_factory=list)
     ticks: list[Tick] = field(default_factory=list)
     centre: int | None = None
+    css: str = "chart-wide"
+
+    @property
+    def drawings(self) -> list[Chart]:
+        """The chart as laid out, then its twin for narrow screens (see `stacked`)."""
+        return [self, stacked(self)]
 
 
 @dataclass(frozen=True)
@@ -238,7 +261,7 @@ def range_chart(
     drawn = []
     for i, (name, points, note) in enumerate(rows):
         y = header + i * row_height
-        row = Row(name, y, note=note)
+        row = Row(name, y, note=note, note_x=label + plot + 8)
         mid = y + row_height // 2
         if points:
             values = [v for _, v in points]
@@ -263,4 +286,57 @@ def range_chart(
         [mark, span],
         shades,
         tick_marks,
+    )
+
+
+NARROW = 280  # the narrow twin's width: a 320 px screen's column, less the page's margins
+LINE = 18  # the height of a label's own line in the narrow twin
+
+
+def stacked(chart: Chart, *, width: int = NARROW) -> Chart:
+    """`chart` for a narrow screen: each row's label (and note) on a line of its own above
+    its bars, and the plot across the whole width, less room for a value after a bar."""
+    plot = width - 40
+    k = plot / chart.plot
+
+    def x(value: int) -> int:
+        return max(0, round((value - chart.label) * k))
+
+    rows, shift = [], 0
+    for r in chart.rows:
+        shift += LINE * (2 if r.note else 1)
+        bars = []
+        for b in r.bars:
+            end = b.x + b.width
+            text_x = x(end) + 6 if b.text_x >= end else x(b.text_x)
+            bars.append(
+                Bar(
+                    x(b.x),
+                    b.y + shift,
+                    round(b.width * k),
+                    b.height,
+                    b.css,
+                    b.text,
+                    text_x,
+                    b.title,
+                )
+            )
+        marks = [Mark(x(m.cx), m.cy + shift, m.css, m.title) for m in r.marks]
+        # The label's line (and the note's below it) sits above the row's bars.
+        label_dy = -4 - (LINE if r.note else 0)
+        rows.append(Row(r.label, r.y + shift, bars, marks, r.note, 0, label_dy, -4))
+    return Chart(
+        id=f"{chart.id}-narrow",
+        title=chart.title,
+        width=width,
+        height=chart.height + shift,
+        label=0,
+        plot=plot,
+        top=chart.top,
+        rows=rows,
+        legend=chart.legend,
+        shades=[Shade(x(s.x), round(s.width * k), s.css, s.label) for s in chart.shades],
+        ticks=[Tick(x(t.x), t.text) for t in chart.ticks],
+        centre=None if chart.centre is None else x(chart.centre),
+        css="chart-stacked",
     )

@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from joinedup.forms import IdPrefixedForm
 from joinedup.meetings.models import (
     ActionStatus,
     ChairRule,
@@ -100,7 +101,10 @@ class MeetingForm(forms.Form):
         return data
 
 
-class OrganisationChoiceForm(forms.Form):
+class OrganisationChoiceForm(IdPrefixedForm):
+    """A form that starts with a choice among the meeting's invited organisations. A meeting's
+    page shows three of them at once, so each kind has its own `id_prefix`."""
+
     def __init__(self, *args: Any, invited: list[Organisation], label: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organisation"] = forms.ModelChoiceField(
@@ -112,10 +116,12 @@ class OrganisationChoiceForm(forms.Form):
 
 
 class AgendaItemForm(OrganisationChoiceForm):
+    id_prefix = "agenda-item"
     title = forms.CharField(max_length=300, label="Item")
 
 
 class AttendanceForm(OrganisationChoiceForm):
+    id_prefix = "attendance"
     presence = forms.ChoiceField(choices=Presence.choices, widget=forms.RadioSelect)
     person_name = forms.CharField(max_length=200, required=False, label="Who came")
 
@@ -126,6 +132,7 @@ class MinutesForm(forms.Form):
 
 
 class ActionForm(OrganisationChoiceForm):
+    id_prefix = "action"
     description = forms.CharField(max_length=500, label="Action")
     due_on = forms.DateField(label="Due", widget=DATE_INPUT, validators=[_in_range])
 

@@ -19,6 +19,7 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Q
 
 from joinedup.directory.models import Attribute, Service
+from joinedup.lib.charts import Chart, Series, bar_chart, whole
 from joinedup.lib.needs import NEEDS
 from joinedup.partnerships.models import Membership, Organisation, Partnership
 from joinedup.referrals.models import DeclineReason, Event, Outcome, Referral, Signpost, Status
@@ -87,49 +88,27 @@ class Flows:
     reasons: list[tuple[str, int]]  # (label, count), every reason on the list
     outcomes: list[tuple[str, int]]
 
-    def chart(self) -> dict[str, Any]:
+    def chart(self) -> Chart:
         """Referrals sent and received (with signposts given) by each organisation in the
-        period, as geometry for an SVG bar chart."""
+        period, as a bar chart."""
         active = [r for r in self.rows if r.sent.sent or r.received.sent or r.sent.signposts]
         return bar_chart(
-            [(r.organisation.name, [r.sent.sent, r.received.sent]) for r in active], series=2
+            [(r.organisation.name, [r.sent.sent, r.received.sent]) for r in active],
+            id="flows-chart",
+            title="Referrals each organisation sent and received; the table below has the "
+            "same figures.",
+            series=[Series("Sent", "gave"), Series("Received", "received")],
+            fmt=whole,
         )
 
-    def reasons_chart(self) -> dict[str, Any]:
-        return bar_chart([(label, [n]) for label, n in self.reasons], series=1)
-
-
-def bar_chart(
-    rows: list[tuple[str, list[int]]], *, series: int, label: int = 250, bars: int = 330
-) -> dict[str, Any]:
-    """Geometry for horizontal bars: one group of `series` bars per row, scaled to the
-    largest value."""
-    height = 11 * series + 8
-    widest = max([1, *(v for _, values in rows for v in values)])
-    scale = bars / widest
-    return {
-        "width": label + bars + 40,
-        "height": max(height, height * len(rows)),
-        "label": label,
-        "rows": [
-            {
-                "name": name,
-                "y": i * height,
-                "bars": [
-                    {
-                        "value": v,
-                        "width": round(v * scale),
-                        "y": 4 + 11 * j,
-                        "text_x": label + round(v * scale) + 6,
-                        "text_y": 13 + 11 * j,
-                        "series": j,
-                    }
-                    for j, v in enumerate(values)
-                ],
-            }
-            for i, (name, values) in enumerate(rows)
-        ],
-    }
+    def reasons_chart(self) -> Chart:
+        return bar_chart(
+            [(label, [n]) for label, n in self.reasons],
+            id="reasons-chart",
+            title="Referrals declined, by reason; the table has the same figures.",
+            series=[Series("Declined", "gave")],
+            fmt=whole,
+        )
 
 
 def _days_between(start: dt.datetime | None, end: dt.datetime | None) -> float | None:

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from joinedup.lib.charts import Band, Series, bar_chart, diverging_chart, range_chart, whole
+from joinedup.lib.charts import (
+    LINE,
+    NARROW,
+    Band,
+    Series,
+    bar_chart,
+    diverging_chart,
+    range_chart,
+    stacked,
+    whole,
+)
 
 SCORE = Series("Score", "score")
 
@@ -98,3 +108,42 @@ def test_a_range_runs_from_the_lowest_point_to_the_highest_with_a_mark_at_each()
     assert (row.bars[0].x, row.bars[0].width) == (350, 200)
     assert [m.cx for m in row.marks] == [550, 350, 400]
     assert row.note == "spread 2.0" and row.bars[0].title == "Spread: 2.0"
+
+
+def test_the_narrow_twin_puts_each_label_above_its_bars_across_a_phones_width() -> None:
+    # Scale 1..5 over 400px from x=200; the twin's plot is 280 - 40 = 240 wide from x=0.
+    wide = bar_chart(
+        [("Trust", [3.0]), ("Communication", [5.0])],
+        id="c",
+        title="t",
+        series=[SCORE],
+        low=1,
+        high=5,
+        ticks=[1, 5],
+        label=200,
+        plot=400,
+    )
+    drawn, narrow = wide.drawings
+    assert drawn is wide and narrow.id == "c-narrow" and narrow.width == NARROW
+    trust, communication = narrow.rows
+    assert (trust.bars[0].x, trust.bars[0].width) == (0, 120)  # still half the scale
+    assert communication.bars[0].width == 240
+    assert trust.label_y < trust.bars[0].y  # the label sits on its own line above the bar
+    assert communication.label_y > trust.bars[0].y + trust.bars[0].height
+    assert [t.x for t in narrow.ticks] == [0, 240]
+    assert narrow.height == wide.height + 2 * LINE
+
+
+def test_the_narrow_twin_gives_a_note_a_line_of_its_own() -> None:
+    wide = range_chart(
+        [("Trust", [("A", 2.0), ("B", 4.0)], "split")],
+        id="r",
+        title="t",
+        low=1,
+        high=5,
+        mark=SCORE,
+        span=Series("Spread", "span"),
+    )
+    (row,) = stacked(wide).rows
+    assert row.note_x == 0 and row.label_y < row.note_y < row.bars[0].y
+    assert wide.rows[0].note_x == 250 + 330 + 8  # beside the plot when wide

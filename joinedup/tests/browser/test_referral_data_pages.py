@@ -26,6 +26,11 @@ def test_a_wider_partner_signposts_someone_and_the_flows_count_it(
     tabs.get_by_role("link", name="Referrals", exact=True).click()
     visitor.check()
     assert visitor.page.locator("#flows-chart").is_visible()
+    # On a phone the chart's narrow twin (labels above the bars) stands in for it.
+    visitor.page.set_viewport_size({"width": 320, "height": 900})
+    assert visitor.page.locator("#flows-chart-narrow").is_visible()
+    assert not visitor.page.locator("#flows-chart").is_visible()
+    visitor.page.set_viewport_size({"width": 1100, "height": 900})
     visitor.page.get_by_role("link", name="Record a signposting").click()
     visitor.check()
     visitor.page.get_by_label("Need").select_option("food")
