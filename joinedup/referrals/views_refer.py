@@ -251,6 +251,7 @@ def _confirm(
             "person": person,
             "form": form,
             "chosen": chosen,
+            "to": list(zip(form.chosen, form.need_fields(), strict=True)),
             "receivers": receivers,
             "offered": [row for row in rows if row["allowed"]],
             "not_offered": [row for row in rows if not row["allowed"]],
