@@ -163,30 +163,50 @@ def referral_new(request: AuthedRequest, pk: int) -> HttpResponse:
         request.GET, person, setting["consents"], setting["protocols"]
     )
     chooser = ChooseForm(chosen_data, person=person, **setting["querysets"])
-    finder = FindServiceForm(finder_data)
-    chooser_ok, finder_ok = chooser.is_valid(), finder.is_valid()
-    chosen = list(chooser.cleaned_data.get("service") or [])
-    confirming = "confirm" in request.GET
-    if confirming and chooser_ok and not chosen:
+    if "confirm" in request.GET and _ready(chooser):
+        return _confirm_step(request, person, chooser, setting)
+    return _choose_step(request, person, chooser, FindServiceForm(finder_data), setting)
+
+
+def _ready(chooser: ChooseForm) -> bool:
+    """Whether the services chosen can go on to the confirm step; if none is, it says so."""
+    if not chooser.is_valid():
+        return False
+    if not chooser.cleaned_data["service"]:
         chooser.add_error("service", "Choose one or more services.")
-        chooser_ok = False
-    if confirming and chooser_ok and chosen:
-        log_access(
-            by=request.user,
-            kind=AccessKind.VIEW,
-            person=person,
-            record=str(person),
-            purpose="Confirming what to share in a referral",
-        )
-        under = chooser.cleaned_data
-        form = ReferralForm(
-            initial={k: under[k] for k in ("consent", "protocol", "purpose")},
-            person_needs=person.needs,
-            chosen=chosen,
-            person=person,
-            **setting["querysets"],
-        )
-        return _confirm(request, person, form, chooser.receivers, chosen, ticked=None)
+        return False
+    return True
+
+
+def _confirm_step(
+    request: AuthedRequest, person: Person, chooser: ChooseForm, setting: dict[str, Any]
+) -> HttpResponse:
+    log_access(
+        by=request.user,
+        kind=AccessKind.VIEW,
+        person=person,
+        record=str(person),
+        purpose="Confirming what to share in a referral",
+    )
+    under = chooser.cleaned_data
+    chosen = list(under["service"])
+    form = ReferralForm(
+        initial={k: under[k] for k in ("consent", "protocol", "purpose")},
+        person_needs=person.needs,
+        chosen=chosen,
+        person=person,
+        **setting["querysets"],
+    )
+    return _confirm(request, person, form, chooser.receivers, chosen, ticked=None)
+
+
+def _choose_step(
+    request: AuthedRequest,
+    person: Person,
+    chooser: ChooseForm,
+    finder: FindServiceForm,
+    setting: dict[str, Any],
+) -> HttpResponse:
     log_access(
         by=request.user,
         kind=AccessKind.VIEW,
@@ -194,12 +214,16 @@ def referral_new(request: AuthedRequest, pk: int) -> HttpResponse:
         record=str(person),
         purpose="Choosing services to refer them to",
     )
+    chooser_ok, finder_ok = chooser.is_valid(), finder.is_valid()
+    chosen = list(chooser.cleaned_data.get("service") or [])
     found: list[Service] = []
     left_out: list[LeftOut] = []
+    looked = finder.cleaned_data
     if chooser_ok and finder_ok and chooser.receivers is not None:
-        data = finder.cleaned_data
         criteria = Criteria(
-            needs=tuple(term.pk for term in data["needs"]), words=data["words"], area=data["area"]
+            needs=tuple(term.pk for term in looked["needs"]),
+            words=looked["words"],
+            area=looked["area"],
         )
         found, left_out = search(
             user=request.user,
@@ -208,7 +232,6 @@ def referral_new(request: AuthedRequest, pk: int) -> HttpResponse:
             receivers=chooser.receivers,
         )
         found = [s for s in found if s not in chosen]
-    looked = finder.cleaned_data
     searched_for = [term.name for term in looked.get("needs") or []]
     searched_for += [w for w in (looked.get("words"), looked.get("area")) if w]
     return render(
