@@ -169,14 +169,16 @@ def search(
         locations=viewer(user).locations(),
         now=timezone.localtime(),
     )
-    owners = Organisation.objects.filter(pk__in=found.values("organization__organisation_id")).only(
-        "pk", "name"
-    )
+    # Without the ordering: PostgreSQL refuses an ORDER BY on columns a subquery drops.
+    unordered = found.order_by()
+    owners = Organisation.objects.filter(
+        pk__in=unordered.values("organization__organisation_id")
+    ).only("pk", "name")
     reasons = {org.pk: receivers.reason(org) for org in owners}
     allowed = [pk for pk, reason in reasons.items() if reason is None]
     shown = list(found.filter(organization__organisation_id__in=allowed)[:FOUND])
     counts: Counter[Reason] = Counter()
-    left = found.exclude(organization__organisation_id__in=allowed)
+    left = unordered.exclude(organization__organisation_id__in=allowed)
     for owner in left.values_list("organization__organisation_id", flat=True):
         reason = reasons.get(owner)
         if reason is not None:
