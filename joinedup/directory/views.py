@@ -39,6 +39,7 @@ from joinedup.directory.models import (
     ListingReport,
     Location,
     Organization,
+    ReferralMethod,
     Service,
     ServiceAtLocation,
 )
@@ -189,6 +190,11 @@ def _render_service(
     seer = viewer(request.user)
     places = _places([service], seer).get(service.pk, [])
     mine = acts_for(request.user, service.organization.organisation_id)
+    owner = service.organization.organisation_id
+    # Someone acting for another organisation may refer to it through Joined Up.
+    refers = service.referral_method == ReferralMethod.JOINED_UP and any(
+        org != owner for org in acting_for(request.user)
+    )
     known = Q(location__isnull=True) | Q(location__in=Location.objects.filter(seer.locations()))
     return render(
         request,
@@ -201,6 +207,7 @@ def _render_service(
             "phones": service.phones.filter(known),
             "schedules": service.schedules.filter(known),
             "mine": mine,
+            "refers": refers and owner is not None,
             "reports": service.reports.filter(status=ListingReport.Status.OPEN) if mine else [],
             "report_form": report_form or ReportForm(),
         },

@@ -14,6 +14,7 @@ from joinedup.directory.forms import NeedChoiceField, needs_terms
 from joinedup.directory.models import Service, TaxonomyTerm
 from joinedup.lib.needs import NEED_CHOICES, NEEDS
 from joinedup.partnerships.models import Organisation
+from joinedup.referrals.finder import Receivers
 from joinedup.referrals.models import (
     FIELDS,
     SPECIAL_CATEGORY,
@@ -23,6 +24,7 @@ from joinedup.referrals.models import (
     DeclineReason,
     LawfulBasis,
     Outcome,
+    Person,
     Protocol,
     Purpose,
 )
@@ -141,7 +143,10 @@ class FindServiceForm(forms.Form):
 
 
 class ChooseForm(forms.Form):
-    """The services chosen, and the consent and protocol a referral goes under (GET)."""
+    """The services chosen, and the consent and protocol a referral goes under (GET).
+
+    A service whose organisation cannot receive anything under the consent and protocol
+    (`finder.Receivers`) is refused, naming the service and why."""
 
     service = forms.ModelMultipleChoiceField(
         queryset=Service.objects.none(), required=False, widget=TICKS, label="Services"
@@ -155,21 +160,57 @@ class ChooseForm(forms.Form):
     def __init__(
         self,
         *args: Any,
+        person: Person,
         services: QuerySet[Service],
         consents: QuerySet[Consent],
         protocols: QuerySet[Protocol],
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.person = person
+        self.receivers: Receivers | None = None
         self.fields["service"].queryset = services  # type: ignore[attr-defined]
         self.fields["consent"].queryset = consents  # type: ignore[attr-defined]
         self.fields["protocol"].queryset = protocols  # type: ignore[attr-defined]
-        self.fields["consent"].label_from_instance = (  # type: ignore[attr-defined]
-            lambda c: f"Recorded {c.recorded_at:%-d %b %Y}, until {c.expires_on:%-d %b %Y}"
+        self.fields["consent"].label_from_instance = consent_label  # type: ignore[attr-defined]
+        self.fields["protocol"].label_from_instance = protocol_label  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        consent, protocol, purpose = data.get("consent"), data.get("protocol"), data.get("purpose")
+        if not (consent and protocol and purpose):
+            return data
+        self.receivers = Receivers(
+            person=self.person, consent=consent, protocol=protocol, purpose=purpose
         )
-        self.fields["protocol"].label_from_instance = (  # type: ignore[attr-defined]
-            lambda p: f"{p.version} — {p.version.agreement.partnership}"
-        )
+        refused = []
+        for service in data.get("service") or []:
+            owner = service.organization.organisation
+            reason = self.receivers.reason(owner)
+            if reason is not None:
+                refused.append(f"{service.name}: {self.receivers.say(reason, organisation=owner)}.")
+        if refused:
+            self.add_error("service", refused)
+        return data
+
+
+def consent_label(consent: Consent) -> str:
+    return f"Recorded {consent.recorded_at:%-d %b %Y}, until {consent.expires_on:%-d %b %Y}"
+
+
+def protocol_label(protocol: Protocol) -> str:
+    return f"{protocol.version} — {protocol.version.agreement.partnership}"
+
+
+class PickPersonForm(forms.Form):
+    """Whom to refer (GET): from a service's page, the service comes with it."""
+
+    service = forms.ModelChoiceField(queryset=Service.objects.none(), required=False)
+    name = forms.CharField(required=False, max_length=200, label="Find someone by name")
+
+    def __init__(self, *args: Any, services: QuerySet[Service], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = services  # type: ignore[attr-defined]
 
 
 def need_field_name(service: Service) -> str:

@@ -6,6 +6,7 @@ from joinedup.referrals import views, views_privacy
 
 urlpatterns = [
     path("", views.referrals_home, name="referrals"),
+    path("refer/", views.refer_someone, name="refer_someone"),
     path("people/new/", views.person_new, name="person_new"),
     path("people/<int:pk>/", views.person_detail, name="person"),
     path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),

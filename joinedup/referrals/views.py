@@ -1,6 +1,7 @@
 """Pages for the people an organisation supports and their consents, and the referrals home:
 check access, validate, act, respond. Every page that shows a person's data writes the access
-log. The referral pages are in `views_referral`, the protocols' in `views_protocols`."""
+log. Making a referral is in `views_refer`, a referral's pages in `views_referral`, the
+protocols' in `views_protocols`."""
 
 from __future__ import annotations
 
@@ -32,10 +33,10 @@ from joinedup.referrals.models import (
 )
 from joinedup.referrals.privacy import log_access, log_listed
 from joinedup.referrals.views_protocols import protocol_terms, protocols, timings
+from joinedup.referrals.views_refer import refer_someone, referral_new
 from joinedup.referrals.views_referral import (
     referral_detail,
     referral_message,
-    referral_new,
     referral_pass_on,
     referral_step,
 )
@@ -50,6 +51,7 @@ __all__ = [
     "person_new",
     "protocol_terms",
     "protocols",
+    "refer_someone",
     "referral_detail",
     "referral_message",
     "referral_new",
@@ -282,6 +284,9 @@ def consent_detail(request: AuthedRequest, pk: int, consent_pk: int) -> HttpResp
                 from_org_id__in=acting_for(request.user)
             ),
             "may_withdraw": may(request.user, "referrals.change_consent", consent),
+            "may_refer": person.erased_at is None
+            and consent.stands()
+            and may(request.user, "referrals.change_person", person),
         },
     )
 

@@ -1,5 +1,5 @@
-"""Referral pages: finding services and sending a referral (or a net of them), a referral with
-its timeline and thread, the receiver's and referrer's steps, and passing it on.
+"""Referral pages: a referral with its timeline and thread, the receiver's and referrer's steps,
+and passing it on. Making a referral is in `views_refer`.
 
 What a referral shares is decided by `sharing.offers` and enforced by the actions: a crafted
 post cannot send a field the page did not offer (422, naming the field)."""
@@ -13,23 +13,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404, HttpResponse, QueryDict
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from joinedup.access import acts_for, get_for, may
-from joinedup.agreements.models import AgreementKind, VersionStatus
 from joinedup.directory.models import Service
-from joinedup.directory.queries import services_visible_to, viewer
+from joinedup.directory.queries import viewer
 from joinedup.directory.search import Criteria, find
 from joinedup.forms import act
 from joinedup.http import AuthedRequest
 from joinedup.lib.needs import NEEDS
-from joinedup.partnerships.models import Membership
 from joinedup.referrals import actions
+from joinedup.referrals.finder import FOUND, services_for
 from joinedup.referrals.forms import (
-    ChooseForm,
     CloseForm,
     CompleteForm,
     DeclineForm,
@@ -37,58 +35,20 @@ from joinedup.referrals.forms import (
     MessageForm,
     NoteForm,
     PassOnForm,
-    ReferralForm,
     field_label,
 )
 from joinedup.referrals.models import (
-    FIELDS,
     OPEN,
-    SPECIAL_CATEGORY,
     WAITING,
     AccessKind,
-    Consent,
-    Person,
-    Protocol,
     Referral,
     Status,
 )
 from joinedup.referrals.privacy import log_access
 from joinedup.referrals.rules import sees_details
-from joinedup.referrals.sharing import offers
 from joinedup.referrals.wording import day, shown
 
 INVALID = 422
-FOUND = 20  # services listed per search
-RENAME = {"services": "service", "fields": "share"}
-
-
-def protocols_for(organisation_id: int) -> QuerySet[Protocol]:
-    """The protocols in force in every partnership the organisation is a current member of."""
-    partnerships = (
-        Membership.objects.current()
-        .filter(organisation_id=organisation_id)
-        .values("partnership_id")
-    )
-    return (
-        Protocol.objects.filter(
-            version__agreement__partnership_id__in=partnerships,
-            version__agreement__kind=AgreementKind.DATA_SHARING,
-            version__status=VersionStatus.IN_FORCE,
-        )
-        .select_related("version__agreement__partnership")
-        .order_by("-version__in_force_on", "-pk")
-    )
-
-
-def services_for(user: Any, from_org_id: int, partnership_ids: list[int]) -> QuerySet[Service]:
-    """The services `user` may see that are run by another current member of the partnerships."""
-    members = (
-        Membership.objects.current()
-        .filter(partnership_id__in=partnership_ids)
-        .exclude(organisation_id=from_org_id)
-        .values("organisation_id")
-    )
-    return services_visible_to(user).filter(organization__organisation_id__in=members)
 
 
 def _found(user: Any, form: FindServiceForm, services: QuerySet[Service]) -> list[Service]:
@@ -105,155 +65,6 @@ def _found(user: Any, form: FindServiceForm, services: QuerySet[Service]) -> lis
             locations=viewer(user).locations(),
             now=timezone.localtime(),
         )[:FOUND]
-    )
-
-
-def _with_defaults(query: QueryDict, consents: list[Consent], protocols: list[Protocol]) -> Any:
-    data = query.copy()
-    if not data.get("consent") and consents:
-        data["consent"] = str(consents[0].pk)
-    if not data.get("protocol") and protocols:
-        data["protocol"] = str(protocols[0].pk)
-    data.setdefault("purpose", "referral")
-    return data
-
-
-def offer_rows(
-    chooser: ChooseForm, person: Person, services: list[Service]
-) -> list[dict[str, Any]]:
-    """Per field: whether any chosen receiver may have it, and why each that may not."""
-    data = chooser.cleaned_data
-    consent, protocol, purpose = data.get("consent"), data.get("protocol"), data.get("purpose")
-    if not (services and consent and protocol and purpose):
-        return []
-    per_org = []
-    for service in services:
-        to_org = service.organization.organisation
-        assert to_org is not None  # services_for lists only members' services
-        per_org.append(
-            (
-                to_org,
-                offers(
-                    protocol=protocol,
-                    consent=consent,
-                    person=person,
-                    to_org=to_org,
-                    purpose=purpose,
-                ),
-            )
-        )
-    rows = []
-    for i, field in enumerate(FIELDS):
-        answers = [(org, found[i]) for org, found in per_org]
-        allowed = any(o.allowed for _, o in answers)
-        if allowed:
-            reasons = [f"Not to {org}: {o.why_not}" for org, o in answers if not o.allowed]
-        else:
-            reasons = list(dict.fromkeys(o.why_not for _, o in answers))
-        rows.append(
-            {
-                "field": field,
-                "label": FIELDS[field],
-                "special": field in SPECIAL_CATEGORY,
-                "allowed": allowed,
-                "reasons": reasons,
-            }
-        )
-    return rows
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-def referral_new(request: AuthedRequest, pk: int) -> HttpResponse:
-    person = get_for(
-        request.user,
-        Person.objects.select_related("organisation"),
-        perm="referrals.change_person",
-        pk=pk,
-    )
-    if person.erased_at is not None:
-        messages.error(request, "This person's data has been erased.")
-        return redirect(person)
-    protocols = protocols_for(person.organisation_id)
-    protocol_list = list(protocols)
-    services = services_for(
-        request.user,
-        person.organisation_id,
-        [p.version.agreement.partnership_id for p in protocol_list],
-    ).select_related("organization__organisation")
-    consents = person.consents.filter(
-        withdrawn_at__isnull=True, expires_on__gte=timezone.localdate()
-    ).prefetch_related("recipients")
-    consent_list = list(consents)
-    querysets: dict[str, Any] = {"services": services, "consents": consents, "protocols": protocols}
-    finder = FindServiceForm(request.GET or None)
-    status = 200
-    if request.method == "POST":
-        form = ReferralForm(request.POST, person_needs=person.needs, **querysets)
-        if form.is_valid():
-            data = form.cleaned_data
-            sent = act(
-                form,
-                actions.referral_net,
-                rename=RENAME,
-                person=person,
-                consent=data["consent"],
-                protocol=data["protocol"],
-                by=request.user,
-                from_org=person.organisation,
-                services=form.needs(),
-                fields=data["share"],
-                purpose=data["purpose"],
-                summary=data["summary"],
-                send="draft" not in request.POST,
-            )
-            if sent is not None:
-                what = "Saved as a draft" if "draft" in request.POST else "Sent"
-                messages.success(request, f"{what}: {len(sent)} referral{'s' * (len(sent) > 1)}.")
-                return redirect(sent[0] if len(sent) == 1 else person)
-        chooser: ChooseForm = form
-        status = INVALID
-        ticked = request.POST.getlist("share")
-    else:
-        chooser = ChooseForm(_with_defaults(request.GET, consent_list, protocol_list), **querysets)
-        chosen_ok = chooser.is_valid() or not (consent_list and protocol_list)
-        if not chosen_ok or (finder.is_bound and not finder.is_valid()):
-            status = INVALID
-        form = None
-        ticked = []
-        log_access(
-            by=request.user,
-            kind=AccessKind.VIEW,
-            person=person,
-            record=str(person),
-            purpose="Choosing services to refer them to",
-        )
-    searching = finder.is_bound and finder.is_valid()
-    chosen = list(chooser.cleaned_data.get("service") or [])
-    if form is None:
-        form = ReferralForm(person_needs=person.needs, chosen=chosen, **querysets)
-    found = (
-        [s for s in _found(request.user, finder, services) if s not in chosen] if searching else []
-    )
-    return render(
-        request,
-        "referrals/referral_new.html",
-        {
-            "person": person,
-            "finder": finder,
-            "chooser": chooser,
-            "chooser_problem": chooser if request.method == "GET" else None,
-            "form": form,
-            "found": found,
-            "searched": searching and finder.searched(),
-            "chosen": chosen,
-            "rows": offer_rows(chooser, person, chosen),
-            "ticked": ticked,
-            "consents": consent_list,
-            "protocols": protocol_list,
-            "query": request.GET.urlencode(),
-        },
-        status=status,
     )
 
 

@@ -27,6 +27,7 @@ OWN_PAGES = {
     "all_concerns",  # concerns in the partnerships the user sees, as each one's rules allow
     "referrals",  # the referrals and people of the user's own organisations
     "person_new",  # a person supported by one of the user's own organisations
+    "refer_someone",  # whom to refer: the people of the user's own organisations
     # Starting something new: nothing of anyone else's in them (test_manage_pages.py and
     # programmes/tests/test_hub_pages.py hold each character to them).
     "partnership_new",

@@ -98,7 +98,7 @@ def test_the_api_takes_a_need_per_service_and_names_the_field_at_fault(world, re
 def test_the_page_asks_the_need_for_each_service_chosen(world, referring):
     url = reverse("referral_new", args=[referring.pat.pk])
     client = client_for(world.stan)
-    query = f"?service={referring.therapy.pk}&service={referring.parcels.pk}"
+    query = f"?service={referring.therapy.pk}&service={referring.parcels.pk}&confirm=1"
     page = client.get(url + query).content.decode()
     assert "Need Talking therapies is for" in page and "Need Emergency food parcels is for" in page
     assert f'name="need_{referring.parcels.pk}"' in page

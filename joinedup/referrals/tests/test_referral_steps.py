@@ -76,14 +76,20 @@ def test_a_net_of_support_is_sent_from_the_page(world, referring):
     assert len({r.batch for r in sent}) == 1
 
 
-def test_the_page_shows_why_a_field_is_not_offered(world, referring):
+def test_the_confirm_step_says_what_goes_to_whom_and_why_not(world, referring):
     url = reverse("referral_new", args=[referring.pat.pk])
-    query = f"?service={referring.therapy.pk}&service={referring.parcels.pk}"
+    query = f"?service={referring.therapy.pk}&service={referring.parcels.pk}&confirm=1"
     body = client_for(world.stan).get(url + query).content.decode().replace("&#x27;", "'")
-    assert 'value="notes" disabled' in body
-    assert "The protocol does not let notes be shared." in body
-    assert "Not to Hillside Food Bank: The protocol does not let date of birth be shared" in body
-    assert 'value="born_on" disabled' not in body
+    assert 'value="notes"' not in body  # not offered at all, with the reason
+    assert "Notes: The protocol does not let notes be shared." in body
+    assert (
+        "To Riverside Mind only; not to Hillside Food Bank: The protocol does not let date of "
+        "birth be shared with Hillside Food Bank." in body
+    )
+    assert "To Hillside Food Bank and Riverside Mind." in body
+    # What both allow is ticked; special category data only by the worker.
+    assert 'value="name" aria-describedby="share-to-name" checked' in body
+    assert 'value="needs" aria-describedby="share-to-needs">' in body
 
 
 def test_the_worker_finds_services_with_the_directory_search(world, referring):

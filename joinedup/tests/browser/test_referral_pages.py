@@ -9,7 +9,9 @@ from typing import Any
 
 import pytest
 
+from joinedup.directory import needs
 from joinedup.directory.actions import service_create
+from joinedup.directory.models import Taxonomy, TaxonomyTerm
 from joinedup.referrals.models import Referral
 from joinedup.referrals.tests.conftest import protocol_in_force
 from joinedup.tests.browser.conftest import Visitor
@@ -24,8 +26,19 @@ def test_a_net_of_two_referrals_is_sent_accepted_and_declined(
 ) -> None:
     # A browser test's database is emptied after each test: make the protocol and services here.
     protocol_in_force(world)
-    service_create(organisation=world.core_org, by=None, name="Talking therapies", needs=[])
-    service_create(organisation=world.wider_org, by=None, name="Emergency food parcels", needs=[])
+    needs.install(Taxonomy, TaxonomyTerm)
+    service_create(
+        organisation=world.core_org,
+        by=None,
+        name="Talking therapies",
+        needs=[TaxonomyTerm.objects.get(pk=needs.term_id("mental_health"))],
+    )
+    service_create(
+        organisation=world.wider_org,
+        by=None,
+        name="Emergency food parcels",
+        needs=[TaxonomyTerm.objects.get(pk=needs.term_id("food"))],
+    )
     contexts = [browser.new_context() for _ in range(3)]
     stan, cora, will = (Visitor(c.new_page(), live_server.url) for c in contexts)
     try:
@@ -63,27 +76,24 @@ def test_a_net_of_two_referrals_is_sent_accepted_and_declined(
         stan.page.get_by_role("link", name="Pat Example").click()
         stan.page.get_by_role("link", name="Refer", exact=True).click()
         stan.check()
-        stan.page.get_by_label("Words").fill("therapies")
-        stan.page.get_by_role("button", name="Search").click()
+        # The form opens with her consent, the protocol and her needs chosen: both services
+        # meet one of them.
         stan.page.get_by_label("Talking therapies — Riverside Mind").check()
-        stan.check()
-        stan.page.get_by_label("Words").fill("parcels")
-        stan.page.get_by_role("button", name="Search").click()
         stan.page.get_by_label("Emergency food parcels — Hillside Food Bank").check()
         stan.page.get_by_role("button", name="Choose these services").click()
-        stan.page.get_by_role("heading", name="2. What to share").wait_for()
+        stan.page.get_by_role("heading", name="Refer Pat Example: what is shared").wait_for()
         stan.check()
-        assert stan.page.get_by_role(
-            "checkbox", name=re.compile("^Notes")
-        ).is_disabled()  # neither protocol nor consent
-        stan.page.get_by_role("checkbox", name="Name", exact=True).check()
-        stan.page.get_by_role("checkbox", name="How to contact them").check()
+        # Neither protocol nor consent lets notes go: not offered, and the page says why.
+        assert stan.page.get_by_role("checkbox", name=re.compile("^Notes")).count() == 0
+        assert "Notes: The protocol does not let notes be shared." in stan.page.content()
+        assert stan.page.get_by_role("checkbox", name="Name", exact=True).is_checked()
+        assert stan.page.get_by_role("checkbox", name="How to contact them").is_checked()
         # Each service is chosen for one of Pat's needs.
         stan.page.get_by_label("Need Talking therapies is for").select_option(label="Mental health")
         stan.page.get_by_label("Need Emergency food parcels is for").select_option(label="Food")
         stan.page.get_by_label("Why you refer them").fill("Anxious, and short of food.")
-        stan.page.get_by_role("button", name="Send", exact=True).click()
-        stan.page.get_by_text("Sent: 2 referrals.").wait_for()
+        stan.page.get_by_role("button", name="Send 2 referrals").click()
+        stan.page.get_by_text("Sent: 2 referrals,").wait_for()
         stan.check()
         assert dict(Referral.objects.values_list("to_org__name", "need")) == {
             "Riverside Mind": "mental_health",
