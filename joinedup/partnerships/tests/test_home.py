@@ -108,7 +108,7 @@ def test_the_frontline_workers_home_leads_with_people_and_referrals(
     assert first_heading(body) == "People you support"
     assert home.casework.waiting == [busy.referral]
     assert busy.referral.get_absolute_url() in body and "to accept or decline" in body
-    assert f'href="{reverse("referrals")}#people-title">Refer someone</a>' in body
+    assert f'href="{reverse("refer_someone")}#whom-title">Refer someone</a>' in body
     # Stan, who recorded Pat, finds her with a link to refer her.
     home, body = page(busy.stan)
     assert home.leads_with == "casework"
