@@ -13,7 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from joinedup.actions import action, person
+from joinedup.actions import CONFLICT, action, person
 from joinedup.audit.actions import audit_record, snapshot
 from joinedup.partnerships.models import (
     ALREADY_MEMBER,
@@ -280,8 +280,13 @@ def membership_change(
             previous = (
                 membership.partnership.memberships.current()
                 .select_for_update()
-                .get(role=MemberRole.LEAD)
+                .filter(role=MemberRole.LEAD)
+                .first()
             )
+            if previous is None:
+                # Another handover committed while we waited for the lead's row: the lead
+                # this one was decided against is no longer the lead.
+                raise ValidationError(CONFLICT, code="conflict")
             previous_before = snapshot(previous, MEMBERSHIP_FIELDS)
             previous.role = MemberRole.CORE
             previous.save(update_fields=["role"])
