@@ -12,6 +12,7 @@ from django.test import Client
 
 from joinedup.accounts.models import IdempotentRequest
 from joinedup.agreements.models import Agreement
+from joinedup.api import api
 from joinedup.conftest import api_for
 
 TERMS = {"kind": "terms_of_reference", "title": "Terms", "sections": {"goal": "Together."}}
@@ -82,3 +83,14 @@ def test_retries_at_the_same_moment_write_once(world: SimpleNamespace) -> None:
     assert sorted(a.status_code for a in answers) == [201, 201, 201]
     assert len({a.content for a in answers}) == 1
     assert Agreement.objects.count() == 1
+
+
+def test_the_document_offers_the_key_on_every_post_and_409_on_every_write() -> None:
+    document = api.get_openapi_schema()
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            if method in ("post", "put", "patch", "delete"):
+                assert "409" in operation["responses"], (method, path)
+            if method == "post":
+                names = [p["name"] for p in operation.get("parameters", [])]
+                assert names.count("Idempotency-Key") == 1, (method, path)
