@@ -33,6 +33,7 @@ from joinedup.meetings.models import (
 )
 from joinedup.meetings.notices import tell
 from joinedup.partnerships.models import MemberRole, Organisation, Partnership
+from joinedup.versions import next_version
 
 NOT_INVITED = "{organisation} is not invited to this series."
 NOT_A_MEMBER = "{organisation} is not a current member of the partnership."
@@ -369,11 +370,16 @@ def attendance_register(
 
 
 @action
-def minutes_record(*, by: Any, item: AgendaItem, minutes: str) -> AgendaItem:
+def minutes_record(
+    *, by: Any, item: AgendaItem, minutes: str, based_on: int | None = None
+) -> AgendaItem:
+    """Record an agenda item's minutes; `based_on` is the version they were written from
+    (joinedup.versions: if someone saved since, `Stale` and nothing saved)."""
     item = AgendaItem.objects.select_for_update().select_related("meeting__series").get(pk=item.pk)
+    next_version(item, based_on)
     before = {"minutes": item.minutes}
     item.minutes = minutes.strip()
-    item.save(update_fields=["minutes"])
+    item.save(update_fields=["minutes", "version"])
     audit_record(
         actor=by,
         action="minutes.record",

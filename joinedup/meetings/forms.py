@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from joinedup.forms import VersionedForm
 from joinedup.meetings.models import (
     ActionStatus,
     ChairRule,
@@ -118,7 +119,7 @@ class AttendanceForm(OrganisationChoiceForm):
     person_name = forms.CharField(max_length=200, required=False, label="Who came")
 
 
-class MinutesForm(forms.Form):
+class MinutesForm(VersionedForm):
     item = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**62)
     minutes = forms.CharField(max_length=20000, required=False, widget=forms.Textarea({"rows": 3}))
 

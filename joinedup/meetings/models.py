@@ -12,6 +12,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from joinedup.versions import version_field
+
 
 class Tier(models.TextChoices):
     """Seed 001's meeting tiers."""
@@ -161,6 +163,7 @@ class AgendaItem(models.Model):
     )
     position = models.PositiveIntegerField(default=0)
     minutes = models.TextField(blank=True)
+    version = version_field()  # of the minutes: see joinedup.versions
 
     class Meta:
         ordering = ["meeting", "position", "pk"]

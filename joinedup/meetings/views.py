@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from joinedup.access import get_for, org_roles
 from joinedup.decisions.models import Proposal
-from joinedup.forms import act
+from joinedup.forms import act, merging
 from joinedup.http import AuthedRequest
 from joinedup.meetings import actions, queries
 from joinedup.meetings.forms import (
@@ -39,8 +39,10 @@ from joinedup.meetings.models import (
 )
 from joinedup.meetings.queries import unanswered
 from joinedup.partnerships.models import ACTING_ORG_ROLES, Organisation, Partnership
+from joinedup.versions import Stale
 
 INVALID = 422
+CONFLICT = 409
 VIEW_SERIES, MANAGE_SERIES = "meetings.view_series", "meetings.change_series"
 VIEW_MEETING, MANAGE_MEETING = "meetings.view_meeting", "meetings.change_meeting"
 MANAGE = "partnerships.change_partnership"
@@ -381,16 +383,43 @@ def minutes_record(request: AuthedRequest, pk: int, meeting_pk: int) -> HttpResp
         item = AgendaItem.objects.filter(meeting=meeting, pk=form.cleaned_data["item"]).first()
         if item is None:
             form.add_error("item", "There is no such item on this agenda.")
-        elif act(
-            form,
-            actions.minutes_record,
-            by=request.user,
-            item=item,
-            minutes=form.cleaned_data["minutes"],
-        ):
-            messages.success(request, "Minutes saved.")
-            return redirect(meeting)
+        else:
+            form.take_theirs({"minutes": item.minutes})
+            try:
+                done = act(
+                    form,
+                    actions.minutes_record,
+                    by=request.user,
+                    item=item,
+                    minutes=form.cleaned_data["minutes"],
+                    based_on=form.based_on(),
+                )
+            except Stale as stale:
+                return _minutes_merge(request, meeting, form, stale)
+            if done:
+                messages.success(request, "Minutes saved.")
+                return redirect(meeting)
     return _render_meeting(request, meeting, INVALID, minutes_form=form)
+
+
+def _minutes_merge(
+    request: AuthedRequest, meeting: Meeting, form: MinutesForm, stale: Stale
+) -> HttpResponse:
+    """Someone saved these minutes since the form was filled in: theirs and yours, to merge."""
+    merged = merging(
+        form, current=stale.current, theirs={"minutes": stale.obj.minutes}, make=MinutesForm
+    )
+    return render(
+        request,
+        "merge_page.html",
+        {
+            "form": merged,
+            "title": f"Minutes of “{stale.obj.title}”",
+            "action": request.path,
+            "back": meeting.get_absolute_url(),
+        },
+        status=CONFLICT,
+    )
 
 
 @require_POST
