@@ -51,6 +51,8 @@ KEEP = "keep__"
 def _comparable(value: Any) -> Any:
     if isinstance(value, list | tuple | set) or hasattr(value, "model"):
         return sorted(str(getattr(v, "pk", v)) for v in value)
+    if hasattr(value, "_meta"):  # one model instance, as a choice of one cleans to
+        return value.pk
     if isinstance(value, str):
         return value.replace("\r\n", "\n")  # browsers send a text box's lines with CRLF
     return value if value is not None else ""
@@ -80,7 +82,7 @@ class VersionedForm(forms.Form):
     the side that changed it (yours when both did), and the person's own text still in the
     form to edit — now based on the current version."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
     base = forms.CharField(widget=forms.HiddenInput, required=False, max_length=5000)
     conflicts: list[dict[str, Any]] = []
 

@@ -49,7 +49,7 @@ class SeriesForm(forms.Form):
         return data
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(VersionedForm):
     day = forms.DateField(
         widget=DATE_INPUT,
         validators=[_in_range],
@@ -83,9 +83,16 @@ class MeetingForm(forms.Form):
             "purpose": meeting.purpose,
             "place": meeting.place,
             "online_link": meeting.online_link,
-            "chair": meeting.chair_id,
+            "chair": meeting.chair,
             "chair_name": meeting.chair_name,
         }
+
+    def take_theirs(self, theirs: dict[str, Any]) -> None:
+        super().take_theirs(theirs)
+        data = self.cleaned_data
+        zone = timezone.get_current_timezone()
+        data["starts_at"] = dt.datetime.combine(data["day"], data["starts"], tzinfo=zone)
+        data["ends_at"] = dt.datetime.combine(data["day"], data["ends"], tzinfo=zone)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -151,6 +151,12 @@ class Meeting(models.Model):
         return reverse("meeting", args=[self.series.partnership_id, self.pk])
 
     @property
+    def version(self) -> int:
+        """Its version for edits (joinedup.versions) is the calendar's SEQUENCE, which every
+        change counts up already."""
+        return self.sequence
+
+    @property
     def cancelled(self) -> bool:
         return self.status == MeetingStatus.CANCELLED
 

@@ -270,24 +270,39 @@ def meeting_edit(request: AuthedRequest, pk: int, meeting_pk: int) -> HttpRespon
     meeting = _meeting(request, pk, meeting_pk, MANAGE_MEETING)
     invited = queries.invitees(meeting.series)
     form = MeetingForm(
-        request.POST or None, invited=invited, initial=MeetingForm.initial_for(meeting)
+        request.POST or None,
+        invited=invited,
+        initial={**MeetingForm.initial_for(meeting), "version": meeting.version},
     )
+    status = INVALID if form.is_bound else 200
     if request.method == "POST" and form.is_valid():
+        form.take_theirs(MeetingForm.initial_for(meeting))
         data = form.cleaned_data
-        done = act(
-            form,
-            actions.meeting_change,
-            rename={"starts_at": "day", "ends_at": "ends"},
-            by=request.user,
-            meeting=meeting,
-            starts_at=data["starts_at"],
-            ends_at=data["ends_at"],
-            purpose=data["purpose"],
-            place=data["place"],
-            online_link=data["online_link"],
-            chair=data["chair"],
-            chair_name=data["chair_name"],
-        )
+        try:
+            done = act(
+                form,
+                actions.meeting_change,
+                rename={"starts_at": "day", "ends_at": "ends"},
+                by=request.user,
+                meeting=meeting,
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                purpose=data["purpose"],
+                place=data["place"],
+                online_link=data["online_link"],
+                chair=data["chair"],
+                chair_name=data["chair_name"],
+                based_on=form.based_on(),
+            )
+        except Stale as stale:
+            # Someone changed the meeting since: theirs and yours, field by field, to merge.
+            form = merging(
+                form,
+                current=stale.current,
+                theirs=MeetingForm.initial_for(stale.obj),
+                make=lambda data: MeetingForm(data, invited=invited),
+            )
+            done, status = None, CONFLICT
         if done is not None:
             messages.success(request, "Meeting changed; calendars will update.")
             return redirect(meeting)
@@ -300,7 +315,7 @@ def meeting_edit(request: AuthedRequest, pk: int, meeting_pk: int) -> HttpRespon
             "title": f"Change {meeting}",
             "button": "Save the changes",
         },
-        status=INVALID if form.is_bound else 200,
+        status=status,
     )
 
 

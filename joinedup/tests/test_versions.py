@@ -1,5 +1,5 @@
-"""Records two people may edit — partnerships, service listings, minutes — refuse a save based
-on an old version (409) and show both versions to merge; see joinedup.versions."""
+"""Records two people may edit — partnerships, service listings, meetings, minutes — refuse a
+save based on an old version (409) and show both versions to merge; see joinedup.versions."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from joinedup.conftest import api_for, client_for
 from joinedup.directory.actions import service_create
+from joinedup.meetings.forms import MeetingForm
 from joinedup.meetings.models import AgendaItem
 from joinedup.meetings.tests.helpers import meetings_world
 from joinedup.partnerships.models import Partnership
@@ -77,3 +78,35 @@ def test_a_service_listing_refuses_a_stale_edit(world: SimpleNamespace) -> None:
         "Every Monday.",
         2,
     )
+
+
+def test_a_meeting_changed_by_two_keeps_both_changes(world: SimpleNamespace) -> None:
+    m = meetings_world(world)
+    meeting = m.next
+    shown = MeetingForm.initial_for(meeting)
+    url = reverse("meeting", args=[world.partnership.pk, meeting.pk]) + "edit/"
+    form = {
+        "day": shown["day"].isoformat(),
+        "starts": shown["starts"].strftime("%H:%M"),
+        "ends": shown["ends"].strftime("%H:%M"),
+        "purpose": shown["purpose"],
+        "place": shown["place"] or "The library",
+        "online_link": shown["online_link"],
+        "chair": shown["chair"].pk if shown["chair"] else "",
+        "chair_name": shown["chair_name"],
+        "version": meeting.sequence,
+    }
+    lena = client_for(world.lena)
+    assert lena.post(url, {**form, "place": "Room 2, Riverside House"}).status_code == 302
+    stale = lena.post(url, {**form, "chair_name": "Cora Core"})
+    assert stale.status_code == 409
+    assert "Room 2, Riverside House" in stale.content.decode()
+    merged = {
+        **form,
+        "chair_name": "Cora Core",
+        "version": meeting.sequence + 1,
+        "keep__place": "theirs",
+    }
+    assert lena.post(url, merged).status_code == 302
+    meeting.refresh_from_db()
+    assert (meeting.place, meeting.chair_name) == ("Room 2, Riverside House", "Cora Core")
