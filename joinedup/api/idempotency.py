@@ -91,6 +91,8 @@ class IdempotencyMiddleware:
                 kept.body = response.content
                 kept.content_type = response.get("Content-Type", "application/json")
                 kept.save(update_fields=["status", "body", "content_type"])
+            elif transaction.get_connection().needs_rollback:
+                pass  # the request failed inside the transaction: all of it is undone
             else:
                 kept.delete()
             return response
