@@ -51,8 +51,11 @@ def _every_write(schema: OpenAPISchema) -> None:
         for method, operation in operations.items():
             if method not in ("post", "put", "patch", "delete"):
                 continue
+            # Ninja keys the responses by number; JSON has them as strings.
             responses = operation.setdefault("responses", {})
-            if "409" not in responses and "422" in responses:
-                responses["409"] = {**responses["422"], "description": LOST_RACE}
+            codes = {str(code): code for code in responses}
+            if "409" not in codes and "422" in codes:
+                conflict = 409 if isinstance(codes["422"], int) else "409"
+                responses[conflict] = {**responses[codes["422"]], "description": LOST_RACE}
             if method == "post":
                 operation.setdefault("parameters", []).append(IDEMPOTENCY_KEY)
