@@ -50,7 +50,12 @@ KEEP = "keep__"
 
 def _comparable(value: Any) -> Any:
     if isinstance(value, list | tuple | set) or hasattr(value, "model"):
-        return sorted(str(getattr(v, "pk", v)) for v in value)
+        return sorted(
+            json.dumps(v, sort_keys=True, default=str)
+            if isinstance(v, dict)
+            else str(getattr(v, "pk", v))
+            for v in value
+        )
     if hasattr(value, "_meta"):  # one model instance, as a choice of one cleans to
         return value.pk
     if isinstance(value, str):
@@ -66,6 +71,10 @@ def fingerprints(values: dict[str, Any]) -> str:
     """What each field held when the form was filled in, in short: enough to tell, after a
     refused save, which side changed a field (a three-way merge) without sending it back."""
     return ";".join(f"{name}:{_fingerprint(value)}" for name, value in values.items())
+
+
+def _base(text: str) -> dict[str, str]:
+    return dict(part.split(":", 1) for part in text.split(";") if ":" in part)
 
 
 def _shown(value: Any) -> str:
@@ -95,6 +104,11 @@ class VersionedForm(forms.Form):
     def based_on(self) -> int | None:
         return self.cleaned_data.get("version")
 
+    def changed_here(self, name: str, value: Any) -> bool:
+        """Whether `value` differs from what `name` held when the form was shown — for what
+        the form carries beside its fields (a partnership's outcomes, in a formset)."""
+        return _base(self.data.get("base", "")).get(name) != _fingerprint(value)
+
     def take_theirs(self, theirs: dict[str, Any]) -> None:
         """Put theirs into the cleaned data of each field the person chose to keep theirs."""
         for name, value in theirs.items():
@@ -115,7 +129,7 @@ def merging(
     data = cast(QueryDict, form.data).copy()
     for key in [k for k in data if k.startswith(KEEP)]:
         del data[key]
-    base = dict(part.split(":", 1) for part in data.get("base", "").split(";") if ":" in part)
+    base = _base(data.get("base", ""))
     data["version"] = str(current)
     data["base"] = fingerprints(theirs)
     yours = form.cleaned_data

@@ -82,7 +82,12 @@ def partnership_new(request: AuthedRequest) -> HttpResponse:
 
 
 def _details(partnership: Partnership) -> dict[str, Any]:
-    return {"name": partnership.name, "shared_goal": partnership.shared_goal}
+    """What the edit page changes; the outcomes are in a formset beside the form's fields."""
+    return {
+        "name": partnership.name,
+        "shared_goal": partnership.shared_goal,
+        "outcomes": partnership.outcomes,
+    }
 
 
 @require_http_methods(["GET", "POST"])
@@ -112,7 +117,10 @@ def partnership_edit(request: AuthedRequest, pk: int) -> HttpResponse:
                 shared_goal=form.cleaned_data["shared_goal"],
             )
         except Stale as stale:
-            # Someone saved since: theirs and yours to merge (the outcomes below are yours).
+            # Someone saved since: theirs and yours to merge. The outcomes stay as this person
+            # left them if they changed them, else they show the saved ones.
+            if not form.changed_here("outcomes", outcomes_of(outcomes)):
+                outcomes = outcome_formset(None, initial=stale.obj.outcomes, add=False)
             form = merging(
                 form, current=stale.current, theirs=_details(stale.obj), make=PartnershipEditForm
             )

@@ -3,6 +3,7 @@ save based on an old version (409) and show both versions to merge; see joinedup
 
 from __future__ import annotations
 
+import re
 from types import SimpleNamespace
 
 from django.urls import reverse
@@ -13,6 +14,7 @@ from joinedup.meetings.forms import MeetingForm
 from joinedup.meetings.models import AgendaItem
 from joinedup.meetings.tests.helpers import meetings_world
 from joinedup.partnerships.models import Partnership
+from joinedup.partnerships.tests.test_manage_pages import outcome_rows as rows
 
 
 def test_a_partnership_refuses_a_stale_change(world: SimpleNamespace) -> None:
@@ -110,3 +112,41 @@ def test_a_meeting_changed_by_two_keeps_both_changes(world: SimpleNamespace) -> 
     assert lena.post(url, merged).status_code == 302
     meeting.refresh_from_db()
     assert (meeting.place, meeting.chair_name) == ("Room 2, Riverside House", "Cora Core")
+
+
+def test_the_details_page_merges_a_name_with_outcomes_changed_meanwhile(
+    world: SimpleNamespace,
+) -> None:
+    url = reverse("partnership_edit", args=[world.partnership.pk])
+    lena = client_for(world.lena)
+    shown = lena.get(url).content.decode()
+    base = re.search(r'name="base" value="([^"]*)"', shown)
+    assert base is not None
+    outcome = world.partnership.outcomes[0]
+    theirs = {"title": "Fewer evictions", "measure": "Evictions", "target": "None"}
+    api_for(world.lena).patch(
+        f"/api/v1/partnerships/{world.partnership.pk}", {"outcomes": [theirs]}
+    )
+    sent = {
+        "name": "Riverside and Valleys Crisis Partnership",
+        "shared_goal": world.partnership.shared_goal,
+        "version": 1,
+        "base": base.group(1),
+        **rows((outcome["title"], outcome["measure"], outcome["target"]), initial=1),
+    }
+    refused = lena.post(url, sent)
+
+    assert refused.status_code == 409
+    page = refused.content.decode()
+    assert 'value="Fewer evictions"' in page  # Lena left the outcomes alone: theirs are shown
+    assert 'name="version" value="2"' in page
+    again = {
+        **sent,
+        "version": 2,
+        "keep__name": "yours",
+        **rows(("Fewer evictions", "Evictions", "None"), initial=1),
+    }
+    assert lena.post(url, again).status_code == 302
+    partnership = Partnership.objects.get(pk=world.partnership.pk)
+    assert partnership.name == "Riverside and Valleys Crisis Partnership"
+    assert partnership.outcomes == [theirs]
