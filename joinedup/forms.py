@@ -142,6 +142,8 @@ def merging(
         i_changed = base.get(name) != _fingerprint(mine)
         keep = "theirs" if they_changed and not i_changed else "yours"
         data[KEEP + name] = keep
+        if keep == "theirs" and isinstance(value, str):
+            data[name] = value  # the form below shows what will be saved
         conflicts.append(
             {
                 "name": name,
