@@ -14,6 +14,8 @@ from joinedup.accounts.models import IdempotentRequest
 from joinedup.agreements.models import Agreement
 from joinedup.api import api
 from joinedup.conftest import api_for
+from joinedup.referrals.actions import person_erase
+from joinedup.referrals.models import Person
 
 TERMS = {"kind": "terms_of_reference", "title": "Terms", "sections": {"goal": "Together."}}
 
@@ -94,3 +96,16 @@ def test_the_document_offers_the_key_on_every_post_and_409_on_every_write() -> N
             if method == "post":
                 names = [p["name"] for p in operation.get("parameters", [])]
                 assert names.count("Idempotency-Key") == 1, (method, path)
+
+
+def test_erasing_a_person_drops_the_kept_answers_that_could_hold_them(
+    world: SimpleNamespace,
+) -> None:
+    lena = api_for(world.lena)
+    created = _post(
+        lena, "/api/v1/people", {"organisation_id": world.lead_org.pk, "name": "Pat"}, "p1"
+    )
+    assert created.status_code == 201 and IdempotentRequest.objects.count() == 1
+    person = Person.objects.get(pk=created.json()["id"])
+    person_erase(person=person, by=world.lena, reason="Pat asked us to")
+    assert not IdempotentRequest.objects.exists()
