@@ -8,12 +8,14 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 
 from joinedup.actions import Busy
 from joinedup.audit.models import AuditEvent
 from joinedup.referrals import actions, erasure
+from joinedup.referrals.management.commands import retention
 from joinedup.referrals.models import Access, AccessKind, Outcome, Person, Referral
 from joinedup.referrals.tests.conftest import PAT, refer, referring_world
 
@@ -143,3 +145,12 @@ def test_two_runs_at_once_erase_once_and_the_second_is_told(world, monkeypatch):
     # Run again later: nothing more to erase, nothing logged twice.
     assert actions.retention_run().people == []
     assert AuditEvent.objects.filter(action="person.erase").count() == 1
+
+
+def test_the_command_says_another_run_is_going_and_erases_nothing(db, monkeypatch):
+    def busy(**kwargs: Any) -> None:
+        raise Busy("Another retention run is going on; this one did nothing.")
+
+    monkeypatch.setattr(retention, "retention_run", busy)
+    with pytest.raises(CommandError, match="Another retention run is going on"):
+        call_command("retention")
