@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import functools
+import zlib
 from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -34,3 +35,35 @@ def action(func: Callable[P, R]) -> Callable[P, R]:
 def person(by: Any) -> Any:
     """The signed-in user behind an action, or None for the system (the demo loader, a command)."""
     return by if by is not None and by.is_authenticated else None
+
+
+ANOTHER_RUN = "Another {name} run is going on; this one did nothing. Try again when it has ended."
+
+
+class Busy(Exception):
+    """A job that runs one at a time found another run of it going on."""
+
+
+def run_alone(name: str) -> None:
+    """Call first inside the transaction of a job that must never run twice at once (retention).
+    On PostgreSQL it takes a transaction-level advisory lock named `name`, released at commit or
+    rollback, and raises `Busy` if another run holds it. On SQLite every transaction begins
+    IMMEDIATE (see settings), so the run already holds the database's write lock: a second run
+    waits for it (up to the connection's timeout) and then reads what the first one left —
+    `busy_from` turns a wait that timed out into `Busy`."""
+    if connection.vendor != "postgresql":
+        return
+    key = zlib.crc32(f"joinedup:{name}".encode())
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [key])
+        (locked,) = cursor.fetchone()
+    if not locked:
+        raise Busy(ANOTHER_RUN.format(name=name))
+
+
+def busy_from(error: OperationalError, name: str) -> Busy | None:
+    """The `Busy` behind SQLite's "database is locked" (another writer kept the lock past the
+    timeout), or None for any other fault."""
+    if connection.vendor == "sqlite" and "locked" in str(error):
+        return Busy(ANOTHER_RUN.format(name=name))
+    return None

@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "joinedup.accounts.middleware.TwoFactorRequiredMiddleware",
     "joinedup.middleware.NoStoreMiddleware",
+    # After the service errors' middleware (a database away is a 503), around the API's views.
+    "joinedup.api.idempotency.IdempotencyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last, so that it sees the sign-in that axes refused and answers with the lock-out page.

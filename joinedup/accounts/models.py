@@ -95,3 +95,27 @@ class ApiToken(models.Model):
     @staticmethod
     def new_raw_token() -> str:
         return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+class IdempotentRequest(models.Model):
+    """The first answer to an API POST sent with an `Idempotency-Key` header, kept 24 hours:
+    the same key from the same person gets that answer again without a second write. Saved in
+    the transaction of the write itself, so the two exist together or not at all; see
+    joinedup.api.idempotency."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    # SHA-256 of method, path and body: the same key with another request is refused.
+    fingerprint = models.CharField(max_length=64)
+    status = models.PositiveSmallIntegerField()
+    body = models.BinaryField()
+    content_type = models.CharField(max_length=100)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="one_answer_per_idempotency_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"Idempotency key {self.key[:12]}… of user {self.user_id}"

@@ -32,6 +32,7 @@ from joinedup.agreements.mustdos import ATTESTED_KEYS
 from joinedup.audit.actions import audit_record
 from joinedup.notifications import notify
 from joinedup.partnerships.models import MANAGING_ORG_ROLES, MemberRole, Organisation, Partnership
+from joinedup.versions import next_version
 
 IN_FORCE_IS_FIXED = "An agreement in force cannot be edited: start a new version instead."
 NOT_EDITABLE = "Only a draft, or a version out for comment, can be edited."
@@ -165,17 +166,21 @@ def version_edit(
     sections: dict[str, str],
     delegates: list[Organisation] | None = None,
     delegate_roles: list[str] | None = None,
+    based_on: int | None = None,
 ) -> AgreementVersion:
     """Replace a draft's sections; `delegates` and `delegate_roles` (who holds delegated
-    authority for urgent decisions) are replaced when given, else kept."""
+    authority for urgent decisions) are replaced when given, else kept. `based_on` is the
+    draft's `version` the change was made from: if someone saved since, `Stale` is raised and
+    nothing is saved (joinedup.versions)."""
     version = _lock(version)
     if version.status in (VersionStatus.IN_FORCE, VersionStatus.SUPERSEDED):
         raise ValidationError({"sections": IN_FORCE_IS_FIXED})
     if version.status not in (VersionStatus.DRAFT, VersionStatus.COMMENT):
         raise ValidationError({"sections": NOT_EDITABLE})
+    next_version(version, based_on)
     before = dict(version.sections)
     version.sections = _clean_sections(sections)
-    version.save(update_fields=["sections"])
+    version.save(update_fields=["sections", "version"])
     delegated = _set_delegates(version, delegates, delegate_roles)
     audit_record(
         actor=by,

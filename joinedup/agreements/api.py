@@ -20,7 +20,7 @@ from joinedup.agreements.models import (
     SignOff,
     VersionStatus,
 )
-from joinedup.api.common import MAX_ID, NO_NUL, Id, In, Name, resolve
+from joinedup.api.common import MAX_ID, NO_NUL, Id, In, Name, Versioned, resolve
 from joinedup.api.errors import error_responses
 from joinedup.partnerships.models import Organisation, Partnership
 
@@ -59,8 +59,9 @@ class Delegation(In):
     )
 
 
-class VersionIn(Sections, Delegation):
-    """A draft's sections, and who holds delegated authority."""
+class VersionIn(Sections, Delegation, Versioned):
+    """A draft's sections, and who holds delegated authority; `version` is the draft's
+    `version` as read, so that a change made since is never silently undone."""
 
 
 class SignatureOut(Schema):
@@ -71,6 +72,9 @@ class SignatureOut(Schema):
 
 class VersionOut(Schema):
     number: int
+    version: int = Field(
+        description="Counts the saves of this draft: send it back with a change (409 if stale)."
+    )
     status: VersionStatus
     sections: dict[str, str]
     in_force_on: dt.date | None
@@ -206,11 +210,13 @@ def version_edit(
     request: HttpRequest, pk: Id, number: Number, payload: VersionIn
 ) -> AgreementVersion:
     """Replace a draft's sections (and, when given, who holds delegated authority); 422 for a
-    version in force, which is never edited."""
+    version in force, which is never edited; 409 if `version` is not the draft's current one
+    (someone saved since it was read)."""
     version = _version(request, pk, number, MANAGE)
     return actions.version_edit(
         version=version,
         by=request.user,
+        based_on=payload.version,
         sections=payload.dict(include=set(SECTION_TITLES)),
         **_delegation(version.agreement.partnership, payload),
     )

@@ -13,13 +13,14 @@ from joinedup.agreements.models import (
     SECTIONS,
     AgreementKind,
 )
-from joinedup.forms import IdPrefixedForm
+from joinedup.forms import IdPrefixedForm, VersionedForm
 from joinedup.partnerships.models import Organisation
 
 
-class SectionsForm(forms.Form):
+class SectionsForm(VersionedForm):
     """One text box per section of an agreement; after the decision-making section, who holds
-    delegated authority for urgent decisions (ticks among `members`)."""
+    delegated authority for urgent decisions (ticks among `members`); the draft's `version`
+    it was based on."""
 
     def __init__(
         self, *args: Any, members: QuerySet[Organisation] | None = None, **kwargs: Any

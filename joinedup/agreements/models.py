@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from joinedup.lib.words import listing
+from joinedup.versions import version_field
 
 
 class AgreementKind(models.TextChoices):
@@ -138,6 +139,9 @@ class AgreementVersion(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # Edits of the draft: see joinedup.versions (not to be confused with `number`, which counts
+    # the agreement's versions that members sign).
+    version = version_field()
 
     class Meta:
         ordering = ["agreement", "-number"]

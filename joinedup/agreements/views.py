@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,8 +22,8 @@ from joinedup.agreements.forms import (
     SectionsForm,
     SignForm,
 )
-from joinedup.agreements.models import Agreement, AgreementVersion, VersionStatus
-from joinedup.forms import act
+from joinedup.agreements.models import SECTION_TITLES, Agreement, AgreementVersion, VersionStatus
+from joinedup.forms import act, merging
 from joinedup.http import AuthedRequest
 from joinedup.partnerships.models import (
     ACTING_ORG_ROLES,
@@ -29,8 +31,10 @@ from joinedup.partnerships.models import (
     Organisation,
     Partnership,
 )
+from joinedup.versions import Stale
 
 INVALID = 422
+CONFLICT = 409
 VIEW = "agreements.view_agreement"
 MANAGE = "agreements.change_agreement"
 
@@ -165,6 +169,15 @@ def _render_version(
     )
 
 
+def _draft(version: AgreementVersion) -> dict[str, Any]:
+    """A draft's values as its form cleans them."""
+    return {
+        **{key: version.sections.get(key, "") for key in SECTION_TITLES},
+        "delegates": list(version.delegates.order_by("name")),
+        "delegate_roles": version.delegate_roles,
+    }
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def version_edit(request: AuthedRequest, pk: int, agreement_pk: int, number: int) -> HttpResponse:
@@ -176,21 +189,30 @@ def version_edit(request: AuthedRequest, pk: int, agreement_pk: int, number: int
     form = SectionsForm(
         request.POST or None,
         members=members,
-        initial={
-            **version.sections,
-            "delegates": list(version.delegates.all()),
-            "delegate_roles": version.delegate_roles,
-        },
+        initial={**_draft(version), "version": version.version},
     )
+    status = 200
     if request.method == "POST" and form.is_valid():
-        done = act(
-            form,
-            actions.version_edit,
-            version=version,
-            by=request.user,
-            sections=form.sections(),
-            **form.delegated(),
-        )
+        form.take_theirs(_draft(version))
+        try:
+            done = act(
+                form,
+                actions.version_edit,
+                version=version,
+                by=request.user,
+                sections=form.sections(),
+                based_on=form.based_on(),
+                **form.delegated(),
+            )
+        except Stale as stale:
+            # Someone saved since this form was filled in: show theirs and yours to merge.
+            form = merging(
+                form,
+                current=stale.current,
+                theirs=_draft(stale.obj),
+                make=lambda data: SectionsForm(data, members=members),
+            )
+            done, status = None, CONFLICT
         if done is not None:
             messages.success(request, "Saved.")
             return redirect(version)
@@ -200,6 +222,8 @@ def version_edit(request: AuthedRequest, pk: int, agreement_pk: int, number: int
     ):
         messages.error(request, actions.IN_FORCE_IS_FIXED)
         return redirect(version)
+    if form.is_bound and status == 200:
+        status = INVALID
     return render(
         request,
         "agreements/edit.html",
@@ -209,7 +233,7 @@ def version_edit(request: AuthedRequest, pk: int, agreement_pk: int, number: int
             "title": f"Edit {version}",
             "version": version,
         },
-        status=INVALID if form.is_bound else 200,
+        status=status,
     )
 
 

@@ -21,13 +21,18 @@ logger = logging.getLogger(__name__)
 LAST_USED_RESOLUTION = dt.timedelta(minutes=5)
 
 
+def token_in_use(token: str) -> ApiToken | None:
+    """The live token `token` (with its user), or None for an unknown, expired or inactive one."""
+    return (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=hash_token(token), user__is_active=True, expires_at__gt=timezone.now())
+        .first()
+    )
+
+
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        found = (
-            ApiToken.objects.select_related("user")
-            .filter(key_hash=hash_token(token), user__is_active=True, expires_at__gt=timezone.now())
-            .first()
-        )
+        found = token_in_use(token)
         if found is None:
             return None
         now = timezone.now()

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from ninja import Field, Path, Schema
-from pydantic import BeforeValidator, ConfigDict
+from pydantic import BeforeValidator, ConfigDict, StrictInt
 
 
 class In(Schema):
@@ -34,6 +34,19 @@ def _iso_date_only(value: Any) -> Any:
 Date = Annotated[dt.date, BeforeValidator(_iso_date_only)]
 Name = Annotated[str, Field(min_length=1, max_length=200, pattern=NO_NUL)]
 ShortText = Annotated[str, Field(max_length=200, pattern=NO_NUL)]
+
+
+class Versioned(In):
+    """A change to a record two people may edit: the `version` it was based on, as read."""
+
+    version: StrictInt | None = Field(
+        None,
+        ge=1,
+        le=MAX_ID,
+        description="The version of the record this change was based on, as last read. If "
+        "someone saved since, nothing is saved and the answer is 409 naming the current "
+        "version. Left out: the change is saved over whatever is there.",
+    )
 
 
 class PageParams(Schema):

@@ -2,7 +2,11 @@
 
     {"detail": "what went wrong", "errors": [{"field": "name", "message": "…"}]}
 
-`errors` names each field at fault on a 422 and is empty otherwise.
+`errors` names each field at fault on a 422 and is empty otherwise, but for a 409 about a
+stale `version` (joinedup.versions), where it names `version` and the current one.
+
+Every lost race answers 409: a change based on an old version, a database constraint that
+stopped the second of two writes, an action that found the state changed under it.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from joinedup.ops.errors import unavailable
+from joinedup.versions import Stale
 
 
 class FieldError(Schema):
@@ -55,6 +60,16 @@ def _field_name(loc: list[Any]) -> str:
     return ".".join(rest) or (str(loc[0]) if loc else "body")
 
 
+def _lost_race(exc: DjangoValidationError) -> bool:
+    """An action's refusal because another write won (code "conflict", as
+    `joinedup.actions.action` raises when the database stops the second of two writes)."""
+    if hasattr(exc, "error_dict"):
+        errors = [e for es in exc.error_dict.values() for e in es]
+    else:
+        errors = exc.error_list
+    return any(e.code == "conflict" for e in errors)
+
+
 def install(api: NinjaAPI) -> None:
     @api.exception_handler(NinjaValidationError)
     def invalid_input(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
@@ -66,6 +81,8 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(DjangoValidationError)
     def invalid_action(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+        if _lost_race(exc):
+            return _respond(api, request, 409, exc.messages[0])
         if hasattr(exc, "error_dict"):
             errors = [
                 {"field": field, "message": message}
@@ -75,6 +92,11 @@ def install(api: NinjaAPI) -> None:
         else:
             errors = [{"field": "__all__", "message": m} for m in exc.messages]
         return _respond(api, request, 422, "The request is not valid.", errors)
+
+    @api.exception_handler(Stale)
+    def stale(request: HttpRequest, exc: Stale) -> HttpResponse:
+        message = f"The current version is {exc.current}; this change was based on {exc.based_on}."
+        return _respond(api, request, 409, str(exc), [{"field": "version", "message": message}])
 
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:

@@ -37,6 +37,7 @@ from joinedup.directory.search import search_tokens
 from joinedup.lib.postcodes import outward
 from joinedup.notifications import notify
 from joinedup.partnerships.models import Organisation
+from joinedup.versions import next_version
 
 NOT_PUBLIC_TO_MERGE = (
     "{name} has places or services that are not public; merging would show them to another "
@@ -213,10 +214,14 @@ def service_update(
     needs: list[TaxonomyTerm],
     place: dict[str, Any] | None = None,
     areas: list[str] | None = None,
+    based_on: int | None = None,
     **values: Any,
 ) -> Service:
     """Change a service's listing; its capacity and waiting time carry the date they were given,
-    and saving counts as reviewing it."""
+    and saving counts as reviewing it. `based_on` is the listing's `version` the change was
+    made from (joinedup.versions: if someone saved since, `Stale` and nothing saved)."""
+    service = Service.objects.select_for_update().get(pk=service.pk)
+    next_version(service, based_on)
     before = snapshot(service, SERVICE_FIELDS)
     if "capacity" in values and values["capacity"] != service.capacity:
         service.capacity_updated_at = timezone.now()

@@ -20,6 +20,7 @@ from joinedup.directory.models import (
 )
 from joinedup.directory.needs import needs_taxonomy_name
 from joinedup.directory.search import Criteria
+from joinedup.forms import VersionedForm
 from joinedup.partnerships.models import Organisation, Partnership
 
 COORDINATES = re.compile(r"^\s*(-?\d{1,2}(?:\.\d+)?)\s*,\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
@@ -155,8 +156,9 @@ class SearchForm(forms.Form):
         )
 
 
-class ServiceForm(forms.ModelForm):
-    """A listing as its organisation keeps it, with the place it is delivered."""
+class ServiceForm(VersionedForm, forms.ModelForm):
+    """A listing as its organisation keeps it, with the place it is delivered; the listing's
+    `version` it was based on."""
 
     needs = NeedChoiceField(
         queryset=TaxonomyTerm.objects.none(),

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from joinedup.lib.weblinks import is_web_address
+from joinedup.versions import version_field
 
 REVIEW_EVERY = dt.timedelta(days=182)
 NOT_A_WEB_ADDRESS = "Give a web address that starts with https:// or http://."
@@ -213,6 +214,8 @@ class Service(Record):
         max_length=12, choices=Visibility.choices, default=Visibility.PUBLIC
     )
     gender = models.CharField(max_length=10, choices=Gender.choices, blank=True, default="")
+    # Edits of the listing by its organisation (joinedup.versions); not part of HSDS.
+    version = version_field()
     reviewed_on = models.DateField(default=dt.date.today)
 
     # Denormalised for search: words of the name, description, criteria and organisation, and

@@ -45,12 +45,14 @@ from joinedup.directory.models import (
 )
 from joinedup.directory.queries import Viewer, services_visible_to, viewer
 from joinedup.directory.search import find, km_between
-from joinedup.forms import act
+from joinedup.forms import act, merging
 from joinedup.http import AuthedRequest
 from joinedup.partnerships.models import Membership, Organisation
 from joinedup.referrals.queries import acceptance_rates
+from joinedup.versions import Stale
 
 INVALID = 422
+CONFLICT = 409
 PER_PAGE = 20
 VIEW = "directory.view_service"
 CHANGE = "directory.change_service"
@@ -282,18 +284,32 @@ def directory_service_edit(request: AuthedRequest, service_id: uuid.UUID) -> Htt
         **_initial_place(service),
         "areas": ", ".join(service.service_areas.values_list("name", flat=True)),
     }
+    initial["version"] = service.version
     form = ServiceForm(request.POST or None, instance=service, initial=initial)
+    status = INVALID if form.is_bound else 200
     if request.method == "POST" and form.is_valid():
-        done = act(
-            form,
-            actions.service_update,
-            service=Service.objects.get(pk=service.pk),
-            by=request.user,
-            needs=list(form.cleaned_data["needs"]),
-            place=form.place(),
-            areas=form.area_names(),
-            **form.service_values(),
-        )
+        form.take_theirs(_listing(service))
+        try:
+            done = act(
+                form,
+                actions.service_update,
+                service=service,
+                by=request.user,
+                needs=list(form.cleaned_data["needs"]),
+                place=form.place(),
+                areas=form.area_names(),
+                based_on=form.based_on(),
+                **form.service_values(),
+            )
+        except Stale as stale:
+            # Someone saved the listing since: theirs and yours, field by field, to merge.
+            form = merging(
+                form,
+                current=stale.current,
+                theirs=_listing(stale.obj),
+                make=lambda data: ServiceForm(data, instance=service, initial=initial),
+            )
+            done, status = None, CONFLICT
         if done is not None:
             messages.success(request, "The listing is updated.")
             return redirect(done)
@@ -301,8 +317,13 @@ def directory_service_edit(request: AuthedRequest, service_id: uuid.UUID) -> Htt
         request,
         "directory/service_form.html",
         {"form": form, "title": f"Edit “{service.name}”", "service": service},
-        status=INVALID if form.is_bound else 200,
+        status=status,
     )
+
+
+def _listing(service: Service) -> dict[str, Any]:
+    """The listing's own fields as its form cleans them (not its needs, place or areas)."""
+    return {name: getattr(service, name) for name in ServiceForm.Meta.fields}
 
 
 @require_POST

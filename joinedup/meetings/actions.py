@@ -33,6 +33,7 @@ from joinedup.meetings.models import (
 )
 from joinedup.meetings.notices import tell
 from joinedup.partnerships.models import MemberRole, Organisation, Partnership
+from joinedup.versions import Stale, next_version
 
 NOT_INVITED = "{organisation} is not invited to this series."
 NOT_A_MEMBER = "{organisation} is not a current member of the partnership."
@@ -185,10 +186,14 @@ def meeting_change(
     online_link: str = "",
     chair: Organisation | None = None,
     chair_name: str = "",
+    based_on: int | None = None,
 ) -> Meeting:
     """Change a meeting; calendars keep its UID and see a higher SEQUENCE. Without a `chair`
-    the meeting keeps the one it has."""
+    the meeting keeps the one it has. `based_on` is the SEQUENCE the change was made from
+    (joinedup.versions: if someone changed it since, `Stale` and nothing saved)."""
     meeting = _lock(meeting)
+    if based_on is not None and based_on != meeting.sequence:
+        raise Stale(meeting, based_on)
     chair = chair or meeting.chair
     if meeting.cancelled:
         raise ValidationError(CANCELLED)
@@ -369,11 +374,16 @@ def attendance_register(
 
 
 @action
-def minutes_record(*, by: Any, item: AgendaItem, minutes: str) -> AgendaItem:
+def minutes_record(
+    *, by: Any, item: AgendaItem, minutes: str, based_on: int | None = None
+) -> AgendaItem:
+    """Record an agenda item's minutes; `based_on` is the version they were written from
+    (joinedup.versions: if someone saved since, `Stale` and nothing saved)."""
     item = AgendaItem.objects.select_for_update().select_related("meeting__series").get(pk=item.pk)
+    next_version(item, based_on)
     before = {"minutes": item.minutes}
     item.minutes = minutes.strip()
-    item.save(update_fields=["minutes"])
+    item.save(update_fields=["minutes", "version"])
     audit_record(
         actor=by,
         action="minutes.record",

@@ -9,7 +9,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from joinedup.forms import IdPrefixedForm
+from joinedup.forms import IdPrefixedForm, VersionedForm
 from joinedup.meetings.models import (
     ActionStatus,
     ChairRule,
@@ -49,7 +49,7 @@ class SeriesForm(forms.Form):
         return data
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(VersionedForm):
     day = forms.DateField(
         widget=DATE_INPUT,
         validators=[_in_range],
@@ -83,9 +83,16 @@ class MeetingForm(forms.Form):
             "purpose": meeting.purpose,
             "place": meeting.place,
             "online_link": meeting.online_link,
-            "chair": meeting.chair_id,
+            "chair": meeting.chair,
             "chair_name": meeting.chair_name,
         }
+
+    def take_theirs(self, theirs: dict[str, Any]) -> None:
+        super().take_theirs(theirs)
+        data = self.cleaned_data
+        zone = timezone.get_current_timezone()
+        data["starts_at"] = dt.datetime.combine(data["day"], data["starts"], tzinfo=zone)
+        data["ends_at"] = dt.datetime.combine(data["day"], data["ends"], tzinfo=zone)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -126,7 +133,7 @@ class AttendanceForm(OrganisationChoiceForm):
     person_name = forms.CharField(max_length=200, required=False, label="Who came")
 
 
-class MinutesForm(forms.Form):
+class MinutesForm(VersionedForm):
     item = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**62)
     minutes = forms.CharField(max_length=20000, required=False, widget=forms.Textarea({"rows": 3}))
 

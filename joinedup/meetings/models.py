@@ -12,6 +12,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from joinedup.versions import version_field
+
 
 class Tier(models.TextChoices):
     """Seed 001's meeting tiers."""
@@ -149,6 +151,12 @@ class Meeting(models.Model):
         return reverse("meeting", args=[self.series.partnership_id, self.pk])
 
     @property
+    def version(self) -> int:
+        """Its version for edits (joinedup.versions) is the calendar's SEQUENCE, which every
+        change counts up already."""
+        return self.sequence
+
+    @property
     def cancelled(self) -> bool:
         return self.status == MeetingStatus.CANCELLED
 
@@ -161,6 +169,7 @@ class AgendaItem(models.Model):
     )
     position = models.PositiveIntegerField(default=0)
     minutes = models.TextField(blank=True)
+    version = version_field()  # of the minutes: see joinedup.versions
 
     class Meta:
         ordering = ["meeting", "position", "pk"]

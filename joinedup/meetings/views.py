@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from joinedup.access import get_for, org_roles
 from joinedup.decisions.models import Proposal
-from joinedup.forms import act
+from joinedup.forms import act, merging
 from joinedup.http import AuthedRequest
 from joinedup.meetings import actions, queries
 from joinedup.meetings.forms import (
@@ -39,8 +39,10 @@ from joinedup.meetings.models import (
 )
 from joinedup.meetings.queries import unanswered
 from joinedup.partnerships.models import ACTING_ORG_ROLES, Organisation, Partnership
+from joinedup.versions import Stale
 
 INVALID = 422
+CONFLICT = 409
 VIEW_SERIES, MANAGE_SERIES = "meetings.view_series", "meetings.change_series"
 VIEW_MEETING, MANAGE_MEETING = "meetings.view_meeting", "meetings.change_meeting"
 MANAGE = "partnerships.change_partnership"
@@ -268,24 +270,39 @@ def meeting_edit(request: AuthedRequest, pk: int, meeting_pk: int) -> HttpRespon
     meeting = _meeting(request, pk, meeting_pk, MANAGE_MEETING)
     invited = queries.invitees(meeting.series)
     form = MeetingForm(
-        request.POST or None, invited=invited, initial=MeetingForm.initial_for(meeting)
+        request.POST or None,
+        invited=invited,
+        initial={**MeetingForm.initial_for(meeting), "version": meeting.version},
     )
+    status = INVALID if form.is_bound else 200
     if request.method == "POST" and form.is_valid():
+        form.take_theirs(MeetingForm.initial_for(meeting))
         data = form.cleaned_data
-        done = act(
-            form,
-            actions.meeting_change,
-            rename={"starts_at": "day", "ends_at": "ends"},
-            by=request.user,
-            meeting=meeting,
-            starts_at=data["starts_at"],
-            ends_at=data["ends_at"],
-            purpose=data["purpose"],
-            place=data["place"],
-            online_link=data["online_link"],
-            chair=data["chair"],
-            chair_name=data["chair_name"],
-        )
+        try:
+            done = act(
+                form,
+                actions.meeting_change,
+                rename={"starts_at": "day", "ends_at": "ends"},
+                by=request.user,
+                meeting=meeting,
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                purpose=data["purpose"],
+                place=data["place"],
+                online_link=data["online_link"],
+                chair=data["chair"],
+                chair_name=data["chair_name"],
+                based_on=form.based_on(),
+            )
+        except Stale as stale:
+            # Someone changed the meeting since: theirs and yours, field by field, to merge.
+            form = merging(
+                form,
+                current=stale.current,
+                theirs=MeetingForm.initial_for(stale.obj),
+                make=lambda data: MeetingForm(data, invited=invited),
+            )
+            done, status = None, CONFLICT
         if done is not None:
             messages.success(request, "Meeting changed; calendars will update.")
             return redirect(meeting)
@@ -298,7 +315,7 @@ def meeting_edit(request: AuthedRequest, pk: int, meeting_pk: int) -> HttpRespon
             "title": f"Change {meeting}",
             "button": "Save the changes",
         },
-        status=INVALID if form.is_bound else 200,
+        status=status,
     )
 
 
@@ -381,16 +398,43 @@ def minutes_record(request: AuthedRequest, pk: int, meeting_pk: int) -> HttpResp
         item = AgendaItem.objects.filter(meeting=meeting, pk=form.cleaned_data["item"]).first()
         if item is None:
             form.add_error("item", "There is no such item on this agenda.")
-        elif act(
-            form,
-            actions.minutes_record,
-            by=request.user,
-            item=item,
-            minutes=form.cleaned_data["minutes"],
-        ):
-            messages.success(request, "Minutes saved.")
-            return redirect(meeting)
+        else:
+            form.take_theirs({"minutes": item.minutes})
+            try:
+                done = act(
+                    form,
+                    actions.minutes_record,
+                    by=request.user,
+                    item=item,
+                    minutes=form.cleaned_data["minutes"],
+                    based_on=form.based_on(),
+                )
+            except Stale as stale:
+                return _minutes_merge(request, meeting, form, stale)
+            if done:
+                messages.success(request, "Minutes saved.")
+                return redirect(meeting)
     return _render_meeting(request, meeting, INVALID, minutes_form=form)
+
+
+def _minutes_merge(
+    request: AuthedRequest, meeting: Meeting, form: MinutesForm, stale: Stale
+) -> HttpResponse:
+    """Someone saved these minutes since the form was filled in: theirs and yours, to merge."""
+    merged = merging(
+        form, current=stale.current, theirs={"minutes": stale.obj.minutes}, make=MinutesForm
+    )
+    return render(
+        request,
+        "merge_page.html",
+        {
+            "form": merged,
+            "title": f"Minutes of “{stale.obj.title}”",
+            "action": request.path,
+            "back": meeting.get_absolute_url(),
+        },
+        status=CONFLICT,
+    )
 
 
 @require_POST

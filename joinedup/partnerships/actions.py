@@ -13,7 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from joinedup.actions import action, person
+from joinedup.actions import CONFLICT, action, person
 from joinedup.audit.actions import audit_record, snapshot
 from joinedup.partnerships.models import (
     ALREADY_MEMBER,
@@ -26,6 +26,7 @@ from joinedup.partnerships.models import (
     OrgRole,
     Partnership,
 )
+from joinedup.versions import next_version
 
 ORGANISATION_FIELDS = [
     "name",
@@ -182,7 +183,13 @@ def partnership_create(
 
 
 @action
-def partnership_update(*, partnership: Partnership, by: Any, **changes: Any) -> Partnership:
+def partnership_update(
+    *, partnership: Partnership, by: Any, based_on: int | None = None, **changes: Any
+) -> Partnership:
+    """Change a partnership's details; `based_on` is the `version` the change was made from
+    (joinedup.versions: if someone saved since, `Stale` and nothing saved)."""
+    given, partnership = partnership, Partnership.objects.select_for_update().get(pk=partnership.pk)
+    next_version(partnership, based_on)
     before = snapshot(partnership, PARTNERSHIP_FIELDS)
     for key, value in changes.items():
         setattr(partnership, key, value)
@@ -197,6 +204,9 @@ def partnership_update(*, partnership: Partnership, by: Any, **changes: Any) -> 
         before=before,
         after=snapshot(partnership, PARTNERSHIP_FIELDS),
     )
+    # The caller's copy shows what was saved, as it did before the row was read afresh here.
+    for field in [*changes, "version"]:
+        setattr(given, field, getattr(partnership, field))
     return partnership
 
 
@@ -280,8 +290,13 @@ def membership_change(
             previous = (
                 membership.partnership.memberships.current()
                 .select_for_update()
-                .get(role=MemberRole.LEAD)
+                .filter(role=MemberRole.LEAD)
+                .first()
             )
+            if previous is None:
+                # Another handover committed while we waited for the lead's row: the lead
+                # this one was decided against is no longer the lead.
+                raise ValidationError(CONFLICT, code="conflict")
             previous_before = snapshot(previous, MEMBERSHIP_FIELDS)
             previous.role = MemberRole.CORE
             previous.save(update_fields=["role"])

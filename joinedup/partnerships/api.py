@@ -28,6 +28,7 @@ from joinedup.api.common import (
     PageParams,
     ShortText,
     Text,
+    Versioned,
     paginate,
     resolve,
 )
@@ -174,6 +175,7 @@ class OutcomeIn(In):
 
 class PartnershipOut(Schema):
     id: int
+    version: int = Field(description="Send it back with a change (409 if someone saved since).")
     name: str
     shared_goal: str
     outcomes: list[OutcomeOut]
@@ -202,7 +204,7 @@ class PartnershipIn(In):
     status: PartnershipStatus = PartnershipStatus.ACTIVE
 
 
-class PartnershipPatch(In):
+class PartnershipPatch(Versioned):
     name: Name | None = None
     shared_goal: Annotated[str, Field(min_length=1, max_length=5000, pattern=NO_NUL)] | None = None
     outcomes: list[OutcomeIn] | None = Field(
@@ -263,7 +265,10 @@ def partnership_update(request: HttpRequest, pk: Id, payload: PartnershipPatch) 
     changes = {
         k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None or k == "end_on"
     }
-    return actions.partnership_update(partnership=partnership, by=request.user, **changes)
+    based_on = changes.pop("version", None)
+    return actions.partnership_update(
+        partnership=partnership, by=request.user, based_on=based_on, **changes
+    )
 
 
 # --- memberships ---------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from joinedup.accounts.models import User
+from joinedup.forms import VersionedForm
 from joinedup.lib.needs import NEED_CHOICES
 from joinedup.partnerships.models import (
     Level,
@@ -167,7 +168,7 @@ def _comma_list(text: str) -> list[str]:
     return [item.strip() for item in text.split(",") if item.strip()]
 
 
-class CriteriaForm(forms.Form):
+class CriteriaForm(VersionedForm):
     membership_criteria = forms.CharField(
         required=False,
         max_length=5000,

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.forms.utils import ErrorDict
 from django.utils import timezone
 
+from joinedup.forms import VersionedForm
 from joinedup.partnerships.forms import DATE_INPUT, OrganisationForm
 from joinedup.partnerships.models import (
     MOST_OUTCOMES,
@@ -29,6 +30,10 @@ class PartnershipDetailsForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="What the partners want to achieve together, in a sentence or two.",
     )
+
+
+class PartnershipEditForm(VersionedForm, PartnershipDetailsForm):
+    """The details as changed, with the partnership's `version` they were made from."""
 
 
 class PartnershipStartForm(PartnershipDetailsForm):

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from joinedup.lib.needs import NEEDS
+from joinedup.versions import version_field
 
 charity_number_validator = RegexValidator(
     r"^(\d{6,7}(-\d{1,2})?|SC\d{6}|NIC?\d{5,6})$",
@@ -237,6 +238,7 @@ class Partnership(models.Model):
         blank=True,
         help_text="Communities the criteria ask to be represented among the members.",
     )
+    version = version_field()  # see joinedup.versions
 
     class Meta:
         ordering = ["name"]

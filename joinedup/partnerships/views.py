@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import login
@@ -22,7 +24,7 @@ from joinedup.accounts.models import User, hash_token
 from joinedup.agreements import mustdos
 from joinedup.audit.models import AuditEvent
 from joinedup.decisions.queries import power_balance
-from joinedup.forms import act, add_action_errors
+from joinedup.forms import act, add_action_errors, merging
 from joinedup.http import AuthedRequest
 from joinedup.organisations import actions as people
 from joinedup.partnerships import actions, invitations, queries
@@ -47,8 +49,10 @@ from joinedup.partnerships.models import (
     Organisation,
     Partnership,
 )
+from joinedup.versions import Stale
 
 INVALID = 422
+CONFLICT = 409
 VIEW = "partnerships.view_partnership"
 VIEW_CORE = "partnerships.view_partnership_core"
 MANAGE = "partnerships.change_partnership"
@@ -333,20 +337,29 @@ def partnership_criteria(request: AuthedRequest, pk: int) -> HttpResponse:
     partnership = get_for(request.user, PARTNERSHIPS, perm=MANAGE, pk=pk)
     form = CriteriaForm(
         request.POST or None,
-        initial={
-            "membership_criteria": partnership.membership_criteria,
-            "member_limit": partnership.member_limit,
-            "wanted": ", ".join(partnership.wanted),
-        },
+        initial={**_criteria(partnership), "version": partnership.version},
     )
+    status = INVALID if form.is_bound else 200
     if request.method == "POST" and form.is_valid():
-        done = act(
-            form,
-            actions.partnership_update,
-            partnership=partnership,
-            by=request.user,
-            **form.cleaned_data,
-        )
+        form.take_theirs(_criteria(partnership, cleaned=True))
+        changes = {name: form.cleaned_data[name] for name in _criteria(partnership)}
+        try:
+            done = act(
+                form,
+                actions.partnership_update,
+                partnership=partnership,
+                by=request.user,
+                based_on=form.based_on(),
+                **changes,
+            )
+        except Stale as stale:
+            form = merging(
+                form,
+                current=stale.current,
+                theirs=_criteria(stale.obj, cleaned=True),
+                make=CriteriaForm,
+            )
+            done, status = None, CONFLICT
         if done is not None:
             messages.success(request, "Membership criteria saved.")
             return redirect("partnership_composition", pk=partnership.pk)
@@ -354,8 +367,17 @@ def partnership_criteria(request: AuthedRequest, pk: int) -> HttpResponse:
         request,
         "partnerships/criteria.html",
         {"partnership": partnership, "form": form},
-        status=INVALID if form.is_bound else 200,
+        status=status,
     )
+
+
+def _criteria(partnership: Partnership, *, cleaned: bool = False) -> dict[str, Any]:
+    """The membership criteria as the form shows them, or (`cleaned`) as it cleans them."""
+    return {
+        "membership_criteria": partnership.membership_criteria,
+        "member_limit": partnership.member_limit,
+        "wanted": partnership.wanted if cleaned else ", ".join(partnership.wanted),
+    }
 
 
 @require_http_methods(["GET", "POST"])

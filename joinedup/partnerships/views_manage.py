@@ -14,12 +14,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from joinedup.access import get_for
-from joinedup.forms import act
+from joinedup.forms import act, merging
 from joinedup.http import AuthedRequest
 from joinedup.partnerships import actions, registration
 from joinedup.partnerships.forms_manage import (
     NOT_A_DUPLICATE,
-    PartnershipDetailsForm,
+    PartnershipEditForm,
     PartnershipStartForm,
     RegisterOrganisationForm,
     outcome_formset,
@@ -27,8 +27,10 @@ from joinedup.partnerships.forms_manage import (
     show_the_added_row,
 )
 from joinedup.partnerships.models import MANAGING_ORG_ROLES, Organisation, Partnership
+from joinedup.versions import Stale
 
 INVALID = 422
+CONFLICT = 409
 MANAGE = "partnerships.change_partnership"
 ADD_OUTCOME = "add_outcome"  # the name of the "Add another outcome" button
 NUMBER_TAKEN = (
@@ -79,6 +81,15 @@ def partnership_new(request: AuthedRequest) -> HttpResponse:
     )
 
 
+def _details(partnership: Partnership) -> dict[str, Any]:
+    """What the edit page changes; the outcomes are in a formset beside the form's fields."""
+    return {
+        "name": partnership.name,
+        "shared_goal": partnership.shared_goal,
+        "outcomes": partnership.outcomes,
+    }
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def partnership_edit(request: AuthedRequest, pk: int) -> HttpResponse:
@@ -86,19 +97,34 @@ def partnership_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     partnership = get_for(request.user, Partnership, perm=MANAGE, pk=pk)
     posted = request.POST if request.method == "POST" else None
     adding = posted is not None and ADD_OUTCOME in posted
-    form = PartnershipDetailsForm(
-        posted, initial={"name": partnership.name, "shared_goal": partnership.shared_goal}
+    form = PartnershipEditForm(
+        posted, initial={**_details(partnership), "version": partnership.version}
     )
     outcomes = outcome_formset(posted, initial=partnership.outcomes, add=adding)
+    status = INVALID if posted is not None and not adding else 200
+    done = None
     if posted is not None and not adding and all([form.is_valid(), outcomes.is_valid()]):
-        done = act(
-            form,
-            actions.partnership_update,
-            partnership=partnership,
-            by=request.user,
-            outcomes=outcomes_of(outcomes),
-            **form.cleaned_data,
-        )
+        form.take_theirs(_details(partnership))
+        try:
+            done = act(
+                form,
+                actions.partnership_update,
+                partnership=partnership,
+                by=request.user,
+                outcomes=outcomes_of(outcomes),
+                based_on=form.based_on(),
+                name=form.cleaned_data["name"],
+                shared_goal=form.cleaned_data["shared_goal"],
+            )
+        except Stale as stale:
+            # Someone saved since: theirs and yours to merge. The outcomes stay as this person
+            # left them if they changed them, else they show the saved ones.
+            if not form.changed_here("outcomes", outcomes_of(outcomes)):
+                outcomes = outcome_formset(None, initial=stale.obj.outcomes, add=False)
+            form = merging(
+                form, current=stale.current, theirs=_details(stale.obj), make=PartnershipEditForm
+            )
+            status = CONFLICT
         if done is not None:
             messages.success(request, "Partnership details saved.")
             return redirect(partnership)
@@ -113,7 +139,7 @@ def partnership_edit(request: AuthedRequest, pk: int) -> HttpResponse:
             "outcomes": outcomes,
             "add_outcome": ADD_OUTCOME,
         },
-        status=INVALID if posted is not None and not adding else 200,
+        status=status,
     )
 
 

@@ -32,6 +32,7 @@ from joinedup.api.common import (
     PageParams,
     ShortText,
     Text,
+    Versioned,
     paginate,
     resolve,
 )
@@ -94,6 +95,7 @@ class PersonItem(Schema):
 
 
 class PersonOut(PersonItem):
+    version: int = Field(description="Send it back with a change (409 if someone saved since).")
     name: str
     contact: str
     safe_contact: str
@@ -131,7 +133,7 @@ class PersonIn(In):
     notes: LongText = ""
 
 
-class PersonPatch(In):
+class PersonPatch(Versioned):
     name: Annotated[str, Field(min_length=1, max_length=200, pattern=NO_NUL)] | None = None
     contact: Text | None = None
     safe_contact: Text | None = None
@@ -205,9 +207,11 @@ def person_read(request: HttpRequest, pk: Id) -> Person:
 def person_update(request: HttpRequest, pk: Id, payload: PersonPatch) -> Person:
     """Change the fields given (null empties a field; the name cannot be emptied)."""
     person = _person(request, pk, "referrals.change_person")
-    values = _person_values(payload.dict(exclude_unset=True))
+    data = payload.dict(exclude_unset=True)
+    based_on = data.pop("version", None)
+    values = _person_values(data)
     if values:
-        person = actions.person_update(person=person, by=request.user, **values)
+        person = actions.person_update(person=person, by=request.user, based_on=based_on, **values)
     return _viewed(request, person)
 
 

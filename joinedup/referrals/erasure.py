@@ -26,11 +26,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import OperationalError, transaction
 from django.db.models import Max, Prefetch, Q
 from django.utils import timezone
 
 from joinedup.access import org_roles
-from joinedup.actions import action
+from joinedup.accounts.models import IdempotentRequest
+from joinedup.actions import action, busy_from, run_alone
 from joinedup.actions import person as signed_in
 from joinedup.audit.actions import audit_record
 from joinedup.lib.needs import NEEDS
@@ -94,8 +96,12 @@ def _erase_person(person: Person, *, by: Any, purpose: str) -> None:
     for name, value in BLANK.items():
         setattr(person, name, value)
     person.erased_at = timezone.now()
-    person.save(update_fields=[*BLANK, "erased_at"])
+    person.version += 1
+    person.save(update_fields=[*BLANK, "erased_at", "version"])
     Consent.objects.filter(person=person).update(given_by="")
+    # Kept API answers (Idempotency-Key, at most 24 hours old) may hold the person's details;
+    # which ones is not recorded, so all go: a retry in flight then runs afresh.
+    IdempotentRequest.objects.all().delete()
     log_access(by=by, kind=AccessKind.ERASE, person=person, record=str(person), purpose=purpose)
     audit_record(actor=by, action="person.erase", obj=person, after={"purpose": purpose})
 
@@ -155,6 +161,9 @@ class RetentionReport:
     # People whose referrals are all due but whose organisation recorded something about them
     # within the retention period: their record stays.
     kept: list[Person] = field(default_factory=list)
+    # People due when the list was read but changed, or recorded about, before their row was
+    # locked: in use, so kept.
+    changed: list[Person] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         def named(items: list[Any]) -> str:
@@ -166,6 +175,14 @@ class RetentionReport:
             f"people erased: {len(self.people)} ({named(self.people)})",
             f"people kept, recently active at their organisation: {len(self.kept)} "
             f"({named(self.kept)})",
+            *(
+                [
+                    f"people kept, changed while this run was going: {len(self.changed)} "
+                    f"({named(self.changed)})"
+                ]
+                if self.changed
+                else []
+            ),
         ]
 
 
@@ -199,8 +216,16 @@ def retention_due(today: dt.date) -> RetentionReport:
         .values_list("pk", flat=True)
     )
     people_ids = {r.person_id for r in report.referrals} | set(kept_before)
+    report.people, report.kept = _people_due(today, people_ids)
+    return report
+
+
+def _people_due(today: dt.date, ids: set[int]) -> tuple[list[Person], list[Person]]:
+    """Of the people `ids`, those due for erasure on `today` and those kept (recently active)."""
+    due: list[Person] = []
+    kept: list[Person] = []
     people = (
-        Person.objects.filter(pk__in=people_ids, erased_at__isnull=True)
+        Person.objects.filter(pk__in=ids, erased_at__isnull=True)
         .annotate(
             last_recorded=Max(
                 "accesses__at",
@@ -214,25 +239,59 @@ def retention_due(today: dt.date) -> RetentionReport:
     )
     for person in people:
         theirs = list(person.referrals.all())
-        if not all(r.erased_at is not None or _due(r, today) for r in theirs):
+        if not theirs or not all(r.erased_at is not None or _due(r, today) for r in theirs):
             continue
         period = max(r.protocol.retention_days for r in theirs)
         last: dt.datetime | None = person.last_recorded  # type: ignore[attr-defined]
         if last is not None and (today - timezone.localdate(last)).days <= period:
-            report.kept.append(person)
+            kept.append(person)
         else:
-            report.people.append(person)
-    return report
+            due.append(person)
+    return due, kept
 
 
-@action
 def retention_run(*, today: dt.date | None = None, by: Any = None) -> RetentionReport:
     """Erase the personal data past the protocols' retention periods; return exactly what was
-    erased."""
-    report = retention_due(today or timezone.localdate())
+    erased. One run at a time (`run_alone`): a second run at the same moment raises `Busy` or,
+    on SQLite, waits for the first and then finds nothing more due. Everything listed is
+    locked and checked again before it is erased: someone changed or recorded since the list
+    was read is kept, so a record in use is never erased under a person's hands."""
+    today = today or timezone.localdate()
+    try:
+        with transaction.atomic():
+            run_alone("retention")
+            return _erase_what_is_still_due(retention_due(today), by=by)
+    except OperationalError as error:
+        busy = busy_from(error, "retention")
+        if busy is None:
+            raise
+        raise busy from error
+
+
+def _erase_what_is_still_due(listed: RetentionReport, *, by: Any) -> RetentionReport:
+    today = listed.today
+    report = RetentionReport(today, kept=list(listed.kept))
+    referrals = (
+        Referral.objects.select_for_update(of=("self",))
+        .filter(pk__in=[r.pk for r in listed.referrals], erased_at__isnull=True)
+        .select_related("protocol", "person", "partnership")
+        .order_by("pk")
+    )
+    report.referrals = [r for r in referrals if _due(r, today)]
     _erase_referrals(report.referrals, by=by, purpose=RETENTION_ENDED)
-    for person in report.people:
-        _erase_person(person, by=by, purpose=RETENTION_ENDED)
+    for listed_person in listed.people:
+        person = Person.objects.select_for_update().filter(pk=listed_person.pk).first()
+        if person is None or person.erased_at is not None:
+            continue
+        if person.version != listed_person.version:
+            report.changed.append(person)
+            continue
+        due, _ = _people_due(today, {person.pk})
+        if due:
+            _erase_person(person, by=by, purpose=RETENTION_ENDED)
+            report.people.append(person)
+        else:
+            report.changed.append(person)
     return report
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from joinedup.directory.forms import NeedChoiceField, needs_terms
 from joinedup.directory.models import Service, TaxonomyTerm
+from joinedup.forms import VersionedForm
 from joinedup.lib.needs import NEED_CHOICES, NEEDS
 from joinedup.partnerships.models import Organisation
 from joinedup.referrals.finder import Receivers
@@ -43,7 +44,7 @@ def field_label(field: str) -> str:
 FIELD_TICKS = [(f, field_label(f)) for f in FIELDS]
 
 
-class PersonForm(forms.Form):
+class PersonFields(forms.Form):
     name = forms.CharField(max_length=200)
     contact = forms.CharField(
         required=False,
@@ -81,7 +82,11 @@ class PersonForm(forms.Form):
         return born
 
 
-class NewPersonForm(PersonForm):
+class PersonForm(VersionedForm, PersonFields):
+    """Changes to a person's record, with the record's `version` they were made from."""
+
+
+class NewPersonForm(PersonFields):
     def __init__(self, *args: Any, acting: QuerySet[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organisation"] = forms.ModelChoiceField(

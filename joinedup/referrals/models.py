@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from joinedup.lib.postcodes import outward
+from joinedup.versions import version_field
 
 # The fields of a person's record that can be shared, in the order forms show them.
 FIELDS: dict[str, str] = {
@@ -93,6 +94,7 @@ class Person(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     erased_at = models.DateTimeField(null=True, blank=True)
+    version = version_field()
 
     class Meta:
         ordering = ["name", "pk"]

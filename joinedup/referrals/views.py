@@ -5,6 +5,8 @@ protocols' in `views_protocols`."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -15,7 +17,7 @@ from django.utils.timesince import timesince
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from joinedup.access import acting_for, get_for, may
-from joinedup.forms import act
+from joinedup.forms import act, merging
 from joinedup.http import AuthedRequest
 from joinedup.lib.needs import NEEDS
 from joinedup.partnerships.models import Membership, Organisation
@@ -41,6 +43,7 @@ from joinedup.referrals.views_referral import (
     referral_step,
 )
 from joinedup.referrals.wording import consent_summary, shown
+from joinedup.versions import Stale
 
 __all__ = [
     "consent_detail",
@@ -62,6 +65,7 @@ __all__ = [
 ]
 
 INVALID = 422
+CONFLICT = 409
 SHOWN = 50  # referrals and people listed on the home page, the latest first
 
 WAITING_FOR = {
@@ -175,11 +179,26 @@ def person_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     if person.erased_at is not None:
         messages.error(request, "This person's data has been erased.")
         return redirect(person)
-    initial = {field: getattr(person, field) for field in FIELDS}
-    form = PersonForm(request.POST or None, initial=initial)
+    form = PersonForm(request.POST or None, initial={**_record(person), "version": person.version})
+    status = INVALID if form.is_bound else 200
     if request.method == "POST" and form.is_valid():
-        changed = {field: form.cleaned_data[field] for field in form.changed_data}
-        done = act(form, actions.person_update, person=person, by=request.user, **changed)
+        form.take_theirs(_record(person))
+        changed = {
+            field: form.cleaned_data[field] for field in form.changed_data if field in FIELDS
+        }
+        try:
+            done = act(
+                form,
+                actions.person_update,
+                person=person,
+                by=request.user,
+                based_on=form.based_on(),
+                **changed,
+            )
+        except Stale as stale:
+            # Someone saved the record since this form was filled in: theirs and yours, to merge.
+            form = merging(form, current=stale.current, theirs=_record(stale.obj), make=PersonForm)
+            done, status = None, CONFLICT
         if done is not None:
             messages.success(request, "Saved." if changed else "Nothing changed.")
             return redirect(person)
@@ -189,8 +208,12 @@ def person_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         request,
         "referrals/person_form.html",
         {"form": form, "person": person, "title": f"Edit {person.name}", "submit": "Save"},
-        status=INVALID if form.is_bound else 200,
+        status=status,
     )
+
+
+def _record(person: Person) -> dict[str, Any]:
+    return {field: getattr(person, field) for field in FIELDS}
 
 
 @require_GET

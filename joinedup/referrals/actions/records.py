@@ -35,6 +35,7 @@ from joinedup.referrals.models import (
     Status,
 )
 from joinedup.referrals.privacy import log_access
+from joinedup.versions import next_version
 
 
 def _clean_person(values: dict[str, Any]) -> dict[str, Any]:
@@ -75,11 +76,19 @@ def person_create(
 
 @action
 def person_update(
-    *, person: Person, by: Any, purpose: str = "Record updated", **values: Any
+    *,
+    person: Person,
+    by: Any,
+    purpose: str = "Record updated",
+    based_on: int | None = None,
+    **values: Any,
 ) -> Person:
+    """Change a person's record; `based_on` is the version the change was made from
+    (joinedup.versions: a newer one raises `Stale`)."""
     person = Person.objects.select_for_update().get(pk=person.pk)
     if person.erased_at is not None:
         raise ValidationError(PERSON_ERASED)
+    next_version(person, based_on)
     cleaned = _clean_person(values)
     if "name" in cleaned and not cleaned["name"]:
         raise ValidationError({"name": "Give the person's name."})

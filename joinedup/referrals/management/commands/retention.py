@@ -1,8 +1,9 @@
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from joinedup.actions import Busy
 from joinedup.referrals.erasure import retention_due, retention_run
 
 
@@ -10,7 +11,7 @@ class Command(BaseCommand):
     help = (
         "Erase the personal data past the retention period of each data-sharing protocol, and "
         "say what was erased. Run it from cron (daily); a second run the same day erases "
-        "nothing more."
+        "nothing more, and one started while another is going says so and erases nothing."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -23,6 +24,9 @@ class Command(BaseCommand):
             report = retention_due(timezone.localdate())
             self.stdout.write("Dry run: nothing erased. Due:")
         else:
-            report = retention_run()
+            try:
+                report = retention_run()
+            except Busy as busy:
+                raise CommandError(str(busy)) from busy
         for line in report.lines():
             self.stdout.write(line)
