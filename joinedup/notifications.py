@@ -10,6 +10,8 @@ from django.db.models import Q
 from joinedup.accounts.models import User
 from joinedup.partnerships.models import MANAGING_ORG_ROLES, Organisation
 
+NO_MAIL = "django.core.mail.backends.dummy.EmailBackend"
+
 
 def recipients(organisation: Organisation) -> list[str]:
     """Its admins and managers, and the people it named as contacts in any partnership."""
@@ -25,6 +27,8 @@ def notify(organisation: Organisation, subject: str, body: str) -> None:
     it rolls back)."""
 
     def send() -> None:
+        if settings.EMAIL_BACKEND == NO_MAIL:
+            return  # mail is off (JOINEDUP_MAIL=off, the demo's invented year): nobody to look up
         to = recipients(organisation)
         if to:
             message = (f"[Joined Up] {subject}", body, settings.DEFAULT_FROM_EMAIL, to)

@@ -13,7 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from joinedup.actions import action, person
+from joinedup.actions import action, constraints_first, person
 from joinedup.audit.actions import audit_record, snapshot
 from joinedup.notifications import notify
 from joinedup.partnerships.models import Organisation, Partnership
@@ -72,7 +72,7 @@ def _require_member(
 
 
 def _clean(instance: Any) -> None:
-    instance.full_clean()
+    instance.full_clean(validate_constraints=constraints_first())
 
 
 # --- offers --------------------------------------------------------------------------------
