@@ -48,7 +48,9 @@ def loading() -> Iterator[None]:
     Every action still runs in full and writes its audit row, but without a savepoint of its own
     and leaving the models' constraints to the database, which enforces each of them anyway:
     checking them first cost the demo three queries a constraint, a fifth of its first load. Any
-    error still stops the load and rolls all of it back. Pages, the API and commands never load.
+    error still stops the load and rolls all of it back; so nothing inside may catch an action's
+    error and carry on (without its savepoint the transaction cannot). Pages, the API and
+    commands never load.
     """
     with transaction.atomic():
         token = _loading.set(True)
