@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from typing import Any, ParamSpec, TypeVar
 
 from django.core.exceptions import ValidationError
@@ -24,7 +26,7 @@ def action(func: Callable[P, R]) -> Callable[P, R]:
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
-            with transaction.atomic():
+            with transaction.atomic(savepoint=not _loading.get()):
                 return func(*args, **kwargs)
         except IntegrityError as error:
             raise ValidationError(CONFLICT, code="conflict") from error
@@ -67,3 +69,31 @@ def busy_from(error: OperationalError, name: str) -> Busy | None:
     if connection.vendor == "sqlite" and "locked" in str(error):
         return Busy(ANOTHER_RUN.format(name=name))
     return None
+
+
+_loading: ContextVar[bool] = ContextVar("loading", default=False)
+
+
+@contextlib.contextmanager
+def loading() -> Iterator[None]:
+    """Load data known to be valid (the demo) in one transaction, faster and to the same result.
+
+    Every action still runs in full and writes its audit row, but without a savepoint of its own
+    and leaving the models' constraints to the database, which enforces each of them anyway:
+    checking them first cost the demo three queries a constraint, a fifth of its first load. Any
+    error still stops the load and rolls all of it back; so nothing inside may catch an action's
+    error and carry on (without its savepoint the transaction cannot). Pages, the API and
+    commands never load.
+    """
+    with transaction.atomic():
+        token = _loading.set(True)
+        try:
+            yield
+        finally:
+            _loading.reset(token)
+
+
+def constraints_first() -> bool:
+    """Whether an action checks the models' constraints itself before the database does, for a
+    refusal that names the field (always, except while `loading`)."""
+    return not _loading.get()

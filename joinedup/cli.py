@@ -88,6 +88,7 @@ def demo(argv: list[str]) -> None:
     call_command("migrate", interactive=False, verbosity=0)
     print("Database migrated.")
     call_command("demo_load")
+    print(demo_notes(settings.SITE_URL, settings.EMAIL_BACKEND, Path(settings.EMAIL_FILE_PATH)))
     if options.no_serve:
         return
     if not static_collected():
@@ -97,12 +98,21 @@ def demo(argv: list[str]) -> None:
 
 
 def demo_environment(data_dir: Path, *, host: str, port: int) -> None:
-    """The settings the demo runs with. The links in the emails it prints (invitations,
+    """The settings the demo runs with. The links in the emails it writes (invitations,
     password resets) point at the address it serves on, `--port` included, unless
     JOINEDUP_SITE_URL says otherwise."""
     os.environ["JOINEDUP_DATA_DIR"] = str(data_dir)
     os.environ["JOINEDUP_DEMO"] = "true"
     os.environ.setdefault("JOINEDUP_SITE_URL", f"http://{host}:{port}")
+
+
+def demo_notes(site_url: str, email_backend: str, mail_folder: Path) -> str:
+    """Where to sign in, and where the emails the demo sends (invitations, booking requests,
+    password resets) are: one file each in the data directory, not printed here."""
+    notes = f"\nSign in at {site_url}/accounts/login/ as any of the people above."
+    if email_backend == "joinedup.ops.mail.MailFolderBackend":
+        notes += f"\nThe emails the demo sends are files in {mail_folder}/ (one .eml each)."
+    return notes
 
 
 NO_MAIL = """joinedup serve: EMAIL_HOST is not set, so password-reset and invitation emails

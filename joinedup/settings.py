@@ -175,7 +175,8 @@ STORAGES = {
 }
 MEDIA_ROOT = DATA_DIR / "media"
 
-# Email: the console in the demo, SMTP when EMAIL_HOST is set.
+# Email: SMTP when EMAIL_HOST is set; in the demo, one file per message in <data dir>/mail/
+# (joinedup.ops.mail), so none is printed among its progress.
 EMAIL_HOST = env_str("EMAIL_HOST")
 EMAIL_PORT = env_int("EMAIL_PORT", 587)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
@@ -191,8 +192,11 @@ EMAIL_BACKEND = (
     if EMAIL_HOST
     else "django.core.mail.backends.dummy.EmailBackend"
     if MAIL_OFF
+    else "joinedup.ops.mail.MailFolderBackend"
+    if env_bool("JOINEDUP_DEMO", False)
     else "django.core.mail.backends.console.EmailBackend"
 )
+EMAIL_FILE_PATH = DATA_DIR / "mail"
 
 # Security. Behind a TLS-terminating proxy set JOINEDUP_HTTPS=true.
 HTTPS = env_bool("JOINEDUP_HTTPS", False)
@@ -215,8 +219,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     # Tokens in calendar, invitation and password-reset addresses never reach a log line.
-    "filters": {"redact": {"()": "joinedup.lib.redact.RedactSecretsFilter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"]}},
+    # A refused request (403, 400) is logged in one line; a 500 keeps its traceback.
+    "filters": {
+        "redact": {"()": "joinedup.lib.redact.RedactSecretsFilter"},
+        "one_line_4xx": {"()": "joinedup.lib.logfilters.OneLineClientErrors"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["one_line_4xx", "redact"]}
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # Django's own loggers write through the same redacting handler, never their defaults.
     "loggers": {

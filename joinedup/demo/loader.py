@@ -16,11 +16,11 @@ from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
-from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
 from joinedup.accounts.models import User
+from joinedup.actions import loading
 from joinedup.agreements import actions as agreement_actions
 from joinedup.agreements.models import Agreement
 from joinedup.demo import directory as demo_directory
@@ -92,7 +92,7 @@ def load(progress: Callable[[str], None] = lambda _: None, path: Path = DATA) ->
     # Every demo user shares one password: hash it once, not once per user (each hash is
     # deliberately slow).
     password_hash = make_password(PASSWORD)
-    with transaction.atomic():
+    with loading():
         orgs = {o["key"]: _organisation(o) for o in data["organisations"]}
         progress(f"{len(orgs)} organisations")
         programmes, hubs = {}, {}
@@ -116,14 +116,14 @@ def load(progress: Callable[[str], None] = lambda _: None, path: Path = DATA) ->
         progress(f"{signed} agreements in force")
         listed = demo_directory.load(data, orgs)
         progress(f"{listed} services listed in the directory")
-    # A year of invented meetings would otherwise print every agenda and action it sends to
-    # the console; the notices in the app are kept.
-    with override_settings(EMAIL_BACKEND=QUIET_MAIL), transaction.atomic():
+    # A year of invented meetings would otherwise write a file for every agenda and action it
+    # sends; the notices in the app are kept.
+    with override_settings(EMAIL_BACKEND=QUIET_MAIL), loading():
         held = demo_meetings.load(orgs, partnerships)
         progress(f"{held} meetings, with their agendas, attendance, actions and decisions")
         rounds = demo_health.load(partnerships)
         progress(f"{rounds} rounds of the health check, with ratings and time invested")
-    with override_settings(EMAIL_BACKEND=QUIET_MAIL), transaction.atomic():
+    with override_settings(EMAIL_BACKEND=QUIET_MAIL), loading():
         referred = demo_referrals.load(orgs, partnerships)
         referred += demo_manchester.load(orgs, partnerships)
         progress(f"{referred} referrals of invented people, under a signed data-sharing protocol")

@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
 from joinedup.accounts.models import User
+from joinedup.actions import loading
 from joinedup.agreements import actions as agreements
 from joinedup.decisions import actions as decisions
 from joinedup.health import actions as health
@@ -142,7 +142,7 @@ def _fill(
     password_hash: str,
     progress: Callable[[str, int, int], None],
 ) -> int:
-    with override_settings(EMAIL_BACKEND=QUIET_MAIL), transaction.atomic():
+    with override_settings(EMAIL_BACKEND=QUIET_MAIL), loading():
         pool = _pool(password_hash, filled)
         hubs = list(programme.hubs.all())
         made = 0

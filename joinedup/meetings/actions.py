@@ -12,7 +12,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from joinedup.actions import action, person
+from joinedup.actions import action, constraints_first, person
 from joinedup.audit.actions import audit_record, snapshot
 from joinedup.meetings import queries
 from joinedup.meetings.models import (
@@ -93,7 +93,7 @@ def series_create(
         chair_rule=chair_rule,
         with_organisation=with_organisation if tier == Tier.ONE_TO_ONE else None,
     )
-    series.full_clean()
+    series.full_clean(validate_constraints=constraints_first())
     series.save()
     audit_record(
         actor=by,
@@ -142,7 +142,7 @@ def meeting_schedule(
         chair=chair,
         chair_name=chair_name,
     )
-    meeting.full_clean()
+    meeting.full_clean(validate_constraints=constraints_first())
     meeting.save()
     audit_record(
         actor=by,
@@ -351,18 +351,25 @@ def attendance_register(
     if meeting.cancelled:
         raise ValidationError(CANCELLED)
     invited = set(queries.invited_members(meeting.series).values_list("organisation_id", flat=True))
-    rows = []
+    # The rows already recorded, read once (the meeting is locked): a register of twelve
+    # members is two writes, not twelve rounds of look-up, then update or insert.
+    recorded = {row.organisation_id: row for row in meeting.attendance.all()}
+    rows, new, changed = [], [], []
     for organisation, (presence, person_name) in register.items():
         if organisation.pk not in invited:
             raise ValidationError({"organisation": NOT_INVITED.format(organisation=organisation)})
         if presence == Presence.PRESENT and not person_name.strip():
             raise ValidationError({"person_name": NAME_THE_PERSON})
-        row, _ = Attendance.objects.update_or_create(
-            meeting=meeting,
-            organisation=organisation,
-            defaults={"presence": presence, "person_name": person_name.strip()},
-        )
+        row = recorded.get(organisation.pk)
+        if row is None:
+            row = Attendance(meeting=meeting, organisation=organisation)
+            new.append(row)
+        else:
+            changed.append(row)
+        row.presence, row.person_name = presence, person_name.strip()
         rows.append(row)
+    Attendance.objects.bulk_create(new)
+    Attendance.objects.bulk_update(changed, ["presence", "person_name"])
     audit_record(
         actor=by,
         action="attendance.register",

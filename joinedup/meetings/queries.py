@@ -85,11 +85,11 @@ def next_chair(series: Series, on: dt.date | None = None) -> Organisation | None
       stays on the same side when the other has nobody.
     """
     on = on or timezone.localdate()
-    invited = invitees(series)
     if series.chair_rule == ChairRule.NONE:
         lead = invited_members(series).filter(role=MemberRole.LEAD).select_related("organisation")
         first = lead.first()
         return first.organisation if first else None
+    invited = invitees(series)
     last_meeting = (
         series.meetings.exclude(status=MeetingStatus.CANCELLED)
         .filter(chair__isnull=False, starts_at__date__lt=on)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from django.contrib.staticfiles import finders
 from whitenoise.storage import CompressedManifestStaticFilesStorage
 
 logger = logging.getLogger(__name__)
@@ -22,15 +23,19 @@ class CollectedStaticStorage(CompressedManifestStaticFilesStorage):
     like this by accident.
     """
 
-    _warned: set[str] = set()  # each missing file is logged once per process, not per page
+    _missed: set[str] = set()  # each missing file is looked at once per process, not per page
 
     def stored_name(self, name: str) -> str:
         try:
             return super().stored_name(name)
         except ValueError:
-            if name in self._warned:
+            if name in self._missed:
                 return name
-            self._warned.add(name)
+            self._missed.add(name)
+            # Whitenoise asks at start for the unhashed name of every file named like
+            # `x.min.js` (`x.js`), names that exist nowhere; only a real file went uncollected.
+            if finders.find(name) is None:
+                return name
             logger.warning(
                 "Static file %s has not been collected; serving it from the source folders. "
                 "Run `joinedup collectstatic --noinput` after installing or upgrading.",

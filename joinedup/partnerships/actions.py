@@ -13,7 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from joinedup.actions import CONFLICT, action, person
+from joinedup.actions import CONFLICT, action, constraints_first, person
 from joinedup.audit.actions import audit_record, snapshot
 from joinedup.partnerships.models import (
     ALREADY_MEMBER,
@@ -81,7 +81,7 @@ RUNS_ITSELF = (
 
 def _clean(instance: Any, exclude: list[str] | None = None) -> None:
     """Run the model's validation (formats, choices, uniqueness), raising field errors."""
-    instance.full_clean(exclude=exclude)
+    instance.full_clean(exclude=exclude, validate_constraints=constraints_first())
 
 
 def _blank_to_none(value: str | None) -> str | None:

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from joinedup.access import acts_for
-from joinedup.actions import action, person
+from joinedup.actions import action, constraints_first, person
 from joinedup.audit.actions import audit_record, snapshot
 from joinedup.meetings.notices import tell
 from joinedup.notifications import notify
@@ -88,7 +88,7 @@ def _require_member(
 
 
 def _clean(instance: Any) -> None:
-    instance.full_clean()
+    instance.full_clean(validate_constraints=constraints_first())
 
 
 # --- offers --------------------------------------------------------------------------------

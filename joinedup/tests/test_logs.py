@@ -15,7 +15,11 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+from django.urls import reverse
+
+from joinedup.conftest import client_for
 from joinedup.lib.redact import RedactSecretsFilter, redact
 
 KEY = "k" * 64
@@ -160,10 +164,38 @@ def test_serve_says_loudly_when_mail_is_turned_off(tmp_path: Path) -> None:
 def test_the_real_address_of_a_person_invitation_is_redacted() -> None:
     """The link an organisation's admin sends is `/join/<token>/` (not under /organisations/),
     and Django logged it as it was ("Not Found: /join/…/"), as did the served access log."""
-    from django.urls import reverse
-
     path = reverse("person_invitation", args=[INVITATION])
     assert path == f"/join/{INVITATION}/"
     line = f'127.0.0.1 - - "GET {path} HTTP/1.1" 404 "https://x.example{path}accept"'
     assert INVITATION not in redact(line)
     assert redact(f"Not Found: {path}") == "Not Found: /join/[redacted]/"
+
+
+@contextlib.contextmanager
+def console_log() -> Iterator[io.StringIO]:
+    """What Django's loggers write through the settings' console handler (its filters too)."""
+    handler = next(h for h in logging.getLogger("django").handlers if h.name == "console")
+    out = io.StringIO()
+    stream = handler.setStream(out)  # type: ignore[attr-defined]
+    try:
+        yield out
+    finally:
+        handler.setStream(stream)  # type: ignore[attr-defined]
+
+
+def test_a_refusal_is_logged_in_one_line_and_a_fault_with_its_traceback(world: Any) -> None:
+    url = reverse("signpost_new", args=[world.partnership.pk])
+    with console_log() as out:
+        assert client_for(world.otis).get(url).status_code == 403  # may look, not act
+    lines = out.getvalue().splitlines()
+    assert f"Forbidden (Permission denied): {url}" in lines
+    assert "Traceback" not in out.getvalue() and "PermissionDenied" not in out.getvalue()
+
+    with console_log() as out:
+        try:
+            raise RuntimeError("a fault in our code")
+        except RuntimeError as fault:
+            logging.getLogger("django.request").error(
+                "Internal Server Error: %s", "/x/", exc_info=fault, extra={"status_code": 500}
+            )
+    assert "Traceback" in out.getvalue() and "RuntimeError: a fault in our code" in out.getvalue()

@@ -448,6 +448,14 @@ def test_the_register_is_recorded_at_once_or_not_at_all(world: SimpleNamespace) 
         (world.lead_org, "present"),
         (world.core_org, "apologies"),
     }
+    # Recorded again, the rows change; none is added.
+    actions.attendance_register(
+        by=world.lena, meeting=meeting, register={world.core_org: ("present", " Cora ")}
+    )
+    assert {(a.organisation, a.presence, a.person_name) for a in meeting.attendance.all()} == {
+        (world.lead_org, "present", "Lena"),
+        (world.core_org, "present", "Cora"),
+    }
 
 
 def test_the_communication_must_do_is_ticked_when_every_tier_meets(world: SimpleNamespace) -> None:

@@ -63,6 +63,26 @@ def test_collected_files_get_their_cache_busting_names_and_new_ones_their_own(
     assert 'href="/static/joinedup/favicon.svg"' in page
 
 
+def test_only_a_real_file_left_uncollected_is_logged(
+    db: Any, static_root: Path, monkeypatch: pytest.MonkeyPatch, caplog: Any
+) -> None:
+    """Whitenoise asks at start for names like `admin/js/jquery.js` (from `jquery.init.js`)
+    that exist nowhere: the demo printed twelve warnings for them on every start."""
+    from django.contrib.staticfiles.storage import staticfiles_storage
+
+    from joinedup.ops.static import CollectedStaticStorage
+
+    monkeypatch.setattr(CollectedStaticStorage, "_missed", set())
+    write_manifest(static_root, {"joinedup/joinedup.css": "joinedup/joinedup.0123abcd.css"})
+    with caplog.at_level("WARNING", logger="joinedup.ops.static"):
+        assert staticfiles_storage.url("admin/js/jquery.js") == "/static/admin/js/jquery.js"
+        assert staticfiles_storage.url("ninja/redoc.js") == "/static/ninja/redoc.js"
+        assert not caplog.records
+        assert staticfiles_storage.url("joinedup/favicon.svg") == "/static/joinedup/favicon.svg"
+    (warning,) = caplog.records
+    assert "joinedup/favicon.svg has not been collected" in warning.getMessage()
+
+
 def test_serve_refuses_to_start_before_the_static_files_are_collected(
     db: Any, static_root: Path, settings: Any
 ) -> None:
