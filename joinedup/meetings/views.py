@@ -197,10 +197,12 @@ def meeting_new(request: AuthedRequest, pk: int, series_pk: int) -> HttpResponse
             online_link=data["online_link"],
             chair=data["chair"],
             chair_name=data["chair_name"],
+            second_that_day=data["second_that_day"],
         )
         if meeting is not None:
             messages.success(request, "Meeting scheduled; the invitees have been told.")
             return redirect(meeting)
+        form.ask_second_that_day()
     proposed = queries.next_chair(series)
     return render(
         request,
@@ -224,6 +226,7 @@ def _render_meeting(
     invited = queries.invitees(series)
     attendance = {a.organisation_id: a for a in meeting.attendance.all()}
     open_form = not meeting.cancelled and manages
+    started = meeting.starts_at <= timezone.now()  # attendance is recorded from then on
     roles = org_roles(request.user)
     # Urgent decisions this meeting is to ratify, by their agenda item.
     ratifying = {
@@ -247,8 +250,11 @@ def _render_meeting(
         "status_choices": ActionStatus.choices,
         "agenda_form": forms.get("agenda_form")
         or (AgendaItemForm(invited=invited, label="Owner") if open_form else None),
+        "started": started,
         "attendance_form": forms.get("attendance_form")
-        or (AttendanceForm(invited=invited, label="Organisation") if open_form else None),
+        or (
+            AttendanceForm(invited=invited, label="Organisation") if open_form and started else None
+        ),
         "action_form": forms.get("action_form")
         or (ActionForm(invited=invited, label="Owner") if open_form else None),
         "minutes_form_errors": forms.get("minutes_form"),
@@ -285,10 +291,12 @@ def meeting_edit(request: AuthedRequest, pk: int, meeting_pk: int) -> HttpRespon
             online_link=data["online_link"],
             chair=data["chair"],
             chair_name=data["chair_name"],
+            second_that_day=data["second_that_day"],
         )
         if done is not None:
             messages.success(request, "Meeting changed; calendars will update.")
             return redirect(meeting)
+        form.ask_second_that_day()
     return render(
         request,
         "meetings/form.html",

@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from joinedup import dates
 from joinedup.accounts.models import User
 from joinedup.lib.needs import NEED_CHOICES
 from joinedup.partnerships.models import (
@@ -18,9 +19,6 @@ from joinedup.partnerships.models import (
     Sector,
     SizeBand,
 )
-
-# Browsers' date pickers read and send ISO dates, whatever the site's locale.
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 NEW_OR_EXISTING = "Choose an organisation, or give a new organisation's name and sector."
 
@@ -50,7 +48,7 @@ class AddMemberForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         label="Levels engaged",
     )
-    joined_on = forms.DateField(initial=timezone.localdate, widget=DATE_INPUT)
+    joined_on = dates.JOINED.field(initial=timezone.localdate)
 
     def __init__(
         self, *args: Any, partnership: Partnership, choices: QuerySet[Organisation], **kwargs: Any
@@ -102,7 +100,7 @@ class ChangeMemberForm(forms.Form):
 
 
 class LeaveForm(forms.Form):
-    left_on = forms.DateField(label="Left on", initial=timezone.localdate, widget=DATE_INPUT)
+    left_on = dates.LEFT.field(label="Left on", initial=timezone.localdate)
     reason = forms.CharField(
         label="Why it is leaving",
         widget=forms.Textarea(attrs={"rows": 3}),
