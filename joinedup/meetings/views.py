@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from joinedup.access import get_for, org_roles
+from joinedup.confirm import confirm_page
 from joinedup.decisions.models import Proposal
 from joinedup.forms import act
 from joinedup.http import AuthedRequest
@@ -322,10 +323,27 @@ def _act_or_message(
     return redirect(target)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def meeting_cancel(request: AuthedRequest, pk: int, meeting_pk: int) -> HttpResponse:
+    """GET asks (a cancelled meeting stays cancelled); POST cancels and tells the invitees."""
     meeting = _meeting(request, pk, meeting_pk, MANAGE_MEETING)
+    if request.method == "GET":
+        if meeting.cancelled:
+            return redirect(meeting)
+        when = timezone.localtime(meeting.starts_at)
+        return confirm_page(
+            request,
+            title=f"Cancel {meeting.series.title} on {when:%-d %B %Y}?",
+            happens=[
+                f"The meeting of {when:%-d %B %Y at %H:%M} is cancelled: every invited "
+                "organisation is told, and calendars show it as cancelled.",
+                "A cancelled meeting cannot be restored; schedule a new one instead.",
+            ],
+            button="Cancel the meeting",
+            back=meeting.get_absolute_url(),
+            partnership=meeting.series.partnership,
+        )
     return _act_or_message(
         request, meeting, actions.meeting_cancel, "Meeting cancelled.", meeting=meeting
     )
