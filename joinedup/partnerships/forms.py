@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -12,6 +13,7 @@ from joinedup import dates
 from joinedup.accounts.models import User
 from joinedup.lib.needs import NEED_CHOICES
 from joinedup.partnerships.models import (
+    LEFT_BEFORE_JOINING,
     Level,
     MemberRole,
     Organisation,
@@ -107,6 +109,17 @@ class LeaveForm(forms.Form):
         max_length=2000,
         help_text="For example: its funding ended; it is stepping down to focus on its own work.",
     )
+
+    def __init__(self, *args: Any, joined_on: dt.date | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.joined_on = joined_on
+
+    def clean_left_on(self) -> dt.date:
+        # Checked here too, so that confirming is asked only of a leaving that can be recorded.
+        left_on: dt.date = self.cleaned_data["left_on"]
+        if self.joined_on is not None and left_on < self.joined_on:
+            raise forms.ValidationError(LEFT_BEFORE_JOINING)
+        return left_on
 
 
 class OrganisationForm(forms.ModelForm):

@@ -253,7 +253,7 @@ def member_leave(request: AuthedRequest, pk: int, membership_pk: int) -> HttpRes
     """The form asks the date and the reason; a valid POST then shows what will be recorded
     and asks (a leaving cannot be undone); the POST that confirms records it."""
     membership = _membership_for(request, pk, membership_pk)
-    form = LeaveForm(request.POST or None)
+    form = LeaveForm(request.POST or None, joined_on=membership.joined_on)
     if request.method == "POST" and form.is_valid() and not is_confirmed(request):
         data = form.cleaned_data
         organisation = membership.organisation
