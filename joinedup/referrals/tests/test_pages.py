@@ -197,7 +197,12 @@ def test_withdrawing_consent_hides_pat_from_the_receiver_at_once(world, pages):
 
 def test_a_withdrawn_referral_says_why_its_details_are_hidden(world, pages):
     url = reverse("referral_step", args=[pages.referral.pk, "withdraw"])
-    assert client_for(world.stan).post(url, {"note": "Found help elsewhere"}).status_code == 302
+    stan = client_for(world.stan)
+    asked = stan.post(url, {"note": "Found help elsewhere"}).content.decode()  # asks first
+    assert "This cannot be undone." in asked and 'value="Found help elsewhere"' in asked
+    assert Referral.objects.get(pk=pages.referral.pk).status != "withdrawn"
+    confirmed = {"note": "Found help elsewhere", "confirmed": "yes"}
+    assert stan.post(url, confirmed).status_code == 302
     body = client_for(world.cora).get(pages.urls["referral"]).content.decode()
     assert "Riverside Citizens Advice withdrew this referral" in body
     assert PAT["name"] not in body
