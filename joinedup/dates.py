@@ -87,9 +87,9 @@ class DateRule:
         if day is not None and (message := self.problem(day, today)):
             raise ValidationError({field: message})
 
-    def validate(self, day: dt.date) -> None:
-        """A form field's validator."""
-        if message := self.problem(day):
+    def validate(self, value: dt.date | dt.datetime) -> None:
+        """A form field's validator, for a date or a date and time."""
+        if message := self.problem(_day_of(value)):
             raise forms.ValidationError(message, code="date_range")
 
     def field(self, **kwargs: Any) -> forms.DateField:
@@ -98,13 +98,7 @@ class DateRule:
         return forms.DateField(validators=[self.validate], **kwargs)
 
     def _pydantic(self, value: dt.date | dt.datetime) -> Any:
-        day = value
-        if isinstance(value, dt.datetime):
-            try:
-                day = timezone.localtime(value).date()
-            except OverflowError:  # a moment at the calendar's very edge: out of range anyway
-                day = value.date()
-        if message := self.problem(day):
+        if message := self.problem(_day_of(value)):
             raise ValueError(message)
         return value
 
@@ -113,6 +107,16 @@ class DateRule:
         """For an API schema: `Annotated[Date, RULE.api]` refuses an out-of-range day with a
         422 naming the field. On a date and time, the day is the one in the site's zone."""
         return AfterValidator(self._pydantic)
+
+
+def _day_of(value: dt.date | dt.datetime) -> dt.date:
+    """The day of a date, or of a moment in the site's zone."""
+    if not isinstance(value, dt.datetime):
+        return value
+    try:
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    except OverflowError:  # a moment at the calendar's very edge: out of range anyway
+        return value.date()
 
 
 class DateInput(forms.DateInput):
@@ -159,5 +163,6 @@ CONSENT_EXPIRES = DateRule(
     "A consent's end", TODAY, days(3 * 366 - 1), "ask again within three years"
 )
 PLANNED_END = DateRule("An end", fixed(FIRST_DAY), years(20))
-# A period a report covers.
+# A period a report covers, and a moment a list is asked for changes since.
 PERIOD = DateRule("A report's day", fixed(FIRST_DAY), years(10))
+CHANGED_SINCE = DateRule("A “modified after” time", fixed(FIRST_DAY), years(10))

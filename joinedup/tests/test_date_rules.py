@@ -333,3 +333,14 @@ def test_a_meeting_at_the_end_of_the_calendar_is_refused(world: SimpleNamespace)
     )
     assert api.status_code == 422
     assert [e["field"] for e in api.json()["errors"]] == ["starts_at"]
+
+
+def test_the_open_directory_api_refuses_a_moment_at_the_calendars_edge(db: Any) -> None:
+    from django.test import Client
+
+    client = Client()
+    for moment in ("9999-12-31T23:59:59-05:00", "0001-01-01T00:00:00+05:00"):
+        response = client.get(reverse("hsds_services"), {"modified_after": moment})
+        assert 400 <= response.status_code < 500, moment
+        assert "modified_after" in response.content.decode()
+    assert client.get(reverse("hsds_services"), {"modified_after": "2025-01-01"}).status_code == 200
