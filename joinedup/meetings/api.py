@@ -102,7 +102,7 @@ class MeetingOut(Schema):
 
 class MeetingIn(In):
     starts_at: Annotated[AwareDatetime, dates.MEETING.api]
-    ends_at: AwareDatetime
+    ends_at: Annotated[AwareDatetime, dates.MEETING.api]
     purpose: Purpose
     place: ShortText = ""
     online_link: Url = ""

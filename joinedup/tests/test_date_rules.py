@@ -106,6 +106,7 @@ SCHEMA_FIELDS = [
     (BookingIn, "starts_at", f"{END_OF_TIME}T10:00:00Z", dates.BOOKING),
     (ExchangeIn, "on", END_OF_TIME, dates.GIVEN),
     (MeetingIn, "starts_at", f"{END_OF_TIME}T10:00:00Z", dates.MEETING),
+    (MeetingIn, "ends_at", f"{END_OF_TIME}T23:59:00-05:00", dates.MEETING),
     (ActionIn, "due_on", END_OF_TIME, dates.ACTION_DUE),
     (RoundIn, "closes_on", END_OF_TIME, dates.ROUND_CLOSES),
     (TimeLogIn, "on", END_OF_TIME, dates.TIME_SPENT),
