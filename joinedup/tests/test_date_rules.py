@@ -333,7 +333,7 @@ def test_a_meeting_at_the_end_of_the_calendar_is_refused(world: SimpleNamespace)
         },
     )
     assert api.status_code == 422
-    assert [e["field"] for e in api.json()["errors"]] == ["starts_at"]
+    assert [e["field"] for e in api.json()["errors"]] == ["starts_at", "ends_at"]
 
 
 def test_the_open_directory_api_refuses_a_moment_at_the_calendars_edge(db: Any) -> None:
