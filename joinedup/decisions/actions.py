@@ -204,26 +204,20 @@ def position_cast(
     return position
 
 
-@action
-def proposal_close(
-    *, by: Any, proposal: Proposal, statement: str = "", today: dt.date | None = None
-) -> Proposal:
-    """Count the positions and record the outcome (and the statement, if given).
-
-    Before the closing date has passed ("Close now") it closes only once every deciding
-    organisation has answered, or the agreement's quorum and lead times are met
-    (`counting.not_yet_heard`); else it is refused naming who has not answered. Closing early
-    is recorded on the proposal (`closed_early`, `closed_by`) for the decision log."""
-    proposal = _lock(proposal)
+def proposal_may_close(
+    *, proposal: Proposal, today: dt.date | None = None, now: dt.datetime | None = None
+) -> tuple[list[Any], Any, list[Any]]:
+    """Refuse, as `proposal_close` would, a proposal that may not close yet; else the deciding
+    organisations, the rule and the current positions it is counted by. Pages ask this
+    before asking the person to confirm closing early."""
     if not proposal.is_open:
         raise ValidationError(CLOSED)
     today = today or timezone.localdate()
-    now = timezone.now()
+    now = now or timezone.now()
     deciding = counting.deciding_organisations(proposal)
     rule = counting.rule_for(proposal.partnership_id, len(deciding))
     positions = list(proposal.positions.filter(current=True))
-    early = proposal.closes_on >= today
-    if early:
+    if proposal.closes_on >= today:
         waiting = counting.not_yet_heard(proposal, deciding, positions, rule, now)
         if waiting:
             one = len(waiting) == 1
@@ -238,6 +232,24 @@ def proposal_close(
                     )
                 }
             )
+    return list(deciding), rule, positions
+
+
+@action
+def proposal_close(
+    *, by: Any, proposal: Proposal, statement: str = "", today: dt.date | None = None
+) -> Proposal:
+    """Count the positions and record the outcome (and the statement, if given).
+
+    Before the closing date has passed ("Close now") it closes only once every deciding
+    organisation has answered, or the agreement's quorum and lead times are met
+    (`counting.not_yet_heard`); else it is refused naming who has not answered. Closing early
+    is recorded on the proposal (`closed_early`, `closed_by`) for the decision log."""
+    proposal = _lock(proposal)
+    today = today or timezone.localdate()
+    now = timezone.now()
+    deciding, rule, positions = proposal_may_close(proposal=proposal, today=today, now=now)
+    early = proposal.closes_on >= today
     proposal.outcome = counting.count(proposal.kind, [o.pk for o in deciding], positions, rule)
     proposal.status = ProposalStatus.CLOSED
     proposal.closed_at = now

@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from pydantic import StrictBool, StrictInt
 
+from joinedup import dates
 from joinedup.access import acting_for, get_for
 from joinedup.api.common import MAX_ID, NO_NUL, Date, Id, In, Name, resolve
 from joinedup.api.errors import error_responses
@@ -77,7 +78,7 @@ class ProposalIn(In):
     background: LongText = ""
     kind: DecisionKind
     deciders: Deciders
-    closes_on: Date
+    closes_on: Annotated[Date, dates.PROPOSAL_CLOSES.api]
     meeting_id: StrictInt | None = Field(None, ge=1, le=MAX_ID)
 
 

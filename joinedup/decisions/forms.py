@@ -9,10 +9,11 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from joinedup import dates
 from joinedup.decisions.models import Deciders, DecisionKind, Stance
 from joinedup.meetings.models import Meeting
 from joinedup.partnerships.models import Organisation
-from joinedup.resources.forms import DATE_INPUT, ActingForm, _in_range
+from joinedup.resources.forms import ActingForm
 
 HELD_ONLY = (
     "Choose a meeting of this partnership that has taken place since the decision: a meeting "
@@ -32,10 +33,8 @@ class ProposalForm(ActingForm):
     deciders = forms.ChoiceField(
         choices=Deciders.choices, widget=forms.RadioSelect, label="Who decides"
     )
-    closes_on = forms.DateField(
+    closes_on = dates.PROPOSAL_CLOSES.field(
         label="Closes on",
-        widget=DATE_INPUT,
-        validators=[_in_range],
         initial=lambda: timezone.localdate() + dt.timedelta(days=14),
         help_text="Leave each deciding organisation the time it needs to ask its board.",
     )

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from joinedup.access import get_for, org_roles
+from joinedup.confirm import confirm_page, is_confirmed
 from joinedup.decisions import actions, counting
 from joinedup.decisions.forms import (
     LeadTimeForm,
@@ -339,7 +340,29 @@ def proposal_outcome(request: AuthedRequest, pk: int, proposal_pk: int) -> HttpR
     form = StatementForm(request.POST)
     if form.is_valid():
         statement = form.cleaned_data["statement"]
-        if proposal.is_open:
+        if proposal.is_open and not is_confirmed(request):
+            # Closing cannot be undone: refuse now what the action would, else ask first.
+            if act(form, actions.proposal_may_close, proposal=proposal) is not None:
+                early = proposal.closes_on >= timezone.localdate()
+                return confirm_page(
+                    request,
+                    title="Close the proposal now?",
+                    happens=[
+                        (
+                            f"It closes before its closing date of {proposal.closes_on:%-d %B %Y}"
+                            if early
+                            else "It closes"
+                        )
+                        + ": the outcome is counted from the positions given so far, and "
+                        "nobody can give or change a position after.",
+                    ],
+                    button="Close the proposal",
+                    back=proposal.get_absolute_url(),
+                    partnership=proposal.partnership,
+                    carry={"statement": statement},
+                )
+            done = None
+        elif proposal.is_open:
             done = act(
                 form,
                 actions.proposal_close,

@@ -27,6 +27,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
+from joinedup import dates
 from joinedup.directory import geocode
 from joinedup.directory.hsds import (
     HSDS_VERSION,
@@ -114,7 +115,7 @@ class ServiceFilterQuery(ListQuery):
     taxonomy_term_id = forms.UUIDField(required=False)
     taxonomy_id = forms.UUIDField(required=False)
     organization_id = forms.UUIDField(required=False)
-    modified_after = forms.DateTimeField(required=False)
+    modified_after = forms.DateTimeField(required=False, validators=[dates.CHANGED_SINCE.validate])
     full = TrueFalseField(required=False)
 
 

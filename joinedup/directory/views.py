@@ -18,10 +18,12 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from joinedup.access import acting_for, acts_for, get_for, partnerships_visible_to
+from joinedup.confirm import confirm_page, is_confirmed
 from joinedup.directory import actions, exporter
 from joinedup.directory.duplicates import duplicate_organizations, duplicate_services
 from joinedup.directory.forms import (
@@ -511,6 +513,19 @@ def directory_merge(request: AuthedRequest) -> HttpResponse:
         return redirect("directory_duplicates")
     if not all(_may_merge(request, record) for record in (keep, duplicate)):
         raise PermissionDenied
+    if not is_confirmed(request):  # merging cannot be undone: say what it does, and ask
+        return confirm_page(
+            request,
+            title=f"Merge “{duplicate.name}” into “{keep.name}”?",
+            happens=[
+                f"Everything on “{duplicate.name}” ({str(duplicate.pk)[:8]}) moves onto "
+                f"“{keep.name}” ({str(keep.pk)[:8]}), and “{duplicate.name}” leaves the "
+                "directory. The audit log keeps what was merged.",
+            ],
+            button="Merge the records",
+            back=reverse("directory_duplicates"),
+            carry=data,
+        )
     merge = actions.organization_merge if data["kind"] == "organization" else actions.service_merge
     done = act(form, merge, keep=keep, duplicate=duplicate, by=request.user)
     if done is None:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import StrictInt
 
+from joinedup import dates
 from joinedup.access import get_for
 from joinedup.api.common import MAX_ID, NO_NUL, Date, Id, In, PageParams, paginate, resolve
 from joinedup.api.errors import error_responses
@@ -40,7 +41,7 @@ class RoundOut(Schema):
 
 
 class RoundIn(In):
-    closes_on: Annotated[Date, Field(le=dt.date(9000, 12, 31))]
+    closes_on: Annotated[Date, dates.ROUND_CLOSES.api]
 
 
 class AnswersIn(In):
@@ -168,7 +169,7 @@ class TimeLogOut(Schema):
 
 class TimeLogIn(In):
     organisation_id: OrgId
-    on: Date
+    on: Annotated[Date, dates.TIME_SPENT.api]
     hours: Annotated[
         Decimal,
         Field(
@@ -210,7 +211,7 @@ class TimeLogPage(Schema):
     items: list[TimeLogOut]
 
 
-PeriodDate = Annotated[Date, Field(ge=dt.date(1900, 1, 1), le=dt.date(9000, 12, 31))]
+PeriodDate = Annotated[Date, dates.PERIOD.api]
 
 
 class PeriodParams(Schema):

@@ -10,6 +10,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from joinedup import dates
 from joinedup.health.models import MAX_HOURS_PER_DAY
 from joinedup.health.statements import (
     DONT_KNOW,
@@ -24,7 +25,6 @@ from joinedup.health.statements import (
     Factor,
 )
 from joinedup.partnerships.models import Organisation
-from joinedup.resources.forms import DATE_INPUT, _in_range
 
 DK = "dk"
 ROUND_LENGTH_DAYS = 28
@@ -37,10 +37,8 @@ def _for_organisation(form: forms.Form, organisations: QuerySet[Organisation], l
 
 
 class RoundForm(forms.Form):
-    closes_on = forms.DateField(
+    closes_on = dates.ROUND_CLOSES.field(
         label="Closes on",
-        widget=DATE_INPUT,
-        validators=[_in_range],
         help_text="The last day on which members can answer. Four weeks gives people time.",
     )
 
@@ -150,7 +148,7 @@ class RatingForm(forms.Form):
 
 
 class TimeLogForm(forms.Form):
-    on = forms.DateField(label="Date", widget=DATE_INPUT, validators=[_in_range])
+    on = dates.TIME_SPENT.field(label="Date")
     hours = forms.DecimalField(
         label="Hours",
         min_value=Decimal("0.25"),

@@ -10,9 +10,10 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from joinedup.access import get_for
+from joinedup.confirm import confirm_page
 from joinedup.forms import act
 from joinedup.health import actions, charts, queries
 from joinedup.health.forms import AnswerForm, RoundForm
@@ -97,10 +98,27 @@ def round_open(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def round_close(request: AuthedRequest, pk: int, round_pk: int) -> HttpResponse:
+    """GET asks (closing cannot be undone); POST closes."""
     round = _round(request, pk, round_pk, "health.change_round")
+    if request.method == "GET":
+        if not round.is_open:
+            return redirect(round)
+        return confirm_page(
+            request,
+            title="Close the round now?",
+            happens=[
+                f"The round was to stay open until {round.closes_on:%-d %B %Y}. Closed now, "
+                "nobody can answer any more, and the results are worked out from the answers "
+                "already given.",
+                "A round cannot be opened again; a new round can be opened later.",
+            ],
+            button="Close the round now",
+            back=round.get_absolute_url(),
+            partnership=round.partnership,
+        )
     try:
         actions.round_close(by=request.user, round=round)
     except ValidationError as error:

@@ -47,6 +47,11 @@ ALREADY_RESOLVED = "This concern is resolved."
 ONE_TO_ONE_PARTNER = "A one-to-one series names the partner the lead meets."
 INTERVALS = "The longest gap must be at least the shortest."
 NO_PLACE = "Give a place or an online link."
+NOT_STARTED = "Attendance is recorded once the meeting has started: it starts {when}."
+SECOND_THAT_DAY = (
+    "The partnership already meets that day ({others}). If a second meeting that day is "
+    "meant, tick “Yes, a second meeting that day”."
+)
 
 SERIES_FIELDS = ["tier", "title", "min_interval_days", "max_interval_days", "chair_rule"]
 MEETING_FIELDS = ["starts_at", "ends_at", "place", "online_link", "purpose", "status", "chair"]
@@ -110,6 +115,42 @@ def _check_times(starts_at: dt.datetime, ends_at: dt.datetime) -> None:
         raise ValidationError({"ends_at": ENDS_BEFORE_START})
 
 
+def _check_second_that_day(
+    *, by: Any, series: Series, starts_at: dt.datetime, confirmed: bool, moving: int | None = None
+) -> None:
+    """Refuse a second meeting of the partnership on one day unless the person confirms it:
+    two on a day is more often a double entry than a plan. The system's records (the demo
+    loader, `by` None) hold what they are given."""
+    if confirmed or person(by) is None:
+        return
+    day = dt.datetime.combine(
+        timezone.localtime(starts_at).date(), dt.time(), tzinfo=timezone.get_current_timezone()
+    )
+    same_day = (
+        Meeting.objects.filter(
+            series__partnership_id=series.partnership_id,
+            starts_at__gte=day,
+            starts_at__lt=day + dt.timedelta(days=1),
+        )
+        .exclude(status=MeetingStatus.CANCELLED)
+        .select_related("series")
+    )
+    if moving is not None:
+        same_day = same_day.exclude(pk=moving)
+    others = list(same_day.order_by("starts_at"))
+    if others:
+        names = "; ".join(
+            f"{m.series.title} at {timezone.localtime(m.starts_at):%H:%M}" for m in others
+        )
+        raise ValidationError({"second_that_day": SECOND_THAT_DAY.format(others=names)})
+
+
+def _check_started(meeting: Meeting) -> None:
+    if meeting.starts_at > timezone.now():
+        when = timezone.localtime(meeting.starts_at)
+        raise ValidationError({"meeting": NOT_STARTED.format(when=f"{when:%-d %B %Y at %H:%M}")})
+
+
 @action
 def meeting_schedule(
     *,
@@ -123,9 +164,12 @@ def meeting_schedule(
     chair: Organisation | None = None,
     chair_name: str = "",
     notify_invitees: bool = True,
+    second_that_day: bool = False,
 ) -> Meeting:
-    """A new meeting of `series`. Without a `chair`, the series' rule proposes one."""
+    """A new meeting of `series`. Without a `chair`, the series' rule proposes one. A second
+    meeting of the partnership on one day needs `second_that_day`."""
     _check_times(starts_at, ends_at)
+    _check_second_that_day(by=by, series=series, starts_at=starts_at, confirmed=second_that_day)
     if not place and not online_link:
         raise ValidationError({"place": NO_PLACE})
     if chair is not None:
@@ -187,10 +231,12 @@ def meeting_change(
     chair: Organisation | None = None,
     chair_name: str = "",
     based_on: int | None = None,
+    second_that_day: bool = False,
 ) -> Meeting:
     """Change a meeting; calendars keep its UID and see a higher SEQUENCE. Without a `chair`
     the meeting keeps the one it has. `based_on` is the SEQUENCE the change was made from
-    (joinedup.versions: if someone changed it since, `Stale` and nothing saved)."""
+    (joinedup.versions: if someone changed it since, `Stale` and nothing saved). Moving it to a
+    day the partnership already meets needs `second_that_day`."""
     meeting = _lock(meeting)
     if based_on is not None and based_on != meeting.sequence:
         raise Stale(meeting, based_on)
@@ -198,6 +244,14 @@ def meeting_change(
     if meeting.cancelled:
         raise ValidationError(CANCELLED)
     _check_times(starts_at, ends_at)
+    if timezone.localtime(starts_at).date() != timezone.localtime(meeting.starts_at).date():
+        _check_second_that_day(
+            by=by,
+            series=meeting.series,
+            starts_at=starts_at,
+            confirmed=second_that_day,
+            moving=meeting.pk,
+        )
     if not place and not online_link:
         raise ValidationError({"place": NO_PLACE})
     if chair is not None:
@@ -318,10 +372,12 @@ def attendance_record(
     presence: str,
     person_name: str = "",
 ) -> Attendance:
-    """Record an organisation as present (naming who came), sending apologies, or absent."""
+    """Record an organisation as present (naming who came), sending apologies, or absent,
+    once the meeting has started."""
     meeting = _lock(meeting)
     if meeting.cancelled:
         raise ValidationError(CANCELLED)
+    _check_started(meeting)
     _invited(meeting.series, organisation)
     person_name = person_name.strip()
     if presence == Presence.PRESENT and not person_name:
@@ -346,10 +402,12 @@ def attendance_record(
 def attendance_register(
     *, by: Any, meeting: Meeting, register: dict[Organisation, tuple[str, str]]
 ) -> list[Attendance]:
-    """Record the whole register at once: {organisation: (presence, who came)}."""
+    """Record the whole register at once: {organisation: (presence, who came)}, once the
+    meeting has started."""
     meeting = _lock(meeting)
     if meeting.cancelled:
         raise ValidationError(CANCELLED)
+    _check_started(meeting)
     invited = set(queries.invited_members(meeting.series).values_list("organisation_id", flat=True))
     # The rows already recorded, read once (the meeting is locked): a register of twelve
     # members is two writes, not twelve rounds of look-up, then update or insert.

@@ -7,8 +7,9 @@ from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
-from pydantic import AwareDatetime, StrictInt
+from pydantic import AwareDatetime, StrictBool, StrictInt
 
+from joinedup import dates
 from joinedup.access import acting_for, get_for
 from joinedup.api.common import MAX_ID, NO_NUL, Date, Id, In, Name, ShortText, resolve
 from joinedup.api.errors import error_responses
@@ -100,12 +101,15 @@ class MeetingOut(Schema):
 
 
 class MeetingIn(In):
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
+    starts_at: Annotated[AwareDatetime, dates.MEETING.api]
+    ends_at: Annotated[AwareDatetime, dates.MEETING.api]
     purpose: Purpose
     place: ShortText = ""
     online_link: Url = ""
     chair_id: StrictInt | None = Field(None, ge=1, le=MAX_ID)
+    second_that_day: StrictBool = Field(
+        False, description="True to schedule a second meeting of the partnership on one day."
+    )
 
 
 class AttendanceOut(Schema):
@@ -132,7 +136,7 @@ class ActionOut(Schema):
 class ActionIn(In):
     description: Annotated[str, Field(min_length=1, max_length=500, pattern=NO_NUL)]
     owner_id: StrictInt = Field(ge=1, le=MAX_ID)
-    due_on: Date
+    due_on: Annotated[Date, dates.ACTION_DUE.api]
 
 
 class ActionStatusIn(In):
@@ -259,6 +263,7 @@ def meeting_schedule(request: HttpRequest, pk: Id, payload: MeetingIn) -> Status
         place=payload.place,
         online_link=payload.online_link,
         chair=resolve(_invited(series), payload.chair_id, "chair_id"),
+        second_that_day=payload.second_that_day,
     )
     return Status(201, MEETINGS.get(pk=meeting.pk))
 

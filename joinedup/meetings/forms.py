@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from joinedup import dates
 from joinedup.forms import IdPrefixedForm, VersionedForm
 from joinedup.meetings.models import (
     ActionStatus,
@@ -21,7 +22,7 @@ from joinedup.meetings.models import (
     Tier,
 )
 from joinedup.partnerships.models import Organisation
-from joinedup.resources.forms import DATE_INPUT, TIME_INPUT, ActingForm, _in_range
+from joinedup.resources.forms import TIME_INPUT, ActingForm
 
 
 class SeriesForm(forms.Form):
@@ -50,16 +51,16 @@ class SeriesForm(forms.Form):
 
 
 class MeetingForm(VersionedForm):
-    day = forms.DateField(
-        widget=DATE_INPUT,
-        validators=[_in_range],
-        initial=lambda: timezone.localdate() + dt.timedelta(days=28),
-    )
+    day = dates.MEETING.field(initial=lambda: timezone.localdate() + dt.timedelta(days=28))
     starts = forms.TimeField(label="From", widget=TIME_INPUT, initial=dt.time(10, 0))
     ends = forms.TimeField(label="Until", widget=TIME_INPUT, initial=dt.time(12, 0))
     purpose = forms.ChoiceField(choices=Purpose.choices)
     place = forms.CharField(max_length=300, required=False)
     online_link = forms.URLField(max_length=200, required=False, assume_scheme="https")
+    # Hidden until the partnership turns out to meet that day already; then it is asked.
+    second_that_day = forms.BooleanField(
+        required=False, label="Yes, a second meeting that day", widget=forms.HiddenInput
+    )
 
     def __init__(self, *args: Any, invited: list[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -93,6 +94,11 @@ class MeetingForm(VersionedForm):
         zone = timezone.get_current_timezone()
         data["starts_at"] = dt.datetime.combine(data["day"], data["starts"], tzinfo=zone)
         data["ends_at"] = dt.datetime.combine(data["day"], data["ends"], tzinfo=zone)
+
+    def ask_second_that_day(self) -> None:
+        """Show the tick box once the action has said the partnership meets that day."""
+        if "second_that_day" in self.errors:
+            self.fields["second_that_day"].widget = forms.CheckboxInput()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -141,7 +147,7 @@ class MinutesForm(VersionedForm):
 class ActionForm(OrganisationChoiceForm):
     id_prefix = "action"
     description = forms.CharField(max_length=500, label="Action")
-    due_on = forms.DateField(label="Due", widget=DATE_INPUT, validators=[_in_range])
+    due_on = dates.ACTION_DUE.field(label="Due")
 
 
 class ActionStatusForm(forms.Form):
@@ -149,9 +155,7 @@ class ActionStatusForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    held_on = forms.DateField(
-        label="Reviewed on", widget=DATE_INPUT, validators=[_in_range], initial=timezone.localdate
-    )
+    held_on = dates.REVIEWED.field(label="Reviewed on", initial=timezone.localdate)
     what_changed = forms.CharField(
         max_length=10000,
         widget=forms.Textarea({"rows": 4}),

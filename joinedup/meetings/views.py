@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from joinedup.access import get_for, org_roles
+from joinedup.confirm import confirm_page
 from joinedup.decisions.models import Proposal
 from joinedup.forms import act, merging
 from joinedup.http import AuthedRequest
@@ -199,10 +200,12 @@ def meeting_new(request: AuthedRequest, pk: int, series_pk: int) -> HttpResponse
             online_link=data["online_link"],
             chair=data["chair"],
             chair_name=data["chair_name"],
+            second_that_day=data["second_that_day"],
         )
         if meeting is not None:
             messages.success(request, "Meeting scheduled; the invitees have been told.")
             return redirect(meeting)
+        form.ask_second_that_day()
     proposed = queries.next_chair(series)
     return render(
         request,
@@ -226,6 +229,7 @@ def _render_meeting(
     invited = queries.invitees(series)
     attendance = {a.organisation_id: a for a in meeting.attendance.all()}
     open_form = not meeting.cancelled and manages
+    started = meeting.starts_at <= timezone.now()  # attendance is recorded from then on
     roles = org_roles(request.user)
     # Urgent decisions this meeting is to ratify, by their agenda item.
     ratifying = {
@@ -249,8 +253,11 @@ def _render_meeting(
         "status_choices": ActionStatus.choices,
         "agenda_form": forms.get("agenda_form")
         or (AgendaItemForm(invited=invited, label="Owner") if open_form else None),
+        "started": started,
         "attendance_form": forms.get("attendance_form")
-        or (AttendanceForm(invited=invited, label="Organisation") if open_form else None),
+        or (
+            AttendanceForm(invited=invited, label="Organisation") if open_form and started else None
+        ),
         "action_form": forms.get("action_form")
         or (ActionForm(invited=invited, label="Owner") if open_form else None),
         "minutes_form_errors": forms.get("minutes_form"),
@@ -293,6 +300,7 @@ def meeting_edit(request: AuthedRequest, pk: int, meeting_pk: int) -> HttpRespon
                 chair=data["chair"],
                 chair_name=data["chair_name"],
                 based_on=form.based_on(),
+                second_that_day=data["second_that_day"],
             )
         except Stale as stale:
             # Someone changed the meeting since: theirs and yours, field by field, to merge.
@@ -306,6 +314,7 @@ def meeting_edit(request: AuthedRequest, pk: int, meeting_pk: int) -> HttpRespon
         if done is not None:
             messages.success(request, "Meeting changed; calendars will update.")
             return redirect(meeting)
+        form.ask_second_that_day()
     return render(
         request,
         "meetings/form.html",
@@ -331,10 +340,27 @@ def _act_or_message(
     return redirect(target)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def meeting_cancel(request: AuthedRequest, pk: int, meeting_pk: int) -> HttpResponse:
+    """GET asks (a cancelled meeting stays cancelled); POST cancels and tells the invitees."""
     meeting = _meeting(request, pk, meeting_pk, MANAGE_MEETING)
+    if request.method == "GET":
+        if meeting.cancelled:
+            return redirect(meeting)
+        when = timezone.localtime(meeting.starts_at)
+        return confirm_page(
+            request,
+            title=f"Cancel {meeting.series.title} on {when:%-d %B %Y}?",
+            happens=[
+                f"The meeting of {when:%-d %B %Y at %H:%M} is cancelled: every invited "
+                "organisation is told, and calendars show it as cancelled.",
+                "A cancelled meeting cannot be restored; schedule a new one instead.",
+            ],
+            button="Cancel the meeting",
+            back=meeting.get_absolute_url(),
+            partnership=meeting.series.partnership,
+        )
     return _act_or_message(
         request, meeting, actions.meeting_cancel, "Meeting cancelled.", meeting=meeting
     )

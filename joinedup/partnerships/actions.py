@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from joinedup import dates
 from joinedup.actions import CONFLICT, action, constraints_first, person
 from joinedup.audit.actions import audit_record, snapshot
 from joinedup.partnerships.models import (
@@ -70,7 +71,6 @@ LEAD_BY_HANDOVER = "A partnership has one lead: make another member the lead ins
 LEAD_CANNOT_LEAVE = "The lead cannot leave until another member is made the lead."
 REASON_REQUIRED = "Say why the organisation is leaving; the history keeps it."
 ALREADY_LEFT = "This organisation has already left the partnership."
-LEAVING_NOT_YET = "Record a leaving once it has happened: the date cannot be in the future."
 AT_LIMIT = "The partnership has agreed to have at most {limit} partners, and has that many."
 HUB_OUTSIDE_PROGRAMME = "The hub must belong to the partnership's programme."
 RUNS_ITSELF = (
@@ -243,12 +243,15 @@ def membership_add(
         raise ValidationError({"organisation": ALREADY_MEMBER})
     if partnership.member_limit is not None and current.count() >= partnership.member_limit:
         raise ValidationError({"organisation": AT_LIMIT.format(limit=partnership.member_limit)})
+    joined_on = joined_on or timezone.localdate()
+    # A new partnership's lead joins on its start, which may be planned; others have joined.
+    (dates.STARTED if _creating else dates.JOINED).check(joined_on, field="joined_on")
     membership = Membership(
         partnership=partnership,
         organisation=organisation,
         role=role,
         funded=funded,
-        joined_on=joined_on or timezone.localdate(),
+        joined_on=joined_on,
         **_levels(levels),
     )
     _clean(membership)
@@ -354,8 +357,7 @@ def membership_end(*, membership: Membership, by: Any, left_on: dt.date, reason:
         raise ValidationError({"reason": REASON_REQUIRED})
     if left_on < membership.joined_on:
         raise ValidationError({"left_on": LEFT_BEFORE_JOINING})
-    if left_on > timezone.localdate():
-        raise ValidationError({"left_on": LEAVING_NOT_YET})
+    dates.LEFT.check(left_on, field="left_on")
     before = snapshot(membership, MEMBERSHIP_FIELDS)
     membership.left_on, membership.leaving_reason = left_on, reason.strip()
     membership.save(update_fields=["left_on", "leaving_reason"])

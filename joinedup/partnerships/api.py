@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import StrictBool, StrictInt
 
+from joinedup import dates
 from joinedup.access import (
     get_for,
     org_roles,
@@ -194,13 +195,13 @@ class PartnershipIn(In):
     lead_organisation_id: StrictInt = Field(
         ge=1, le=MAX_ID, description="The lead partner: the grant holder."
     )
-    start_on: Date
+    start_on: Annotated[Date, dates.STARTED.api]
     outcomes: list[OutcomeIn] = Field(default_factory=list, max_length=MOST_OUTCOMES)
     model: PartnershipModel = PartnershipModel.OTHER
     area: ShortText = ""
     programme_id: StrictInt | None = Field(None, ge=1, le=MAX_ID)
     hub_id: StrictInt | None = Field(None, ge=1, le=MAX_ID)
-    end_on: Date | None = None
+    end_on: Annotated[Date, dates.PLANNED_END.api] | None = None
     status: PartnershipStatus = PartnershipStatus.ACTIVE
 
 
@@ -212,8 +213,8 @@ class PartnershipPatch(Versioned):
     )
     model: PartnershipModel | None = None
     area: ShortText | None = None
-    start_on: Date | None = None
-    end_on: Date | None = None
+    start_on: Annotated[Date, dates.STARTED.api] | None = None
+    end_on: Annotated[Date, dates.PLANNED_END.api] | None = None
     status: PartnershipStatus | None = None
 
 
@@ -308,7 +309,7 @@ class MembershipIn(In):
     )
     funded: StrictBool = False
     levels: list[Level] = Field(default_factory=list, max_length=3)
-    joined_on: Date | None = None
+    joined_on: Annotated[Date, dates.JOINED.api] | None = None
 
 
 class MembershipPatch(In):
@@ -320,7 +321,7 @@ class MembershipPatch(In):
 
 
 class LeaveIn(In):
-    left_on: Date
+    left_on: Annotated[Date, dates.LEFT.api]
     reason: Annotated[str, Field(min_length=1, max_length=2000, pattern=NO_NUL)]
 
 

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from joinedup import dates
 from joinedup.accounts.models import User
 from joinedup.forms import VersionedForm
 from joinedup.lib.needs import NEED_CHOICES
 from joinedup.partnerships.models import (
+    LEFT_BEFORE_JOINING,
     Level,
     MemberRole,
     Organisation,
@@ -19,9 +22,6 @@ from joinedup.partnerships.models import (
     Sector,
     SizeBand,
 )
-
-# Browsers' date pickers read and send ISO dates, whatever the site's locale.
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 NEW_OR_EXISTING = "Choose an organisation, or give a new organisation's name and sector."
 
@@ -51,7 +51,7 @@ class AddMemberForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         label="Levels engaged",
     )
-    joined_on = forms.DateField(initial=timezone.localdate, widget=DATE_INPUT)
+    joined_on = dates.JOINED.field(initial=timezone.localdate)
 
     def __init__(
         self, *args: Any, partnership: Partnership, choices: QuerySet[Organisation], **kwargs: Any
@@ -103,13 +103,24 @@ class ChangeMemberForm(forms.Form):
 
 
 class LeaveForm(forms.Form):
-    left_on = forms.DateField(label="Left on", initial=timezone.localdate, widget=DATE_INPUT)
+    left_on = dates.LEFT.field(label="Left on", initial=timezone.localdate)
     reason = forms.CharField(
         label="Why it is leaving",
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
         help_text="For example: its funding ended; it is stepping down to focus on its own work.",
     )
+
+    def __init__(self, *args: Any, joined_on: dt.date | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.joined_on = joined_on
+
+    def clean_left_on(self) -> dt.date:
+        # Checked here too, so that confirming is asked only of a leaving that can be recorded.
+        left_on: dt.date = self.cleaned_data["left_on"]
+        if self.joined_on is not None and left_on < self.joined_on:
+            raise forms.ValidationError(LEFT_BEFORE_JOINING)
+        return left_on
 
 
 class OrganisationForm(forms.ModelForm):

@@ -10,8 +10,9 @@ from django.db.models import QuerySet
 from django.forms.utils import ErrorDict
 from django.utils import timezone
 
+from joinedup import dates
 from joinedup.forms import VersionedForm
-from joinedup.partnerships.forms import DATE_INPUT, OrganisationForm
+from joinedup.partnerships.forms import OrganisationForm
 from joinedup.partnerships.models import (
     MOST_OUTCOMES,
     OUTCOME_LIMITS,
@@ -43,7 +44,7 @@ class PartnershipStartForm(PartnershipDetailsForm):
         empty_label=None,
         help_text="Your organisation that leads it: it holds the grant and reports to the funder.",
     )
-    start_on = forms.DateField(label="Starts on", initial=timezone.localdate, widget=DATE_INPUT)
+    start_on = dates.STARTED.field(label="Starts on", initial=timezone.localdate)
     model = forms.ChoiceField(
         choices=PartnershipModel.choices, initial=PartnershipModel.OTHER, label="How it works"
     )

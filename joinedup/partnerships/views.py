@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from joinedup.access import (
@@ -23,6 +24,7 @@ from joinedup.accounts import actions as account_actions
 from joinedup.accounts.models import User, hash_token
 from joinedup.agreements import mustdos
 from joinedup.audit.models import AuditEvent
+from joinedup.confirm import confirm_page, is_confirmed
 from joinedup.decisions.queries import power_balance
 from joinedup.forms import act, add_action_errors, merging
 from joinedup.http import AuthedRequest
@@ -242,8 +244,27 @@ def member_change(request: AuthedRequest, pk: int, membership_pk: int) -> HttpRe
 @require_http_methods(["GET", "POST"])
 @login_required
 def member_leave(request: AuthedRequest, pk: int, membership_pk: int) -> HttpResponse:
+    """The form asks the date and the reason; a valid POST then shows what will be recorded
+    and asks (a leaving cannot be undone); the POST that confirms records it."""
     membership = _membership_for(request, pk, membership_pk)
-    form = LeaveForm(request.POST or None)
+    form = LeaveForm(request.POST or None, joined_on=membership.joined_on)
+    if request.method == "POST" and form.is_valid() and not is_confirmed(request):
+        data = form.cleaned_data
+        organisation = membership.organisation
+        return confirm_page(
+            request,
+            title=f"Record that {organisation} left?",
+            happens=[
+                f"{organisation} left {membership.partnership} on {data['left_on']:%-d %B %Y}, "
+                f"because: {data['reason']}",
+                "It is no longer a current member; the partnership's history keeps the date "
+                "and the reason. To have it back, it joins again as a new member.",
+            ],
+            button="Record the leaving",
+            back=reverse("members_manage", args=[pk]),
+            partnership=membership.partnership,
+            carry={"left_on": data["left_on"].isoformat(), "reason": data["reason"]},
+        )
     if request.method == "POST" and form.is_valid():
         done = act(
             form,

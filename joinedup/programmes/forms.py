@@ -7,8 +7,8 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
+from joinedup import dates
 from joinedup.accounts.models import User
-from joinedup.partnerships.forms import DATE_INPUT
 from joinedup.partnerships.models import Organisation
 
 NO_SUCH_PERSON = (
@@ -31,8 +31,8 @@ class ProgrammeForm(forms.Form):
     budget_pounds = forms.IntegerField(
         required=False, min_value=0, max_value=10**12, label="Budget (£)"
     )
-    start_on = forms.DateField(required=False, label="Starts on", widget=DATE_INPUT)
-    end_on = forms.DateField(required=False, label="Ends on", widget=DATE_INPUT)
+    start_on = dates.STARTED.field(required=False, label="Starts on")
+    end_on = dates.PLANNED_END.field(required=False, label="Ends on")
 
     def __init__(self, *args: Any, funders: QuerySet[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

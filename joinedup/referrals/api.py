@@ -22,6 +22,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
+from joinedup import dates
 from joinedup.access import acting_for, get_for, organisations_visible_to
 from joinedup.api.common import (
     MAX_ID,
@@ -126,7 +127,7 @@ class PersonIn(In):
     name: Annotated[str, Field(min_length=1, max_length=200, pattern=NO_NUL)]
     contact: Text = ""
     safe_contact: Text = Field("", description="How not to contact them.")
-    born_on: Date | None = None
+    born_on: Annotated[Date, dates.BORN.api] | None = None
     age_band: AgeBand | None = None
     postcode: Annotated[str, Field(max_length=10, pattern=NO_NUL)] = ""
     needs: list[NeedCode] = Field(default_factory=list, max_length=len(NEEDS))
@@ -137,7 +138,7 @@ class PersonPatch(Versioned):
     name: Annotated[str, Field(min_length=1, max_length=200, pattern=NO_NUL)] | None = None
     contact: Text | None = None
     safe_contact: Text | None = None
-    born_on: Date | None = None
+    born_on: Annotated[Date, dates.BORN.api] | None = None
     age_band: AgeBand | None = None
     postcode: Annotated[str, Field(max_length=10, pattern=NO_NUL)] | None = None
     needs: list[NeedCode] | None = Field(None, max_length=len(NEEDS))
@@ -250,7 +251,7 @@ class ConsentIn(In):
     purposes: list[ReferralPurpose] = Field(min_length=1, max_length=len(Purpose.values))
     fields: list[FieldName] = Field(min_length=1, max_length=len(FIELDS))
     recipient_ids: list[Ref] = Field(min_length=1, max_length=100)
-    expires_on: Date
+    expires_on: Annotated[Date, dates.CONSENT_EXPIRES.api]
     given_by: ShortText = Field("", description="Leave blank when the person consented.")
 
 
@@ -338,7 +339,7 @@ class SignpostIn(In):
     area: Annotated[str, Field(max_length=10, pattern=NO_NUL)] = Field(
         "", description="The outward part of their postcode at most, e.g. RV1."
     )
-    on: Date | None = None
+    on: Annotated[Date, dates.SIGNPOSTED.api] | None = None
 
 
 def resolve_service(request: HttpRequest, pk: uuid.UUID | None, field: str) -> Any:

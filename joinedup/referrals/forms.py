@@ -10,6 +10,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from joinedup import dates
 from joinedup.directory.forms import NeedChoiceField, needs_terms
 from joinedup.directory.models import Service, TaxonomyTerm
 from joinedup.forms import VersionedForm
@@ -32,7 +33,6 @@ from joinedup.referrals.models import (
 from joinedup.referrals.queries import needs_served
 from joinedup.referrals.summary import summary_warning
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TICKS = forms.CheckboxSelectMultiple
 
 
@@ -60,7 +60,7 @@ class PersonFields(forms.Form):
         label="How not to contact them",
         help_text="For example: “do not leave messages”, “not at home before 6pm”.",
     )
-    born_on = forms.DateField(required=False, widget=DATE_INPUT, label="Date of birth")
+    born_on = dates.BORN.field(required=False, label="Date of birth")
     age_band = forms.ChoiceField(
         required=False, choices=[("", "Not known"), *AgeBand.choices], label="Age band"
     )
@@ -74,12 +74,6 @@ class PersonFields(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Special category data: write only what the support needs.",
     )
-
-    def clean_born_on(self) -> dt.date | None:
-        born = self.cleaned_data["born_on"]
-        if born is not None and not dt.date(1900, 1, 1) <= born <= timezone.localdate():
-            raise forms.ValidationError("Give a date of birth between 1900 and today.")
-        return born
 
 
 class PersonForm(VersionedForm, PersonFields):
@@ -114,8 +108,7 @@ class ConsentForm(forms.Form):
     recipients = forms.ModelMultipleChoiceField(
         queryset=Organisation.objects.none(), widget=TICKS, label="With whom"
     )
-    expires_on = forms.DateField(
-        widget=DATE_INPUT,
+    expires_on = dates.CONSENT_EXPIRES.field(
         label="Until",
         initial=lambda: timezone.localdate() + dt.timedelta(days=365),
     )
@@ -123,12 +116,6 @@ class ConsentForm(forms.Form):
     def __init__(self, *args: Any, recipients: QuerySet[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["recipients"].queryset = recipients  # type: ignore[attr-defined]
-
-    def clean_expires_on(self) -> dt.date:
-        day = self.cleaned_data["expires_on"]
-        if day > timezone.localdate() + dt.timedelta(days=3 * 366):
-            raise forms.ValidationError("Ask again within three years: give an earlier date.")
-        return day
 
 
 class FindServiceForm(forms.Form):

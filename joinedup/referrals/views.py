@@ -14,9 +14,10 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.timesince import timesince
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from joinedup.access import acting_for, get_for, may
+from joinedup.confirm import confirm_page
 from joinedup.forms import act, merging
 from joinedup.http import AuthedRequest
 from joinedup.lib.needs import NEEDS
@@ -314,10 +315,27 @@ def consent_detail(request: AuthedRequest, pk: int, consent_pk: int) -> HttpResp
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def consent_withdraw(request: AuthedRequest, pk: int, consent_pk: int) -> HttpResponse:
+    """GET asks (withdrawing cannot be undone: a new consent is recorded instead); POST
+    withdraws."""
     consent = _consent(request, pk, consent_pk, "referrals.change_consent")
+    if request.method == "GET":
+        if consent.withdrawn_at is not None:
+            return redirect(consent)
+        return confirm_page(
+            request,
+            title=f"Withdraw the consent {consent.person} gave?",
+            happens=[
+                "Nothing more is shared under it from now. Open referrals made under it are "
+                "withdrawn, and the organisations they went to no longer see the person's "
+                "details; that the referrals happened stays, without their details.",
+                "If the person agrees again later, record a new consent.",
+            ],
+            button="Withdraw this consent",
+            back=consent.get_absolute_url(),
+        )
     actions.consent_withdraw(consent=consent, by=request.user)
     messages.success(
         request,

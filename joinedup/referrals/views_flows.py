@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from joinedup import dates
 from joinedup.access import get_for
 from joinedup.directory.models import Service
 from joinedup.directory.queries import services_visible_to
@@ -23,7 +24,7 @@ from joinedup.http import AuthedRequest
 from joinedup.lib.needs import NEED_CHOICES
 from joinedup.partnerships.models import Organisation, Partnership
 from joinedup.referrals import actions, queries
-from joinedup.resources.forms import DATE_INPUT, PeriodForm, _in_range
+from joinedup.resources.forms import PeriodForm
 from joinedup.resources.views import acting_members
 
 INVALID = 422
@@ -79,7 +80,7 @@ class SignpostForm(forms.Form):
         required=False,
         help_text="The first part of their postcode only, e.g. “BB4”.",
     )
-    on = forms.DateField(label="Date", widget=DATE_INPUT, validators=[_in_range])
+    on = dates.SIGNPOSTED.field(label="Date")
 
     def __init__(
         self,

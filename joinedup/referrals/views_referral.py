@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from joinedup.access import acts_for, get_for, may
+from joinedup.confirm import confirm_page, is_confirmed
 from joinedup.directory.models import Service
 from joinedup.directory.queries import viewer
 from joinedup.directory.search import Criteria, find
@@ -216,6 +217,20 @@ def referral_step(request: AuthedRequest, pk: int, step: str) -> HttpResponse:
     perm, form_class, action, said = STEPS[step]
     referral = _referral(request, pk, perm)
     form = (form_class or forms.Form)(request.POST, auto_id=f"{step}-%s")
+    if step == "withdraw" and form.is_valid() and not is_confirmed(request):
+        # Withdrawing cannot be undone: say what it does and ask, carrying the note.
+        return confirm_page(
+            request,
+            title=f"Withdraw the referral to {referral.to_org}?",
+            happens=[
+                f"{referral.to_org} is told, and no longer sees the person's details; the "
+                "referral stays in the record as withdrawn.",
+                "To refer the person again, make a new referral.",
+            ],
+            button="Withdraw the referral",
+            back=referral.get_absolute_url(),
+            carry=form.cleaned_data,
+        )
     if form.is_valid():
         done = act(form, action, referral=referral, by=request.user, **form.cleaned_data)
         if done is not None:

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import AwareDatetime, StrictBool, StrictInt
 
+from joinedup import dates
 from joinedup.access import acting_for, get_for, may, partnerships_visible_to
 from joinedup.api.common import (
     MAX_ID,
@@ -194,13 +195,13 @@ class BookingOut(Schema):
 
 
 class BookingIn(In):
-    """A time from the year 2000 on, with its time zone, lasting at most a year."""
+    """A time within the next two years, with its time zone, lasting at most a year."""
 
     organisation_id: OrgId
     partnership_id: StrictInt = Field(
         ge=1, le=MAX_ID, description="The partnership you book it through."
     )
-    starts_at: Annotated[AwareDatetime, Field(ge=BOOKABLE_FROM, le=LATEST)]
+    starts_at: Annotated[AwareDatetime, dates.BOOKING.api]
     ends_at: Annotated[AwareDatetime, Field(ge=BOOKABLE_FROM, le=LATEST)]
     note: Text = ""
 
@@ -289,7 +290,7 @@ class ExchangeIn(In):
     receiver_id: StrictInt = Field(ge=1, le=MAX_ID)
     kind: ResourceKind
     description: Name
-    on: Date
+    on: Annotated[Date, dates.GIVEN.api]
     hours: Hours | None = None
     value_pounds: Money | None = None
 

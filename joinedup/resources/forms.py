@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from joinedup import dates
 from joinedup.partnerships.models import Organisation
 from joinedup.resources.models import (
     DOCUMENT_MAX_BYTES,
@@ -17,12 +18,6 @@ from joinedup.resources.models import (
     ResourceRequest,
     SharedDocument,
 )
-
-
-def _in_range(day: dt.date) -> None:
-    if not dt.date(1900, 1, 1) <= day <= dt.date(9000, 12, 31):
-        raise forms.ValidationError("Give a date between 1900 and 9000.")
-
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -130,9 +125,7 @@ class RequestForm(forms.ModelForm):
 
 
 class BookingForm(ActingForm):
-    day = forms.DateField(
-        widget=DATE_INPUT, initial=lambda: timezone.localdate() + dt.timedelta(days=7)
-    )
+    day = dates.BOOKING.field(initial=lambda: timezone.localdate() + dt.timedelta(days=7))
     starts = forms.TimeField(label="From", widget=TIME_INPUT, initial=dt.time(10, 0))
     ends = forms.TimeField(label="Until", widget=TIME_INPUT, initial=dt.time(12, 0))
     note = forms.CharField(
@@ -158,7 +151,7 @@ class GiveForm(forms.Form):
     receiver = forms.ModelChoiceField(
         queryset=Organisation.objects.none(), empty_label=None, label="Given to"
     )
-    on = forms.DateField(label="On", widget=DATE_INPUT, initial=timezone.localdate)
+    on = dates.GIVEN.field(label="On", initial=timezone.localdate)
     hours = forms.DecimalField(
         required=False,
         min_value=0,
@@ -182,8 +175,8 @@ class RespondForm(ActingForm):
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label="From", widget=DATE_INPUT, required=False, validators=[_in_range])
-    end = forms.DateField(label="To", widget=DATE_INPUT, required=False, validators=[_in_range])
+    start = dates.PERIOD.field(label="From", required=False)
+    end = dates.PERIOD.field(label="To", required=False)
 
     def period(self, latest: dt.date | None = None) -> tuple[dt.date, dt.date]:
         """The chosen period; by default the twelve months to today, stretched to `latest` so

@@ -9,6 +9,12 @@ urlpatterns = [
     path("resources/offers/<int:offer_pk>/book/", views.booking_new, name="booking_new"),
     path("resources/offers/<int:offer_pk>/give/", views.offer_give, name="offer_give"),
     path("resources/offers/<int:offer_pk>/withdraw/", views.offer_withdraw, name="offer_withdraw"),
+    # Before the other verbs: cancelling asks first (its GET), then acts as they do.
+    path(
+        "resources/bookings/<int:booking_pk>/cancel/",
+        views.booking_cancel,
+        name="booking_cancel",
+    ),
     path(
         "resources/bookings/<int:booking_pk>/<slug:verb>/",
         views.booking_decide,

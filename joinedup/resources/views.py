@@ -10,9 +10,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Max, Q, QuerySet
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from joinedup.access import acting_for, get_for, may
+from joinedup.confirm import confirm_page
 from joinedup.forms import act
 from joinedup.http import AuthedRequest
 from joinedup.partnerships.models import Organisation, Partnership
@@ -236,6 +238,37 @@ BOOKING_VERBS = {
     "decline": ("resources.decide_booking", actions.booking_decline, "Booking declined."),
     "cancel": ("resources.cancel_booking", actions.booking_cancel, "Booking cancelled."),
 }
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def booking_cancel(request: AuthedRequest, pk: int, booking_pk: int) -> HttpResponse:
+    """GET asks (a cancelled booking stays cancelled); POST cancels, as `booking_decide`."""
+    if request.method == "POST":
+        return booking_decide(request, pk, booking_pk, "cancel")
+    booking = get_for(
+        request.user,
+        Booking.objects.select_related("offer", "organisation", "partnership"),
+        perm="resources.cancel_booking",
+        pk=booking_pk,
+        partnership_id=pk,
+    )
+    if booking.status not in (BookingStatus.REQUESTED, BookingStatus.CONFIRMED):
+        return redirect(booking.offer)
+    starts, ends = timezone.localtime(booking.starts_at), timezone.localtime(booking.ends_at)
+    when = f"{starts:%-d %B %Y, %H:%M} to {ends:%H:%M}"
+    return confirm_page(
+        request,
+        title=f"Cancel the booking of “{booking.offer.title}”?",
+        happens=[
+            f"{booking.organisation}'s booking of {when} is cancelled and its place is free "
+            "for others; if it was confirmed, it leaves the ledger.",
+            "To use it after all, ask for a new booking.",
+        ],
+        button="Cancel the booking",
+        back=booking.offer.get_absolute_url(),
+        partnership=booking.partnership,
+    )
 
 
 @require_POST

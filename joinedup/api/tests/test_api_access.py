@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from types import SimpleNamespace
 from typing import Any
@@ -14,6 +15,8 @@ from joinedup.partnerships.tests.test_access import resources
 from joinedup.referrals.tests.conftest import refer, referring_world
 
 PREFIX = "/api/v1"
+# A day a month ahead: within the range of every date that plans ahead (joinedup/dates.py).
+SOON = (dt.date.today() + dt.timedelta(days=30)).isoformat()
 
 
 def endpoints() -> list[tuple[str, str]]:
@@ -73,8 +76,8 @@ BODIES: dict[tuple[str, str], Any] = {
     ("post", "/offers/{pk}/bookings"): {
         "organisation_id": 1,
         "partnership_id": 1,
-        "starts_at": "2030-01-01T10:00:00Z",
-        "ends_at": "2030-01-01T11:00:00Z",
+        "starts_at": f"{SOON}T10:00:00Z",
+        "ends_at": f"{SOON}T11:00:00Z",
     },
     ("post", "/bookings/{pk}/confirm"): {},
     ("post", "/bookings/{pk}/decline"): {"reason": "Full"},
@@ -99,8 +102,8 @@ BODIES: dict[tuple[str, str], Any] = {
         "max_interval_days": 42,
     },
     ("post", "/series/{pk}/meetings"): {
-        "starts_at": "2030-01-01T10:00:00Z",
-        "ends_at": "2030-01-01T12:00:00Z",
+        "starts_at": f"{SOON}T10:00:00Z",
+        "ends_at": f"{SOON}T12:00:00Z",
         "purpose": "delivery",
         "place": "The hall",
     },
@@ -113,7 +116,7 @@ BODIES: dict[tuple[str, str], Any] = {
     ("post", "/meetings/{pk}/actions"): {
         "description": "Call back",
         "owner_id": 1,
-        "due_on": "2030-01-01",
+        "due_on": f"{SOON}",
     },
     ("post", "/actions/{pk}/status"): {"status": "done"},
     ("post", "/partnerships/{pk}/concerns"): {
@@ -129,7 +132,7 @@ BODIES: dict[tuple[str, str], Any] = {
         "question": "Q?",
         "kind": "consent",
         "deciders": "core",
-        "closes_on": "2030-01-01",
+        "closes_on": f"{SOON}",
     },
     ("post", "/proposals/{pk}/positions"): {"organisation_id": 1, "stance": "agree"},
     ("post", "/proposals/{pk}/close"): {"statement": "Closed at the meeting."},
@@ -139,7 +142,7 @@ BODIES: dict[tuple[str, str], Any] = {
         "title": "T",
         "decision": "Book two beds.",
     },
-    ("post", "/partnerships/{pk}/health-rounds"): {"closes_on": "2030-01-01"},
+    ("post", "/partnerships/{pk}/health-rounds"): {"closes_on": f"{SOON}"},
     ("post", "/health-rounds/{pk}/close"): {},
     ("post", "/health-rounds/{pk}/answers"): {"organisation_id": 1, "scores": {"trust.1": 4}},
     ("post", "/partnerships/{pk}/ratings"): {"rater_id": 1, "rated_id": 2, "level": 3},
@@ -162,7 +165,7 @@ BODIES: dict[tuple[str, str], Any] = {
         "purposes": ["referral"],
         "fields": ["name"],
         "recipient_ids": [1],
-        "expires_on": "2030-01-01",
+        "expires_on": f"{SOON}",
     },
     ("post", "/consents/{pk}/withdraw"): {},
     ("post", "/referrals"): {

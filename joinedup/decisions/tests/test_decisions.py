@@ -344,7 +344,9 @@ def test_an_advice_decision_is_stated_by_the_proposer(world: SimpleNamespace) ->
     client = client_for(world.lena)
     url = reverse("proposal_outcome", args=[world.partnership.pk, proposal.pk])
     assert client.post(url, {"statement": ""}).status_code == 422
-    assert client.post(url, {"statement": "We will open on Saturdays."}).status_code == 302
+    said = {"statement": "We will open on Saturdays."}
+    assert "This cannot be undone." in client.post(url, said).content.decode()  # asks first
+    assert client.post(url, {**said, "confirmed": "yes"}).status_code == 302
     proposal.refresh_from_db()
     assert proposal.outcome == "decided"
     assert proposal.outcome_statement == "We will open on Saturdays."

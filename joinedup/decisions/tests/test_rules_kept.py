@@ -109,7 +109,11 @@ def test_close_now_is_allowed_once_all_have_answered_and_the_log_says_it_closed_
         by=world.cora, proposal=proposal, organisation=world.core_org, stance="agree"
     )
     url = reverse("proposal_outcome", args=[world.partnership.pk, proposal.pk])
-    assert client_for(world.lena).post(url, {"statement": "Agreed."}).status_code == 302
+    asked = client_for(world.lena).post(url, {"statement": "Agreed."})
+    assert "before its closing date" in asked.content.decode()  # closing cannot be undone
+    assert Proposal.objects.get(pk=proposal.pk).is_open
+    confirmed = {"statement": "Agreed.", "confirmed": "yes"}
+    assert client_for(world.lena).post(url, confirmed).status_code == 302
     proposal.refresh_from_db()
     assert (proposal.status, proposal.outcome) == ("closed", "passed")
     assert proposal.closed_early and proposal.closed_by == world.lena

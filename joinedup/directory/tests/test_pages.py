@@ -256,6 +256,10 @@ def test_leads_merge_likely_duplicates(world: SimpleNamespace, listed: SimpleNam
 
     merge = {"kind": "organization", "keep": listing_org.pk, "duplicate": twin.pk}
     assert client_for(world.cora).post(reverse("directory_merge"), merge).status_code == 403
+    asked = client_for(world.lena).post(reverse("directory_merge"), merge)  # asks first
+    assert asked.status_code == 200 and "This cannot be undone." in asked.content.decode()
+    assert Organization.objects.filter(pk=twin.pk).exists()
+    merge["confirmed"] = "yes"
     assert client_for(world.lena).post(reverse("directory_merge"), merge).status_code == 302
     assert not Organization.objects.filter(pk=twin.pk).exists()
 
@@ -356,7 +360,9 @@ def test_a_lead_cannot_merge_another_organisations_listings_into_their_own(
         {"kind": "service", "keep": listed.larder.pk, "duplicate": listed.advice.pk},
     ]
     for merge in takes:
-        response = client_for(world.olive).post(reverse("directory_merge"), merge)
+        response = client_for(world.olive).post(
+            reverse("directory_merge"), {**merge, "confirmed": "yes"}
+        )
         assert response.status_code in (302, 403)
     assert Organization.objects.filter(pk=riverside.pk).exists()
     assert Service.objects.filter(organization=riverside).count() == 3
@@ -469,6 +475,7 @@ def test_an_imported_organisations_hidden_places_are_not_merged_into_a_leads_own
         "kind": "organization",
         "keep": listed.advice.organization.pk,
         "duplicate": imported.pk,
+        "confirmed": "yes",
     }
 
     response = client_for(world.lena).post(reverse("directory_merge"), merge, follow=True)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from joinedup.accounts.models import User
 from joinedup.conftest import add_member, client_for, make_org
 from joinedup.meetings import actions, queries
-from joinedup.meetings.models import AgendaItem, Concern, Notice
+from joinedup.meetings.models import AgendaItem, Concern, Meeting, Notice
 from joinedup.meetings.tests.helpers import (
     at,
     core_series,
@@ -346,6 +346,15 @@ def test_the_lead_runs_a_meeting_from_its_page(world: SimpleNamespace) -> None:
     client = client_for(world.lena)
     p = world.partnership.pk
     base = reverse("meeting", args=[p, m.next.pk])
+    register = {"organisation": world.core_org.pk, "presence": "present", "person_name": "Cora"}
+    early = client.post(f"{base}attendance/", register)
+    assert early.status_code == 422
+    assert "once the meeting has started" in early.content.decode()
+    # The day comes: the meeting is under way.
+    now = timezone.now()
+    Meeting.objects.filter(pk=m.next.pk).update(
+        starts_at=now - dt.timedelta(hours=1), ends_at=now + dt.timedelta(hours=1)
+    )
     bad = client.post(
         f"{base}attendance/", {"organisation": world.core_org.pk, "presence": "present"}
     )

@@ -161,7 +161,11 @@ def test_the_lead_cannot_be_demoted_without_a_new_lead(world: SimpleNamespace) -
 def test_recording_leaving_keeps_the_history_and_the_reason(world: SimpleNamespace) -> None:
     url = reverse("member_leave", args=[world.partnership.pk, world.wider_membership.pk])
     client = client_for(world.lena)
-    response = client.post(url, {"left_on": "2025-03-31", "reason": "Its funding ended."})
+    leaving = {"left_on": "2025-03-31", "reason": "Its funding ended."}
+    asked = client.post(url, leaving)  # a leaving cannot be undone: it is confirmed first
+    assert asked.status_code == 200 and "This cannot be undone." in asked.content.decode()
+    assert Membership.objects.get(pk=world.wider_membership.pk).is_current
+    response = client.post(url, {**leaving, "confirmed": "yes"})
     assert response.status_code == 302
     membership = Membership.objects.get(pk=world.wider_membership.pk)
     assert (membership.left_on, membership.leaving_reason) == (

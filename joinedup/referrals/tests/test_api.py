@@ -5,6 +5,7 @@ programme officer and Olive the outsider, and the last three get 404 and never P
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from types import SimpleNamespace
@@ -21,6 +22,9 @@ from joinedup.referrals.api_referrals import referrals_visible_to
 from joinedup.referrals.models import Access, AccessKind, Referral
 from joinedup.referrals.tests.conftest import PAT, refer
 
+# Within the three years a consent may run for (joinedup/dates.py).
+NEXT_YEAR = (dt.date.today() + dt.timedelta(days=365)).isoformat()
+
 V1 = "/api/v1"
 CHARACTERS = ["stan", "cora", "will", "otis", "olive"]
 PAT_SECRETS = [PAT["name"], PAT["contact"], PAT["safe_contact"], PAT["notes"]]
@@ -34,7 +38,7 @@ def _consent_body(w: SimpleNamespace, r: SimpleNamespace) -> Any:
         "purposes": ["referral"],
         "fields": ["name", "contact"],
         "recipient_ids": [w.core_org.pk],
-        "expires_on": "2099-01-01",
+        "expires_on": NEXT_YEAR,
     }
 
 

@@ -3,6 +3,7 @@ of the workflow, and bad bodies answered with a 4xx naming the field, never a 50
 
 from __future__ import annotations
 
+import datetime as dt
 from types import SimpleNamespace
 from typing import Any
 
@@ -11,6 +12,9 @@ import pytest
 from joinedup.conftest import api_for
 from joinedup.referrals.models import Access, AccessKind, Person, Referral, Signpost
 from joinedup.referrals.tests.conftest import PAT, refer
+
+# Within the three years a consent may run for (joinedup/dates.py).
+NEXT_YEAR = (dt.date.today() + dt.timedelta(days=365)).isoformat()
 
 V1 = "/api/v1"
 
@@ -298,7 +302,7 @@ def test_a_bad_consent_is_a_422_naming_the_field(world, referring, changes, fiel
         "purposes": ["referral"],
         "fields": ["name"],
         "recipient_ids": [world.core_org.pk],
-        "expires_on": "2099-01-01",
+        "expires_on": NEXT_YEAR,
     } | changes
     response = api_for(world.stan).post(f"{V1}/people/{referring.pat.pk}/consents", body)
     assert fields_at_fault(response) == [field]
@@ -310,7 +314,7 @@ def test_the_holder_is_not_a_recipient_of_its_own_consent(world, referring):
         "purposes": ["referral"],
         "fields": ["name"],
         "recipient_ids": [world.lead_org.pk],
-        "expires_on": "2099-01-01",
+        "expires_on": NEXT_YEAR,
     }
     response = api_for(world.stan).post(f"{V1}/people/{referring.pat.pk}/consents", body)
     assert fields_at_fault(response) == ["recipient_ids"]

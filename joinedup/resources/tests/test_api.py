@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from types import SimpleNamespace
 
 from joinedup.conftest import api_for
 from joinedup.resources.models import Booking, Exchange
 
 PREFIX = "/api/v1"
+# A day within the two years ahead that bookings are taken for.
+SOON = (dt.date.today() + dt.timedelta(days=30)).isoformat()
 
 
 def test_offer_book_confirm_and_see_it_in_the_ledger(world: SimpleNamespace) -> None:
@@ -27,8 +30,8 @@ def test_offer_book_confirm_and_see_it_in_the_ledger(world: SimpleNamespace) -> 
         {
             "organisation_id": world.wider_org.pk,
             "partnership_id": world.partnership.pk,
-            "starts_at": "2030-03-04T10:00:00+00:00",
-            "ends_at": "2030-03-04T12:00:00+00:00",
+            "starts_at": f"{SOON}T10:00:00+00:00",
+            "ends_at": f"{SOON}T12:00:00+00:00",
         },
     )
     assert booking.status_code == 201, booking.json()

@@ -193,7 +193,7 @@ def test_a_bad_booking_form_names_the_field(world: SimpleNamespace, room: Any) -
         url,
         {
             "organisation": world.wider_org.pk,
-            "day": "2030-01-01",
+            "day": at(30, 10).date().isoformat(),
             "starts": "10:00",
             "ends": "09:00",
         },

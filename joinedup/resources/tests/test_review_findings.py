@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from types import SimpleNamespace
 from typing import Any
 
@@ -15,6 +16,8 @@ from joinedup.resources.models import Booking, BookingStatus, Exchange
 from joinedup.resources.tests.conftest import at, book
 
 P = "/api/v1"
+# A day within the two years ahead that bookings are taken for.
+SOON = (dt.date.today() + dt.timedelta(days=30)).isoformat()
 
 
 def test_a_booking_of_an_offer_to_the_whole_hub_is_decided_by_the_offerer(
@@ -35,8 +38,8 @@ def test_a_booking_of_an_offer_to_the_whole_hub_is_decided_by_the_offerer(
         {
             "organisation_id": world.outside_org.pk,
             "partnership_id": world.elsewhere.pk,
-            "starts_at": "2030-03-04T10:00:00Z",
-            "ends_at": "2030-03-04T12:00:00Z",
+            "starts_at": f"{SOON}T10:00:00Z",
+            "ends_at": f"{SOON}T12:00:00Z",
         },
     )
     assert response.status_code == 201, response.json()

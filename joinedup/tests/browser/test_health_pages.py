@@ -71,6 +71,10 @@ def test_the_lead_opens_a_round_two_partners_answer_and_the_lead_sees_bands_and_
         lena.page.get_by_text(
             "The scores and what people wrote are shown when the round"
         ).wait_for()
+        # Closing cannot be undone: the link asks first, on a page of its own.
+        lena.page.get_by_role("link", name="Close the round now").click()
+        lena.page.get_by_text("This cannot be undone.").wait_for()
+        lena.check()
         lena.page.get_by_role("button", name="Close the round now").click()
         lena.page.get_by_text("The round is closed.").wait_for()
         lena.check()
