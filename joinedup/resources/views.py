@@ -220,14 +220,29 @@ def offer_give(request: AuthedRequest, pk: int, offer_pk: int) -> HttpResponse:
     return _render_offer(request, partnership, offer, give_form=form, status=INVALID)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def offer_withdraw(request: AuthedRequest, pk: int, offer_pk: int) -> HttpResponse:
-    """Stop offering it. Bookings already confirmed stand; nobody can ask for new ones."""
+    """Stop offering it. Bookings already confirmed stand; nobody can ask for new ones. GET
+    asks first (a withdrawn offer cannot be offered again)."""
     partnership = _partnership(request, pk)
     offer = _offer_in(request, partnership, offer_pk)
     if not request.user.has_perm("resources.change_offer", offer):
         raise PermissionDenied
+    if request.method == "GET":
+        if not offer.active:
+            return redirect(offer)
+        return confirm_page(
+            request,
+            title=f"Withdraw “{offer.title}”?",
+            happens=[
+                "Partners can no longer ask for it; bookings already confirmed stand.",
+                "A withdrawn offer cannot be offered again: make a new offer instead.",
+            ],
+            button="Withdraw the offer",
+            back=offer.get_absolute_url(),
+            partnership=partnership,
+        )
     actions.offer_update(offer=offer, by=request.user, active=False)
     messages.success(request, f"“{offer.title}” is no longer offered.")
     return redirect(offer)

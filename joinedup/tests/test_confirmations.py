@@ -125,6 +125,29 @@ def test_cancelling_a_booking_asks_first(world: SimpleNamespace) -> None:
     assert client_for(world.olive).get(url).status_code == 404
 
 
+def test_withdrawing_an_offer_asks_first(world: SimpleNamespace) -> None:
+    room = resource_actions.offer_create(
+        by=world.lena,
+        organisation=world.lead_org,
+        partnership=world.partnership,
+        kind="venue",
+        title="Meeting room",
+        audience="people",
+    )
+    url = reverse("offer_withdraw", args=[world.partnership.pk, room.pk])
+    lena = client_for(world.lena)
+    assert f'href="{url}"' in lena.get(room.get_absolute_url()).content.decode()
+    asks(lena, url, "Withdraw “Meeting room”?", "bookings already confirmed stand")
+    room.refresh_from_db()
+    assert room.active
+    assert client_for(world.will).get(url).status_code == 403
+    assert client_for(world.olive).get(url).status_code == 404
+    assert lena.post(url).status_code == 302
+    room.refresh_from_db()
+    assert not room.active
+    assert lena.get(url).status_code == 302
+
+
 def test_erasing_a_person_is_its_own_page(world: SimpleNamespace) -> None:
     referring = referring_world(world)
     url = reverse("person_erase", args=[referring.pat.pk])

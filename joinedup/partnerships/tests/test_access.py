@@ -43,7 +43,6 @@ POST_ONLY = {
     "person_invitation_withdraw",
     "booking_new",
     "offer_give",
-    "offer_withdraw",
     "booking_decide",
     "request_close",
     "agreement_comment",
