@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+import smtplib
+
 from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.db import transaction
@@ -11,6 +14,7 @@ from joinedup.accounts.models import User
 from joinedup.partnerships.models import MANAGING_ORG_ROLES, Organisation
 
 NO_MAIL = "django.core.mail.backends.dummy.EmailBackend"
+logger = logging.getLogger(__name__)
 
 
 def recipients(organisation: Organisation) -> list[str]:
@@ -40,6 +44,13 @@ def notify_people(emails: list[str], subject: str, body: str) -> None:
 
 
 def _send(to: list[str], subject: str, body: str) -> None:
-    if to:
-        message = (f"[Joined Up] {subject}", body, settings.DEFAULT_FROM_EMAIL, to)
-        send_mass_mail([message], fail_silently=True)
+    """Send after the write has committed. A relay that refuses or does not answer within
+    EMAIL_TIMEOUT never turns the saved write into an error; the email is logged as not sent
+    (subject and number of recipients, not the addresses or the body, which may hold links)."""
+    if not to:
+        return
+    message = (f"[Joined Up] {subject}", body, settings.DEFAULT_FROM_EMAIL, to)
+    try:
+        send_mass_mail([message])
+    except (OSError, smtplib.SMTPException) as error:
+        logger.error("Email not sent (%s) to %d people: %s", subject, len(to), error)

@@ -182,6 +182,8 @@ EMAIL_PORT = env_int("EMAIL_PORT", 587)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+# A relay that accepts and never answers must not hold a worker: give up after this many seconds.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Joined Up <joinedup@localhost>")
 # `JOINEDUP_MAIL=off` sends nothing at all (and `joinedup serve` says so loudly at start); without
 # it and without EMAIL_HOST, `joinedup serve` refuses to start outside the demo, so reset links
