@@ -77,9 +77,9 @@ class DateRule:
         if low <= day <= high:
             return None
         if low == high:
-            span = f"is {_show(low)}"
+            span = f"must be {_show(low)}"
         else:
-            span = f"falls between {_show(low)} and {_show(high)}"
+            span = f"must fall between {_show(low)} and {_show(high)}"
         return f"{self.what} {span}{f': {self.why}' if self.why else ''}."
 
     def check(self, day: dt.date | None, *, field: str, today: dt.date | None = None) -> None:

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "joinedup.decisions",
     "joinedup.referrals",
     "joinedup.health",
+    "joinedup.ops",
     "joinedup.demo",
 ]
 

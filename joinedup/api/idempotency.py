@@ -7,6 +7,13 @@ person for the same request gets that answer again (with `Idempotent-Replayed: t
 nothing is written twice. The same key with another path or body is refused with 422. An
 answer that is not 2xx is not kept: the request wrote nothing, and a retry runs it afresh.
 
+Answers about the people partners support (under /api/v1/people, /referrals, /consents) are
+not kept whole: what the first answer showed may no longer be theirs to see on a retry (the
+person withdrew consent, the referral moved on, the asker left the organisation), and a replay
+runs no access check and writes no access-log row. For those the kept answer is the status and
+the record's `id`, with a `detail` saying the request was already made: the client reads the
+record again, under today's access rules, for what it holds now.
+
 The key is saved in the request's own transaction, before the write, so the write and the kept
 answer commit together or not at all. Two retries at the same moment: the second's insert of
 the key waits on the unique (user, key) index until the first commits (PostgreSQL), or for the
@@ -17,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
@@ -34,6 +42,27 @@ REUSED = (
     "This Idempotency-Key was used for another request (another path or body) in the last 24 "
     "hours: use a new key for a new request."
 )
+
+
+PERSONAL = ("/api/v1/people", "/api/v1/referrals", "/api/v1/consents")
+ALREADY_MADE = (
+    "This request was already made with this Idempotency-Key and nothing was done again. "
+    "Read the record for what it holds now."
+)
+
+
+def _kept_body(path: str, content: bytes) -> bytes:
+    """What is kept of a 2xx answer: all of it, or for personal data only its record's id."""
+    if not path.startswith(PERSONAL):
+        return content
+    try:
+        first = json.loads(content)
+    except ValueError:
+        first = None
+    kept: dict[str, object] = {"detail": ALREADY_MADE, "errors": []}
+    if isinstance(first, dict) and "id" in first:
+        kept["id"] = first["id"]
+    return json.dumps(kept).encode()
 
 
 def _refuse(message: str) -> JsonResponse:
@@ -88,8 +117,12 @@ class IdempotencyMiddleware:
             response = self.get_response(request)
             if 200 <= response.status_code < 300 and not response.streaming:
                 kept.status = response.status_code
-                kept.body = response.content
-                kept.content_type = response.get("Content-Type", "application/json")
+                kept.body = _kept_body(request.path, response.content)
+                kept.content_type = (
+                    "application/json"
+                    if request.path.startswith(PERSONAL)
+                    else response.get("Content-Type", "application/json")
+                )
                 kept.save(update_fields=["status", "body", "content_type"])
             elif transaction.get_connection().needs_rollback:
                 pass  # the request failed inside the transaction: all of it is undone

@@ -21,6 +21,7 @@ from django.db.models import (
     Case,
     Count,
     F,
+    FloatField,
     Func,
     IntegerField,
     OuterRef,
@@ -238,6 +239,21 @@ def find(
         qs = qs.filter(
             pk__in=ServiceAtLocation.objects.filter(location__in=usable).values("service_id")
         )
+        # Nearest first: the square of a flat-earth distance to its nearest usable place, good
+        # enough to order places within a few hundred kilometres.
+        lat, lon = criteria.near
+        squeeze = math.cos(math.radians(lat)) ** 2
+        north_south = F("location__latitude") - lat
+        east_west = F("location__longitude") - lon
+        nearest = (
+            ServiceAtLocation.objects.filter(service_id=OuterRef("pk"), location__in=usable)
+            .annotate(d=north_south * north_south + east_west * east_west * squeeze)
+            .order_by("d")
+            .values("d")[:1]
+        )
+        qs = qs.annotate(nearness=Subquery(nearest, output_field=FloatField()))
+    else:
+        qs = qs.annotate(nearness=Value(0.0, output_field=FloatField()))
     if criteria.age is not None:
         qs = qs.filter(
             Q(minimum_age__isnull=True) | Q(minimum_age__lte=criteria.age),
@@ -267,5 +283,5 @@ def find(
         output_field=IntegerField(),
     )
     return qs.annotate(member=member).order_by(
-        "-member", F("needs_met").desc(nulls_last=True), "name", "pk"
+        "-member", F("needs_met").desc(nulls_last=True), "nearness", "name", "pk"
     )

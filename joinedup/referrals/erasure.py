@@ -31,7 +31,6 @@ from django.db.models import Max, Prefetch, Q
 from django.utils import timezone
 
 from joinedup.access import org_roles
-from joinedup.accounts.models import IdempotentRequest
 from joinedup.actions import action, busy_from, run_alone
 from joinedup.actions import person as signed_in
 from joinedup.audit.actions import audit_record
@@ -99,9 +98,6 @@ def _erase_person(person: Person, *, by: Any, purpose: str) -> None:
     person.version += 1
     person.save(update_fields=[*BLANK, "erased_at", "version"])
     Consent.objects.filter(person=person).update(given_by="")
-    # Kept API answers (Idempotency-Key, at most 24 hours old) may hold the person's details;
-    # which ones is not recorded, so all go: a retry in flight then runs afresh.
-    IdempotentRequest.objects.all().delete()
     log_access(by=by, kind=AccessKind.ERASE, person=person, record=str(person), purpose=purpose)
     audit_record(actor=by, action="person.erase", obj=person, after={"purpose": purpose})
 

@@ -263,7 +263,7 @@ class ReferralForm(SummaryChecked, ChooseForm):
             self.fields[need_field_name(service)] = forms.ChoiceField(
                 choices=choices,
                 required=bool(recorded),
-                label=f"Need {service.name} is for",
+                label=f"Which need {service.name} is for",
                 initial=next((c for c in recorded if c in serves), recorded[0] if recorded else ""),
             )
 

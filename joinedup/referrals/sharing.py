@@ -87,7 +87,7 @@ def offers(
         elif field not in consent.fields:
             why = f"The person did not consent to sharing their {label.lower()}."
         elif _empty(getattr(person, field)):
-            why = f"No {label.lower()} is recorded."
+            why = "Not recorded for this person."
         else:
             why = ""
         result.append(Offer(field, label, not why, why))

@@ -23,9 +23,9 @@ PURPOSE_WORDS = {
     Purpose.SAFEGUARDING: "to keep you or others safe from harm",
 }
 METHOD_WORDS = {
-    ConsentMethod.VERBAL: "told us",
-    ConsentMethod.WRITTEN: "agreed in writing",
-    ConsentMethod.DIGITAL: "agreed online",
+    ConsentMethod.VERBAL: "by telling us",
+    ConsentMethod.WRITTEN: "in writing",
+    ConsentMethod.DIGITAL: "online",
 }
 FIELD_WORDS = {
     "name": "your name",
@@ -66,9 +66,7 @@ def consent_summary(consent: Consent) -> list[str]:
         f"until {day(consent.expires_on)}.",
     ]
     if not consent.given_by:
-        sentences.append(
-            f"You {METHOD_WORDS[ConsentMethod(consent.method)]} that you agree to this."
-        )
+        sentences.append(f"You gave this agreement {METHOD_WORDS[ConsentMethod(consent.method)]}.")
     special = [FIELD_WORDS[f] for f in fields if f in SPECIAL_CATEGORY]
     if special:
         sentences.append(

@@ -55,7 +55,7 @@ def test_a_rule_names_the_range_it_allows() -> None:
     assert dates.BOOKING.bounds(day) == (day, dt.date(2028, 12, 3))
     assert dates.BOOKING.problem(dt.date(2028, 12, 3), day) is None
     assert dates.BOOKING.problem(dt.date(9999, 12, 31), day) == (
-        "A booking falls between 3 December 2026 and 3 December 2028: rooms and equipment "
+        "A booking must fall between 3 December 2026 and 3 December 2028: rooms and equipment "
         "are booked up to two years ahead."
     )
     assert dates.JOINED.problem(dt.date(2026, 12, 4), day) is not None
@@ -147,7 +147,7 @@ def test_booking_31_12_9999_is_refused_naming_the_date(world: SimpleNamespace, r
         },
     )
     assert response.status_code == 422
-    assert "A booking falls between" in response.context["booking_form"].errors["day"][0]
+    assert "A booking must fall between" in response.context["booking_form"].errors["day"][0]
     for moment in (f"{END_OF_TIME}T23:00:00+00:00", f"{END_OF_TIME}T10:00:00-05:00"):
         api = api_for(world.will).post(
             f"{P}/offers/{room.pk}/bookings",
@@ -160,7 +160,7 @@ def test_booking_31_12_9999_is_refused_naming_the_date(world: SimpleNamespace, r
         )
         assert api.status_code == 422, api.json()
         starts = [e for e in api.json()["errors"] if e["field"] == "starts_at"]
-        assert "A booking falls between" in starts[0]["message"]
+        assert "A booking must fall between" in starts[0]["message"]
     assert not Booking.objects.exists()
 
 
@@ -208,7 +208,7 @@ def test_joining_in_the_future_is_refused_on_the_page_and_in_the_api(
         {"organisation": newcomer.pk, "role": "wider", "joined_on": END_OF_TIME},
     )
     assert page.status_code == 422
-    assert "The day it joined falls between" in page.context["form"].errors["joined_on"][0]
+    assert "The day it joined must fall between" in page.context["form"].errors["joined_on"][0]
     api = api_for(world.lena).post(
         f"{P}/partnerships/{world.partnership.pk}/memberships",
         {"organisation_id": newcomer.pk, "role": "wider", "joined_on": today(1).isoformat()},
@@ -234,7 +234,7 @@ def test_leaving_is_between_joining_and_today(world: SimpleNamespace) -> None:
     client = client_for(world.lena)
     future = client.post(url, {"left_on": END_OF_TIME, "reason": "Moving on"})
     assert future.status_code == 422
-    assert "The day it left falls between" in future.context["form"].errors["left_on"][0]
+    assert "The day it left must fall between" in future.context["form"].errors["left_on"][0]
     api = api_for(world.lena).post(
         f"{P}/memberships/{world.wider_membership.pk}/leave",
         {"left_on": today(1).isoformat(), "reason": "Moving on"},
@@ -322,7 +322,7 @@ def test_a_meeting_at_the_end_of_the_calendar_is_refused(world: SimpleNamespace)
     form = {"day": END_OF_TIME, "starts": "14:00", "ends": "15:00", "purpose": "delivery"}
     response = client_for(world.lena).post(url, {**form, "place": "The hall"})
     assert response.status_code == 422
-    assert "A meeting falls between" in response.context["form"].errors["day"][0]
+    assert "A meeting must fall between" in response.context["form"].errors["day"][0]
     api = api_for(world.lena).post(
         f"{P}/series/{series.pk}/meetings",
         {

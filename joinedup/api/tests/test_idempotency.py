@@ -13,6 +13,7 @@ from django.test import Client
 from joinedup.accounts.models import IdempotentRequest
 from joinedup.agreements.models import Agreement
 from joinedup.api import api
+from joinedup.api.idempotency import ALREADY_MADE
 from joinedup.conftest import api_for
 from joinedup.referrals.actions import person_erase
 from joinedup.referrals.models import Person
@@ -98,14 +99,26 @@ def test_the_document_offers_the_key_on_every_post_and_409_on_every_write() -> N
                 assert names.count("Idempotency-Key") == 1, (method, path)
 
 
-def test_erasing_a_person_drops_the_kept_answers_that_could_hold_them(
+def test_an_answer_about_a_person_is_replayed_without_their_details(
     world: SimpleNamespace,
 ) -> None:
+    """What the first answer showed may no longer be the asker's to see (consent withdrawn,
+    the person erased): a replay says the request was made and gives the record's id only,
+    and an erasure leaves other people's retries to replay as before."""
     lena = api_for(world.lena)
-    created = _post(
-        lena, "/api/v1/people", {"organisation_id": world.lead_org.pk, "name": "Pat"}, "p1"
-    )
-    assert created.status_code == 201 and IdempotentRequest.objects.count() == 1
-    person = Person.objects.get(pk=created.json()["id"])
-    person_erase(person=person, by=world.lena, reason="Pat asked us to")
-    assert not IdempotentRequest.objects.exists()
+    body = {"organisation_id": world.lead_org.pk, "name": "Pat Quill", "contact": "07700 900123"}
+    created = _post(lena, "/api/v1/people", body, "p1")
+    assert created.status_code == 201 and created.json()["name"] == "Pat Quill"
+    pk = created.json()["id"]
+
+    replayed = _post(lena, "/api/v1/people", body, "p1")
+
+    assert replayed.status_code == 201 and replayed["Idempotent-Replayed"] == "true"
+    assert replayed.json() == {"detail": ALREADY_MADE, "errors": [], "id": pk}
+    assert b"Pat Quill" not in bytes(IdempotentRequest.objects.get().body)
+    assert Person.objects.count() == 1
+    path = f"/api/v1/partnerships/{world.partnership.pk}/agreements"
+    assert _post(lena, path, TERMS, "a1").status_code == 201
+    person_erase(person=Person.objects.get(pk=pk), by=world.lena, reason="Pat asked us to")
+    again = _post(lena, path, TERMS, "a1")
+    assert again["Idempotent-Replayed"] == "true" and Agreement.objects.count() == 1

@@ -193,3 +193,19 @@ def test_the_shipped_gazetteer_places_the_demo_areas() -> None:
     # OS National Grid to WGS84, checked against OS's worked example (to about a metre).
     lat, lon = gazetteer.osgb_to_wgs84(651409.903, 313177.270)
     assert abs(lat - 52.65798) < 0.00002 and abs(lon - 1.71605) < 0.00002
+
+
+def test_a_search_near_a_place_lists_the_nearest_first(world: SimpleNamespace) -> None:
+    """Names sort the other way round, so only the distance puts them in this order."""
+    for name, km_north in (("A far one", 6.0), ("B middling one", 3.0), ("C near one", 0.5)):
+        lat = 52.3885 + km_north / 111.2
+        listing(
+            world.lead_org,
+            name,
+            place=place(f"{name} St", "DY10 1AB", lat, -2.2496, Visibility.PUBLIC),
+        )
+
+    _, body = search(world.olive, near="52.3885, -2.2496", within_km=10)
+
+    shown = [body.find(name) for name in ("C near one", "B middling one", "A far one")]
+    assert -1 not in shown and shown == sorted(shown), shown

@@ -100,7 +100,10 @@ def test_the_page_asks_the_need_for_each_service_chosen(world, referring):
     client = client_for(world.stan)
     query = f"?service={referring.therapy.pk}&service={referring.parcels.pk}&confirm=1"
     page = client.get(url + query).content.decode()
-    assert "Need Talking therapies is for" in page and "Need Emergency food parcels is for" in page
+    assert (
+        "Which need Talking therapies is for" in page
+        and "Which need Emergency food parcels is for" in page
+    )
     assert f'name="need_{referring.parcels.pk}"' in page
     payload = {
         "service": [referring.therapy.pk, referring.parcels.pk],

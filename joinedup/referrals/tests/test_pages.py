@@ -274,7 +274,7 @@ def test_a_worker_records_a_person_and_their_consent(world, referring):
         (
             "person_new",
             {"name": "Sam", "born_on": "2999-01-01"},
-            "Date of birth: A date of birth falls",
+            "Date of birth: A date of birth must fall",
         ),
         ("consent_new", {"method": "telepathy"}, "How they agreed: Select a valid choice."),
         (
@@ -296,7 +296,7 @@ def test_a_worker_records_a_person_and_their_consent(world, referring):
                 "categories": ["name"],
                 "expires_on": "2001-01-01",
             },
-            "Until: A consent's end falls between",
+            "Until: A consent's end must fall between",
         ),
     ],
 )

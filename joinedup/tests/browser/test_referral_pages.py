@@ -89,8 +89,12 @@ def test_a_net_of_two_referrals_is_sent_accepted_and_declined(
         assert stan.page.get_by_role("checkbox", name="Name", exact=True).is_checked()
         assert stan.page.get_by_role("checkbox", name="How to contact them").is_checked()
         # Each service is chosen for one of Pat's needs.
-        stan.page.get_by_label("Need Talking therapies is for").select_option(label="Mental health")
-        stan.page.get_by_label("Need Emergency food parcels is for").select_option(label="Food")
+        stan.page.get_by_label("Which need Talking therapies is for").select_option(
+            label="Mental health"
+        )
+        stan.page.get_by_label("Which need Emergency food parcels is for").select_option(
+            label="Food"
+        )
         stan.page.get_by_label("Why you refer them").fill("Anxious, and short of food.")
         stan.page.get_by_role("button", name="Send 2 referrals").click()
         stan.page.get_by_text("Sent: 2 referrals,").wait_for()
