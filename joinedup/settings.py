@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "django_ratelimit",
+    "django_tasks",
     "joinedup.accounts",
     "joinedup.audit",
     "joinedup.partnerships",
@@ -74,6 +75,8 @@ INSTALLED_APPS = [
     "joinedup.decisions",
     "joinedup.referrals",
     "joinedup.health",
+    "joinedup.learning",
+    "joinedup.events",
     "joinedup.ops",
     "joinedup.demo",
 ]
@@ -287,3 +290,8 @@ OTP_TOTP_ISSUER = "Joined Up"
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # API tokens expire after this many days unless made with another expiry.
 JOINEDUP_TOKEN_DAYS = env_int("JOINEDUP_TOKEN_DAYS", 90)
+
+# Background jobs through Django's tasks API (the django-tasks backport until Django 6.0).
+# Define a job in an app's `tasks.py` with `@task()` and call `.enqueue(...)` inside the write's
+# transaction. Until the worker lands, jobs run at once in the request.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
