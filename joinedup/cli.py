@@ -12,6 +12,8 @@ USAGE = """usage: joinedup COMMAND [options]
 
   demo      make a data directory, load the demo data and serve it on http://127.0.0.1:8000
   serve     serve the app with gunicorn (production: set SECRET_KEY and DATABASE_URL)
+  worker    run the background jobs (emails, reminders, retention): run it beside serve
+            (--threads N runs N jobs at once); the demo runs one itself
   collectstatic --noinput   collect the static files: once at install and after each upgrade
   token     print a new API token: joinedup token --user EMAIL
   anything else is a Django management command: joinedup migrate, joinedup createsuperuser, …
@@ -94,7 +96,19 @@ def demo(argv: list[str]) -> None:
     if not static_collected():
         print("Collecting the static files (the first time only)…", flush=True)
         call_command("collectstatic", interactive=False, verbosity=0)
+    start_demo_worker()
     serve(["--bind", f"{options.host}:{options.port}"])
+
+
+def start_demo_worker() -> None:
+    """The demo runs its own worker, so the quick start stays one command: a child process
+    (`joinedup worker`) that stops when the demo's server does (Ctrl-C reaches both; if the
+    server dies otherwise, the worker sees its parent gone and stops)."""
+    import subprocess
+
+    env = {**os.environ, "JOINEDUP_WORKER_PARENT": str(os.getpid())}
+    subprocess.Popen([sys.executable, "-m", "joinedup.cli", "worker"], env=env)
+    print("Background jobs run in a worker beside the server.", flush=True)
 
 
 def demo_environment(data_dir: Path, *, host: str, port: int) -> None:
@@ -179,3 +193,7 @@ def refuse_without_collected_static() -> None:
 def _bind_of(command: list[str]) -> str:
     binds = [command[i + 1] for i, part in enumerate(command[:-1]) if part == "--bind"]
     return binds[-1] if binds else "the address given"
+
+
+if __name__ == "__main__":
+    main()

@@ -33,6 +33,14 @@ def _fast_passwords_and_private_uploads(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture
+def jobs_run_at_once(settings: Any) -> None:
+    """Jobs (emails among them) run as soon as they are enqueued, inside the write's
+    transaction, instead of waiting in the queue for a worker: for tests about what a job
+    does rather than about the queue."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 def make_user(
     email: str, name: str, organisation: Organisation | None = None, role: str = "staff"
 ) -> User:

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "django_ratelimit",
     "django_tasks",
+    "django_tasks_db",
     "joinedup.accounts",
     "joinedup.audit",
     "joinedup.partnerships",
@@ -78,6 +79,7 @@ INSTALLED_APPS = [
     "joinedup.learning",
     "joinedup.events",
     "joinedup.ops",
+    "joinedup.jobs",
     "joinedup.demo",
 ]
 
@@ -292,6 +294,24 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 JOINEDUP_TOKEN_DAYS = env_int("JOINEDUP_TOKEN_DAYS", 90)
 
 # Background jobs through Django's tasks API (the django-tasks backport until Django 6.0).
-# Define a job in an app's `tasks.py` with `@task()` and call `.enqueue(...)` inside the write's
-# transaction. Until the worker lands, jobs run at once in the request.
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Define a job in an app's `tasks.py` with `@task()` (or `joinedup.jobs.job` to choose its
+# retries) and call `.enqueue(...)` inside the write's transaction. The queue is a table in the
+# database (django-tasks-db); `joinedup worker` runs the jobs (README "Background jobs").
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Workers enqueue `remind` daily and `retention` nightly (joinedup/jobs/schedule.py); off when
+# cron runs them instead.
+JOINEDUP_SCHEDULE = env_bool("JOINEDUP_SCHEDULE", True)
+
+# Sessions live in the database, so any app server behind a balancer reads any visitor's.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# The default cache (rendered charts and the like) must be shared by every app server too:
+# the database cache by default (`joinedup migrate` makes its table), or Redis when
+# JOINEDUP_CACHE_URL is given (redis://host:6379/0), through Django's own RedisCache.
+CACHE_URL = env_str("JOINEDUP_CACHE_URL", "")
+if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise SettingError("JOINEDUP_CACHE_URL must be a Redis URL, e.g. redis://127.0.0.1:6379/0")
+CACHES["default"] = (
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    if CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "joinedup_cache"}
+)

@@ -75,6 +75,7 @@ urlpatterns = [
         name="invitation_answer",
     ),
     path("", include("joinedup.organisations.urls")),
+    path("", include("joinedup.jobs.urls")),
     path("organisations/<int:pk>/", partnerships.organisation_detail, name="organisation"),
     path("organisations/<int:pk>/edit/", partnerships.organisation_edit, name="organisation_edit"),
     path("programmes/<int:pk>/", programmes.programme_detail, name="programme"),

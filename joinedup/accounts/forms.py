@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth.forms import PasswordResetForm
+from django.db import transaction
+from django.template import loader
 
 
 class TokenForm(forms.Form):
@@ -47,3 +50,24 @@ class PasswordCheckForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError("That is not your password.")
         return password
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Django's reset form, its email sent by a worker (`joinedup.jobs.mail.queue_email`), so a
+    mail relay that does not answer never holds the request."""
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        from joinedup.jobs.mail import queue_email
+
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        body = loader.render_to_string(email_template_name, context)
+        with transaction.atomic():
+            queue_email([to_email], subject, body, from_email=from_email)

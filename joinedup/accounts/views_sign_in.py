@@ -24,7 +24,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_ratelimit.core import is_ratelimited
 
 from joinedup.accounts import actions, throttle
-from joinedup.accounts.forms import CodeForm
+from joinedup.accounts.forms import CodeForm, QueuedPasswordResetForm
 from joinedup.accounts.models import User
 from joinedup.accounts.two_factor import (
     code_used_already,
@@ -107,7 +107,10 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
 
 
 class ResetRequestView(auth_views.PasswordResetView):
-    """Asking for a reset link, throttled per address and per email address."""
+    """Asking for a reset link, throttled per address and per email address; the link is sent
+    by a worker."""
+
+    form_class = QueuedPasswordResetForm
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         email = str(request.POST.get("email", "")).strip().lower()

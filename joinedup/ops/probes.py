@@ -2,9 +2,12 @@
 
 - `/healthz`: the process lives and answers. It touches nothing else, so a database outage
   never makes the balancer restart healthy app servers.
-- `/readyz`: this server can serve people: the database answers a query and every migration
-  this code knows is applied. 503 otherwise, so the balancer sends people elsewhere (during
-  an outage, or while an upgrade's `joinedup migrate` has not yet run).
+- `/readyz`: this server can serve people: the database answers a query, every migration
+  this code knows is applied, and the job queue (a table in the same database) answers. It
+  also says how many workers beat in the last minute, for information only: an app server
+  with no worker still serves people (their emails wait in the queue). 503 otherwise, so the
+  balancer sends people elsewhere (during an outage, or while an upgrade's `joinedup migrate`
+  has not yet run).
 
 They are answered by a middleware placed before every other, on purpose: a balancer asks by
 the server's address (not a name in ALLOWED_HOSTS) and over plain HTTP (which
@@ -70,7 +73,37 @@ def readyz() -> JsonResponse:
     if unapplied:
         migrations = f"{unapplied} not applied: run `joinedup migrate`"
         return _answer(503, status="unavailable", database="ok", migrations=migrations)
-    return _answer(200, status="ok", database="ok", migrations="ok")
+    try:
+        workers = queue_workers()
+    except DatabaseError as error:
+        logger.warning("Not ready: the job queue does not answer: %s", error)
+        return _answer(
+            503, status="unavailable", database="ok", migrations="ok", queue="not answering"
+        )
+    return _answer(200, status="ok", database="ok", migrations="ok", queue="ok", workers=workers)
+
+
+def queue_workers() -> str:
+    """Reads the job queue, in one query (raises DatabaseError if it does not answer), and
+    says how many workers beat in the last minute."""
+    import datetime as dt
+
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from joinedup.jobs.models import WorkerBeat
+
+    queue = connection.ops.quote_name(DBTaskResult._meta.db_table)
+    beats = connection.ops.quote_name(WorkerBeat._meta.db_table)
+    since = timezone.now() - dt.timedelta(minutes=1)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT COUNT(*) FROM {beats} WHERE beat_at >= %s), "  # noqa: S608
+            f"(SELECT COUNT(*) FROM (SELECT 1 FROM {queue} LIMIT 1) AS q)",
+            [since],
+        )
+        (workers, _) = cursor.fetchone()
+    return str(workers)
 
 
 def _answer(code: int, **body: str) -> JsonResponse:

@@ -21,14 +21,13 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail, send_mass_mail
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from joinedup.accounts.models import ApiToken, User, hash_token
 from joinedup.actions import action, person
 from joinedup.audit.actions import audit_record, snapshot
+from joinedup.jobs.mail import queue_email
 from joinedup.meetings.models import FeedToken, Notice
 from joinedup.organisations.models import (
     PERSON_INVITATION_LIFETIME,
@@ -95,7 +94,7 @@ def tell_admins(
     url: str = "",
 ) -> None:
     """Tell `organisation`'s admins (and `also`, e.g. the person concerned) by a notice in the
-    app now and by email once the transaction commits. `url` is the page's path (by default
+    app now and by email (queued in the same transaction). `url` is the page's path (by default
     the organisation's people page)."""
     people = {u.pk: u for u in admins_of(organisation)}
     if also is not None and also.is_active:
@@ -103,15 +102,12 @@ def tell_admins(
     url = url or reverse("organisation_people", args=[organisation.pk])
     for user in people.values():
         Notice.objects.create(user=user, subject=subject, url=url)
-    addresses = sorted(u.email for u in people.values())
-    text = f"{body}\n\n{settings.SITE_URL}{url}"
-
-    def send() -> None:
-        if addresses:
-            message = (f"[Joined Up] {subject}", text, settings.DEFAULT_FROM_EMAIL, addresses)
-            send_mass_mail([message], fail_silently=True)
-
-    transaction.on_commit(send)
+    queue_email(
+        [u.email for u in people.values()],
+        f"[Joined Up] {subject}",
+        f"{body}\n\n{settings.SITE_URL}{url}",
+        organisation=organisation,
+    )
 
 
 def _write(
@@ -341,15 +337,7 @@ def person_invite(
         f"Accept or decline here, signed in as {email} (or making an account with that "
         f"address): {link}\n\nThe link works for 14 days."
     )
-    transaction.on_commit(
-        lambda: send_mail(
-            f"[Joined Up] Join {organisation}",
-            body,
-            settings.DEFAULT_FROM_EMAIL,
-            [email],
-            fail_silently=True,
-        )
-    )
+    queue_email([email], f"[Joined Up] Join {organisation}", body, organisation=organisation)
     tell_admins(
         organisation,
         f"{email} invited to join {organisation}",

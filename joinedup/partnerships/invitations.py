@@ -21,14 +21,13 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from joinedup.accounts.models import hash_token
 from joinedup.actions import action, person
 from joinedup.audit.actions import audit_record
+from joinedup.jobs.mail import queue_email
 from joinedup.meetings.notices import tell
 from joinedup.organisations import actions as people
 from joinedup.partnerships.actions import (
@@ -144,14 +143,16 @@ def invitation_send(
         f"that address); on accepting you become the first admin of {organisation_name} in "
         f"Joined Up: {link}\n"
     )
-    transaction.on_commit(
-        lambda: send_mail(
-            f"[Joined Up] {partnership} invites {organisation_name} to join",
-            body,
-            settings.DEFAULT_FROM_EMAIL,
-            [invitation.email],
-            fail_silently=True,
-        )
+    queue_email(
+        [invitation.email],
+        f"[Joined Up] {partnership} invites {organisation_name} to join",
+        body,
+        # The lead's admins see it on "messages not delivered" if it never goes.
+        organisation=Organisation.objects.filter(
+            memberships__partnership=partnership,
+            memberships__role=MemberRole.LEAD,
+            memberships__left_on__isnull=True,
+        ).first(),
     )
     return invitation, raw
 

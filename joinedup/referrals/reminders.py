@@ -13,11 +13,11 @@ import datetime as dt
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.utils import timezone
 
 from joinedup.accounts.models import User
+from joinedup.jobs.mail import queue_email
 from joinedup.meetings.models import Notice
 from joinedup.meetings.notices import tell
 from joinedup.meetings.queries import working_days_since
@@ -30,8 +30,8 @@ DEFAULT = Timings()  # unsaved: the model's defaults, for a partnership that set
 
 
 def _tell_managers(organisation: Organisation, subject: str, body: str, url: str) -> None:
-    """A notice for each admin and manager of `organisation`, and an email once the
-    transaction commits."""
+    """A notice for each admin and manager of `organisation`, and an email (queued in the
+    same transaction)."""
     managers = list(
         User.objects.filter(
             is_active=True,
@@ -41,15 +41,12 @@ def _tell_managers(organisation: Organisation, subject: str, body: str, url: str
     )
     for user in managers:
         Notice.objects.create(user=user, subject=subject, url=url)
-    emails = sorted({u.email for u in managers})
-    if emails:
-        message = (
-            f"[Joined Up] {subject}",
-            f"{body}\n\n{settings.SITE_URL}{url}",
-            settings.DEFAULT_FROM_EMAIL,
-            emails,
-        )
-        transaction.on_commit(lambda: send_mass_mail([message], fail_silently=True))
+    queue_email(
+        [u.email for u in managers],
+        f"[Joined Up] {subject}",
+        f"{body}\n\n{settings.SITE_URL}{url}",
+        organisation=organisation,
+    )
 
 
 def remind_referrals(today: dt.date | None = None) -> dict[str, int]:

@@ -1,17 +1,102 @@
-"""A mail relay that refuses or never answers does not turn a saved write into an error, and
-the email that could not be sent is logged."""
+"""A mail relay that accepts and never answers no longer touches the requests: a write that
+notifies only queues its email; a worker sends it, gives up on the silent relay after
+EMAIL_TIMEOUT, and delivers it on a later try once the relay answers."""
 
 from __future__ import annotations
 
-import logging
+import contextlib
+import datetime as dt
 import socket
+import socketserver
 import threading
+import time
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
-from django.test import override_settings
+from django.db import connection
+from django.test import Client, override_settings
+from django.urls import reverse
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
-from joinedup import notifications
+from joinedup.conftest import make_org, make_user
+from joinedup.jobs import worker
+from joinedup.jobs.models import OutgoingMessage
+
+
+class Relay:
+    """An SMTP relay on 127.0.0.1 that, while `silent`, accepts connections and never says a
+    word (not even its greeting); once `silent` is cleared it answers as a relay does and keeps
+    each message's recipients and body."""
+
+    def __init__(self) -> None:
+        self.silent = threading.Event()
+        self.silent.set()
+        self.accepted = threading.Event()
+        self.received: list[tuple[list[str], str]] = []
+        relay = self
+
+        class Handler(socketserver.StreamRequestHandler):
+            def handle(self) -> None:
+                relay.accepted.set()
+                if relay.silent.is_set():
+                    self.request.settimeout(30)
+                    with contextlib.suppress(OSError):
+                        self.request.recv(1)  # until the client gives up and closes
+                    return
+                self._talk()
+
+            def _talk(self) -> None:
+                def say(line: str) -> None:
+                    self.wfile.write(f"{line}\r\n".encode())
+
+                say("220 relay ready")
+                to: list[str] = []
+                while line := self.rfile.readline().decode().strip():
+                    verb = line.split(" ", 1)[0].upper()
+                    if verb == "RCPT":
+                        to.append(line.split(":", 1)[1].strip(" <>"))
+                    if verb == "DATA":
+                        say("354 go on")
+                        body = []
+                        while (part := self.rfile.readline().decode()) not in (".\r\n", ""):
+                            body.append(part)
+                        relay.received.append((to, "".join(body)))
+                        to = []
+                        say("250 queued")
+                    elif verb == "QUIT":
+                        say("221 bye")
+                        return
+                    else:
+                        say("250 ok")
+
+        self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.port = int(self.server.server_address[1])
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def relay() -> Iterator[Relay]:
+    r = Relay()
+    yield r
+    r.close()
+
+
+def smtp_to(port: int, timeout: int = 2) -> override_settings:
+    return override_settings(
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=port,
+        EMAIL_USE_TLS=False,
+        EMAIL_TIMEOUT=timeout,
+    )
 
 
 def unused_port() -> int:
@@ -20,59 +105,68 @@ def unused_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@pytest.fixture
-def silent_relay() -> Iterator[int]:
-    """Accepts connections and never says a word (no SMTP greeting)."""
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen()
-    held: list[socket.socket] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        server.settimeout(0.2)
-        while not stop.is_set():
-            try:
-                held.append(server.accept()[0])
-            except TimeoutError:
-                continue
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield int(server.getsockname()[1])
-    stop.set()
-    thread.join()
-    for connection in held:
-        connection.close()
-    server.close()
-
-
-def smtp_to(port: int) -> override_settings:
-    return override_settings(
-        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
-        EMAIL_HOST="127.0.0.1",
-        EMAIL_PORT=port,
-        EMAIL_USE_TLS=False,
-        EMAIL_TIMEOUT=1,
-    )
-
-
-def test_a_relay_that_never_answers_is_given_up_and_logged(
-    silent_relay: int, caplog: pytest.LogCaptureFixture
+def test_a_silent_relay_holds_no_request_and_the_email_goes_once_it_answers(
+    transactional_db: Any, relay: Relay
 ) -> None:
-    with smtp_to(silent_relay), caplog.at_level(logging.ERROR, "joinedup.notifications"):
-        notifications._send(["a@example.org", "b@example.org"], "Meeting changed", "body")
-    [record] = caplog.records
-    assert record.getMessage().startswith("Email not sent (Meeting changed) to 2 people:")
-    assert "a@example.org" not in record.getMessage()
+    org = make_org("Riverside Citizens Advice")
+    lena = make_user("lena@riverside.example", "Lena", org, role="admin")
+    client = Client()
+    client.force_login(lena)
+    people = reverse("organisation_people", args=[org.pk])
+    assert client.get(people).status_code == 200  # the form, as a person opens it first
+    assert client.get(reverse("organisation", args=[org.pk])).status_code == 200
+    with smtp_to(relay.port):
+        # The write: an invitation, which emails the person invited (and the admins).
+        started = time.monotonic()
+        response = client.post(
+            people,
+            {"email": "ada@riverside.example", "role": "staff", "job_title": ""},
+            follow=True,
+        )
+        took = time.monotonic() - started
+        assert response.status_code == 200 and took < 2, took
+        assert response.redirect_chain[0][1] == 302
+        invitation = OutgoingMessage.objects.get(to=["ada@riverside.example"])
 
+        # A worker takes the invitation's email to the relay, which says nothing...
+        def one_job() -> None:
+            try:
+                one = worker.Worker(worker_id="test", interval=0, batch=True)
+                one.max_tasks = 1
+                one.run()
+            finally:
+                connection.close()
 
-def test_a_relay_that_refuses_is_logged(caplog: pytest.LogCaptureFixture) -> None:
-    with smtp_to(unused_port()), caplog.at_level(logging.ERROR, "joinedup.notifications"):
-        notifications._send(["a@example.org"], "Booking requested", "body")
-    assert [r.getMessage()[:40] for r in caplog.records] == [
-        "Email not sent (Booking requested) to 1 "
-    ]
+        busy = threading.Thread(target=one_job)
+        busy.start()
+        assert relay.accepted.wait(5)
+        # ...and meanwhile a read answers as fast as ever.
+        started = time.monotonic()
+        page = client.get(reverse("organisation", args=[org.pk]))
+        read = time.monotonic() - started
+        assert page.status_code == 200 and read < 1, read
+        busy.join(10)
+        assert not busy.is_alive()
+
+    # The worker gave up on the silent relay: the email waits for its second try, after the
+    # back-off, and nothing was lost.
+    first = OutgoingMessage.objects.get(pk=invitation.pk)
+    assert (first.status, first.attempts) == (OutgoingMessage.PENDING, 1)
+    assert "timed out" in first.last_error
+    job = DBTaskResult.objects.get(args_kwargs__args=[invitation.pk])
+    assert job.status == "READY" and len(job.worker_ids) == 1
+    wait = (job.run_after - timezone.now()).total_seconds()
+    assert 50 < wait <= 60  # the first back-off: a minute
+
+    # The relay answers now; once the back-off has passed, the retry delivers it.
+    relay.silent.clear()
+    DBTaskResult.objects.filter(pk=job.pk).update(run_after=timezone.now() - dt.timedelta(1))
+    with smtp_to(relay.port):
+        worker.run_ready()
+    delivered = OutgoingMessage.objects.get(pk=invitation.pk)
+    assert (delivered.status, delivered.attempts) == (OutgoingMessage.SENT, 2)
+    to_ada = [body for to, body in relay.received if to == ["ada@riverside.example"]]
+    assert len(to_ada) == 1 and "/join/" in to_ada[0]
 
 
 def test_the_timeout_has_a_default_of_ten_seconds() -> None:

@@ -5,9 +5,12 @@ from __future__ import annotations
 import re
 from types import SimpleNamespace
 
+import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+
+pytestmark = pytest.mark.usefixtures("jobs_run_at_once")
 
 
 def test_sign_in_takes_you_to_your_partnerships(world: SimpleNamespace) -> None:

@@ -7,6 +7,7 @@ import datetime as dt
 import re
 from types import SimpleNamespace
 
+import pytest
 from axes.models import AccessAttempt
 from django.core import mail
 from django.test import Client
@@ -14,6 +15,8 @@ from django.urls import reverse
 
 from joinedup.accounts.models import ApiToken
 from joinedup.conftest import client_for
+
+pytestmark = pytest.mark.usefixtures("jobs_run_at_once")
 
 RIGHT = "a-long-test-password"
 

@@ -20,6 +20,8 @@ from joinedup.accounts.models import ApiToken, hash_token
 from joinedup.audit.models import AuditEvent
 from joinedup.conftest import ApiClient, client_for
 
+pytestmark = pytest.mark.usefixtures("jobs_run_at_once")
+
 
 def bearer(raw: str) -> ApiClient:
     client = ApiClient(None)

@@ -28,6 +28,8 @@ from joinedup.directory.tests.conftest import (
     need,
 )
 
+pytestmark = pytest.mark.usefixtures("jobs_run_at_once")
+
 SEARCH = reverse("directory_search")
 SECRETS = (SECRET_STREET, SECRET_POSTCODE, str(SECRET_LAT), str(SECRET_LON), "RV9")
 

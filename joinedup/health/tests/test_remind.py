@@ -8,6 +8,7 @@ from io import StringIO
 from types import SimpleNamespace
 from typing import Any
 
+import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
@@ -16,6 +17,8 @@ from joinedup.health.models import Round, RoundStatus
 from joinedup.health.reminders import remind_rounds
 from joinedup.health.tests.helpers import answer, open_round
 from joinedup.meetings.models import Notice
+
+pytestmark = pytest.mark.usefixtures("jobs_run_at_once")
 
 TODAY = timezone.localdate()
 

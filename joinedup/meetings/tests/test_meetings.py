@@ -25,6 +25,8 @@ from joinedup.meetings.tests.helpers import (
 )
 from joinedup.partnerships.models import Sector
 
+pytestmark = pytest.mark.usefixtures("jobs_run_at_once")
+
 
 def names(orgs: list) -> list[str]:
     return [o.name for o in orgs]

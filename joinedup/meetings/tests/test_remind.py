@@ -7,6 +7,7 @@ from io import StringIO
 from types import SimpleNamespace
 from typing import Any
 
+import pytest
 from django.core import mail
 from django.core.management import call_command
 
@@ -14,6 +15,8 @@ from joinedup.decisions import actions as decision_actions
 from joinedup.decisions.models import Proposal
 from joinedup.meetings.models import Concern, Notice, SentReminder
 from joinedup.meetings.tests.helpers import days_from_today, meetings_world
+
+pytestmark = pytest.mark.usefixtures("jobs_run_at_once")
 
 
 def run(capture: Any) -> str:

@@ -39,7 +39,24 @@ def test_healthz_says_the_process_lives_while_the_database_is_away(db: Any) -> N
 def test_readyz_is_ready_when_the_database_answers_and_is_migrated(db: Any) -> None:
     response = Client().get("/readyz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "migrations": "ok"}
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "migrations": "ok",
+        "queue": "ok",
+        "workers": "0",
+    }
+
+
+def test_readyz_is_unavailable_when_the_job_queue_does_not_answer(db: Any) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    table = connection.ops.quote_name(DBTaskResult._meta.db_table)
+    with connection.cursor() as cursor:  # undone with the test's transaction
+        cursor.execute(f"ALTER TABLE {table} RENAME TO gone_away")
+    response = Client().get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["queue"] == "not answering"
 
 
 def test_readyz_is_unavailable_while_the_database_is_away(db: Any) -> None:
@@ -66,12 +83,13 @@ def test_readyz_is_unavailable_until_every_migration_is_applied(db: Any) -> None
     }
 
 
-def test_readyz_keeps_the_migration_check_so_a_probe_costs_one_query(
+def test_readyz_keeps_the_migration_check_so_a_probe_costs_two_queries(
     db: Any, django_assert_num_queries: Any
 ) -> None:
     client = Client()
     assert client.get("/readyz").status_code == 200
-    with django_assert_num_queries(1):  # SELECT 1; the migrations were checked a moment ago
+    # SELECT 1, and one look at the job queue; the migrations were checked a moment ago
+    with django_assert_num_queries(2):
         assert client.get("/readyz").status_code == 200
 
 

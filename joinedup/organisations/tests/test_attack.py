@@ -23,6 +23,8 @@ from joinedup.conftest import add_member, api_for, client_for, make_org, make_us
 from joinedup.partnerships.models import Affiliation, Invitation, MemberRole, Organisation
 from joinedup.referrals import actions as referral_actions
 
+pytestmark = pytest.mark.usefixtures("jobs_run_at_once")
+
 LINK = re.compile(r"https?://[^/\s]+(/invitations/[^/\s]+/)")
 
 

@@ -24,6 +24,8 @@ from joinedup.organisations.models import PastAffiliation, PersonInvitation
 from joinedup.partnerships.models import Affiliation
 from joinedup.referrals import actions as referral_actions
 
+pytestmark = pytest.mark.usefixtures("jobs_run_at_once")
+
 
 @pytest.fixture
 def ada(world: SimpleNamespace) -> User:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from types import SimpleNamespace
 
+import pytest
 from django.core import mail
 from django.test import Client, TestCase
 from django.urls import reverse
@@ -14,6 +15,8 @@ from joinedup.accounts.models import User
 from joinedup.conftest import client_for, make_org, make_user
 from joinedup.meetings.models import Notice
 from joinedup.partnerships.models import Affiliation, Invitation, Membership, Organisation
+
+pytestmark = pytest.mark.usefixtures("jobs_run_at_once")
 
 
 def invite(world: SimpleNamespace, **fields: str) -> str:

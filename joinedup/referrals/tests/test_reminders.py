@@ -7,6 +7,7 @@ import io
 from types import SimpleNamespace
 from typing import Any
 
+import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
@@ -16,6 +17,8 @@ from joinedup.referrals import actions
 from joinedup.referrals.models import Referral, Status
 from joinedup.referrals.reminders import remind_referrals
 from joinedup.referrals.tests.conftest import refer
+
+pytestmark = pytest.mark.usefixtures("jobs_run_at_once")
 
 FRIDAY = dt.date(2026, 3, 6)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
+import pytest
 from django.conf import settings
 from django.core import mail
 from django.urls import reverse
@@ -17,6 +18,8 @@ from joinedup.meetings.models import Notice
 from joinedup.resources import actions
 from joinedup.resources.models import Booking, BookingStatus
 from joinedup.resources.tests.conftest import at, book, held_already
+
+pytestmark = pytest.mark.usefixtures("jobs_run_at_once")
 
 
 def ask(client: Any, world: SimpleNamespace, offer: Any, org: Any, day: int, hours: str) -> Any:

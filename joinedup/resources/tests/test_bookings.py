@@ -18,6 +18,8 @@ from joinedup.resources import actions
 from joinedup.resources.models import Booking, BookingStatus, Exchange
 from joinedup.resources.tests.conftest import at, book, held_already
 
+pytestmark = pytest.mark.usefixtures("jobs_run_at_once")
+
 
 def test_a_confirmed_booking_goes_in_both_ledgers(world: SimpleNamespace, room: Any) -> None:
     booking = book(world, room, world.wider_org, at(3, 10), at(3, 12))

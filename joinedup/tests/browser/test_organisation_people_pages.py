@@ -15,7 +15,7 @@ from joinedup.organisations.models import PastAffiliation
 from joinedup.partnerships.models import Affiliation
 from joinedup.tests.browser.conftest import Visitor
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("jobs_run_at_once")]
 
 
 def test_an_admin_invites_changes_and_removes_a_person(
