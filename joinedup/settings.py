@@ -301,6 +301,12 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Workers enqueue `remind` daily and `retention` nightly (joinedup/jobs/schedule.py); off when
 # cron runs them instead.
 JOINEDUP_SCHEDULE = env_bool("JOINEDUP_SCHEDULE", True)
+# A worker beats every JOINEDUP_WORKER_BEAT seconds; the jobs of one silent for
+# JOINEDUP_WORKER_STALE seconds (killed, or its machine gone) are taken up by another.
+JOINEDUP_WORKER_BEAT = env_int("JOINEDUP_WORKER_BEAT", 5)
+JOINEDUP_WORKER_STALE = env_int("JOINEDUP_WORKER_STALE", 30)
+if JOINEDUP_WORKER_STALE < 2 * JOINEDUP_WORKER_BEAT:
+    raise SettingError("JOINEDUP_WORKER_STALE must be at least twice JOINEDUP_WORKER_BEAT")
 
 # Sessions live in the database, so any app server behind a balancer reads any visitor's.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

@@ -3,13 +3,13 @@
 - **Retries with back-off** (`joinedup.jobs.retry`): a failed attempt goes back on the queue
   with a later `run_after`; after the last attempt the job is FAILED and its `on_give_up` runs.
 - **Heartbeats and recovery**: each worker process writes its beat (`WorkerBeat`) every
-  `BEAT_EVERY` seconds from a thread of its own, so a long job does not stop it. A job left
-  RUNNING by a worker whose beat is older than `STALE_AFTER` (the worker was killed, or its
-  machine died) is put back on the queue and taken up by another worker: no job is lost. A
-  job that finished is never touched, so none is run twice; a job cut off mid-way may run
-  again from the start, so jobs are written to be safe to run again (the email job checks its
-  message's status under a row lock). Each recovery counts as an attempt, so a job that kills
-  its worker every time is given up after its last attempt instead of looping.
+  `JOINEDUP_WORKER_BEAT` seconds from a thread of its own, so a long job does not stop it. A
+  job left RUNNING by a worker whose beat is older than `JOINEDUP_WORKER_STALE` seconds (the
+  worker was killed, or its machine died) is put back on the queue and taken up by another
+  worker: no job is lost. A job that finished is never touched, so none is run twice; a job
+  cut off mid-way may run again from the start, so jobs are written to be safe to run again
+  (the email job checks its message's status under a row lock). Each recovery counts as an
+  attempt, so a job that kills its worker every time is given up after its last attempt.
 - **Scheduled jobs** (`joinedup.jobs.schedule`): `remind` daily and `retention` nightly,
   enqueued once per period however many workers run.
 
@@ -27,23 +27,33 @@ import os
 import signal
 import socket
 import threading
+import time
 from types import FrameType
 
-from django.db import close_old_connections, connection, transaction
+from django.conf import settings
+from django.db import OperationalError, close_old_connections, connection, transaction
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django_tasks.base import TaskContext
 from django_tasks.signals import task_finished, task_started
 from django_tasks_db.management.commands.db_worker import Worker as LibraryWorker
 from django_tasks_db.models import DBTaskResult, get_date_max
+from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
 from joinedup.jobs.models import WorkerBeat
 from joinedup.jobs.retry import policy_for
 
 logger = logging.getLogger(__name__)
 
-BEAT_EVERY = 5.0  # seconds between a worker's beats
-STALE_AFTER = 30.0  # a worker silent this long is taken for dead
+
+def beat_every() -> float:
+    """Seconds between a worker's beats (JOINEDUP_WORKER_BEAT, default 5)."""
+    return float(settings.JOINEDUP_WORKER_BEAT)
+
+
+def stale_after() -> float:
+    """A worker silent this long is taken for dead (JOINEDUP_WORKER_STALE, default 30 s)."""
+    return float(settings.JOINEDUP_WORKER_STALE)
 
 
 class WorkerDied(Exception):
@@ -65,6 +75,32 @@ class Worker(LibraryWorker):
             worker_id=worker_id,
             excluded_queue_names=[],
         )
+
+    def run(self) -> None:
+        """The library's loop, except that connections are not recycled inside a transaction
+        (a test's, when `run_ready` is called from one)."""
+        while self.running:
+            if not connection.in_atomic_block:
+                close_old_connections()
+            tasks = DBTaskResult.objects.ready().filter(backend_name=self.backend_name)
+            claimed = None
+            with exclusive_transaction(tasks.db):
+                try:
+                    claimed = tasks.get_locked()
+                    if claimed is not None:
+                        claimed.claim(self.worker_id)  # RUNNING, this worker's id appended
+                except OperationalError as error:
+                    if not is_locked_database_exception(error):
+                        raise
+                    claimed = None  # SQLite busy: look again
+            if claimed is not None:
+                self.run_task(claimed)
+            elif self.batch:
+                return
+            if self.max_tasks is not None and self._run_tasks >= self.max_tasks:
+                return
+            if self.running and claimed is None:
+                time.sleep(self.interval)
 
     def run_task(self, db_task_result: DBTaskResult) -> None:
         try:
@@ -138,21 +174,20 @@ def beat(worker_id: str, started_at: dt.datetime) -> None:
     )
 
 
-def recover(stale_after: float = STALE_AFTER) -> int:
-    """Put back on the queue every job left RUNNING by a worker silent for `stale_after`
+def recover() -> int:
+    """Put back on the queue every job left RUNNING by a worker silent for `stale_after()`
     seconds; say how many."""
     now = timezone.now()
+    stale = dt.timedelta(seconds=stale_after())
     alive = set(
-        WorkerBeat.objects.filter(beat_at__gte=now - dt.timedelta(seconds=stale_after)).values_list(
-            "worker_id", flat=True
-        )
+        WorkerBeat.objects.filter(beat_at__gte=now - stale).values_list("worker_id", flat=True)
     )
     running = DBTaskResult.objects.running().only("pk", "worker_ids", "started_at")
     cut_off = [
         r.pk
         for r in running
         if (r.worker_ids[-1] if r.worker_ids else "") not in alive
-        and (r.started_at is None or r.started_at < now - dt.timedelta(seconds=stale_after))
+        and (r.started_at is None or r.started_at < now - stale)
     ]
     recovered = 0
     for pk in cut_off:
@@ -187,7 +222,7 @@ def housekeeping(worker_id: str, started_at: dt.datetime, stop: threading.Event)
             enqueue_due()
         except Exception:
             logger.exception("Worker housekeeping failed; trying again")
-        stop.wait(BEAT_EVERY)
+        stop.wait(beat_every())
     connection.close()
 
 

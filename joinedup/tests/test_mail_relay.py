@@ -30,7 +30,8 @@ class Relay:
     word (not even its greeting); once `silent` is cleared it answers as a relay does and keeps
     each message's recipients and body."""
 
-    def __init__(self) -> None:
+    def __init__(self, delay: float = 0.0) -> None:
+        self.delay = delay  # seconds before its greeting, as a slow relay
         self.silent = threading.Event()
         self.silent.set()
         self.accepted = threading.Event()
@@ -45,6 +46,7 @@ class Relay:
                     with contextlib.suppress(OSError):
                         self.request.recv(1)  # until the client gives up and closes
                     return
+                time.sleep(relay.delay)
                 self._talk()
 
             def _talk(self) -> None:
