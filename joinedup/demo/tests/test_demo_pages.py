@@ -240,5 +240,17 @@ def test_every_page_of_every_demo_partnership_answers_every_demo_role() -> None:
                 check(url, role, user, {405} if post_only else {200})
             check(url, "outsider", outsider, {405} if post_only else {404})
             walked += 1
+    # Messages not delivered: each lead organisation's, as its coordinator, and everyone's.
+    for partnership in partnerships.filter(memberships__role=MemberRole.LEAD).distinct():
+        lead = partnership.memberships.current().get(role=MemberRole.LEAD).organisation_id
+        people = roles(partnership, admin, outsider)
+        url = reverse("messages_undelivered", args=[lead])
+        for role in ("lead coordinator", "administrator"):
+            if role in people:
+                check(url, role, people[role], {200})
+        check(url, "outsider", outsider, {403, 404})
+        walked += 1
+    check(reverse("messages_undelivered_all"), "administrator", admin, {200})
+    check(reverse("messages_undelivered_all"), "outsider", outsider, {404})
     assert walked > 1500, walked
     assert not failures, f"{len(failures)} of {walked} pages failed:\n" + "\n".join(failures)
