@@ -284,3 +284,12 @@ def programme_column(programme: Programme, partnership_ids: list[int]) -> dict[i
             else None,
         }
     return out
+
+
+def with_charter_column(programme: Programme, partnerships: Any) -> list[Partnership]:
+    """`partnerships` as a list, each with `charter_summary` for the programme view's column."""
+    rows = list(partnerships)
+    column = programme_column(programme, [p.pk for p in rows])
+    for p in rows:
+        p.charter_summary = column[p.pk]  # type: ignore[attr-defined]
+    return rows

@@ -1,0 +1,435 @@
+"""API for the Charter: charters and signatures, the skills framework, a person's own
+self-assessments and organisations' aggregates, evidence, peer views (aggregates only) and
+development plans — under the pages' rules and the same anonymity thresholds."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from ninja import Field, Router, Schema, Status
+from pydantic import StrictBool, StrictInt
+
+from joinedup.access import acting_for, get_for, org_roles, standing
+from joinedup.api.common import MAX_ID, NO_NUL, Id, In, resolve
+from joinedup.api.errors import error_responses
+from joinedup.charter import actions, queries
+from joinedup.charter.evidence import evidence
+from joinedup.charter.models import Charter, PlanItem, Signature
+from joinedup.charter.rules import sees_organisation_record
+from joinedup.partnerships.models import Organisation, Partnership
+from joinedup.programmes.models import Programme
+
+router = Router(tags=["charter"])
+Comment = Annotated[str, Field(max_length=2000, pattern=NO_NUL)]
+
+
+class VersionOut(Schema):
+    number: int
+    title: str
+    status: str
+    from_default: bool
+    adopted_on: dt.date | None
+    themes: list[dict[str, Any]] = Field(
+        description="Themes, each with principles: key, title, intent, progress and warning signs."
+    )
+
+
+class CharterOut(Schema):
+    id: int
+    programme_id: int | None
+    partnership_id: int | None
+    versions: list[VersionOut]
+
+    @staticmethod
+    def resolve_versions(obj: Charter) -> list[Any]:
+        return list(obj.versions.all())
+
+
+class SignatureOut(Schema):
+    id: int
+    organisation_id: int
+    organisation: str
+    version: int
+    signed_on: dt.date
+    reaffirmed_on: dt.date
+    reaffirm_by: dt.date
+    board_informed: bool
+    by_default: bool
+    withdrawn_on: dt.date | None
+    withdrawn_reason: str
+
+    @staticmethod
+    def resolve_organisation(obj: Signature) -> str:
+        return obj.organisation.name
+
+    @staticmethod
+    def resolve_version(obj: Signature) -> int:
+        return obj.version.number
+
+
+class SignIn(In):
+    organisation_id: StrictInt = Field(ge=1, le=MAX_ID)
+    board_informed: StrictBool
+    by_default: StrictBool = False
+
+
+class ReaffirmIn(In):
+    board_informed: StrictBool
+
+
+class WithdrawIn(In):
+    reason: Annotated[str, Field(min_length=1, max_length=2000, pattern=NO_NUL)]
+
+
+def _programme_charter(request: HttpRequest, pk: int) -> tuple[Programme, Charter]:
+    programme = get_for(request.user, Programme, perm="programmes.view_programme", pk=pk)
+    charter = Charter.objects.filter(programme=programme).first()
+    if charter is None:
+        raise Http404
+    return programme, charter
+
+
+@router.get("/programmes/{pk}/charter", response={200: CharterOut, **error_responses(404)})
+def charter_get(request: HttpRequest, pk: Id) -> Charter:
+    """The programme's Charter and its versions."""
+    return _programme_charter(request, pk)[1]
+
+
+@router.get(
+    "/programmes/{pk}/charter/signatures",
+    response={200: list[SignatureOut], **error_responses(404)},
+)
+def signature_list(request: HttpRequest, pk: Id) -> list[Signature]:
+    """Standing signatures, then withdrawals with their reasons."""
+    _, charter = _programme_charter(request, pk)
+    return queries.standing_signatures(charter) + queries.withdrawn_signatures(charter)
+
+
+@router.post(
+    "/programmes/{pk}/charter/signatures",
+    response={201: SignatureOut, **error_responses(403, 404, 409)},
+)
+def signature_create(request: HttpRequest, pk: Id, payload: SignIn) -> Status[Signature]:
+    """Sign the adopted version for an organisation (its admins and managers)."""
+    _, charter = _programme_charter(request, pk)
+    version = queries.adopted(charter)
+    if version is None:
+        raise Http404
+    organisation = resolve(
+        actions.covered_organisations(charter), payload.organisation_id, "organisation_id"
+    )
+    if not actions.has_authority(request.user, organisation):
+        raise PermissionDenied
+    signature = actions.charter_sign(
+        version=version,
+        by=request.user,
+        organisation=organisation,
+        board_informed=payload.board_informed,
+        by_default=payload.by_default,
+    )
+    return Status(201, signature)
+
+
+def _signature(request: HttpRequest, pk: int) -> Signature:
+    signature = (
+        Signature.objects.select_related("organisation", "version__charter__programme")
+        .filter(pk=pk)
+        .first()
+    )
+    if signature is None:
+        raise Http404
+    charter = signature.version.charter
+    if not request.user.has_perm("charter.view_charter", charter):
+        raise Http404
+    if not actions.has_authority(request.user, signature.organisation):
+        raise PermissionDenied
+    return signature
+
+
+@router.post(
+    "/charter/signatures/{pk}/reaffirm",
+    response={200: SignatureOut, **error_responses(403, 404, 409)},
+)
+def signature_reaffirm(request: HttpRequest, pk: Id, payload: ReaffirmIn) -> Signature:
+    """The yearly reaffirmation."""
+    return actions.charter_reaffirm(
+        signature=_signature(request, pk), by=request.user, board_informed=payload.board_informed
+    )
+
+
+@router.post(
+    "/charter/signatures/{pk}/withdraw",
+    response={200: SignatureOut, **error_responses(403, 404, 409)},
+)
+def signature_withdraw(request: HttpRequest, pk: Id, payload: WithdrawIn) -> Signature:
+    return actions.charter_withdraw(
+        signature=_signature(request, pk), by=request.user, reason=payload.reason
+    )
+
+
+class FrameworkOut(Schema):
+    number: int
+    skills: list[dict[str, Any]] = Field(
+        description="Each skill: key, title, theme, and four level questions (“Do I …?”)."
+    )
+
+
+@router.get(
+    "/programmes/{pk}/charter/framework", response={200: FrameworkOut, **error_responses(404)}
+)
+def framework_get(request: HttpRequest, pk: Id) -> Any:
+    """The programme's skills framework (the default's eleven skills until it edits them)."""
+    programme = get_for(request.user, Programme, perm="programmes.view_programme", pk=pk)
+    framework = actions.current_framework(programme)
+    if framework is None:
+        from joinedup.charter.defaults import default_skills
+
+        return {"number": 0, "skills": default_skills()["skills"]}
+    return framework
+
+
+class Answer(In):
+    level: StrictInt | None = Field(None, ge=1, le=4, description="None: not yet observed.")
+    evidence: Comment = ""
+
+
+class AssessmentIn(In):
+    organisation_id: StrictInt = Field(ge=1, le=MAX_ID)
+    answers: dict[Annotated[str, Field(max_length=40)], Answer] = Field(max_length=50)
+    shared_with_manager: StrictBool = False
+
+
+class AssessmentOut(Schema):
+    id: int
+    organisation_id: int
+    framework: int
+    answers: dict[str, Any]
+    shared_with_manager: bool
+    created_at: dt.datetime
+
+    @staticmethod
+    def resolve_framework(obj: Any) -> int:
+        return obj.framework.number
+
+
+@router.get(
+    "/programmes/{pk}/charter/self-assessments/mine",
+    response={200: list[AssessmentOut], **error_responses(404)},
+)
+def assessment_list(request: HttpRequest, pk: Id) -> list[Any]:
+    """Your own self-assessments, latest first. Nobody else's are ever listed."""
+    programme = get_for(request.user, Programme, perm="programmes.view_programme", pk=pk)
+    return list(
+        request.user.charter_assessments.filter(  # type: ignore[union-attr]
+            framework__programme=programme
+        ).select_related("framework")
+    )
+
+
+@router.post(
+    "/programmes/{pk}/charter/self-assessments/mine",
+    response={201: AssessmentOut, **error_responses(403, 404, 409)},
+)
+def assessment_create(request: HttpRequest, pk: Id, payload: AssessmentIn) -> Status[Any]:
+    programme = get_for(request.user, Programme, perm="programmes.view_programme", pk=pk)
+    organisation = resolve(
+        Organisation.objects.filter(pk__in=acting_for(request.user)),
+        payload.organisation_id,
+        "organisation_id",
+    )
+    assessment = actions.self_assess(
+        by=request.user,
+        framework=actions.framework_for(programme),
+        organisation=organisation,
+        answers={k: v.dict() for k, v in payload.answers.items()},
+        shared_with_manager=payload.shared_with_manager,
+    )
+    return Status(201, assessment)
+
+
+class SkillRowOut(Schema):
+    key: str
+    title: str
+    counts: list[int] = Field(description="People at levels 1, 2, 3 and 4.")
+    not_observed: int
+    mean: float | None
+
+
+class SkillsOut(Schema):
+    people: int
+    rows: list[SkillRowOut] | None = Field(
+        description="None until at least three people have assessed themselves."
+    )
+
+
+@router.get(
+    "/programmes/{pk}/charter/organisations/{org_pk}/skills",
+    response={200: SkillsOut, **error_responses(404)},
+)
+def skills_get(request: HttpRequest, pk: Id, org_pk: Id) -> dict[str, Any]:
+    """An organisation's people's skills in aggregate, for its own people."""
+    programme = get_for(request.user, Programme, perm="programmes.view_programme", pk=pk)
+    if org_roles(request.user).get(org_pk) is None:
+        raise Http404
+    organisation = Organisation.objects.get(pk=org_pk)
+    framework = actions.current_framework(programme)
+    if framework is None:
+        return {"people": 0, "rows": None}
+    people, rows = queries.skills_aggregate(framework, organisation)
+    return {"people": people, "rows": rows}
+
+
+class FigureOut(Schema):
+    key: str
+    skill: str
+    label: str
+    done: int | None = Field(description="None: no honest measure (see text).")
+    out_of: int | None
+    text: str
+    evidence: list[str] = Field(description="Links to the records counted.")
+
+    @staticmethod
+    def resolve_evidence(obj: Any) -> list[str]:
+        return [link for _, link in obj.items]
+
+
+def _partnership_org(
+    request: HttpRequest, pk: int, org_pk: int
+) -> tuple[Partnership, Organisation]:
+    partnership = get_for(
+        request.user,
+        Partnership.objects.select_related("hub"),
+        perm="partnerships.view_partnership",
+        pk=pk,
+    )
+    membership = partnership.memberships.current().filter(organisation_id=org_pk).first()
+    if membership is None or not sees_organisation_record(
+        request.user, partnership, membership.organisation
+    ):
+        raise Http404
+    return partnership, membership.organisation
+
+
+@router.get(
+    "/partnerships/{pk}/charter/evidence/{org_pk}",
+    response={200: list[FigureOut], **error_responses(404)},
+)
+def evidence_get(request: HttpRequest, pk: Id, org_pk: Id) -> list[Any]:
+    """What an organisation did in the partnership over the last twelve months."""
+    return evidence(*_partnership_org(request, pk, org_pk))
+
+
+class PrincipleOut(Schema):
+    key: str
+    title: str
+    others: float | None = Field(description="None: too few raters to show.")
+    own: float | None
+    gap: float | None
+
+
+class ResultOut(Schema):
+    organisation_id: int
+    shown: bool
+    raters: int
+    rows: list[PrincipleOut]
+    comments: list[str]
+
+
+class DistributionRowOut(Schema):
+    key: str
+    title: str
+    counts: list[int] | None
+    dont_know: int | None
+
+
+class PeerViewOut(Schema):
+    year: int
+    rule: str
+    results: list[ResultOut] = Field(description="How others see each of your organisations.")
+    distribution: list[DistributionRowOut] | None = Field(
+        description="For the lead and officers: ratings per principle, never who said what."
+    )
+
+
+@router.get(
+    "/partnerships/{pk}/charter/peer-view", response={200: PeerViewOut, **error_responses(404)}
+)
+def peer_view_get(request: HttpRequest, pk: Id) -> dict[str, Any]:
+    partnership = get_for(request.user, Partnership, perm="partnerships.view_partnership", pk=pk)
+    peer_view = queries.latest_peer_view(partnership)
+    if peer_view is None:
+        raise Http404
+    mine = Organisation.objects.filter(
+        pk__in=acting_for(request.user),
+        memberships__partnership=partnership,
+        memberships__left_on__isnull=True,
+    )
+    seen = standing(request.user, partnership)
+    distribution = (
+        queries.peer_distribution(peer_view)["rows"] if seen.manages or seen.officer else None
+    )
+    return {
+        "year": peer_view.year,
+        "rule": queries.ANONYMITY,
+        "results": [{"organisation_id": o.pk, **queries.peer_result(peer_view, o)} for o in mine],
+        "distribution": distribution,
+    }
+
+
+class RatingIn(In):
+    rater_org_id: StrictInt = Field(ge=1, le=MAX_ID)
+    rated_org_id: StrictInt = Field(ge=1, le=MAX_ID)
+    scores: dict[Annotated[str, Field(max_length=40)], Annotated[int, Field(ge=1, le=4)] | None] = (
+        Field(max_length=50, description="Principle key → 1 to 4, or null for don't know.")
+    )
+    comment: Comment = ""
+
+
+@router.post(
+    "/partnerships/{pk}/charter/peer-view/ratings",
+    response={204: None, **error_responses(403, 404, 409)},
+)
+def rating_create(request: HttpRequest, pk: Id, payload: RatingIn) -> Status[None]:
+    """Rate a member (or your own organisation, its self-view); again replaces your answers."""
+    partnership = get_for(request.user, Partnership, perm="partnerships.view_partnership", pk=pk)
+    peer_view = queries.latest_peer_view(partnership)
+    if peer_view is None:
+        raise Http404
+    members = Organisation.objects.filter(
+        pk__in=partnership.memberships.current().values("organisation_id")
+    )
+    rater = resolve(
+        members.filter(pk__in=acting_for(request.user)), payload.rater_org_id, "rater_org_id"
+    )
+    rated = resolve(members, payload.rated_org_id, "rated_org_id")
+    actions.peer_rate(
+        peer_view=peer_view,
+        by=request.user,
+        rater_org=rater,
+        rated_org=rated,
+        scores=dict(payload.scores),
+        comment=payload.comment,
+    )
+    return Status(204, None)
+
+
+class PlanItemOut(Schema):
+    subject: str
+    title: str
+    score: float | None
+    support: str
+    topic_request_id: int | None
+    mentor_offer_id: int | None
+    note: str
+
+
+@router.get(
+    "/partnerships/{pk}/charter/plans/{org_pk}",
+    response={200: list[PlanItemOut], **error_responses(404)},
+)
+def plan_get(request: HttpRequest, pk: Id, org_pk: Id) -> list[PlanItem]:
+    partnership, organisation = _partnership_org(request, pk, org_pk)
+    return list(PlanItem.objects.filter(partnership=partnership, organisation=organisation))
