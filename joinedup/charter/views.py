@@ -182,15 +182,15 @@ def signatories(request: AuthedRequest, pk: int) -> HttpResponse:
     """Public, like any pledge: the organisations that signed the programme's Charter."""
     programme = get_object_or_404(Programme, pk=pk)
     charter = _charter(programme)
-    if charter is None or queries.adopted(charter) is None:
-        raise Http404
+    adopted = queries.adopted(charter) is not None
     return render(
         request,
         "charter/signatories.html",
         {
             "programme": programme,
-            "signatures": queries.standing_signatures(charter),
-            "withdrawn": queries.withdrawn_signatures(charter),
+            "adopted": adopted,
+            "signatures": queries.standing_signatures(charter) if charter and adopted else [],
+            "withdrawn": queries.withdrawn_signatures(charter) if charter and adopted else [],
         },
     )
 
@@ -200,7 +200,7 @@ def signatories(request: AuthedRequest, pk: int) -> HttpResponse:
 def self_assessment(request: AuthedRequest, pk: int) -> HttpResponse:
     programme = _programme(request, pk)
     orgs = list(Organisation.objects.filter(pk__in=acting_for(request.user)).order_by("name"))
-    if not orgs:
+    if not orgs and request.method == "POST":
         raise PermissionDenied
     framework = actions.current_framework(programme)
     skills = framework.skills if framework else default_skills()["skills"]
@@ -242,6 +242,7 @@ def self_assessment(request: AuthedRequest, pk: int) -> HttpResponse:
             else [],
             "levels": default_skills()["levels"],
             "orgs": orgs,
+            "form_shown": bool(orgs),
         },
         status=status,
     )
