@@ -26,7 +26,7 @@ router = Router(tags=["charter"])
 Comment = Annotated[str, Field(max_length=2000, pattern=NO_NUL)]
 
 
-class VersionOut(Schema):
+class CharterVersionOut(Schema):
     number: int
     title: str
     status: str
@@ -41,14 +41,14 @@ class CharterOut(Schema):
     id: int
     programme_id: int | None
     partnership_id: int | None
-    versions: list[VersionOut]
+    versions: list[CharterVersionOut]
 
     @staticmethod
     def resolve_versions(obj: Charter) -> list[Any]:
         return list(obj.versions.all())
 
 
-class SignatureOut(Schema):
+class CharterSignatureOut(Schema):
     id: int
     organisation_id: int
     organisation: str
@@ -70,17 +70,17 @@ class SignatureOut(Schema):
         return obj.version.number
 
 
-class SignIn(In):
+class CharterSignIn(In):
     organisation_id: StrictInt = Field(ge=1, le=MAX_ID)
     board_informed: StrictBool
     by_default: StrictBool = False
 
 
-class ReaffirmIn(In):
+class CharterReaffirmIn(In):
     board_informed: StrictBool
 
 
-class WithdrawIn(In):
+class CharterWithdrawIn(In):
     reason: Annotated[str, Field(min_length=1, max_length=2000, pattern=NO_NUL)]
 
 
@@ -100,7 +100,7 @@ def charter_get(request: HttpRequest, pk: Id) -> Charter:
 
 @router.get(
     "/programmes/{pk}/charter/signatures",
-    response={200: list[SignatureOut], **error_responses(404)},
+    response={200: list[CharterSignatureOut], **error_responses(404)},
 )
 def signature_list(request: HttpRequest, pk: Id) -> list[Signature]:
     """Standing signatures, then withdrawals with their reasons."""
@@ -110,9 +110,9 @@ def signature_list(request: HttpRequest, pk: Id) -> list[Signature]:
 
 @router.post(
     "/programmes/{pk}/charter/signatures",
-    response={201: SignatureOut, **error_responses(403, 404, 409)},
+    response={201: CharterSignatureOut, **error_responses(403, 404, 409)},
 )
-def signature_create(request: HttpRequest, pk: Id, payload: SignIn) -> Status[Signature]:
+def signature_create(request: HttpRequest, pk: Id, payload: CharterSignIn) -> Status[Signature]:
     """Sign the adopted version for an organisation (its admins and managers)."""
     _, charter = _programme_charter(request, pk)
     version = queries.adopted(charter)
@@ -151,9 +151,9 @@ def _signature(request: HttpRequest, pk: int) -> Signature:
 
 @router.post(
     "/charter/signatures/{pk}/reaffirm",
-    response={200: SignatureOut, **error_responses(403, 404, 409)},
+    response={200: CharterSignatureOut, **error_responses(403, 404, 409)},
 )
-def signature_reaffirm(request: HttpRequest, pk: Id, payload: ReaffirmIn) -> Signature:
+def signature_reaffirm(request: HttpRequest, pk: Id, payload: CharterReaffirmIn) -> Signature:
     """The yearly reaffirmation."""
     return actions.charter_reaffirm(
         signature=_signature(request, pk), by=request.user, board_informed=payload.board_informed
@@ -162,15 +162,15 @@ def signature_reaffirm(request: HttpRequest, pk: Id, payload: ReaffirmIn) -> Sig
 
 @router.post(
     "/charter/signatures/{pk}/withdraw",
-    response={200: SignatureOut, **error_responses(403, 404, 409)},
+    response={200: CharterSignatureOut, **error_responses(403, 404, 409)},
 )
-def signature_withdraw(request: HttpRequest, pk: Id, payload: WithdrawIn) -> Signature:
+def signature_withdraw(request: HttpRequest, pk: Id, payload: CharterWithdrawIn) -> Signature:
     return actions.charter_withdraw(
         signature=_signature(request, pk), by=request.user, reason=payload.reason
     )
 
 
-class FrameworkOut(Schema):
+class CharterFrameworkOut(Schema):
     number: int
     skills: list[dict[str, Any]] = Field(
         description="Each skill: key, title, theme, and four level questions (“Do I …?”)."
@@ -178,7 +178,8 @@ class FrameworkOut(Schema):
 
 
 @router.get(
-    "/programmes/{pk}/charter/framework", response={200: FrameworkOut, **error_responses(404)}
+    "/programmes/{pk}/charter/framework",
+    response={200: CharterFrameworkOut, **error_responses(404)},
 )
 def framework_get(request: HttpRequest, pk: Id) -> Any:
     """The programme's skills framework (the default's eleven skills until it edits them)."""
@@ -191,18 +192,18 @@ def framework_get(request: HttpRequest, pk: Id) -> Any:
     return framework
 
 
-class Answer(In):
+class CharterAnswer(In):
     level: StrictInt | None = Field(None, ge=1, le=4, description="None: not yet observed.")
     evidence: Comment = ""
 
 
-class AssessmentIn(In):
+class CharterAssessmentIn(In):
     organisation_id: StrictInt = Field(ge=1, le=MAX_ID)
-    answers: dict[Annotated[str, Field(max_length=40)], Answer] = Field(max_length=50)
+    answers: dict[Annotated[str, Field(max_length=40)], CharterAnswer] = Field(max_length=50)
     shared_with_manager: StrictBool = False
 
 
-class AssessmentOut(Schema):
+class CharterAssessmentOut(Schema):
     id: int
     organisation_id: int
     framework: int
@@ -217,7 +218,7 @@ class AssessmentOut(Schema):
 
 @router.get(
     "/programmes/{pk}/charter/self-assessments/mine",
-    response={200: list[AssessmentOut], **error_responses(404)},
+    response={200: list[CharterAssessmentOut], **error_responses(404)},
 )
 def assessment_list(request: HttpRequest, pk: Id) -> list[Any]:
     """Your own self-assessments, latest first. Nobody else's are ever listed."""
@@ -231,9 +232,9 @@ def assessment_list(request: HttpRequest, pk: Id) -> list[Any]:
 
 @router.post(
     "/programmes/{pk}/charter/self-assessments/mine",
-    response={201: AssessmentOut, **error_responses(403, 404, 409)},
+    response={201: CharterAssessmentOut, **error_responses(403, 404, 409)},
 )
-def assessment_create(request: HttpRequest, pk: Id, payload: AssessmentIn) -> Status[Any]:
+def assessment_create(request: HttpRequest, pk: Id, payload: CharterAssessmentIn) -> Status[Any]:
     programme = get_for(request.user, Programme, perm="programmes.view_programme", pk=pk)
     organisation = resolve(
         Organisation.objects.filter(pk__in=acting_for(request.user)),
@@ -250,7 +251,7 @@ def assessment_create(request: HttpRequest, pk: Id, payload: AssessmentIn) -> St
     return Status(201, assessment)
 
 
-class SkillRowOut(Schema):
+class CharterSkillRowOut(Schema):
     key: str
     title: str
     counts: list[int] = Field(description="People at levels 1, 2, 3 and 4.")
@@ -258,16 +259,16 @@ class SkillRowOut(Schema):
     mean: float | None
 
 
-class SkillsOut(Schema):
+class CharterSkillsOut(Schema):
     people: int
-    rows: list[SkillRowOut] | None = Field(
+    rows: list[CharterSkillRowOut] | None = Field(
         description="None until at least three people have assessed themselves."
     )
 
 
 @router.get(
     "/programmes/{pk}/charter/organisations/{org_pk}/skills",
-    response={200: SkillsOut, **error_responses(404)},
+    response={200: CharterSkillsOut, **error_responses(404)},
 )
 def skills_get(request: HttpRequest, pk: Id, org_pk: Id) -> dict[str, Any]:
     """An organisation's people's skills in aggregate, for its own people."""
@@ -282,7 +283,7 @@ def skills_get(request: HttpRequest, pk: Id, org_pk: Id) -> dict[str, Any]:
     return {"people": people, "rows": rows}
 
 
-class FigureOut(Schema):
+class CharterFigureOut(Schema):
     key: str
     skill: str
     label: str
@@ -315,14 +316,14 @@ def _partnership_org(
 
 @router.get(
     "/partnerships/{pk}/charter/evidence/{org_pk}",
-    response={200: list[FigureOut], **error_responses(404)},
+    response={200: list[CharterFigureOut], **error_responses(404)},
 )
 def evidence_get(request: HttpRequest, pk: Id, org_pk: Id) -> list[Any]:
     """What an organisation did in the partnership over the last twelve months."""
     return evidence(*_partnership_org(request, pk, org_pk))
 
 
-class PrincipleOut(Schema):
+class CharterPrincipleOut(Schema):
     key: str
     title: str
     others: float | None = Field(description="None: too few raters to show.")
@@ -330,32 +331,35 @@ class PrincipleOut(Schema):
     gap: float | None
 
 
-class ResultOut(Schema):
+class CharterResultOut(Schema):
     organisation_id: int
     shown: bool
     raters: int
-    rows: list[PrincipleOut]
+    rows: list[CharterPrincipleOut]
     comments: list[str]
 
 
-class DistributionRowOut(Schema):
+class CharterDistributionRowOut(Schema):
     key: str
     title: str
     counts: list[int] | None
     dont_know: int | None
 
 
-class PeerViewOut(Schema):
+class CharterPeerViewOut(Schema):
     year: int
     rule: str
-    results: list[ResultOut] = Field(description="How others see each of your organisations.")
-    distribution: list[DistributionRowOut] | None = Field(
+    results: list[CharterResultOut] = Field(
+        description="How others see each of your organisations."
+    )
+    distribution: list[CharterDistributionRowOut] | None = Field(
         description="For the lead and officers: ratings per principle, never who said what."
     )
 
 
 @router.get(
-    "/partnerships/{pk}/charter/peer-view", response={200: PeerViewOut, **error_responses(404)}
+    "/partnerships/{pk}/charter/peer-view",
+    response={200: CharterPeerViewOut, **error_responses(404)},
 )
 def peer_view_get(request: HttpRequest, pk: Id) -> dict[str, Any]:
     partnership = get_for(request.user, Partnership, perm="partnerships.view_partnership", pk=pk)
@@ -379,7 +383,7 @@ def peer_view_get(request: HttpRequest, pk: Id) -> dict[str, Any]:
     }
 
 
-class RatingIn(In):
+class CharterRatingIn(In):
     rater_org_id: StrictInt = Field(ge=1, le=MAX_ID)
     rated_org_id: StrictInt = Field(ge=1, le=MAX_ID)
     scores: dict[Annotated[str, Field(max_length=40)], Annotated[int, Field(ge=1, le=4)] | None] = (
@@ -392,7 +396,7 @@ class RatingIn(In):
     "/partnerships/{pk}/charter/peer-view/ratings",
     response={204: None, **error_responses(403, 404, 409)},
 )
-def rating_create(request: HttpRequest, pk: Id, payload: RatingIn) -> Status[None]:
+def rating_create(request: HttpRequest, pk: Id, payload: CharterRatingIn) -> Status[None]:
     """Rate a member (or your own organisation, its self-view); again replaces your answers."""
     partnership = get_for(request.user, Partnership, perm="partnerships.view_partnership", pk=pk)
     peer_view = queries.latest_peer_view(partnership)
@@ -416,7 +420,7 @@ def rating_create(request: HttpRequest, pk: Id, payload: RatingIn) -> Status[Non
     return Status(204, None)
 
 
-class PlanItemOut(Schema):
+class CharterPlanItemOut(Schema):
     subject: str
     title: str
     score: float | None
@@ -428,7 +432,7 @@ class PlanItemOut(Schema):
 
 @router.get(
     "/partnerships/{pk}/charter/plans/{org_pk}",
-    response={200: list[PlanItemOut], **error_responses(404)},
+    response={200: list[CharterPlanItemOut], **error_responses(404)},
 )
 def plan_get(request: HttpRequest, pk: Id, org_pk: Id) -> list[PlanItem]:
     partnership, organisation = _partnership_org(request, pk, org_pk)
