@@ -437,3 +437,132 @@ class CharterPlanItemOut(Schema):
 def plan_get(request: HttpRequest, pk: Id, org_pk: Id) -> list[PlanItem]:
     partnership, organisation = _partnership_org(request, pk, org_pk)
     return list(PlanItem.objects.filter(partnership=partnership, organisation=organisation))
+
+
+# --- revising the Charter and the skills framework (officers; a partnership's lead) ----------
+
+
+class CharterDraftIn(In):
+    title: Annotated[str, Field(max_length=200, pattern=NO_NUL)] = ""
+    themes: list[dict[str, Any]] = Field(
+        max_length=10,
+        description="Themes, each {key, title, principles: [{key, title, intent, progress: "
+        "[…], warning: […]}]} with three or four principles.",
+    )
+
+
+class CharterStepIn(In):
+    to: Annotated[str, Field(pattern="^(comment|adopted)$", description="comment or adopted")]
+
+
+def _charter_to_manage(request: HttpRequest, pk: int) -> Charter:
+    programme = get_for(request.user, Programme, perm="programmes.view_programme", pk=pk)
+    charter = Charter.objects.filter(programme=programme).first()
+    if charter is None:
+        raise Http404
+    if not request.user.has_perm("charter.change_charter", charter):
+        raise PermissionDenied
+    return charter
+
+
+@router.post(
+    "/programmes/{pk}/charter/versions",
+    response={201: CharterOut, **error_responses(403, 404, 409)},
+)
+def charter_version_create(request: HttpRequest, pk: Id) -> Status[Charter]:
+    """Start the next version as a draft, from the latest (officers); the first version is
+    started from Joined Up's draft on the Charter page or by `charter/start`."""
+    charter = _charter_to_manage(request, pk)
+    actions.charter_new_version(charter=charter, by=request.user)
+    return Status(201, charter)
+
+
+@router.post(
+    "/programmes/{pk}/charter/start",
+    response={201: CharterOut, **error_responses(403, 404, 409)},
+)
+def charter_start(request: HttpRequest, pk: Id) -> Status[Charter]:
+    """Start the programme's Charter from Joined Up's draft (officers)."""
+    programme = get_for(request.user, Programme, perm="programmes.change_programme", pk=pk)
+    if Charter.objects.filter(programme=programme).exists():
+        raise actions.ValidationError({"programme": "This programme has a Charter already."})
+    version = actions.charter_start(by=request.user, programme=programme)
+    return Status(201, version.charter)
+
+
+@router.put(
+    "/programmes/{pk}/charter/draft",
+    response={200: CharterOut, **error_responses(403, 404, 409)},
+)
+def charter_draft_edit(request: HttpRequest, pk: Id, payload: CharterDraftIn) -> Charter:
+    """Replace the draft's (or out-for-comment version's) text."""
+    charter = _charter_to_manage(request, pk)
+    draft = charter.versions.filter(status__in=["draft", "comment"]).first()
+    if draft is None:
+        raise Http404
+    actions.charter_edit(version=draft, by=request.user, themes=payload.themes, title=payload.title)
+    return charter
+
+
+@router.post(
+    "/programmes/{pk}/charter/draft/step",
+    response={200: CharterOut, **error_responses(403, 404, 409)},
+)
+def charter_draft_step(request: HttpRequest, pk: Id, payload: CharterStepIn) -> Charter:
+    """Send the draft out for comment, or adopt it."""
+    charter = _charter_to_manage(request, pk)
+    draft = charter.versions.filter(status__in=["draft", "comment"]).first()
+    if draft is None:
+        raise Http404
+    actions.charter_advance(version=draft, by=request.user, to=payload.to)
+    return charter
+
+
+class CharterSkillsIn(In):
+    skills: list[dict[str, Any]] = Field(
+        max_length=40,
+        description="Each skill {key, title, theme, levels: [four “Do I …?” questions]}.",
+    )
+
+
+@router.put(
+    "/programmes/{pk}/charter/framework",
+    response={200: CharterFrameworkOut, **error_responses(403, 404, 409)},
+)
+def framework_edit(request: HttpRequest, pk: Id, payload: CharterSkillsIn) -> Any:
+    """A new version of the programme's skills framework (officers)."""
+    programme = get_for(request.user, Programme, perm="programmes.change_programme", pk=pk)
+    return actions.framework_edit(programme=programme, by=request.user, skills=payload.skills)
+
+
+class CharterPlanItemIn(In):
+    subject: Annotated[str, Field(min_length=1, max_length=40, pattern=NO_NUL)]
+    title: Annotated[str, Field(min_length=1, max_length=200, pattern=NO_NUL)]
+    support: Annotated[str, Field(pattern="^(hub_event|action_learning|mentoring)$")]
+    note: Comment = ""
+
+
+@router.post(
+    "/partnerships/{pk}/charter/plans/{org_pk}",
+    response={201: CharterPlanItemOut, **error_responses(403, 404, 409)},
+)
+def plan_item_create(
+    request: HttpRequest, pk: Id, org_pk: Id, payload: CharterPlanItemIn
+) -> Status[PlanItem]:
+    """Add to an organisation's plan (its admins and managers, or the lead's). A hub event
+    shared by two or more organisations of the hub raises one topic request there."""
+    from joinedup.charter.rules import plans_for
+
+    partnership, organisation = _partnership_org(request, pk, org_pk)
+    if not plans_for(request.user, partnership, organisation):
+        raise PermissionDenied
+    item = actions.plan_add(
+        by=request.user,
+        partnership=partnership,
+        organisation=organisation,
+        subject=payload.subject,
+        title=payload.title,
+        support=payload.support,
+        note=payload.note,
+    )
+    return Status(201, item)

@@ -201,6 +201,16 @@ BODIES: dict[tuple[str, str], Any] = {
         "organisation_id": 1,
         "answers": {},
     },
+    ("post", "/programmes/{pk}/charter/versions"): {},
+    ("post", "/programmes/{pk}/charter/start"): {},
+    ("put", "/programmes/{pk}/charter/draft"): {"themes": []},
+    ("post", "/programmes/{pk}/charter/draft/step"): {"to": "comment"},
+    ("put", "/programmes/{pk}/charter/framework"): {"skills": []},
+    ("post", "/partnerships/{pk}/charter/plans/{org_pk}"): {
+        "subject": "present",
+        "title": "Turn up",
+        "support": "action_learning",
+    },
     ("post", "/partnerships/{pk}/charter/peer-view/ratings"): {
         "rater_org_id": 1,
         "rated_org_id": 1,

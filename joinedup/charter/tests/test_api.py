@@ -121,3 +121,30 @@ def test_peer_view_answers_hold_the_threshold(
         .status_code
         == 404
     )
+
+
+def test_officers_revise_the_charter_and_the_skills(world: SimpleNamespace) -> None:
+    base = f"/api/v1/programmes/{world.programme.pk}/charter"
+    assert api_for(world.lena).post(f"{base}/start", {}).status_code == 403
+    started = api_for(world.otis).post(f"{base}/start", {})
+    assert started.status_code == 201
+    themes = started.json()["versions"][0]["themes"]
+    themes[0]["title"] = "Working strategically"
+    assert api_for(world.lena).put(f"{base}/draft", {"themes": themes}).status_code == 403
+    assert (
+        api_for(world.otis).put(f"{base}/draft", {"themes": [*themes[:1], {}]}).status_code == 422
+    )
+    assert api_for(world.otis).put(f"{base}/draft", {"themes": themes}).status_code == 200
+    adopted = api_for(world.otis).post(f"{base}/draft/step", {"to": "adopted"})
+    assert adopted.json()["versions"][0]["status"] == "adopted"
+    assert adopted.json()["versions"][0]["themes"][0]["title"] == "Working strategically"
+    assert api_for(world.otis).post(f"{base}/versions", {}).json()["versions"][0]["number"] == 2
+    skills = api_for(world.otis).get(f"{base}/framework").json()["skills"][:10]
+    edited = api_for(world.otis).put(f"{base}/framework", {"skills": skills})
+    assert edited.status_code == 200 and len(edited.json()["skills"]) == 10
+    assert api_for(world.lena).put(f"{base}/framework", {"skills": skills}).status_code == 403
+    plan = f"/api/v1/partnerships/{world.partnership.pk}/charter/plans/{world.lead_org.pk}"
+    item = {"subject": "present", "title": "Turn up", "support": "hub_event"}
+    assert api_for(world.stan).post(plan, item).status_code == 403
+    assert api_for(world.lena).post(plan, item).status_code == 201
+    assert api_for(world.lena).get(plan).json()[0]["support"] == "hub_event"
