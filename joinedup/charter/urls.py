@@ -27,4 +27,9 @@ partnership_urlpatterns = [
     path("peer-view/rate/<int:org_pk>/", views_partners.peer_rate, name="charter_peer_rate"),
     path("evidence/<int:org_pk>/", views_partners.evidence_page, name="charter_evidence"),
     path("plan/<int:org_pk>/", views_partners.plan_page, name="charter_plan"),
+    path(
+        "plan/<int:org_pk>/items/<int:item_pk>/mentor/",
+        views_partners.plan_mentor,
+        name="charter_plan_mentor",
+    ),
 ]

@@ -222,7 +222,8 @@ def plan_page(request: AuthedRequest, pk: int, org_pk: int) -> HttpResponse:
         status = INVALID
     items = PlanItem.objects.filter(
         partnership=partnership, organisation=organisation
-    ).select_related("topic_request", "mentor_offer")
+    ).select_related("topic_request", "mentor_offer__organisation")
+    mentors = [o for o in _mine(request, _members(partnership)) if o.pk != organisation.pk]
     return render(
         request,
         "charter/plan.html",
@@ -232,6 +233,7 @@ def plan_page(request: AuthedRequest, pk: int, org_pk: int) -> HttpResponse:
             "items": items,
             "suggestions": suggestions,
             "form": form,
+            "mentor": mentors[0] if mentors else None,
         },
         status=status,
     )
@@ -271,3 +273,27 @@ def plan_suggestions(
                     )
     found.sort(key=lambda s: (s["score"], s["title"]))  # type: ignore[return-value]
     return found[: LOWEST * 2]
+
+
+@require_POST
+@login_required
+def plan_mentor(request: AuthedRequest, pk: int, org_pk: int, item_pk: int) -> HttpResponse:
+    """A partner offers mentoring for a plan item, through Resources (so it is given and
+    counted in the give-and-receive ledger like any offer)."""
+    partnership = _partnership(request, pk)
+    organisation = _record_org(request, partnership, org_pk)
+    item = PlanItem.objects.filter(
+        pk=item_pk, partnership=partnership, organisation=organisation
+    ).first()
+    if item is None:
+        raise Http404
+    mentors = [o for o in _mine(request, _members(partnership)) if o.pk != organisation.pk]
+    if not mentors:
+        raise PermissionDenied
+    try:
+        actions.plan_mentoring_offer(by=request.user, item=item, mentor=mentors[0])
+    except actions.ValidationError as error:
+        messages.error(request, "; ".join(error.messages))
+        return redirect("charter_plan", pk, org_pk)
+    messages.success(request, f"{mentors[0]} offers mentoring: it is listed under Resources.")
+    return redirect("charter_plan", pk, org_pk)

@@ -109,3 +109,23 @@ def test_list_pages_keep_their_query_count(
     before = _count(client, urls[page])
     grow(1, 3)
     assert _count(client, urls[page]) == before
+
+
+def test_a_partner_offers_mentoring_from_the_plan_page(world: SimpleNamespace) -> None:
+    item = actions.plan_add(
+        by=world.lena,
+        partnership=world.partnership,
+        organisation=world.core_org,
+        subject="honest",
+        title="We are honest with each other",
+        support="action_learning",
+    )
+    p, core = world.partnership.pk, world.core_org.pk
+    url = f"/partnerships/{p}/charter/plan/{core}/items/{item.pk}/mentor/"
+    assert client_for(world.stan).post(url).status_code == 404  # he does not see the plan
+    assert client_for(world.cora).post(url).status_code == 403  # her own organisation's plan
+    assert client_for(world.otis).post(url).status_code == 403  # acts for no member
+    assert client_for(world.lena).post(url).status_code == 302
+    item.refresh_from_db()
+    assert item.mentor_offer is not None and item.mentor_offer.organisation == world.lead_org
+    assert item.support == "mentoring"

@@ -44,6 +44,7 @@ POST_ONLY = {
     "charter_reaffirm",
     "charter_withdraw",
     "charter_peer_view_open",
+    "charter_plan_mentor",
     "person_invitation_withdraw",
     "booking_new",
     "offer_give",
@@ -271,6 +272,7 @@ def charter_urls(w: SimpleNamespace) -> dict[str, str]:
         "charter_peer_rate": reverse("charter_peer_rate", args=[p, o]),
         "charter_evidence": reverse("charter_evidence", args=[p, o]),
         "charter_plan": reverse("charter_plan", args=[p, o]),
+        "charter_plan_mentor": reverse("charter_plan_mentor", args=[p, o, 1]),
     }
 
 
