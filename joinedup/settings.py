@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "joinedup.health",
     "joinedup.learning",
     "joinedup.events",
+    "joinedup.charter",
     "joinedup.ops",
     "joinedup.jobs",
     "joinedup.demo",

@@ -6,6 +6,7 @@ from joinedup.accounts import views as accounts
 from joinedup.accounts import views_sign_in as sign_in
 from joinedup.accounts import views_two_factor as two_factor
 from joinedup.api import api
+from joinedup.charter import urls as charter_urls
 from joinedup.help import help_page
 from joinedup.partnerships import views as partnerships
 from joinedup.partnerships import views_manage as partnerships_manage
@@ -79,6 +80,8 @@ urlpatterns = [
     path("organisations/<int:pk>/", partnerships.organisation_detail, name="organisation"),
     path("organisations/<int:pk>/edit/", partnerships.organisation_edit, name="organisation_edit"),
     path("programmes/<int:pk>/", programmes.programme_detail, name="programme"),
+    path("programmes/<int:pk>/charter/", include(charter_urls.programme_urlpatterns)),
+    path("partnerships/<int:pk>/charter/", include(charter_urls.partnership_urlpatterns)),
     path("programmes/<int:pk>/", include("joinedup.health.programme_urls")),
     path("directory/", include("joinedup.directory.urls")),
     path("partnerships/new/", partnerships_manage.partnership_new, name="partnership_new"),

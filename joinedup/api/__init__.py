@@ -28,6 +28,7 @@ errors.install(api)
 
 def _mount() -> None:
     from joinedup.agreements.api import router as agreements_router
+    from joinedup.charter.api import router as charter_router
     from joinedup.decisions.api import router as decisions_router
     from joinedup.health.api import router as health_router
     from joinedup.health.api_evidence import router as health_evidence_router
@@ -44,6 +45,7 @@ def _mount() -> None:
     api.add_router("/", referrals_router)
     api.add_router("/", health_router)
     api.add_router("/", health_evidence_router)
+    api.add_router("/", charter_router)
 
 
 _mount()

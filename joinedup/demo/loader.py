@@ -23,6 +23,7 @@ from joinedup.accounts.models import User
 from joinedup.actions import loading
 from joinedup.agreements import actions as agreement_actions
 from joinedup.agreements.models import Agreement
+from joinedup.demo import charter as demo_charter
 from joinedup.demo import directory as demo_directory
 from joinedup.demo import health as demo_health
 from joinedup.demo import manchester as demo_manchester
@@ -123,6 +124,8 @@ def load(progress: Callable[[str], None] = lambda _: None, path: Path = DATA) ->
         progress(f"{held} meetings, with their agendas, attendance, actions and decisions")
         rounds = demo_health.load(partnerships)
         progress(f"{rounds} rounds of the health check, with ratings and time invested")
+        signed = demo_charter.load(programmes, partnerships, orgs)
+        progress(f"{signed} organisations signed the Good Partners Charter")
     with override_settings(EMAIL_BACKEND=QUIET_MAIL), loading():
         referred = demo_referrals.load(orgs, partnerships)
         referred += demo_manchester.load(orgs, partnerships)

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from joinedup.access import get_for, partnerships_visible_to, programmes_overseen
+from joinedup.charter.queries import with_charter_column
 from joinedup.http import AuthedRequest
 from joinedup.programmes.models import Programme
 
@@ -37,7 +38,7 @@ def programme_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         {
             "programme": programme,
             "hubs": programme.hubs.all(),
-            "partnerships": partnerships,
+            "partnerships": with_charter_column(programme, partnerships),
             "officer": request.user.is_superuser
             or programme.pk in programmes_overseen(request.user),
         },

@@ -49,9 +49,11 @@ def fill(path: str, w: SimpleNamespace) -> str:
         "referrals": w.referring.referral.pk,
         "health-rounds": w.resources.round.pk,
         "programmes": w.programme.pk,
+        "charter": 1,  # a Charter signature: none in the world, so 404 for everyone
     }
     pk = by_prefix[path.removeprefix(f"{PREFIX}/").split("/")[0]]
-    return re.sub(r"\{pk\}", str(pk), path).replace("{number}", "1")
+    filled = re.sub(r"\{pk\}", str(pk), path).replace("{number}", "1")
+    return filled.replace("{org_pk}", str(w.lead_org.pk))
 
 
 BODIES: dict[tuple[str, str], Any] = {
@@ -192,6 +194,28 @@ BODIES: dict[tuple[str, str], Any] = {
     ("post", "/referrals/{pk}/pass-on"): {"service_id": "00000000-0000-0000-0000-000000000001"},
     ("post", "/referrals/{pk}/messages"): {"text": "Any news?"},
     ("post", "/partnerships/{pk}/signposts"): {"organisation_id": 1, "need": "food"},
+    ("post", "/programmes/{pk}/charter/signatures"): {"organisation_id": 1, "board_informed": True},
+    ("post", "/charter/signatures/{pk}/reaffirm"): {"board_informed": True},
+    ("post", "/charter/signatures/{pk}/withdraw"): {"reason": "Closing"},
+    ("post", "/programmes/{pk}/charter/self-assessments/mine"): {
+        "organisation_id": 1,
+        "answers": {},
+    },
+    ("post", "/programmes/{pk}/charter/versions"): {},
+    ("post", "/programmes/{pk}/charter/start"): {},
+    ("put", "/programmes/{pk}/charter/draft"): {"themes": []},
+    ("post", "/programmes/{pk}/charter/draft/step"): {"to": "comment"},
+    ("put", "/programmes/{pk}/charter/framework"): {"skills": []},
+    ("post", "/partnerships/{pk}/charter/plans/{org_pk}"): {
+        "subject": "present",
+        "title": "Turn up",
+        "support": "action_learning",
+    },
+    ("post", "/partnerships/{pk}/charter/peer-view/ratings"): {
+        "rater_org_id": 1,
+        "rated_org_id": 1,
+        "scores": {},
+    },
 }
 
 

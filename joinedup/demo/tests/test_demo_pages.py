@@ -38,7 +38,7 @@ from joinedup.demo import loader
 from joinedup.demo import programme as demo_programme
 from joinedup.health.models import Round
 from joinedup.meetings.models import Concern, Meeting, Series
-from joinedup.partnerships.models import MANAGING_ORG_ROLES, MemberRole, Partnership
+from joinedup.partnerships.models import MANAGING_ORG_ROLES, MemberRole, Organisation, Partnership
 from joinedup.programmes.models import Programme
 from joinedup.resources.models import Offer
 
@@ -66,7 +66,9 @@ SEED_WORDING = re.compile(rb"seeds? 00\d", re.IGNORECASE)
 PARTNERSHIP_ROUTE = "partnerships/<int:pk>/"
 PROGRAMME_ROUTE = "programmes/<int:pk>/"
 # A programme's forms that only take a POST: a GET answers 405 to everyone.
-PROGRAMME_POST_ONLY = {"programme_health_columns"}
+PROGRAMME_POST_ONLY = {"programme_health_columns", "charter_step"}
+# A programme's pages open to anyone, signed in or not: the Charter's list of signatories.
+PROGRAMME_PUBLIC = {"charter_signatories"}
 # A page about one thing inside a partnership: its URL keyword, and the things to walk.
 CHILDREN = {
     "meeting_pk": lambda p: Meeting.objects.filter(series__partnership=p),
@@ -76,6 +78,12 @@ CHILDREN = {
     "round_pk": lambda p: Round.objects.filter(partnership=p),
     "offer_pk": lambda p: Offer.objects.filter(partnership=p),
     "concern_pk": lambda p: Concern.objects.filter(partnership=p),
+    # A member's Charter pages (evidence, plan, rating it): the first three members.
+    "org_pk": lambda p: Organisation.objects.filter(
+        pk__in=list(
+            p.memberships.current().order_by("pk").values_list("organisation_id", flat=True)[:3]
+        )
+    ),
 }
 
 
@@ -238,7 +246,8 @@ def test_every_page_of_every_demo_partnership_answers_every_demo_role() -> None:
             post_only = route.name in PROGRAMME_POST_ONLY
             for role, user in {**officers, "administrator": admin}.items():
                 check(url, role, user, {405} if post_only else {200})
-            check(url, "outsider", outsider, {405} if post_only else {404})
+            public = route.name in PROGRAMME_PUBLIC
+            check(url, "outsider", outsider, {405} if post_only else {200 if public else 404})
             walked += 1
     # Messages not delivered: each lead organisation's, as its coordinator, and everyone's.
     for partnership in partnerships.filter(memberships__role=MemberRole.LEAD).distinct():

@@ -40,6 +40,11 @@ OWN_PAGES = {
 }
 POST_ONLY = {
     "token_revoke",
+    "charter_step",
+    "charter_reaffirm",
+    "charter_withdraw",
+    "charter_peer_view_open",
+    "charter_plan_mentor",
     "person_invitation_withdraw",
     "booking_new",
     "offer_give",
@@ -90,6 +95,7 @@ PUBLIC_PAGES = {
     "password_reset_complete",
     "login_code",  # the second step of signing in, for someone who has just given a password
     "help",  # where things are and who can help; the error pages link to it
+    "charter_signatories",  # a programme's Charter signatories, public like any pledge
     # The open HSDS API: public directory records only (joinedup/directory/tests/test_hsds_api.py)
     "hsds_root",
     "hsds_openapi",
@@ -249,6 +255,27 @@ def people_urls(w: SimpleNamespace) -> dict[str, str]:
     }
 
 
+def charter_urls(w: SimpleNamespace) -> dict[str, str]:
+    """The Good Partners Charter's pages (joinedup/charter/tests/test_pages.py holds each
+    character to them)."""
+    g, p, o = w.programme.pk, w.partnership.pk, w.lead_org.pk
+    return {
+        "charter": reverse("charter", args=[g]),
+        "charter_step": reverse("charter_step", args=[g]),
+        "charter_reaffirm": reverse("charter_reaffirm", args=[g, 1]),
+        "charter_withdraw": reverse("charter_withdraw", args=[g, 1]),
+        "charter_self_assessment": reverse("charter_self_assessment", args=[g]),
+        "charter_org_skills": reverse("charter_org_skills", args=[g, o]),
+        "charter_recruitment": reverse("charter_recruitment", args=[g]),
+        "charter_partnership": reverse("charter_partnership", args=[p]),
+        "charter_peer_view_open": reverse("charter_peer_view_open", args=[p]),
+        "charter_peer_rate": reverse("charter_peer_rate", args=[p, o]),
+        "charter_evidence": reverse("charter_evidence", args=[p, o]),
+        "charter_plan": reverse("charter_plan", args=[p, o]),
+        "charter_plan_mentor": reverse("charter_plan_mentor", args=[p, o, 1]),
+    }
+
+
 def object_urls(w: SimpleNamespace) -> dict[str, str]:
     """One URL per page that shows or changes something of a partnership or organisation."""
     p, m = w.partnership.pk, w.wider_membership.pk
@@ -263,6 +290,7 @@ def object_urls(w: SimpleNamespace) -> dict[str, str]:
     return {
         **referral_urls(w),
         **people_urls(w),
+        **charter_urls(w),
         "directory_service": reverse("directory_service", args=[clinic.pk]),
         "directory_service_edit": reverse("directory_service_edit", args=[clinic.pk]),
         "directory_service_reviewed": reverse("directory_service_reviewed", args=[clinic.pk]),

@@ -3,6 +3,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from joinedup.charter.reminders import remind_reaffirmations
 from joinedup.directory.reminders import remind_listing_reviews
 from joinedup.health.reminders import remind_health
 from joinedup.meetings.reminders import remind
@@ -29,3 +30,4 @@ class Command(BaseCommand):
         )
         for what, n in remind_referrals(today).items():
             self.stdout.write(f"{what}: {n}")
+        self.stdout.write(f"charter reaffirmations due: {remind_reaffirmations(today)}")

@@ -1,0 +1,131 @@
+"""Every Charter page as every role: it works, the wrong method is refused, the outsider gets
+404; the list pages keep their query count as data grows."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from joinedup.charter import actions
+from joinedup.charter.tests.conftest import rate
+from joinedup.conftest import add_member, client_for, make_org, make_user
+from joinedup.partnerships.models import MemberRole
+
+
+def _urls(world: SimpleNamespace) -> dict[str, str]:
+    g, p, lead = world.programme.pk, world.partnership.pk, world.lead_org.pk
+    return {
+        "charter": f"/programmes/{g}/charter/",
+        "self": f"/programmes/{g}/charter/self-assessment/",
+        "skills": f"/programmes/{g}/charter/organisations/{lead}/skills/",
+        "recruitment": f"/programmes/{g}/charter/recruitment/",
+        "partnership": f"/partnerships/{p}/charter/",
+        "rate": f"/partnerships/{p}/charter/peer-view/rate/{lead}/",
+        "evidence": f"/partnerships/{p}/charter/evidence/{lead}/",
+        "plan": f"/partnerships/{p}/charter/plan/{lead}/",
+    }
+
+
+# What each character gets on each page: lead manager Lena, lead staff Stan, core worker
+# Cora, wider contact Will, programme officer Otis, outsider Olive.
+EXPECTED = {
+    "charter": dict(lena=200, stan=200, cora=200, will=200, otis=200, olive=404),
+    "self": dict(lena=200, stan=200, cora=200, will=200, otis=200, olive=404),
+    "skills": dict(lena=200, stan=200, cora=404, will=404, otis=404, olive=404),
+    "recruitment": dict(lena=200, stan=200, cora=200, will=200, otis=200, olive=404),
+    "partnership": dict(lena=200, stan=200, cora=200, will=200, otis=200, olive=404),
+    "rate": dict(lena=200, stan=200, cora=200, will=200, otis=403, olive=404),
+    "evidence": dict(lena=200, stan=200, cora=404, will=404, otis=200, olive=404),
+    "plan": dict(lena=200, stan=200, cora=404, will=404, otis=200, olive=404),
+}
+
+
+def test_each_role_gets_what_it_should(world: SimpleNamespace, peers: SimpleNamespace) -> None:
+    urls = _urls(world)
+    for name in ("lena", "stan", "cora", "will", "otis", "olive"):
+        client = client_for(getattr(world, name))
+        for page, expected in EXPECTED.items():
+            response = client.get(urls[page])
+            assert response.status_code == expected[name], (name, page)
+    assert client_for(world.lena).delete(urls["charter"]).status_code == 405
+
+
+def test_signing_on_the_page_and_the_organisation_page_shows_it(
+    world: SimpleNamespace, charter: SimpleNamespace
+) -> None:
+    url = f"/programmes/{world.programme.pk}/charter/"
+    assert client_for(world.stan).post(url, {"organisation": world.lead_org.pk}).status_code == 403
+    lena = client_for(world.lena)
+    response = lena.post(
+        url, {"organisation": world.lead_org.pk, "board_informed": "on", "by_default": "on"}
+    )
+    assert response.status_code == 302
+    page = lena.get(f"/organisations/{world.lead_org.pk}/").content.decode()
+    assert "committed to partnership by default" in page
+
+
+def test_a_self_assessment_at_level_three_without_an_example_is_refused(
+    world: SimpleNamespace,
+) -> None:
+    url = f"/programmes/{world.programme.pk}/charter/self-assessment/"
+    response = client_for(world.stan).post(
+        url, {"organisation": world.lead_org.pk, "level_present": "3"}
+    )
+    assert response.status_code == 422
+    assert "Give an example" in response.content.decode()
+
+
+def _count(client: Any, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("page", ["partnership", "evidence", "signatories", "programme"])
+def test_list_pages_keep_their_query_count(
+    world: SimpleNamespace, peers: SimpleNamespace, page: str
+) -> None:
+    urls = _urls(world) | {
+        "signatories": f"/programmes/{world.programme.pk}/charter/signatories/",
+        "programme": f"/programmes/{world.programme.pk}/",
+    }
+    client = client_for(world.lena)
+
+    def grow(start: int, n: int) -> None:
+        for i in range(start, start + n):
+            org = make_org(f"Extra {page} {i}")
+            add_member(world.partnership, org, MemberRole.WIDER)
+            boss = make_user(f"boss{i}-{page}@extra.example", f"Boss {i}", org, "manager")
+            actions.charter_sign(
+                version=peers.view.version, by=boss, organisation=org, board_informed=True
+            )
+            rate(peers, boss, org, world.lead_org, 3)
+
+    grow(0, 1)
+    before = _count(client, urls[page])
+    grow(1, 3)
+    assert _count(client, urls[page]) == before
+
+
+def test_a_partner_offers_mentoring_from_the_plan_page(world: SimpleNamespace) -> None:
+    item = actions.plan_add(
+        by=world.lena,
+        partnership=world.partnership,
+        organisation=world.core_org,
+        subject="honest",
+        title="We are honest with each other",
+        support="action_learning",
+    )
+    p, core = world.partnership.pk, world.core_org.pk
+    url = f"/partnerships/{p}/charter/plan/{core}/items/{item.pk}/mentor/"
+    assert client_for(world.stan).post(url).status_code == 404  # he does not see the plan
+    assert client_for(world.cora).post(url).status_code == 403  # her own organisation's plan
+    assert client_for(world.otis).post(url).status_code == 403  # acts for no member
+    assert client_for(world.lena).post(url).status_code == 302
+    item.refresh_from_db()
+    assert item.mentor_offer is not None and item.mentor_offer.organisation == world.lead_org
+    assert item.support == "mentoring"

@@ -1,0 +1,299 @@
+"""Partnership pages of the Charter: the peer view (rating, how others see us, the lead's
+distribution), an organisation's evidence, and its development plan."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from joinedup.access import acting_for, get_for, standing
+from joinedup.charter import actions, queries
+from joinedup.charter.defaults import principles
+from joinedup.charter.evidence import evidence
+from joinedup.charter.forms import PlanForm, RateForm
+from joinedup.charter.models import PeerView, PlanItem
+from joinedup.charter.rules import plans_for, sees_organisation_record
+from joinedup.forms import act
+from joinedup.http import AuthedRequest
+from joinedup.partnerships.models import Organisation, Partnership
+
+INVALID = 422
+
+
+def _partnership(
+    request: AuthedRequest, pk: int, perm: str = "partnerships.view_partnership"
+) -> Partnership:
+    return get_for(
+        request.user, Partnership.objects.select_related("programme", "hub"), perm=perm, pk=pk
+    )
+
+
+def _members(partnership: Partnership) -> list[Organisation]:
+    return list(
+        Organisation.objects.filter(
+            pk__in=partnership.memberships.current().values("organisation_id")
+        ).order_by("name")
+    )
+
+
+def _mine(request: AuthedRequest, members: list[Organisation]) -> list[Organisation]:
+    acting = set(acting_for(request.user))
+    return [o for o in members if o.pk in acting]
+
+
+@require_GET
+@login_required
+def partners_page(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The Charter in this partnership: sign-up, the peer view, and links to each of our
+    organisations' evidence and plan."""
+    partnership = _partnership(request, pk)
+    charter = queries.charter_for(partnership)
+    version = queries.adopted(charter)
+    members = _members(partnership)
+    mine = _mine(request, members)
+    peer_view = queries.latest_peer_view(partnership)
+    seen = standing(request.user, partnership)
+    signed = {s.organisation_id for s in queries.standing_signatures(charter)} if charter else set()
+    results = [(o, queries.peer_result(peer_view, o)) for o in mine] if peer_view else []
+    return render(
+        request,
+        "charter/partnership.html",
+        {
+            "partnership": partnership,
+            "charter": charter,
+            "version": version,
+            "members": [(o, o.pk in signed) for o in members],
+            "mine": mine,
+            "peer_view": peer_view,
+            "results": results,
+            "distribution": queries.peer_distribution(peer_view)
+            if peer_view and (seen.manages or seen.officer)
+            else None,
+            "manages": seen.manages,
+            "officer": seen.officer,
+            "anonymity": queries.ANONYMITY,
+            "year": timezone.localdate().year,
+            "record_orgs": members if (seen.manages or seen.officer) else mine,
+        },
+    )
+
+
+@require_POST
+@login_required
+def peer_view_open(request: AuthedRequest, pk: int) -> HttpResponse:
+    partnership = _partnership(request, pk, "partnerships.change_partnership")
+    version = queries.adopted(queries.charter_for(partnership))
+    if version is None:
+        messages.error(request, "Adopt a Charter before running a peer view.")
+        return redirect("charter_partnership", pk)
+    try:
+        actions.peer_view_open(
+            partnership=partnership,
+            by=request.user,
+            version=version,
+            year=timezone.localdate().year,
+        )
+    except actions.ValidationError as error:
+        messages.error(request, "; ".join(error.messages))
+        return redirect("charter_partnership", pk)
+    messages.success(request, "The peer view is open: every member has been told.")
+    return redirect("charter_partnership", pk)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def peer_rate(request: AuthedRequest, pk: int, org_pk: int) -> HttpResponse:
+    partnership = _partnership(request, pk)
+    peer_view = PeerView.objects.filter(partnership=partnership).select_related("version").first()
+    if peer_view is None:
+        raise Http404
+    members = _members(partnership)
+    rated = next((o for o in members if o.pk == org_pk), None)
+    if rated is None:
+        raise Http404
+    mine = _mine(request, members)
+    if not mine:
+        raise PermissionDenied
+    items = principles(peer_view.version.themes)
+    form = RateForm(request.POST or None, principles=items, orgs=mine)
+    status = 200
+    if request.method == "POST":
+        if (
+            form.is_valid()
+            and act(
+                form,
+                actions.peer_rate,
+                rename={p["key"]: f"p_{p['key']}" for p in items},
+                peer_view=peer_view,
+                by=request.user,
+                rater_org=form.cleaned_data["rater_org"],
+                rated_org=rated,
+                scores=form.scores(),
+                comment=form.cleaned_data["comment"],
+            )
+            is not None
+        ):
+            messages.success(request, f"Your view of {rated} is saved.")
+            return redirect("charter_partnership", pk)
+        status = INVALID
+    return render(
+        request,
+        "charter/rate.html",
+        {
+            "partnership": partnership,
+            "peer_view": peer_view,
+            "rated": rated,
+            "form": form,
+            "own": rated in mine,
+        },
+        status=status,
+    )
+
+
+def _record_org(request: AuthedRequest, partnership: Partnership, org_pk: int) -> Organisation:
+    organisation = next((o for o in _members(partnership) if o.pk == org_pk), None)
+    if organisation is None or not sees_organisation_record(
+        request.user, partnership, organisation
+    ):
+        raise Http404
+    return organisation
+
+
+@require_GET
+@login_required
+def evidence_page(request: AuthedRequest, pk: int, org_pk: int) -> HttpResponse:
+    partnership = _partnership(request, pk)
+    organisation = _record_org(request, partnership, org_pk)
+    return render(
+        request,
+        "charter/evidence.html",
+        {
+            "partnership": partnership,
+            "organisation": organisation,
+            "figures": evidence(partnership, organisation),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def plan_page(request: AuthedRequest, pk: int, org_pk: int) -> HttpResponse:
+    """The development plan: its lowest-rated principles (from the peer view, else its own
+    view) and skills (its people's aggregate), and the support chosen for each."""
+    partnership = _partnership(request, pk)
+    organisation = _record_org(request, partnership, org_pk)
+    suggestions = plan_suggestions(partnership, organisation)
+    may_plan = plans_for(request.user, partnership, organisation)
+    form = (
+        PlanForm(
+            request.POST or None, subjects=[(str(s["key"]), str(s["title"])) for s in suggestions]
+        )
+        if may_plan and suggestions
+        else None
+    )
+    status = 200
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            chosen = next(s for s in suggestions if s["key"] == form.cleaned_data["subject"])
+            if (
+                act(
+                    form,
+                    actions.plan_add,
+                    by=request.user,
+                    partnership=partnership,
+                    organisation=organisation,
+                    subject=chosen["key"],
+                    title=chosen["title"],
+                    score=chosen["score"],
+                    support=form.cleaned_data["support"],
+                    note=form.cleaned_data["note"],
+                )
+                is not None
+            ):
+                messages.success(request, f"Added to the plan: {chosen['title']}.")
+                return redirect("charter_plan", pk, org_pk)
+        status = INVALID
+    items = PlanItem.objects.filter(
+        partnership=partnership, organisation=organisation
+    ).select_related("topic_request", "mentor_offer__organisation")
+    mentors = [o for o in _mine(request, _members(partnership)) if o.pk != organisation.pk]
+    return render(
+        request,
+        "charter/plan.html",
+        {
+            "partnership": partnership,
+            "organisation": organisation,
+            "items": items,
+            "suggestions": suggestions,
+            "form": form,
+            "mentor": mentors[0] if mentors else None,
+        },
+        status=status,
+    )
+
+
+LOWEST = 3
+
+
+def plan_suggestions(
+    partnership: Partnership, organisation: Organisation
+) -> list[dict[str, object]]:
+    """The lowest-rated principles and skills: principles as others see it (where shown),
+    else as it sees itself; skills from its people's aggregate (three people at least)."""
+    found: list[dict[str, object]] = []
+    peer_view = queries.latest_peer_view(partnership)
+    if peer_view is not None:
+        result = queries.peer_result(peer_view, organisation)
+        for row in result["rows"]:
+            score = row.others if row.others is not None else row.own
+            if score is not None:
+                found.append(
+                    {
+                        "key": row.key,
+                        "title": row.title,
+                        "score": score,
+                        "from": "peer view" if row.others is not None else "own view",
+                    }
+                )
+    if partnership.programme is not None:
+        framework = actions.current_framework(partnership.programme)
+        if framework is not None:
+            _, rows = queries.skills_aggregate(framework, organisation)
+            for r in rows or []:
+                if r.mean is not None:
+                    found.append(
+                        {"key": r.key, "title": r.title, "score": r.mean, "from": "self-assessment"}
+                    )
+    found.sort(key=lambda s: (s["score"], s["title"]))  # type: ignore[return-value]
+    return found[: LOWEST * 2]
+
+
+@require_POST
+@login_required
+def plan_mentor(request: AuthedRequest, pk: int, org_pk: int, item_pk: int) -> HttpResponse:
+    """A partner offers mentoring for a plan item, through Resources (so it is given and
+    counted in the give-and-receive ledger like any offer)."""
+    partnership = _partnership(request, pk)
+    organisation = _record_org(request, partnership, org_pk)
+    item = PlanItem.objects.filter(
+        pk=item_pk, partnership=partnership, organisation=organisation
+    ).first()
+    if item is None:
+        raise Http404
+    mentors = [o for o in _mine(request, _members(partnership)) if o.pk != organisation.pk]
+    if not mentors:
+        raise PermissionDenied
+    try:
+        actions.plan_mentoring_offer(by=request.user, item=item, mentor=mentors[0])
+    except actions.ValidationError as error:
+        messages.error(request, "; ".join(error.messages))
+        return redirect("charter_plan", pk, org_pk)
+    messages.success(request, f"{mentors[0]} offers mentoring: it is listed under Resources.")
+    return redirect("charter_plan", pk, org_pk)
