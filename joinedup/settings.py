@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "joinedup.health",
     "joinedup.learning",
     "joinedup.events",
+    "joinedup.reflection",
     "joinedup.ops",
     "joinedup.demo",
 ]
