@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from joinedup.access import org_roles, standing
+from joinedup.access import org_roles
 from joinedup.actions import action, person
 from joinedup.audit.actions import audit_record
 from joinedup.meetings.actions_assign import action_assign
@@ -413,7 +413,3 @@ def handover_confirm(*, by: Any, handover: Handover) -> Handover:
         also=[u for u in (leaver, handover.started_by) if u is not None],
     )
     return handover
-
-
-def lead_sees(user: Any, partnership: Partnership) -> bool:
-    return standing(user, partnership).manages

@@ -13,7 +13,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from joinedup.access import acting_for, get_for, org_roles
+from joinedup.access import acting_for, get_for, org_roles, standing
 from joinedup.accounts.models import User
 from joinedup.forms import act
 from joinedup.http import AuthedRequest
@@ -24,7 +24,6 @@ from joinedup.reflection import actions, forms, queries
 from joinedup.reflection.models import (
     TEMPLATES,
     Handover,
-    HandoverItem,
     HandoverReason,
     LearningSet,
     Reflection,
@@ -70,7 +69,7 @@ def practice(request: AuthedRequest, pk: int) -> HttpResponse:
     )
     handovers = (
         list(queries.open_handovers_of_partnership(partnership.pk))
-        if actions.lead_sees(request.user, partnership)
+        if standing(request.user, partnership).manages
         else None
     )
     return render(
@@ -398,7 +397,6 @@ def handover_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "handover": handover,
             "prefill": handover.prefill,
             "items_moved": handover.items.filter(moved=True).count(),
-            "contacts": [i for i in handover.items.all() if i.kind == HandoverItem.CONTACT],
             "questions": list(handover.questions.select_related("author")),
             "notes": notes if can_write else None,
             "ask": ask if handover.is_open else None,

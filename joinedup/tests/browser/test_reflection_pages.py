@@ -29,10 +29,19 @@ def test_a_reflection_is_shared_and_a_successor_confirms_a_handover(
     w = world
     cody = make_user("cody@riverside-mind.example", "Cody Colleague", w.core_org)
     ada = make_user("ada@riverside-mind.example", "Ada Admin", w.core_org, "admin")
+    contexts = [browser.new_context(viewport=WIDE) for _ in range(3)]
+    cora, lena, successor = (Visitor(c.new_page(), live_server.url) for c in contexts)
+    try:
+        _journey(w, cody, ada, cora, lena, successor)
+    finally:
+        for context in contexts:
+            context.close()
+
+
+def _journey(
+    w: SimpleNamespace, cody: Any, ada: Any, cora: Visitor, lena: Visitor, successor: Visitor
+) -> None:
     p = w.partnership.pk
-    cora = Visitor(browser.new_context(viewport=WIDE).new_page(), live_server.url)
-    lena = Visitor(browser.new_context(viewport=WIDE).new_page(), live_server.url)
-    successor = Visitor(browser.new_context(viewport=WIDE).new_page(), live_server.url)
 
     cora.sign_in(w.cora.email)
     cora.visit(f"/partnerships/{p}/reflection/")
