@@ -252,7 +252,7 @@ def handover_start(
         organisation=organisation,
         partnership=partnership,
         reason=reason,
-        prefill=queries.prefill(leaver, organisation),
+        prefill=queries.prefill(leaver, organisation, partnership),
         started_by=person(by),
     )
     contacts = Membership.objects.current().filter(organisation=organisation, contacts=leaver)

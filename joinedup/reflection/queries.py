@@ -60,10 +60,13 @@ def open_handovers_of_partnership(partnership_id: int) -> QuerySet[Handover]:
     )
 
 
-def prefill(leaver: Any, organisation: Organisation) -> dict[str, Any]:
-    """What Joined Up holds about `leaver`'s work for `organisation`, as plain data for the
-    note. Referrals appear only as counts and a link: the successor's own access decides what
-    they then see of each, and nothing of any person referred is copied here."""
+def prefill(
+    leaver: Any, organisation: Organisation, partnership: Partnership | None = None
+) -> dict[str, Any]:
+    """What Joined Up holds about `leaver`'s work for `organisation` (in `partnership` only,
+    for a change of role there), as plain data for the note. Referrals appear only as counts
+    and a link: the successor's own access decides what they then see of each, and nothing of
+    any person referred is copied here."""
     today = timezone.localdate()
     contacts = list(
         Membership.objects.current()
@@ -72,22 +75,24 @@ def prefill(leaver: Any, organisation: Organisation) -> dict[str, Any]:
         .order_by("partnership__name")
     )
     partnership_ids = [m.partnership_id for m in contacts]
+    actions_qs = ActionPoint.objects.filter(assignee=leaver, owner=organisation)
+    signed_qs = SignOff.objects.filter(signed_by=leaver, organisation=organisation)
+    referrals_qs = Referral.objects.filter(
+        created_by=leaver, from_org=organisation, status__in=OPEN_REFERRALS
+    )
+    if partnership is not None:
+        contacts = [m for m in contacts if m.partnership_id == partnership.pk]
+        partnership_ids = [partnership.pk]
+        actions_qs = actions_qs.filter(meeting__series__partnership=partnership)
+        signed_qs = signed_qs.filter(version__agreement__partnership=partnership)
+        referrals_qs = referrals_qs.filter(partnership=partnership)
     actions = list(
-        ActionPoint.objects.filter(assignee=leaver, owner=organisation)
-        .exclude(status=ActionStatus.DONE)
+        actions_qs.exclude(status=ActionStatus.DONE)
         .select_related("meeting__series__partnership")
         .order_by("due_on", "pk")
     )
-    signed = list(
-        SignOff.objects.filter(signed_by=leaver, organisation=organisation)
-        .select_related("version__agreement")
-        .order_by("-signed_at")[:20]
-    )
-    referrals = Counter(
-        Referral.objects.filter(
-            created_by=leaver, from_org=organisation, status__in=OPEN_REFERRALS
-        ).values_list("partnership_id", flat=True)
-    )
+    signed = list(signed_qs.select_related("version__agreement").order_by("-signed_at")[:20])
+    referrals = Counter(referrals_qs.values_list("partnership_id", flat=True))
     meetings = list(
         Meeting.objects.filter(
             series__partnership_id__in=partnership_ids,

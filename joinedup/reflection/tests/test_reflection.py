@@ -155,6 +155,7 @@ def test_a_handover_is_prefilled_and_only_the_successor_confirms_it(w: SimpleNam
     assert handover.reason == HandoverReason.LEFT and handover.started_by == w.ada
     assert [p["name"] for p in handover.prefill["partnerships"]] == [w.partnership.name]
     assert [a["description"] for a in handover.prefill["actions"]] == [point.description]
+    assert len(handover.prefill["meetings"]) == 1  # the coming core partners' meeting
     # She no longer belongs: she cannot read it; her admin names the successor.
     assert client_for(w.cora).get(f"/handovers/{handover.pk}/").status_code == 404
     assert (
