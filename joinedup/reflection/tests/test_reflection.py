@@ -189,6 +189,11 @@ def test_a_handover_is_prefilled_and_only_the_successor_confirms_it(w: SimpleNam
     assert list(w.core_membership.contacts.all()) == [w.cody]
     done = set(AuditEvent.objects.values_list("action", flat=True))
     assert {"handover.confirm", "action.assign", "membership.contacts"} <= done
+    # Once confirmed, the leaver's own words become learning for the programme's evaluators.
+    from joinedup.learning.sources import providers
+
+    notes = list(providers()["handover"](w.programme))
+    assert [n.text for n in notes] == ["Call Hillside on Mondays."]
 
 
 def test_dropping_a_partnership_contact_starts_one_handover(w: SimpleNamespace) -> None:
@@ -220,6 +225,21 @@ def test_the_api_lists_reflections_by_sharing_and_confirms_handovers(w: SimpleNa
     )
     assert made.status_code == 201 and made.json()["sharing"] == "private"
     assert api_for(w.olive).get(f"/api/v1/reflections/{made.json()['id']}").status_code == 404
+    mine = made.json()["id"]
+    assert (
+        api_for(w.lena)
+        .post(f"/api/v1/reflections/{mine}/sharing", {"sharing": "partnership"})
+        .status_code
+        == 404
+    )  # private: Lena does not see it
+    shared = api_for(w.will).post(f"/api/v1/reflections/{mine}/sharing", {"sharing": "partnership"})
+    assert shared.json()["sharing"] == "partnership"
+    assert (
+        api_for(w.lena)
+        .post(f"/api/v1/reflections/{mine}/sharing", {"sharing": "private"})
+        .status_code
+        == 403
+    )  # she reads it now, but only Will changes it
     assert (
         api_for(w.will)
         .post("/api/v1/reflections", {"partnership_id": w.partnership.pk, "title": "x"})
