@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "joinedup.learning",
     "joinedup.events",
     "joinedup.charter",
+    "joinedup.reflection",
     "joinedup.ops",
     "joinedup.jobs",
     "joinedup.demo",

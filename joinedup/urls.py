@@ -68,6 +68,7 @@ urlpatterns = [
     path("partnerships/<int:pk>/", include("joinedup.health.urls")),
     path("partnerships/<int:pk>/", include("joinedup.health.evidence_urls")),
     path("", include("joinedup.meetings.root_urls")),
+    path("", include("joinedup.reflection.urls")),
     path("partnerships/<int:pk>/members/invite/", partnerships.member_invite, name="member_invite"),
     path("invitations/<str:token>/", partnerships.invitation, name="invitation"),
     path(

@@ -47,5 +47,9 @@ def _mount() -> None:
     api.add_router("/", health_evidence_router)
     api.add_router("/", charter_router)
 
+    from joinedup.reflection.api import router as reflection_router
+
+    api.add_router("/", reflection_router)
+
 
 _mount()

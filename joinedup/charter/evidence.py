@@ -12,7 +12,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.apps import apps
 from django.urls import reverse
 from django.utils import timezone
 
@@ -25,9 +24,9 @@ from joinedup.meetings.models import (
     Tier,
 )
 from joinedup.partnerships.models import MemberRole, Organisation, Partnership
+from joinedup.reflection.queries import shared_by
 
 NO_MEASURE = "No honest measure yet"
-NOT_MEASURED = "Not yet measured"
 WINDOW_DAYS = 365
 
 
@@ -322,20 +321,8 @@ def _others_proposals(p: Partnership, org: Organisation, start: Any, end: Any) -
 
 
 def _reflections(p: Partnership, org: Organisation, start: Any, end: Any) -> Figure:
-    """Reflections shared come from the Learning issue's reflection app; until it is installed
-    the figure says it is not yet measured."""
+    """Reflections its people shared with the partnership (the reflection app)."""
     figure = Figure("reflections", "reflective", "Reflections it shared with partners")
-    shared_by = None
-    if apps.is_installed("joinedup.reflection"):
-        try:
-            from joinedup.reflection import queries as reflection_queries  # type: ignore[import-not-found]
-
-            shared_by = getattr(reflection_queries, "shared_by", None)
-        except ImportError:
-            shared_by = None
-    if shared_by is None:
-        figure.note = f"{NOT_MEASURED}: reflections arrive with the Learning module."
-        return figure
     shared = list(shared_by(organisation=org, partnership=p, start=start, end=end))
     figure.done, figure.out_of = len(shared), None
     figure.items = [(str(r), r.get_absolute_url()) for r in shared]

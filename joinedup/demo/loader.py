@@ -126,6 +126,10 @@ def load(progress: Callable[[str], None] = lambda _: None, path: Path = DATA) ->
         progress(f"{rounds} rounds of the health check, with ratings and time invested")
         signed = demo_charter.load(programmes, partnerships, orgs)
         progress(f"{signed} organisations signed the Good Partners Charter")
+        from joinedup.demo import reflection as demo_reflection
+
+        reflected = demo_reflection.load(orgs, partnerships, password_hash)
+        progress(f"{reflected} reflections, an action learning set and a handover")
     with override_settings(EMAIL_BACKEND=QUIET_MAIL), loading():
         referred = demo_referrals.load(orgs, partnerships)
         referred += demo_manchester.load(orgs, partnerships)

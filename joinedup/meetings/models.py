@@ -225,6 +225,10 @@ class ActionPoint(models.Model):
         "partnerships.Organisation", on_delete=models.PROTECT, related_name="+"
     )
     due_on = models.DateField()
+    # The person at the owning organisation who carries it (optional): handover moves it.
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     status = models.CharField(
         max_length=12, choices=ActionStatus.choices, default=ActionStatus.OPEN
     )

@@ -252,6 +252,10 @@ def affiliation_end(*, by: Any, affiliation: Affiliation, reason: str = "") -> P
         before={**snapshot(affiliation, AFFILIATION_FIELDS), "user": user.email},
         after={"reason": past.reason},
     )
+    # A handover note, pre-filled while their contacts and actions are still theirs.
+    from joinedup.reflection.actions import on_leaving
+
+    on_leaving(by=by, leaver=user, organisation=organisation)
     affiliation.delete()
     for membership in Membership.objects.filter(organisation=organisation, contacts=user):
         membership.contacts.remove(user)

@@ -382,7 +382,14 @@ def membership_set_contacts(*, membership: Membership, by: Any, contacts: list[A
     ]
     if outsiders:
         raise ValidationError({"contacts": "Contacts must work for the member organisation."})
-    before = {"contacts": sorted(str(c) for c in membership.contacts.all())}
+    current = list(membership.contacts.all())
+    before = {"contacts": sorted(str(c) for c in current)}
+    # Someone who stops being a contact hands over what they carried (a handover note).
+    from joinedup.reflection.actions import on_contact_dropped
+
+    kept = {c.pk for c in contacts}
+    for dropped in [c for c in current if c.pk not in kept]:
+        on_contact_dropped(by=by, membership=membership, leaver=dropped)
     membership.contacts.set(contacts)
     audit_record(
         actor=by,

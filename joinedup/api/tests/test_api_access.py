@@ -13,6 +13,7 @@ from joinedup.api import api
 from joinedup.conftest import ApiClient, api_for
 from joinedup.partnerships.tests.test_access import resources
 from joinedup.referrals.tests.conftest import refer, referring_world
+from joinedup.reflection.tests.helpers import reflecting_world
 
 PREFIX = "/api/v1"
 # A day a month ahead: within the range of every date that plans ahead (joinedup/dates.py).
@@ -32,6 +33,8 @@ def fill(path: str, w: SimpleNamespace) -> str:
     if not hasattr(w, "referring"):
         w.referring = referring_world(w)
         w.referring.referral = refer(w, w.referring)
+    if not hasattr(w, "reflecting"):
+        w.reflecting = reflecting_world(w)
     by_prefix = {
         "organisations": w.lead_org.pk,
         "memberships": w.wider_membership.pk,
@@ -50,6 +53,8 @@ def fill(path: str, w: SimpleNamespace) -> str:
         "health-rounds": w.resources.round.pk,
         "programmes": w.programme.pk,
         "charter": 1,  # a Charter signature: none in the world, so 404 for everyone
+        "reflections": w.reflecting.reflection.pk,
+        "handovers": w.reflecting.handover.pk,
     }
     pk = by_prefix[path.removeprefix(f"{PREFIX}/").split("/")[0]]
     filled = re.sub(r"\{pk\}", str(pk), path).replace("{number}", "1")
@@ -216,6 +221,15 @@ BODIES: dict[tuple[str, str], Any] = {
         "rated_org_id": 1,
         "scores": {},
     },
+    ("post", "/reflections"): {
+        "partnership_id": 1,
+        "organisation_id": 1,
+        "title": "What we learnt",
+        "template": "what",
+        "answers": {"what": "A joint visit"},
+    },
+    ("post", "/reflections/{pk}/sharing"): {"sharing": "organisation"},
+    ("post", "/handovers/{pk}/confirm"): {},
 }
 
 

@@ -14,6 +14,7 @@ from joinedup.directory.actions import service_create
 from joinedup.meetings.models import ActionPoint, Attendance, Concern, Meeting, Series
 from joinedup.referrals.actions import referral_decline
 from joinedup.referrals.tests.conftest import refer, referring_world
+from joinedup.reflection.models import Reflection
 from joinedup.resources.models import Exchange, Offer
 
 
@@ -129,6 +130,17 @@ def test_each_figure_counts_what_the_organisation_did(world: SimpleNamespace) ->
             reason=reason,
         )
 
+    for sharing, days in [("partnership", 10), ("private", 10), ("partnership", 400)]:
+        Reflection.objects.create(
+            writer=world.stan,
+            organisation=lead,
+            partnership=p,
+            title=f"{sharing} {days}",
+            template="what",
+            sharing=sharing,
+            written_at=_ago(days),
+        )
+
     figures = {f.key: f for f in evidence(p, lead)}
     assert (
         figures["attendance"].text == "1 of 2"
@@ -142,7 +154,7 @@ def test_each_figure_counts_what_the_organisation_did(world: SimpleNamespace) ->
     assert figures["concerns"].text == "1"
     assert figures["dissent"].text == "2"  # disagreed and objected, each with its reason
     assert figures["supported"].text == "1 of 3"  # others' proposals: disagree, object, agree
-    assert figures["reflections"].text.startswith("Not yet measured")
+    assert figures["reflections"].text == "1"  # shared with partners this year; not private, old
     assert figures["key_partners"].text.startswith("No honest measure yet")
     assert not figures["soft_skills"].measured
     assert [link for _, link in figures["attendance"].items] == [

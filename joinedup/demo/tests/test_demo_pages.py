@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.contrib.auth.hashers import make_password
@@ -261,5 +262,35 @@ def test_every_page_of_every_demo_partnership_answers_every_demo_role() -> None:
         walked += 1
     check(reverse("messages_undelivered_all"), "administrator", admin, {200})
     check(reverse("messages_undelivered_all"), "outsider", outsider, {404})
+    walked += _walk_reflection(check, outsider)
     assert walked > 1500, walked
     assert not failures, f"{len(failures)} of {walked} pages failed:\n" + "\n".join(failures)
+
+
+def _walk_reflection(check: Any, outsider: User) -> int:
+    """Reflective practice and handover: each reflection as its writer, each action learning
+    set as its members, each handover as its successor and whoever started it, and every one
+    of them as the outsider (404)."""
+    from joinedup.reflection.models import Handover, LearningSet, Reflection
+
+    walked = 0
+    for r in Reflection.objects.select_related("writer").order_by("pk"):
+        url = reverse("reflection", args=[r.pk])
+        check(url, "writer", r.writer, {200})
+        check(url, "outsider", outsider, {404})
+        walked += 2
+    for s in LearningSet.objects.prefetch_related("members__user").order_by("pk"):
+        url = reverse("learning_set", args=[s.pk])
+        for m in s.members.all():
+            check(url, "set member", m.user, {200})
+            walked += 1
+        check(url, "outsider", outsider, {404})
+    for h in Handover.objects.select_related("successor", "started_by").order_by("pk"):
+        url = reverse("handover", args=[h.pk])
+        for who in (h.successor, h.started_by):
+            if who is not None:
+                check(url, "successor or manager", who, {200})
+                check(reverse("handovers"), "successor or manager", who, {200})
+                walked += 2
+        check(url, "outsider", outsider, {404})
+    return walked

@@ -15,6 +15,7 @@ from joinedup.conftest import client_for
 from joinedup.directory import actions as directory_actions
 from joinedup.partnerships import actions
 from joinedup.partnerships.models import Partnership
+from joinedup.reflection.tests.helpers import reflection_urls
 
 # Pages that are about the signed-in person only, with nothing of anyone else's in them.
 OWN_PAGES = {
@@ -37,6 +38,7 @@ OWN_PAGES = {
     "two_factor",
     "two_factor_confirm",
     "two_factor_off",
+    "handovers",  # handovers the user gives, receives, or manages for their organisation
 }
 POST_ONLY = {
     "token_revoke",
@@ -342,6 +344,7 @@ def object_urls(w: SimpleNamespace) -> dict[str, str]:
         **meeting_urls(w, r),
         **health_urls(w, r),
         **referral_data_urls(w),
+        **reflection_urls(w),
     }
 
 
