@@ -7,6 +7,7 @@ from joinedup.accounts import views_sign_in as sign_in
 from joinedup.accounts import views_two_factor as two_factor
 from joinedup.api import api
 from joinedup.help import help_page
+from joinedup.learning import views as learning
 from joinedup.partnerships import views as partnerships
 from joinedup.partnerships import views_manage as partnerships_manage
 from joinedup.programmes import views as programmes
@@ -79,6 +80,8 @@ urlpatterns = [
     path("organisations/<int:pk>/edit/", partnerships.organisation_edit, name="organisation_edit"),
     path("programmes/<int:pk>/", programmes.programme_detail, name="programme"),
     path("programmes/<int:pk>/", include("joinedup.health.programme_urls")),
+    path("programmes/<int:pk>/", include("joinedup.learning.urls")),
+    path("partnerships/<int:pk>/learning/", learning.profile_page, name="learning_profile"),
     path("directory/", include("joinedup.directory.urls")),
     path("partnerships/new/", partnerships_manage.partnership_new, name="partnership_new"),
     path(

@@ -45,5 +45,9 @@ def _mount() -> None:
     api.add_router("/", health_router)
     api.add_router("/", health_evidence_router)
 
+    from joinedup.learning.api import router as learning_router
+
+    api.add_router("/", learning_router)
+
 
 _mount()
