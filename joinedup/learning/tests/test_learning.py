@@ -7,9 +7,9 @@ import datetime as dt
 import io
 import zipfile
 from types import SimpleNamespace
-from xml.etree import ElementTree as ET
 
 import pytest
+from defusedxml import ElementTree as ET
 from django.urls import reverse
 from django.utils import timezone
 
