@@ -261,8 +261,9 @@ def codings_create(request: HttpRequest, pk: Id, payload: CodingIn) -> Status[di
     return Status(201, _coding_out(highlight))
 
 
-@router.delete(
-    "/programmes/{pk}/codings/{coding_pk}", response={204: None, **error_responses(403, 404)}
+@router.post(
+    "/programmes/{pk}/codings/{coding_pk}/remove",
+    response={204: None, **error_responses(403, 404)},
 )
 def codings_delete(request: HttpRequest, pk: Id, coding_pk: Id) -> Status[None]:
     """Remove a coded passage (evaluators)."""

@@ -51,10 +51,13 @@ def fill(path: str, w: SimpleNamespace) -> str:
         "programmes": w.programme.pk,
     }
     pk = by_prefix[path.removeprefix(f"{PREFIX}/").split("/")[0]]
-    return re.sub(r"\{pk\}", str(pk), path).replace("{number}", "1")
+    return re.sub(r"\{pk\}", str(pk), path).replace("{number}", "1").replace("{coding_pk}", "1")
 
 
 BODIES: dict[tuple[str, str], Any] = {
+    ("post", "/programmes/{pk}/framework"): {"themes": [{"name": "Trust"}]},
+    ("post", "/programmes/{pk}/codings"): {"source_id": 1, "theme_id": 1, "start": 0, "end": 1},
+    ("post", "/programmes/{pk}/codings/{coding_pk}/remove"): {},
     ("post", "/organisations"): {"name": "New Org", "sector": "voluntary"},
     ("patch", "/organisations/{pk}"): {"name": "Renamed"},
     ("post", "/partnerships"): {
