@@ -190,30 +190,36 @@ def framework_page(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def framework_import(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Import a `.qdc` codebook as a new version (a GET shows the framework page)."""
     programme = programme_for(request, pk)
-    if request.method == "GET":
-        return redirect("learning_framework", pk=programme.pk)
-    programme_for(request, pk, "learning.change_framework")
-    form = QdcForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            codes = refi.parse_qdc(form.cleaned_data["file"])
-        except refi.RefiError as error:
-            form.add_error("file", str(error))
-        else:
-            made = act(
-                form,
-                actions.framework_revise,
-                rename={"outline": "file"},
-                by=request.user,
-                programme=programme,
-                codes=codes,
-                why="import",
-            )
-            if made is not None:
-                messages.success(request, f"Imported as version {made.version}.")
-                return redirect("learning_framework", pk=programme.pk)
+    form = QdcForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        programme_for(request, pk, "learning.change_framework")
+        if form.is_valid():
+            try:
+                codes = refi.parse_qdc(form.cleaned_data["file"])
+            except refi.RefiError as error:
+                form.add_error("file", str(error))
+            else:
+                made = act(
+                    form,
+                    actions.framework_revise,
+                    rename={"outline": "file"},
+                    by=request.user,
+                    programme=programme,
+                    codes=codes,
+                    why="import",
+                )
+                if made is not None:
+                    messages.success(request, f"Imported as version {made.version}.")
+                    return redirect("learning_framework", pk=programme.pk)
     framework = queries.current_framework(programme)
+    outline = OutlineForm(
+        initial={
+            "name": framework.name if framework else "Learning framework",
+            "outline": actions.outline_of(framework),
+        }
+    )
     return render(
         request,
         "learning/framework.html",
@@ -223,15 +229,10 @@ def framework_import(request: AuthedRequest, pk: int) -> HttpResponse:
             framework=framework,
             themes=queries.themes_of(framework),
             versions=programme.frameworks.order_by("-version")[:20],
-            form=OutlineForm(
-                initial={
-                    "name": framework.name if framework else "",
-                    "outline": actions.outline_of(framework),
-                }
-            ),
+            form=outline,
             qdc_form=form,
         ),
-        status=INVALID,
+        status=INVALID if form.is_bound else 200,
     )
 
 

@@ -10,6 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 from defusedxml import ElementTree as ET
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -120,6 +121,14 @@ def test_the_codebook_exports_as_refi_qda_and_imports_back(learning: SimpleNames
     )
     assert again.version == 2
     assert _codes(refi.export_qdc(again)) == _codes(data)
+    # Through the page, as an evaluator uploads it; a file that is not a codebook is refused.
+    url = reverse("learning_framework_import", args=[w.programme.pk])
+    upload = SimpleUploadedFile("book.qdc", data, content_type="application/xml")
+    assert client_for(w.eve).post(url, {"file": upload}).status_code == 302
+    assert w.programme.frameworks.count() == 3
+    junk = SimpleUploadedFile("book.qdc", b"<not-xml", content_type="application/xml")
+    refused = client_for(w.eve).post(url, {"file": junk})
+    assert refused.status_code == 422 and "not well-formed" in refused.content.decode()
     with pytest.raises(refi.RefiError, match="namespace"):
         refi.parse_qdc(b"<CodeBook><Codes/></CodeBook>")
     with pytest.raises(refi.RefiError, match="document type"):
