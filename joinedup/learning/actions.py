@@ -232,9 +232,11 @@ def document_upload(
     text: str,
     partnership: Any = None,
     organisation: Any = None,
+    organisation_id: int | None = None,
     hub: Any = None,
 ) -> Source:
-    """A document an evaluator uploads (an interview transcript as plain text)."""
+    """A document an evaluator uploads (an interview transcript as plain text), about a
+    partnership, an organisation (a case when the matrix's cases are organisations), or both."""
     body = normalise(text)
     if not title.strip():
         raise ValidationError({"title": "Give the document a title."})
@@ -251,7 +253,7 @@ def document_upload(
         text=body,
         written_at=now,
         partnership=partnership,
-        organisation=organisation,
+        organisation_id=organisation.pk if organisation else organisation_id,
         hub=hub,
         taken_by=person(by),
     )

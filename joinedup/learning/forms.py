@@ -48,13 +48,23 @@ class DocumentForm(forms.Form):
     case = forms.TypedChoiceField(
         coerce=int, label="Partnership it is about", required=False, empty_value=None
     )
+    organisation = forms.TypedChoiceField(
+        coerce=int, label="Organisation it is about", required=False, empty_value=None
+    )
     file = forms.FileField(label="Text file (.txt, UTF-8)", required=False)
     text = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 10}), required=False, label="Or paste the text"
     )
 
-    def __init__(self, *args: Any, partnerships: list[tuple[int, str]], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        partnerships: list[tuple[int, str]],
+        organisations: list[tuple[int, str]],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["organisation"].choices = [("", "None in particular"), *organisations]  # type: ignore[attr-defined]
         self.fields["case"].choices = [("", "None in particular"), *partnerships]  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:

@@ -286,6 +286,10 @@ def evaluators_page(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
+def _organisation_choices(programme: Programme) -> list[tuple[int, str]]:
+    return [(c.id, c.name) for c in queries.cases_of(programme, CaseKind.ORGANISATION)]
+
+
 def _partnership_choices(programme: Programme) -> list[tuple[int, str]]:
     return list(
         Partnership.objects.filter(programme=programme).order_by("name").values_list("pk", "name")
@@ -299,7 +303,10 @@ def sources_page(request: AuthedRequest, pk: int) -> HttpResponse:
     uploaded; opening one for coding takes its snapshot."""
     programme = programme_for(request, pk)
     form = DocumentForm(
-        request.POST or None, request.FILES or None, partnerships=_partnership_choices(programme)
+        request.POST or None,
+        request.FILES or None,
+        partnerships=_partnership_choices(programme),
+        organisations=_organisation_choices(programme),
     )
     if request.method == "POST":
         programme_for(request, pk, "learning.code")
@@ -320,6 +327,7 @@ def sources_page(request: AuthedRequest, pk: int) -> HttpResponse:
                 title=data["title"],
                 text=data["text"],
                 partnership=partnership,
+                organisation_id=data.get("organisation"),
                 hub=partnership.hub if partnership else None,
             )
             if source is not None:

@@ -318,3 +318,35 @@ def test_minutes_and_only_anonymous_enough_health_text_are_sources(
     [text] = health_free_text(w.programme)
     assert text.partnership_id == w.partnership.pk
     assert "Cora Core says meetings work" in text.text and "Riverside" not in text.title[:20]
+
+
+def test_an_uploaded_transcript_is_a_case_of_its_organisation_and_hub(
+    learning: SimpleNamespace,
+) -> None:
+    w = learning
+    transcript = SimpleUploadedFile(
+        "interview.txt", "Peer learning at the hub helped 👍.\r\n".encode(), "text/plain"
+    )
+    made = client_for(w.eve).post(
+        reverse("learning_sources", args=[w.programme.pk]),
+        {
+            "title": "Interview 2",
+            "case": w.partnership.pk,
+            "organisation": w.core_org.pk,
+            "file": transcript,
+        },
+    )
+    assert made.status_code == 302
+    source = w.programme.sources.get(title="Interview 2")
+    assert source.text == "Peer learning at the hub helped 👍."
+    code(w, w.eve, "helped 👍", w.comms, source)
+    by_org = queries.matrix(w.programme, "organisation")
+    assert by_org.cells[(w.core_org.pk, w.comms.guid)].count == 1
+    by_hub = queries.matrix(w.programme, "hub")
+    assert [c.name for c in by_hub.cases] == ["North"]
+    assert by_hub.cells[(w.hub.pk, w.comms.guid)].count == 1
+    not_ours = client_for(w.eve).post(
+        reverse("learning_sources", args=[w.programme.pk]),
+        {"title": "X", "organisation": w.outside_org.pk, "text": "Trust."},
+    )
+    assert not_ours.status_code == 422
