@@ -237,6 +237,16 @@ def test_who_sees_and_codes(learning: SimpleNamespace) -> None:
         assert client_for(member).get(profile).status_code == 200
         assert client_for(member).get(matrix).status_code == 404
     assert client_for(w.eve).get(profile).status_code == 200
+    # Evaluators find the learning from their home and the programme page (its learning column).
+    assert "Learning you evaluate" in client_for(w.eve).get("/").content.decode()
+    programme_page = client_for(w.eve).get(reverse("programme", args=[w.programme.pk]))
+    assert (
+        programme_page.status_code == 200 and "Learning column" in programme_page.content.decode()
+    )
+    assert (
+        "Learning column"
+        not in client_for(w.lena).get(reverse("programme", args=[w.programme.pk])).content.decode()
+    )
     for outsider in (w.olive,):
         for url in (matrix, source, profile, reverse("learning_qdpx", args=[w.programme.pk])):
             assert client_for(outsider).get(url).status_code == 404
