@@ -6,7 +6,6 @@ import uuid
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Max
 from django.utils import timezone
 
 from joinedup.actions import action, person
@@ -330,7 +329,3 @@ def summary_write(
         after={"case": f"{case_kind} {case_id}", "theme": theme.name},
     )
     return summary
-
-
-def next_order(framework: Framework) -> int:
-    return (framework.themes.aggregate(m=Max("order"))["m"] or 0) + 1
