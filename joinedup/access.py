@@ -193,7 +193,8 @@ def programmes_visible_to(user: Any) -> QuerySet[Programme]:
     return Programme.objects.filter(
         Q(pk__in=programmes_overseen(user))
         | Q(pk__in=partnerships_visible_to(user).values("programme_id"))
-    )
+        | Q(evaluators__user_id=user.pk)  # its evaluators (joinedup.learning) see its page
+    ).distinct()
 
 
 @rules.predicate

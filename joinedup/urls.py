@@ -8,6 +8,7 @@ from joinedup.accounts import views_two_factor as two_factor
 from joinedup.api import api
 from joinedup.charter import urls as charter_urls
 from joinedup.help import help_page
+from joinedup.learning import views as learning
 from joinedup.partnerships import views as partnerships
 from joinedup.partnerships import views_manage as partnerships_manage
 from joinedup.programmes import views as programmes
@@ -84,6 +85,8 @@ urlpatterns = [
     path("programmes/<int:pk>/charter/", include(charter_urls.programme_urlpatterns)),
     path("partnerships/<int:pk>/charter/", include(charter_urls.partnership_urlpatterns)),
     path("programmes/<int:pk>/", include("joinedup.health.programme_urls")),
+    path("programmes/<int:pk>/", include("joinedup.learning.urls")),
+    path("partnerships/<int:pk>/learning/", learning.profile_page, name="learning_profile"),
     path("directory/", include("joinedup.directory.urls")),
     path("partnerships/new/", partnerships_manage.partnership_new, name="partnership_new"),
     path(

@@ -51,5 +51,9 @@ def _mount() -> None:
 
     api.add_router("/", reflection_router)
 
+    from joinedup.learning.api import router as learning_router
+
+    api.add_router("/", learning_router)
+
 
 _mount()

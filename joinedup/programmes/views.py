@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 from joinedup.access import get_for, partnerships_visible_to, programmes_overseen
 from joinedup.charter.queries import with_charter_column
 from joinedup.http import AuthedRequest
+from joinedup.learning.queries import programme_column
 from joinedup.programmes.models import Programme
 
 
@@ -41,5 +42,7 @@ def programme_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "partnerships": with_charter_column(programme, partnerships),
             "officer": request.user.is_superuser
             or programme.pk in programmes_overseen(request.user),
+            # The learning column (joinedup.learning): one theme across the partnerships.
+            "learning": programme_column(request.user, programme, request.GET.get("theme")),
         },
     )

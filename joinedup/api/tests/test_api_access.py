@@ -57,11 +57,14 @@ def fill(path: str, w: SimpleNamespace) -> str:
         "handovers": w.reflecting.handover.pk,
     }
     pk = by_prefix[path.removeprefix(f"{PREFIX}/").split("/")[0]]
-    filled = re.sub(r"\{pk\}", str(pk), path).replace("{number}", "1")
+    filled = re.sub(r"\{pk\}", str(pk), path).replace("{number}", "1").replace("{coding_pk}", "1")
     return filled.replace("{org_pk}", str(w.lead_org.pk))
 
 
 BODIES: dict[tuple[str, str], Any] = {
+    ("post", "/programmes/{pk}/framework"): {"themes": [{"name": "Trust"}]},
+    ("post", "/programmes/{pk}/codings"): {"source_id": 1, "theme_id": 1, "start": 0, "end": 1},
+    ("post", "/programmes/{pk}/codings/{coding_pk}/remove"): {},
     ("post", "/organisations"): {"name": "New Org", "sector": "voluntary"},
     ("patch", "/organisations/{pk}"): {"name": "Renamed"},
     ("post", "/partnerships"): {

@@ -35,6 +35,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from joinedup.accounts.models import User
 from joinedup.agreements.models import Agreement
 from joinedup.decisions.models import Proposal
+from joinedup.demo import learning as demo_learning
 from joinedup.demo import loader
 from joinedup.demo import programme as demo_programme
 from joinedup.health.models import Round
@@ -190,6 +191,7 @@ def expected(role: str, name: str) -> set[int]:
 def test_every_page_of_every_demo_partnership_answers_every_demo_role() -> None:
     loader.load()
     demo_programme.load(make_password(loader.PASSWORD), lambda *_: None)
+    demo_learning.load(make_password(loader.PASSWORD))  # the coded learning matrix's pages
     admin = User.objects.get(email=loader.ADMIN_EMAIL)
     outsider = next(
         User.objects.get(email=s.email) for s in loader.load() if s.character == "outsider"

@@ -192,6 +192,7 @@ def test_the_leads_home_budget_in_numbers(
     # seen, their standing in each, agreements due for review; what is due: actions,
     # concerns, rounds, the user's answers to the open one; casework: referrals waiting,
     # people, the access-log rows for the people named, how many people; may they start a
-    # partnership (the user's and their groups' permissions); their organisations by name
-    with django_assert_num_queries(18):
+    # partnership (the user's and their groups' permissions); their organisations by name;
+    # the programmes whose learning they evaluate (joinedup.learning)
+    with django_assert_num_queries(19):
         client.get(HOME)

@@ -1,0 +1,55 @@
+"""The evaluator's journey in a browser: code two passages of an interview, write a cell's
+summary and read the matrix; axe on every learning page, at 1280 and 320 px."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+
+from joinedup.learning.tests.conftest import learning  # noqa: F401  (the fixture)
+from joinedup.tests.browser.conftest import Visitor
+
+pytestmark = pytest.mark.browser
+
+
+def test_an_evaluator_codes_two_passages_and_reads_the_matrix(
+    learning: SimpleNamespace,  # noqa: F811
+    visitor: Visitor,
+) -> None:
+    w, page = learning, visitor.page
+    base = f"/programmes/{w.programme.pk}/learning/"
+    page.set_viewport_size({"width": 1280, "height": 900})
+    visitor.sign_in(w.eve.email)
+    visitor.visit(base + "sources/")
+    page.get_by_role("link", name="Open Interview with the lead").click()
+    visitor.check()
+    for passage, theme in (
+        ("We trust each other now 🤝", "Working together: Trust"),
+        ("The café meetings helped communication", "Working together: Communication"),
+    ):
+        page.get_by_label("Passage").fill(passage)
+        page.get_by_label("Theme").select_option(label=theme)
+        page.get_by_role("button", name="Code the passage").click()
+        assert page.get_by_text(f"“{passage}”").is_visible()
+    visitor.check()  # the page with its highlights marked
+    assert page.locator("#source-text mark").count() == 2
+    visitor.visit(base)
+    matrix = page.get_by_role("region", name="Learning matrix")
+    row = matrix.get_by_role("row", name=w.partnership.name)
+    assert row.get_by_role("link", name="1 passage").count() == 2
+    assert matrix.get_by_text("not mentioned").count() == 1 + 3  # turnover; Hillside's three
+    row.get_by_role("link", name="1 passage").first.click()
+    visitor.check()
+    page.get_by_label("Summary").fill("Trust took a year to build.")
+    page.get_by_label("“We trust each other now 🤝”", exact=False).check()
+    page.get_by_role("button", name="Save the summary").click()
+    page.wait_for_url(f"**{base}?cases=partnership")
+    assert "summary" in matrix.inner_text()
+    for path in ("framework/", "evaluators/", f"themes/{w.trust.pk}/"):
+        visitor.visit(base + path)
+    visitor.visit(f"/partnerships/{w.partnership.pk}/learning/")
+    assert page.get_by_text("Trust took a year to build.").is_visible()
+    page.set_viewport_size({"width": 320, "height": 800})
+    for path in (base, f"/programmes/{w.programme.pk}/"):  # the matrix; the learning column
+        visitor.visit(path)
