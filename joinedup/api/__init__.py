@@ -45,5 +45,9 @@ def _mount() -> None:
     api.add_router("/", health_router)
     api.add_router("/", health_evidence_router)
 
+    from joinedup.events.api import router as events_router
+
+    api.add_router("/", events_router)
+
 
 _mount()

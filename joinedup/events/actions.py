@@ -63,6 +63,7 @@ NOT_INVITED = "This event is not open to that audience."
 NOT_ATTENDED = "Only people confirmed as attending are asked for feedback."
 ANSWERED = "You have already given feedback on this event."
 NOT_HELD = "Feedback opens once the event has been held."
+WHO_OFFERS = "Say who offers it: a project, a network or a document."
 WRONG_CODE = "That is not this registration's attendance code."
 
 _signer = TimestampSigner(salt="joinedup.events.registration")
@@ -176,7 +177,7 @@ def expertise_offer(
     if request.status not in (TopicStatus.OPEN, TopicStatus.SCHEDULED):
         raise ValidationError({"request": NOT_OPEN})
     if organisation is None and not network.strip() and document is None:
-        raise ValidationError({"organisation": "Say who offers it: a project, a network or a document."})
+        raise ValidationError({"organisation": WHO_OFFERS})
     offer = ExpertiseOffer.objects.create(
         request=request,
         organisation=organisation,
@@ -339,9 +340,7 @@ def event_held(*, by: Any, event: Event) -> Event:
     event.status = EventStatus.HELD
     event.save(update_fields=["status"])
     _touch(event)
-    for request in TopicRequest.objects.filter(session__event=event).prefetch_related(
-        "requesters"
-    ):
+    for request in TopicRequest.objects.filter(session__event=event).prefetch_related("requesters"):
         request.status = TopicStatus.MET
         request.save(update_fields=["status"])
         tell(
@@ -404,9 +403,11 @@ def registration_create(
     if user is None and audience not in event.invited:
         raise ValidationError({"audience": NOT_INVITED})
     email = email.strip().lower()
-    if Registration.objects.filter(event=event, email__iexact=email).exclude(
-        status=RegistrationStatus.CANCELLED
-    ).exists():
+    if (
+        Registration.objects.filter(event=event, email__iexact=email)
+        .exclude(status=RegistrationStatus.CANCELLED)
+        .exists()
+    ):
         raise ValidationError({"email": "This email address is already registered for the event."})
     taken = event.registrations.filter(status=RegistrationStatus.REGISTERED).count()
     status = RegistrationStatus.REGISTERED if taken < event.capacity else RegistrationStatus.WAITING
@@ -457,9 +458,11 @@ def _promote(event: Event) -> Registration | None:
     taken = event.registrations.filter(status=RegistrationStatus.REGISTERED).count()
     if taken >= event.capacity:
         return None
-    first = event.registrations.filter(status=RegistrationStatus.WAITING).order_by(
-        "created_at", "pk"
-    ).first()
+    first = (
+        event.registrations.filter(status=RegistrationStatus.WAITING)
+        .order_by("created_at", "pk")
+        .first()
+    )
     if first is None:
         return None
     first.status = RegistrationStatus.REGISTERED

@@ -6,18 +6,28 @@ from typing import Any
 
 from django import forms
 
-from joinedup.events.models import GUEST_AUDIENCES, RATING_LABELS, Audience, Format
+from joinedup.events.models import (
+    GUEST_AUDIENCES,
+    RATING_LABELS,
+    Audience,
+    Event,
+    ExpertiseOffer,
+    Format,
+    TopicRequest,
+)
 from joinedup.forms import IdPrefixedForm
+from joinedup.learning.models import Theme
+from joinedup.partnerships.models import Organisation
 
 RATING_CHOICES = [(k, f"{k} – {v}") for k, v in RATING_LABELS.items()]
 
 
 class TopicRequestForm(forms.Form):
-    organisation = forms.ModelChoiceField(queryset=None, label="Asked by")  # type: ignore[arg-type]
+    organisation = forms.ModelChoiceField(queryset=Organisation.objects.none(), label="Asked by")
     title = forms.CharField(max_length=200, label="What do you need to know or have?")
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
     themes = forms.ModelMultipleChoiceField(
-        queryset=None,  # type: ignore[arg-type]
+        queryset=Theme.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="The programme's framework themes it is about.",
@@ -25,25 +35,27 @@ class TopicRequestForm(forms.Form):
 
     def __init__(self, *args: Any, organisations: Any, themes: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations
-        self.fields["themes"].queryset = themes
+        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+        self.fields["themes"].queryset = themes  # type: ignore[attr-defined]
         if not themes.exists():
             del self.fields["themes"]
 
 
 class VoteForm(IdPrefixedForm):
     id_prefix = "vote"
-    organisation = forms.ModelChoiceField(queryset=None, label="Support it for")  # type: ignore[arg-type]
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(), label="Support it for"
+    )
 
     def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations
+        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
 
 
 class OfferForm(IdPrefixedForm):
     id_prefix = "offer"
     organisation = forms.ModelChoiceField(
-        queryset=None,  # type: ignore[arg-type]
+        queryset=Organisation.objects.none(),
         required=False,
         label="Your project",
     )
@@ -56,23 +68,23 @@ class OfferForm(IdPrefixedForm):
 
     def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations
+        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
 
 
 class MergeForm(IdPrefixedForm):
     id_prefix = "merge"
-    into = forms.ModelChoiceField(queryset=None, label="Merge into")  # type: ignore[arg-type]
+    into = forms.ModelChoiceField(queryset=TopicRequest.objects.none(), label="Merge into")
 
     def __init__(self, *args: Any, requests: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["into"].queryset = requests
+        self.fields["into"].queryset = requests  # type: ignore[attr-defined]
 
 
 class ScheduleForm(IdPrefixedForm):
     id_prefix = "schedule"
-    event = forms.ModelChoiceField(queryset=None, label="At the event")  # type: ignore[arg-type]
+    event = forms.ModelChoiceField(queryset=Event.objects.none(), label="At the event")
     offer = forms.ModelChoiceField(
-        queryset=None,  # type: ignore[arg-type]
+        queryset=ExpertiseOffer.objects.none(),
         required=False,
         label="Run by",
         empty_label="The hub itself",
@@ -80,8 +92,8 @@ class ScheduleForm(IdPrefixedForm):
 
     def __init__(self, *args: Any, events: Any, offers: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["event"].queryset = events
-        self.fields["offer"].queryset = offers
+        self.fields["event"].queryset = events  # type: ignore[attr-defined]
+        self.fields["offer"].queryset = offers  # type: ignore[attr-defined]
 
 
 class EventForm(forms.Form):
@@ -114,7 +126,7 @@ class EventForm(forms.Form):
 class RegisterForm(IdPrefixedForm):
     id_prefix = "register"
     organisation = forms.ModelChoiceField(
-        queryset=None,  # type: ignore[arg-type]
+        queryset=Organisation.objects.none(),
         required=False,
         label="Coming for",
     )
@@ -131,7 +143,7 @@ class RegisterForm(IdPrefixedForm):
 
     def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations
+        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
 
 
 class GuestForm(forms.Form):
@@ -150,7 +162,7 @@ class GuestForm(forms.Form):
 
     def __init__(self, *args: Any, invited: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["audience"].choices = [(a, Audience(a).label) for a in invited]
+        self.fields["audience"].choices = [(a, Audience(a).label) for a in invited]  # type: ignore[attr-defined]
 
 
 class CodeForm(IdPrefixedForm):
@@ -168,7 +180,7 @@ class FeedbackForm(forms.Form):
         label="What will you do differently?",
     )
     connected_with = forms.ModelMultipleChoiceField(
-        queryset=None,  # type: ignore[arg-type]
+        queryset=Organisation.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         label="Organisations you connected with",
@@ -176,7 +188,7 @@ class FeedbackForm(forms.Form):
 
     def __init__(self, *args: Any, sessions: list[Any], organisations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["connected_with"].queryset = organisations
+        self.fields["connected_with"].queryset = organisations  # type: ignore[attr-defined]
         self.sessions = sessions
         for s in sessions:
             self.fields[f"s{s.pk}_rating"] = forms.TypedChoiceField(

@@ -237,6 +237,9 @@ class TopicVote(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.organisation_id} supports {self.request_id}"
+
 
 class RegistrationStatus(models.TextChoices):
     REGISTERED = "registered", "Registered"
@@ -299,6 +302,9 @@ class FeedbackGiven(models.Model):
         Registration, on_delete=models.CASCADE, related_name="feedback_given"
     )
 
+    def __str__(self) -> str:
+        return f"Feedback given for registration {self.registration_id}"
+
 
 RATING_LABELS = {
     1: "Not useful",
@@ -331,6 +337,9 @@ class FeedbackAnswer(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"Answer on event {self.event_id}"
+
 
 class Connection(models.Model):
     """Two organisations whose people met at an event: a tie in the health network's
@@ -345,6 +354,9 @@ class Connection(models.Model):
             models.UniqueConstraint(fields=["event", "a", "b"], name="one_connection_per_event"),
             models.CheckConstraint(condition=Q(a__lt=F("b")), name="connection_ordered_pair"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.a_id}–{self.b_id} at event {self.event_id}"
 
 
 class Notes(models.Model):
@@ -369,6 +381,9 @@ class Notes(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"Notes of event {self.event_id}"
+
 
 class NotesRevision(models.Model):
     notes = models.ForeignKey(Notes, on_delete=models.CASCADE, related_name="revisions")
@@ -385,3 +400,6 @@ class NotesRevision(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["notes", "version"], name="one_revision_per_version")
         ]
+
+    def __str__(self) -> str:
+        return f"Version {self.version} of notes {self.notes_id}"

@@ -71,4 +71,11 @@ def programme_projects(user: Any, programme_id: int) -> list[Organisation]:
 rules.add_perm("events.view_event", can_view_event)
 rules.add_perm("events.change_event", runs_event)
 rules.add_perm("events.view_topicrequest", can_view_request)
-rules.add_perm("events.change_topicrequest", rules.predicate(lambda u, r: runs_hub(u, r.hub, r.hub.programme_id)))
+
+
+@rules.predicate
+def runs_request(user: Any, request: Any) -> bool:
+    return runs_hub(user, request.hub, request.hub.programme_id)
+
+
+rules.add_perm("events.change_topicrequest", runs_request)

@@ -48,7 +48,8 @@ def weakest_factors(hub: Hub, limit: int = 3) -> list[Suggestion]:
     return [
         Suggestion(
             title=names[code],
-            why=f"Health check: {one_place(mean)} of 5 across {n} partnership{'s' if n != 1 else ''}",
+            why=f"Health check: {one_place(mean)} of 5 across {n} partnership"
+            + ("s" if n != 1 else ""),
             source="health",
         )
         for mean, code, n in ranked[:limit]
@@ -67,7 +68,7 @@ def most_evidenced(hub: Hub, limit: int = 3) -> list[Suggestion]:
     found = []
     for item in find(hub.programme, limit):
         # A Theme, or (theme, evidence count): accept either shape.
-        theme, count = (item if isinstance(item, tuple) else (item, None))
+        theme, count = item if isinstance(item, tuple) else (item, None)
         why = "Learning coded to the framework"
         if count is not None:
             why += f": {count} passage{'s' if count != 1 else ''} of evidence"

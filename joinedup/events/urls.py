@@ -12,5 +12,9 @@ urlpatterns = [
     path("events/<int:pk>/notes/", views.event_notes, name="event_notes"),
     path("events/<int:pk>/event.ics", views.event_ics, name="event_ics"),
     path("events/<int:pk>/join/", views.event_join, name="event_join"),
-    path("events/registration/<str:signed>/", views.registration_manage, name="registration_manage"),
+    path(
+        "events/registration/<str:signed>/",
+        views.registration_manage,
+        name="registration_manage",
+    ),
 ]

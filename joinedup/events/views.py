@@ -117,14 +117,21 @@ def event_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             if not runs:
                 raise PermissionDenied
             if do == "confirm":
-                reg = event.registrations.filter(pk=request.POST.get("registration")).first()
+                reg_id = request.POST.get("registration", "")
+                reg = (
+                    event.registrations.filter(pk=int(reg_id)).first()
+                    if reg_id.isdigit() and len(reg_id) < 19
+                    else None
+                )
                 if reg is None:
                     return HttpResponse("No such registration for this event.", status=400)
                 done = _refused_as_message(
                     request, actions.attendance_confirm, by=request.user, registration=reg
                 )
             elif do == "held":
-                done = _refused_as_message(request, actions.event_held, by=request.user, event=event)
+                done = _refused_as_message(
+                    request, actions.event_held, by=request.user, event=event
+                )
             else:
                 done = _refused_as_message(
                     request, actions.event_cancel, by=request.user, event=event
@@ -236,7 +243,11 @@ def event_feedback(request: AuthedRequest, pk: int) -> HttpResponse:
 def event_notes(request: AuthedRequest, pk: int) -> HttpResponse:
     event = _event(request, pk, perm="events.change_event")
     notes = Notes.objects.filter(event=event, session=None).first()
-    initial = {"text": notes.text, "materials": notes.materials, "based_on": notes.version} if notes else {}
+    initial = (
+        {"text": notes.text, "materials": notes.materials, "based_on": notes.version}
+        if notes
+        else {}
+    )
     form = NotesForm(request.POST or None, initial=initial)
     stale = None
     if request.method == "POST" and form.is_valid():
@@ -325,20 +336,21 @@ def registration_manage(request: Any, signed: str) -> HttpResponse:
         if do == "cancel":
             actions.registration_cancel(by=None, registration=reg)
             return redirect(request.path)
-        if do == "code" and code_form.is_valid():
-            if act(
+        if (
+            do == "code"
+            and code_form.is_valid()
+            and act(
                 code_form,
                 actions.attendance_confirm,
                 by=None,
                 registration=reg,
                 code=code_form.cleaned_data["code"],
-            ):
-                return redirect(request.path)
+            )
+        ):
+            return redirect(request.path)
     reg.refresh_from_db()
     if event.status == EventStatus.HELD and reg.attended_at and not answered:
-        feedback_form, done = _give_feedback(
-            request if do == "feedback" else _Get(), event, reg
-        )
+        feedback_form, done = _give_feedback(request if do == "feedback" else _Get(), event, reg)
         if done:
             return redirect(request.path)
     return render(

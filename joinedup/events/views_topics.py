@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -120,8 +122,9 @@ def topic_request_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         events=Event.objects.filter(hub=hub, status=EventStatus.PLANNED).order_by("starts_at"),
         offers=topic.offers.select_related("organisation", "document"),
     )
+    is_open = topic.status == TopicStatus.OPEN
     if request.method == "POST":
-        done = None
+        done: Any = None
         if do in ("vote", "unvote"):
             if not voters:
                 raise PermissionDenied
@@ -173,7 +176,7 @@ def topic_request_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             return HttpResponse("Choose what to do.", status=400)
         if done is not None:
             messages.success(request, "Saved.")
-            return redirect(topic.merged_into if do == "merge" else topic)
+            return redirect(done if do == "merge" else topic)
     return render(
         request,
         "events/topic_request.html",
@@ -189,10 +192,10 @@ def topic_request_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             ),
             "offers": list(topic.offers.select_related("organisation", "document")),
             "themes": list(topic.themes.all()),
-            "vote_form": vote_form if voters and topic.status == TopicStatus.OPEN else None,
-            "offer_form": offer_form if (offerers or runs) and topic.status == TopicStatus.OPEN else None,
-            "merge_form": merge_form if runs and topic.status == TopicStatus.OPEN else None,
-            "schedule_form": schedule_form if runs and topic.status == TopicStatus.OPEN else None,
+            "vote_form": vote_form if voters and is_open else None,
+            "offer_form": offer_form if (offerers or runs) and is_open else None,
+            "merge_form": merge_form if runs and is_open else None,
+            "schedule_form": schedule_form if runs and is_open else None,
             "runs": runs,
             "vote_rule": actions.VOTE_RULE,
         },

@@ -11,6 +11,7 @@ import pytest
 
 from joinedup.api import api
 from joinedup.conftest import ApiClient, api_for
+from joinedup.events.tests.conftest import events_world
 from joinedup.partnerships.tests.test_access import resources
 from joinedup.referrals.tests.conftest import refer, referring_world
 
@@ -32,6 +33,8 @@ def fill(path: str, w: SimpleNamespace) -> str:
     if not hasattr(w, "referring"):
         w.referring = referring_world(w)
         w.referring.referral = refer(w, w.referring)
+    if not hasattr(w, "events"):
+        w.events = events_world(w)
     by_prefix = {
         "organisations": w.lead_org.pk,
         "memberships": w.wider_membership.pk,
@@ -49,6 +52,10 @@ def fill(path: str, w: SimpleNamespace) -> str:
         "referrals": w.referring.referral.pk,
         "health-rounds": w.resources.round.pk,
         "programmes": w.programme.pk,
+        "hubs": w.hub.pk,
+        "events": w.events.event.pk,
+        "topics": w.events.topic.pk,
+        "registrations": w.events.registration.pk,
     }
     pk = by_prefix[path.removeprefix(f"{PREFIX}/").split("/")[0]]
     return re.sub(r"\{pk\}", str(pk), path).replace("{number}", "1")
@@ -192,6 +199,17 @@ BODIES: dict[tuple[str, str], Any] = {
     ("post", "/referrals/{pk}/pass-on"): {"service_id": "00000000-0000-0000-0000-000000000001"},
     ("post", "/referrals/{pk}/messages"): {"text": "Any news?"},
     ("post", "/partnerships/{pk}/signposts"): {"organisation_id": 1, "need": "food"},
+    ("post", "/hubs/{pk}/events"): {
+        "title": "Peer support",
+        "starts_at": f"{SOON}T10:00:00Z",
+        "ends_at": f"{SOON}T12:00:00Z",
+    },
+    ("post", "/events/{pk}/registrations"): {},
+    ("post", "/registrations/{pk}/cancel"): {},
+    ("post", "/hubs/{pk}/topics"): {"organisation_id": 1, "title": "Future funding"},
+    ("post", "/topics/{pk}/votes"): {"organisation_id": 1},
+    ("post", "/topics/{pk}/votes/withdraw"): {"organisation_id": 1},
+    ("post", "/topics/{pk}/offers"): {"organisation_id": 1, "description": "We run this"},
 }
 
 

@@ -49,3 +49,29 @@ def register(event: Any, n: int, **kwargs: Any) -> list[Any]:
         )
         for i in range(n)
     ]
+
+
+def events_world(w: SimpleNamespace) -> SimpleNamespace:
+    """An event of the world's hub, a topic Riverside Mind asked for, and Cora's place at the
+    event: for the API tests that visit every endpoint."""
+    start = timezone.now() + dt.timedelta(days=14)
+    e = SimpleNamespace()
+    e.event = actions.event_create(
+        by=None,
+        hub=w.hub,
+        title="Safeguarding and boundaries",
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=2),
+    )
+    e.topic = actions.request_topic(
+        by=None, hub=w.hub, organisation=w.core_org, title="Safeguarding"
+    )
+    e.registration = actions.registration_create(
+        by=None,
+        event=e.event,
+        user=w.cora,
+        organisation=w.core_org,
+        name=w.cora.name,
+        email=w.cora.email,
+    )
+    return e

@@ -35,7 +35,7 @@ def test_a_cancelled_place_goes_to_the_first_on_the_waiting_list(
         register(hub_world.event, 1)
     with django_capture_on_commit_callbacks(execute=True):
         promoted = actions.registration_cancel(by=None, registration=second)
-    assert promoted.pk == third.pk
+    assert promoted is not None and promoted.pk == third.pk
     third.refresh_from_db()
     fourth.refresh_from_db()
     assert third.status == RegistrationStatus.REGISTERED
