@@ -3,20 +3,26 @@ and anonymous feedback from attendees only, shown from five answers."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from joinedup.conftest import make_org
 from joinedup.events import actions, queries
 from joinedup.events.models import (
     Connection,
+    Event,
     FeedbackAnswer,
     FeedbackGiven,
     RegistrationStatus,
     TopicStatus,
 )
 from joinedup.events.tests.conftest import register
+from joinedup.health.evidence import gather
+from joinedup.health.views_evidence import network_of
 from joinedup.meetings.models import Notice
 
 
@@ -153,7 +159,15 @@ def test_a_connection_made_at_an_event_is_a_learning_tie(hub_world):
     actions.attendance_confirm(by=w.hana, registration=reg)
     actions.event_held(by=w.hana, event=w.event)
     other = make_org("Lakeside Women's Centre")
-    actions.feedback_give(by=w.cora, registration=reg, rating=5, connected_with=[other])
-    pair = Connection.objects.get()
-    assert {pair.a_id, pair.b_id} == {w.core_org.pk, other.pk}
-    assert queries.networking(w.hub) == {"connections": 1, "organisations": 2, "events": 1}
+    actions.feedback_give(
+        by=w.cora, registration=reg, rating=5, connected_with=[other, w.wider_org]
+    )
+    assert Connection.objects.count() == 2
+    assert queries.networking(w.hub) == {"connections": 2, "organisations": 3, "events": 1}
+    # Within the partnership, the pair of members is a tie in the network's learning layer.
+    Event.objects.filter(pk=w.event.pk).update(
+        starts_at=timezone.now() - dt.timedelta(days=3),
+        ends_at=timezone.now() - dt.timedelta(days=3) + dt.timedelta(hours=1),
+    )
+    net = network_of(gather([w.partnership])[w.partnership.pk], learning=True)
+    assert net.learning == [(*sorted((w.core_org.pk, w.wider_org.pk)), 1)]
