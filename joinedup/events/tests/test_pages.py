@@ -134,6 +134,21 @@ def test_the_calendar_entry_is_rfc_5545(hub_world):
     assert "BEGIN:VEVENT" in text and f"UID:event-{hub_world.event.uid}@joinedup" in text
 
 
+def test_a_place_at_an_event_is_in_the_persons_calendar_feed(hub_world):
+    from icalendar import Calendar
+
+    from joinedup.meetings import actions as meeting_actions
+
+    w = hub_world
+    actions.registration_create(
+        by=w.cora, event=w.event, user=w.cora, name="Cora Core", email=w.cora.email
+    )
+    raw = meeting_actions.feed_token_reset(user=w.cora)
+    feed = Calendar.from_ical(Client().get(reverse("calendar_feed", args=[raw])).content)
+    uids = [str(c["UID"]) for c in feed.walk("VEVENT")]
+    assert f"event-{w.event.uid}@joinedup" in uids
+
+
 def _grow(w, n):
     start = timezone.now() + dt.timedelta(days=30)
     for i in range(n):
