@@ -123,6 +123,10 @@ def load(progress: Callable[[str], None] = lambda _: None, path: Path = DATA) ->
         progress(f"{held} meetings, with their agendas, attendance, actions and decisions")
         rounds = demo_health.load(partnerships)
         progress(f"{rounds} rounds of the health check, with ratings and time invested")
+        from joinedup.demo import events as demo_events
+
+        hub_events = demo_events.load(orgs, partnerships)
+        progress(f"{hub_events} hub learning events, with topic requests and feedback")
     with override_settings(EMAIL_BACKEND=QUIET_MAIL), loading():
         referred = demo_referrals.load(orgs, partnerships)
         referred += demo_manchester.load(orgs, partnerships)
