@@ -517,7 +517,7 @@ def feedback_give(
     do_differently: str = "",
     sessions: dict[int, tuple[int, str]] | None = None,
     connected_with: Iterable[Organisation] = (),
-) -> None:
+) -> FeedbackGiven:
     """Anonymous feedback from a confirmed attendee: the event's rating and what they will do
     differently, the same per session, and who they connected with. Only *that* they answered
     is kept with their registration; the answers carry no one's name. A new connection between
@@ -543,7 +543,7 @@ def feedback_give(
     for answer in answers:
         if not 1 <= answer.rating <= 5:
             raise ValidationError({"rating": "Choose a rating from 1 to 5."})
-    FeedbackGiven.objects.create(registration=reg)
+    given = FeedbackGiven.objects.create(registration=reg)
     FeedbackAnswer.objects.bulk_create(answers)
     if reg.organisation_id is not None:
         for other in connected_with:
@@ -551,6 +551,7 @@ def feedback_give(
                 a, b = sorted((reg.organisation_id, other.pk))
                 Connection.objects.get_or_create(event=event, a_id=a, b_id=b)
     audit_record(actor=by, action="feedback given", obj=event)
+    return given
 
 
 # Notes --------------------------------------------------------------------------------------

@@ -211,7 +211,7 @@ def _give_feedback(request: Any, event: Event, reg: Registration) -> tuple[Any, 
             sessions=form.session_answers(),
             connected_with=d["connected_with"],
         )
-        return form, done is not None or False
+        return form, done is not None
     return form, False
 
 

@@ -59,6 +59,17 @@ def test_a_guest_sees_only_their_own_registration(hub_world):
     assert guest.status == RegistrationStatus.CANCELLED
 
 
+def test_an_attending_guest_gives_feedback_through_their_link(hub_world):
+    (guest,) = register(hub_world.event, 1)
+    actions.attendance_confirm(by=None, registration=guest, code=guest.code)
+    actions.event_held(by=hub_world.hana, event=hub_world.event)
+    link = actions.manage_link(guest)
+    assert "Feedback (anonymous)" in Client().get(link).content.decode()
+    sent = Client().post(link, {"do": "feedback", "rating": "5", "do_differently": "Listen"})
+    assert sent.status_code == 302
+    assert "Thank you for your feedback" in Client().get(link).content.decode()
+
+
 def test_a_guest_registers_by_email_without_an_account(hub_world):
     url = reverse("event_join", args=[hub_world.event.pk])
     bad = Client().post(url, {"name": "Ada", "email": "not-an-email", "audience": "commissioner"})
