@@ -20,7 +20,7 @@ from joinedup.events.rules import hub_projects, programme_projects, runs_hub
 from joinedup.events.suggestions import suggested_topics
 from joinedup.forms import act
 from joinedup.http import AuthedRequest
-from joinedup.learning.models import Theme
+from joinedup.learning.models import Framework, Theme
 from joinedup.partnerships.models import Organisation
 from joinedup.programmes.models import Hub
 
@@ -61,7 +61,9 @@ def topic_request_new(request: AuthedRequest, pk: int) -> HttpResponse:
     mine = hub_projects(request.user, hub)
     if not mine:
         raise PermissionDenied
-    themes = Theme.objects.filter(category__framework__programme=hub.programme)
+    # The programme's current framework (its latest version), if it has one.
+    framework = Framework.objects.filter(programme=hub.programme).order_by("-version").first()
+    themes = Theme.objects.filter(framework=framework) if framework else Theme.objects.none()
     form = TopicRequestForm(
         request.POST or None,
         organisations=Organisation.objects.filter(pk__in=[o.pk for o in mine]),

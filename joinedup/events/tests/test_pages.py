@@ -15,6 +15,7 @@ from joinedup.conftest import client_for
 from joinedup.events import actions
 from joinedup.events.models import Registration, RegistrationStatus, TopicRequest, TopicVote
 from joinedup.events.tests.conftest import register
+from joinedup.learning.models import Framework, Theme
 
 SEES = ["hana", "otis", "lena", "stan", "cora", "will"]
 
@@ -126,14 +127,21 @@ def test_a_vote_over_the_budget_is_refused_on_the_page(hub_world):
     )
 
 
-def test_a_project_asks_for_a_topic(hub_world):
+def test_a_project_asks_for_a_topic_tagged_with_the_frameworks_themes(hub_world):
     w = hub_world
+    old = Framework.objects.create(programme=w.programme, version=1)
+    Theme.objects.create(framework=old, name="Old theme")
+    current = Framework.objects.create(programme=w.programme, version=2)
+    funding = Theme.objects.create(framework=current, name="Sustainability and funding")
+    url = reverse("topic_request_new", args=[w.hub.pk])
+    page = client_for(w.will).get(url).content.decode()
+    assert "Sustainability and funding" in page and "Old theme" not in page
     response = client_for(w.will).post(
-        reverse("topic_request_new", args=[w.hub.pk]),
-        {"organisation": w.wider_org.pk, "title": "Future funding"},
+        url, {"organisation": w.wider_org.pk, "title": "Future funding", "themes": [funding.pk]}
     )
     topic = TopicRequest.objects.get(title="Future funding")
     assert response.status_code == 302 and list(topic.requesters.all()) == [w.wider_org]
+    assert list(topic.themes.all()) == [funding]
     # The officer acts for no project of the hub: asks for nothing.
     assert client_for(w.otis).get(reverse("topic_request_new", args=[w.hub.pk])).status_code == 403
 
