@@ -233,6 +233,9 @@ def event_create(
         raise ValidationError({"invited": "Choose audiences from the list."})
     if ends_at <= starts_at:
         raise ValidationError({"ends_at": "An event must end after it starts."})
+    opens, closes = registration_opens_at, registration_closes_at
+    if opens and closes and closes <= opens:
+        raise ValidationError({"registration_closes_at": "Registration must close after it opens."})
     if capacity < 1:
         raise ValidationError({"capacity": "An event needs at least one place."})
     event = Event(

@@ -109,6 +109,12 @@ class EventForm(forms.Form):
     place = forms.CharField(max_length=300, required=False)
     online_link = forms.URLField(required=False, label="Online link", assume_scheme="https")
     capacity = forms.IntegerField(min_value=1, initial=30, label="Places")
+    registration_opens_at = forms.DateTimeField(
+        required=False,
+        label="Registration opens",
+        help_text="Empty: now.",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
     registration_closes_at = forms.DateTimeField(
         required=False,
         label="Registration closes",
@@ -121,6 +127,13 @@ class EventForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         label="Also invite (they register by email, without an account)",
     )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        opens, closes = data.get("registration_opens_at"), data.get("registration_closes_at")
+        if opens and closes and closes <= opens:
+            self.add_error("registration_closes_at", "Registration must close after it opens.")
+        return data
 
 
 class RegisterForm(IdPrefixedForm):

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from joinedup.conftest import client_for
 from joinedup.events import actions
-from joinedup.events.models import Registration, RegistrationStatus, TopicRequest, TopicVote
+from joinedup.events.models import Event, Registration, RegistrationStatus, TopicRequest, TopicVote
 from joinedup.events.tests.conftest import register
 from joinedup.learning.models import Framework, Theme
 
@@ -44,6 +44,23 @@ def test_only_those_who_run_the_hub_add_events_and_write_notes(hub_world, charac
     client = client_for(getattr(hub_world, character))
     assert client.get(reverse("event_new", args=[hub_world.hub.pk])).status_code == status
     assert client.get(reverse("event_notes", args=[hub_world.event.pk])).status_code == status
+
+
+def test_the_coordinator_adds_an_event_and_a_bad_time_is_named(hub_world):
+    url = reverse("event_new", args=[hub_world.hub.pk])
+    form = {
+        "title": "Open space",
+        "format": "open-space",
+        "starts_at": "2030-05-01T10:00",
+        "ends_at": "2030-05-01T09:00",
+        "capacity": "20",
+        "invited": ["local-network"],
+    }
+    bad = client_for(hub_world.hana).post(url, form)
+    assert bad.status_code == 422 and "An event must end after it starts." in bad.content.decode()
+    made = client_for(hub_world.hana).post(url, {**form, "ends_at": "2030-05-01T15:00"})
+    event = Event.objects.get(title="Open space")
+    assert made.status_code == 302 and event.invited == ["local-network"]
 
 
 def test_a_guest_sees_only_their_own_registration(hub_world):
