@@ -276,6 +276,9 @@ JOINEDUP_PROXY_COUNT = env_int("JOINEDUP_PROXY_COUNT", 1 if HTTPS else 0)
 # request or two more may pass: a brake, not an exact count (hence the silenced check).
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Figures that are pure functions of their key (a network's betweenness for its shape): kept
+    # in each process, since asking a shared cache costs a query each, inside page loops.
+    "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "local"},
     "throttle": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "joinedup_throttle",

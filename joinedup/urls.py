@@ -101,6 +101,7 @@ urlpatterns = [
     path("programmes/<int:pk>/hubs/new/", programmes_manage.hub_new, name="hub_new"),
     path("hubs/<int:pk>/", programmes_manage.hub_detail, name="hub"),
     path("hubs/<int:pk>/edit/", programmes_manage.hub_edit, name="hub_edit"),
+    path("", include("joinedup.events.urls")),  # hub events and topic requests
     # The admin signs in through the same page as everyone, with its throttle and second step.
     path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("admin/", admin.site.urls),

@@ -55,5 +55,9 @@ def _mount() -> None:
 
     api.add_router("/", learning_router)
 
+    from joinedup.events.api import router as events_router
+
+    api.add_router("/", events_router)
+
 
 _mount()

@@ -130,6 +130,10 @@ def load(progress: Callable[[str], None] = lambda _: None, path: Path = DATA) ->
 
         reflected = demo_reflection.load(orgs, partnerships, password_hash)
         progress(f"{reflected} reflections, an action learning set and a handover")
+        from joinedup.demo import events as demo_events
+
+        hub_events = demo_events.load(orgs, partnerships)
+        progress(f"{hub_events} hub learning events, with topic requests and feedback")
     with override_settings(EMAIL_BACKEND=QUIET_MAIL), loading():
         referred = demo_referrals.load(orgs, partnerships)
         referred += demo_manchester.load(orgs, partnerships)

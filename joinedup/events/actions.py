@@ -1,16 +1,89 @@
-"""Writes for hub events and topic requests."""
+"""Writes for hub events and topic requests. Each runs in one transaction (`@action`), writes
+its audit row, and tells people (email after commit, and a notice in the app) — access is the
+caller's to check, through `joinedup.access` and `events.rules`.
+
+**The vote budget** (seed 000: small user-led groups must not be outvoted by large
+organisations): votes are counted per *organisation*, not per person. Each organisation has
+`VOTE_BUDGET` (5) votes in a hub, at most one per topic; a vote is spent while its topic is open
+and comes back when the topic is scheduled or merged. However many staff an organisation has, it
+supports a topic once.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.signing import TimestampSigner
+from django.urls import reverse
+from django.utils import timezone
+
 from joinedup.actions import action, person
 from joinedup.audit.actions import audit_record
-from joinedup.events.models import TopicRequest
+from joinedup.events.models import (
+    Audience,
+    Connection,
+    Event,
+    EventStatus,
+    ExpertiseOffer,
+    FeedbackAnswer,
+    FeedbackGiven,
+    Notes,
+    NotesRevision,
+    Registration,
+    RegistrationStatus,
+    Session,
+    TopicRequest,
+    TopicStatus,
+    TopicVote,
+)
 from joinedup.learning.models import Theme
-from joinedup.partnerships.models import Organisation
+from joinedup.meetings.models import Notice
+from joinedup.meetings.notices import tell
+from joinedup.notifications import notify_people
+from joinedup.partnerships.models import Organisation, Partnership
 from joinedup.programmes.models import Hub
+from joinedup.versions import next_version
+
+VOTE_BUDGET = 5
+VOTE_RULE = (
+    f"Each organisation has {VOTE_BUDGET} votes in this hub, at most one per topic, however "
+    "many of its people use Joined Up; a vote comes back when its topic is scheduled."
+)
+OUT_OF_VOTES = (
+    f"{{organisation}} has used all {VOTE_BUDGET} of its votes in this hub. Take one back from "
+    "another topic first."
+)
+VOTED_ALREADY = "{organisation} already supports this topic: one vote per organisation."
+NOT_OPEN = "This topic is no longer open."
+REGISTRATION_CLOSED = "Registration for this event is not open."
+NOT_INVITED = "This event is not open to that audience."
+NOT_ATTENDED = "Only people confirmed as attending are asked for feedback."
+ANSWERED = "You have already given feedback on this event."
+NOT_HELD = "Feedback opens once the event has been held."
+WHO_OFFERS = "Say who offers it: a project, a network or a document."
+WRONG_CODE = "That is not this registration's attendance code."
+
+_signer = TimestampSigner(salt="joinedup.events.registration")
+
+
+def manage_link(registration: Registration) -> str:
+    """The signed path by which a guest (who has no account) sees and cancels a registration."""
+    return reverse("registration_manage", args=[_signer.sign(str(registration.pk))])
+
+
+def registration_from_link(signed: str) -> int | None:
+    from django.core.signing import BadSignature
+
+    try:
+        return int(_signer.unsign(signed))
+    except (BadSignature, ValueError):
+        return None
+
+
+# Topic requests -----------------------------------------------------------------------------
 
 
 @action
@@ -24,6 +97,8 @@ def request_topic(
     themes: Iterable[Theme] = (),
 ) -> TopicRequest:
     """`organisation` asks its hub for a topic. Access is the caller's to check."""
+    if not title.strip():
+        raise ValidationError({"title": "Say what you need to know or have."})
     request = TopicRequest.objects.create(
         hub=hub, title=title, description=description, requested_by=person(by)
     )
@@ -31,3 +106,488 @@ def request_topic(
     request.themes.set(list(themes))
     audit_record(actor=by, action="topic requested", obj=request)
     return request
+
+
+def votes_left(hub: Hub, organisation: Organisation) -> int:
+    used = TopicVote.objects.filter(
+        organisation=organisation, request__hub=hub, request__status=TopicStatus.OPEN
+    ).count()
+    return VOTE_BUDGET - used
+
+
+@action
+def topic_vote(*, by: Any, request: TopicRequest, organisation: Organisation) -> TopicVote:
+    """`organisation` supports `request`, within its budget (see the module's docstring)."""
+    # Lock the hub so that two votes of one organisation at once cannot both take the last one.
+    Hub.objects.select_for_update().filter(pk=request.hub_id).first()
+    request = TopicRequest.objects.get(pk=request.pk)
+    if request.status != TopicStatus.OPEN:
+        raise ValidationError({"request": NOT_OPEN})
+    if TopicVote.objects.filter(request=request, organisation=organisation).exists():
+        raise ValidationError({"organisation": VOTED_ALREADY.format(organisation=organisation)})
+    if votes_left(request.hub, organisation) <= 0:
+        raise ValidationError({"organisation": OUT_OF_VOTES.format(organisation=organisation)})
+    vote = TopicVote.objects.create(request=request, organisation=organisation, cast_by=person(by))
+    audit_record(actor=by, action="topic voted", obj=request)
+    return vote
+
+
+@action
+def topic_unvote(*, by: Any, request: TopicRequest, organisation: Organisation) -> None:
+    TopicVote.objects.filter(request=request, organisation=organisation).delete()
+    audit_record(actor=by, action="topic vote withdrawn", obj=request)
+
+
+@action
+def topic_merge(*, by: Any, request: TopicRequest, into: TopicRequest) -> TopicRequest:
+    """A duplicate joins `into`: its requesters and themes are kept there, and so are its
+    votes where the organisation had not voted for `into` already (the others come back)."""
+    if request.pk == into.pk or into.hub_id != request.hub_id:
+        raise ValidationError({"into": "Merge into another request of the same hub."})
+    if into.status == TopicStatus.MERGED:
+        raise ValidationError({"into": "That request was itself merged; merge into its survivor."})
+    into.requesters.add(*request.requesters.all())
+    into.themes.add(*request.themes.all())
+    have = set(into.votes.values_list("organisation_id", flat=True))
+    have |= set(into.requesters.values_list("pk", flat=True))
+    for vote in request.votes.all():
+        if vote.organisation_id not in have:
+            TopicVote.objects.create(
+                request=into, organisation_id=vote.organisation_id, cast_by=vote.cast_by
+            )
+    request.votes.all().delete()
+    request.status, request.merged_into = TopicStatus.MERGED, into
+    request.save(update_fields=["status", "merged_into"])
+    audit_record(actor=by, action="topic merged", obj=request, after={"into": into.pk})
+    return into
+
+
+@action
+def expertise_offer(
+    *,
+    by: Any,
+    request: TopicRequest,
+    organisation: Organisation | None = None,
+    network: str = "",
+    document: Any = None,
+    description: str = "",
+) -> ExpertiseOffer:
+    """'We can run this': a project, an outside network or a library document offers to meet
+    `request`. The hub's coordinator is told."""
+    if request.status not in (TopicStatus.OPEN, TopicStatus.SCHEDULED):
+        raise ValidationError({"request": NOT_OPEN})
+    if organisation is None and not network.strip() and document is None:
+        raise ValidationError({"organisation": WHO_OFFERS})
+    offer = ExpertiseOffer.objects.create(
+        request=request,
+        organisation=organisation,
+        network=network.strip(),
+        document=document,
+        description=description,
+        offered_by=person(by),
+    )
+    audit_record(actor=by, action="expertise offered", obj=request)
+    coordinator = request.hub.coordinator
+    if coordinator is not None:
+        tell(
+            [],
+            f"{offer.by_name()} offers to run “{request.title}”",
+            f"{offer.by_name()} offers to run “{request.title}”. Schedule it in an event.",
+            url=request.get_absolute_url(),
+            also=[coordinator],
+        )
+    return offer
+
+
+# Events -------------------------------------------------------------------------------------
+
+
+@action
+def event_create(
+    *,
+    by: Any,
+    hub: Hub | None = None,
+    programme: Any = None,
+    title: str,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    purpose: str = "",
+    format: str = "workshop",
+    place: str = "",
+    online_link: str = "",
+    capacity: int = 30,
+    registration_opens_at: dt.datetime | None = None,
+    registration_closes_at: dt.datetime | None = None,
+    invited: Iterable[str] = (),
+    venue: Any = None,
+    venue_for: tuple[Organisation, Partnership] | None = None,
+) -> Event:
+    """A hub's (or a programme's) event. With `venue` (a room offered in Resources) and
+    `venue_for` (the organisation booking it and its partnership), the room is asked for through
+    `resources.actions.booking_request`, so its offerer confirms it and the give-and-receive
+    ledger records the exchange."""
+    if hub is None and programme is None:
+        raise ValidationError({"hub": "An event belongs to a hub or a programme."})
+    invited = [a for a in invited if a != Audience.MEMBER]
+    if any(a not in Audience.values for a in invited):
+        raise ValidationError({"invited": "Choose audiences from the list."})
+    if ends_at <= starts_at:
+        raise ValidationError({"ends_at": "An event must end after it starts."})
+    opens, closes = registration_opens_at, registration_closes_at
+    if opens and closes and closes <= opens:
+        raise ValidationError({"registration_closes_at": "Registration must close after it opens."})
+    if capacity < 1:
+        raise ValidationError({"capacity": "An event needs at least one place."})
+    event = Event(
+        hub=hub,
+        programme=hub.programme if hub is not None else programme,
+        title=title,
+        purpose=purpose,
+        format=format,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        place=place,
+        online_link=online_link,
+        capacity=capacity,
+        registration_opens_at=registration_opens_at,
+        registration_closes_at=registration_closes_at,
+        invited=invited,
+        created_by=person(by),
+    )
+    event.full_clean(exclude=["venue_booking", "hub", "programme", "created_by"])
+    if venue is not None:
+        from joinedup.resources.actions import booking_request
+
+        if venue_for is None:
+            raise ValidationError({"venue": "Say which organisation books the room."})
+        organisation, partnership = venue_for
+        event.venue_booking = booking_request(
+            by=by,
+            offer=venue,
+            organisation=organisation,
+            partnership=partnership,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            note=f"Hub event: {title}",
+        )
+        event.place = event.place or venue.title
+    event.save()
+    audit_record(actor=by, action="event created", obj=event)
+    return event
+
+
+@action
+def session_schedule(
+    *,
+    by: Any,
+    event: Event,
+    request: TopicRequest | None = None,
+    offer: ExpertiseOffer | None = None,
+    title: str = "",
+    description: str = "",
+) -> Session:
+    """A session of `event`; when it meets a topic request (through an offer, or the
+    coordinator's own), the request is scheduled and its requesters told."""
+    if offer is not None:
+        request = offer.request
+    if request is not None:
+        if request.status != TopicStatus.OPEN:
+            raise ValidationError({"request": NOT_OPEN})
+        if request.hub_id != event.hub_id:
+            raise ValidationError({"request": "That request was made in another hub."})
+    if event.status != EventStatus.PLANNED:
+        raise ValidationError({"event": "Sessions are added to planned events only."})
+    title = title.strip() or (request.title if request else "")
+    if not title:
+        raise ValidationError({"title": "Give the session a title."})
+    session = Session.objects.create(
+        event=event,
+        title=title,
+        description=description or (offer.description if offer else ""),
+        offer=offer,
+        order=event.sessions.count(),
+    )
+    if offer is not None:
+        offer.status = ExpertiseOffer.Status.ACCEPTED
+        offer.save(update_fields=["status"])
+    if request is not None:
+        request.status, request.session = TopicStatus.SCHEDULED, session
+        request.save(update_fields=["status", "session"])
+        when = timezone.localtime(event.starts_at).strftime("%-d %B %Y")
+        led = f", run by {offer.by_name()}" if offer else ""
+        tell(
+            request.requesters.all(),
+            f"Scheduled: “{request.title}”",
+            f"The topic you asked for, “{request.title}”, is a session of “{event.title}” "
+            f"on {when}{led}. Register on the event's page.",
+            url=event.get_absolute_url(),
+        )
+    _touch(event)
+    audit_record(actor=by, action="session scheduled", obj=event)
+    return session
+
+
+def _touch(event: Event) -> None:
+    event.sequence += 1
+    event.updated_at = timezone.now()
+    event.save(update_fields=["sequence", "updated_at"])
+
+
+@action
+def event_held(*, by: Any, event: Event) -> Event:
+    """The event took place: its requests are met, their requesters told ("you asked, we
+    did"), and confirmed attendees asked for feedback."""
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    if event.status != EventStatus.PLANNED:
+        raise ValidationError({"status": "Only a planned event can be marked as held."})
+    event.status = EventStatus.HELD
+    event.save(update_fields=["status"])
+    _touch(event)
+    for request in TopicRequest.objects.filter(session__event=event).prefetch_related("requesters"):
+        request.status = TopicStatus.MET
+        request.save(update_fields=["status"])
+        tell(
+            request.requesters.all(),
+            f"You asked, we did: “{request.title}”",
+            f"You asked for “{request.title}”; it was a session of “{event.title}”. "
+            "Notes and materials are on the event's page.",
+            url=request.get_absolute_url(),
+        )
+    feedback_url = reverse("event_feedback", args=[event.pk])
+    for reg in event.registrations.filter(attended_at__isnull=False):
+        subject = f"How was “{event.title}”?"
+        if reg.user_id is not None:
+            Notice.objects.create(user_id=reg.user_id, subject=subject, url=feedback_url)
+            notify_people([reg.email], subject, f"Tell us, anonymously: {feedback_url}")
+        else:
+            notify_people([reg.email], subject, f"Tell us, anonymously: {manage_link(reg)}")
+    audit_record(actor=by, action="event held", obj=event)
+    return event
+
+
+@action
+def event_cancel(*, by: Any, event: Event) -> Event:
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    event.status = EventStatus.CANCELLED
+    event.save(update_fields=["status"])
+    _touch(event)
+    emails = list(
+        event.registrations.exclude(status=RegistrationStatus.CANCELLED).values_list(
+            "email", flat=True
+        )
+    )
+    notify_people(emails, f"Cancelled: {event.title}", f"“{event.title}” will not take place.")
+    audit_record(actor=by, action="event cancelled", obj=event)
+    return event
+
+
+# Registration -------------------------------------------------------------------------------
+
+
+@action
+def registration_create(
+    *,
+    by: Any,
+    event: Event,
+    name: str,
+    email: str,
+    audience: str = Audience.MEMBER,
+    user: Any = None,
+    organisation: Organisation | None = None,
+    access_needs: str = "",
+    expenses: bool = False,
+    listed: bool = False,
+    at: dt.datetime | None = None,
+) -> Registration:
+    """A place if one is free, else a place on the waiting list (in order of registering).
+    A guest (no `user`) must belong to an audience the event invited. `at` is for the system
+    only (the demo loader records registrations of events already held): a person registers
+    now."""
+    event = Event.objects.select_for_update().get(pk=event.pk)  # places are counted locked
+    if at is not None and person(by) is not None:
+        raise ValidationError({"at": "Only the system records a registration in the past."})
+    if not event.registration_open(at):
+        raise ValidationError({"event": REGISTRATION_CLOSED})
+    if user is None and audience not in event.invited:
+        raise ValidationError({"audience": NOT_INVITED})
+    email = email.strip().lower()
+    if (
+        Registration.objects.filter(event=event, email__iexact=email)
+        .exclude(status=RegistrationStatus.CANCELLED)
+        .exists()
+    ):
+        raise ValidationError({"email": "This email address is already registered for the event."})
+    taken = event.registrations.filter(status=RegistrationStatus.REGISTERED).count()
+    status = RegistrationStatus.REGISTERED if taken < event.capacity else RegistrationStatus.WAITING
+    reg = Registration(
+        event=event,
+        user=user,
+        organisation=organisation,
+        name=name.strip(),
+        email=email,
+        audience=audience,
+        access_needs=access_needs,
+        expenses=expenses,
+        listed=listed,
+        status=status,
+        created_at=at or timezone.now(),
+    )
+    reg.full_clean(exclude=["event", "user", "organisation"])
+    reg.save()
+    audit_record(actor=by, action=f"registration {status}", obj=event)
+    where = "a place" if status == RegistrationStatus.REGISTERED else "a place on the waiting list"
+    link = manage_link(reg) if user is None else event.get_absolute_url()
+    notify_people(
+        [email],
+        f"{event.title}: you have {where}",
+        f"You have {where} at “{event.title}”. Your attendance code is {reg.code}.\n\n"
+        f"See or cancel your registration: {link}",
+    )
+    return reg
+
+
+@action
+def registration_cancel(*, by: Any, registration: Registration) -> Registration | None:
+    """Cancel a registration; a place it frees goes to the first on the waiting list, who is
+    told. Returns the promoted registration, if any."""
+    event = Event.objects.select_for_update().get(pk=registration.event_id)
+    reg = Registration.objects.get(pk=registration.pk)
+    if reg.status == RegistrationStatus.CANCELLED:
+        return None
+    freed = reg.status == RegistrationStatus.REGISTERED
+    reg.status = RegistrationStatus.CANCELLED
+    reg.save(update_fields=["status"])
+    audit_record(actor=by, action="registration cancelled", obj=event)
+    if not freed:
+        return None
+    return _promote(event)
+
+
+def _promote(event: Event) -> Registration | None:
+    taken = event.registrations.filter(status=RegistrationStatus.REGISTERED).count()
+    if taken >= event.capacity:
+        return None
+    first = (
+        event.registrations.filter(status=RegistrationStatus.WAITING)
+        .order_by("created_at", "pk")
+        .first()
+    )
+    if first is None:
+        return None
+    first.status = RegistrationStatus.REGISTERED
+    first.save(update_fields=["status"])
+    subject = f"A place for you at “{event.title}”"
+    link = event.get_absolute_url() if first.user_id else manage_link(first)
+    if first.user_id:
+        Notice.objects.create(user_id=first.user_id, subject=subject, url=link)
+    notify_people(
+        [first.email],
+        subject,
+        f"A place came free at “{event.title}” and it is yours. Your attendance code is "
+        f"{first.code}. If you cannot come, cancel here: {link}",
+    )
+    audit_record(actor=None, action="registration promoted", obj=event)
+    return first
+
+
+@action
+def attendance_confirm(
+    *, by: Any, registration: Registration, code: str | None = None
+) -> Registration:
+    """Confirm that the person came: by the organiser (`code` None), or by the person giving
+    the code they were sent."""
+    reg = Registration.objects.select_for_update().get(pk=registration.pk)
+    if reg.status != RegistrationStatus.REGISTERED:
+        raise ValidationError({"registration": "Only a registered place can be attended."})
+    if code is not None and code.strip().upper() != reg.code:
+        raise ValidationError({"code": WRONG_CODE})
+    if reg.attended_at is None:
+        reg.attended_at = timezone.now()
+        reg.save(update_fields=["attended_at"])
+        audit_record(actor=by, action="attendance confirmed", obj=reg.event)
+    return reg
+
+
+# Feedback -----------------------------------------------------------------------------------
+
+
+@action
+def feedback_give(
+    *,
+    by: Any,
+    registration: Registration,
+    rating: int,
+    do_differently: str = "",
+    sessions: dict[int, tuple[int, str]] | None = None,
+    connected_with: Iterable[Organisation] = (),
+) -> FeedbackGiven:
+    """Anonymous feedback from a confirmed attendee: the event's rating and what they will do
+    differently, the same per session, and who they connected with. Only *that* they answered
+    is kept with their registration; the answers carry no one's name. A new connection between
+    the attendee's organisation and another is a tie in the network's "learning" layer."""
+    reg = Registration.objects.select_for_update().select_related("event").get(pk=registration.pk)
+    event = reg.event
+    if event.status != EventStatus.HELD:
+        raise ValidationError({"event": NOT_HELD})
+    if reg.attended_at is None:
+        raise ValidationError({"registration": NOT_ATTENDED})
+    if FeedbackGiven.objects.filter(registration=reg).exists():
+        raise ValidationError({"registration": ANSWERED})
+    answers = [FeedbackAnswer(event=event, rating=rating, do_differently=do_differently)]
+    valid_sessions = set(event.sessions.values_list("pk", flat=True))
+    for session_id, (session_rating, text) in (sessions or {}).items():
+        if session_id not in valid_sessions:
+            raise ValidationError({"sessions": "That session is not part of this event."})
+        answers.append(
+            FeedbackAnswer(
+                event=event, session_id=session_id, rating=session_rating, do_differently=text
+            )
+        )
+    for answer in answers:
+        if not 1 <= answer.rating <= 5:
+            raise ValidationError({"rating": "Choose a rating from 1 to 5."})
+    given = FeedbackGiven.objects.create(registration=reg)
+    FeedbackAnswer.objects.bulk_create(answers)
+    if reg.organisation_id is not None:
+        for other in connected_with:
+            if other.pk != reg.organisation_id:
+                a, b = sorted((reg.organisation_id, other.pk))
+                Connection.objects.get_or_create(event=event, a_id=a, b_id=b)
+    audit_record(actor=by, action="feedback given", obj=event)
+    return given
+
+
+# Notes --------------------------------------------------------------------------------------
+
+
+@action
+def notes_save(
+    *,
+    by: Any,
+    event: Event,
+    text: str,
+    materials: str = "",
+    session: Session | None = None,
+    based_on: int | None = None,
+) -> Notes:
+    """Save the notes and materials of `event` (or one session), refusing a save based on an
+    old version (`joinedup.versions`); every version is kept as a revision."""
+    notes, _ = Notes.objects.get_or_create(event=event, session=session, defaults={"version": 0})
+    notes = Notes.objects.select_for_update().get(pk=notes.pk)
+    if notes.version == 0:
+        notes.version = 1
+        based_on = None
+    else:
+        next_version(notes, based_on)
+    notes.text, notes.materials = text, materials
+    notes.updated_by, notes.updated_at = person(by), timezone.now()
+    notes.save()
+    NotesRevision.objects.create(
+        notes=notes,
+        version=notes.version,
+        text=text,
+        materials=materials,
+        saved_by=person(by),
+    )
+    audit_record(actor=by, action="event notes saved", obj=event)
+    return notes

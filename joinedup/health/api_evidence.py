@@ -130,6 +130,12 @@ class TieOut(Schema):
     weight: int = Field(description="referrals + resources + decisions + levels")
 
 
+class LearningPairOut(Schema):
+    a: int
+    b: int
+    events: int
+
+
 class MeetingPairOut(Schema):
     a: int
     b: int
@@ -154,11 +160,18 @@ class NetworkOut(Schema):
         "meetings, tied or not; empty otherwise"
     )
     metrics: MetricsOut
+    learning: list[LearningPairOut] = Field(
+        default_factory=list,
+        description="With layers=learning: pairs of members who connected at hub learning "
+        "events, and at how many events; empty otherwise",
+    )
 
 
 class NetworkParams(Schema):
-    layers: list[Literal["meetings"]] = Field(
-        [], description="Optional layers: `meetings` adds who attended the same meetings"
+    layers: list[Literal["meetings", "learning"]] = Field(
+        [],
+        description="Optional layers: `meetings` adds who attended the same meetings; "
+        "`learning` who connected at hub learning events",
     )
 
 
@@ -331,7 +344,11 @@ def network(request: HttpRequest, pk: Id, params: Query[NetworkParams]) -> dict[
     README for what makes a tie and a broker); `layers=meetings` adds who attended the same
     meetings, which is no tie."""
     ev = _evidence(request, pk)
-    network_ties({ev.partnership.pk: ev}, meetings="meetings" in params.layers)
+    network_ties(
+        {ev.partnership.pk: ev},
+        meetings="meetings" in params.layers,
+        learning="learning" in params.layers,
+    )
     net = ev.network()
     m = net.metrics
     return {
@@ -362,6 +379,7 @@ def network(request: HttpRequest, pk: Id, params: Query[NetworkParams]) -> dict[
             for t in net.ties
         ],
         "meetings": [{"a": a, "b": b, "meetings": n} for a, b, n in net.meetings],
+        "learning": [{"a": a, "b": b, "events": n} for a, b, n in net.learning],
         "metrics": {
             "density": round(m.density, 4),
             "centralisation": round(m.centralisation, 4),

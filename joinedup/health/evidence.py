@@ -459,7 +459,9 @@ def _attendance(
             m.meetings_any = sum(m.organisation_id in present[h[0]] for h in held)
 
 
-def network_ties(found: dict[int, PartnershipEvidence], *, meetings: bool = False) -> None:
+def network_ties(
+    found: dict[int, PartnershipEvidence], *, meetings: bool = False, learning: bool = False
+) -> None:
     """Add to each partnership's flows what only the network needs, counted by the database:
     the decisions carried together (a proposal one member made and another agreed to), and,
     with `meetings`, the meetings each pair of members both attended. One query each, however
@@ -481,6 +483,29 @@ def network_ties(found: dict[int, PartnershipEvidence], *, meetings: bool = Fals
         found[r["proposal__partnership_id"]].flows.decisions[key] = r["n"]
     if meetings:
         _co_attendance(found)
+    if learning:
+        _learning_connections(found)
+
+
+def _learning_connections(found: dict[int, PartnershipEvidence]) -> None:
+    """The learning layer: connections attendees reported at hub events held in each window,
+    counted per pair of organisations (one query; pairs with a non-member are left out when
+    the network is built)."""
+    from joinedup.events.models import Connection
+
+    spans = {pid: _span(ev) for pid, ev in found.items()}
+    since = min(s for s, _ in spans.values())
+    until = max(u for _, u in spans.values())
+    rows = list(
+        Connection.objects.filter(event__starts_at__range=(since, until)).values_list(
+            "a_id", "b_id", "event__starts_at"
+        )
+    )
+    for pid, (start, end) in spans.items():
+        counts = found[pid].flows.learning
+        for a, b, at in rows:
+            if start <= at <= end:
+                counts[(a, b)] = counts.get((a, b), 0) + 1
 
 
 def _span(ev: PartnershipEvidence) -> tuple[dt.datetime, dt.datetime]:

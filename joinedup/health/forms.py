@@ -168,6 +168,7 @@ class TimeLogForm(forms.Form):
 
 
 MEETINGS_LAYER = "meetings"
+LEARNING_LAYER = "learning"
 
 
 class NetworkLayersForm(forms.Form):
@@ -175,7 +176,10 @@ class NetworkLayersForm(forms.Form):
 
     layers = forms.MultipleChoiceField(
         label="Also show",
-        choices=[(MEETINGS_LAYER, "Who sat in the same meetings (dashed lines; not counted)")],
+        choices=[
+            (MEETINGS_LAYER, "Who sat in the same meetings (dashed lines; not counted)"),
+            (LEARNING_LAYER, "Who connected at hub learning events (listed; not counted)"),
+        ],
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
@@ -183,3 +187,7 @@ class NetworkLayersForm(forms.Form):
     @property
     def meetings(self) -> bool:
         return self.is_valid() and MEETINGS_LAYER in self.cleaned_data["layers"]
+
+    @property
+    def learning(self) -> bool:
+        return self.is_valid() and LEARNING_LAYER in self.cleaned_data["layers"]

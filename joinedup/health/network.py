@@ -14,7 +14,10 @@ organisations that *worked* together in the twelve months — any one of these m
 A tie's weight is the sum: referrals + exchanges + decisions + the levels (2 or more) each side
 gave. Sitting in the same meeting is **not** a tie: it is a separate layer (`meetings`, the
 number of meetings both attended), shown on request and left out of every figure, because in a
-partnership that meets, everyone meets everyone, and the network would say nothing.
+partnership that meets, everyone meets everyone, and the network would say nothing. The
+**learning** layer is built the same way: two organisations one of whose people said, in an
+event's anonymous feedback, that they connected with the other (`joinedup.events`), counted per
+event; shown on request, left out of the weight and the metrics.
 
 The metrics are those of social network analysis, computed by networkx where it has them:
 
@@ -50,7 +53,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import networkx as nx
-from django.core.cache import cache
+from django.core.cache import caches
 
 from joinedup.lib.spreadsheet import to_csv
 
@@ -79,6 +82,7 @@ class Tie:
     decisions: int = 0
     levels: int = 0  # the collaboration levels of 2 or more each gave the other, added
     meetings: int = 0
+    learning: int = 0
 
     @property
     def weight(self) -> int:
@@ -94,6 +98,7 @@ class Flows:
     ratings: dict[tuple[int, int], int] = field(default_factory=dict)  # latest level given
     decisions: dict[tuple[int, int], int] = field(default_factory=dict)  # (proposer, supporter)
     meetings: dict[tuple[int, int], int] = field(default_factory=dict)  # undirected, a < b
+    learning: dict[tuple[int, int], int] = field(default_factory=dict)  # undirected, a < b
 
 
 @dataclass
@@ -116,6 +121,7 @@ class Network:
     directed: nx.DiGraph
     metrics: Metrics
     meetings: list[tuple[int, int, int]] = field(default_factory=list)  # (a, b, meetings)
+    learning: list[tuple[int, int, int]] = field(default_factory=list)  # (a, b, events)
 
     def node(self, node_id: int) -> Node:
         return next(n for n in self.nodes if n.id == node_id)
@@ -163,6 +169,12 @@ def build(nodes: Iterable[Node], flows: Flows) -> Network:
             layer.append((*_pair(x, y), n))
             if (tied := ties.get(_pair(x, y))) is not None:
                 tied.meetings += n
+    learning = []
+    for (x, y), n in sorted(flows.learning.items()):
+        if between(x, y) and n > 0:
+            learning.append((*_pair(x, y), n))
+            if (tied := ties.get(_pair(x, y))) is not None:
+                tied.learning += n
 
     graph = nx.Graph()
     for node in ordered:
@@ -185,6 +197,7 @@ def build(nodes: Iterable[Node], flows: Flows) -> Network:
         directed=directed,
         metrics=metrics(graph, directed),
         meetings=layer,
+        learning=learning,
     )
 
 
@@ -218,10 +231,11 @@ def betweenness(graph: nx.Graph) -> dict[int, float]:
         return {}
     shape = [sorted(graph), sorted(_pair(a, b) for a, b in graph.edges())]
     key = "joinedup:betweenness:" + hashlib.sha256(json.dumps(shape).encode()).hexdigest()[:32]
-    found = cache.get(key)
+    local = caches["local"]
+    found = local.get(key)
     if found is None:
         found = nx.betweenness_centrality(graph, normalized=True)
-        cache.set(key, found, 60 * 60 * 24 * 30)
+        local.set(key, found, 60 * 60 * 24 * 30)
     return dict(found)
 
 

@@ -73,15 +73,19 @@ def depth_context(ev: PartnershipEvidence) -> dict[str, object]:
     }
 
 
-def network_of(ev: PartnershipEvidence, *, meetings: bool = False) -> Network:
+def network_of(
+    ev: PartnershipEvidence, *, meetings: bool = False, learning: bool = False
+) -> Network:
     """The partnership's network: its evidence with the ties only the network reads (and the
-    meetings layer when asked for)."""
-    network_ties({ev.partnership.pk: ev}, meetings=meetings)
+    meetings and learning layers when asked for)."""
+    network_ties({ev.partnership.pk: ev}, meetings=meetings, learning=learning)
     return ev.network()
 
 
-def network_context(ev: PartnershipEvidence, *, meetings: bool = False) -> dict[str, object]:
-    net = network_of(ev, meetings=meetings)
+def network_context(
+    ev: PartnershipEvidence, *, meetings: bool = False, learning: bool = False
+) -> dict[str, object]:
+    net = network_of(ev, meetings=meetings, learning=learning)
     m = net.metrics
     names = {n.id: n.name for n in net.nodes}
     return {
@@ -107,6 +111,8 @@ def network_context(ev: PartnershipEvidence, *, meetings: bool = False) -> dict[
         "ties": [(names[t.a], names[t.b], t) for t in net.ties],
         "meetings": meetings,
         "meeting_pairs": [(names[a], names[b], n) for a, b, n in net.meetings],
+        "learning": learning,
+        "learning_pairs": [(names[a], names[b], n) for a, b, n in net.learning],
     }
 
 
@@ -128,7 +134,9 @@ def network(request: AuthedRequest, pk: int) -> HttpResponse:
     """The picture and the figures; `?layers=meetings` adds who sat in the same meetings."""
     partnership = _partnership(request, pk)
     form = _layers(request)
-    context = network_context(_evidence(partnership), meetings=form.meetings)
+    context = network_context(
+        _evidence(partnership), meetings=form.meetings, learning=form.learning
+    )
     return render(
         request,
         "health/network.html",

@@ -8,6 +8,8 @@ than adding a second event.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Q
@@ -52,7 +54,9 @@ def meetings_for(token: FeedToken) -> list[Meeting]:
     )
 
 
-def calendar(meetings: list[Meeting], name: str) -> bytes:
+def calendar(meetings: list[Meeting], name: str, extra: Iterable[Any] = ()) -> bytes:
+    """The feed's calendar; `extra` are more VEVENTs (the hub events the person has a place
+    at, from `joinedup.events.feeds`)."""
     cal = Calendar()
     cal.add("prodid", "-//Joined Up//Meetings//EN")
     cal.add("version", "2.0")
@@ -78,6 +82,8 @@ def calendar(meetings: list[Meeting], name: str) -> bytes:
         lines += [f"- {item.title}" for item in meeting.agenda.all()]
         event.add("description", "\n".join(lines))
         cal.add_component(event)
+    for component in extra:
+        cal.add_component(component)
     return cal.to_ical()
 
 

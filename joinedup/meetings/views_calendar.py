@@ -63,7 +63,11 @@ def calendar_feed(request: Any, token: str) -> HttpResponse:
         raise Http404
     if found.partnership is not None and not standing(found.user, found.partnership).can_view:
         raise Http404
-    body = feeds.calendar(feeds.meetings_for(found), feeds.feed_name(found))
+    # The person's whole feed also carries the hub events they hold a place at.
+    from joinedup.events.feeds import registered_events, vevents
+
+    extra = vevents(registered_events(found.user_id)) if found.partnership_id is None else []
+    body = feeds.calendar(feeds.meetings_for(found), feeds.feed_name(found), extra)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=300"
     return response

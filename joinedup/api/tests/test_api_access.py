@@ -11,6 +11,7 @@ import pytest
 
 from joinedup.api import api
 from joinedup.conftest import ApiClient, api_for
+from joinedup.events.tests.conftest import events_world
 from joinedup.partnerships.tests.test_access import resources
 from joinedup.referrals.tests.conftest import refer, referring_world
 from joinedup.reflection.tests.helpers import reflecting_world
@@ -35,6 +36,8 @@ def fill(path: str, w: SimpleNamespace) -> str:
         w.referring.referral = refer(w, w.referring)
     if not hasattr(w, "reflecting"):
         w.reflecting = reflecting_world(w)
+    if not hasattr(w, "events"):
+        w.events = events_world(w)
     by_prefix = {
         "organisations": w.lead_org.pk,
         "memberships": w.wider_membership.pk,
@@ -55,6 +58,10 @@ def fill(path: str, w: SimpleNamespace) -> str:
         "charter": 1,  # a Charter signature: none in the world, so 404 for everyone
         "reflections": w.reflecting.reflection.pk,
         "handovers": w.reflecting.handover.pk,
+        "hubs": w.hub.pk,
+        "events": w.events.event.pk,
+        "topics": w.events.topic.pk,
+        "registrations": w.events.registration.pk,
     }
     pk = by_prefix[path.removeprefix(f"{PREFIX}/").split("/")[0]]
     filled = re.sub(r"\{pk\}", str(pk), path).replace("{number}", "1").replace("{coding_pk}", "1")
@@ -233,6 +240,17 @@ BODIES: dict[tuple[str, str], Any] = {
     },
     ("post", "/reflections/{pk}/sharing"): {"sharing": "organisation"},
     ("post", "/handovers/{pk}/confirm"): {},
+    ("post", "/hubs/{pk}/events"): {
+        "title": "Peer support",
+        "starts_at": f"{SOON}T10:00:00Z",
+        "ends_at": f"{SOON}T12:00:00Z",
+    },
+    ("post", "/events/{pk}/registrations"): {},
+    ("post", "/registrations/{pk}/cancel"): {},
+    ("post", "/hubs/{pk}/topics"): {"organisation_id": 1, "title": "Future funding"},
+    ("post", "/topics/{pk}/votes"): {"organisation_id": 1},
+    ("post", "/topics/{pk}/votes/withdraw"): {"organisation_id": 1},
+    ("post", "/topics/{pk}/offers"): {"organisation_id": 1, "description": "We run this"},
 }
 
 

@@ -41,7 +41,7 @@ from joinedup.demo import programme as demo_programme
 from joinedup.health.models import Round
 from joinedup.meetings.models import Concern, Meeting, Series
 from joinedup.partnerships.models import MANAGING_ORG_ROLES, MemberRole, Organisation, Partnership
-from joinedup.programmes.models import Programme
+from joinedup.programmes.models import Hub, Programme
 from joinedup.resources.models import Offer
 
 pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]
@@ -265,6 +265,20 @@ def test_every_page_of_every_demo_partnership_answers_every_demo_role() -> None:
     check(reverse("messages_undelivered_all"), "administrator", admin, {200})
     check(reverse("messages_undelivered_all"), "outsider", outsider, {404})
     walked += _walk_reflection(check, outsider)
+    # Hub learning: each hub's events page, its events (with their notes and calendar entry)
+    # and its topic requests, as the roles of its partnerships; the outsider sees none of it.
+    for hub in Hub.objects.filter(events__isnull=False).distinct().order_by("pk"):
+        hub_people: dict[str, User] = {"administrator": admin}
+        for partnership in Partnership.objects.filter(hub=hub).order_by("pk"):
+            hub_people.update(roles(partnership, admin, outsider))
+        urls = [reverse("hub_learning", args=[hub.pk])]
+        for event in hub.events.order_by("pk"):
+            urls += [reverse(n, args=[event.pk]) for n in ("event", "event_ics", "event_notes")]
+        urls += [reverse("topic_request", args=[t.pk]) for t in hub.topic_requests.order_by("pk")]
+        for url in urls:
+            for role, user in hub_people.items():
+                check(url, role, user, {404} if role == "outsider" else {200, 403})
+                walked += 1
     assert walked > 1500, walked
     assert not failures, f"{len(failures)} of {walked} pages failed:\n" + "\n".join(failures)
 

@@ -13,6 +13,9 @@ from joinedup.health import network_picture
 from joinedup.health.network import Flows, Network, Node, build
 from joinedup.health.network_picture import CHAR, LINE, WIDTH, draw, fingerprint, picture
 
+# The picture is cached in the shared (database) cache.
+pytestmark = pytest.mark.django_db
+
 
 def clusters(sizes: list[int], isolates: int = 0, name: str = "Organisation") -> Network:
     """Groups of organisations tied to each other within the group, the groups joined in a

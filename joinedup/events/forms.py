@@ -1,0 +1,236 @@
+"""Forms at the pages' edge; the actions validate again."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from joinedup.events.models import (
+    GUEST_AUDIENCES,
+    RATING_LABELS,
+    Audience,
+    Event,
+    ExpertiseOffer,
+    Format,
+    TopicRequest,
+)
+from joinedup.forms import IdPrefixedForm
+from joinedup.learning.models import Theme
+from joinedup.partnerships.models import Organisation
+
+RATING_CHOICES = [(k, f"{k} – {v}") for k, v in RATING_LABELS.items()]
+
+
+class TopicRequestForm(forms.Form):
+    organisation = forms.ModelChoiceField(queryset=Organisation.objects.none(), label="Asked by")
+    title = forms.CharField(max_length=200, label="What do you need to know or have?")
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    themes = forms.ModelMultipleChoiceField(
+        queryset=Theme.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The programme's framework themes it is about.",
+    )
+
+    def __init__(self, *args: Any, organisations: Any, themes: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+        self.fields["themes"].queryset = themes  # type: ignore[attr-defined]
+        if not themes.exists():
+            del self.fields["themes"]
+
+
+class VoteForm(IdPrefixedForm):
+    id_prefix = "vote"
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(), label="Support it for"
+    )
+
+    def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+
+
+class OfferForm(IdPrefixedForm):
+    id_prefix = "offer"
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(),
+        required=False,
+        label="Your project",
+    )
+    network = forms.CharField(
+        max_length=200, required=False, label="Or an outside network", help_text="Its name."
+    )
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, label="What you would run"
+    )
+
+    def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+
+
+class MergeForm(IdPrefixedForm):
+    id_prefix = "merge"
+    into = forms.ModelChoiceField(queryset=TopicRequest.objects.none(), label="Merge into")
+
+    def __init__(self, *args: Any, requests: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["into"].queryset = requests  # type: ignore[attr-defined]
+
+
+class ScheduleForm(IdPrefixedForm):
+    id_prefix = "schedule"
+    event = forms.ModelChoiceField(queryset=Event.objects.none(), label="At the event")
+    offer = forms.ModelChoiceField(
+        queryset=ExpertiseOffer.objects.none(),
+        required=False,
+        label="Run by",
+        empty_label="The hub itself",
+    )
+
+    def __init__(self, *args: Any, events: Any, offers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["event"].queryset = events  # type: ignore[attr-defined]
+        self.fields["offer"].queryset = offers  # type: ignore[attr-defined]
+
+
+class EventForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    purpose = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    format = forms.ChoiceField(choices=Format.choices)
+    starts_at = forms.DateTimeField(
+        label="Starts", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    ends_at = forms.DateTimeField(
+        label="Ends", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    place = forms.CharField(max_length=300, required=False)
+    online_link = forms.URLField(required=False, label="Online link", assume_scheme="https")
+    capacity = forms.IntegerField(min_value=1, initial=30, label="Places")
+    registration_opens_at = forms.DateTimeField(
+        required=False,
+        label="Registration opens",
+        help_text="Empty: now.",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    registration_closes_at = forms.DateTimeField(
+        required=False,
+        label="Registration closes",
+        help_text="Empty: when the event starts.",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    invited = forms.MultipleChoiceField(
+        choices=[(a.value, a.label) for a in GUEST_AUDIENCES],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Also invite (they register by email, without an account)",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        opens, closes = data.get("registration_opens_at"), data.get("registration_closes_at")
+        if opens and closes and closes <= opens:
+            self.add_error("registration_closes_at", "Registration must close after it opens.")
+        return data
+
+
+class RegisterForm(IdPrefixedForm):
+    id_prefix = "register"
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(),
+        required=False,
+        label="Coming for",
+    )
+    access_needs = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        label="Access needs",
+        help_text="Anything that would help you take part.",
+    )
+    expenses = forms.BooleanField(required=False, label="I will need travel or other expenses")
+    listed = forms.BooleanField(
+        required=False, label="List my name on the attendee list others see"
+    )
+
+    def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+
+
+class GuestForm(forms.Form):
+    name = forms.CharField(max_length=200)
+    email = forms.EmailField()
+    audience = forms.ChoiceField(label="I am coming as")
+    access_needs = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, label="Access needs"
+    )
+    expenses = forms.BooleanField(required=False, label="I will need travel or other expenses")
+    listed = forms.BooleanField(
+        required=False,
+        label="List my name on the attendee list",
+        help_text="Unticked, nobody but the organisers sees that you are coming.",
+    )
+
+    def __init__(self, *args: Any, invited: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["audience"].choices = [(a, Audience(a).label) for a in invited]  # type: ignore[attr-defined]
+
+
+class CodeForm(IdPrefixedForm):
+    id_prefix = "code"
+    code = forms.CharField(max_length=12, label="Attendance code given at the event")
+
+
+class FeedbackForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        choices=RATING_CHOICES, coerce=int, widget=forms.RadioSelect, label="The event was"
+    )
+    do_differently = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        label="What will you do differently?",
+    )
+    connected_with = forms.ModelMultipleChoiceField(
+        queryset=Organisation.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Organisations you connected with",
+    )
+
+    def __init__(self, *args: Any, sessions: list[Any], organisations: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["connected_with"].queryset = organisations  # type: ignore[attr-defined]
+        self.sessions = sessions
+        for s in sessions:
+            self.fields[f"s{s.pk}_rating"] = forms.TypedChoiceField(
+                choices=RATING_CHOICES,
+                coerce=int,
+                widget=forms.RadioSelect,
+                required=False,
+                label=f"Session “{s.title}” was",
+            )
+            self.fields[f"s{s.pk}_text"] = forms.CharField(
+                widget=forms.Textarea(attrs={"rows": 2}),
+                required=False,
+                label=f"After “{s.title}”, what will you do differently?",
+            )
+
+    def session_answers(self) -> dict[int, tuple[int, str]]:
+        found = {}
+        for s in self.sessions:
+            rating = self.cleaned_data.get(f"s{s.pk}_rating")
+            if rating:
+                found[s.pk] = (rating, self.cleaned_data.get(f"s{s.pk}_text", ""))
+        return found
+
+
+class NotesForm(forms.Form):
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}), required=False, label="Notes")
+    materials = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="Links to slides and handouts, one a line.",
+    )
+    based_on = forms.IntegerField(widget=forms.HiddenInput, required=False)

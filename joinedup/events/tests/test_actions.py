@@ -1,0 +1,176 @@
+"""What the events module promises: the waiting list, the vote budget, requests met by offers,
+and anonymous feedback from attendees only, shown from five answers."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from joinedup.conftest import make_org
+from joinedup.events import actions, queries
+from joinedup.events.models import (
+    Connection,
+    Event,
+    FeedbackAnswer,
+    FeedbackGiven,
+    RegistrationStatus,
+    TopicStatus,
+)
+from joinedup.events.tests.conftest import register
+from joinedup.health.evidence import gather
+from joinedup.health.views_evidence import network_of
+from joinedup.meetings.models import Notice
+
+
+pytestmark = pytest.mark.usefixtures("jobs_run_at_once")
+
+
+def test_a_cancelled_place_goes_to_the_first_on_the_waiting_list(
+    hub_world, mailoutbox, django_capture_on_commit_callbacks
+):
+    first, second, third, fourth = register(hub_world.event, 4)
+    assert [r.status for r in (first, second, third, fourth)] == [
+        RegistrationStatus.REGISTERED,
+        RegistrationStatus.REGISTERED,
+        RegistrationStatus.WAITING,
+        RegistrationStatus.WAITING,
+    ]
+    mail.outbox.clear()
+    with pytest.raises(ValidationError):  # the same address twice
+        register(hub_world.event, 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        promoted = actions.registration_cancel(by=None, registration=second)
+    assert promoted is not None and promoted.pk == third.pk
+    third.refresh_from_db()
+    fourth.refresh_from_db()
+    assert third.status == RegistrationStatus.REGISTERED
+    assert fourth.status == RegistrationStatus.WAITING
+    told = [m for m in mailoutbox if m.to == [third.email]]
+    assert told and "came free" in told[0].body and third.code in told[0].body
+    # Leaving the waiting list frees no place and promotes nobody.
+    assert actions.registration_cancel(by=None, registration=fourth) is None
+
+
+def test_guests_register_only_as_an_invited_audience(hub_world):
+    with pytest.raises(ValidationError, match="not open to that audience"):
+        register(hub_world.event, 1, audience="local-network")
+
+
+def test_votes_are_counted_per_organisation_within_a_budget(hub_world):
+    w = hub_world
+    requests = [
+        actions.request_topic(by=w.lena, hub=w.hub, organisation=w.lead_org, title=f"Topic {i}")
+        for i in range(actions.VOTE_BUDGET + 1)
+    ]
+    for r in requests[: actions.VOTE_BUDGET]:
+        actions.topic_vote(by=w.cora, request=r, organisation=w.core_org)
+    # However many of its people vote, the organisation supports a topic once…
+    with pytest.raises(ValidationError, match="one vote per organisation"):
+        actions.topic_vote(by=w.cora, request=requests[0], organisation=w.core_org)
+    # …and has five votes in the hub.
+    with pytest.raises(ValidationError, match="used all 5"):
+        actions.topic_vote(by=w.cora, request=requests[-1], organisation=w.core_org)
+    assert actions.votes_left(w.hub, w.core_org) == 0
+    # A small organisation's budget is its own.
+    actions.topic_vote(by=w.will, request=requests[-1], organisation=w.wider_org)
+    # A vote comes back when its topic is scheduled.
+    actions.session_schedule(by=w.hana, event=w.event, request=requests[0])
+    assert actions.votes_left(w.hub, w.core_org) == 1
+    actions.topic_vote(by=w.cora, request=requests[-1], organisation=w.core_org)
+
+
+def test_a_duplicate_merges_keeping_its_requesters(hub_world):
+    w = hub_world
+    a = actions.request_topic(by=w.cora, hub=w.hub, organisation=w.core_org, title="Safeguarding")
+    b = actions.request_topic(by=w.will, hub=w.hub, organisation=w.wider_org, title="Boundaries")
+    actions.topic_vote(by=w.lena, request=b, organisation=w.lead_org)
+    actions.topic_merge(by=w.hana, request=b, into=a)
+    b.refresh_from_db()
+    assert b.status == TopicStatus.MERGED
+    assert set(a.requesters.all()) == {w.core_org, w.wider_org}
+    assert list(a.votes.values_list("organisation", flat=True)) == [w.lead_org.pk]
+
+
+def test_a_request_met_by_an_offer_tells_its_requesters(hub_world):
+    w = hub_world
+    topic = actions.request_topic(
+        by=w.cora, hub=w.hub, organisation=w.core_org, title="Trauma-informed approaches"
+    )
+    offer = actions.expertise_offer(
+        by=w.will, request=topic, organisation=w.wider_org, description="We train on this."
+    )
+    assert Notice.objects.filter(user=w.hana, subject__contains="offers to run").exists()
+    session = actions.session_schedule(by=w.hana, event=w.event, offer=offer)
+    topic.refresh_from_db()
+    assert (topic.status, topic.session) == (TopicStatus.SCHEDULED, session)
+    assert session.offer == offer and session.title == topic.title
+    # Cora is Riverside Mind's named contact: the requester's people hear.
+    assert Notice.objects.filter(user=w.cora, subject__startswith="Scheduled").exists()
+    actions.event_held(by=w.hana, event=w.event)
+    topic.refresh_from_db()
+    assert topic.status == TopicStatus.MET
+    assert Notice.objects.filter(
+        user=w.cora, subject="You asked, we did: “Trauma-informed approaches”"
+    ).exists()
+
+
+def test_feedback_only_from_attendees_and_shown_from_five(hub_world):
+    w = hub_world
+    w.event.capacity = 10
+    w.event.save()
+    regs = register(w.event, 6)
+    with pytest.raises(ValidationError, match="attendance code"):
+        actions.attendance_confirm(by=None, registration=regs[0], code="WRONG")
+    for r in regs[:5]:
+        actions.attendance_confirm(by=None, registration=r, code=r.code)
+    actions.event_held(by=w.hana, event=w.event)
+    with pytest.raises(ValidationError, match="confirmed as attending"):
+        actions.feedback_give(by=None, registration=regs[5], rating=5)
+    for r in regs[:4]:
+        actions.feedback_give(by=None, registration=r, rating=4, do_differently="Ask first")
+    assert queries.feedback_summary(w.event).event.shown is False
+    with pytest.raises(ValidationError, match="already given"):
+        actions.feedback_give(by=None, registration=regs[0], rating=1)
+    actions.feedback_give(by=None, registration=regs[4], rating=2)
+    summary = queries.feedback_summary(w.event)
+    assert summary.event.shown and summary.event.answers == 5 and summary.event.mean == 3.6
+    # Only that each answered is kept with them; the answers point at nobody.
+    assert FeedbackGiven.objects.count() == 5
+    assert {f.name for f in FeedbackAnswer._meta.get_fields()} == {
+        "id",
+        "event",
+        "session",
+        "rating",
+        "do_differently",
+    }
+
+
+def test_a_connection_made_at_an_event_is_a_learning_tie(hub_world):
+    w = hub_world
+    reg = actions.registration_create(
+        by=w.cora,
+        event=w.event,
+        user=w.cora,
+        organisation=w.core_org,
+        name=w.cora.name,
+        email=w.cora.email,
+    )
+    actions.attendance_confirm(by=w.hana, registration=reg)
+    actions.event_held(by=w.hana, event=w.event)
+    other = make_org("Lakeside Women's Centre")
+    actions.feedback_give(
+        by=w.cora, registration=reg, rating=5, connected_with=[other, w.wider_org]
+    )
+    assert Connection.objects.count() == 2
+    assert queries.networking(w.hub) == {"connections": 2, "organisations": 3, "events": 1}
+    # Within the partnership, the pair of members is a tie in the network's learning layer.
+    Event.objects.filter(pk=w.event.pk).update(
+        starts_at=timezone.now() - dt.timedelta(days=3),
+        ends_at=timezone.now() - dt.timedelta(days=3) + dt.timedelta(hours=1),
+    )
+    net = network_of(gather([w.partnership])[w.partnership.pk], learning=True)
+    assert net.learning == [(*sorted((w.core_org.pk, w.wider_org.pk)), 1)]

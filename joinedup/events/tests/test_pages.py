@@ -1,0 +1,224 @@
+"""The events pages: who sees what (the access matrix), what forms do, and query budgets."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from joinedup.conftest import client_for
+from joinedup.events import actions
+from joinedup.events.models import Event, Registration, RegistrationStatus, TopicRequest, TopicVote
+from joinedup.events.tests.conftest import register
+from joinedup.learning.models import Framework, Theme
+
+SEES = ["hana", "otis", "lena", "stan", "cora", "will"]
+
+
+def urls(w):
+    topic = actions.request_topic(by=w.cora, hub=w.hub, organisation=w.core_org, title="Peer work")
+    return [
+        reverse("hub_learning", args=[w.hub.pk]),
+        reverse("event", args=[w.event.pk]),
+        reverse("event_ics", args=[w.event.pk]),
+        reverse("topic_request", args=[topic.pk]),
+    ]
+
+
+@pytest.mark.parametrize("character", [*SEES, "olive"])
+def test_the_hub_sees_its_events_and_requests_and_an_outsider_nothing(hub_world, character):
+    client = client_for(getattr(hub_world, character))
+    for url in urls(hub_world):
+        assert client.get(url).status_code == (200 if character in SEES else 404), url
+
+
+@pytest.mark.parametrize(
+    ("character", "status"), [("hana", 200), ("otis", 200), ("lena", 403), ("cora", 403)]
+)
+def test_only_those_who_run_the_hub_add_events_and_write_notes(hub_world, character, status):
+    client = client_for(getattr(hub_world, character))
+    assert client.get(reverse("event_new", args=[hub_world.hub.pk])).status_code == status
+    assert client.get(reverse("event_notes", args=[hub_world.event.pk])).status_code == status
+
+
+def test_the_coordinator_adds_an_event_and_a_bad_time_is_named(hub_world):
+    url = reverse("event_new", args=[hub_world.hub.pk])
+    form = {
+        "title": "Open space",
+        "format": "open-space",
+        "starts_at": "2030-05-01T10:00",
+        "ends_at": "2030-05-01T09:00",
+        "capacity": "20",
+        "invited": ["local-network"],
+    }
+    bad = client_for(hub_world.hana).post(url, form)
+    assert bad.status_code == 422 and "An event must end after it starts." in bad.content.decode()
+    made = client_for(hub_world.hana).post(url, {**form, "ends_at": "2030-05-01T15:00"})
+    event = Event.objects.get(title="Open space")
+    assert made.status_code == 302 and event.invited == ["local-network"]
+
+
+def test_a_guest_sees_only_their_own_registration(hub_world):
+    guest, other = register(hub_world.event, 2)
+    anonymous = Client()
+    page = anonymous.get(actions.manage_link(guest))
+    assert page.status_code == 200 and guest.code in page.content.decode()
+    assert other.name not in page.content.decode()
+    # Not the event's page, nor another's registration, nor a forged link.
+    assert anonymous.get(reverse("event", args=[hub_world.event.pk])).status_code == 302
+    assert anonymous.get(reverse("registration_manage", args=[f"{other.pk}:x"])).status_code == 404
+    assert anonymous.post(actions.manage_link(guest), {"do": "cancel"}).status_code == 302
+    guest.refresh_from_db()
+    assert guest.status == RegistrationStatus.CANCELLED
+
+
+def test_an_attending_guest_gives_feedback_through_their_link(hub_world):
+    (guest,) = register(hub_world.event, 1)
+    actions.attendance_confirm(by=None, registration=guest, code=guest.code)
+    actions.event_held(by=hub_world.hana, event=hub_world.event)
+    link = actions.manage_link(guest)
+    assert "Feedback (anonymous)" in Client().get(link).content.decode()
+    sent = Client().post(link, {"do": "feedback", "rating": "5", "do_differently": "Listen"})
+    assert sent.status_code == 302
+    assert "Thank you for your feedback" in Client().get(link).content.decode()
+
+
+def test_a_guest_registers_by_email_without_an_account(hub_world):
+    url = reverse("event_join", args=[hub_world.event.pk])
+    bad = Client().post(url, {"name": "Ada", "email": "not-an-email", "audience": "commissioner"})
+    assert bad.status_code == 422 and "valid email" in bad.content.decode()
+    made = Client().post(
+        url,
+        {"name": "Ada", "email": "ada@council.example", "audience": "commissioner"},
+    )
+    reg = Registration.objects.get(email="ada@council.example")
+    assert made.status_code == 302 and made["Location"] == actions.manage_link(reg)
+    assert reg.user is None and reg.listed is False
+
+
+def test_an_event_without_guests_has_no_guest_page(hub_world):
+    hub_world.event.invited = []
+    hub_world.event.save()
+    assert Client().get(reverse("event_join", args=[hub_world.event.pk])).status_code == 404
+
+
+def test_a_member_registers_and_the_attendee_list_shows_only_who_opted_in(hub_world):
+    w = hub_world
+    page = client_for(w.cora).post(
+        reverse("event", args=[w.event.pk]),
+        {"do": "register", "organisation": w.core_org.pk, "access_needs": "Step-free"},
+    )
+    assert page.status_code == 302
+    register(w.event, 1)  # a guest with lived experience, not listed by default
+    body = client_for(w.will).get(reverse("event", args=[w.event.pk])).content.decode()
+    assert "Cora Core" not in body and "Guest 0" not in body and "Step-free" not in body
+    # The organiser sees registrations, access needs included.
+    body = client_for(w.hana).get(reverse("event", args=[w.event.pk])).content.decode()
+    assert "Step-free" in body and "Guest 0" in body
+
+
+def test_a_vote_over_the_budget_is_refused_on_the_page(hub_world):
+    w = hub_world
+    topics = [
+        actions.request_topic(by=w.lena, hub=w.hub, organisation=w.lead_org, title=f"T{i}")
+        for i in range(actions.VOTE_BUDGET + 1)
+    ]
+    client = client_for(w.cora)
+    for t in topics:
+        response = client.post(
+            reverse("topic_request", args=[t.pk]), {"do": "vote", "organisation": w.core_org.pk}
+        )
+    assert response.status_code == 422 and "used all 5" in response.content.decode()
+    assert TopicVote.objects.filter(organisation=w.core_org).count() == actions.VOTE_BUDGET
+    # An outsider's organisation cannot be used to vote, and Olive sees no request.
+    assert (
+        client_for(w.olive)
+        .post(reverse("topic_request", args=[topics[0].pk]), {"do": "vote", "organisation": 1})
+        .status_code
+        == 404
+    )
+
+
+def test_a_project_asks_for_a_topic_tagged_with_the_frameworks_themes(hub_world):
+    w = hub_world
+    old = Framework.objects.create(programme=w.programme, version=1)
+    Theme.objects.create(framework=old, name="Old theme")
+    current = Framework.objects.create(programme=w.programme, version=2)
+    funding = Theme.objects.create(framework=current, name="Sustainability and funding")
+    url = reverse("topic_request_new", args=[w.hub.pk])
+    page = client_for(w.will).get(url).content.decode()
+    assert "Sustainability and funding" in page and "Old theme" not in page
+    response = client_for(w.will).post(
+        url, {"organisation": w.wider_org.pk, "title": "Future funding", "themes": [funding.pk]}
+    )
+    topic = TopicRequest.objects.get(title="Future funding")
+    assert response.status_code == 302 and list(topic.requesters.all()) == [w.wider_org]
+    assert list(topic.themes.all()) == [funding]
+    # The officer acts for no project of the hub: asks for nothing.
+    assert client_for(w.otis).get(reverse("topic_request_new", args=[w.hub.pk])).status_code == 403
+
+
+def test_the_calendar_entry_is_rfc_5545(hub_world):
+    body = client_for(hub_world.cora).get(reverse("event_ics", args=[hub_world.event.pk]))
+    text = body.content.decode()
+    assert body["Content-Type"] == "text/calendar"
+    assert "BEGIN:VEVENT" in text and f"UID:event-{hub_world.event.uid}@joinedup" in text
+
+
+def test_a_place_at_an_event_is_in_the_persons_calendar_feed(hub_world):
+    from icalendar import Calendar
+
+    from joinedup.meetings import actions as meeting_actions
+
+    w = hub_world
+    actions.registration_create(
+        by=w.cora, event=w.event, user=w.cora, name="Cora Core", email=w.cora.email
+    )
+    raw = meeting_actions.feed_token_reset(user=w.cora)
+    feed = Calendar.from_ical(Client().get(reverse("calendar_feed", args=[raw])).content)
+    uids = [str(c["UID"]) for c in feed.walk("VEVENT")]
+    assert f"event-{w.event.uid}@joinedup" in uids
+
+
+def _grow(w, n):
+    start = timezone.now() + dt.timedelta(days=30)
+    for i in range(n):
+        event = actions.event_create(
+            by=w.hana,
+            hub=w.hub,
+            title=f"Event {i}",
+            starts_at=start,
+            ends_at=start + dt.timedelta(hours=2),
+            capacity=5,
+        )
+        t = actions.request_topic(by=w.cora, hub=w.hub, organisation=w.core_org, title=f"R{i}")
+        actions.session_schedule(by=w.hana, event=event, request=t)
+        actions.request_topic(by=w.will, hub=w.hub, organisation=w.wider_org, title=f"Q{i}")
+        actions.registration_create(
+            by=None, event=event, name="G", email=f"g{i}@x.example", audience="member", user=w.will
+        )
+
+
+def _count(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_the_list_pages_keep_their_query_count_as_data_grows(hub_world):
+    """The hub's learning page (session, user, hub, its events, the requests and their
+    requesters and themes, votes left per project, networking) and an event's page keep a fixed
+    number of queries however many events, requests and registrations there are."""
+    w = hub_world
+    client = client_for(w.hana)
+    pages = [reverse("hub_learning", args=[w.hub.pk]), reverse("event", args=[w.event.pk])]
+    _grow(w, 1)
+    before = [_count(client, url) for url in pages]
+    _grow(w, 5)
+    register(w.event, 4)
+    assert [_count(client, url) for url in pages] == before

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from joinedup.events import views, views_topics
+
+urlpatterns = [
+    path("hubs/<int:pk>/learning/", views_topics.hub_learning, name="hub_learning"),
+    path("hubs/<int:pk>/topics/new/", views_topics.topic_request_new, name="topic_request_new"),
+    path("hubs/<int:pk>/events/new/", views.event_new, name="event_new"),
+    path("topics/<int:pk>/", views_topics.topic_request_detail, name="topic_request"),
+    path("events/<int:pk>/", views.event_detail, name="event"),
+    path("events/<int:pk>/feedback/", views.event_feedback, name="event_feedback"),
+    path("events/<int:pk>/notes/", views.event_notes, name="event_notes"),
+    path("events/<int:pk>/event.ics", views.event_ics, name="event_ics"),
+    path("events/<int:pk>/join/", views.event_join, name="event_join"),
+    path(
+        "events/registration/<str:signed>/",
+        views.registration_manage,
+        name="registration_manage",
+    ),
+]
