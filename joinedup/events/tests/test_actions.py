@@ -25,7 +25,6 @@ from joinedup.health.evidence import gather
 from joinedup.health.views_evidence import network_of
 from joinedup.meetings.models import Notice
 
-
 pytestmark = pytest.mark.usefixtures("jobs_run_at_once")
 
 
