@@ -13,6 +13,7 @@ import datetime as dt
 from django.utils import timezone
 
 from joinedup.events import actions
+from joinedup.events.models import Event
 from joinedup.partnerships.models import Organisation, Partnership
 from joinedup.programmes.models import Hub
 from joinedup.resources import actions as resource_actions
@@ -98,6 +99,8 @@ def load(orgs: dict[str, Organisation], partnerships: dict[str, Partnership]) ->
     hubs = {k: partnerships[k].hub for k in ("wsbs-north-west-hub", "wsbs-midlands-hub")}
     if any(h is None for h in hubs.values()):
         return 0
+    if Event.objects.filter(hub__in=list(hubs.values())).exists():
+        return 0  # loaded before: loading twice changes nothing
     made = 0
     # Seed 000: a project freely offers its room, so training reaches women in a remote area.
     room = resource_actions.offer_create(

@@ -23,7 +23,9 @@ RATING_CHOICES = [(k, f"{k} – {v}") for k, v in RATING_LABELS.items()]
 
 
 class TopicRequestForm(forms.Form):
-    organisation = forms.ModelChoiceField(queryset=Organisation.objects.none(), label="Asked by")
+    organisation = forms.ModelChoiceField(
+        empty_label=None, queryset=Organisation.objects.none(), label="Asked by"
+    )
     title = forms.CharField(max_length=200, label="What do you need to know or have?")
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
     themes = forms.ModelMultipleChoiceField(
@@ -44,7 +46,7 @@ class TopicRequestForm(forms.Form):
 class VoteForm(IdPrefixedForm):
     id_prefix = "vote"
     organisation = forms.ModelChoiceField(
-        queryset=Organisation.objects.none(), label="Support it for"
+        empty_label=None, queryset=Organisation.objects.none(), label="Support it for"
     )
 
     def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
@@ -73,7 +75,9 @@ class OfferForm(IdPrefixedForm):
 
 class MergeForm(IdPrefixedForm):
     id_prefix = "merge"
-    into = forms.ModelChoiceField(queryset=TopicRequest.objects.none(), label="Merge into")
+    into = forms.ModelChoiceField(
+        empty_label=None, queryset=TopicRequest.objects.none(), label="Merge into"
+    )
 
     def __init__(self, *args: Any, requests: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -82,7 +86,9 @@ class MergeForm(IdPrefixedForm):
 
 class ScheduleForm(IdPrefixedForm):
     id_prefix = "schedule"
-    event = forms.ModelChoiceField(queryset=Event.objects.none(), label="At the event")
+    event = forms.ModelChoiceField(
+        empty_label=None, queryset=Event.objects.none(), label="At the event"
+    )
     offer = forms.ModelChoiceField(
         queryset=ExpertiseOffer.objects.none(),
         required=False,

@@ -50,8 +50,8 @@ def undelivered_all(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
 @require_POST
+@login_required
 def retry(request: HttpRequest, message_pk: int) -> HttpResponse:
     message = OutgoingMessage.objects.filter(pk=message_pk).first()
     if message is None:

@@ -156,7 +156,9 @@ class QuestionForm(IdPrefixedForm):
 
 class StartHandoverForm(IdPrefixedForm):
     id_prefix = "start"
-    leaver = forms.ModelChoiceField(queryset=User.objects.none(), label="Who is leaving")
+    leaver = forms.ModelChoiceField(
+        empty_label=None, queryset=User.objects.none(), label="Who is leaving"
+    )
 
     def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -8,11 +8,13 @@ from typing import Any
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse, reverse_lazy
+from django.utils import timezone
 
 from joinedup.access import partnerships_visible_to
 from joinedup.accounts.actions import api_token_create
-from joinedup.conftest import client_for
+from joinedup.conftest import client_for, make_user
 from joinedup.directory import actions as directory_actions
+from joinedup.events.tests.conftest import events_world
 from joinedup.partnerships import actions
 from joinedup.partnerships.models import Partnership
 from joinedup.reflection.tests.helpers import reflection_urls
@@ -42,6 +44,8 @@ OWN_PAGES = {
 }
 POST_ONLY = {
     "token_revoke",
+    "learning_highlight_delete",
+    "message_retry",
     "charter_step",
     "charter_reaffirm",
     "charter_withdraw",
@@ -89,6 +93,8 @@ LEAD_PAGES = {
 PUBLIC_PAGES = {
     "invitation",  # anyone with the link: the secret token is the access
     "person_invitation",  # likewise; only the invited address answers
+    "event_join",  # invited guests register without an account; 404 when none are invited
+    "registration_manage",  # a guest's signed link to their own place at an event
     "calendar_feed",  # likewise; a wrong token is 404 (meetings/tests/test_feed.py)
     "login",
     "password_reset",
@@ -278,6 +284,76 @@ def charter_urls(w: SimpleNamespace) -> dict[str, str]:
     }
 
 
+def events_urls(w: SimpleNamespace) -> dict[str, str]:
+    """Hub learning: the hub's page, an event and a topic request (joinedup/events/tests hold
+    each role to them)."""
+    e = events_world(w)
+    h, ev = w.hub.pk, e.event.pk
+    return {
+        "hub_learning": reverse("hub_learning", args=[h]),
+        "topic_request_new": reverse("topic_request_new", args=[h]),
+        "event_new": reverse("event_new", args=[h]),
+        "topic_request": reverse("topic_request", args=[e.topic.pk]),
+        **{name: reverse(name, args=[ev]) for name in EVENT_PAGES},
+    }
+
+
+EVENT_PAGES = ("event", "event_feedback", "event_notes", "event_ics")
+
+
+def learning_urls(w: SimpleNamespace) -> dict[str, str]:
+    """The programme's learning (joinedup/learning/tests/test_learning.py::test_who_sees_and_codes
+    holds each role to them), with a framework, a source and a passage coded to a theme."""
+    from joinedup.learning import actions as la
+    from joinedup.learning.sources import SourceText
+
+    eve = make_user("eve@evaluators.example", "Eve Evaluator")
+    la.evaluator_add(by=None, programme=w.programme, user=eve)
+    framework = la.framework_revise(
+        by=None, programme=w.programme, codes=la.parse_outline("# Working together\nTrust")
+    )
+    theme = framework.themes.get(name="Trust")
+    source = la.source_take(
+        by=eve,
+        programme=w.programme,
+        text=SourceText(
+            kind="document",
+            key="interview",
+            title="Interview",
+            text="We trust each other now.",
+            written_at=timezone.now(),
+            partnership_id=w.partnership.pk,
+        ),
+    )
+    highlight = la.highlight_create(by=eve, source=source, theme=theme, start=3, end=8)
+    g = w.programme.pk
+    urls = {name: reverse(name, args=[g]) for name in LEARNING_PROGRAMME_PAGES}
+    return {
+        **urls,
+        "learning_source": reverse("learning_source", args=[g, source.pk]),
+        "learning_highlight_delete": reverse("learning_highlight_delete", args=[g, highlight.pk]),
+        "learning_theme": reverse("learning_theme", args=[g, theme.pk]),
+        "learning_cell": reverse("learning_cell", args=[g, theme.pk, w.partnership.pk]),
+        "learning_profile": reverse("learning_profile", args=[w.partnership.pk]),
+        "messages_undelivered": reverse("messages_undelivered", args=[w.lead_org.pk]),
+        "messages_undelivered_all": reverse("messages_undelivered_all"),
+        "message_retry": reverse("message_retry", args=[1]),
+    }
+
+
+LEARNING_PROGRAMME_PAGES = (
+    "learning_matrix",
+    "learning_framework",
+    "learning_framework_import",
+    "learning_framework_qdc",
+    "learning_evaluators",
+    "learning_sources",
+    "learning_csv",
+    "learning_xlsx",
+    "learning_qdpx",
+)
+
+
 def object_urls(w: SimpleNamespace) -> dict[str, str]:
     """One URL per page that shows or changes something of a partnership or organisation."""
     p, m = w.partnership.pk, w.wider_membership.pk
@@ -345,6 +421,8 @@ def object_urls(w: SimpleNamespace) -> dict[str, str]:
         **health_urls(w, r),
         **referral_data_urls(w),
         **reflection_urls(w),
+        **events_urls(w),
+        **learning_urls(w),
     }
 
 
