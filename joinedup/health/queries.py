@@ -206,15 +206,13 @@ class RatingsView:
     in_force: list[Rating]
 
     def organisation(self, pk: int) -> Organisation:
-        return next(m.organisation for m in self.members if m.organisation_id == pk)
+        return self.names()[pk]
 
-    def matrix(self) -> list[tuple[Organisation, list[int | None]]]:
-        """Rows are raters, columns the rated, in member order; None where not rated (or self)."""
-        ids = [m.organisation_id for m in self.members]
-        return [
-            (m.organisation, [self.ratings.levels.get((m.organisation_id, o)) for o in ids])
-            for m in self.members
-        ]
+    def names(self) -> dict[int, Organisation]:
+        """{organisation id: the member organisation}, built once."""
+        if not hasattr(self, "_names"):
+            self._names = {m.organisation_id: m.organisation for m in self.members}
+        return self._names
 
 
 def ratings_view(partnership: Partnership) -> RatingsView:
