@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.gzip import GZipMiddleware
 from django.utils.cache import patch_cache_control
 
@@ -98,7 +98,9 @@ class PageCompressionMiddleware(GZipMiddleware):
     Static files are compressed once, at `collectstatic`, by whitenoise
     (`CompressedManifestStaticFilesStorage`), and are served as they are."""
 
-    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    def process_response(  # type: ignore[override]
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
         if carries_personal_data(request):
             return response
         return super().process_response(request, response)
