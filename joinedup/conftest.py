@@ -33,6 +33,15 @@ def _fast_passwords_and_private_uploads(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with Django's cache empty: what one test kept (a closed round's
+    scores under its id, which another test's database may reuse) is not another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def make_user(
     email: str, name: str, organisation: Organisation | None = None, role: str = "staff"
 ) -> User:
