@@ -237,9 +237,9 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
 
 def measure(runs: int) -> dict[str, Any]:
     """Times every page at every size, in this process; returns the figures."""
-    from django.db import connection, reset_queries
+    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext, override_settings
+    from django.test.utils import override_settings
 
     from joinedup.meetings import actions as meetings
 
@@ -255,8 +255,13 @@ def measure(runs: int) -> dict[str, Any]:
         for name, url in b["urls"].items():
             first = client.get(url)  # warms the caches (the picture, closed rounds' scores)
             assert first.status_code == 200, (name, first.status_code)
-            reset_queries()  # each request resets the log: start from empty
-            with CaptureQueriesContext(connection) as ctx:
+            statements: list[str] = []
+
+            def count(execute: Any, sql: str, *args: Any, seen: list[str] = statements) -> Any:
+                seen.append(sql)
+                return execute(sql, *args)
+
+            with connection.execute_wrapper(count):
                 response = client.get(url, headers={"Accept-Encoding": "gzip"})
             body = response.content
             zipped = len(body) if response.get("Content-Encoding") == "gzip" else None
@@ -270,7 +275,7 @@ def measure(runs: int) -> dict[str, Any]:
             found[f"{name}|{size}"] = {
                 "p50": p50,
                 "p95": p95,
-                "queries": len(ctx.captured_queries),
+                "queries": len(statements),
                 "kb": raw / 1000,
                 "gz_kb": zipped / 1000 if zipped else len(gzip.compress(body)) / 1000,
                 "served_gzipped": bool(zipped),

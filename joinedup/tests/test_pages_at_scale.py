@@ -83,3 +83,16 @@ def test_the_ratings_page_shows_the_summary_not_every_pair(world) -> None:
     assert "117 of them asymmetrically" in at_120
     assert at_120.count('<span class="flag">Asymmetric</span>') == 50
     assert 'rel="next"' in at_120
+
+
+def test_a_role_of_more_than_50_members_is_listed_50_at_a_time(world) -> None:
+    grow(world, 60)  # 57 more core partners: 58 with Riverside Mind
+    first = page(world, "partnership", "will")  # a wider partner: no membership history
+    assert 'Core partners <span class="count">(58)</span>' in first
+    members, balance = first.split('<section aria-labelledby="balance-title">')
+    assert members.count("Partner organisation ") == 50
+    assert balance.split("</section>")[0].count('<tr><th scope="row">') == 50
+    url = reverse("partnership", args=[world.partnership.pk])
+    rest = client_for(world.will).get(url, {"core": "2"}).content.decode()
+    members = rest.split('<section aria-labelledby="balance-title">')[0]
+    assert members.count("Partner organisation ") == 7  # the last of the core partners
