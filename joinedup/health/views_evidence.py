@@ -67,6 +67,7 @@ def depth_context(ev: PartnershipEvidence) -> dict[str, object]:
     return {
         "ev": ev,
         "members": members,
+        "member_count": len(members),
         "stage": ev.stage,
         "stages": [(s, STAGE_LABELS[s], counts[s]) for s in Stage],
         "flagged": [m for m in members if m.in_name_only],
@@ -132,6 +133,8 @@ def _layers(request: AuthedRequest) -> NetworkLayersForm:
 def depth(request: AuthedRequest, pk: int) -> HttpResponse:
     partnership = _partnership(request, pk)
     context = depth_context(_evidence(partnership))
+    # Each member's evidence, 50 at a time (issue 19; the printed report has them all).
+    context["members"] = paged(request, context["members"], "members")
     return render(request, "health/depth.html", {"partnership": partnership, **context})
 
 

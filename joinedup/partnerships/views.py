@@ -28,8 +28,8 @@ from joinedup.confirm import confirm_page, is_confirmed
 from joinedup.decisions.queries import power_balance
 from joinedup.forms import act, add_action_errors, merging
 from joinedup.http import AuthedRequest
-from joinedup.pages import paged
 from joinedup.organisations import actions as people
+from joinedup.pages import paged
 from joinedup.partnerships import actions, invitations, queries
 from joinedup.partnerships.forms import (
     AddMemberForm,
