@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import gzip
+import itertools
 import json
 import os
 import random
@@ -96,10 +97,13 @@ def partnership_of(size: int, rng: random.Random) -> dict[str, Any]:
     p = actions.partnership_create(
         by=None, name=f"Bench {size}", shared_goal="Benchmark.", lead=lead, start_on=today
     )
-    orgs = [lead] + Organisation.objects.bulk_create(
-        Organisation(name=f"Bench {size} organisation {i:03d} of the county", sector=sectors[i % 6])
-        for i in range(1, size)
-    )
+    orgs = [
+        lead,
+        *Organisation.objects.bulk_create(
+            Organisation(name=f"Bench {size} organisation {i:03d}", sector=sectors[i % 6])
+            for i in range(1, size)
+        ),
+    ]
     Membership.objects.bulk_create(
         Membership(
             partnership=p,
@@ -153,7 +157,7 @@ def partnership_of(size: int, rng: random.Random) -> dict[str, Any]:
                 closes_on=today + dt.timedelta(days=30),
             )
         )
-    for a, b in zip(groups, groups[1:], strict=False):
+    for a, b in itertools.pairwise(groups):
         signposts.append(Signpost(partnership=p, from_org=a[-1], to_org=b[0], on=day()))
     Signpost.objects.bulk_create(signposts)
     Exchange.objects.bulk_create(exchanges)
@@ -296,7 +300,7 @@ def measure(runs: int) -> dict[str, Any]:
 def run_child(code: Path, db: str, runs: int) -> dict[str, Any]:
     out = subprocess.run(
         [sys.executable, __file__, "--child", str(code), "--db", db, "--runs", str(runs)]
-        + ["--sizes", ",".join(map(str, SIZES))],
+        + ["--sizes", ",".join(map(str, SIZES))],  # noqa: RUF005
         check=True,
         stdout=subprocess.PIPE,
         text=True,
