@@ -299,8 +299,10 @@ def measure(runs: int) -> dict[str, Any]:
 
 def run_child(code: Path, db: str, runs: int) -> dict[str, Any]:
     out = subprocess.run(
-        [sys.executable, __file__, "--child", str(code), "--db", db, "--runs", str(runs)]
-        + ["--sizes", ",".join(map(str, SIZES))],  # noqa: RUF005
+        [
+            *(sys.executable, __file__, "--child", str(code), "--db", db, "--runs", str(runs)),
+            *("--sizes", ",".join(map(str, SIZES))),
+        ],
         check=True,
         stdout=subprocess.PIPE,
         text=True,
