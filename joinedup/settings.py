@@ -87,6 +87,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "joinedup.ops.probes.ProbesMiddleware",  # first: see its docstring
+    # Compresses what the others have written, so it comes before them (issue 19).
+    "joinedup.middleware.PageCompressionMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "joinedup.middleware.ContentSecurityPolicyMiddleware",
     "joinedup.ops.middleware.ServiceErrorsMiddleware",

@@ -25,6 +25,7 @@ from django.db.models import F, FloatField, Prefetch, Q, QuerySet
 from django.db.models.expressions import ExpressionWrapper
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
 
 from joinedup import dates
@@ -190,6 +191,9 @@ def _bad_query(form: forms.Form) -> JsonResponse:
     return _error(400, BAD_QUERY.format(names=", ".join(form.errors)), errors)
 
 
+HSDS_MAX_AGE = 5 * 60  # seconds a public answer may be kept (issue 19)
+
+
 def endpoint(view: Callable[..., Any]) -> Callable[..., HttpResponse]:
     """An open, read-only JSON endpoint: GET only (405 otherwise; no CSRF token is needed to be
     told so), a bad query answers 400, an unknown or non-public id 404, any origin may read."""
@@ -210,6 +214,10 @@ def endpoint(view: Callable[..., Any]) -> Callable[..., HttpResponse]:
             except Http404:
                 response = _error(404, NOT_FOUND)
         response["Access-Control-Allow-Origin"] = "*"
+        if response.status_code == 200:
+            # Open data that changes a few times a day: shared caches may keep an answer for
+            # a few minutes, and a client's repeated page costs the server nothing.
+            patch_cache_control(response, public=True, max_age=HSDS_MAX_AGE)
         return response
 
     return wrapper

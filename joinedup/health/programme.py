@@ -18,15 +18,13 @@ from django.utils import timezone
 
 from joinedup.health.depth import Stage
 from joinedup.health.evidence import PartnershipEvidence, gather
-from joinedup.health.models import Answer, Round, RoundStatus
+from joinedup.health.models import Round, RoundStatus
+from joinedup.health.queries import round_scores
 from joinedup.health.scoring import (
-    AnswerRow,
     RatingRow,
     RoundScores,
-    anonymise,
     as_float,
     score_ratings,
-    score_round,
 )
 from joinedup.health.scoring import (
     band as band_of,
@@ -132,20 +130,15 @@ def _flags(row: ProgrammeRow, today: dt.date) -> list[str]:
 
 def latest_scores(partnership_ids: Sequence[int]) -> dict[int, tuple[Round, RoundScores]]:
     """The latest closed round of each partnership and its scores as they may be shown
-    (`scoring.anonymise`), in two queries."""
+    (`scoring.anonymise`), in two queries (one once the scores are kept:
+    `queries.round_scores`)."""
     latest: dict[int, Round] = {}
     for r in Round.objects.filter(
         partnership_id__in=list(partnership_ids), status=RoundStatus.CLOSED
     ).order_by("partnership_id", "-opened_on", "-pk"):
         latest.setdefault(r.partnership_id, r)
-    answers: dict[int, list[AnswerRow]] = {r.pk: [] for r in latest.values()}
-    for round_id, user, organisation, statement, score in Answer.objects.filter(
-        round_id__in=list(answers)
-    ).values_list("round_id", "user_id", "organisation_id", "statement", "score"):
-        answers[round_id].append(AnswerRow(user, organisation, statement, score))
-    return {
-        pid: (r, anonymise(score_round(answers[r.pk]), closed=True)) for pid, r in latest.items()
-    }
+    scores = round_scores(latest.values())
+    return {pid: (r, scores[r.pk]) for pid, r in latest.items()}
 
 
 def rows(partnerships: Iterable[Partnership], today: dt.date | None = None) -> list[ProgrammeRow]:
