@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "joinedup.learning",
     "joinedup.events",
     "joinedup.ops",
+    "joinedup.figures",
     "joinedup.demo",
 ]
 

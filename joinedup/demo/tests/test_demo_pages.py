@@ -66,7 +66,7 @@ SEED_WORDING = re.compile(rb"seeds? 00\d", re.IGNORECASE)
 PARTNERSHIP_ROUTE = "partnerships/<int:pk>/"
 PROGRAMME_ROUTE = "programmes/<int:pk>/"
 # A programme's forms that only take a POST: a GET answers 405 to everyone.
-PROGRAMME_POST_ONLY = {"programme_health_columns"}
+PROGRAMME_POST_ONLY = {"programme_health_columns", "programme_health_refresh"}
 # A page about one thing inside a partnership: its URL keyword, and the things to walk.
 CHILDREN = {
     "meeting_pk": lambda p: Meeting.objects.filter(series__partnership=p),
