@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "joinedup.reflection",
     "joinedup.ops",
     "joinedup.jobs",
+    "joinedup.figures",
     "joinedup.demo",
 ]
 

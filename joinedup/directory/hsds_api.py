@@ -62,6 +62,11 @@ MAX_PER_PAGE = 100
 # `minimal` asks for every service's id in one call, so it may ask for bigger pages.
 MAX_PER_PAGE_MINIMAL = 1000
 MAX_PAGE = 1_000_000
+# Lists count their matches up to this many and no further: counting a common word's matches
+# among a million services costs more than the page itself (see bench/README.md). Past it,
+# `total_items` is the cap, `total_pages` runs to the cap, and `last_page` still tells the
+# truth (one more row is read to know whether another page follows).
+COUNT_CAP = 10_000
 # `proximity` is in metres, as the HSDS OpenAPI defines it.
 MAX_PROXIMITY_METRES = 1_000_000
 EARTH_RADIUS_METRES = 6_371_000.0
@@ -242,9 +247,19 @@ def _paged(
 ) -> dict[str, Any]:
     number = data.get("page") or 1
     per_page = data.get("per_page") or PER_PAGE
-    total = qs.count()
-    items = list(qs[(number - 1) * per_page : number * per_page])
-    return page(docs(items), total=total, number=number, per_page=per_page)
+    start = (number - 1) * per_page
+    rows = list(qs[start : start + per_page + 1])
+    items, more = rows[:per_page], len(rows) > per_page
+    if not more and (items or not start):
+        total = start + len(items)  # the last page: the count is known without counting
+    elif start < COUNT_CAP:
+        # Counted up to the cap only: COUNT over a LIMIT, never over every match.
+        total = min(qs.order_by()[: COUNT_CAP + 1].count(), COUNT_CAP)
+    else:
+        total = COUNT_CAP  # a page past the cap
+    doc = page(docs(items), total=total, number=number, per_page=per_page)
+    doc["last_page"] = not more
+    return doc
 
 
 # Services ----------------------------------------------------------------------------------

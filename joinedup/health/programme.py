@@ -81,6 +81,22 @@ class ProgrammeRow:
     def activity(self) -> dict[str, int]:
         return self.evidence.activity
 
+    @property
+    def joined(self) -> int:
+        return self.evidence.joined
+
+    @property
+    def left(self) -> int:
+        return self.evidence.left
+
+    @property
+    def ended(self) -> bool:
+        return self.evidence.ended
+
+    @property
+    def end(self) -> dt.date:
+        return self.evidence.end
+
     @cached_property
     def in_name_only(self) -> int:
         return len(self.evidence.in_name_only())
@@ -184,7 +200,8 @@ COLUMNS = [
 ]
 
 
-def as_csv(found: Sequence[ProgrammeRow]) -> str:
+def as_csv(found: Sequence[Any]) -> str:
+    """The rows as CSV: `ProgrammeRow`s or the stored `figures.rows.Row`s."""
     return to_csv(
         COLUMNS,
         (
@@ -197,11 +214,11 @@ def as_csv(found: Sequence[ProgrammeRow]) -> str:
                 r.band or "",
                 r.divided,
                 r.concerns,
-                r.evidence.activity["referrals"],
-                r.evidence.activity["resources"],
-                r.evidence.activity["meetings"],
-                r.evidence.joined,
-                r.evidence.left,
+                r.activity["referrals"],
+                r.activity["resources"],
+                r.activity["meetings"],
+                r.joined,
+                r.left,
                 "" if r.reciprocity is None else f"{r.reciprocity:.2f}",
                 r.cadence[0],
                 r.cadence[1],

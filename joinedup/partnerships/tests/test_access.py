@@ -71,6 +71,7 @@ POST_ONLY = {
     "proposal_outcome",
     "proposal_ratify",
     "programme_health_columns",
+    "programme_health_refresh",
     "referral_step",
     "referral_message",
 }
@@ -368,6 +369,7 @@ def health_urls(w: SimpleNamespace, r: SimpleNamespace) -> dict[str, str]:
         "programme_health": reverse("programme_health", args=[w.programme.pk]),
         "programme_health_csv": reverse("programme_health_csv", args=[w.programme.pk]),
         "programme_health_columns": reverse("programme_health_columns", args=[w.programme.pk]),
+        "programme_health_refresh": reverse("programme_health_refresh", args=[w.programme.pk]),
     }
 
 
