@@ -41,6 +41,16 @@ def jobs_run_at_once(settings: Any) -> None:
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
+@pytest.fixture(autouse=True)
+def _empty_local_cache() -> None:
+    """Each test starts with the per-process cache empty. The shared cache is the database's,
+    so what one test keeps in it (a closed round's scores under an id another test's database
+    may reuse) goes with that test's transaction."""
+    from django.core.cache import caches
+
+    caches["local"].clear()
+
+
 def make_user(
     email: str, name: str, organisation: Organisation | None = None, role: str = "staff"
 ) -> User:

@@ -1,10 +1,13 @@
-"""Middleware of our own: the content security policy every page is held to."""
+"""Middleware of our own: the content security policy every page is held to, no caching of
+personal data, and compression of the rest."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.middleware.gzip import GZipMiddleware
+from django.utils.cache import patch_cache_control
 
 # Everything is served from our own origin; no inline script or style, no CDN. htmx is told
 # (in base.html) not to inject its indicator styles, so pages pass this policy as they are.
@@ -46,15 +49,58 @@ NO_STORE_APPS = ("joinedup.referrals.",)
 
 
 class NoStoreMiddleware:
-    """`Cache-Control: no-store` on personal-data answers, so no browser or proxy keeps them."""
+    """`Cache-Control: no-store` on personal-data answers, so no browser or proxy keeps them;
+    `public, max-age` on the API's public documents."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        match = request.resolver_match
-        module = getattr(match.func, "__module__", "") if match else ""
-        if request.path.startswith(NO_STORE_PREFIXES) or module.startswith(NO_STORE_APPS):
+        if carries_personal_data(request):
             response.headers["Cache-Control"] = "no-store"
+        elif request.path in PUBLIC_API_PATHS and response.status_code == 200:
+            # The same for everyone and fixed while the process runs: caches may keep it.
+            patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
         return response
+
+
+# Public, read-only documents under the API's prefix: no personal data, the same for everyone.
+PUBLIC_API_PATHS = ("/api/v1/openapi.json", "/api/v1/docs")
+PUBLIC_MAX_AGE = 60 * 60  # an hour: a new release's document is read within the hour
+
+
+def carries_personal_data(request: HttpRequest) -> bool:
+    """Whether the answer to `request` may carry personal data of people being supported (or
+    a secret): kept by no cache and, in `PageCompressionMiddleware`, not compressed."""
+    if request.path in PUBLIC_API_PATHS:
+        return False
+    match = request.resolver_match
+    module = getattr(match.func, "__module__", "") if match else ""
+    return request.path.startswith(NO_STORE_PREFIXES) or module.startswith(NO_STORE_APPS)
+
+
+class PageCompressionMiddleware(GZipMiddleware):
+    """Pages and JSON gzipped (a 7 MB network page is 0.3 MB gzipped), but not the answers
+    that carry personal data.
+
+    BREACH: an attacker who can make a victim's browser send requests that reflect chosen
+    text into a compressed HTTPS response, and can watch the responses' sizes, may guess a
+    secret on the same page a character at a time. Here:
+    - the CSRF token is masked afresh on every response (Django has done so since 1.10), so
+      the token on a page is never the same string twice and cannot be guessed this way;
+    - Django's GZipMiddleware (4.2+) pads each compressed response with 0–100 random bytes
+      ("Heal the Breach"), which makes the sizes too noisy to read a secret from;
+    - and we choose not to compress what would be worth stealing — the answers that carry
+      people's personal data (the referrals app's pages and the API, `carries_personal_data`,
+      the same set that is kept out of caches). Those are small pages; the large ones
+      (network, report, ratings, flows, the directory) hold counts and organisations.
+    Static files are compressed once, at `collectstatic`, by whitenoise
+    (`CompressedManifestStaticFilesStorage`), and are served as they are."""
+
+    def process_response(  # type: ignore[override]
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
+        if carries_personal_data(request):
+            return response
+        return super().process_response(request, response)

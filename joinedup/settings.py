@@ -82,11 +82,14 @@ INSTALLED_APPS = [
     "joinedup.reflection",
     "joinedup.ops",
     "joinedup.jobs",
+    "joinedup.figures",
     "joinedup.demo",
 ]
 
 MIDDLEWARE = [
     "joinedup.ops.probes.ProbesMiddleware",  # first: see its docstring
+    # Compresses what the others have written, so it comes before them (issue 19).
+    "joinedup.middleware.PageCompressionMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "joinedup.middleware.ContentSecurityPolicyMiddleware",
     "joinedup.ops.middleware.ServiceErrorsMiddleware",

@@ -74,6 +74,7 @@ def partnership_of(size: int, rng: random.Random) -> tuple[Any, Any]:
     from joinedup.decisions.models import Position, Proposal
     from joinedup.health.models import Rating
     from joinedup.meetings.models import Attendance, Meeting, Series
+    from joinedup.organisations.actions import affiliation_set_by_system
     from joinedup.partnerships import actions
     from joinedup.partnerships.models import Level, MemberRole, Sector
     from joinedup.referrals.models import Signpost
@@ -102,7 +103,9 @@ def partnership_of(size: int, rng: random.Random) -> tuple[Any, Any]:
             joined_on=today - dt.timedelta(days=400),
         )
     user = User.objects.create_user(f"bench{size}@example.org", "bench-password", name="Bench")
-    actions.affiliation_set(by=None, user=user, organisation=orgs[1], role="manager")
+    affiliation_set_by_system(
+        user=user, organisation=orgs[1], role="manager", why="The benchmark's core partner."
+    )
 
     active = [o for i, o in enumerate(orgs) if i % 5 != 4]  # a fifth do nothing
     groups = [active[i : i + 10] for i in range(0, len(active), 10)]

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -31,10 +31,12 @@ from joinedup.decisions.models import (
     Outcome,
     Position,
     Proposal,
+    Stance,
 )
 from joinedup.forms import act
 from joinedup.http import AuthedRequest
 from joinedup.meetings.models import Meeting, MeetingStatus
+from joinedup.pages import paged
 from joinedup.partnerships.models import (
     ACTING_ORG_ROLES,
     MANAGING_ORG_ROLES,
@@ -67,21 +69,38 @@ def _members(partnership: Partnership, roles: tuple[str, ...], user_roles: dict[
     ).order_by("name")
 
 
+def _with_counts(proposals: QuerySet[Proposal]) -> list[Proposal]:
+    """The proposals, each with `stance_counts`: [(stance label, current positions)] for the
+    stances taken, and `positions_count`; counted by the database, so the log's size does not
+    grow with the number of members (each proposal's positions are on its own page)."""
+    counts = {
+        stance: Count("positions", filter=Q(positions__current=True, positions__stance=stance))
+        for stance in Stance.values
+    }
+    found = list(proposals.annotate(**{f"n_{stance}": n for stance, n in counts.items()}))
+    for p in found:
+        taken = [(label, getattr(p, f"n_{stance}")) for stance, label in Stance.choices]
+        p.stance_counts = [(label, n) for label, n in taken if n]  # type: ignore[attr-defined]
+        p.positions_count = sum(n for _, n in taken)  # type: ignore[attr-defined]
+    return found
+
+
 @require_GET
 @login_required
 def decision_log(request: AuthedRequest, pk: int) -> HttpResponse:
-    """Every proposal and decision: how it was taken, each organisation's position, the
-    outcome and the meeting it links to. Proposals past their closing date close first."""
+    """Every proposal and decision: how it was taken, how many organisations took each
+    position, the outcome and the meeting it links to; each proposal's positions are on its
+    own page. Proposals past their closing date close first."""
     partnership = _partnership(request, pk)
     actions.close_due(partnership.pk)
-    proposals = list(
+    proposals = _with_counts(
         partnership.proposals.select_related(
             "organisation",
             "closed_by",
             "meeting",
             "meeting__series",
             "ratification_item__meeting",
-        ).prefetch_related(CURRENT_POSITIONS)
+        )
     )
     delegation = counting.delegated_authority(partnership.pk)
     return render(
@@ -90,7 +109,7 @@ def decision_log(request: AuthedRequest, pk: int) -> HttpResponse:
         {
             "partnership": partnership,
             "open": [p for p in proposals if p.is_open],
-            "closed": [p for p in proposals if not p.is_open],
+            "closed": paged(request, [p for p in proposals if not p.is_open]),
             "can_propose": _members(
                 partnership, ACTING_ORG_ROLES, org_roles(request.user)
             ).exists(),

@@ -25,6 +25,7 @@ from django.db.models import F, FloatField, Prefetch, Q, QuerySet
 from django.db.models.expressions import ExpressionWrapper
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
 
 from joinedup import dates
@@ -61,6 +62,11 @@ MAX_PER_PAGE = 100
 # `minimal` asks for every service's id in one call, so it may ask for bigger pages.
 MAX_PER_PAGE_MINIMAL = 1000
 MAX_PAGE = 1_000_000
+# Lists count their matches up to this many and no further: counting a common word's matches
+# among a million services costs more than the page itself (see bench/README.md). Past it,
+# `total_items` is the cap, `total_pages` runs to the cap, and `last_page` still tells the
+# truth (one more row is read to know whether another page follows).
+COUNT_CAP = 10_000
 # `proximity` is in metres, as the HSDS OpenAPI defines it.
 MAX_PROXIMITY_METRES = 1_000_000
 EARTH_RADIUS_METRES = 6_371_000.0
@@ -190,6 +196,9 @@ def _bad_query(form: forms.Form) -> JsonResponse:
     return _error(400, BAD_QUERY.format(names=", ".join(form.errors)), errors)
 
 
+HSDS_MAX_AGE = 5 * 60  # seconds a public answer may be kept (issue 19)
+
+
 def endpoint(view: Callable[..., Any]) -> Callable[..., HttpResponse]:
     """An open, read-only JSON endpoint: GET only (405 otherwise; no CSRF token is needed to be
     told so), a bad query answers 400, an unknown or non-public id 404, any origin may read."""
@@ -210,6 +219,10 @@ def endpoint(view: Callable[..., Any]) -> Callable[..., HttpResponse]:
             except Http404:
                 response = _error(404, NOT_FOUND)
         response["Access-Control-Allow-Origin"] = "*"
+        if response.status_code == 200:
+            # Open data that changes a few times a day: shared caches may keep an answer for
+            # a few minutes, and a client's repeated page costs the server nothing.
+            patch_cache_control(response, public=True, max_age=HSDS_MAX_AGE)
         return response
 
     return wrapper
@@ -234,9 +247,19 @@ def _paged(
 ) -> dict[str, Any]:
     number = data.get("page") or 1
     per_page = data.get("per_page") or PER_PAGE
-    total = qs.count()
-    items = list(qs[(number - 1) * per_page : number * per_page])
-    return page(docs(items), total=total, number=number, per_page=per_page)
+    start = (number - 1) * per_page
+    rows = list(qs[start : start + per_page + 1])
+    items, more = rows[:per_page], len(rows) > per_page
+    if not more and (items or not start):
+        total = start + len(items)  # the last page: the count is known without counting
+    elif start < COUNT_CAP:
+        # Counted up to the cap only: COUNT over a LIMIT, never over every match.
+        total = min(qs.order_by()[: COUNT_CAP + 1].count(), COUNT_CAP)
+    else:
+        total = COUNT_CAP  # a page past the cap
+    doc = page(docs(items), total=total, number=number, per_page=per_page)
+    doc["last_page"] = not more
+    return doc
 
 
 # Services ----------------------------------------------------------------------------------

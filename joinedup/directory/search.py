@@ -2,8 +2,10 @@
 
 One function builds the query for the partners' search page, the HSDS API and the benchmark,
 so what is measured is what people use. Words use PostgreSQL's full-text search over
-`Service.search_text` (a GIN index, created in migration 0002); SQLite, the embedded default
-for small installs, matches each word with LIKE.
+`Service.search_text` (a GIN index, created in migration 0002); SQLite, the embedded default,
+uses its FTS5 index over the same text (migration 0006: a table kept in step by triggers), with
+the same query — every word as a prefix of its stem or a synonym's, any of the needs, every word
+of the area — and matches with LIKE only where SQLite was built without FTS5.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import re
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connection
 from django.db.models import (
@@ -131,6 +134,64 @@ def _match_postgres(qs: QuerySet[Service], query: str) -> QuerySet[Service]:
     )
 
 
+FTS_TABLE = "directory_service_fts"
+FTS_SELECT = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"  # noqa: S608
+_fts5: dict[str, bool] = {}
+
+
+def has_fts5() -> bool:
+    """Whether this SQLite database has the FTS5 index (once per database)."""
+    if connection.vendor != "sqlite":
+        return False
+    name = str(connection.settings_dict["NAME"])
+    if name not in _fts5:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = %s", [FTS_TABLE]
+            )
+            _fts5[name] = cursor.fetchone() is not None
+    return _fts5[name]
+
+
+def _fts_term(token: str, prefix: bool = True) -> str:
+    """One token of an FTS5 query, quoted (so no word is read as an operator)."""
+    return '"' + token.replace('"', '""') + '"' + ("*" if prefix else "")
+
+
+def _fts_query(words: list[str], needs: list[uuid.UUID], area: str) -> str:
+    """The FTS5 query equal to `_tsquery`: groups of alternatives, every group required."""
+    groups = [[_fts_term(a) for a in alternatives(w)] for w in words]
+    if needs:
+        groups.append([_fts_term(need_token(t), prefix=False) for t in needs])
+    groups += [[_fts_term(t)] for t in area_tokens(area)]
+    return " AND ".join("(" + " OR ".join(g) + ")" for g in groups)
+
+
+class _FtsMatch(Func):
+    """`<services>.rowid IN (SELECT rowid FROM the FTS5 table WHERE … MATCH query)`: the index
+    keeps each service's rowid, and matching by rowid lets SQLite start from the matches
+    (31 ms for a page at 100,000 services) rather than test every public service against
+    them (315 ms), as `id IN (…)` made it do. The table is named as the query compiles it, so
+    that it is right when the services are a subquery with an alias."""
+
+    output_field = BooleanField()
+
+    def __init__(self, query: str) -> None:
+        super().__init__(F("pk"))
+        self.query = query
+
+    def as_sql(  # type: ignore[override]
+        self, compiler: Any, connection: Any, **extra: Any
+    ) -> tuple[str, tuple[Any, ...]]:
+        column, params = compiler.compile(self.source_expressions[0])
+        table = column.rsplit(".", 1)[0]
+        return f"{table}.rowid IN ({FTS_SELECT})", (*params, self.query)
+
+
+def _match_fts5(qs: QuerySet[Service], query: str) -> QuerySet[Service]:
+    return qs.filter(_FtsMatch(query))
+
+
 def match_words(qs: QuerySet[Service], text: str) -> QuerySet[Service]:
     """Services whose name, description, criteria, needs or organisation hold every word of
     `text`, each as its stem or a synonym's, as a prefix: "youth workers" finds "youth work"
@@ -140,6 +201,8 @@ def match_words(qs: QuerySet[Service], text: str) -> QuerySet[Service]:
         return qs
     if connection.vendor == "postgresql":
         return _match_postgres(qs, " & ".join(_words_tsquery(words)))
+    if has_fts5():
+        return _match_fts5(qs, _fts_query(words, [], ""))
     condition = Q()
     for w in words:
         either = Q()
@@ -206,15 +269,20 @@ def find(
     qs = services.exclude(status__in=[ServiceStatus.DEFUNCT, ServiceStatus.INACTIVE])
     terms = expand_needs(criteria.needs) if criteria.needs else []
     postgres = connection.vendor == "postgresql"
+    # Words, needs and area in one full-text query over one index, on either database.
+    indexed = postgres or has_fts5()
     if postgres:
-        # Words, needs and area in one full-text query over one GIN index.
         query = _tsquery(words_of(criteria.words), terms, criteria.area)
         if query:
             qs = _match_postgres(qs, query)
+    elif indexed:
+        query = _fts_query(words_of(criteria.words), terms, criteria.area)
+        if query:
+            qs = _match_fts5(qs, query)
     else:
         qs = match_words(qs, criteria.words)
     if criteria.needs:
-        if not postgres:
+        if not indexed:
             linked = Attribute.objects.filter(link_entity="service", taxonomy_term_id__in=terms)
             qs = qs.filter(pk__in=linked.values("link_id"))
         met = (
@@ -229,7 +297,7 @@ def find(
         qs = qs.annotate(needs_met=Subquery(met, output_field=IntegerField()))
     else:
         qs = qs.annotate(needs_met=Value(0, output_field=IntegerField()))
-    if criteria.area.strip() and not postgres:
+    if criteria.area.strip() and not indexed:
         qs = qs.filter(area_text__contains=criteria.area.strip().lower())
     if criteria.near is not None:
         south, north, west, east = box(criteria.near, criteria.within_km)

@@ -15,8 +15,8 @@ from joinedup.access import get_for, partnerships_visible_to
 from joinedup.api.common import MAX_ID, NO_NUL, Id
 from joinedup.api.errors import error_responses
 from joinedup.directory.queries import services_visible_to
+from joinedup.figures import queries as figures
 from joinedup.health import gaps as gaps_module
-from joinedup.health import programme as programme_module
 from joinedup.health.depth import Stage
 from joinedup.health.evidence import TIER_LABELS, PartnershipEvidence, gather, network_ties
 from joinedup.health.filters import SORTS, ProgrammeFilter
@@ -451,9 +451,7 @@ def programme_health(
     form = ProgrammeFilter(query, hubs=hubs)
     if not form.is_valid():
         raise ValidationError({field: list(errors) for field, errors in form.errors.items()})
-    partnerships = (
-        partnerships_visible_to(request.user).filter(programme=programme).select_related("hub")
-    )
+    partnerships = partnerships_visible_to(request.user).filter(programme=programme)
     return [
         {
             "partnership_id": r.partnership.pk,
@@ -465,11 +463,11 @@ def programme_health(
             "band": r.band,
             "divided": r.divided,
             "concerns": r.concerns,
-            "referrals": r.evidence.activity["referrals"],
-            "resources": r.evidence.activity["resources"],
-            "meetings": r.evidence.activity["meetings"],
-            "joined": r.evidence.joined,
-            "left": r.evidence.left,
+            "referrals": r.activity["referrals"],
+            "resources": r.activity["resources"],
+            "meetings": r.activity["meetings"],
+            "joined": r.joined,
+            "left": r.left,
             "reciprocity": r.reciprocity,
             "series_on_track": r.cadence[0],
             "series": r.cadence[1],
@@ -477,5 +475,5 @@ def programme_health(
             "one_way": r.one_way,
             "flags": r.flags,
         }
-        for r in form.apply(programme_module.rows(partnerships))
+        for r in form.apply(figures.programme_rows(partnerships).rows)
     ]

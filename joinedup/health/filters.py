@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 
+from joinedup.figures.rows import Row
 from joinedup.health.depth import STAGE_LABELS, Stage
 from joinedup.health.programme import ProgrammeRow
 from joinedup.health.scoring import Band
@@ -34,6 +35,7 @@ COLUMNS = [*SORTS[1:], ("report", "Report")]
 COLUMN_KEYS = [key for key, _ in COLUMNS]
 DEFAULT_COLUMNS = ["hub", "members", "stage", "health", "referrals", "cadence", "flags", "report"]
 PREFERENCE = "programme_columns"
+R = TypeVar("R", ProgrammeRow, Row)  # rows computed live, or read from the stored figures
 
 
 def chosen_columns(preferences: dict[str, Any]) -> list[str]:
@@ -90,7 +92,7 @@ class ProgrammeFilter(forms.Form):
         assert isinstance(hub, forms.TypedChoiceField)
         hub.choices = [("", "Any"), *hubs]
 
-    def apply(self, found: list[ProgrammeRow]) -> list[ProgrammeRow]:
+    def apply(self, found: list[R]) -> list[R]:
         """The rows that pass, in the chosen order; all rows by name when the form is invalid."""
         if not self.is_valid():
             return found

@@ -33,7 +33,12 @@ The metrics are those of social network analysis, computed by networkx where it 
   ratings of 2 or more from one organisation to another: the share of directed ties that go
   both ways;
 - **betweenness** (`networkx.betweenness_centrality`, normalised, unweighted): the share of
-  shortest paths between two others that pass through an organisation;
+  shortest paths between two others that pass through an organisation. Exact up to
+  `EXACT_UP_TO` (500) organisations; beyond, it is estimated from the shortest paths of a
+  sample of `SAMPLE` source organisations (networkx's `k`, seeded so that the same network
+  gives the same figures), because the exact figure is O(n·m): 11 s at 2,000 organisations.
+  The sample size is shown beside the figures (`Metrics.sample`). Past `EXACT_UP_TO` it is
+  read from the stored figures (`joinedup.figures`), computed by their job, not on a request;
 - **brokers** (`brokers`): the organisations in the **top decile** of betweenness — the
   ⌈n ÷ 10⌉ highest, with any equal to the lowest of them — whose betweenness is also **above
   0.1**, so that at least a tenth of the paths between others run through them. Others reach
@@ -60,6 +65,8 @@ from joinedup.lib.spreadsheet import to_csv
 TIE_LEVEL = 2  # "cooperation": the lowest collaboration rating that is a working relationship
 BROKER_SHARE = 0.1  # a broker's betweenness is above this…
 BROKER_DECILE = 10  # …and among the top n ÷ this
+EXACT_UP_TO = 500  # organisations: betweenness is exact up to here, sampled beyond
+SAMPLE = 500  # source organisations sampled for betweenness beyond EXACT_UP_TO
 
 
 @dataclass(frozen=True)
@@ -111,6 +118,7 @@ class Metrics:
     betweenness: dict[int, float]
     brokers: list[int]
     isolates: list[int]
+    sample: int | None = None  # source organisations sampled for betweenness; None: exact
 
 
 @dataclass
@@ -224,18 +232,43 @@ def brokers(betweenness: dict[int, float]) -> list[int]:
     )
 
 
-def betweenness(graph: nx.Graph) -> dict[int, float]:
-    """Normalised betweenness, from the cache when this graph's nodes and ties have been seen:
-    it takes most of a second for hundreds of members, and depends on nothing else."""
+def sample_size(graph: nx.Graph) -> int | None:
+    """The number of source organisations betweenness is estimated from; None when exact."""
+    return None if len(graph) <= EXACT_UP_TO else SAMPLE
+
+
+def shape_key(graph: nx.Graph) -> str:
+    """A fingerprint of the graph's nodes and ties: all betweenness depends on."""
+    shape = [sorted(graph), sorted(_pair(a, b) for a, b in graph.edges()), sample_size(graph)]
+    return hashlib.sha256(json.dumps(shape).encode()).hexdigest()[:32]
+
+
+def compute_betweenness(graph: nx.Graph) -> dict[int, float]:
+    """Betweenness computed now: exact, or from a seeded sample past `EXACT_UP_TO`."""
     if not len(graph):
         return {}
-    shape = [sorted(graph), sorted(_pair(a, b) for a, b in graph.edges())]
-    key = "joinedup:betweenness:" + hashlib.sha256(json.dumps(shape).encode()).hexdigest()[:32]
-    local = caches["local"]
-    found = local.get(key)
+    k = sample_size(graph)
+    return dict(nx.betweenness_centrality(graph, k=k, normalized=True, seed=0 if k else None))
+
+
+def betweenness(graph: nx.Graph) -> dict[int, float]:
+    """Normalised betweenness, from the cache when this graph's nodes and ties have been seen:
+    it takes most of a second for hundreds of members, and depends on nothing else. Past
+    `EXACT_UP_TO` organisations it comes from the stored figures of the partnership whose
+    network has this shape (computed by their job); computed here only when none has it."""
+    if not len(graph):
+        return {}
+    key = "joinedup:betweenness:" + shape_key(graph)
+    found = caches["local"].get(key)
+    if found is not None:
+        return dict(found)
+    if sample_size(graph) is not None:
+        from joinedup.figures.queries import stored_betweenness
+
+        found = stored_betweenness(shape_key(graph))
     if found is None:
-        found = nx.betweenness_centrality(graph, normalized=True)
-        local.set(key, found, 60 * 60 * 24 * 30)
+        found = compute_betweenness(graph)
+    caches["local"].set(key, found, 60 * 60 * 24 * 30)
     return dict(found)
 
 
@@ -253,6 +286,7 @@ def metrics(graph: nx.Graph, directed: nx.DiGraph | None = None) -> Metrics:
         betweenness=betweenness_,
         brokers=brokers(betweenness_),
         isolates=sorted(nx.isolates(graph)),
+        sample=sample_size(graph),
     )
 
 

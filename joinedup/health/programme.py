@@ -18,15 +18,13 @@ from django.utils import timezone
 
 from joinedup.health.depth import Stage
 from joinedup.health.evidence import PartnershipEvidence, gather
-from joinedup.health.models import Answer, Round, RoundStatus
+from joinedup.health.models import Round, RoundStatus
+from joinedup.health.queries import round_scores
 from joinedup.health.scoring import (
-    AnswerRow,
     RatingRow,
     RoundScores,
-    anonymise,
     as_float,
     score_ratings,
-    score_round,
 )
 from joinedup.health.scoring import (
     band as band_of,
@@ -83,6 +81,22 @@ class ProgrammeRow:
     def activity(self) -> dict[str, int]:
         return self.evidence.activity
 
+    @property
+    def joined(self) -> int:
+        return self.evidence.joined
+
+    @property
+    def left(self) -> int:
+        return self.evidence.left
+
+    @property
+    def ended(self) -> bool:
+        return self.evidence.ended
+
+    @property
+    def end(self) -> dt.date:
+        return self.evidence.end
+
     @cached_property
     def in_name_only(self) -> int:
         return len(self.evidence.in_name_only())
@@ -132,20 +146,15 @@ def _flags(row: ProgrammeRow, today: dt.date) -> list[str]:
 
 def latest_scores(partnership_ids: Sequence[int]) -> dict[int, tuple[Round, RoundScores]]:
     """The latest closed round of each partnership and its scores as they may be shown
-    (`scoring.anonymise`), in two queries."""
+    (`scoring.anonymise`), in two queries (one once the scores are kept:
+    `queries.round_scores`)."""
     latest: dict[int, Round] = {}
     for r in Round.objects.filter(
         partnership_id__in=list(partnership_ids), status=RoundStatus.CLOSED
     ).order_by("partnership_id", "-opened_on", "-pk"):
         latest.setdefault(r.partnership_id, r)
-    answers: dict[int, list[AnswerRow]] = {r.pk: [] for r in latest.values()}
-    for round_id, user, organisation, statement, score in Answer.objects.filter(
-        round_id__in=list(answers)
-    ).values_list("round_id", "user_id", "organisation_id", "statement", "score"):
-        answers[round_id].append(AnswerRow(user, organisation, statement, score))
-    return {
-        pid: (r, anonymise(score_round(answers[r.pk]), closed=True)) for pid, r in latest.items()
-    }
+    scores = round_scores(latest.values())
+    return {pid: (r, scores[r.pk]) for pid, r in latest.items()}
 
 
 def rows(partnerships: Iterable[Partnership], today: dt.date | None = None) -> list[ProgrammeRow]:
@@ -191,7 +200,8 @@ COLUMNS = [
 ]
 
 
-def as_csv(found: Sequence[ProgrammeRow]) -> str:
+def as_csv(found: Sequence[Any]) -> str:
+    """The rows as CSV: `ProgrammeRow`s or the stored `figures.rows.Row`s."""
     return to_csv(
         COLUMNS,
         (
@@ -204,11 +214,11 @@ def as_csv(found: Sequence[ProgrammeRow]) -> str:
                 r.band or "",
                 r.divided,
                 r.concerns,
-                r.evidence.activity["referrals"],
-                r.evidence.activity["resources"],
-                r.evidence.activity["meetings"],
-                r.evidence.joined,
-                r.evidence.left,
+                r.activity["referrals"],
+                r.activity["resources"],
+                r.activity["meetings"],
+                r.joined,
+                r.left,
                 "" if r.reciprocity is None else f"{r.reciprocity:.2f}",
                 r.cadence[0],
                 r.cadence[1],

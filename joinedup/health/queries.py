@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -35,12 +37,46 @@ from joinedup.partnerships.models import Membership, Organisation, Partnership
 
 def answer_rows(round_ids: list[int]) -> dict[int, list[AnswerRow]]:
     rows: dict[int, list[AnswerRow]] = defaultdict(list)
-    values = Answer.objects.filter(round_id__in=round_ids).values_list(
-        "round_id", "user_id", "organisation_id", "statement", "score"
+    values = (
+        Answer.objects.filter(round_id__in=round_ids)
+        # No ordering: the model's (by organisation name and user) joins two tables and sorts
+        # every answer, for figures that do not depend on the order.
+        .order_by()
+        .values_list("round_id", "user_id", "organisation_id", "statement", "score")
     )
     for round_id, user, organisation, statement, score in values:
         rows[round_id].append(AnswerRow(user, organisation, statement, score))
     return rows
+
+
+CLOSED_SCORES_SECONDS = 60 * 60 * 24 * 30
+
+
+def _closed_key(round: Round) -> str:
+    return (
+        f"joinedup:closed-round-scores:{round.pk}:{round.closed_at and round.closed_at.isoformat()}"
+    )
+
+
+def round_scores(rounds: Iterable[Round]) -> dict[int, RoundScores]:
+    """Each round's scores as they may be shown (`scoring.anonymise`). A closed round's never
+    change — no answer is taken once it closes — so they are computed once and kept in
+    Django's cache under the round and the moment it closed; an open round's are computed
+    afresh. One query for the answers of the rounds not kept, none when all are."""
+    rounds = list(rounds)
+    closed = {r.pk: _closed_key(r) for r in rounds if not r.is_open}
+    kept = cache.get_many(list(closed.values())) if closed else {}
+    found = {pk: kept[key] for pk, key in closed.items() if key in kept}
+    missing = [r for r in rounds if r.pk not in found]
+    if missing:
+        rows = answer_rows([r.pk for r in missing])
+        fresh = {r.pk: anonymise(score_round(rows[r.pk]), closed=not r.is_open) for r in missing}
+        cache.set_many(
+            {closed[pk]: scores for pk, scores in fresh.items() if pk in closed},
+            CLOSED_SCORES_SECONDS,
+        )
+        found.update(fresh)
+    return found
 
 
 def previous_round(round: Round) -> Round | None:
@@ -142,11 +178,12 @@ class Results:
 
 def results(round: Round) -> Results:
     """A round's scores as they may be shown, with the trend against the previous round.
-    Four queries, five once the round's figures may be shown (the free text)."""
+    Four queries, five once the round's figures may be shown (the free text); one fewer once
+    the scores of the round and the one before are kept (`round_scores`)."""
     before = previous_round(round)  # 1
-    rows = answer_rows([round.pk] + ([before.pk] if before else []))  # 2
-    scores = anonymise(score_round(rows[round.pk]), closed=not round.is_open)
-    previous = anonymise(score_round(rows[before.pk]), closed=True) if before else None
+    found = round_scores([round] + ([before] if before else []))  # 2, none once both closed
+    scores = found[round.pk]
+    previous = found[before.pk] if before else None
     organisations = list(  # 3
         Organisation.objects.filter(pk__in=set(scores.respondents) - {OTHERS}).order_by("name")
     )
@@ -206,15 +243,13 @@ class RatingsView:
     in_force: list[Rating]
 
     def organisation(self, pk: int) -> Organisation:
-        return next(m.organisation for m in self.members if m.organisation_id == pk)
+        return self.names()[pk]
 
-    def matrix(self) -> list[tuple[Organisation, list[int | None]]]:
-        """Rows are raters, columns the rated, in member order; None where not rated (or self)."""
-        ids = [m.organisation_id for m in self.members]
-        return [
-            (m.organisation, [self.ratings.levels.get((m.organisation_id, o)) for o in ids])
-            for m in self.members
-        ]
+    def names(self) -> dict[int, Organisation]:
+        """{organisation id: the member organisation}, built once."""
+        if not hasattr(self, "_names"):
+            self._names = {m.organisation_id: m.organisation for m in self.members}
+        return self._names
 
 
 def ratings_view(partnership: Partnership) -> RatingsView:

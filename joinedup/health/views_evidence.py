@@ -5,6 +5,7 @@ them, as they see the health check."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -24,6 +25,7 @@ from joinedup.health.network_picture import picture
 from joinedup.health.programme import latest_scores
 from joinedup.health.scoring import ANONYMITY_RULE, Band
 from joinedup.http import AuthedRequest
+from joinedup.pages import paged
 from joinedup.partnerships.models import Partnership, Sector
 
 VIEW_HEALTH = "health.view_health"
@@ -65,6 +67,7 @@ def depth_context(ev: PartnershipEvidence) -> dict[str, object]:
     return {
         "ev": ev,
         "members": members,
+        "member_count": len(members),
         "stage": ev.stage,
         "stages": [(s, STAGE_LABELS[s], counts[s]) for s in Stage],
         "flagged": [m for m in members if m.in_name_only],
@@ -116,6 +119,17 @@ def network_context(
     }
 
 
+REPORT_TIES = 50
+
+
+def report_network(context: dict[str, Any]) -> dict[str, Any]:
+    """The network for the printed report: every organisation, but only the strongest
+    `REPORT_TIES` ties (the rest are in the ties CSV), so that the report of a large
+    partnership stays a document one can print."""
+    ties = list(context["ties"])
+    return {**context, "ties": ties[:REPORT_TIES], "ties_left_out": len(ties) - REPORT_TIES}
+
+
 def _layers(request: AuthedRequest) -> NetworkLayersForm:
     return NetworkLayersForm(request.GET)
 
@@ -125,6 +139,8 @@ def _layers(request: AuthedRequest) -> NetworkLayersForm:
 def depth(request: AuthedRequest, pk: int) -> HttpResponse:
     partnership = _partnership(request, pk)
     context = depth_context(_evidence(partnership))
+    # Each member's evidence, 50 at a time (issue 19; the printed report has them all).
+    context["members"] = paged(request, context["members"], "members")
     return render(request, "health/depth.html", {"partnership": partnership, **context})
 
 
@@ -137,6 +153,9 @@ def network(request: AuthedRequest, pk: int) -> HttpResponse:
     context = network_context(
         _evidence(partnership), meetings=form.meetings, learning=form.learning
     )
+    # A page of each table at a time: at 250 members the two tables were 6 MB of the page.
+    context["rows"] = paged(request, context["rows"], "organisations")
+    context["ties"] = paged(request, context["ties"], "ties")
     return render(
         request,
         "health/network.html",
@@ -213,6 +232,6 @@ def report(request: AuthedRequest, pk: int) -> HttpResponse:
             "anonymity_rule": ANONYMITY_RULE,
             "gaps": gaps_for(request, ev),
             **depth_context(ev),
-            **network_context(ev),
+            **report_network(network_context(ev)),
         },
     )

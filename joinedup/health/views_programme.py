@@ -4,15 +4,22 @@ those of its own partnerships that are in it."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from joinedup.access import get_for, partnerships_visible_to
 from joinedup.accounts.actions import preference_set
+from joinedup.figures import queries as figures
+from joinedup.figures.compute import refresh as refresh_figures
+from joinedup.figures.queries import StoredRows
+from joinedup.figures.rows import Row
 from joinedup.health import programme as programme_module
 from joinedup.health.filters import (
     COLUMNS,
@@ -27,26 +34,36 @@ from joinedup.http import AuthedRequest
 from joinedup.programmes.models import Programme
 
 INVALID = 422
+# A person may ask for the figures to be computed afresh at most this often (seconds): each
+# refresh gathers a year of evidence for every partnership of the programme.
+REFRESH_EVERY = 60
 
 
 def _programme(request: AuthedRequest, pk: int) -> Programme:
     return get_for(request.user, Programme.objects.all(), perm="programmes.view_programme", pk=pk)
 
 
-def _rows(request: AuthedRequest, pk: int) -> tuple[Programme, ProgrammeFilter, list]:
+def _stored(request: AuthedRequest, pk: int) -> tuple[Programme, ProgrammeFilter, StoredRows]:
+    """The rows from the stored figures (`joinedup.figures`), read in one query."""
     programme = _programme(request, pk)
     hubs = [(h.pk, h.name) for h in programme.hubs.all()]
     form = ProgrammeFilter(request.GET or None, hubs=hubs)
-    partnerships = (
-        partnerships_visible_to(request.user).filter(programme=programme).select_related("hub")
+    stored = figures.programme_rows(
+        partnerships_visible_to(request.user).filter(programme=programme)
     )
-    return programme, form, form.apply(programme_module.rows(partnerships))
+    return programme, form, stored
+
+
+def _rows(request: AuthedRequest, pk: int) -> tuple[Programme, ProgrammeFilter, list[Row]]:
+    programme, form, stored = _stored(request, pk)
+    return programme, form, form.apply(stored.rows)
 
 
 @require_GET
 @login_required
 def programme_health(request: AuthedRequest, pk: int) -> HttpResponse:
-    programme, form, found = _rows(request, pk)
+    programme, form, stored = _stored(request, pk)
+    found = form.apply(stored.rows)
     invalid = form.is_bound and not form.is_valid()
     query = request.GET.copy()
     query.pop("sort", None)
@@ -74,6 +91,8 @@ def programme_health(request: AuthedRequest, pk: int) -> HttpResponse:
             "csv_query": request.GET.urlencode(),
             "band_labels": Band.LABELS,
             "anonymity_rule": ANONYMITY_RULE,
+            "as_of": stored.oldest,
+            "refresh_every": REFRESH_EVERY,
         },
         status=INVALID if invalid else 200,
     )
@@ -118,3 +137,27 @@ def programme_columns(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect(
         reverse("programme_health", args=[programme.pk]) + (f"?{query}" if query else "")
     )
+
+
+@require_POST
+@login_required
+def programme_health_refresh(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Compute the figures of the programme's partnerships the person sees afresh, unless they
+    were computed less than `REFRESH_EVERY` seconds ago (then say so and do nothing)."""
+    programme, _, stored = _stored(request, pk)
+    back = reverse("programme_health", args=[programme.pk])
+    query = QueryDict(request.POST.get("query", "")).urlencode()
+    back += f"?{query}" if query else ""
+    if stored.oldest is not None and timezone.now() - stored.oldest < dt.timedelta(
+        seconds=REFRESH_EVERY
+    ):
+        messages.info(
+            request,
+            f"These figures were computed less than {REFRESH_EVERY} seconds ago: nothing to do.",
+        )
+        return redirect(back)
+    n = refresh_figures([r.partnership.pk for r in stored.rows])
+    messages.success(
+        request, f"The figures of {n} partnership{'s' if n != 1 else ''} are up to date."
+    )
+    return redirect(back)

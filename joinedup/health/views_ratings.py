@@ -1,5 +1,9 @@
 """The collaboration ratings page: the levels explained, your organisation's ratings, and what
-everyone's ratings add up to."""
+everyone's ratings add up to — the mean level, the share at each level, the pairs that see
+their work asymmetrically and each partner's trust and value. Not every pair at once: a
+250-member partnership has 62,000 possible pairs (the matrix the page once drew was 12 MB),
+so the page's lists are paged (`joinedup.pages`) and the page's size does not grow with the
+partnership beyond a page of each."""
 
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ from joinedup.health.statements import LEVEL_MEANINGS, ONE_TO_FOUR, TRUST_QUESTI
 from joinedup.health.views import INVALID, partnership_for
 from joinedup.http import AuthedRequest
 from joinedup.lib.charts import Series, bar_chart
+from joinedup.pages import paged
 from joinedup.partnerships.models import Organisation
 
 
@@ -61,6 +66,13 @@ def ratings(request: AuthedRequest, pk: int) -> HttpResponse:
         fmt=lambda v: f"{v:.0f}%",
     )
     mine = [r for r in view.in_force if r.rater_id in raters_ids]
+    names = view.names()
+    asymmetric = [
+        (names[a].name, there, names[b].name, back) for a, b, there, back in view.ratings.asymmetric
+    ]
+    partners = [
+        (m.organisation, view.ratings.partners.get(m.organisation_id)) for m in view.members
+    ]
     return render(
         request,
         "health/ratings.html",
@@ -68,7 +80,10 @@ def ratings(request: AuthedRequest, pk: int) -> HttpResponse:
             "partnership": partnership,
             "view": view,
             "form": form,
-            "mine": mine,
+            "mine": paged(request, mine, "mine"),
+            "asymmetric": paged(request, asymmetric, "asymmetric"),
+            "partners": paged(request, partners, "partners"),
+            "differ": len(view.ratings.differ),
             "levels": LEVEL_MEANINGS,
             "levels_chart": levels,
             "trust_questions": TRUST_QUESTIONS,

@@ -29,6 +29,7 @@ from joinedup.decisions.queries import power_balance
 from joinedup.forms import act, add_action_errors, merging
 from joinedup.http import AuthedRequest
 from joinedup.organisations import actions as people
+from joinedup.pages import paged
 from joinedup.partnerships import actions, invitations, queries
 from joinedup.partnerships.forms import (
     AddMemberForm,
@@ -89,14 +90,22 @@ def partnership_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "partnerships/partnership.html",
         {
             "partnership": partnership,
-            "groups": queries.current_by_role(memberships),
+            # More than 50 members of a role are shown 50 at a time (issue 19).
+            "groups": {
+                role: paged(request, members, role)
+                for role, members in queries.current_by_role(memberships).items()
+            },
             "role_help": MEMBER_ROLE_HELP,
             "history": queries.membership_history(memberships) if core else None,
             "sees_core": core,
             "manages": request.user.has_perm(MANAGE, partnership),
             "checklist": mustdos.checklist(partnership),
-            "balance": power_balance(
-                partnership.pk, [m.organisation for m in memberships if m.is_current]
+            "balance": paged(
+                request,
+                power_balance(
+                    partnership.pk, [m.organisation for m in memberships if m.is_current]
+                ),
+                "balance",
             ),
         },
     )
@@ -149,7 +158,11 @@ def members_manage(request: AuthedRequest, pk: int) -> HttpResponse:
         template,
         {
             "partnership": partnership,
-            "groups": queries.current_by_role(memberships),
+            # More than 50 members of a role are shown 50 at a time (issue 19).
+            "groups": {
+                role: paged(request, members, role)
+                for role, members in queries.current_by_role(memberships).items()
+            },
             "form": form,
             "added": added,
         },

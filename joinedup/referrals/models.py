@@ -293,6 +293,9 @@ class Referral(models.Model):
             models.Index(fields=["partnership", "status"]),
             models.Index(fields=["to_org", "status"]),
             models.Index(fields=["from_org", "status"]),
+            # The evidence windows: a partnership's referrals made or sent in a period.
+            models.Index(fields=["partnership", "created_at"], name="referral_partnership_created"),
+            models.Index(fields=["partnership", "sent_at"], name="referral_partnership_sent"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -395,6 +398,7 @@ class Signpost(models.Model):
 
     class Meta:
         ordering = ["-on", "-pk"]
+        indexes = [models.Index(fields=["partnership", "on"], name="signpost_partnership_on")]
 
     def __str__(self) -> str:
         return f"Signpost {self.pk}"

@@ -16,7 +16,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, Func, IntegerField, OuterRef, Q
+from django.utils import timezone
 
 from joinedup.directory.models import Attribute, Service
 from joinedup.lib.charts import Chart, Series, bar_chart, whole
@@ -40,7 +41,9 @@ class Tally:
     declined: int = 0
     expired: int = 0
     signposts: int = 0
-    waits: list[float] = field(default_factory=list, repr=False)  # days from sent to answer
+    # How long answers took: {whole hours from sent to answer: referrals}, counted by the
+    # database so that no referral is read one by one (`flows`).
+    waits: Counter[int] = field(default_factory=Counter, repr=False)
 
     @property
     def answered(self) -> int:
@@ -53,15 +56,25 @@ class Tally:
 
     @property
     def median_days(self) -> float | None:
-        return round(statistics.median(self.waits), 1) if self.waits else None
+        """The median wait in days to one decimal, from waits counted in whole hours (shown
+        in tenths of a day, 2.4 hours, the rounding to the hour does not show)."""
+        total = sum(self.waits.values())
+        if not total:
+            return None
+        middle = sorted({(total - 1) // 2, total // 2})  # the middle place(s), from 0
+        values: list[int] = []
+        seen = 0
+        for hours in sorted(self.waits):
+            n = self.waits[hours]
+            values.extend(hours for place in middle if seen <= place < seen + n)
+            seen += n
+        return round(statistics.mean(values) / HOURS_PER_DAY, 1)
 
-    def add(self, accepted: bool, status: str, wait: float | None) -> None:
-        self.sent += 1
+    def add(self, accepted: int, status: str, n: int = 1) -> None:
+        self.sent += n
         self.accepted += accepted
-        self.declined += status == Status.DECLINED
-        self.expired += status == Status.EXPIRED
-        if wait is not None:
-            self.waits.append(wait)
+        self.declined += n if status == Status.DECLINED else 0
+        self.expired += n if status == Status.EXPIRED else 0
 
 
 @dataclass
@@ -111,40 +124,62 @@ class Flows:
         )
 
 
-def _days_between(start: dt.datetime | None, end: dt.datetime | None) -> float | None:
-    if start is None or end is None:
-        return None
-    return (end - start).total_seconds() / 3600 / HOURS_PER_DAY
+class HoursBetween(Func):
+    """Whole hours from one timestamp to a later one, rounded, in SQL on either database."""
+
+    output_field = IntegerField()
+    arity = 2
+    template = "ROUND(EXTRACT(EPOCH FROM (%(expressions)s)) / 3600)"  # PostgreSQL
+    arg_joiner = " - "
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler,
+            connection,
+            template="CAST(ROUND((JULIANDAY(%(expressions)s)) * 24) AS INTEGER)",
+            arg_joiner=") - JULIANDAY(",
+            **extra,
+        )
+
+
+def _day_range(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """[start of `start`, start of the day after `end`): a range an index on a timestamp serves,
+    where `sent_at__date` would make the database compute every row's date."""
+    tz = timezone.get_current_timezone()
+    return (
+        dt.datetime.combine(start, dt.time.min, tzinfo=tz),
+        dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz),
+    )
 
 
 def flows(partnership: Partnership, start: dt.date, end: dt.date) -> Flows:
     """Referrals sent between `start` and `end` (inclusive) in `partnership`, per
-    organisation and per pair, and signposts given in the period. Three queries, however
-    many referrals there are."""
-    rows = (
-        Referral.objects.filter(
-            partnership=partnership, sent_at__date__gte=start, sent_at__date__lte=end
-        )
-        .annotate(was_accepted=_accepted())
-        .values_list(
-            "from_org_id",
-            "to_org_id",
-            "status",
-            "decline_reason",
-            "outcome",
-            "was_accepted",
-            "sent_at",
-            "responded_at",
-        )
+    organisation and per pair, and signposts given in the period. Five queries, however
+    many referrals there are: the database counts referrals by pair, status, acceptance,
+    reason and outcome, and waits by pair and whole hour (on the index of partnership and
+    sending time), so no referral is read one by one."""
+    since, before = _day_range(start, end)
+    sent = Referral.objects.filter(partnership=partnership, sent_at__gte=since, sent_at__lt=before)
+    counted = list(
+        sent.annotate(was_accepted=_accepted())
+        .values_list("from_org_id", "to_org_id", "status", "decline_reason", "outcome")
+        .annotate(n=Count("pk"), accepted=Count("pk", filter=Q(was_accepted=True)))
+        .order_by()
     )
-    signposts = (
+    waited = list(
+        sent.filter(responded_at__isnull=False)
+        .annotate(hours=HoursBetween("responded_at", "sent_at"))
+        .values_list("from_org_id", "to_org_id", "hours")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    given = list(
         Signpost.objects.filter(partnership=partnership, on__gte=start, on__lte=end)
         .values_list("from_org_id", "to_org_id")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    referrals, given = list(rows), list(signposts)
-    ids = {r[0] for r in referrals} | {r[1] for r in referrals} | {s[0] for s in given}
+    ids = {r[0] for r in counted} | {r[1] for r in counted} | {s[0] for s in given}
     ids |= {s[1] for s in given if s[1] is not None}
     members = Membership.objects.current().filter(partnership=partnership)
     organisations = Organisation.objects.filter(
@@ -152,30 +187,33 @@ def flows(partnership: Partnership, start: dt.date, end: dt.date) -> Flows:
     ).order_by("name")
     by_org = {o.pk: OrgRow(o) for o in organisations}
     pairs: dict[tuple[int, int], PairRow] = {}
+
+    def pair_of(from_id: int, to_id: int) -> PairRow:
+        return pairs.setdefault(
+            (from_id, to_id), PairRow(by_org[from_id].organisation, by_org[to_id].organisation)
+        )
+
     totals = Tally()
     reasons: Counter[str] = Counter()
     outcomes: Counter[str] = Counter()
-    for from_id, to_id, status, reason, outcome, accepted, sent_at, responded_at in referrals:
-        wait = _days_between(sent_at, responded_at)
-        pair = pairs.setdefault(
-            (from_id, to_id), PairRow(by_org[from_id].organisation, by_org[to_id].organisation)
-        )
+    for from_id, to_id, status, reason, outcome, n, accepted in counted:
+        pair = pair_of(from_id, to_id)
         for tally in (totals, by_org[from_id].sent, by_org[to_id].received, pair.tally):
-            tally.add(bool(accepted), status, wait)
+            tally.add(accepted, status, n)
         if reason:
-            reasons[reason] += 1
+            reasons[reason] += n
         if outcome:
-            outcomes[outcome] += 1
+            outcomes[outcome] += n
+    for from_id, to_id, hours, n in waited:
+        for tally in (totals, by_org[from_id].sent, by_org[to_id].received):
+            tally.waits[hours] += n
+        pair_of(from_id, to_id).tally.waits[hours] += n
     for from_id, to_id, n in given:
         totals.signposts += n
         by_org[from_id].sent.signposts += n
         if to_id is not None:
             by_org[to_id].received.signposts += n
-            pair = pairs.setdefault(
-                (from_id, to_id),
-                PairRow(by_org[from_id].organisation, by_org[to_id].organisation),
-            )
-            pair.tally.signposts += n
+            pair_of(from_id, to_id).tally.signposts += n
     return Flows(
         start=start,
         end=end,
@@ -223,7 +261,7 @@ def unmet_needs(partnership: Partnership, since: dt.date) -> UnmetNeeds:
             partnership=partnership,
             status=Status.DECLINED,
             decline_reason__in=[DeclineReason.NO_CAPACITY, DeclineReason.NOT_ELIGIBLE],
-            responded_at__date__gte=since,
+            responded_at__gte=_day_range(since, since)[0],
         )
         .values_list("decline_reason", "need")
         .annotate(n=Count("pk"))

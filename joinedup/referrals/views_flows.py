@@ -22,6 +22,7 @@ from joinedup.directory.queries import services_visible_to
 from joinedup.forms import act
 from joinedup.http import AuthedRequest
 from joinedup.lib.needs import NEED_CHOICES
+from joinedup.pages import paged
 from joinedup.partnerships.models import Organisation, Partnership
 from joinedup.referrals import actions, queries
 from joinedup.resources.forms import PeriodForm
@@ -45,13 +46,17 @@ def flows(request: AuthedRequest, pk: int) -> HttpResponse:
     start, end = form.period()
     if not form.is_bound:
         form = PeriodForm(initial={"start": start, "end": end})
+    found = queries.flows(partnership, start, end)
     return render(
         request,
         "referrals/flows.html",
         {
             "partnership": partnership,
             "form": form,
-            "flows": queries.flows(partnership, start, end),
+            "flows": found,
+            # The tables 50 rows at a time (issue 19); the chart and totals count them all.
+            "rows": paged(request, found.rows, "organisations"),
+            "pairs": paged(request, found.pairs, "pairs"),
             "unmet": queries.unmet_needs(partnership, start),
             "can_signpost": acting_members(request.user, partnership).exists(),
         },

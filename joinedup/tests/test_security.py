@@ -98,6 +98,30 @@ def test_personal_data_pages_and_api_answers_are_never_stored(world: SimpleNames
     assert "no-store" not in partnership.get("Cache-Control", "")
 
 
+def test_pages_are_compressed_but_not_personal_data_and_public_answers_may_be_cached(
+    world: SimpleNamespace,
+) -> None:
+    """Issue 19: pages and public answers gzipped for a client that accepts it, except those
+    carrying personal data (BREACH: see `PageCompressionMiddleware`); the open directory API
+    and the OpenAPI document carry cache headers, the personal-data answers never do."""
+    from joinedup.conftest import ApiClient
+
+    client = client_for(world.cora)
+    gzip = {"Accept-Encoding": "gzip"}
+    page = client.get(reverse("partnership", args=[world.partnership.pk]), headers=gzip)
+    assert page["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in page["Vary"]
+    private = client.get(reverse("referrals"), headers=gzip)
+    assert private.status_code == 200 and not private.has_header("Content-Encoding")
+    assert ApiClient(world.cora).get("/api/v1/partnerships")["Cache-Control"] == "no-store"
+    for public in ("/api/hsds/services", "/api/v1/openapi.json"):
+        answer = client.get(public, headers=gzip)
+        assert answer.status_code == 200, public
+        assert "public" in answer["Cache-Control"] and "max-age=" in answer["Cache-Control"]
+    assert client.get("/api/v1/openapi.json", headers=gzip)["Content-Encoding"] == "gzip"  # 235 KB
+    assert "max-age" not in client.get("/api/hsds/services/not-a-uuid").get("Cache-Control", "")
+
+
 def _settings_with(env: dict[str, str], tmp_path: object) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "JOINEDUP_DEMO")}
     return subprocess.run(

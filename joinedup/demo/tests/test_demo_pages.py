@@ -68,7 +68,7 @@ SEED_WORDING = re.compile(rb"seeds? 00\d", re.IGNORECASE)
 PARTNERSHIP_ROUTE = "partnerships/<int:pk>/"
 PROGRAMME_ROUTE = "programmes/<int:pk>/"
 # A programme's forms that only take a POST: a GET answers 405 to everyone.
-PROGRAMME_POST_ONLY = {"programme_health_columns", "charter_step"}
+PROGRAMME_POST_ONLY = {"programme_health_columns", "charter_step", "programme_health_refresh"}
 # A programme's pages open to anyone, signed in or not: the Charter's list of signatories.
 PROGRAMME_PUBLIC = {"charter_signatories"}
 # A page about one thing inside a partnership: its URL keyword, and the things to walk.

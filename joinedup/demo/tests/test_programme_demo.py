@@ -2,21 +2,32 @@
 
 from __future__ import annotations
 
+import io
+from typing import Any
+
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from joinedup.demo import loader
 from joinedup.demo import programme as demo_programme
+from joinedup.figures.models import PartnershipFigures
+from joinedup.figures.rows import Row
 from joinedup.health.depth import Stage
-from joinedup.health.evidence import gather
+from joinedup.health.evidence import gather, network_ties
+from joinedup.health.programme import rows as programme_rows
 from joinedup.partnerships.models import Organisation, Partnership
 from joinedup.programmes.models import Programme
+from joinedup.resources.actions import exchange_record
 
 pytestmark = pytest.mark.django_db
 
 
-def test_help_through_crisis_has_69_partnerships_generated_ones_marked_and_one_on_paper() -> None:
+def test_help_through_crisis_has_69_partnerships_generated_ones_marked_and_one_on_paper(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
     sign_ins = {s.character: s for s in loader.load()}
     steps: list[tuple[int, int]] = []
     made = demo_programme.load("unusable-password", lambda _label, i, n: steps.append((i, n)))
@@ -54,3 +65,53 @@ def test_help_through_crisis_has_69_partnerships_generated_ones_marked_and_one_o
 
     assert demo_programme.load("unusable-password", lambda *_: None) == 0  # nothing twice
     assert programme.partnerships.count() == 69
+    stored_figures_equal_live_ones(django_capture_on_commit_callbacks)
+
+
+def stored_figures_equal_live_ones(capture: Any) -> None:
+    """On the demo as loaded (seed partnerships and both programmes): the nightly refresh, then
+    a write whose job refreshes one partnership, and every stored figure is what the pages
+    compute live — the programme view's row, depth, and the network page's metrics. (Part of
+    the test above, so that the demo is loaded once.)"""
+    call_command("refresh_figures", stdout=io.StringIO())
+    partnerships = list(Partnership.objects.select_related("hub"))
+    assert PartnershipFigures.objects.count() == len(partnerships) > 100
+
+    axis = next(p for p in partnerships if p.name == "Axis Youth Hub")
+    before = PartnershipFigures.objects.get(partnership=axis)
+    giver, receiver = [m.organisation for m in axis.memberships.current()[:2]]
+    with capture(execute=True):
+        exchange_record(
+            by=None,
+            partnership=axis,
+            giver=giver,
+            receiver=receiver,
+            kind="venue",
+            description="A room for the evening",
+            on=timezone.localdate(),
+        )
+    after = PartnershipFigures.objects.get(partnership=axis)
+    assert after.computed_at > before.computed_at  # the job ran after the write committed
+    assert after.row["activity"]["resources"] == before.row["activity"]["resources"] + 1
+
+    stored = {f.partnership_id: f for f in PartnershipFigures.objects.all()}
+    live_rows = programme_rows(partnerships)
+    evidence = {r.partnership.pk: r.evidence for r in live_rows}
+    network_ties(evidence)
+    for r in live_rows:
+        figures = stored[r.partnership.pk]
+        assert figures.row == Row.live(r).to_dict(), r.partnership.name
+        counts = r.evidence.stage_counts()
+        assert figures.stages == {s.slug: n for s, n in counts.items()}
+        live = r.evidence.network().metrics
+        network = figures.network
+        assert (network["nodes"], network["ties"]) == (live.nodes, live.ties)
+        assert network["density"] == pytest.approx(live.density)
+        assert network["centralisation"] == pytest.approx(live.centralisation)
+        assert network["reciprocity"] == pytest.approx(live.reciprocity)
+        assert network["brokers"] == live.brokers and network["isolates"] == live.isolates
+        assert {int(k): v for k, v in network["betweenness"].items()} == pytest.approx(
+            live.betweenness
+        )
+    assert any(f.row["flags"] for f in stored.values())  # the comparison had figures to compare
+    assert any(f.network["ties"] for f in stored.values())

@@ -611,6 +611,20 @@ def test_public_ids_are_listed_whole(directory: SimpleNamespace) -> None:
 # Query budget -------------------------------------------------------------------------------
 
 
+def test_a_list_counts_its_matches_only_up_to_the_cap(
+    directory: SimpleNamespace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from joinedup.directory import hsds_api
+
+    monkeypatch.setattr(hsds_api, "COUNT_CAP", 2)  # three public services
+    first = ok(reverse("hsds_services"), per_page=1)
+    assert (first["total_items"], first["total_pages"], first["last_page"]) == (2, 2, False)
+    third = ok(reverse("hsds_services"), per_page=1, page=3)  # past the cap: still there
+    assert (third["size"], third["last_page"], third["total_items"]) == (1, True, 3)
+    whole = ok(reverse("hsds_services"), per_page=10)  # one page: counted exactly
+    assert (whole["total_items"], whole["last_page"]) == (3, True)
+
+
 def make_full_services(count: int) -> None:
     hub = f.location("Shared hub")
     needs = f.taxonomy()
@@ -620,15 +634,16 @@ def make_full_services(count: int) -> None:
         f.full_service(f"Service {n:02}", org=org, loc=hub if n % 2 else None, terms=[housing])
 
 
-# The queries of one page of full services, whatever its size:
-#   the count; the page; service_at_locations; their locations (public only); the locations'
+# The queries of one page of full services, whatever its size (the last page: no count, as
+# its rows say how many there are):
+#   the page; service_at_locations; their locations (public only); the locations'
 #   addresses, accessibility, languages, schedules, phones and the phones' languages,
 #   contacts, their phones and those phones' languages (9);
 #   the service_at_locations' contacts, their phones and those phones' languages (3), their
 #   phones and languages (2), their schedules; the organisations' identifiers; the services'
 #   phones and languages (2), schedules, areas, languages, cost options, contacts, the
 #   contacts' phones and languages (3); the attributes with their terms.
-FULL_SERVICES_PAGE_QUERIES = 30
+FULL_SERVICES_PAGE_QUERIES = 29
 
 
 @pytest.mark.parametrize("count", [3, 30])
@@ -646,10 +661,11 @@ BUDGETS = [
     # the count; the page, organisations joined
     ("/api/hsds/services", 2),
     ("/api/hsds/services?minimal=true", 2),
-    # the count; the page; the organisations' identifiers; their public services
-    ("/api/hsds/organizations?full=true", 4),
+    # (one organisation: its page is the last, so not counted) the page; the organisations'
+    # identifiers; their public services
+    ("/api/hsds/organizations?full=true", 3),
     # the same, and a page of full services but for its count and page (28)
-    ("/api/hsds/organizations?full_service=true", 32),
+    ("/api/hsds/organizations?full_service=true", 31),
     # the count; the page, services, organisations and locations joined; the addresses
     ("/api/hsds/service_at_locations", 3),
     # the count; the page; the locations' nine relations (as above), the contacts' three,
@@ -668,8 +684,8 @@ def test_every_list_has_a_query_budget(
     db: Any, count: int, url: str, queries: int, django_assert_num_queries: Any
 ) -> None:
     make_full_services(count)
-    with django_assert_num_queries(queries):
-        response = Client().get(url + ("&" if "?" in url else "?") + "per_page=100")
+    with django_assert_num_queries(queries):  # a page that is not the last: counted
+        response = Client().get(url + ("&" if "?" in url else "?") + "per_page=2")
     assert response.status_code == 200
     assert response.json()["size"] > 0
 

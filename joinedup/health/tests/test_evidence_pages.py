@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 import networkx as nx
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from joinedup.conftest import client_for
@@ -101,14 +102,19 @@ def test_the_pages_keep_their_query_budget_as_the_evidence_grows(busy: SimpleNam
     client = client_for(busy.cora)
     service_create(organisation=busy.lead_org, by=None, name="Advice line", needs=[])
     urls = [reverse(name, args=[busy.partnership.pk]) for name in PAGES + DOWNLOADS]
-    before = {url: count_queries(client, url) for url in urls}
+
+    def count(url: str) -> int:
+        cache.clear()  # nothing kept (a closed round's scores): the most queries a page runs
+        return count_queries(client, url)
+
+    before = {url: count(url) for url in urls}
     core = Series.objects.get(partnership=busy.partnership, tier="core")
     for days in (20, 10, 5):
         activity.held(core, days, present=[busy.lead_org, busy.core_org])
         activity.exchange(busy.partnership, busy.core_org, busy.wider_org, days_ago=days)
     activity.rated(busy.partnership, busy.wider_org, busy.core_org, 2)
     service_create(organisation=busy.core_org, by=None, name="Crisis line", needs=[])
-    assert {url: count_queries(client, url) for url in urls} == before
+    assert {url: count(url) for url in urls} == before
     # session, user, partnership with its hub and programme, the user's organisations and
     # standing (memberships, programmes overseen), then the evidence's twelve queries
     assert before[urls[0]] == 18, before

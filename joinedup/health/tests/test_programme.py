@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from joinedup.conftest import client_for
 from joinedup.health.tests import activity
@@ -126,16 +128,16 @@ def test_the_programme_view_runs_the_same_queries_for_3_or_12_partnerships(
     for i in range(2):
         activity.small_partnership(world, i)
     client = client_for(world.otis)
+    client.get(url(world))  # computes and stores the figures of partnerships new to them
     few = count_queries(client, url(world))
     for i in range(2, 11):
         activity.small_partnership(world, i)
+    client.get(url(world))
     assert count_queries(client, url(world)) == few
     # session, user, programme, the programmes the user oversees, the user's organisations,
-    # the permission (twice: to see, and the view's perm), hubs, partnerships; the evidence:
-    # memberships, series, cadence (meetings held), attendance, referrals, signposts,
-    # exchanges, positions, signatures, health-check answers, ratings, time logs; the latest
-    # closed rounds and their answers
-    with django_assert_num_queries(23):
+    # the permission (twice: to see, and the view's perm), hubs, and the partnerships with
+    # their stored figures (`joinedup.figures`), in one query
+    with django_assert_num_queries(9):
         client.get(url(world))
 
 
@@ -183,3 +185,30 @@ def test_the_column_chooser_refuses_what_it_does_not_offer(programme: SimpleName
     assert client_for(programme.olive).post(columns, {"columns": ["hub"]}).status_code == 404
     programme.olive.refresh_from_db()
     assert programme.olive.preferences == {}
+
+
+def test_the_page_says_as_of_when_and_a_person_may_refresh_once_a_minute(
+    programme: SimpleNamespace,
+) -> None:
+    from joinedup.figures.models import PartnershipFigures
+
+    client = client_for(programme.otis)
+    page = client.get(url(programme))
+    assert "Figures as of" in page.content.decode()
+    refresh = url(programme, "programme_health_refresh")
+    assert client.get(refresh).status_code == 405
+    just_now = client.post(refresh, {"query": "sort=members"}, follow=True)
+    assert "less than 60 seconds ago" in just_now.content.decode()
+    assert just_now.redirect_chain[-1][0].endswith("?sort=members")
+
+    # Figures computed long ago, and evidence that changed since (no job ran in this test):
+    stored = PartnershipFigures.objects.filter(partnership__programme=programme.programme)
+    stored.update(computed_at=timezone.now() - dt.timedelta(hours=2))
+    busy = PartnershipFigures.objects.get(partnership__name="Riverside Crisis Partnership")
+    busy.row = {**busy.row, "members": 99}
+    busy.save()
+    assert 99 in [r.members for r in client.get(url(programme)).context["rows"]]
+    done = client.post(refresh, follow=True)
+    assert "The figures of 3 partnerships are up to date." in done.content.decode()
+    assert 99 not in [r.members for r in done.context["rows"]]
+    assert client_for(programme.olive).post(refresh).status_code == 404

@@ -469,6 +469,34 @@ def test_the_register_is_recorded_at_once_or_not_at_all(world: SimpleNamespace) 
     }
 
 
+def test_a_register_is_one_write_however_many_members(world: SimpleNamespace) -> None:
+    """A register of 2 and of 32 organisations run the same statements: the rows are
+    inserted, or updated where recorded before, in one upsert (issue 19: a register of 500
+    once took seconds)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from joinedup.partnerships.models import MemberRole
+
+    meeting = meet(core_series(world), days_from_today(-1))
+    few = {world.lead_org: ("present", "Lena"), world.core_org: ("absent", "")}
+    many = {**few, world.core_org: ("present", "Cora")}
+    for i in range(30):
+        org = make_org(f"Partner {i:02}")
+        add_member(world.partnership, org, MemberRole.CORE)
+        many[org] = ("present", f"Person {i}")
+
+    def statements(register: dict) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            actions.attendance_register(by=world.lena, meeting=meeting, register=register)
+        return len(ctx)
+
+    assert statements(few) == statements(many)  # the second updates two rows, inserts 30
+    assert meeting.attendance.count() == 32
+    assert meeting.attendance.get(organisation=world.core_org).presence == "present"
+    assert meeting.attendance.get(organisation=world.lead_org).person_name == "Lena"
+
+
 def test_the_communication_must_do_is_ticked_when_every_tier_meets(world: SimpleNamespace) -> None:
     from joinedup.agreements import mustdos
 

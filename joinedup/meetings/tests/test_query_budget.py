@@ -84,8 +84,8 @@ def test_the_meetings_page_budget_in_numbers(
         client.get(url)
     decisions = reverse("decisions", args=[world.partnership.pk])
     # session, user, partnership, organisations, standing (2), proposals due to close,
-    # proposals with their meeting, current positions with organisations, current members,
+    # proposals with their meeting and their positions counted by stance, current members,
     # the agreement naming who holds delegated authority (to record an urgent decision), whether
     # the user acts for a member (to propose), the header's programme
-    with django_assert_num_queries(13):  # type: ignore[operator]
+    with django_assert_num_queries(12):  # type: ignore[operator]
         client.get(decisions)

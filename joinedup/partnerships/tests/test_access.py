@@ -75,6 +75,7 @@ POST_ONLY = {
     "proposal_outcome",
     "proposal_ratify",
     "programme_health_columns",
+    "programme_health_refresh",
     "referral_step",
     "referral_message",
 }
@@ -446,6 +447,7 @@ def health_urls(w: SimpleNamespace, r: SimpleNamespace) -> dict[str, str]:
         "programme_health": reverse("programme_health", args=[w.programme.pk]),
         "programme_health_csv": reverse("programme_health_csv", args=[w.programme.pk]),
         "programme_health_columns": reverse("programme_health_columns", args=[w.programme.pk]),
+        "programme_health_refresh": reverse("programme_health_refresh", args=[w.programme.pk]),
     }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from types import SimpleNamespace
 
 import pytest
@@ -58,6 +59,24 @@ def test_the_flows_count_sent_received_acceptance_reasons_and_signposts(world, r
     assert [(u.need, u.count) for u in unmet.no_capacity] == [("mental_health", 1)]
     assert [(u.label, u.count) for u in unmet.not_eligible] == [("Food", 1)]
     assert [(u.label, u.count) for u in unmet.no_service] == [("Housing and homelessness", 1)]
+
+
+def test_waits_are_counted_by_the_database_in_hours_and_their_median_read_from_the_counts(
+    world, referring
+):
+    from django.db.models import F
+
+    answered_world(world, referring)  # three answered, one waiting
+    Referral.objects.filter(responded_at__isnull=False).update(
+        sent_at=F("responded_at") - dt.timedelta(hours=36)
+    )
+    today = timezone.localdate()
+    flows = queries.flows(world.partnership, today - dt.timedelta(days=7), today)
+    assert flows.totals.waits == {36: 3} and flows.totals.median_days == 1.5
+    # The median of [1, 3, 48, 48] hours is the mean of the middle two: 25.5 h, 1.1 days.
+    assert queries.Tally(waits=Counter({48: 2, 1: 1, 3: 1})).median_days == 1.1
+    assert queries.Tally(waits=Counter({5: 1, 48: 1, 72: 1})).median_days == 2.0
+    assert queries.Tally().median_days is None
 
 
 def test_a_referral_passed_on_unaccepted_is_not_counted_as_accepted(world, referring):

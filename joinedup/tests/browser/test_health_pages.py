@@ -125,10 +125,9 @@ def test_a_partner_rates_the_lead_and_logs_time(world: SimpleNamespace, visitor:
         "Riverside Mind rates working with Riverside Citizens Advice"
     ).wait_for()
     visitor.check()
-    matrix = visitor.page.get_by_role(
-        "table", name="Level each organisation (row) gives each partner (column)"
-    )
-    assert "4" in matrix.inner_text()
+    # The page shows the organisation's own ratings (and the summary), not every pair's.
+    mine = visitor.page.get_by_role("region", name="Your organisation's ratings", exact=True).last
+    assert "4 Coalition" in mine.inner_text()
 
     visitor.visit(f"/partnerships/{p}/health/time/")
     visitor.page.get_by_role("spinbutton", name="Hours").fill("2.5")

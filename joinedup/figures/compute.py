@@ -1,0 +1,87 @@
+"""Computing and storing the figures (see the package's docstring)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from joinedup.figures.models import PartnershipFigures
+from joinedup.figures.rows import Row
+from joinedup.health import programme
+from joinedup.health.evidence import PartnershipEvidence, network_ties
+from joinedup.health.network import Network, shape_key
+from joinedup.partnerships.models import Partnership
+
+BATCH = 100  # partnerships gathered together: a fixed number of queries per batch
+
+
+def network_figures(network: Network) -> dict[str, Any]:
+    m = network.metrics
+    return {
+        "nodes": m.nodes,
+        "ties": m.ties,
+        "density": m.density,
+        "centralisation": m.centralisation,
+        "reciprocity": m.reciprocity,
+        "brokers": list(m.brokers),
+        "isolates": list(m.isolates),
+        "sample": m.sample,
+        # JSON keys are strings: organisation ids as text.
+        "betweenness": {str(k): v for k, v in sorted(m.betweenness.items())},
+    }
+
+
+def stage_figures(ev: PartnershipEvidence) -> dict[str, int]:
+    return {stage.slug: n for stage, n in ev.stage_counts().items()}
+
+
+def compute(
+    partnerships: Iterable[Partnership], today: dt.date | None = None
+) -> dict[int, dict[str, Any]]:
+    """{partnership id: its figures}, computed live from the evidence, as stored."""
+    today = today or timezone.localdate()
+    rows = programme.rows(partnerships, today)
+    evidence = {r.partnership.pk: r.evidence for r in rows}
+    network_ties(evidence)  # the decisions carried together: one query for all
+    return {
+        r.partnership.pk: {
+            "window_end": r.evidence.end,
+            "row": Row.live(r).to_dict(),
+            "stages": stage_figures(r.evidence),
+            "network": network_figures(network := r.evidence.network()),
+            "shape": shape_key(network.graph),
+        }
+        for r in rows
+    }
+
+
+def refresh(partnership_ids: Sequence[int], today: dt.date | None = None) -> int:
+    """Compute and store the figures of these partnerships, in batches; the number stored."""
+    ids = sorted(set(partnership_ids))
+    stored = 0
+    for i in range(0, len(ids), BATCH):
+        batch = list(Partnership.objects.filter(pk__in=ids[i : i + BATCH]).select_related("hub"))
+        stored += _store(compute(batch, today))
+    return stored
+
+
+def _store(figures: dict[int, dict[str, Any]]) -> int:
+    """Replace the stored figures of these partnerships with `figures`, in one transaction.
+    Derived figures, not a person's act: not audited."""
+    now = timezone.now()
+    with transaction.atomic():
+        PartnershipFigures.objects.filter(partnership_id__in=list(figures)).delete()
+        PartnershipFigures.objects.bulk_create(
+            PartnershipFigures(partnership_id=pid, computed_at=now, **f)
+            for pid, f in figures.items()
+        )
+    return len(figures)
+
+
+def refresh_all(today: dt.date | None = None) -> int:
+    """The nightly refresh: every partnership (closed ones too; their window is fixed)."""
+    return refresh(list(Partnership.objects.values_list("pk", flat=True)), today)

@@ -1,0 +1,50 @@
+"""Reading the stored figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from joinedup.figures.compute import refresh
+from joinedup.figures.models import PartnershipFigures
+from joinedup.figures.rows import Row
+from joinedup.partnerships.models import Partnership
+
+
+@dataclass
+class StoredRows:
+    rows: list[Row]
+    oldest: dt.datetime | None  # the time the oldest of them was computed
+    newest: dt.datetime | None
+
+
+def programme_rows(partnerships: QuerySet[Partnership]) -> StoredRows:
+    """The programme view's rows from the stored figures, by name, in one query; those of
+    partnerships never computed yet (new ones) are computed and stored first."""
+    found = list(partnerships.select_related("hub", "figures").order_by())
+    missing = [p.pk for p in found if not hasattr(p, "figures")]
+    if missing:
+        refresh(missing)
+        found = list(partnerships.select_related("hub", "figures").order_by())
+    found.sort(key=lambda p: (p.name.lower(), p.pk))
+    times = [p.figures.computed_at for p in found if hasattr(p, "figures")]
+    return StoredRows(
+        rows=[Row.stored(p, p.figures.row) for p in found if hasattr(p, "figures")],
+        oldest=min(times, default=None),
+        newest=max(times, default=None),
+    )
+
+
+def stored_betweenness(shape: str) -> dict[int, float] | None:
+    """The betweenness stored for a network of this shape (`health.network.shape_key`)."""
+    figures = (
+        PartnershipFigures.objects.filter(shape=shape)
+        .order_by("-computed_at")
+        .values_list("network", flat=True)
+        .first()
+    )
+    if not figures:
+        return None
+    return {int(k): v for k, v in figures["betweenness"].items()}
