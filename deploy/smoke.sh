@@ -61,7 +61,7 @@ else
   say "SKIPPED the worker: this version has no \`joinedup worker\` command"
 fi
 
-get() { python3 - "$1" <<'PY'
+get() { python3 - "$1" 2>/dev/null <<'PY'
 import sys, urllib.error, urllib.request
 try:
     with urllib.request.urlopen(sys.argv[1], timeout=5) as answer:
