@@ -13,6 +13,7 @@ from pathlib import Path
 import dj_database_url
 
 from joinedup.lib.env import SettingError, env_bool, env_int, env_list, env_str
+from joinedup.ops.storage import default_storage as _default_storage
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env_str("JOINEDUP_DATA_DIR", ".joinedup")).resolve()
@@ -166,7 +167,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
+# Apart from the data directory in a container image, which collects them at build.
+STATIC_ROOT = Path(env_str("JOINEDUP_STATIC_ROOT", str(DATA_DIR / "static"))).resolve()
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_MANIFEST = env_bool("JOINEDUP_STATIC_MANIFEST", True)
 # `joinedup collectstatic` collects the files with cache-busting names at install; a file it
@@ -329,3 +331,17 @@ CACHES["default"] = (
     if CACHE_URL
     else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "joinedup_cache"}
 )
+
+# Directory imports (joinedup/directory/importer, README "Importing a directory"). A zip may
+# unpack to at most this many MB in all (the Miami 2019 export of 4,000 services is 9 MB), and
+# no entry over 1 MB may be compressed more than this many to one (directory exports are about
+# 3 to 12 to one; zip bombs thousands): beyond either the import is refused, saying which.
+JOINEDUP_IMPORT_MAX_UNPACKED_MB = env_int("JOINEDUP_IMPORT_MAX_UNPACKED_MB", 100)
+JOINEDUP_IMPORT_MAX_RATIO = env_int("JOINEDUP_IMPORT_MAX_RATIO", 100)
+# An import still marked queued or running after this many minutes is taken as abandoned (its
+# worker was stopped) when the next import is asked for, so it no longer holds the others back.
+JOINEDUP_IMPORT_ABANDONED_MINUTES = env_int("JOINEDUP_IMPORT_ABANDONED_MINUTES", 120)
+
+# Uploaded files (joinedup/ops/storage.py, README "Uploaded files"): a folder (MEDIA_ROOT, shared
+# between servers) by default, S3-compatible object storage when JOINEDUP_S3_BUCKET is set.
+STORAGES["default"] = _default_storage()

@@ -8,7 +8,9 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -21,6 +23,8 @@ from joinedup.directory.models import (
     Attribute,
     Contact,
     CostOption,
+    ImportRun,
+    ImportState,
     Language,
     ListingReport,
     Location,
@@ -402,12 +406,12 @@ def service_merge(*, keep: Service, duplicate: Service, by: Any) -> Service:
     return keep
 
 
-def directory_imported(*, by: Any, name: str, report: Any) -> None:
+def directory_imported(*, by: Any, name: str, report: Any, run: Any = None) -> None:
     """Record that an import happened, with what it did (the import wrote its own rows)."""
     audit_record(
         actor=by,
         action="directory.import",
-        obj=by,
+        obj=run if run is not None else by,
         after={
             "file": name,
             "changed": report.changed(),
@@ -415,3 +419,98 @@ def directory_imported(*, by: Any, name: str, report: Any) -> None:
             "repaired": len(report.repaired),
         },
     )
+
+
+ANOTHER_IMPORT = (
+    "Another import is {state}: {name}, asked for by {who} at {when}. One import runs at a "
+    "time; start this one when that one has finished (its page shows how far it has got)."
+)
+
+
+def _another_import(held: ImportRun) -> ValidationError:
+    who = "the command line" if held.from_command else (held.by.name if held.by else "someone")
+    when = timezone.localtime(held.created_at).strftime("%H:%M on %d %B %Y")
+    state = "running" if held.state == ImportState.RUNNING else "waiting for a worker"
+    return ValidationError(
+        ANOTHER_IMPORT.format(state=state, name=held.name, who=who, when=when), code="busy"
+    )
+
+
+@action
+def import_run_create(
+    *,
+    by: Any,
+    name: str,
+    country: str,
+    encoding: str = "",
+    namespace: str = "",
+    taxonomy_changes: bool = False,
+    upload: Any = None,
+) -> ImportRun:
+    """Ask for an import. With `upload` (the web) the file is stored and the import job is
+    queued in this same transaction, so a job exists exactly when the run does; without (the
+    command line) the caller runs it (`imports.execute`). Refused while another import is
+    queued or running; one abandoned for JOINEDUP_IMPORT_ABANDONED_MINUTES is closed first."""
+    from joinedup.directory.tasks import import_directory
+
+    stale = timezone.now() - dt.timedelta(minutes=settings.JOINEDUP_IMPORT_ABANDONED_MINUTES)
+    ImportRun.objects.filter(active=True, created_at__lt=stale).update(
+        state=ImportState.FAILED,
+        active=None,
+        finished_at=timezone.now(),
+        error="Abandoned: it had not finished after "
+        f"{settings.JOINEDUP_IMPORT_ABANDONED_MINUTES} minutes (was its worker stopped?). "
+        "Nothing of it was imported.",
+    )
+    run = ImportRun(
+        by=person(by),
+        name=name[:200],
+        from_command=upload is None,
+        country=country,
+        encoding=encoding,
+        namespace=namespace,
+        taxonomy_changes=taxonomy_changes,
+    )
+    if upload is not None:
+        run.file.save(upload.name, upload, save=False)
+    try:
+        # The unique constraint on `active` is the lock: of two asked for at the same moment,
+        # the database lets one in.
+        with transaction.atomic():
+            run.save(force_insert=True)
+    except IntegrityError:
+        if run.file:
+            run.file.delete(save=False)
+        held = ImportRun.objects.filter(active=True).select_related("by").first()
+        raise (_another_import(held) if held else ValidationError(ANOTHER_IMPORT_GONE)) from None
+    if upload is not None:
+        import_directory.enqueue(str(run.pk))
+    return run
+
+
+ANOTHER_IMPORT_GONE = "Another import was asked for at the same moment. Try again."
+
+
+def import_run_finish(*, run: ImportRun, report: Any = None, error: str = "") -> None:
+    """Record how an import ended, in the transaction of its writes when it wrote any (so a
+    run is done exactly when its records are in), and the audit row of an import that did."""
+    run.state = ImportState.FAILED if error else ImportState.DONE
+    run.active = None
+    run.error = error
+    run.finished_at = timezone.now()
+    if report is not None:
+        run.report = report_as_json(report)
+        run.stage, run.done = "done", run.total
+    run.save()
+    if report is not None:
+        directory_imported(by=run.by, name=run.name, report=report, run=run)
+
+
+def report_as_json(report: Any) -> dict[str, Any]:
+    return {
+        "changed": report.changed(),
+        "rejected": len(report.rejected),
+        "repaired": len(report.repaired),
+        "summary": report.summary(),
+        "problems": [[p.outcome, p.file, p.row, p.field, p.reason] for p in report.problems],
+    }

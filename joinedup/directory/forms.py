@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 from typing import Any
 
@@ -281,6 +282,23 @@ class ImportForm(forms.Form):
     country = forms.CharField(
         max_length=2, min_length=2, initial="GB", help_text="For addresses that give none."
     )
+    encoding = forms.CharField(
+        max_length=40,
+        required=False,
+        help_text="Leave empty for UTF-8. For CSV files saved in another encoding, name it "
+        "(e.g. cp1252, latin-1).",
+    )
+
+    def clean_encoding(self) -> str:
+        name = self.cleaned_data["encoding"].strip()
+        if name:
+            try:
+                codecs.lookup(name)
+            except LookupError:
+                raise forms.ValidationError(
+                    f"{name!r} is not an encoding we know: try utf-8, cp1252 or latin-1."
+                ) from None
+        return name
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]

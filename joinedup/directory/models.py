@@ -502,3 +502,6 @@ class ListingReport(models.Model):
 
     def __str__(self) -> str:
         return f"Report on {self.service_id}"
+
+
+from joinedup.directory.import_runs import ImportRun, ImportState  # noqa: E402, F401

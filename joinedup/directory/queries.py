@@ -11,13 +11,15 @@
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
 
 from joinedup.access import org_roles, partnerships_visible_to
-from joinedup.directory.models import Location, Organization, Service, Visibility
+from joinedup.directory.models import ImportRun, Location, Organization, Service, Visibility
+from joinedup.lib.spreadsheet import cell
 from joinedup.partnerships.models import Membership
 
 
@@ -90,3 +92,22 @@ def viewer(user: Any) -> Viewer:
 
 def services_visible_to(user: Any) -> QuerySet[Service]:
     return Service.objects.filter(viewer(user).services())
+
+
+# The import page lists the last imports, and a run's page this many of its problems (the
+# rest are in its CSV).
+IMPORTS_LISTED = 10
+PROBLEMS_SHOWN = 500
+
+
+def recent_imports() -> list[Any]:
+    """The latest imports, newest first, with who asked for them (one query)."""
+    return list(ImportRun.objects.select_related("by").defer("report")[:IMPORTS_LISTED])
+
+
+def write_problems(out: Any, problems: list[list[str]]) -> None:
+    """An import's problems as CSV, each cell safe to open in a spreadsheet."""
+    writer = csv.writer(out)
+    writer.writerow(["outcome", "file", "row", "field", "reason"])
+    for problem in problems:
+        writer.writerow([cell(value) for value in problem])

@@ -28,6 +28,12 @@ urlpatterns = [
         name="directory_report_resolve",
     ),
     path("import/", views.directory_import, name="directory_import"),
+    path("import/<uuid:pk>/", views.directory_import_run, name="directory_import_run"),
+    path(
+        "import/<uuid:pk>/problems.csv",
+        views.directory_import_problems,
+        name="directory_import_problems",
+    ),
     path("export.<str:fmt>", views.directory_export, name="directory_export"),
     path("duplicates/", views.directory_duplicates, name="directory_duplicates"),
     path("duplicates/merge/", views.directory_merge, name="directory_merge"),

@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import io
 import json
-import tempfile
 import uuid
 import zipfile
-from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse, QueryDict
@@ -35,7 +33,7 @@ from joinedup.directory.forms import (
     SearchForm,
     ServiceForm,
 )
-from joinedup.directory.importer import ImportFailed, import_path
+from joinedup.directory.import_runs import ImportRun
 from joinedup.directory.models import (
     Attribute,
     ListingReport,
@@ -45,7 +43,14 @@ from joinedup.directory.models import (
     Service,
     ServiceAtLocation,
 )
-from joinedup.directory.queries import Viewer, services_visible_to, viewer
+from joinedup.directory.queries import (
+    PROBLEMS_SHOWN,
+    Viewer,
+    recent_imports,
+    services_visible_to,
+    viewer,
+    write_problems,
+)
 from joinedup.directory.search import find, km_between
 from joinedup.forms import act, merging
 from joinedup.http import AuthedRequest
@@ -416,36 +421,62 @@ def _lead(request: AuthedRequest) -> None:
 @require_http_methods(["GET", "POST"])
 @login_required
 def directory_import(request: AuthedRequest) -> HttpResponse:
+    """Upload a file to import: it is stored and an import job queued; the run's page follows
+    it. The recent imports are listed with the form."""
     _lead(request)
     form = ImportForm(request.POST or None, request.FILES or None)
-    report = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        suffix = Path(upload.name).suffix.lower()
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / f"upload{suffix}"
-            with path.open("wb") as out:
-                for chunk in upload.chunks():
-                    out.write(chunk)
-            try:
-                report = import_path(
-                    path,
-                    country=form.cleaned_data["country"],
-                    taxonomy_changes=request.user.is_superuser,
-                )
-            except ImportFailed as error:
-                form.add_error("file", str(error).replace("upload" + suffix, upload.name))
-        if report is not None:
-            actions.directory_imported(by=request.user, name=upload.name, report=report)
-            return render(
-                request, "directory/import.html", {"form": ImportForm(), "report": report}
-            )
+        run = act(
+            form,
+            actions.import_run_create,
+            by=request.user,
+            name=upload.name,
+            country=form.cleaned_data["country"],
+            encoding=form.cleaned_data["encoding"],
+            taxonomy_changes=request.user.is_superuser,
+            upload=upload,
+        )
+        if run is not None:
+            return redirect("directory_import_run", pk=run.pk)
+    status = 200
+    if form.is_bound:
+        status = 409 if form.has_error(NON_FIELD_ERRORS, "busy") else INVALID
     return render(
         request,
         "directory/import.html",
-        {"form": form, "report": None},
-        status=INVALID if form.is_bound else 200,
+        {"form": form, "runs": recent_imports()},
+        status=status,
     )
+
+
+@require_GET
+@login_required
+def directory_import_run(request: AuthedRequest, pk: uuid.UUID) -> HttpResponse:
+    """How an import is going, and what it did once done. While it runs the page polls its
+    progress fragment (htmx), which stops polling once the import has finished."""
+    _lead(request)
+    run = ImportRun.objects.select_related("by").filter(pk=pk).first()
+    if run is None:
+        raise Http404
+    context = {"run": run, "shown": PROBLEMS_SHOWN}
+    if request.htmx:
+        return render(request, "directory/import_run.html#progress", context)
+    return render(request, "directory/import_run.html", context)
+
+
+@require_GET
+@login_required
+def directory_import_problems(request: AuthedRequest, pk: uuid.UUID) -> HttpResponse:
+    """Every rejected or repaired record of a finished import, as CSV."""
+    _lead(request)
+    run = ImportRun.objects.filter(pk=pk, report__isnull=False).first()
+    if run is None:
+        raise Http404
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="import-problems-{str(pk)[:8]}.csv"'
+    write_problems(response, (run.report or {}).get("problems", []))
+    return response
 
 
 @require_GET

@@ -3,7 +3,8 @@
 A backup is a folder: the database (SQLite through its online backup API — a plain copy of
 the file during writes can be corrupt — or PostgreSQL through `pg_dump`'s custom format, a
 consistent snapshot), the uploaded files (MEDIA_ROOT) and `backup.json`, which says what it
-holds. Restore puts both back into the configured database and MEDIA_ROOT.
+holds. Restore puts both back into the configured database and MEDIA_ROOT. Uploaded files in
+object storage (JOINEDUP_S3_BUCKET) stay there: the backup says so, and how to keep copies.
 """
 
 from __future__ import annotations
@@ -18,10 +19,19 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
+from joinedup.ops.storage import in_a_folder
+
+OBJECT_STORAGE = (
+    "The uploaded files are in object storage ({bucket}), not in this backup. Back them up "
+    "there: turn on the bucket's versioning (so a deleted or overwritten file can be got back), "
+    "and copy the bucket elsewhere nightly, e.g. `aws s3 sync s3://BUCKET /srv/backups/media` "
+    "or `rclone sync`."
+)
 MANIFEST = "backup.json"
 SQLITE_FILE = "database.sqlite3"
 POSTGRES_FILE = "database.dump"
@@ -51,8 +61,12 @@ def backup(path: Path, progress: Progress = lambda _: None) -> dict[str, Any]:
     else:
         raise BackupError(f"Backing up a {vendor} database is not supported.")
     media = Path(settings.MEDIA_ROOT)
-    files = 0
-    if media.is_dir():
+    files: int | None = 0
+    if not in_a_folder(default_storage):
+        # Object storage is outside this machine: it keeps its own copies (see OBJECT_STORAGE).
+        files = None
+        progress(OBJECT_STORAGE.format(bucket=_bucket()))
+    elif media.is_dir():
         progress("Copying the uploaded files…")
         shutil.copytree(media, path / MEDIA)
         files = sum(1 for p in (path / MEDIA).rglob("*") if p.is_file())
@@ -62,9 +76,11 @@ def backup(path: Path, progress: Progress = lambda _: None) -> dict[str, Any]:
         "made_at": timezone.now().isoformat(),
         "migrations": _migrations(),
         "uploaded_files": files,
+        **({"uploaded_files_in": f"object storage: {_bucket()}"} if files is None else {}),
     }
     (path / MANIFEST).write_text(json.dumps(manifest, indent=2))
-    progress(f"Backed up to {path} ({files} uploaded files).")
+    kept = "uploaded files in object storage" if files is None else f"{files} uploaded files"
+    progress(f"Backed up to {path} ({kept}).")
     return manifest
 
 
@@ -107,6 +123,11 @@ def restore(path: Path, progress: Progress = lambda _: None) -> dict[str, Any]:
         shutil.copytree(path / MEDIA, media)
     progress(f"Restored from {path}, made at {manifest['made_at']}.")
     return manifest
+
+
+def _bucket() -> str:
+    options: Any = settings.STORAGES["default"].get("OPTIONS") or {}
+    return str(options.get("bucket_name", "not a folder"))
 
 
 def sqlite_copy(source: sqlite3.Connection, target: Path) -> None:

@@ -36,6 +36,7 @@ def import_path(
     country: str = "GB",
     progress: Progress = lambda label, done, total: None,
     taxonomy_changes: bool = True,
+    encoding: str = "",
 ) -> Report:
     """Import `path` into the directory and say what happened. Raises `ImportFailed` when the
     source cannot be read at all; otherwise every problem is in the report.
@@ -44,9 +45,16 @@ def import_path(
     false (an import by anyone but a site administrator) a taxonomy or term that would be added
     or changed is refused, each with its report line, and the import's records are linked to
     held terms of the same code or name instead. The command, run by whoever runs the server,
-    may change them."""
-    rows, ignored, _old = read(path)
-    report = Report(ignored_files=ignored)
+    may change them.
+
+    CSV files are read as UTF-8 unless `encoding` names the one they were saved in (see
+    `read.read`). The source is read whole first, outside the transaction; then everything is
+    written in one transaction, so a failure leaves nothing half-written."""
+    progress("reading the files", 0, 0)
+    problems: list[Problem] = []
+    rows, ignored, _old = read(path, encoding=encoding, problems=problems)
+    progress("reading the files", len(rows), len(rows))
+    report = Report(problems=problems, ignored_files=ignored)
     with transaction.atomic():
         Loader(
             namespace=namespace,

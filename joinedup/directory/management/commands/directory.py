@@ -8,13 +8,37 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from joinedup.directory import exporter
-from joinedup.directory.actions import reindex_services
-from joinedup.directory.importer import ImportFailed, import_path
+from joinedup.directory.actions import import_run_create, reindex_services
+from joinedup.directory.imports import execute
 from joinedup.directory.models import Service
 from joinedup.lib.progress import Bar
+
+
+def _import(options: dict[str, Any], country: str, bar: Bar) -> Any:
+    """The import as the web's job runs it (`imports.execute`), one at a time with the web's,
+    its progress printed."""
+    path: Path = options["path"]
+    if not path.exists():
+        raise CommandError(f"{path} does not exist.")
+    try:
+        run = import_run_create(
+            by=None,
+            name=path.name,
+            country=country,
+            encoding=options["encoding"],
+            namespace=options["namespace"],
+            taxonomy_changes=True,
+        )
+    except ValidationError as error:
+        raise CommandError(" ".join(error.messages)) from error
+    report = execute(run, path, echo=bar)
+    if report is None:
+        raise CommandError(run.error)
+    return report
 
 
 class Command(BaseCommand):
@@ -29,6 +53,11 @@ class Command(BaseCommand):
         )
         into.add_argument(
             "--country", default="GB", help="Country for addresses that give none (default GB)."
+        )
+        into.add_argument(
+            "--encoding",
+            default="",
+            help="The encoding the CSV files were saved in, if not UTF-8 (e.g. cp1252).",
         )
         into.add_argument(
             "--namespace",
@@ -69,12 +98,7 @@ class Command(BaseCommand):
                     raise CommandError(
                         f"{options['report']} cannot be written: {error}."
                     ) from error
-            try:
-                report = import_path(
-                    options["path"], namespace=options["namespace"], country=country, progress=bar
-                )
-            except ImportFailed as error:
-                raise CommandError(str(error)) from error
+            report = _import(options, country, bar)
             for line in report.summary():
                 self.stdout.write(line)
             if problems is not None:
