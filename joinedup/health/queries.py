@@ -11,7 +11,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -60,9 +60,12 @@ def _closed_key(round: Round) -> str:
 
 def round_scores(rounds: Iterable[Round]) -> dict[int, RoundScores]:
     """Each round's scores as they may be shown (`scoring.anonymise`). A closed round's never
-    change — no answer is taken once it closes — so they are computed once and kept in
-    Django's cache under the round and the moment it closed; an open round's are computed
-    afresh. One query for the answers of the rounds not kept, none when all are."""
+    change — no answer is taken once it closes — so they are computed once and kept in the
+    process's own cache under the round and the moment it closed (so no process can keep a
+    wrong one, and keeping costs no query, as a shared cache's write per round would); an open
+    round's are computed afresh. One query for the answers of the rounds not kept, none when
+    all are."""
+    cache = caches["local"]
     rounds = list(rounds)
     closed = {r.pk: _closed_key(r) for r in rounds if not r.is_open}
     kept = cache.get_many(list(closed.values())) if closed else {}

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_help_through_crisis_has_69_partnerships_generated_ones_marked_and_one_on_paper(
-    django_capture_on_commit_callbacks: Any,
+    django_capture_on_commit_callbacks: Any, jobs_run_at_once: None
 ) -> None:
     sign_ins = {s.character: s for s in loader.load()}
     steps: list[tuple[int, int]] = []

@@ -25,6 +25,10 @@ THEIR_FOOD_BANK = "8a1d7c3e-2b4f-4e6a-9c1d-3e5f7a9b1c03"
 NEW_TERM = "8a1d7c3e-2b4f-4e6a-9c1d-3e5f7a9b1c04"
 
 
+# The import is a job: here it runs as it is enqueued.
+pytestmark = pytest.mark.usefixtures("jobs_run_at_once")
+
+
 def _attribute(n: int, term: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": f"8a1d7c3e-2b4f-4e6a-9c1d-3e5f7a9b1d0{n}",
