@@ -172,3 +172,19 @@ def merging(
     merged.is_valid()
     merged.conflicts = conflicts
     return merged
+
+
+class IdsChoiceField(forms.ModelMultipleChoiceField):
+    """A set of records chosen by id, where an id beyond the database's integer range is an
+    invalid choice like any other, not a database error (SQLite raises OverflowError)."""
+
+    def _check_values(self, value: Any) -> Any:
+        for v in value:
+            text = str(v).strip()
+            if text.lstrip("-").isdigit() and abs(int(text)) >= 2**63:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": text[:20]},
+                )
+        return super()._check_values(value)

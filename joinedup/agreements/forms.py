@@ -13,7 +13,7 @@ from joinedup.agreements.models import (
     SECTIONS,
     AgreementKind,
 )
-from joinedup.forms import IdPrefixedForm, VersionedForm
+from joinedup.forms import IdPrefixedForm, IdsChoiceField, VersionedForm
 from joinedup.partnerships.models import Organisation
 
 
@@ -35,7 +35,7 @@ class SectionsForm(VersionedForm):
                 widget=forms.Textarea(attrs={"rows": 4}),
             )
             if key == "decisions" and members is not None:
-                self.fields["delegates"] = forms.ModelMultipleChoiceField(
+                self.fields["delegates"] = IdsChoiceField(
                     queryset=members,
                     required=False,
                     widget=forms.CheckboxSelectMultiple,

@@ -43,7 +43,7 @@ def audit_record(
         action=action,
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),
-        object_repr=str(obj)[:200],
+        object_repr=(getattr(obj, "audit_label", None) or str(obj))[:200],
         partnership=partnership,
         before=before or {},
         after=after or {},

@@ -413,13 +413,9 @@ def peer_rate(
         )
         for i, (key, score) in enumerate(scores.items())
     )
-    audit_record(
-        actor=by,
-        action="charter.peer_rate",
-        obj=peer_view,
-        partnership=partnership,
-        after={"rater_org": str(rater_org), "rated_org": str(rated_org)},
-    )
+    # Kept out of the partnership's audit log, which its lead reads: the peer view never says
+    # who said what (the site's administrators still see that a rating was given, and by whom).
+    audit_record(actor=by, action="charter.peer_rate", obj=peer_view)
     return rows
 
 

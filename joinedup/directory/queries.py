@@ -100,9 +100,16 @@ IMPORTS_LISTED = 10
 PROBLEMS_SHOWN = 500
 
 
-def recent_imports() -> list[Any]:
-    """The latest imports, newest first, with who asked for them (one query)."""
-    return list(ImportRun.objects.select_related("by").defer("report")[:IMPORTS_LISTED])
+def imports_visible_to(user: Any) -> Any:
+    """A person's own imports; a site administrator's, everyone's. A report lists the records
+    a file held, which are its uploader's until they are in the directory."""
+    runs = ImportRun.objects.all()
+    return runs if user.is_superuser else runs.filter(by=user)
+
+
+def recent_imports(user: Any) -> list[Any]:
+    """The latest imports the person may read, newest first, with who asked (one query)."""
+    return list(imports_visible_to(user).select_related("by").defer("report")[:IMPORTS_LISTED])
 
 
 def write_problems(out: Any, problems: list[list[str]]) -> None:

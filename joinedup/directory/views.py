@@ -33,7 +33,6 @@ from joinedup.directory.forms import (
     SearchForm,
     ServiceForm,
 )
-from joinedup.directory.import_runs import ImportRun
 from joinedup.directory.models import (
     Attribute,
     ListingReport,
@@ -46,6 +45,7 @@ from joinedup.directory.models import (
 from joinedup.directory.queries import (
     PROBLEMS_SHOWN,
     Viewer,
+    imports_visible_to,
     recent_imports,
     services_visible_to,
     viewer,
@@ -445,7 +445,7 @@ def directory_import(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "directory/import.html",
-        {"form": form, "runs": recent_imports()},
+        {"form": form, "runs": recent_imports(request.user)},
         status=status,
     )
 
@@ -456,7 +456,7 @@ def directory_import_run(request: AuthedRequest, pk: uuid.UUID) -> HttpResponse:
     """How an import is going, and what it did once done. While it runs the page polls its
     progress fragment (htmx), which stops polling once the import has finished."""
     _lead(request)
-    run = ImportRun.objects.select_related("by").filter(pk=pk).first()
+    run = imports_visible_to(request.user).select_related("by").filter(pk=pk).first()
     if run is None:
         raise Http404
     context = {"run": run, "shown": PROBLEMS_SHOWN}
@@ -470,7 +470,7 @@ def directory_import_run(request: AuthedRequest, pk: uuid.UUID) -> HttpResponse:
 def directory_import_problems(request: AuthedRequest, pk: uuid.UUID) -> HttpResponse:
     """Every rejected or repaired record of a finished import, as CSV."""
     _lead(request)
-    run = ImportRun.objects.filter(pk=pk, report__isnull=False).first()
+    run = imports_visible_to(request.user).filter(pk=pk, report__isnull=False).first()
     if run is None:
         raise Http404
     response = HttpResponse(content_type="text/csv; charset=utf-8")

@@ -15,6 +15,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.signing import TimestampSigner
 from django.urls import reverse
@@ -67,6 +68,11 @@ WHO_OFFERS = "Say who offers it: a project, a network or a document."
 WRONG_CODE = "That is not this registration's attendance code."
 
 _signer = TimestampSigner(salt="joinedup.events.registration")
+
+
+def _full(url: str) -> str:
+    """A link as an email carries it: with the site's address."""
+    return f"{settings.SITE_URL}{url}"
 
 
 def manage_link(registration: Registration) -> str:
@@ -358,9 +364,9 @@ def event_held(*, by: Any, event: Event) -> Event:
         subject = f"How was “{event.title}”?"
         if reg.user_id is not None:
             Notice.objects.create(user_id=reg.user_id, subject=subject, url=feedback_url)
-            notify_people([reg.email], subject, f"Tell us, anonymously: {feedback_url}")
+            notify_people([reg.email], subject, f"Tell us, anonymously: {_full(feedback_url)}")
         else:
-            notify_people([reg.email], subject, f"Tell us, anonymously: {manage_link(reg)}")
+            notify_people([reg.email], subject, f"Tell us, anonymously: {_full(manage_link(reg))}")
     audit_record(actor=by, action="event held", obj=event)
     return event
 
@@ -441,7 +447,7 @@ def registration_create(
         [email],
         f"{event.title}: you have {where}",
         f"You have {where} at “{event.title}”. Your attendance code is {reg.code}.\n\n"
-        f"See or cancel your registration: {link}",
+        f"See or cancel your registration: {_full(link)}",
     )
     return reg
 
@@ -484,7 +490,7 @@ def _promote(event: Event) -> Registration | None:
         [first.email],
         subject,
         f"A place came free at “{event.title}” and it is yours. Your attendance code is "
-        f"{first.code}. If you cannot come, cancel here: {link}",
+        f"{first.code}. If you cannot come, cancel here: {_full(link)}",
     )
     audit_record(actor=None, action="registration promoted", obj=event)
     return first

@@ -15,7 +15,7 @@ from joinedup.events.models import (
     Format,
     TopicRequest,
 )
-from joinedup.forms import IdPrefixedForm
+from joinedup.forms import IdPrefixedForm, IdsChoiceField
 from joinedup.learning.models import Theme
 from joinedup.partnerships.models import Organisation
 
@@ -28,7 +28,7 @@ class TopicRequestForm(forms.Form):
     )
     title = forms.CharField(max_length=200, label="What do you need to know or have?")
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    themes = forms.ModelMultipleChoiceField(
+    themes = IdsChoiceField(
         queryset=Theme.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -198,7 +198,7 @@ class FeedbackForm(forms.Form):
         required=False,
         label="What will you do differently?",
     )
-    connected_with = forms.ModelMultipleChoiceField(
+    connected_with = IdsChoiceField(
         queryset=Organisation.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,

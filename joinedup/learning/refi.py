@@ -107,6 +107,9 @@ def export_qdc(framework: Any) -> bytes:
     return _bytes(root, CODEBOOK_NS)
 
 
+MAX_QDC_DEPTH = 20  # a framework's categories and themes: two or three levels in practice
+
+
 def parse_qdc(data: bytes) -> list[CodeIn]:
     """The codes of a `.qdc` (or a `.qde`'s CodeBook), nested as in the file."""
     if len(data) > MAX_QDC_BYTES:
@@ -125,7 +128,9 @@ def parse_qdc(data: bytes) -> list[CodeIn]:
     if codes is None:
         raise RefiError("The file has no CodeBook/Codes.")
 
-    def read(el: ET.Element) -> CodeIn:
+    def read(el: ET.Element, depth: int = 1) -> CodeIn:
+        if depth > MAX_QDC_DEPTH:
+            raise RefiError(f"Codes are nested more than {MAX_QDC_DEPTH} deep.")
         name = (el.get("name") or "").strip()
         if not name:
             raise RefiError("A Code has no name.")
@@ -141,7 +146,7 @@ def parse_qdc(data: bytes) -> list[CodeIn]:
             color=(el.get("color") or "")[:7],
             guid=guid,
             codable=el.get("isCodable", "true") != "false",
-            children=[read(c) for c in el.findall(_q(ns, "Code"))],
+            children=[read(c, depth + 1) for c in el.findall(_q(ns, "Code"))],
         )
 
     found = [read(c) for c in codes.findall(_q(ns, "Code"))]

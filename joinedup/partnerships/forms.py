@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from joinedup import dates
 from joinedup.accounts.models import User
-from joinedup.forms import VersionedForm
+from joinedup.forms import IdsChoiceField, VersionedForm
 from joinedup.lib.needs import NEED_CHOICES
 from joinedup.partnerships.models import (
     LEFT_BEFORE_JOINING,
@@ -82,7 +82,7 @@ class ChangeMemberForm(forms.Form):
         label="Hours a month",
         help_text="Staff time the organisation commits to partnership work.",
     )
-    contacts = forms.ModelMultipleChoiceField(
+    contacts = IdsChoiceField(
         queryset=User.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,

@@ -13,7 +13,7 @@ from django.utils import timezone
 from joinedup import dates
 from joinedup.directory.forms import NeedChoiceField, needs_terms
 from joinedup.directory.models import Service, TaxonomyTerm
-from joinedup.forms import VersionedForm
+from joinedup.forms import IdsChoiceField, VersionedForm
 from joinedup.lib.needs import NEED_CHOICES, NEEDS
 from joinedup.partnerships.models import Organisation
 from joinedup.referrals.finder import Receivers
@@ -105,7 +105,7 @@ class ConsentForm(forms.Form):
     categories = forms.MultipleChoiceField(
         choices=FIELD_TICKS, widget=TICKS, label="Which of their data may be shared"
     )
-    recipients = forms.ModelMultipleChoiceField(
+    recipients = IdsChoiceField(
         queryset=Organisation.objects.none(), widget=TICKS, label="With whom"
     )
     expires_on = dates.CONSENT_EXPIRES.field(
@@ -140,7 +140,7 @@ class ChooseForm(forms.Form):
     A service whose organisation cannot receive anything under the consent and protocol
     (`finder.Receivers`) is refused, naming the service and why."""
 
-    service = forms.ModelMultipleChoiceField(
+    service = IdsChoiceField(
         queryset=Service.objects.none(), required=False, widget=TICKS, label="Services"
     )
     consent = forms.ModelChoiceField(queryset=Consent.objects.none(), empty_label=None)
@@ -406,7 +406,7 @@ class TermsForm(forms.Form):
                 widget=TICKS,
                 label=f"{FIELDS[field]}: for",
             )
-            self.fields[f"{field}-recipients"] = forms.ModelMultipleChoiceField(
+            self.fields[f"{field}-recipients"] = IdsChoiceField(
                 queryset=members,
                 required=False,
                 widget=TICKS,

@@ -12,6 +12,7 @@ from django.utils import timezone
 from joinedup.access import org_roles
 from joinedup.actions import action, person
 from joinedup.audit.actions import audit_record
+from joinedup.learning.models import Source
 from joinedup.meetings.actions_assign import action_assign
 from joinedup.meetings.models import ActionPoint, ActionStatus, Meeting
 from joinedup.meetings.notices import tell
@@ -125,6 +126,9 @@ def reflection_update(
     reflection.changed_at = timezone.now()
     reflection.full_clean()
     reflection.save()
+    if before["sharing"] == Sharing.PARTNERSHIP and sharing != Sharing.PARTNERSHIP:
+        # No longer the partnership's: evaluators' copies and their coding go too.
+        Source.objects.filter(kind="reflection", key=str(reflection.pk)).delete()
     audit_record(
         actor=by,
         action="reflection.update",

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 
 from joinedup.accounts.models import User
-from joinedup.forms import IdPrefixedForm
+from joinedup.forms import IdPrefixedForm, IdsChoiceField
 from joinedup.meetings.models import Meeting
 from joinedup.partnerships.models import Organisation
 from joinedup.referrals.models import Referral
@@ -116,7 +116,7 @@ class JoinForm(IdPrefixedForm):
 class SessionForm(IdPrefixedForm):
     id_prefix = "session"
     held_on = forms.DateField(label="Held on", widget=forms.DateInput(attrs={"type": "date"}))
-    attended = forms.ModelMultipleChoiceField(
+    attended = IdsChoiceField(
         queryset=User.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         required=False,

@@ -109,6 +109,11 @@ class Reflection(models.Model):
 
         return reverse("reflection", args=[self.pk])
 
+    @property
+    def audit_label(self) -> str:
+        """How the partnership's audit log names it: never by its title, which may be private."""
+        return f"Reflection {self.pk}"
+
     def prompts(self) -> list[tuple[str, str, str]]:
         """(field, question, answer) in the template's order."""
         return [(f, q, self.answers.get(f, "")) for f, q in TEMPLATES[self.template][1]]

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from joinedup.access import acting_for, get_for, org_roles, standing
@@ -103,12 +104,23 @@ def reflection_new(request: AuthedRequest, pk: int) -> HttpResponse:
         request.POST or None,
         template=template,
         organisations=organisations,
-        meetings=Meeting.objects.filter(series__partnership=partnership)
+        # The latest 50 of each, as querysets a choice can be checked against (a sliced one
+        # cannot be filtered, so every choice would be refused).
+        meetings=Meeting.objects.filter(
+            pk__in=Meeting.objects.filter(
+                series__partnership=partnership, starts_at__lte=timezone.now()
+            )
+            .order_by("-starts_at")
+            .values("pk")[:50]
+        )
         .select_related("series")
-        .order_by("-starts_at")[:50],
-        referrals=Referral.objects.filter(partnership=partnership)
-        .filter(Q(from_org_id__in=mine) | Q(to_org_id__in=mine))
-        .order_by("-created_at")[:50],
+        .order_by("-starts_at"),
+        referrals=Referral.objects.filter(
+            pk__in=Referral.objects.filter(partnership=partnership)
+            .filter(Q(from_org_id__in=mine) | Q(to_org_id__in=mine))
+            .order_by("-created_at")
+            .values("pk")[:50]
+        ).order_by("-created_at"),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -7,6 +7,7 @@ import importlib
 import inspect
 import pkgutil
 
+import pytest
 from django import forms
 
 import joinedup
@@ -49,3 +50,12 @@ def test_no_required_list_offers_a_blank_choice() -> None:
         and has_blank_choice(field)
     ]
     assert blank == []
+
+
+def test_an_id_beyond_the_databases_range_is_an_invalid_choice(db: None) -> None:
+    from joinedup.accounts.models import User
+    from joinedup.forms import IdsChoiceField
+
+    field = IdsChoiceField(queryset=User.objects.all())
+    with pytest.raises(forms.ValidationError, match="not one of the available choices"):
+        field.clean(["999999999999999999999"])

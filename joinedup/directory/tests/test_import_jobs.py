@@ -15,7 +15,7 @@ from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from joinedup.conftest import client_for
+from joinedup.conftest import client_for, make_user
 from joinedup.directory import imports
 from joinedup.directory.importer.load import Loader
 from joinedup.directory.models import ImportRun, ImportState, Organization, Service
@@ -58,6 +58,10 @@ def test_the_page_follows_an_import_that_a_worker_runs_later_to_its_report(
     waiting = client_for(world.lena).get(response["Location"]).content.decode()
     assert "The import is waiting for a worker" in waiting and 'hx-trigger="every 2s"' in waiting
     assert client_for(world.cora).get(response["Location"]).status_code == 403
+    # Another lead sees neither the run nor its place in the list: the file is its uploader's.
+    other = make_user("lee@riverside-ca.example", "Lee Lead", world.lead_org, "manager")
+    assert client_for(other).get(response["Location"]).status_code == 404
+    assert "orgs.json" not in client_for(other).get("/directory/import/").content.decode()
 
     import_directory.call(str(run.pk))
     import_directory.call(str(run.pk))  # delivered twice: the second does nothing

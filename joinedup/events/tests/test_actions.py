@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -50,6 +51,8 @@ def test_a_cancelled_place_goes_to_the_first_on_the_waiting_list(
     assert fourth.status == RegistrationStatus.WAITING
     told = [m for m in mailoutbox if m.to == [third.email]]
     assert told and "came free" in told[0].body and third.code in told[0].body
+    # A guest has no account: the link in the email is whole, with the site's address.
+    assert f"{settings.SITE_URL}/events/" in told[0].body
     # Leaving the waiting list frees no place and promotes nobody.
     assert actions.registration_cancel(by=None, registration=fourth) is None
 

@@ -360,3 +360,10 @@ def test_an_uploaded_transcript_is_a_case_of_its_organisation_and_hub(
         {"title": "X", "organisation": w.outside_org.pk, "text": "Trust."},
     )
     assert not_ours.status_code == 422
+
+
+def test_a_codebook_nested_beyond_reason_is_refused_not_a_crash() -> None:
+    deep = '<Code name="c">' * 3000 + "</Code>" * 3000
+    data = f'<CodeBook xmlns="{refi.CODEBOOK_NS}"><Codes>{deep}</Codes></CodeBook>'.encode()
+    with pytest.raises(refi.RefiError, match="nested more than"):
+        refi.parse_qdc(data)

@@ -23,7 +23,7 @@ from joinedup.organisations.actions import affiliation_end
 from joinedup.partnerships.actions import membership_set_contacts
 from joinedup.partnerships.models import Affiliation
 from joinedup.reflection import actions, queries
-from joinedup.reflection.models import Handover, HandoverReason, Sharing
+from joinedup.reflection.models import Handover, HandoverReason, Reflection, Sharing
 
 ANSWERS = {"what": "The joint triage pilot ran late.", "so_what": "We never agreed who led."}
 
@@ -94,6 +94,22 @@ def test_the_evaluators_source_yields_only_partnership_shared_reflections(
     texts = list(providers()["reflection"](w.programme))
     assert [t.title for t in texts] == ["Triage pilot (partnership)"]
     assert "We never agreed who led." in texts[0].text
+
+    # Taken for coding, then made private by its writer: the evaluators' copy goes too, and the
+    # partnership's audit log never names a reflection by its title.
+    from joinedup.audit.models import AuditEvent
+    from joinedup.learning.actions import source_take
+    from joinedup.learning.models import Source
+
+    source_take(by=None, programme=w.programme, text=texts[0])
+    shared = Reflection.objects.get(title="Triage pilot (partnership)")
+    actions.reflection_update(
+        by=w.cora, reflection=shared, title=shared.title, answers=ANSWERS, sharing="private"
+    )
+    assert not Source.objects.filter(kind="reflection", key=str(shared.pk)).exists()
+    assert not AuditEvent.objects.filter(
+        action__startswith="reflection.", object_repr__contains="Triage pilot"
+    ).exists()
 
 
 def test_an_action_learning_set_keeps_its_notes_to_its_members(w: SimpleNamespace) -> None:
@@ -283,3 +299,37 @@ def test_the_lists_keep_their_queries(
         lena.get(f"/partnerships/{w.partnership.pk}/reflection/")
     with django_assert_max_num_queries(len(first_handovers.captured_queries)):
         ada.get("/handovers/")
+
+
+def test_a_reflection_on_the_page_belongs_to_a_meeting_chosen_from_the_list(
+    w: SimpleNamespace,
+) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from joinedup.meetings.models import Meeting, Series
+
+    series = Series.objects.create(
+        partnership=w.partnership,
+        tier="core",
+        title="Core",
+        min_interval_days=20,
+        max_interval_days=60,
+    )
+    held = timezone.now() - dt.timedelta(days=2)
+    meeting = Meeting.objects.create(
+        series=series, starts_at=held, ends_at=held + dt.timedelta(hours=1), purpose="delivery"
+    )
+    page = client_for(w.cora).post(
+        f"/partnerships/{w.partnership.pk}/reflection/new/?template=what",
+        {
+            "title": "After the core meeting",
+            "organisation": w.core_org.pk,
+            "meeting": meeting.pk,
+            "sharing": "private",
+            **ANSWERS,
+        },
+    )
+    assert page.status_code == 302, page.content.decode()[:2000]
+    assert Reflection.objects.get(title="After the core meeting").meeting == meeting
