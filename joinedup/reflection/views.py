@@ -109,6 +109,7 @@ def reflection_new(request: AuthedRequest, pk: int) -> HttpResponse:
         referrals=Referral.objects.filter(partnership=partnership)
         .filter(Q(from_org_id__in=mine) | Q(to_org_id__in=mine))
         .order_by("-created_at")[:50],
+        events=queries.events_to_reflect_on(partnership, organisations)[:50],
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -124,6 +125,7 @@ def reflection_new(request: AuthedRequest, pk: int) -> HttpResponse:
             sharing=data["sharing"],
             meeting=data["meeting"],
             referral=data["referral"],
+            event=data["event"],
         )
         if reflection is not None:
             messages.success(request, "Your reflection is saved.")
@@ -147,7 +149,9 @@ def reflection_new(request: AuthedRequest, pk: int) -> HttpResponse:
 def reflection_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     reflection = get_for(
         request.user,
-        Reflection.objects.select_related("partnership", "writer", "organisation", "meeting"),
+        Reflection.objects.select_related(
+            "partnership", "writer", "organisation", "meeting", "event"
+        ),
         perm="reflection.view_reflection",
         pk=pk,
     )
