@@ -187,4 +187,4 @@ class IdsChoiceField(forms.ModelMultipleChoiceField):
                     code="invalid_choice",
                     params={"value": text[:20]},
                 )
-        return super()._check_values(value)
+        return super()._check_values(value)  # type: ignore[misc]

@@ -15,7 +15,7 @@ from joinedup.events.models import (
     Format,
     TopicRequest,
 )
-from joinedup.forms import IdPrefixedForm, IdsChoiceField
+from joinedup.forms import IdPrefixedForm, IdsChoiceField, VersionedForm
 from joinedup.learning.models import Theme
 from joinedup.partnerships.models import Organisation
 
@@ -232,11 +232,12 @@ class FeedbackForm(forms.Form):
         return found
 
 
-class NotesForm(forms.Form):
+class NotesForm(VersionedForm):
+    """Notes of an event or a session: versioned, so a save on an old version is merged."""
+
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}), required=False, label="Notes")
     materials = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         help_text="Links to slides and handouts, one a line.",
     )
-    based_on = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -10,6 +10,11 @@ urlpatterns = [
     path("events/<int:pk>/", views.event_detail, name="event"),
     path("events/<int:pk>/feedback/", views.event_feedback, name="event_feedback"),
     path("events/<int:pk>/notes/", views.event_notes, name="event_notes"),
+    path(
+        "events/<int:pk>/sessions/<int:session>/notes/",
+        views.session_notes,
+        name="session_notes",
+    ),
     path("events/<int:pk>/event.ics", views.event_ics, name="event_ics"),
     path("events/<int:pk>/join/", views.event_join, name="event_join"),
     path(

@@ -29,14 +29,16 @@ from joinedup.events.models import (
     Notes,
     Registration,
     RegistrationStatus,
+    Session,
 )
 from joinedup.events.rules import runs_hub
-from joinedup.forms import act
+from joinedup.forms import act, merging
 from joinedup.http import AuthedRequest
 from joinedup.partnerships.models import Membership, Organisation
 from joinedup.versions import Stale
 
 INVALID = 422
+CONFLICT = 409
 EVENTS = Event.objects.select_related("hub__programme", "hub__coordinator", "programme")
 
 
@@ -141,7 +143,9 @@ def event_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         if done is not None:
             messages.success(request, "Saved.")
             return redirect(event)
-    sessions = list(event.sessions.select_related("offer__organisation", "offer__document"))
+    sessions = list(
+        event.sessions.select_related("offer__organisation", "offer__document", "notes")
+    )
     return render(
         request,
         "events/event.html",
@@ -242,30 +246,52 @@ def event_feedback(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def event_notes(request: AuthedRequest, pk: int) -> HttpResponse:
     event = _event(request, pk, perm="events.change_event")
-    notes = Notes.objects.filter(event=event, session=None).first()
+    return _notes_page(request, event, None)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def session_notes(request: AuthedRequest, pk: int, session: int) -> HttpResponse:
+    """A session's notes and materials: the same rules and versions as the event's own."""
+    event = _event(request, pk, perm="events.change_event")
+    found = event.sessions.filter(pk=session).first()
+    if found is None:
+        raise Http404
+    return _notes_page(request, event, found)
+
+
+def _notes_page(request: AuthedRequest, event: Event, session: Session | None) -> HttpResponse:
+    """Write the notes of `event` (or of one `session`); a save based on an older version is
+    refused and shows the newer one, to merge and save again."""
+    notes = Notes.objects.filter(event=event, session=session).first()
     initial = (
-        {"text": notes.text, "materials": notes.materials, "based_on": notes.version}
+        {"text": notes.text, "materials": notes.materials, "version": notes.version}
         if notes
         else {}
     )
     form = NotesForm(request.POST or None, initial=initial)
-    stale = None
+    status = INVALID if form.is_bound else 200
     if request.method == "POST" and form.is_valid():
+        if notes is not None:
+            form.take_theirs({"text": notes.text, "materials": notes.materials})
         d = form.cleaned_data
         try:
-            act(
+            done = act(
                 form,
                 actions.notes_save,
                 by=request.user,
                 event=event,
+                session=session,
                 text=d["text"],
                 materials=d["materials"],
-                based_on=d["based_on"],
+                based_on=form.based_on(),
             )
-        except Stale as error:
-            stale = error
-            form.add_error(None, str(error))
-        if form.is_valid() and stale is None:
+        except Stale as stale:
+            # Someone saved these notes since the form was filled in: theirs and yours, to merge.
+            theirs = {"text": stale.obj.text, "materials": stale.obj.materials}
+            form = merging(form, current=stale.current, theirs=theirs, make=NotesForm)
+            done, status = None, CONFLICT
+        if done is not None:
             messages.success(request, "Notes saved.")
             return redirect(event)
     return render(
@@ -273,13 +299,13 @@ def event_notes(request: AuthedRequest, pk: int) -> HttpResponse:
         "events/notes.html",
         {
             "event": event,
+            "session": session,
             "hub": event.hub,
             "programme": event.programme,
             "form": form,
-            "stale": stale,
             "revisions": list(notes.revisions.select_related("saved_by")) if notes else [],
         },
-        status=INVALID if form.is_bound else 200,
+        status=status,
     )
 
 

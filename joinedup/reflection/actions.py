@@ -12,6 +12,7 @@ from django.utils import timezone
 from joinedup.access import org_roles
 from joinedup.actions import action, person
 from joinedup.audit.actions import audit_record
+from joinedup.events.models import Event
 from joinedup.learning.models import Source
 from joinedup.meetings.actions_assign import action_assign
 from joinedup.meetings.models import ActionPoint, ActionStatus, Meeting
@@ -39,10 +40,14 @@ from joinedup.reflection.models import (
     SetSession,
     Sharing,
 )
+from joinedup.reflection.queries import events_to_reflect_on
 
 NOT_YOURS = "Write for an organisation you work for in this partnership."
 EMPTY = "Answer at least one of the template's questions."
 NOT_HERE = "The {what} must belong to this partnership."
+EVENT_NOT_HERE = (
+    "Choose an event of this partnership's hub, or one your organisation registered for."
+)
 MUST_ACCEPT = "Accept the set's confidentiality agreement to join it."
 SET_FULL = "This set already has its {n} members: a set stays small."
 ALREADY_JOINED = "You are already a member of this set."
@@ -81,6 +86,7 @@ def reflection_write(
     sharing: str = Sharing.PRIVATE,
     meeting: Meeting | None = None,
     referral: Referral | None = None,
+    event: Event | None = None,
 ) -> Reflection:
     """Write a reflection, private to its writer unless they choose to share it."""
     _writer_org(by, partnership, organisation)
@@ -89,12 +95,18 @@ def reflection_write(
         raise ValidationError({"meeting": NOT_HERE.format(what="meeting")})
     if referral is not None and referral.partnership_id != partnership.pk:
         raise ValidationError({"referral": NOT_HERE.format(what="referral")})
+    if (
+        event is not None
+        and not events_to_reflect_on(partnership, [organisation]).filter(pk=event.pk).exists()
+    ):
+        raise ValidationError({"event": EVENT_NOT_HERE})
     reflection = Reflection(
         writer=by,
         organisation=organisation,
         partnership=partnership,
         meeting=meeting,
         referral=referral,
+        event=event,
         title=title.strip(),
         template=template,
         answers=kept,

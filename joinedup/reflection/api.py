@@ -38,6 +38,7 @@ class ReflectionOut(Schema):
     writer_id: int
     meeting_id: int | None
     referral_id: int | None
+    event_id: int | None
     title: str
     template: Template
     answers: dict[str, str] = Field(description="The template's questions, by field name.")
@@ -58,6 +59,13 @@ class ReflectionIn(In):
     )
     sharing: Sharing = Sharing.PRIVATE
     meeting_id: StrictInt | None = Field(None, ge=1, le=MAX_ID)
+    event_id: StrictInt | None = Field(
+        None,
+        ge=1,
+        le=MAX_ID,
+        description="A hub event: of the partnership's hub, or one your organisation "
+        "registered for.",
+    )
     referral_id: StrictInt | None = Field(
         None,
         ge=1,
@@ -132,6 +140,11 @@ def reflection_create(request: HttpRequest, payload: ReflectionIn) -> Status[Ref
             ),
             payload.referral_id,
             "referral_id",
+        ),
+        event=resolve(
+            queries.events_to_reflect_on(partnership, [payload.organisation_id]),
+            payload.event_id,
+            "event_id",
         ),
     )
     return Status(201, reflection)

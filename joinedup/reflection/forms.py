@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from joinedup.accounts.models import User
+from joinedup.events.models import Event
 from joinedup.forms import IdPrefixedForm, IdsChoiceField
 from joinedup.meetings.models import Meeting
 from joinedup.partnerships.models import Organisation
@@ -26,6 +28,12 @@ class ReflectionForm(forms.Form):
     organisation = forms.ModelChoiceField(queryset=Organisation.objects.none(), empty_label=None)
     meeting = forms.ModelChoiceField(
         queryset=Meeting.objects.none(), required=False, label="About a meeting (optional)"
+    )
+    event = forms.ModelChoiceField(
+        queryset=Event.objects.none(),
+        required=False,
+        label="About a hub event (optional)",
+        help_text="Events of this partnership's hub, and those your organisation registered for.",
     )
     referral = forms.ModelChoiceField(
         queryset=Referral.objects.none(),
@@ -49,6 +57,7 @@ class ReflectionForm(forms.Form):
         organisations: Any,
         meetings: Any,
         referrals: Any,
+        events: Any = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -57,6 +66,10 @@ class ReflectionForm(forms.Form):
         f["organisation"].queryset = organisations  # type: ignore[attr-defined]
         f["meeting"].queryset = meetings  # type: ignore[attr-defined]
         f["referral"].queryset = referrals  # type: ignore[attr-defined]
+        f["event"].queryset = events if events is not None else Event.objects.none()  # type: ignore[attr-defined]
+        f["event"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda e: f"{e.title}, {timezone.localtime(e.starts_at):%-d %b %Y}"
+        )
         f["referral"].label_from_instance = (  # type: ignore[attr-defined]
             lambda r: (
                 f"Referral {r.pk}: {r.need or 'need not given'}, {r.get_status_display().lower()}"

@@ -1,8 +1,9 @@
 """Reflective practice, action learning sets and handover (issue 17, items 5 and 6).
 
 A reflection is written against one of three templates and attached to a partnership, and
-within it optionally to a meeting or a referral's outcome (hub events will join after the
-events app lands: `event_id` is kept generic until then). Its writer chooses who reads it.
+within it optionally to a meeting, a referral's outcome or a hub event (one of the
+partnership's hub, or one the writer's organisation registered for). Its writer chooses who
+reads it.
 """
 
 from __future__ import annotations
@@ -87,8 +88,13 @@ class Reflection(models.Model):
         related_name="+",
         help_text="A referral whose outcome this reflects on: never about the person referred.",
     )
-    event_id = models.PositiveBigIntegerField(
-        null=True, blank=True, help_text="A hub event (linked once the events app lands)."
+    event = models.ForeignKey(
+        "events.Event",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="A hub event this reflects on.",
     )
     title = models.CharField(max_length=200)
     template = models.CharField(max_length=8, choices=Template.choices)

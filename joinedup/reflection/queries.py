@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from joinedup.access import org_roles, partnerships_visible_to
 from joinedup.agreements.models import SignOff
+from joinedup.events.models import Event, RegistrationStatus
 from joinedup.meetings.models import ActionPoint, ActionStatus, Meeting, MeetingStatus
 from joinedup.partnerships.models import (
     MANAGING_ORG_ROLES,
@@ -164,3 +165,15 @@ def prefill(
             for m in meetings
         ],
     }
+
+
+def events_to_reflect_on(partnership: Partnership, organisations: Any) -> QuerySet[Event]:
+    """Hub events a reflection in `partnership` may be about: those of the partnership's hub,
+    and those any of `organisations` (the writer's) registered for, wherever held; newest
+    first."""
+    registered = Event.objects.filter(
+        registrations__organisation__in=organisations,
+        registrations__status__in=[RegistrationStatus.REGISTERED, RegistrationStatus.WAITING],
+    ).values("pk")
+    own_hub = Q(hub_id=partnership.hub_id) if partnership.hub_id else Q(pk__in=[])
+    return Event.objects.filter(own_hub | Q(pk__in=registered)).order_by("-starts_at", "-pk")

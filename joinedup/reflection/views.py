@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from joinedup.access import acting_for, get_for, org_roles, standing
 from joinedup.accounts.models import User
+from joinedup.events.models import Event
 from joinedup.forms import act
 from joinedup.http import AuthedRequest
 from joinedup.meetings.models import Meeting
@@ -121,6 +122,9 @@ def reflection_new(request: AuthedRequest, pk: int) -> HttpResponse:
             .order_by("-created_at")
             .values("pk")[:50]
         ).order_by("-created_at"),
+        events=Event.objects.filter(
+            pk__in=queries.events_to_reflect_on(partnership, organisations).values("pk")[:50]
+        ).order_by("-starts_at", "-pk"),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -136,6 +140,7 @@ def reflection_new(request: AuthedRequest, pk: int) -> HttpResponse:
             sharing=data["sharing"],
             meeting=data["meeting"],
             referral=data["referral"],
+            event=data["event"],
         )
         if reflection is not None:
             messages.success(request, "Your reflection is saved.")
@@ -159,7 +164,9 @@ def reflection_new(request: AuthedRequest, pk: int) -> HttpResponse:
 def reflection_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     reflection = get_for(
         request.user,
-        Reflection.objects.select_related("partnership", "writer", "organisation", "meeting"),
+        Reflection.objects.select_related(
+            "partnership", "writer", "organisation", "meeting", "event"
+        ),
         perm="reflection.view_reflection",
         pk=pk,
     )

@@ -13,7 +13,14 @@ from django.utils import timezone
 
 from joinedup.conftest import client_for
 from joinedup.events import actions
-from joinedup.events.models import Event, Registration, RegistrationStatus, TopicRequest, TopicVote
+from joinedup.events.models import (
+    Event,
+    Notes,
+    Registration,
+    RegistrationStatus,
+    TopicRequest,
+    TopicVote,
+)
 from joinedup.events.tests.conftest import register
 from joinedup.learning.models import Framework, Theme
 
@@ -44,6 +51,32 @@ def test_only_those_who_run_the_hub_add_events_and_write_notes(hub_world, charac
     client = client_for(getattr(hub_world, character))
     assert client.get(reverse("event_new", args=[hub_world.hub.pk])).status_code == status
     assert client.get(reverse("event_notes", args=[hub_world.event.pk])).status_code == status
+
+
+def test_a_sessions_notes_are_written_read_back_and_a_stale_save_is_merged(hub_world):
+    w = hub_world
+    session = actions.session_schedule(by=w.hana, event=w.event, title="Boundaries")
+    url = reverse("session_notes", args=[w.event.pk, session.pk])
+    hana, otis = client_for(w.hana), client_for(w.otis)
+    first = {"text": "We agreed a shared script.", "materials": "https://example.org/s.pdf"}
+    assert hana.post(url, {**first, "version": ""}).status_code == 302
+    page = client_for(w.cora).get(reverse("event", args=[w.event.pk])).content.decode()
+    assert "We agreed a shared script." in page and "https://example.org/s.pdf" in page
+    assert url in hana.get(reverse("event", args=[w.event.pk])).content.decode()
+    # Otis saves on version 1; Hana, also from version 1, is shown both to merge.
+    saved = otis.post(url, {"text": "Otis's notes", "materials": "", "version": 1})
+    assert saved.status_code == 302
+    stale = hana.post(url, {"text": "Hana's notes", "materials": "", "version": 1})
+    assert stale.status_code == 409 and "Otis&#x27;s notes" in stale.content.decode()
+    notes = Notes.objects.get(session=session)
+    assert (notes.version, notes.text) == (2, "Otis's notes")
+    assert Notes.objects.filter(event=w.event, session=None).count() == 0  # not the event's
+    assert client_for(w.cora).get(url).status_code == 403
+    assert client_for(w.olive).get(url).status_code == 404
+    other = actions.event_create(
+        by=w.hana, hub=w.hub, title="Other", starts_at=w.event.starts_at, ends_at=w.event.ends_at
+    )
+    assert hana.get(reverse("session_notes", args=[other.pk, session.pk])).status_code == 404
 
 
 def test_the_coordinator_adds_an_event_and_a_bad_time_is_named(hub_world):

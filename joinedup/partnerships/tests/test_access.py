@@ -14,6 +14,7 @@ from joinedup.access import partnerships_visible_to
 from joinedup.accounts.actions import api_token_create
 from joinedup.conftest import client_for, make_user
 from joinedup.directory import actions as directory_actions
+from joinedup.events import actions as ea
 from joinedup.events.tests.conftest import events_world
 from joinedup.partnerships import actions
 from joinedup.partnerships.models import Partnership
@@ -292,12 +293,14 @@ def events_urls(w: SimpleNamespace) -> dict[str, str]:
     each role to them)."""
     e = events_world(w)
     h, ev = w.hub.pk, e.event.pk
+    session = ea.session_schedule(by=None, event=e.event, title="Boundaries in peer work")
     return {
         "hub_learning": reverse("hub_learning", args=[h]),
         "topic_request_new": reverse("topic_request_new", args=[h]),
         "event_new": reverse("event_new", args=[h]),
         "topic_request": reverse("topic_request", args=[e.topic.pk]),
         **{name: reverse(name, args=[ev]) for name in EVENT_PAGES},
+        "session_notes": reverse("session_notes", args=[ev, session.pk]),
     }
 
 

@@ -12,9 +12,11 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from joinedup.audit.models import AuditEvent
 from joinedup.conftest import api_for, client_for, make_user
+from joinedup.events.actions import event_create
 from joinedup.meetings.actions import action_add
 from joinedup.meetings.actions_assign import action_assign
 from joinedup.meetings.models import ActionPoint
@@ -22,6 +24,7 @@ from joinedup.meetings.tests.helpers import core_series, days_from_today, meet
 from joinedup.organisations.actions import affiliation_end
 from joinedup.partnerships.actions import membership_set_contacts
 from joinedup.partnerships.models import Affiliation
+from joinedup.programmes.actions import hub_create
 from joinedup.reflection import actions, queries
 from joinedup.reflection.models import Handover, HandoverReason, Reflection, Sharing
 
@@ -229,17 +232,35 @@ def test_the_api_lists_reflections_by_sharing_and_confirms_handovers(w: SimpleNa
     assert sorted(r["sharing"] for r in listed) == ["organisation", "partnership"]
     shared = api_for(w.lena).get("/api/v1/reflections", sharing="partnership").json()
     assert [r["title"] for r in shared] == ["Triage pilot (partnership)"]
-    made = api_for(w.will).post(
-        "/api/v1/reflections",
-        {
-            "partnership_id": w.partnership.pk,
-            "organisation_id": w.wider_org.pk,
-            "title": "Food bank referrals",
-            "template": "aar",
-            "answers": {"intended": "Same-day parcels"},
-        },
+    # A reflection attaches to an event of the partnership's hub; another hub's event, which
+    # Hillside did not register for, is refused by name.
+    start = timezone.now() - dt.timedelta(days=3)
+    hub_event, elsewhere = (
+        event_create(
+            by=None, hub=hub, title=title, starts_at=start, ends_at=start + dt.timedelta(hours=2)
+        )
+        for hub, title in [
+            (w.hub, "Trauma-informed practice"),
+            (hub_create(by=None, programme=w.programme, name="South"), "South networking"),
+        ]
     )
+    form_page = client_for(w.will).get(f"/partnerships/{w.partnership.pk}/reflection/new/")
+    assert "Trauma-informed practice" in form_page.content.decode()
+    assert "South networking" not in form_page.content.decode()
+    body = {
+        "partnership_id": w.partnership.pk,
+        "organisation_id": w.wider_org.pk,
+        "title": "Food bank referrals",
+        "template": "aar",
+        "answers": {"intended": "Same-day parcels"},
+    }
+    refused = api_for(w.will).post("/api/v1/reflections", {**body, "event_id": elsewhere.pk})
+    assert refused.status_code == 422 and "event_id" in refused.content.decode()
+    made = api_for(w.will).post("/api/v1/reflections", {**body, "event_id": hub_event.pk})
     assert made.status_code == 201 and made.json()["sharing"] == "private"
+    assert made.json()["event_id"] == hub_event.pk
+    page = client_for(w.will).get(f"/reflections/{made.json()['id']}/").content.decode()
+    assert hub_event.get_absolute_url() in page
     assert api_for(w.olive).get(f"/api/v1/reflections/{made.json()['id']}").status_code == 404
     mine = made.json()["id"]
     assert (
