@@ -162,7 +162,11 @@ class RegisterForm(IdPrefixedForm):
 
     def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+        field = self.fields["organisation"]
+        field.queryset = organisations  # type: ignore[attr-defined]
+        if organisations.exists():  # a member comes for one of their organisations
+            field.required = True
+            field.empty_label = None  # type: ignore[attr-defined]
 
 
 class GuestForm(forms.Form):

@@ -74,3 +74,8 @@ class Hub(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("hub", args=[self.pk])
+
+    @property
+    def label(self) -> str:
+        """Its name as pages say it: "North West hub", not "North West hub hub"."""
+        return self.name if "hub" in self.name.lower() else f"{self.name} hub"
