@@ -157,8 +157,13 @@ class PrincipleView:
 
 
 def _meets(ratings: list[PeerRating]) -> bool:
-    raters = {(r.rater_id, r.rater_org_id) for r in ratings}
-    return len(raters) >= MIN_RATERS and len({org for _, org in raters}) >= MIN_RATER_ORGS
+    """At least three people, from at least two organisations, gave a score: "don't know" is
+    no answer, and a person who rates for two organisations is one rater."""
+    scored = [r for r in ratings if r.score is not None]
+    return (
+        len({r.rater_id for r in scored}) >= MIN_RATERS
+        and len({r.rater_org_id for r in scored}) >= MIN_RATER_ORGS
+    )
 
 
 def _mean(values: list[int]) -> float | None:

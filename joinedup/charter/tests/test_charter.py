@@ -168,6 +168,10 @@ def test_peer_view_needs_three_raters_from_two_organisations(
     result = queries.peer_result(peers.view, lead)
     assert not result["shown"] and result["comments"] == []
     assert all(r.others is None for r in result["rows"])
+    # "Don't know" is no answer: a third person from another organisation who knows nothing
+    # does not make the figures show.
+    rate(peers, peers.dale, peers.drop_in, lead, None)
+    assert not queries.peer_result(peers.view, lead)["shown"]
     third_same_org = make_user("max@riverside-mind.example", "Max Mind", world.core_org)
     rate(peers, third_same_org, world.core_org, lead, 3)
     assert not queries.peer_result(peers.view, lead)["shown"]  # three raters, one organisation
@@ -175,7 +179,7 @@ def test_peer_view_needs_three_raters_from_two_organisations(
     result = queries.peer_result(peers.view, lead)
     present = next(r for r in result["rows"] if r.key == "present")
     assert result["shown"] and (present.others, present.own, present.gap) == (2.0, 4.0, 2.0)
-    assert len(result["comments"]) == 4  # unattributed, one from each rater of another org
+    assert len(result["comments"]) == 5  # unattributed, one from each rater of another org
     distribution = queries.peer_distribution(peers.view)
     row = next(r for r in distribution["rows"] if r["key"] == "present")
     assert row["counts"] == [1, 2, 1, 0]
