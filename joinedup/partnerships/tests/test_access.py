@@ -47,6 +47,7 @@ POST_ONLY = {
     "learning_highlight_delete",
     "message_retry",
     "charter_step",
+    "charter_partnership_step",
     "charter_reaffirm",
     "charter_withdraw",
     "charter_peer_view_open",
@@ -273,6 +274,9 @@ def charter_urls(w: SimpleNamespace) -> dict[str, str]:
     return {
         "charter": reverse("charter", args=[g]),
         "charter_step": reverse("charter_step", args=[g]),
+        "charter_edit": reverse("charter_edit", args=[g]),
+        "charter_partnership_step": reverse("charter_partnership_step", args=[p]),
+        "charter_partnership_edit": reverse("charter_partnership_edit", args=[p]),
         "charter_reaffirm": reverse("charter_reaffirm", args=[g, 1]),
         "charter_withdraw": reverse("charter_withdraw", args=[g, 1]),
         "charter_self_assessment": reverse("charter_self_assessment", args=[g]),
