@@ -256,7 +256,9 @@ def programme_column(programme: Programme, partnership_ids: list[int]) -> dict[i
     charters: dict[int, int] = {
         c.partnership_id or 0: c.pk
         for c in Charter.objects.filter(
-            Q(programme=programme) | Q(partnership_id__in=partnership_ids)
+            # A partnership's own charter counts once it has adopted a version (charter_for).
+            Q(programme=programme)
+            | Q(partnership_id__in=partnership_ids, versions__status=CharterStatus.ADOPTED)
         )
     }
     members: dict[int, set[int]] = defaultdict(set)
