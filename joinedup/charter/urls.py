@@ -26,6 +26,7 @@ partnership_urlpatterns = [
     path("", views_partners.partners_page, name="charter_partnership"),
     path("step/", views_partners.own_step, name="charter_partnership_step"),
     path("edit/", views_partners.own_edit, name="charter_partnership_edit"),
+    path("sign/", views_partners.own_sign, name="charter_partnership_sign"),
     path("peer-view/open/", views_partners.peer_view_open, name="charter_peer_view_open"),
     path("peer-view/rate/<int:org_pk>/", views_partners.peer_rate, name="charter_peer_rate"),
     path("evidence/<int:org_pk>/", views_partners.evidence_page, name="charter_evidence"),

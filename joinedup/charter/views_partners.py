@@ -13,17 +13,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from joinedup.access import acting_for, get_for, standing
+from joinedup.access import acting_for, get_for, org_roles, standing
 from joinedup.charter import actions, queries
 from joinedup.charter.defaults import principles
 from joinedup.charter.editing import edit_page
 from joinedup.charter.evidence import evidence
-from joinedup.charter.forms import PlanForm, RateForm
+from joinedup.charter.forms import PlanForm, RateForm, SignForm
 from joinedup.charter.models import Charter, CharterStatus, CharterVersion, PeerView, PlanItem
 from joinedup.charter.rules import plans_for, sees_organisation_record
 from joinedup.forms import act
 from joinedup.http import AuthedRequest
-from joinedup.partnerships.models import Organisation, Partnership
+from joinedup.partnerships.models import MANAGING_ORG_ROLES, Organisation, Partnership
 
 INVALID = 422
 
@@ -64,6 +64,7 @@ def partners_page(request: AuthedRequest, pk: int) -> HttpResponse:
     signed = {s.organisation_id for s in queries.standing_signatures(charter)} if charter else set()
     results = [(o, queries.peer_result(peer_view, o)) for o in mine] if peer_view else []
     revises = request.user.is_superuser or seen.manages
+    signers = _own_signers(request, charter, version, mine, signed)
     own = Charter.objects.filter(partnership=partnership).first() if revises else None
     return render(
         request,
@@ -85,6 +86,7 @@ def partners_page(request: AuthedRequest, pk: int) -> HttpResponse:
             "year": timezone.localdate().year,
             "record_orgs": members if (seen.manages or seen.officer) else mine,
             "revises": revises,
+            "sign_form": SignForm(signers=signers) if signers else None,
             "own": own,
             "own_in_progress": _in_progress(own),
         },
@@ -377,3 +379,50 @@ def own_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         back=reverse("charter_partnership", args=[pk]),
         context={"partnership": partnership, "owner_name": partnership.name},
     )
+
+
+def _own_signers(
+    request: AuthedRequest,
+    charter: Charter | None,
+    version: CharterVersion | None,
+    mine: list[Organisation],
+    signed: set[int],
+) -> list[Organisation]:
+    """Our organisations that may sign the partnership's own adopted Charter and have not
+    (the programme's Charter is signed on the programme's page)."""
+    if charter is None or version is None or not charter.partnership_id:
+        return []
+    roles = org_roles(request.user)
+    return [o for o in mine if roles.get(o.pk) in MANAGING_ORG_ROLES and o.pk not in signed]
+
+
+@require_POST
+@login_required
+def own_sign(request: AuthedRequest, pk: int) -> HttpResponse:
+    """An admin or manager signs the partnership's own adopted Charter for their organisation."""
+    partnership = _partnership(request, pk)
+    charter = queries.charter_for(partnership)
+    version = queries.adopted(charter)
+    if charter is None or version is None or not charter.partnership_id:
+        raise Http404
+    signed = {s.organisation_id for s in queries.standing_signatures(charter)}
+    signers = _own_signers(request, charter, version, _mine(request, _members(partnership)), signed)
+    if not signers:
+        raise PermissionDenied
+    form = SignForm(request.POST, signers=signers)
+    if not form.is_valid():
+        messages.error(request, "Choose an organisation you may sign for.")
+        return redirect("charter_partnership", pk)
+    try:
+        actions.charter_sign(
+            version=version,
+            by=request.user,
+            organisation=form.cleaned_data["organisation"],
+            board_informed=form.cleaned_data["board_informed"],
+            by_default=form.cleaned_data["by_default"],
+        )
+    except actions.ValidationError as error:
+        messages.error(request, "; ".join(error.messages))
+        return redirect("charter_partnership", pk)
+    messages.success(request, f"Signed for {form.cleaned_data['organisation']}.")
+    return redirect("charter_partnership", pk)

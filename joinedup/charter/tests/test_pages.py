@@ -211,6 +211,11 @@ def test_a_lead_adopts_the_partnerships_own_revision_and_only_its_pages_show_it(
 
     shown = client_for(world.cora).get(page).content.decode()
     assert ours in shown and "This partnership's own Charter, version 1" in shown
+    sign = f"/partnerships/{p}/charter/sign/"
+    assert client_for(world.stan).post(sign, {"organisation": world.lead_org.pk}).status_code == 403
+    signing = lena.post(sign, {"organisation": world.lead_org.pk, "board_informed": "on"})
+    assert signing.status_code == 302
+    assert "Riverside Citizens Advice: signed" in lena.get(page).content.decode()
     elsewhere = client_for(vera).get(f"/partnerships/{valley.pk}/charter/").content.decode()
     assert ours not in elsewhere
     assert escape(charter.version.themes[0]["principles"][0]["intent"]) in elsewhere
