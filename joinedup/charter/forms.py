@@ -137,3 +137,84 @@ class PlanForm(forms.Form):
     def __init__(self, *args: Any, subjects: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["subject"].choices = subjects  # type: ignore[attr-defined]
+
+
+SIGNS_NEEDED = "Give at least one sign for “{title}”, one per line."
+
+
+def _lines(value: str) -> list[str]:
+    return [line.strip() for line in value.splitlines() if line.strip()]
+
+
+class CharterTextForm(forms.Form):
+    """The text of a draft (or out-for-comment) version: its title and, for each principle,
+    its title, statement of intent, and progress and warning signs one per line. Themes and
+    principle keys stay as they are, so signatures and peer ratings keep their meaning."""
+
+    number = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    title = forms.CharField(max_length=200, label="Title of this version")
+
+    def __init__(self, *args: Any, themes: list[dict[str, Any]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.themes = themes
+        for theme in themes:
+            for p in theme["principles"]:
+                k = p["key"]
+                self.fields[f"{k}-title"] = forms.CharField(
+                    max_length=200,
+                    label="Principle",
+                    initial=p["title"],
+                    error_messages={"required": f"Give a title for “{p['title']}”."},
+                )
+                self.fields[f"{k}-intent"] = forms.CharField(
+                    max_length=4000,
+                    label="Statement of intent",
+                    initial=p["intent"],
+                    error_messages={"required": f"Give a statement of intent for “{p['title']}”."},
+                    widget=forms.Textarea(attrs={"rows": 3}),
+                )
+                for part, label in (("progress", "Progress signs"), ("warning", "Warning signs")):
+                    self.fields[f"{k}-{part}"] = forms.CharField(
+                        max_length=4000,
+                        label=f"{label}, one per line",
+                        initial="\n".join(p[part]),
+                        error_messages={"required": SIGNS_NEEDED.format(title=p["title"])},
+                        widget=forms.Textarea(attrs={"rows": 4}),
+                    )
+
+    def groups(self) -> list[tuple[dict[str, Any], list[tuple[dict[str, Any], list[Any]]]]]:
+        """[(theme, [(principle, [its bound fields])])] for the template's fieldsets."""
+        parts = ("title", "intent", "progress", "warning")
+        return [
+            (t, [(p, [self[f"{p['key']}-{x}"] for x in parts]) for p in t["principles"]])
+            for t in self.themes
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for theme in self.themes:
+            for p in theme["principles"]:
+                for part in ("progress", "warning"):
+                    name = f"{p['key']}-{part}"
+                    if name in data and not _lines(data[name]):
+                        self.add_error(name, SIGNS_NEEDED.format(title=p["title"]))
+        return data
+
+    def edited_themes(self) -> list[dict[str, Any]]:
+        data = self.cleaned_data
+        return [
+            {
+                **t,
+                "principles": [
+                    {
+                        **p,
+                        "title": data[f"{p['key']}-title"].strip(),
+                        "intent": data[f"{p['key']}-intent"].strip(),
+                        "progress": _lines(data[f"{p['key']}-progress"]),
+                        "warning": _lines(data[f"{p['key']}-warning"]),
+                    }
+                    for p in t["principles"]
+                ],
+            }
+            for t in self.themes
+        ]

@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from joinedup.charter.defaults import principles
 from joinedup.charter.models import (
@@ -39,11 +39,21 @@ ANONYMITY = (
 
 
 def charter_for(partnership: Partnership) -> Charter | None:
-    """The partnership's own charter, else its programme's."""
-    own = Charter.objects.filter(partnership=partnership).first()
-    if own is not None or not partnership.programme_id:
+    """The charter that applies in a partnership: its own once it has adopted a version of
+    it, else its programme's (a revision still in draft or out for comment does not yet
+    replace the programme's), else its own unadopted one if the programme has none."""
+    own = (
+        Charter.objects.filter(partnership=partnership)
+        .annotate(
+            adopted=Exists(
+                CharterVersion.objects.filter(charter=OuterRef("pk"), status=CharterStatus.ADOPTED)
+            )
+        )
+        .first()
+    )
+    if (own is not None and own.adopted) or not partnership.programme_id:
         return own
-    return Charter.objects.filter(programme_id=partnership.programme_id).first()
+    return Charter.objects.filter(programme_id=partnership.programme_id).first() or own
 
 
 def adopted(charter: Charter | None) -> CharterVersion | None:
@@ -251,7 +261,9 @@ def programme_column(programme: Programme, partnership_ids: list[int]) -> dict[i
     charters: dict[int, int] = {
         c.partnership_id or 0: c.pk
         for c in Charter.objects.filter(
-            Q(programme=programme) | Q(partnership_id__in=partnership_ids)
+            # A partnership's own charter counts once it has adopted a version (charter_for).
+            Q(programme=programme)
+            | Q(partnership_id__in=partnership_ids, versions__status=CharterStatus.ADOPTED)
         )
     }
     members: dict[int, set[int]] = defaultdict(set)

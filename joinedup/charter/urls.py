@@ -6,6 +6,7 @@ from joinedup.charter import views, views_partners
 programme_urlpatterns = [
     path("", views.charter_page, name="charter"),
     path("step/", views.charter_step, name="charter_step"),
+    path("edit/", views.charter_edit_page, name="charter_edit"),
     path(
         "signatures/<int:signature_pk>/reaffirm/", views.charter_reaffirm, name="charter_reaffirm"
     ),
@@ -23,6 +24,9 @@ programme_urlpatterns = [
 # Mounted at partnerships/<int:pk>/charter/
 partnership_urlpatterns = [
     path("", views_partners.partners_page, name="charter_partnership"),
+    path("step/", views_partners.own_step, name="charter_partnership_step"),
+    path("edit/", views_partners.own_edit, name="charter_partnership_edit"),
+    path("sign/", views_partners.own_sign, name="charter_partnership_sign"),
     path("peer-view/open/", views_partners.peer_view_open, name="charter_peer_view_open"),
     path("peer-view/rate/<int:org_pk>/", views_partners.peer_rate, name="charter_peer_rate"),
     path("evidence/<int:org_pk>/", views_partners.evidence_page, name="charter_evidence"),

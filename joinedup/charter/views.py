@@ -11,11 +11,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from joinedup.access import acting_for, get_for, org_roles
 from joinedup.charter import actions, queries
 from joinedup.charter.defaults import default_skills, principles
+from joinedup.charter.editing import edit_page
 from joinedup.charter.forms import ReaffirmForm, SelfAssessmentForm, SignForm, WithdrawForm
 from joinedup.charter.models import Charter, CharterStatus, Signature
 from joinedup.forms import act
@@ -97,6 +99,27 @@ def charter_page(request: AuthedRequest, pk: int) -> HttpResponse:
             "withdraw_form": WithdrawForm(),
         },
         status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def charter_edit_page(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Officers edit the text of the version in progress (the rule the API uses)."""
+    programme = _programme(request, pk)
+    charter = _charter(programme)
+    may = request.user.is_superuser or (
+        request.user.has_perm("charter.change_charter", charter)
+        if charter
+        else request.user.has_perm("programmes.change_programme", programme)
+    )
+    if not may:
+        raise PermissionDenied
+    return edit_page(
+        request,
+        charter,
+        back=reverse("charter", args=[pk]),
+        context={"programme": programme, "owner_name": programme.name},
     )
 
 

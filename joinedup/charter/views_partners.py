@@ -6,21 +6,24 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from joinedup.access import acting_for, get_for, standing
+from joinedup.access import acting_for, get_for, org_roles, standing
 from joinedup.charter import actions, queries
 from joinedup.charter.defaults import principles
+from joinedup.charter.editing import edit_page
 from joinedup.charter.evidence import evidence
-from joinedup.charter.forms import PlanForm, RateForm
-from joinedup.charter.models import PeerView, PlanItem
+from joinedup.charter.forms import PlanForm, RateForm, SignForm
+from joinedup.charter.models import Charter, CharterStatus, CharterVersion, PeerView, PlanItem
 from joinedup.charter.rules import plans_for, sees_organisation_record
 from joinedup.forms import act
 from joinedup.http import AuthedRequest
-from joinedup.partnerships.models import Organisation, Partnership
+from joinedup.partnerships.models import MANAGING_ORG_ROLES, Organisation, Partnership
 
 INVALID = 422
 
@@ -60,6 +63,9 @@ def partners_page(request: AuthedRequest, pk: int) -> HttpResponse:
     seen = standing(request.user, partnership)
     signed = {s.organisation_id for s in queries.standing_signatures(charter)} if charter else set()
     results = [(o, queries.peer_result(peer_view, o)) for o in mine] if peer_view else []
+    revises = request.user.is_superuser or seen.manages
+    signers = _own_signers(request, charter, version, mine, signed)
+    own = Charter.objects.filter(partnership=partnership).first() if revises else None
     return render(
         request,
         "charter/partnership.html",
@@ -79,6 +85,10 @@ def partners_page(request: AuthedRequest, pk: int) -> HttpResponse:
             "anonymity": queries.ANONYMITY,
             "year": timezone.localdate().year,
             "record_orgs": members if (seen.manages or seen.officer) else mine,
+            "revises": revises,
+            "sign_form": SignForm(signers=signers) if signers else None,
+            "own": own,
+            "own_in_progress": _in_progress(own),
         },
     )
 
@@ -297,3 +307,122 @@ def plan_mentor(request: AuthedRequest, pk: int, org_pk: int, item_pk: int) -> H
         return redirect("charter_plan", pk, org_pk)
     messages.success(request, f"{mentors[0]} offers mentoring: it is listed under Resources.")
     return redirect("charter_plan", pk, org_pk)
+
+
+# --- the partnership's own revision of the Charter (the lead's admins and managers) -------
+
+
+def _in_progress(charter: Charter | None) -> CharterVersion | None:
+    if charter is None:
+        return None
+    return charter.versions.filter(status__in=[CharterStatus.DRAFT, CharterStatus.COMMENT]).first()
+
+
+def _to_revise(request: AuthedRequest, pk: int) -> tuple[Partnership, Charter | None]:
+    """Members and officers who see the partnership but do not manage its lead get 403;
+    anyone else 404 (from `get_for`)."""
+    partnership = _partnership(request, pk)
+    if not (request.user.is_superuser or standing(request.user, partnership).manages):
+        raise PermissionDenied
+    return partnership, Charter.objects.filter(partnership=partnership).first()
+
+
+@require_POST
+@login_required
+def own_step(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Start the partnership's own revision (from the programme's adopted Charter, else
+    Joined Up's draft), start a new version, send it out for comment, adopt it."""
+    partnership, charter = _to_revise(request, pk)
+    step = request.POST.get("step", "")
+    try:
+        if step == "start" and charter is None:
+            source = (
+                queries.adopted(Charter.objects.filter(programme=partnership.programme_id).first())
+                if partnership.programme_id
+                else None
+            )
+            if source is None or source.from_default:
+                actions.charter_start(by=request.user, partnership=partnership)
+            else:
+                actions.charter_start(
+                    by=request.user,
+                    partnership=partnership,
+                    themes=source.themes,
+                    title=source.title,
+                )
+        elif step == "new" and charter is not None:
+            actions.charter_new_version(charter=charter, by=request.user)
+        elif step in ("comment", "adopted") and charter is not None:
+            version = _in_progress(charter)
+            if version is None:
+                raise Http404
+            actions.charter_advance(version=version, by=request.user, to=step)
+        else:
+            return HttpResponse("That step does not follow from where the Charter is.", status=400)
+    except IntegrityError:
+        messages.error(request, "This partnership's own Charter has been started already.")
+        return redirect("charter_partnership", pk)
+    except actions.ValidationError as error:
+        messages.error(request, "; ".join(error.messages))
+        return redirect("charter_partnership", pk)
+    messages.success(request, "Done.")
+    return redirect("charter_partnership", pk)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def own_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    partnership, charter = _to_revise(request, pk)
+    return edit_page(
+        request,
+        charter,
+        back=reverse("charter_partnership", args=[pk]),
+        context={"partnership": partnership, "owner_name": partnership.name},
+    )
+
+
+def _own_signers(
+    request: AuthedRequest,
+    charter: Charter | None,
+    version: CharterVersion | None,
+    mine: list[Organisation],
+    signed: set[int],
+) -> list[Organisation]:
+    """Our organisations that may sign the partnership's own adopted Charter and have not
+    (the programme's Charter is signed on the programme's page)."""
+    if charter is None or version is None or not charter.partnership_id:
+        return []
+    roles = org_roles(request.user)
+    return [o for o in mine if roles.get(o.pk) in MANAGING_ORG_ROLES and o.pk not in signed]
+
+
+@require_POST
+@login_required
+def own_sign(request: AuthedRequest, pk: int) -> HttpResponse:
+    """An admin or manager signs the partnership's own adopted Charter for their organisation."""
+    partnership = _partnership(request, pk)
+    charter = queries.charter_for(partnership)
+    version = queries.adopted(charter)
+    if charter is None or version is None or not charter.partnership_id:
+        raise Http404
+    signed = {s.organisation_id for s in queries.standing_signatures(charter)}
+    signers = _own_signers(request, charter, version, _mine(request, _members(partnership)), signed)
+    if not signers:
+        raise PermissionDenied
+    form = SignForm(request.POST, signers=signers)
+    if not form.is_valid():
+        messages.error(request, "Choose an organisation you may sign for.")
+        return redirect("charter_partnership", pk)
+    try:
+        actions.charter_sign(
+            version=version,
+            by=request.user,
+            organisation=form.cleaned_data["organisation"],
+            board_informed=form.cleaned_data["board_informed"],
+            by_default=form.cleaned_data["by_default"],
+        )
+    except actions.ValidationError as error:
+        messages.error(request, "; ".join(error.messages))
+        return redirect("charter_partnership", pk)
+    messages.success(request, f"Signed for {form.cleaned_data['organisation']}.")
+    return redirect("charter_partnership", pk)

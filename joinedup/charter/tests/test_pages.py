@@ -9,10 +9,12 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils.html import escape
 
 from joinedup.charter import actions
 from joinedup.charter.tests.conftest import rate
-from joinedup.conftest import add_member, client_for, make_org, make_user
+from joinedup.conftest import START, add_member, client_for, make_org, make_user
+from joinedup.partnerships import actions as partnership_actions
 from joinedup.partnerships.models import MemberRole
 
 
@@ -129,3 +131,91 @@ def test_a_partner_offers_mentoring_from_the_plan_page(world: SimpleNamespace) -
     item.refresh_from_db()
     assert item.mentor_offer is not None and item.mentor_offer.organisation == world.lead_org
     assert item.support == "mentoring"
+
+
+def _text(version: Any, **changes: str) -> dict[str, str]:
+    """What the edit form posts for `version`, as it stands, with `changes`."""
+    data = {"number": str(version.number), "title": version.title}
+    for theme in version.themes:
+        for p in theme["principles"]:
+            k = p["key"]
+            data |= {
+                f"{k}-title": p["title"],
+                f"{k}-intent": p["intent"],
+                f"{k}-progress": "\n".join(p["progress"]),
+                f"{k}-warning": "\n".join(p["warning"]),
+            }
+    return data | changes
+
+
+def test_an_officer_edits_a_draft_on_the_page_and_an_adopted_version_refuses(
+    world: SimpleNamespace,
+) -> None:
+    draft = actions.charter_start(by=world.otis, programme=world.programme)
+    key = draft.themes[0]["principles"][0]["key"]
+    url = f"/programmes/{world.programme.pk}/charter/edit/"
+    assert client_for(world.stan).get(url).status_code == 403  # sees the programme only
+    assert client_for(world.olive).get(url).status_code == 404
+    otis = client_for(world.otis)
+    assert "Statement of intent" in otis.get(url).content.decode()
+    blank = otis.post(url, _text(draft, **{f"{key}-warning": " \n "}))
+    assert blank.status_code == 422
+    assert "Give at least one sign for" in blank.content.decode()
+    ours = "We say plainly what each of us can give."
+    edited = _text(draft, **{f"{key}-intent": ours, f"{key}-progress": "A\n\nB"})
+    assert otis.post(url, edited).status_code == 302
+    draft.refresh_from_db()
+    principle = draft.themes[0]["principles"][0]
+    assert principle["intent"] == "We say plainly what each of us can give."
+    assert principle["progress"] == ["A", "B"]
+    assert not draft.from_default
+    assert "We say plainly what each of us can give." in otis.get(url).content.decode()
+
+    actions.charter_advance(version=draft, by=world.otis, to="adopted")
+    refused = otis.post(url, _text(draft, **{f"{key}-intent": "Changed after adoption."}))
+    assert refused.status_code == 409
+    assert "Only a draft, or a version out for comment, can be edited." in refused.content.decode()
+    draft.refresh_from_db()
+    assert draft.themes[0]["principles"][0]["intent"] == "We say plainly what each of us can give."
+    assert "No version is in progress" in otis.get(url).content.decode()
+
+
+def test_a_lead_adopts_the_partnerships_own_revision_and_only_its_pages_show_it(
+    world: SimpleNamespace, charter: SimpleNamespace
+) -> None:
+    valley_org = make_org("Valley Trust")
+    valley = partnership_actions.partnership_create(
+        by=None,
+        name="Valley Partnership",
+        shared_goal="Help in the valley.",
+        lead=valley_org,
+        start_on=START,
+        programme=world.programme,
+    )
+    vera = make_user("vera@valley.example", "Vera Valley", valley_org, "manager")
+    p = world.partnership.pk
+    page, step, edit = (f"/partnerships/{p}/charter/{x}" for x in ("", "step/", "edit/"))
+    for who, status in ((world.cora, 403), (world.otis, 403), (world.olive, 404)):
+        assert client_for(who).post(step, {"step": "start"}).status_code == status
+        assert client_for(who).get(edit).status_code == status
+    lena = client_for(world.lena)
+    assert lena.post(step, {"step": "start"}).status_code == 302
+    draft = world.partnership.charter.versions.get()
+    assert draft.themes == charter.version.themes  # started from the programme's
+    key = draft.themes[0]["principles"][0]["key"]
+    ours = "Riverside partners say plainly what each can give."
+    assert lena.post(edit, _text(draft, **{f"{key}-intent": ours})).status_code == 302
+    assert ours not in client_for(world.cora).get(page).content.decode()  # not adopted yet
+    assert lena.post(step, {"step": "comment"}).status_code == 302
+    assert lena.post(step, {"step": "adopted"}).status_code == 302
+
+    shown = client_for(world.cora).get(page).content.decode()
+    assert ours in shown and "This partnership's own Charter, version 1" in shown
+    sign = f"/partnerships/{p}/charter/sign/"
+    assert client_for(world.stan).post(sign, {"organisation": world.lead_org.pk}).status_code == 403
+    signing = lena.post(sign, {"organisation": world.lead_org.pk, "board_informed": "on"})
+    assert signing.status_code == 302
+    assert "Riverside Citizens Advice: signed" in lena.get(page).content.decode()
+    elsewhere = client_for(vera).get(f"/partnerships/{valley.pk}/charter/").content.decode()
+    assert ours not in elsewhere
+    assert escape(charter.version.themes[0]["principles"][0]["intent"]) in elsewhere

@@ -79,6 +79,13 @@ def test_sign_assess_rate_and_read(world: SimpleNamespace, browser: Any, live_se
         assert "We see ourselves higher" in row.inner_text()
         lena.visit(f"/partnerships/{p}/charter/evidence/{lead.pk}/")
         lena.visit(f"/partnerships/{p}/charter/plan/{lead.pk}/")
+        # The lead starts the partnership's own revision and opens its text to edit.
+        lena.visit(f"/partnerships/{p}/charter/")
+        lena.page.get_by_role("button", name="Start our own revision").click()
+        lena.page.get_by_role("link", name="Edit version 1").click()
+        lena.page.get_by_role("group", name="We turn up and are present").wait_for()
+        lena.check()
+        lena.check_narrow()
 
         otis.sign_in(world.otis.email)
         otis.visit(f"/programmes/{g}/")
