@@ -52,6 +52,7 @@ BAD_THEMES = (
 )
 UNKNOWN_SKILL = "There is no skill {key!r} in this framework."
 BAD_LEVEL = "A level is 1 to 4, or left empty for “not yet observed”."
+NOTHING_ANSWERED = "Answer at least one skill: a level, or “not yet observed”."
 NEEDS_EVIDENCE = "Give an example at level {level} or above for “{title}”."
 NOT_ACTING = "You do not act for {organisation}."
 NOT_A_MEMBER = "{organisation} is not a current member of this partnership."
@@ -340,6 +341,8 @@ def self_assess(
                 {key: NEEDS_EVIDENCE.format(level=threshold, title=skills[key]["title"])}
             )
         clean[key] = {"level": level, "evidence": evidence}
+    if not clean:
+        raise ValidationError({"answers": NOTHING_ANSWERED})
     assessment = SelfAssessment.objects.create(
         framework=framework,
         person=by,

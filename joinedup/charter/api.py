@@ -254,8 +254,10 @@ def assessment_create(request: HttpRequest, pk: Id, payload: CharterAssessmentIn
 class CharterSkillRowOut(Schema):
     key: str
     title: str
-    counts: list[int] = Field(description="People at levels 1, 2, 3 and 4.")
-    not_observed: int
+    counts: list[int] | None = Field(
+        description="People at levels 1, 2, 3 and 4; null when fewer than three answered it."
+    )
+    not_observed: int | None
     mean: float | None
 
 

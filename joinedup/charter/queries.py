@@ -92,8 +92,8 @@ def reaffirmation_due(signature: Signature, today: dt.date) -> bool:
 class SkillRow:
     key: str
     title: str
-    counts: list[int]  # people at levels 1..4
-    not_observed: int
+    counts: list[int] | None  # people at levels 1..4; None when fewer than three answered it
+    not_observed: int | None
     mean: float | None
 
 
@@ -130,6 +130,10 @@ def _skill_rows(framework: SkillsFramework, assessments: list[SelfAssessment]) -
     for skill in framework.skills:
         levels = [a.answers.get(skill["key"], {}).get("level") for a in assessments]
         given = [lv for lv in levels if lv is not None]
+        answered = sum(1 for a in assessments if skill["key"] in a.answers)
+        if answered < MIN_PEOPLE:  # a skill few answered would show those few's levels
+            rows.append(SkillRow(skill["key"], skill["title"], None, None, None))
+            continue
         rows.append(
             SkillRow(
                 skill["key"],

@@ -32,6 +32,8 @@ class Row:
     ended: bool
     end: dt.date
     asymmetric: int
+    # Read with the page, not stored: the Good Partners Charter's sign-up and peer-view spread.
+    charter: dict[str, Any] | None = None
 
     @classmethod
     def live(cls, r: ProgrammeRow) -> Row:

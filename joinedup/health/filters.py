@@ -31,9 +31,20 @@ BANDS = [("", "Any"), *Band.LABELS.items(), ("none", "No health check")]
 
 # The columns a person may hide; the partnership's name always shows, fixed at the left. At
 # 1280 pixels the table holds about eight, so those are shown until the person chooses.
-COLUMNS = [*SORTS[1:], ("report", "Report")]
+# The Good Partners Charter's column is never a sort: partnerships are not ranked by it.
+COLUMNS = [*SORTS[1:], ("charter", "Good Partners Charter"), ("report", "Report")]
 COLUMN_KEYS = [key for key, _ in COLUMNS]
-DEFAULT_COLUMNS = ["hub", "members", "stage", "health", "referrals", "cadence", "flags", "report"]
+DEFAULT_COLUMNS = [
+    "hub",
+    "members",
+    "stage",
+    "health",
+    "referrals",
+    "cadence",
+    "flags",
+    "charter",
+    "report",
+]
 PREFERENCE = "programme_columns"
 R = TypeVar("R", ProgrammeRow, Row)  # rows computed live, or read from the stored figures
 

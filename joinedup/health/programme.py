@@ -197,7 +197,19 @@ COLUMNS = [
     "in name only",
     "one-way streets",
     "flags",
+    "charter signed",
+    "peer view spread",
 ]
+
+
+def _charter_cells(c: dict[str, Any] | None) -> list[str]:
+    """The Good Partners Charter's two cells: members signed, and the latest peer view's
+    spread (lowest to highest, and the middle) where enough answered."""
+    if not c or not c["has_charter"]:
+        return ["", ""]
+    spread = c.get("spread")
+    shown = f"{spread[0]:g} to {spread[2]:g}, middle {spread[1]:g}" if spread else ""
+    return [f"{c['signed']} of {c['members']}", shown]
 
 
 def as_csv(found: Sequence[Any]) -> str:
@@ -225,6 +237,7 @@ def as_csv(found: Sequence[Any]) -> str:
                 r.in_name_only,
                 r.one_way,
                 "; ".join(r.flags),
+                *_charter_cells(getattr(r, "charter", None)),
             ]
             for r in found
         ),

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from joinedup.access import get_for, partnerships_visible_to
 from joinedup.accounts.actions import preference_set
+from joinedup.charter.queries import programme_column as charter_column
 from joinedup.figures import queries as figures
 from joinedup.figures.compute import refresh as refresh_figures
 from joinedup.figures.queries import StoredRows
@@ -70,6 +71,10 @@ def programme_health(request: AuthedRequest, pk: int) -> HttpResponse:
     query.pop("order", None)
     chosen = form.cleaned_data if form.is_bound and not invalid else {}
     shown = chosen_columns(request.user.preferences)
+    if "charter" in shown:
+        charter = charter_column(programme, [r.partnership.pk for r in found])
+        for r in found:
+            r.charter = charter.get(r.partnership.pk)
     return render(
         request,
         "health/programme.html",
@@ -101,13 +106,16 @@ def programme_health(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_GET
 @login_required
 def programme_health_csv(request: AuthedRequest, pk: int) -> HttpResponse:
-    _, form, found = _rows(request, pk)
+    programme, form, found = _rows(request, pk)
     if form.is_bound and not form.is_valid():
         errors = "; ".join(
             f"{field}: {' '.join(str(e) for e in messages)}"
             for field, messages in form.errors.items()
         )
         return HttpResponse(errors, status=INVALID, content_type="text/plain; charset=utf-8")
+    charter = charter_column(programme, [r.partnership.pk for r in found])
+    for r in found:
+        r.charter = charter.get(r.partnership.pk)
     response = HttpResponse(programme_module.as_csv(found), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="programme-{pk}-health.csv"'
     return response

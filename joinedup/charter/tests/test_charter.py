@@ -153,6 +153,14 @@ def test_an_organisation_sees_its_peoples_skills_only_from_three(world: SimpleNa
     assert rows is not None
     present = next(r for r in rows if r.key == "present")
     assert (people, present.counts, present.not_observed, present.mean) == (3, [0, 1, 1, 0], 1, 2.5)
+    # A skill fewer than three of them answered shows nothing of those few.
+    honest = next(r for r in rows if r.key == "own_role")
+    assert (honest.counts, honest.not_observed, honest.mean) == (None, None, None)
+    # An assessment that answers nothing is refused, so it cannot make up the three.
+    with pytest.raises(ValidationError, match="Answer at least one skill"):
+        actions.self_assess(
+            by=world.stan, framework=framework, organisation=world.lead_org, answers={}
+        )
     assert [a.person for a in queries.shared_with_manager(framework, world.lead_org)] == [
         _assess_third
     ]

@@ -219,3 +219,28 @@ def test_a_lead_adopts_the_partnerships_own_revision_and_only_its_pages_show_it(
     elsewhere = client_for(vera).get(f"/partnerships/{valley.pk}/charter/").content.decode()
     assert ours not in elsewhere
     assert escape(charter.version.themes[0]["principles"][0]["intent"]) in elsewhere
+
+
+def test_the_side_by_side_programme_view_and_its_csv_show_the_charter_never_as_a_sort(
+    world: SimpleNamespace, peers: SimpleNamespace
+) -> None:
+    adopted = peers.view.version
+    actions.charter_sign(
+        version=adopted, by=world.lena, organisation=world.lead_org, board_informed=True
+    )
+    lead = world.lead_org
+    for who, org, score in [
+        (world.cora, world.core_org, 2),
+        (peers.mo, world.core_org, 3),
+        (world.will, world.wider_org, 4),
+    ]:
+        rate(peers, who, org, lead, score)
+    officer = client_for(world.otis)
+    page = officer.get(f"/programmes/{world.programme.pk}/health/").content.decode()
+    assert "Good Partners Charter</th>" in page
+    assert "1 of 4 signed" in page and "scores 2 to 4, middle 3" in page
+    assert "sort=charter" not in page  # never a league table
+    csv_text = officer.get(f"/programmes/{world.programme.pk}/health.csv").content.decode()
+    header, first = csv_text.splitlines()[:2]
+    assert header.endswith("charter signed,peer view spread")
+    assert first.endswith('1 of 4,"2 to 4, middle 3"')
