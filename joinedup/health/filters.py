@@ -42,7 +42,6 @@ DEFAULT_COLUMNS = [
     "referrals",
     "cadence",
     "flags",
-    "charter",
     "report",
 ]
 PREFERENCE = "programme_columns"

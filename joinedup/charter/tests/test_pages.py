@@ -235,6 +235,8 @@ def test_the_side_by_side_programme_view_and_its_csv_show_the_charter_never_as_a
         (world.will, world.wider_org, 4),
     ]:
         rate(peers, who, org, lead, score)
+    world.otis.preferences = {"programme_columns": ["hub", "charter"]}  # chosen, not a default
+    world.otis.save(update_fields=["preferences"])
     officer = client_for(world.otis)
     page = officer.get(f"/programmes/{world.programme.pk}/health/").content.decode()
     assert "Good Partners Charter</th>" in page

@@ -136,10 +136,8 @@ def test_the_programme_view_runs_the_same_queries_for_3_or_12_partnerships(
     assert count_queries(client, url(world)) == few
     # session, user, programme, the programmes the user oversees, the user's organisations,
     # the permission (twice: to see, and the view's perm), hubs, and the partnerships with
-    # their stored figures (`joinedup.figures`), in one query; the Good Partners Charter's
-    # column: the charters, the members and the peer views (their signatures and ratings too,
-    # once there are any: a fixed number still)
-    with django_assert_num_queries(12):
+    # their stored figures (`joinedup.figures`), in one query
+    with django_assert_num_queries(9):
         client.get(url(world))
 
 
@@ -156,7 +154,7 @@ def test_the_officer_chooses_the_columns_and_they_are_remembered(
 ) -> None:
     client = client_for(programme.otis)
     shown = client.get(url(programme, hub=str(programme.south.pk)))
-    assert len(shown.context["shown"]) == 9  # the default: what fits at 1280 pixels
+    assert len(shown.context["shown"]) == 8  # the default: what fits at 1280 pixels
     assert "Not shown: Factors divided" in shown.content.decode()
 
     columns = url(programme, "programme_health_columns")
@@ -171,7 +169,7 @@ def test_the_officer_chooses_the_columns_and_they_are_remembered(
     report = reverse("health_report", args=[programme.small[0].pk])
     assert report not in again.content.decode()
     # Someone else keeps their own.
-    assert len(client_for(programme.cora).get(url(programme)).context["shown"]) == 9
+    assert len(client_for(programme.cora).get(url(programme)).context["shown"]) == 8
 
     client.post(columns, {"every": "on"})  # "Show every column" adds the others back
     every = client.get(url(programme))

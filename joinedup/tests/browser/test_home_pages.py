@@ -76,7 +76,7 @@ def test_three_homes_and_the_programme_view_at_1280_pixels(
 
             page.locator("summary", has_text="Choose the columns").click()
             page.get_by_role("button", name="Show every column").click()
-            page.get_by_text("Showing 15 of 15 columns.").wait_for()
+            page.get_by_text("Showing 16 of 16 columns.").wait_for()
             visitor.check()
             assert table.get_by_role("columnheader", name="Hub").is_visible()
             # Wider than the screen now: scrolled sideways, the partnership's name stays put.
