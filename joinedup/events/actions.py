@@ -12,6 +12,7 @@ supports a topic once.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Iterable
 from typing import Any
 
@@ -58,6 +59,7 @@ OUT_OF_VOTES = (
     "another topic first."
 )
 VOTED_ALREADY = "{organisation} already supports this topic: one vote per organisation."
+NO_VOTE = "{organisation} has no vote on this topic to take back."
 NOT_OPEN = "This topic is no longer open."
 REGISTRATION_CLOSED = "Registration for this event is not open."
 NOT_INVITED = "This event is not open to that audience."
@@ -65,9 +67,33 @@ NOT_ATTENDED = "Only people confirmed as attending are asked for feedback."
 ANSWERED = "You have already given feedback on this event."
 NOT_HELD = "Feedback opens once the event has been held."
 WHO_OFFERS = "Say who offers it: a project, a network or a document."
-WRONG_CODE = "That is not this registration's attendance code."
+WRONG_CODE = "That is not the code shown at the venue. Ask the organisers for it."
+NO_SUCH_CODE = "No registration for this event has that code."
+NOT_ON = (
+    "Attendance is confirmed only while the event is on: from 30 minutes before it starts to "
+    "the end of the day it ends."
+)
+NOT_STARTED = "An event can be marked as held once it has started."
+OWN_REQUEST = (
+    "{organisation} asked for this topic: its request already counts. Support other "
+    "organisations' requests with your votes."
+)
+BELOW_TAKEN = (
+    "{n} people have a place: the event cannot have fewer places than that. Ask some to cancel "
+    "first, or keep {n}."
+)
+NOT_PLANNED = "Only a planned event can be changed."
+# Invited guests confirm their email address (double opt-in): a registration made on the guest
+# page is pending, takes no place, and lapses unless its link is followed within this time.
+PENDING_HOURS = 24
+LINK_SENT = (
+    f"We have sent a link to that address. Follow it within {PENDING_HOURS} hours to confirm the "
+    "registration; if the address already has one, the email links to it instead."
+)
+LINK_EXPIRED = "This link has expired or was replaced by a newer one. Register again."
 
 _signer = TimestampSigner(salt="joinedup.events.registration")
+_confirm_signer = TimestampSigner(salt="joinedup.events.registration.confirm")
 
 
 def _full(url: str) -> str:
@@ -129,6 +155,8 @@ def topic_vote(*, by: Any, request: TopicRequest, organisation: Organisation) ->
     request = TopicRequest.objects.get(pk=request.pk)
     if request.status != TopicStatus.OPEN:
         raise ValidationError({"request": NOT_OPEN})
+    if request.requesters.filter(pk=organisation.pk).exists():
+        raise ValidationError({"organisation": OWN_REQUEST.format(organisation=organisation)})
     if TopicVote.objects.filter(request=request, organisation=organisation).exists():
         raise ValidationError({"organisation": VOTED_ALREADY.format(organisation=organisation)})
     if votes_left(request.hub, organisation) <= 0:
@@ -139,9 +167,12 @@ def topic_vote(*, by: Any, request: TopicRequest, organisation: Organisation) ->
 
 
 @action
-def topic_unvote(*, by: Any, request: TopicRequest, organisation: Organisation) -> None:
-    TopicVote.objects.filter(request=request, organisation=organisation).delete()
+def topic_unvote(*, by: Any, request: TopicRequest, organisation: Organisation) -> TopicRequest:
+    deleted, _ = TopicVote.objects.filter(request=request, organisation=organisation).delete()
+    if not deleted:
+        raise ValidationError({"organisation": NO_VOTE.format(organisation=organisation)})
     audit_record(actor=by, action="topic vote withdrawn", obj=request)
+    return request
 
 
 @action
@@ -154,6 +185,8 @@ def topic_merge(*, by: Any, request: TopicRequest, into: TopicRequest) -> TopicR
         raise ValidationError({"into": "That request was itself merged; merge into its survivor."})
     into.requesters.add(*request.requesters.all())
     into.themes.add(*request.themes.all())
+    # A requester's own vote on `into` is spent no longer: its request counts as its support.
+    into.votes.filter(organisation__in=request.requesters.all()).delete()
     have = set(into.votes.values_list("organisation_id", flat=True))
     have |= set(into.requesters.values_list("pk", flat=True))
     for vote in request.votes.all():
@@ -346,6 +379,8 @@ def event_held(*, by: Any, event: Event) -> Event:
     event = Event.objects.select_for_update().get(pk=event.pk)
     if event.status != EventStatus.PLANNED:
         raise ValidationError({"status": "Only a planned event can be marked as held."})
+    if not event.has_started():
+        raise ValidationError({"status": NOT_STARTED})
     event.status = EventStatus.HELD
     event.save(update_fields=["status"])
     _touch(event)
@@ -377,13 +412,78 @@ def event_cancel(*, by: Any, event: Event) -> Event:
     event.status = EventStatus.CANCELLED
     event.save(update_fields=["status"])
     _touch(event)
-    emails = list(
-        event.registrations.exclude(status=RegistrationStatus.CANCELLED).values_list(
-            "email", flat=True
-        )
-    )
-    notify_people(emails, f"Cancelled: {event.title}", f"“{event.title}” will not take place.")
+    for email in _told(event):  # one email each: registrants never see each other's address
+        notify_people([email], f"Cancelled: {event.title}", f"“{event.title}” will not take place.")
     audit_record(actor=by, action="event cancelled", obj=event)
+    return event
+
+
+def _told(event: Event) -> list[str]:
+    """Who hears of a change: everyone with a place or on the waiting list."""
+    live = (RegistrationStatus.REGISTERED, RegistrationStatus.WAITING)
+    return list(event.registrations.filter(status__in=live).values_list("email", flat=True))
+
+
+EDITABLE = (
+    "title",
+    "purpose",
+    "format",
+    "starts_at",
+    "ends_at",
+    "place",
+    "online_link",
+    "capacity",
+    "registration_opens_at",
+    "registration_closes_at",
+)
+TOLD_OF = {"starts_at": "time", "ends_at": "time", "place": "place", "online_link": "place"}
+
+
+@action
+def event_update(*, by: Any, event: Event, **changes: Any) -> Event:
+    """Change a planned event. Capacity never goes below the places taken (nobody loses a
+    confirmed place); more places go to the waiting list in order. A new time or place is
+    emailed to everyone registered or waiting, and calendars get the new version."""
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    if event.status != EventStatus.PLANNED:
+        raise ValidationError({"event": NOT_PLANNED})
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise ValidationError({"event": f"These cannot be changed here: {sorted(unknown)}."})
+    before = {f: getattr(event, f) for f in EDITABLE}
+    for field, value in changes.items():
+        setattr(event, field, value)
+    if event.ends_at <= event.starts_at:
+        raise ValidationError({"ends_at": "An event must end after it starts."})
+    opens, closes = event.registration_opens_at, event.registration_closes_at
+    if opens and closes and closes <= opens:
+        raise ValidationError({"registration_closes_at": "Registration must close after it opens."})
+    taken = event.registrations.filter(status=RegistrationStatus.REGISTERED).count()
+    if event.capacity < taken:
+        raise ValidationError({"capacity": BELOW_TAKEN.format(n=taken)})
+    event.full_clean(exclude=["venue_booking", "hub", "programme", "created_by"])
+    changed = [f for f in EDITABLE if getattr(event, f) != before[f]]
+    if not changed:
+        return event
+    event.save(update_fields=changed)
+    _touch(event)
+    while event.capacity > taken and _promote(event) is not None:
+        taken += 1
+    told = sorted({TOLD_OF[f] for f in changed if f in TOLD_OF})
+    if told:
+        when = timezone.localtime(event.starts_at)
+        where = event.place or ("online" if event.online_link else "to be confirmed")
+        online = f"\nOnline: {event.online_link}" if event.online_link else ""
+        text = (
+            f"The {' and '.join(told)} of “{event.title}” changed. It is now on "
+            f"{when:%-d %B %Y} from {when:%H:%M} to "
+            f"{timezone.localtime(event.ends_at):%H:%M}, at {where}.{online}\n\n"
+            f"If you can no longer come, please cancel your place so someone else can have it: "
+            f"{_full(event.get_absolute_url())} (or through the link in your registration email)."
+        )
+        for email in _told(event):  # one email each, as for a cancellation
+            notify_people([email], f"Changed: {event.title}", text)
+    audit_record(actor=by, action="event changed", obj=event, after={"changed": ", ".join(changed)})
     return event
 
 
@@ -417,6 +517,10 @@ def registration_create(
     if user is None and audience not in event.invited:
         raise ValidationError({"audience": NOT_INVITED})
     email = email.strip().lower()
+    # A guest registration never confirmed holds nothing: the address's owner goes ahead.
+    Registration.objects.filter(
+        event=event, email__iexact=email, status=RegistrationStatus.PENDING
+    ).delete()
     if (
         Registration.objects.filter(event=event, email__iexact=email)
         .exclude(status=RegistrationStatus.CANCELLED)
@@ -441,15 +545,126 @@ def registration_create(
     reg.full_clean(exclude=["event", "user", "organisation"])
     reg.save()
     audit_record(actor=by, action=f"registration {status}", obj=event)
-    where = "a place" if status == RegistrationStatus.REGISTERED else "a place on the waiting list"
-    link = manage_link(reg) if user is None else event.get_absolute_url()
+    _tell_registered(event, reg)
+    return reg
+
+
+def confirm_link(registration: Registration) -> str:
+    """The link a guest follows to confirm their address; a newer registration attempt for the
+    same address makes older links void (the signed value carries its time)."""
+    stamp = int(registration.created_at.timestamp() * 1000)
+    return reverse(
+        "registration_confirm", args=[_confirm_signer.sign(f"{registration.pk}.{stamp}")]
+    )
+
+
+def _from_confirm_link(signed: str) -> Registration | None:
+    from django.core.signing import BadSignature
+
+    try:
+        value = _confirm_signer.unsign(signed, max_age=dt.timedelta(hours=PENDING_HOURS))
+        pk, stamp = (int(part) for part in value.split("."))
+    except (BadSignature, ValueError):
+        return None
+    reg = Registration.objects.filter(
+        pk=pk, user__isnull=True, status=RegistrationStatus.PENDING
+    ).first()
+    if reg is None or int(reg.created_at.timestamp() * 1000) != stamp:
+        return None
+    return reg
+
+
+def pending_from_link(signed: str) -> Registration | None:
+    return _from_confirm_link(signed)
+
+
+@action
+def guest_register(
+    *,
+    event: Event,
+    name: str,
+    email: str,
+    audience: str,
+    access_needs: str = "",
+    expenses: bool = False,
+    listed: bool = False,
+) -> bool:
+    """An invited guest asks for a place on the guest page. Whatever the address, the same
+    happens on the page: an email is sent to it. A new address gets a pending registration
+    (no place is held) and a link to confirm it; an address already registered gets the link
+    to its registration instead, so whoever typed it learns nothing and blocks nobody."""
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    if not event.registration_open():
+        raise ValidationError({"event": REGISTRATION_CLOSED})
+    if audience not in event.invited:
+        raise ValidationError({"audience": NOT_INVITED})
+    email = email.strip().lower()
+    existing = (
+        Registration.objects.filter(event=event, email__iexact=email)
+        .exclude(status=RegistrationStatus.CANCELLED)
+        .first()
+    )
+    if existing is not None and existing.status != RegistrationStatus.PENDING:
+        link = manage_link(existing) if existing.user_id is None else event.get_absolute_url()
+        notify_people(
+            [email],
+            f"{event.title}: your registration",
+            f"Someone (perhaps you) asked to register this address for “{event.title}”. It is "
+            f"registered already, so nothing has changed.\n\n"
+            f"See or cancel your registration: {_full(link)}",
+        )
+        return True
+    # New, or pending and never confirmed: the latest details are kept, and only the newest
+    # link works.
+    reg = existing or Registration(event=event, email=email)
+    reg.name, reg.audience = name.strip(), audience
+    reg.access_needs, reg.expenses, reg.listed = access_needs, expenses, listed
+    reg.status, reg.created_at = RegistrationStatus.PENDING, timezone.now()
+    reg.full_clean(exclude=["event", "user", "organisation"])
+    reg.save()
+    audit_record(actor=None, action="registration pending", obj=event)
     notify_people(
         [email],
-        f"{event.title}: you have {where}",
-        f"You have {where} at “{event.title}”. Your attendance code is {reg.code}.\n\n"
-        f"See or cancel your registration: {_full(link)}",
+        f"{event.title}: confirm your registration",
+        f"To register for “{event.title}”, confirm this is your address within {PENDING_HOURS} "
+        f"hours: {_full(confirm_link(reg))}\n\nIf you did not ask, ignore this email: nothing "
+        "is registered without it.",
     )
+    return True
+
+
+@action
+def guest_confirm(*, registration: Registration) -> Registration:
+    """The guest followed the emailed link: a place if one is free, else the waiting list —
+    counted now, as a pending registration held none."""
+    event = Event.objects.select_for_update().get(pk=registration.event_id)
+    reg = Registration.objects.select_for_update().get(pk=registration.pk)
+    if reg.status != RegistrationStatus.PENDING:
+        raise ValidationError({"registration": LINK_EXPIRED})
+    if not event.registration_open():
+        raise ValidationError({"event": REGISTRATION_CLOSED})
+    taken = event.registrations.filter(status=RegistrationStatus.REGISTERED).count()
+    reg.status = (
+        RegistrationStatus.REGISTERED if taken < event.capacity else RegistrationStatus.WAITING
+    )
+    reg.created_at = timezone.now()  # its place in the waiting list: from confirming
+    reg.save(update_fields=["status", "created_at"])
+    audit_record(actor=None, action=f"registration {reg.status}", obj=event)
+    _tell_registered(event, reg)
     return reg
+
+
+def _tell_registered(event: Event, reg: Registration) -> None:
+    where = (
+        "a place" if reg.status == RegistrationStatus.REGISTERED else "a place on the waiting list"
+    )
+    link = manage_link(reg) if reg.user_id is None else event.get_absolute_url()
+    notify_people(
+        [reg.email],
+        f"{event.title}: you have {where}",
+        f"You have {where} at “{event.title}”. Your registration code is {reg.code}: show it "
+        f"at the door.\n\nSee or cancel your registration: {_full(link)}",
+    )
 
 
 @action
@@ -489,8 +704,8 @@ def _promote(event: Event) -> Registration | None:
     notify_people(
         [first.email],
         subject,
-        f"A place came free at “{event.title}” and it is yours. Your attendance code is "
-        f"{first.code}. If you cannot come, cancel here: {_full(link)}",
+        f"A place came free at “{event.title}” and it is yours. Your registration code is "
+        f"{first.code}: show it at the door. If you cannot come, cancel here: {_full(link)}",
     )
     audit_record(actor=None, action="registration promoted", obj=event)
     return first
@@ -498,20 +713,44 @@ def _promote(event: Event) -> Registration | None:
 
 @action
 def attendance_confirm(
-    *, by: Any, registration: Registration, code: str | None = None
+    *,
+    by: Any,
+    registration: Registration,
+    venue_code: str | None = None,
+    at: dt.datetime | None = None,
 ) -> Registration:
-    """Confirm that the person came: by the organiser (`code` None), or by the person giving
-    the code they were sent."""
-    reg = Registration.objects.select_for_update().get(pk=registration.pk)
+    """Confirm that the person came, only while the event is on (`Event.attendance_window`):
+    by the organiser (`venue_code` None: the caller checks they run the event), or by the
+    person giving the code shown at the venue — never the code they were sent, which they
+    show at the door. `at` is for the system only (the demo records events already held)."""
+    reg = Registration.objects.select_for_update().select_related("event").get(pk=registration.pk)
+    if at is not None and person(by) is not None:
+        raise ValidationError({"at": "Only the system records attendance in the past."})
     if reg.status != RegistrationStatus.REGISTERED:
         raise ValidationError({"registration": "Only a registered place can be attended."})
-    if code is not None and code.strip().upper() != reg.code:
+    if not reg.event.attendance_open(at):
+        raise ValidationError({"code": NOT_ON})
+    if venue_code is not None and not secrets.compare_digest(
+        venue_code.strip().upper(), reg.event.venue_code.upper()
+    ):
         raise ValidationError({"code": WRONG_CODE})
     if reg.attended_at is None:
-        reg.attended_at = timezone.now()
+        reg.attended_at = at or timezone.now()
         reg.save(update_fields=["attended_at"])
         audit_record(actor=by, action="attendance confirmed", obj=reg.event)
     return reg
+
+
+@action
+def attendance_by_own_code(*, by: Any, event: Event, code: str) -> Registration:
+    """At the door, the organiser types the code a registrant shows them (the caller checks
+    they run the event)."""
+    reg = event.registrations.filter(
+        code=code.strip().upper()[:12], status=RegistrationStatus.REGISTERED
+    ).first()
+    if reg is None:
+        raise ValidationError({"code": NO_SUCH_CODE})
+    return attendance_confirm(by=by, registration=reg)
 
 
 # Feedback -----------------------------------------------------------------------------------

@@ -167,7 +167,7 @@ def _reg_out(r: Registration) -> dict[str, Any]:
 def registration_list(request: HttpRequest, pk: Id) -> list[dict[str, Any]]:
     """Everyone registered, with access needs: for those who run the event only."""
     event = get_for(request.user, EVENTS, perm="events.change_event", pk=pk)
-    return [_reg_out(r) for r in event.registrations.all()]
+    return [_reg_out(r) for r in event.registrations.exclude(status=RegistrationStatus.PENDING)]
 
 
 class RegistrationIn(In):
@@ -272,14 +272,18 @@ class TopicOut(Schema):
 
 
 def _topic_out(t: TopicRequest) -> dict[str, Any]:
+    """`supporters`: organisations that voted for it, never one that asked for it."""
+    asked = {o.pk for o in t.requesters.all()}
     return {
         "id": t.pk,
         "hub_id": t.hub_id,
         "title": t.title,
         "description": t.description,
         "status": t.status,
-        "requesters": sorted(o.pk for o in t.requesters.all()),
-        "supporters": sorted(v.organisation_id for v in t.votes.all()),
+        "requesters": sorted(asked),
+        "supporters": sorted(
+            v.organisation_id for v in t.votes.all() if v.organisation_id not in asked
+        ),
         "session_id": t.session_id,
     }
 

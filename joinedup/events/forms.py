@@ -19,6 +19,7 @@ from joinedup.forms import IdPrefixedForm, IdsChoiceField, VersionedForm
 from joinedup.learning.models import Theme
 from joinedup.partnerships.models import Organisation
 
+LOCAL = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 RATING_CHOICES = [(k, f"{k} – {v}") for k, v in RATING_LABELS.items()]
 
 
@@ -52,6 +53,14 @@ class VoteForm(IdPrefixedForm):
     def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+
+
+class UnvoteForm(VoteForm):
+    id_prefix = "unvote"
+
+    def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
+        super().__init__(*args, organisations=organisations, **kwargs)
+        self.fields["organisation"].label = "Take back the vote of"
 
 
 class OfferForm(IdPrefixedForm):
@@ -106,12 +115,8 @@ class EventForm(forms.Form):
     title = forms.CharField(max_length=200)
     purpose = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
     format = forms.ChoiceField(choices=Format.choices)
-    starts_at = forms.DateTimeField(
-        label="Starts", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
-    ends_at = forms.DateTimeField(
-        label="Ends", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
+    starts_at = forms.DateTimeField(label="Starts", widget=LOCAL)
+    ends_at = forms.DateTimeField(label="Ends", widget=LOCAL)
     place = forms.CharField(max_length=300, required=False)
     online_link = forms.URLField(required=False, label="Online link", assume_scheme="https")
     capacity = forms.IntegerField(min_value=1, initial=30, label="Places")
@@ -119,13 +124,13 @@ class EventForm(forms.Form):
         required=False,
         label="Registration opens",
         help_text="Empty: now.",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        widget=LOCAL,
     )
     registration_closes_at = forms.DateTimeField(
         required=False,
         label="Registration closes",
         help_text="Empty: when the event starts.",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        widget=LOCAL,
     )
     invited = forms.MultipleChoiceField(
         choices=[(a.value, a.label) for a in GUEST_AUDIENCES],
@@ -140,6 +145,15 @@ class EventForm(forms.Form):
         if opens and closes and closes <= opens:
             self.add_error("registration_closes_at", "Registration must close after it opens.")
         return data
+
+
+class EventEditForm(EventForm):
+    """The event's details as its organisers change them (who is invited stays as it was)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["invited"]
+        self.fields["registration_opens_at"].help_text = "Empty: open now."
 
 
 class RegisterForm(IdPrefixedForm):
@@ -189,8 +203,17 @@ class GuestForm(forms.Form):
 
 
 class CodeForm(IdPrefixedForm):
+    """An attendee says they are here with the code the organisers show at the venue."""
+
     id_prefix = "code"
-    code = forms.CharField(max_length=12, label="Attendance code given at the event")
+    code = forms.CharField(max_length=12, label="Code shown at the venue")
+
+
+class DoorForm(IdPrefixedForm):
+    """At the door, the organiser types the registration code a person shows them."""
+
+    id_prefix = "door"
+    code = forms.CharField(max_length=12, label="Their registration code")
 
 
 class FeedbackForm(forms.Form):

@@ -10,6 +10,7 @@ only *that* a registration answered; `FeedbackAnswer` holds what was said and po
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 import uuid
 
@@ -58,6 +59,15 @@ class Audience(models.TextChoices):
 GUEST_AUDIENCES = [a for a in Audience if a != Audience.MEMBER]
 
 
+def new_venue_code() -> str:
+    return secrets.token_hex(4).upper()
+
+
+# Attendance is confirmed only while the event is on: from this long before it starts to the
+# end of the (local) day it ends.
+ATTENDANCE_OPENS_BEFORE = dt.timedelta(minutes=30)
+
+
 class Event(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="events")
     hub = models.ForeignKey(
@@ -86,6 +96,11 @@ class Event(models.Model):
     )
     status = models.CharField(
         max_length=10, choices=EventStatus.choices, default=EventStatus.PLANNED
+    )
+    venue_code = models.CharField(
+        max_length=12,
+        default=new_venue_code,
+        help_text="Shown at the venue by the organisers; attendees give it to say they are here.",
     )
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     sequence = models.PositiveIntegerField(default=0)
@@ -120,6 +135,19 @@ class Event(models.Model):
             return False
         closes = self.registration_closes_at or self.starts_at
         return now < closes  # type: ignore[operator]
+
+    def attendance_window(self) -> tuple[dt.datetime, dt.datetime]:
+        """From 30 minutes before the start to midnight at the end of the day it ends."""
+        last_day = timezone.localtime(self.ends_at).date() + dt.timedelta(days=1)
+        until = timezone.make_aware(dt.datetime.combine(last_day, dt.time()))
+        return self.starts_at - ATTENDANCE_OPENS_BEFORE, until
+
+    def attendance_open(self, now: dt.datetime | None = None) -> bool:
+        opens, closes = self.attendance_window()
+        return opens <= (now or timezone.now()) < closes
+
+    def has_started(self, now: dt.datetime | None = None) -> bool:
+        return (now or timezone.now()) >= self.starts_at
 
     def invited_labels(self) -> list[str]:
         return [Audience(a).label for a in self.invited if a in Audience.values]
@@ -242,6 +270,7 @@ class TopicVote(models.Model):
 
 
 class RegistrationStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for the email address to be confirmed"
     REGISTERED = "registered", "Registered"
     WAITING = "waiting", "On the waiting list"
     CANCELLED = "cancelled", "Cancelled"

@@ -6,7 +6,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from joinedup.events.models import (
     RATING_LABELS,
@@ -19,10 +20,38 @@ from joinedup.events.models import (
     RegistrationStatus,
     TopicRequest,
     TopicStatus,
+    TopicVote,
 )
 from joinedup.programmes.models import Hub
 
 MIN_ANSWERS = 5  # feedback is shown from five answers (issue 17), above the usual three
+
+
+# Support: the organisations that voted for a request, never one that asked for it.
+_support = (
+    TopicVote.objects.filter(request=OuterRef("pk"))
+    .exclude(
+        Exists(
+            TopicRequest.requesters.through.objects.filter(
+                topicrequest_id=OuterRef("request_id"), organisation_id=OuterRef("organisation_id")
+            )
+        )
+    )
+    .order_by()
+    .values("request")
+    .annotate(n=Count("pk"))
+    .values("n")
+)
+
+
+def supporters(request: TopicRequest) -> QuerySet[TopicVote]:
+    """The votes for `request` of organisations other than those that asked for it."""
+    return (
+        TopicVote.objects.filter(request=request)
+        .exclude(organisation__in=request.requesters.all())
+        .select_related("organisation")
+        .order_by("organisation__name")
+    )
 
 
 def hub_requests(hub: Hub) -> dict[str, list[TopicRequest]]:
@@ -31,9 +60,7 @@ def hub_requests(hub: Hub) -> dict[str, list[TopicRequest]]:
     requests = (
         TopicRequest.objects.filter(hub=hub)
         .exclude(status=TopicStatus.MERGED)
-        .annotate(
-            support=Count("votes", distinct=True) + Count("requesters", distinct=True),
-        )
+        .annotate(support=Coalesce(Subquery(_support, output_field=IntegerField()), 0))
         .select_related("session__event")
         .prefetch_related("requesters", "themes")
         .order_by("-support", "-created_at")

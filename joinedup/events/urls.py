@@ -16,7 +16,15 @@ urlpatterns = [
         name="session_notes",
     ),
     path("events/<int:pk>/event.ics", views.event_ics, name="event_ics"),
+    path("events/<int:pk>/edit/", views.event_edit, name="event_edit"),
+    path("events/<int:pk>/cancel/", views.event_cancel, name="event_cancel"),
     path("events/<int:pk>/join/", views.event_join, name="event_join"),
+    path("events/<int:pk>/join/sent/", views.event_join_sent, name="event_join_sent"),
+    path(
+        "events/registration/confirm/<str:signed>/",
+        views.registration_confirm,
+        name="registration_confirm",
+    ),
     path(
         "events/registration/<str:signed>/",
         views.registration_manage,

@@ -10,12 +10,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
+from django_ratelimit.core import is_ratelimited
 
 from joinedup.access import acting_for, get_for
+from joinedup.accounts.throttle import address_of
+from joinedup.confirm import confirm_page
 from joinedup.events import actions, feeds, queries
 from joinedup.events.forms import (
     CodeForm,
+    DoorForm,
+    EventEditForm,
     EventForm,
     FeedbackForm,
     GuestForm,
@@ -40,6 +46,23 @@ from joinedup.versions import Stale
 INVALID = 422
 CONFLICT = 409
 EVENTS = Event.objects.select_related("hub__programme", "hub__coordinator", "programme")
+TOO_MANY = 429
+# The guest page, per client address; and emails to any one address, per day.
+JOIN_RATE_ADDRESS, JOIN_RATE_EMAIL = "10/h", "3/d"
+JOIN_LIMITED = "Too many registrations from your connection. Please try again in an hour."
+# Guesses at the venue's code, per registration.
+CODE_RATE = "10/h"
+CODE_LIMITED = "Too many wrong codes. Ask the organisers to confirm you are here."
+
+
+def _code_tries_spent(request: Any, reg: Registration) -> bool:
+    return is_ratelimited(
+        request,
+        group="events.venue_code",
+        key=lambda group, r: str(reg.pk),
+        rate=CODE_RATE,
+        increment=True,
+    )
 
 
 def _event(request: Any, pk: int, perm: str = "events.view_event") -> Event:
@@ -88,6 +111,7 @@ def event_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     orgs = Organisation.objects.filter(pk__in=acting_for(request.user))
     register_form = RegisterForm(data if do == "register" else None, organisations=orgs)
     code_form = CodeForm(data if do == "code" else None)
+    door_form = DoorForm(data if do == "door" else None)
     if request.method == "POST":
         done: Any = None
         if do == "register":
@@ -108,17 +132,29 @@ def event_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             done = True
         elif do == "code" and mine is not None:
             if code_form.is_valid():
-                done = act(
-                    code_form,
-                    actions.attendance_confirm,
-                    by=request.user,
-                    registration=mine,
-                    code=code_form.cleaned_data["code"],
-                )
-        elif do in ("confirm", "held", "cancel-event"):
+                if _code_tries_spent(request, mine):
+                    code_form.add_error("code", CODE_LIMITED)
+                else:
+                    done = act(
+                        code_form,
+                        actions.attendance_confirm,
+                        by=request.user,
+                        registration=mine,
+                        venue_code=code_form.cleaned_data["code"],
+                    )
+        elif do in ("confirm", "held", "door"):
             if not runs:
                 raise PermissionDenied
-            if do == "confirm":
+            if do == "door":
+                if door_form.is_valid():
+                    done = act(
+                        door_form,
+                        actions.attendance_by_own_code,
+                        by=request.user,
+                        event=event,
+                        code=door_form.cleaned_data["code"],
+                    )
+            elif do == "confirm":
                 reg_id = request.POST.get("registration", "")
                 reg = (
                     event.registrations.filter(pk=int(reg_id)).first()
@@ -130,13 +166,9 @@ def event_detail(request: AuthedRequest, pk: int) -> HttpResponse:
                 done = _refused_as_message(
                     request, actions.attendance_confirm, by=request.user, registration=reg
                 )
-            elif do == "held":
-                done = _refused_as_message(
-                    request, actions.event_held, by=request.user, event=event
-                )
             else:
                 done = _refused_as_message(
-                    request, actions.event_cancel, by=request.user, event=event
+                    request, actions.event_held, by=request.user, event=event
                 )
         else:
             return HttpResponse("Choose what to do.", status=400)
@@ -158,9 +190,16 @@ def event_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "mine": mine,
             "register_form": register_form,
             "code_form": code_form,
+            "door_form": door_form,
             "open": event.registration_open(),
+            "attendance_open": event.attendance_open(),
+            "started": event.has_started(),
             "listed": queries.attendees_listed(event),
-            "registrations": list(event.registrations.select_related("organisation"))
+            "registrations": list(
+                event.registrations.exclude(status=RegistrationStatus.PENDING).select_related(
+                    "organisation"
+                )
+            )
             if runs
             else [],
             "attendance": queries.attendance_by_organisation(event),
@@ -183,6 +222,58 @@ def _refused_as_message(request: Any, func: Any, **kwargs: Any) -> Any:
         for text in error.messages:
             messages.error(request, text)
         return None
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def event_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Its organisers change a planned event; a new time or place is emailed to registrants."""
+    event = _event(request, pk, perm="events.change_event")
+    if event.status != EventStatus.PLANNED:
+        messages.error(request, actions.NOT_PLANNED)
+        return redirect(event)
+    initial = {f: getattr(event, f) for f in actions.EDITABLE}
+    for f in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
+        initial[f] = initial[f] and timezone.localtime(initial[f])
+    form = EventEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        done = act(form, actions.event_update, by=request.user, event=event, **form.cleaned_data)
+        if done is not None:
+            messages.success(request, "Event changed.")
+            return redirect(event)
+    return render(
+        request,
+        "events/event_edit.html",
+        {"event": event, "hub": event.hub, "programme": event.programme, "form": form},
+        status=INVALID if form.is_bound else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def event_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
+    """GET asks first; POST cancels the event and tells everyone registered or waiting."""
+    event = _event(request, pk, perm="events.change_event")
+    if event.status != EventStatus.PLANNED:
+        return redirect(event)
+    if request.method == "GET":
+        people = event.registrations.filter(
+            status__in=(RegistrationStatus.REGISTERED, RegistrationStatus.WAITING)
+        ).count()
+        return confirm_page(
+            request,
+            title=f"Cancel “{event.title}”?",
+            happens=[
+                f"The event of {timezone.localtime(event.starts_at):%-d %B %Y at %H:%M} is "
+                f"cancelled, and the {people} people registered or waiting are told by email.",
+                "A cancelled event cannot be planned again; add a new one instead.",
+            ],
+            button="Cancel the event",
+            back=event.get_absolute_url(),
+        )
+    if _refused_as_message(request, actions.event_cancel, by=request.user, event=event):
+        messages.success(request, "Event cancelled.")
+    return redirect(event)
 
 
 def _feedback_form(data: Any, event: Event, registration: Registration) -> FeedbackForm:
@@ -324,20 +415,79 @@ def event_ics(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def event_join(request: Any, pk: int) -> HttpResponse:
     """An invited guest registers by email. Only events that invite guests have this page; it
-    shows the event's title, time and place, nothing of who else comes."""
+    shows the event's title, time and place, nothing of who else comes — nor whether an address
+    is registered: every valid request is answered the same way, by an email to the address
+    (`actions.guest_register`). Throttled per client address, and per address emailed."""
     event = Event.objects.filter(pk=pk).exclude(invited=[]).first()
     if event is None or not event.invited:
         raise Http404
     form = GuestForm(request.POST or None, invited=event.invited)
-    if request.method == "POST" and form.is_valid():
-        reg = act(form, actions.registration_create, by=None, event=event, **form.cleaned_data)
-        if reg is not None:
-            return redirect(actions.manage_link(reg))
+    status = 200
+    if request.method == "POST":
+        status = INVALID
+        if is_ratelimited(
+            request,
+            group="events.join.address",
+            key=lambda group, r: address_of(r),
+            rate=JOIN_RATE_ADDRESS,
+            increment=True,
+        ):
+            form.is_valid()
+            form.add_error(None, JOIN_LIMITED)
+            status = TOO_MANY
+        elif form.is_valid():
+            email = form.cleaned_data["email"].strip().lower()
+            capped = is_ratelimited(
+                request,
+                group="events.join.email",
+                key=lambda group, r: email,
+                rate=JOIN_RATE_EMAIL,
+                increment=True,
+            )
+            # Past the day's emails to this address, nothing is sent, and the page says the
+            # same: it must not tell anyone about an address.
+            done = (
+                True
+                if capped
+                else act(form, actions.guest_register, event=event, **form.cleaned_data)
+            )
+            if done is not None:
+                return redirect("event_join_sent", pk=event.pk)
     return render(
         request,
         "events/join.html",
         {"event": event, "form": form, "open": event.registration_open()},
-        status=INVALID if form.is_bound else 200,
+        status=status,
+    )
+
+
+@require_GET
+def event_join_sent(request: Any, pk: int) -> HttpResponse:
+    event = Event.objects.filter(pk=pk).exclude(invited=[]).first()
+    if event is None:
+        raise Http404
+    return render(request, "events/join_sent.html", {"event": event, "text": actions.LINK_SENT})
+
+
+@require_http_methods(["GET", "POST"])
+def registration_confirm(request: Any, signed: str) -> HttpResponse:
+    """The emailed link: GET asks (so a mail scanner that follows links confirms nothing),
+    POST confirms and leads to the guest's registration."""
+    reg = actions.pending_from_link(signed)
+    if reg is None:
+        return render(
+            request, "events/join_expired.html", {"text": actions.LINK_EXPIRED}, status=404
+        )
+    event = reg.event
+    if request.method == "POST":
+        done = _refused_as_message(request, actions.guest_confirm, registration=reg)
+        if done is not None:
+            return redirect(actions.manage_link(done))
+    return render(
+        request,
+        "events/join_confirm.html",
+        {"event": event, "reg": reg, "open": event.registration_open()},
+        status=INVALID if request.method == "POST" else 200,
     )
 
 
@@ -347,7 +497,10 @@ def registration_manage(request: Any, signed: str) -> HttpResponse:
     with the code, and give feedback once the event has been held."""
     pk = actions.registration_from_link(signed)
     reg = (
-        Registration.objects.select_related("event").filter(pk=pk, user__isnull=True).first()
+        Registration.objects.select_related("event")
+        .filter(pk=pk, user__isnull=True)
+        .exclude(status=RegistrationStatus.PENDING)
+        .first()
         if pk
         else None
     )
@@ -362,18 +515,17 @@ def registration_manage(request: Any, signed: str) -> HttpResponse:
         if do == "cancel":
             actions.registration_cancel(by=None, registration=reg)
             return redirect(request.path)
-        if (
-            do == "code"
-            and code_form.is_valid()
-            and act(
+        if do == "code" and code_form.is_valid():
+            if _code_tries_spent(request, reg):
+                code_form.add_error("code", CODE_LIMITED)
+            elif act(
                 code_form,
                 actions.attendance_confirm,
                 by=None,
                 registration=reg,
-                code=code_form.cleaned_data["code"],
-            )
-        ):
-            return redirect(request.path)
+                venue_code=code_form.cleaned_data["code"],
+            ):
+                return redirect(request.path)
     reg.refresh_from_db()
     if event.status == EventStatus.HELD and reg.attended_at and not answered:
         feedback_form, done = _give_feedback(request if do == "feedback" else _Get(), event, reg)
@@ -386,6 +538,7 @@ def registration_manage(request: Any, signed: str) -> HttpResponse:
             "reg": reg,
             "event": event,
             "code_form": code_form,
+            "attendance_open": event.attendance_open(),
             "feedback_form": feedback_form,
             "answered": answered,
         },

@@ -14,7 +14,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from joinedup.access import get_for
 from joinedup.events import actions, queries
-from joinedup.events.forms import MergeForm, OfferForm, ScheduleForm, TopicRequestForm, VoteForm
+from joinedup.events.forms import (
+    MergeForm,
+    OfferForm,
+    ScheduleForm,
+    TopicRequestForm,
+    UnvoteForm,
+    VoteForm,
+)
 from joinedup.events.models import Event, EventStatus, TopicRequest, TopicStatus, TopicVote
 from joinedup.events.rules import hub_projects, programme_projects, runs_hub
 from joinedup.events.suggestions import suggested_topics
@@ -110,7 +117,25 @@ def topic_request_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     voter_qs = Organisation.objects.filter(pk__in=[o.pk for o in voters])
     do = request.POST.get("do", "")
     data = request.POST if request.method == "POST" else None
-    vote_form = VoteForm(data if do in ("vote", "unvote") else None, organisations=voter_qs)
+    # Shown: "Support it" for the organisations that may still, "Take our vote back" for those
+    # that voted; a POST is checked against all of the user's projects, so the action's own
+    # message says why a vote is refused.
+    voted_ids = set(
+        TopicVote.objects.filter(request=topic, organisation__in=voter_qs).values_list(
+            "organisation_id", flat=True
+        )
+    )
+    asked_ids = set(topic.requesters.values_list("pk", flat=True))
+    can_vote = [o.pk for o in voters if o.pk not in voted_ids | asked_ids]
+    voted = [o.pk for o in voters if o.pk in voted_ids]
+    vote_form = VoteForm(
+        data if do == "vote" else None,
+        organisations=voter_qs if do == "vote" else voter_qs.filter(pk__in=can_vote),
+    )
+    unvote_form = UnvoteForm(
+        data if do == "unvote" else None,
+        organisations=voter_qs if do == "unvote" else voter_qs.filter(pk__in=voted),
+    )
     offer_form = OfferForm(
         data if do == "offer" else None,
         organisations=Organisation.objects.filter(pk__in=[o.pk for o in offerers]),
@@ -130,15 +155,15 @@ def topic_request_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         if do in ("vote", "unvote"):
             if not voters:
                 raise PermissionDenied
-            if vote_form.is_valid():
+            form = vote_form if do == "vote" else unvote_form
+            if form.is_valid():
                 done = act(
-                    vote_form,
+                    form,
                     actions.topic_vote if do == "vote" else actions.topic_unvote,
                     by=request.user,
                     request=topic,
-                    organisation=vote_form.cleaned_data["organisation"],
+                    organisation=form.cleaned_data["organisation"],
                 )
-                done = done if do == "vote" else True
         elif do == "offer":
             if not offerers and not runs:
                 raise PermissionDenied
@@ -187,14 +212,12 @@ def topic_request_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "hub": hub,
             "programme": hub.programme,
             "requesters": list(topic.requesters.order_by("name")),
-            "supporters": list(
-                TopicVote.objects.filter(request=topic)
-                .select_related("organisation")
-                .order_by("organisation__name")
-            ),
+            "supporters": list(queries.supporters(topic)),
             "offers": list(topic.offers.select_related("organisation", "document")),
             "themes": list(topic.themes.all()),
-            "vote_form": vote_form if voters and is_open else None,
+            "vote_form": vote_form if can_vote and is_open else None,
+            "unvote_form": unvote_form if voted and is_open else None,
+            "own_request": voters and not can_vote and not voted,
             "offer_form": offer_form if (offerers or runs) and is_open else None,
             "merge_form": merge_form if runs and is_open else None,
             "schedule_form": schedule_form if runs and is_open else None,

@@ -36,6 +36,7 @@ from joinedup.reflection.models import (
     HandoverStatus,
     LearningSet,
     Reflection,
+    SetJoinRequest,
     SetMember,
     SetSession,
     Sharing,
@@ -51,6 +52,8 @@ EVENT_NOT_HERE = (
 MUST_ACCEPT = "Accept the set's confidentiality agreement to join it."
 SET_FULL = "This set already has its {n} members: a set stays small."
 ALREADY_JOINED = "You are already a member of this set."
+ALREADY_ASKED = "You have asked to join already: a member of the set will answer."
+ANSWERED_ALREADY = "This request has been answered already."
 NOT_MEMBERS = "Only the set's members can be recorded as attending."
 SUCCESSOR_ELSEWHERE = "The successor must work for {organisation}."
 SUCCESSOR_IS_LEAVER = "Name someone other than the person leaving."
@@ -192,25 +195,88 @@ def learning_set_create(
 @action
 def learning_set_join(
     *, by: Any, learning_set: LearningSet, organisation: Organisation, accept: bool
-) -> SetMember:
-    """Join a set, accepting its confidentiality agreement (refused without it)."""
+) -> SetJoinRequest:
+    """Ask to join a set, accepting its confidentiality agreement (refused without it). A
+    current member (or the set's starter) approves or declines the request; until approved the
+    person reads nothing of the set's sessions. The members are told."""
     learning_set = LearningSet.objects.select_for_update().get(pk=learning_set.pk)
     if not accept:
         raise ValidationError({"accept": MUST_ACCEPT})
     _writer_org(by, learning_set.partnership, organisation)
     if learning_set.members.filter(user=by).exists():
         raise ValidationError({"accept": ALREADY_JOINED})
+    if learning_set.join_requests.filter(user=by, status=SetJoinRequest.Status.PENDING).exists():
+        raise ValidationError({"accept": ALREADY_ASKED})
     if learning_set.members.count() >= learning_set.max_members:
         raise ValidationError({"accept": SET_FULL.format(n=learning_set.max_members)})
-    member = SetMember.objects.create(learning_set=learning_set, user=by, organisation=organisation)
+    asked = SetJoinRequest.objects.create(
+        learning_set=learning_set, user=by, organisation=organisation
+    )
+    deciders = {m.user for m in learning_set.members.select_related("user")}
+    tell(
+        [],
+        f"{by} asks to join “{learning_set.name}”",
+        f"{by} ({organisation}) asks to join the action learning set “{learning_set.name}”. "
+        "Approve or decline on the set's page.",
+        url=reverse("learning_set", args=[learning_set.pk]),
+        also=sorted(deciders, key=lambda u: u.pk),
+    )
     audit_record(
         actor=by,
-        action="learning_set.join",
+        action="learning_set.ask",
         obj=learning_set,
         partnership=learning_set.partnership,
         after={"member": str(by), "organisation": str(organisation), "accepted": True},
     )
-    return member
+    return asked
+
+
+def can_decide(user: Any, learning_set: LearningSet) -> bool:
+    """A current member of the set, or the person who started it."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return learning_set.created_by_id == user.pk or any(
+        m.user_id == user.pk for m in learning_set.members.all()
+    )
+
+
+@action
+def learning_set_decide(*, by: Any, join_request: SetJoinRequest, approve: bool) -> SetJoinRequest:
+    """A member approves (the person joins, having accepted the agreement when asking) or
+    declines a request to join."""
+    learning_set = LearningSet.objects.select_for_update().get(pk=join_request.learning_set_id)
+    if not can_decide(by, learning_set):
+        raise PermissionDenied
+    asked = SetJoinRequest.objects.select_for_update().get(pk=join_request.pk)
+    if asked.status != SetJoinRequest.Status.PENDING:
+        raise ValidationError({"request": ANSWERED_ALREADY})
+    if approve:
+        if learning_set.members.count() >= learning_set.max_members:
+            raise ValidationError({"request": SET_FULL.format(n=learning_set.max_members)})
+        SetMember.objects.get_or_create(
+            learning_set=learning_set,
+            user_id=asked.user_id,
+            defaults={"organisation_id": asked.organisation_id, "accepted_at": asked.asked_at},
+        )
+    asked.status = SetJoinRequest.Status.APPROVED if approve else SetJoinRequest.Status.DECLINED
+    asked.decided_by, asked.decided_at = person(by), timezone.now()
+    asked.save(update_fields=["status", "decided_by", "decided_at"])
+    answer = "welcomes you" if approve else "has declined your request to join"
+    tell(
+        [],
+        f"“{learning_set.name}” {answer}",
+        f"The action learning set “{learning_set.name}” {answer}.",
+        url=reverse("learning_set", args=[learning_set.pk]),
+        also=[asked.user],
+    )
+    audit_record(
+        actor=by,
+        action="learning_set.join" if approve else "learning_set.decline",
+        obj=learning_set,
+        partnership=learning_set.partnership,
+        after={"member": str(asked.user), "organisation": str(asked.organisation)},
+    )
+    return asked
 
 
 @action

@@ -189,6 +189,43 @@ class SetMember(models.Model):
         return f"{self.user_id} in {self.learning_set_id}"
 
 
+class SetJoinRequest(models.Model):
+    """Someone asks to join a set; a current member approves or declines. Until approved they
+    read nothing of the set but what everyone in the partnership reads."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for a member's answer"
+        APPROVED = "approved", "Approved"
+        DECLINED = "declined", "Declined"
+
+    learning_set = models.ForeignKey(
+        LearningSet, on_delete=models.CASCADE, related_name="join_requests"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(
+        "partnerships.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    asked_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["asked_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learning_set", "user"],
+                condition=Q(status="pending"),
+                name="one_pending_join_request_a_set",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} asks to join {self.learning_set_id}"
+
+
 class SetSession(models.Model):
     learning_set = models.ForeignKey(LearningSet, on_delete=models.CASCADE, related_name="sessions")
     held_on = models.DateField()

@@ -5,7 +5,8 @@
   partnership (its members' people and its programme's officers, read-only) — and, through the
   learning sources, the programme's evaluators. Only the writer changes it.
 - An **action learning set** (its name, purpose, members and next date) is seen by whoever
-  sees its partnership; its sessions' notes only by its members, who record them.
+  sees its partnership; its sessions' notes only by its members, who record them. Joining is
+  a request that a member (or the set's starter) approves or declines; until then, nothing more.
 - A **handover** is read by its successor, by the admins and managers of the leaver's
   organisation, and by the leaver while they still belong there (someone removed from an
   organisation no longer sees its work). The lead's admins and managers see only that it is

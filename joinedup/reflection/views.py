@@ -29,6 +29,7 @@ from joinedup.reflection.models import (
     HandoverReason,
     LearningSet,
     Reflection,
+    SetJoinRequest,
     SetMember,
     Template,
 )
@@ -234,6 +235,19 @@ def set_new(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
+def _join_request(learning_set: LearningSet, raw: str) -> SetJoinRequest:
+    from django.http import Http404
+
+    found = (
+        learning_set.join_requests.filter(pk=int(raw)).first()
+        if raw.isdigit() and len(raw) < 19
+        else None
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def set_detail(request: AuthedRequest, pk: int) -> HttpResponse:
@@ -248,6 +262,13 @@ def set_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     )
     partnership = learning_set.partnership
     member = request.user.has_perm("reflection.change_learningset", learning_set)
+    deciding = actions.can_decide(request.user, learning_set)
+    asking = list(
+        learning_set.join_requests.filter(status=SetJoinRequest.Status.PENDING).select_related(
+            "user", "organisation"
+        )
+    )
+    mine = next((r for r in asking if r.user_id == request.user.pk), None)
     organisations = _my_member_orgs(request, partnership)
     join = forms.JoinForm(organisations=organisations)
     session = forms.SessionForm(
@@ -265,8 +286,25 @@ def set_detail(request: AuthedRequest, pk: int) -> HttpResponse:
                 organisation=join.cleaned_data["organisation"],
                 accept=join.cleaned_data["accept"],
             ):
-                messages.success(request, "You have joined the set.")
+                messages.success(
+                    request, "Your request is sent: a member of the set will answer it."
+                )
                 return redirect("learning_set", learning_set.pk)
+        elif request.POST.get("do") in ("approve", "decline"):
+            if not deciding:
+                raise PermissionDenied
+            asked = _join_request(learning_set, request.POST.get("request", ""))
+            try:
+                actions.learning_set_decide(
+                    by=request.user,
+                    join_request=asked,
+                    approve=request.POST["do"] == "approve",
+                )
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, "Answered: they are told.")
+            return redirect("learning_set", learning_set.pk)
         else:
             if not member:
                 raise PermissionDenied
@@ -297,7 +335,9 @@ def set_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "member": member,
             "sessions": sessions,
             "next_between": learning_set.next_between(last),
-            "join": join if not member and organisations.exists() else None,
+            "join": join if not member and mine is None and organisations.exists() else None,
+            "asked": mine,
+            "asking": asking if deciding else [],
             "session_form": session if member else None,
         },
         status=status,

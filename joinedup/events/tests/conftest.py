@@ -38,6 +38,19 @@ def hub_world(world: SimpleNamespace) -> SimpleNamespace:
     return w
 
 
+def the_day_comes(event: Any, started: dt.timedelta = dt.timedelta(hours=1)) -> Any:
+    """Move `event` to today, started an hour ago: people registered ahead, now it is on
+    (attendance is confirmed only then, and it can be marked held)."""
+    from joinedup.events.models import Event
+
+    start = timezone.now() - started
+    Event.objects.filter(pk=event.pk).update(
+        starts_at=start, ends_at=start + (event.ends_at - event.starts_at)
+    )
+    event.refresh_from_db()
+    return event
+
+
 def register(event: Any, n: int, **kwargs: Any) -> list[Any]:
     return [
         actions.registration_create(

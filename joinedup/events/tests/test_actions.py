@@ -21,7 +21,7 @@ from joinedup.events.models import (
     RegistrationStatus,
     TopicStatus,
 )
-from joinedup.events.tests.conftest import register
+from joinedup.events.tests.conftest import register, the_day_comes
 from joinedup.health.evidence import gather
 from joinedup.health.views_evidence import network_of
 from joinedup.meetings.models import Notice
@@ -112,6 +112,7 @@ def test_a_request_met_by_an_offer_tells_its_requesters(hub_world):
     assert session.offer == offer and session.title == topic.title
     # Cora is Riverside Mind's named contact: the requester's people hear.
     assert Notice.objects.filter(user=w.cora, subject__startswith="Scheduled").exists()
+    the_day_comes(w.event)
     actions.event_held(by=w.hana, event=w.event)
     topic.refresh_from_db()
     assert topic.status == TopicStatus.MET
@@ -125,10 +126,11 @@ def test_feedback_only_from_attendees_and_shown_from_five(hub_world):
     w.event.capacity = 10
     w.event.save()
     regs = register(w.event, 6)
-    with pytest.raises(ValidationError, match="attendance code"):
-        actions.attendance_confirm(by=None, registration=regs[0], code="WRONG")
+    the_day_comes(w.event)
+    with pytest.raises(ValidationError, match="code shown at the venue"):
+        actions.attendance_confirm(by=None, registration=regs[0], venue_code="WRONG")
     for r in regs[:5]:
-        actions.attendance_confirm(by=None, registration=r, code=r.code)
+        actions.attendance_confirm(by=None, registration=r, venue_code=w.event.venue_code)
     actions.event_held(by=w.hana, event=w.event)
     with pytest.raises(ValidationError, match="confirmed as attending"):
         actions.feedback_give(by=None, registration=regs[5], rating=5)
@@ -161,6 +163,7 @@ def test_a_connection_made_at_an_event_is_a_learning_tie(hub_world):
         name=w.cora.name,
         email=w.cora.email,
     )
+    the_day_comes(w.event)
     actions.attendance_confirm(by=w.hana, registration=reg)
     actions.event_held(by=w.hana, event=w.event)
     other = make_org("Lakeside Women's Centre")
@@ -176,3 +179,71 @@ def test_a_connection_made_at_an_event_is_a_learning_tie(hub_world):
     )
     net = network_of(gather([w.partnership])[w.partnership.pk], learning=True)
     assert net.learning == [(*sorted((w.core_org.pk, w.wider_org.pk)), 1)]
+
+
+def test_attendance_only_while_the_event_is_on_and_by_the_venues_code(hub_world):
+    w = hub_world
+    w.event.capacity = 3
+    w.event.save()
+    first, second, late = register(w.event, 3)
+    # Weeks ahead, nobody confirms attendance: not the person, not the organiser.
+    for kwargs in ({"venue_code": w.event.venue_code}, {}):
+        with pytest.raises(ValidationError, match="only while the event is on"):
+            actions.attendance_confirm(by=None, registration=first, **kwargs)
+    with pytest.raises(ValidationError, match="marked as held once it has started"):
+        actions.event_held(by=w.hana, event=w.event)
+    the_day_comes(w.event)
+    # The code a registrant was sent is for the door, not for confirming themselves.
+    with pytest.raises(ValidationError, match="code shown at the venue"):
+        actions.attendance_confirm(by=None, registration=first, venue_code=first.code)
+    actions.attendance_confirm(by=None, registration=first, venue_code=w.event.venue_code.lower())
+    # At the door, the organiser types the code the registrant shows.
+    with pytest.raises(ValidationError, match="No registration"):
+        actions.attendance_by_own_code(by=w.hana, event=w.event, code="NOPE")
+    assert actions.attendance_by_own_code(by=w.hana, event=w.event, code=second.code).attended_at
+    # The day after the event, it is too late.
+    the_day_comes(w.event, started=dt.timedelta(days=2))
+    with pytest.raises(ValidationError, match="only while the event is on"):
+        actions.attendance_confirm(by=w.hana, registration=late)
+
+
+def test_an_organisation_does_not_support_its_own_request(hub_world):
+    w = hub_world
+    topic = actions.request_topic(by=w.cora, hub=w.hub, organisation=w.core_org, title="Funding")
+    with pytest.raises(ValidationError, match="asked for this topic"):
+        actions.topic_vote(by=w.cora, request=topic, organisation=w.core_org)
+    actions.topic_vote(by=w.will, request=topic, organisation=w.wider_org)
+    # Merged, an organisation's vote on the survivor becomes its own request: not support.
+    dup = actions.request_topic(by=w.lena, hub=w.hub, organisation=w.lead_org, title="Money")
+    actions.topic_vote(by=w.lena, request=topic, organisation=w.lead_org)
+    actions.topic_merge(by=w.hana, request=dup, into=topic)
+    (listed,) = queries.hub_requests(w.hub)["open"]
+    assert listed.support == 1  # type: ignore[attr-defined]  # Hillside's; no requester's
+    assert [v.organisation for v in queries.supporters(topic)] == [w.wider_org]
+    assert actions.votes_left(w.hub, w.lead_org) == actions.VOTE_BUDGET
+
+
+def test_changing_an_event_tells_registrants_and_keeps_every_place(
+    hub_world, mailoutbox, django_capture_on_commit_callbacks
+):
+    w = hub_world
+    first, second, waiting = register(w.event, 3)
+    with pytest.raises(ValidationError, match="2 people have a place"):
+        actions.event_update(by=w.hana, event=w.event, capacity=1)
+    mail.outbox.clear()
+    later = w.event.starts_at + dt.timedelta(days=7)
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.event_update(
+            by=w.hana,
+            event=w.event,
+            starts_at=later,
+            ends_at=later + dt.timedelta(hours=2),
+            capacity=3,
+        )
+    waiting.refresh_from_db()
+    assert waiting.status == RegistrationStatus.REGISTERED  # the new place goes to the list
+    changed = [m for m in mailoutbox if m.subject.endswith("Changed: Peer support in practice")]
+    assert sorted(m.to[0] for m in changed) == sorted(r.email for r in (first, second, waiting))
+    assert f"{timezone.localtime(later):%-d %B %Y}" in changed[0].body
+    w.event.refresh_from_db()
+    assert w.event.sequence >= 1 and w.event.capacity == 3

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -21,7 +22,8 @@ from joinedup.events.models import (
     TopicRequest,
     TopicVote,
 )
-from joinedup.events.tests.conftest import register
+from joinedup.events.tests.conftest import register, the_day_comes
+from joinedup.jobs.models import OutgoingMessage
 from joinedup.learning.models import Framework, Theme
 
 SEES = ["hana", "otis", "lena", "stan", "cora", "will"]
@@ -112,7 +114,8 @@ def test_a_guest_sees_only_their_own_registration(hub_world):
 
 def test_an_attending_guest_gives_feedback_through_their_link(hub_world):
     (guest,) = register(hub_world.event, 1)
-    actions.attendance_confirm(by=None, registration=guest, code=guest.code)
+    the_day_comes(hub_world.event)
+    actions.attendance_confirm(by=None, registration=guest, venue_code=hub_world.event.venue_code)
     actions.event_held(by=hub_world.hana, event=hub_world.event)
     link = actions.manage_link(guest)
     assert "Feedback (anonymous)" in Client().get(link).content.decode()
@@ -121,17 +124,92 @@ def test_an_attending_guest_gives_feedback_through_their_link(hub_world):
     assert "Thank you for your feedback" in Client().get(link).content.decode()
 
 
-def test_a_guest_registers_by_email_without_an_account(hub_world):
+def _sent_to(address):
+    return list(OutgoingMessage.objects.filter(to=[address]).order_by("pk"))
+
+
+def _link_in(message, name):
+    path = reverse(name, args=["x"]).rsplit("x/", 1)[0]
+    found = re.search(rf"{re.escape(path)}\S+/", message.body)
+    assert found is not None, message.body
+    return found.group(0)
+
+
+def test_a_guest_has_a_place_only_once_they_confirm_their_address(hub_world, monkeypatch):
     url = reverse("event_join", args=[hub_world.event.pk])
     bad = Client().post(url, {"name": "Ada", "email": "not-an-email", "audience": "commissioner"})
     assert bad.status_code == 422 and "valid email" in bad.content.decode()
-    made = Client().post(
-        url,
-        {"name": "Ada", "email": "ada@council.example", "audience": "commissioner"},
-    )
+    form = {"name": "Ada", "email": "ada@council.example", "audience": "commissioner"}
+    made = Client().post(url, form)
+    assert made.status_code == 302 and made["Location"].endswith("/join/sent/")
     reg = Registration.objects.get(email="ada@council.example")
-    assert made.status_code == 302 and made["Location"] == actions.manage_link(reg)
-    assert reg.user is None and reg.listed is False
+    # Pending: no place is held, nothing the organisers see, no page of its own.
+    assert reg.status == RegistrationStatus.PENDING and reg.user is None
+    assert (
+        "Ada"
+        not in client_for(hub_world.hana).get(hub_world.event.get_absolute_url()).content.decode()
+    )
+    assert Client().get(actions.manage_link(reg)).status_code == 404
+    (first,) = _sent_to("ada@council.example")
+    old_link = _link_in(first, "registration_confirm")
+    # Typed again (by her, or by someone else): the newest details, and only the newest link.
+    Client().post(url, {**form, "name": "Ada Lovell"})
+    link = _link_in(_sent_to("ada@council.example")[-1], "registration_confirm")
+    assert Client().get(old_link).status_code == 404
+    page = Client().get(link)  # a mail scanner following the link confirms nothing
+    assert page.status_code == 200 and "Ada Lovell" in page.content.decode()
+    reg.refresh_from_db()
+    assert reg.status == RegistrationStatus.PENDING
+    confirmed = Client().post(link)
+    reg.refresh_from_db()
+    assert confirmed.status_code == 302 and confirmed["Location"] == actions.manage_link(reg)
+    assert reg.status == RegistrationStatus.REGISTERED and reg.listed is False
+    assert Client().post(link).status_code == 404  # used
+    # A link not followed within the time lapses.
+    Client().post(url, {**form, "email": "late@council.example"})
+    late = _link_in(_sent_to("late@council.example")[-1], "registration_confirm")
+    monkeypatch.setattr(actions, "PENDING_HOURS", 0)
+    assert Client().post(late).status_code == 404
+    assert Registration.objects.get(email="late@council.example").status == "pending"
+
+
+def test_the_guest_page_says_the_same_whether_an_address_is_registered(hub_world):
+    w = hub_world
+    (known,) = register(w.event, 1)  # guest0@example.org, registered
+    url = reverse("event_join", args=[w.event.pk])
+    answers = [
+        Client().post(url, {"name": "X", "email": email, "audience": "lived-experience"})
+        for email in ("GUEST0@example.org", "new@example.org")
+    ]
+    assert [a.status_code for a in answers] == [302, 302]
+    assert answers[0]["Location"] == answers[1]["Location"]
+    # The owner of the registered address is sent the link to their registration: not
+    # blocked, and nothing of theirs changed.
+    told = _sent_to("guest0@example.org")[-1]
+    assert actions.manage_link(known) in told.body and "registered already" in told.body
+    known.refresh_from_db()
+    assert (known.name, known.status) == ("Guest 0", RegistrationStatus.REGISTERED)
+    # A member's own registration clears a guest registration never confirmed for her address.
+    Client().post(url, {"name": "Not Cora", "email": w.cora.email, "audience": "commissioner"})
+    done = client_for(w.cora).post(
+        w.event.get_absolute_url(), {"do": "register", "organisation": w.core_org.pk}
+    )
+    assert done.status_code == 302
+    assert Registration.objects.get(email=w.cora.email).user == w.cora
+
+
+def test_the_guest_page_is_throttled_per_client_and_per_address_emailed(hub_world):
+    url = reverse("event_join", args=[hub_world.event.pk])
+    form = {"name": "X", "audience": "commissioner"}
+    answers = [
+        Client().post(url, {**form, "email": f"g{i}@example.org"}, REMOTE_ADDR="10.0.0.1")
+        for i in range(11)
+    ]
+    assert [a.status_code for a in answers] == [302] * 10 + [429]
+    assert "Too many registrations" in answers[-1].content.decode()
+    for i in range(5):  # from five addresses: three emails a day to one address at most
+        Client().post(url, {**form, "email": "target@example.org"}, REMOTE_ADDR=f"10.0.1.{i}")
+    assert len(_sent_to("target@example.org")) == 3
 
 
 def test_an_event_without_guests_has_no_guest_page(hub_world):
@@ -255,3 +333,83 @@ def test_the_list_pages_keep_their_query_count_as_data_grows(hub_world):
     _grow(w, 5)
     register(w.event, 4)
     assert [_count(client, url) for url in pages] == before
+
+
+def test_the_venue_code_is_the_organisers_and_held_waits_for_the_start(hub_world):
+    w = hub_world
+    (guest,) = register(w.event, 1)
+    client_for(w.cora).post(
+        w.event.get_absolute_url(), {"do": "register", "organisation": w.core_org.pk}
+    )
+    url = w.event.get_absolute_url()
+    organiser = client_for(w.hana).get(url).content.decode()
+    assert w.event.venue_code in organiser and "Mark as held" not in organiser
+    refused = client_for(w.hana).post(url, {"do": "held"}, follow=True)
+    assert "once it has started" in refused.content.decode()
+    the_day_comes(w.event)
+    assert "Mark as held" in client_for(w.hana).get(url).content.decode()
+    # Attendees see their own code and never the venue's: not on their pages, not by email.
+    cora_page = client_for(w.cora).get(url).content.decode()
+    assert "Code shown at the venue" in cora_page and w.event.venue_code not in cora_page
+    assert w.event.venue_code not in Client().get(actions.manage_link(guest)).content.decode()
+    assert not OutgoingMessage.objects.filter(body__contains=w.event.venue_code).exists()
+    # Cora gives it; the organiser types the guest's own code at the door.
+    assert (
+        client_for(w.cora).post(url, {"do": "code", "code": w.event.venue_code}).status_code == 302
+    )
+    assert client_for(w.hana).post(url, {"do": "door", "code": guest.code}).status_code == 302
+    assert Registration.objects.filter(attended_at__isnull=False).count() == 2
+
+
+def test_an_organiser_changes_an_event_and_cancels_it_after_asking(hub_world):
+    w = hub_world
+    edit, cancel = (reverse(n, args=[w.event.pk]) for n in ("event_edit", "event_cancel"))
+    for character, status in (("cora", 403), ("olive", 404)):
+        for url in (edit, cancel):
+            assert client_for(getattr(w, character)).get(url).status_code == status
+    hana = client_for(w.hana)
+    page = hana.get(edit).content.decode()
+    start = timezone.localtime(w.event.starts_at)
+    assert f'value="{start:%Y-%m-%dT%H:%M}"' in page
+    register(w.event, 2)
+    form = {
+        "title": "Peer support, in practice",
+        "format": "workshop",
+        "starts_at": f"{start:%Y-%m-%dT%H:%M}",
+        "ends_at": f"{start + dt.timedelta(hours=3):%Y-%m-%dT%H:%M}",
+        "place": "Hillside Hall",
+        "capacity": "1",
+    }
+    refused = hana.post(edit, form)
+    assert refused.status_code == 422 and "2 people have a place" in refused.content.decode()
+    assert hana.post(edit, {**form, "capacity": "2"}).status_code == 302
+    w.event.refresh_from_db()
+    assert (w.event.title, w.event.place) == ("Peer support, in practice", "Hillside Hall")
+    changed = OutgoingMessage.objects.filter(subject__contains="Changed:")
+    assert sorted(m.to for m in changed) == [["guest0@example.org"], ["guest1@example.org"]]
+    # Cancelling asks first; the question changes nothing.
+    asked = hana.get(cancel)
+    assert asked.status_code == 200 and "cannot be undone" in asked.content.decode()
+    w.event.refresh_from_db()
+    assert w.event.status == "planned"
+    assert hana.post(cancel, {"confirmed": "yes"}).status_code == 302
+    w.event.refresh_from_db()
+    assert w.event.status == "cancelled"
+
+
+def test_take_our_vote_back_shows_only_with_a_vote(hub_world):
+    w = hub_world
+    topic = actions.request_topic(by=w.lena, hub=w.hub, organisation=w.lead_org, title="Data")
+    url = reverse("topic_request", args=[topic.pk])
+    will = client_for(w.will)
+    assert "Take our vote back" not in will.get(url).content.decode()
+    will.post(url, {"do": "vote", "organisation": w.wider_org.pk})
+    page = will.get(url).content.decode()
+    assert "Take our vote back" in page and ">Support it<" not in page
+    assert will.post(url, {"do": "unvote", "organisation": w.wider_org.pk}).status_code == 302
+    assert not TopicVote.objects.exists()
+    # The requester's own people are told their request counts; a vote is refused.
+    lena = client_for(w.lena)
+    assert "its request already counts" in lena.get(url).content.decode()
+    own = lena.post(url, {"do": "vote", "organisation": w.lead_org.pk})
+    assert own.status_code == 422 and "asked for this topic" in own.content.decode()

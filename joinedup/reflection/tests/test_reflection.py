@@ -19,7 +19,7 @@ from joinedup.conftest import api_for, client_for, make_user
 from joinedup.events.actions import event_create
 from joinedup.meetings.actions import action_add
 from joinedup.meetings.actions_assign import action_assign
-from joinedup.meetings.models import ActionPoint
+from joinedup.meetings.models import ActionPoint, Notice
 from joinedup.meetings.tests.helpers import core_series, days_from_today, meet
 from joinedup.organisations.actions import affiliation_end
 from joinedup.partnerships.actions import membership_set_contacts
@@ -132,6 +132,18 @@ def test_an_action_learning_set_keeps_its_notes_to_its_members(w: SimpleNamespac
         {"do": "join", "organisation": w.core_org.pk, "accept": "on"},
     )
     assert page.status_code == 302
+    # Asking is not joining: a member answers. Lena, who started the set, approves.
+    (asked,) = learning_set.join_requests.all()
+    assert not learning_set.members.filter(user=w.cora).exists()
+    with pytest.raises(PermissionDenied):  # not by the asker herself
+        actions.learning_set_decide(by=w.cora, join_request=asked, approve=True)
+    lena_page = client_for(w.lena).get(f"/learning-sets/{learning_set.pk}/").content.decode()
+    assert "Asking to join" in lena_page and "Cora Core" in lena_page
+    approved = client_for(w.lena).post(
+        f"/learning-sets/{learning_set.pk}/", {"do": "approve", "request": asked.pk}
+    )
+    assert approved.status_code == 302
+    assert learning_set.members.filter(user=w.cora).exists()
     held = days_from_today(-3)
     actions.set_session_record(
         by=w.cora,
@@ -151,6 +163,45 @@ def test_an_action_learning_set_keeps_its_notes_to_its_members(w: SimpleNamespac
         actions.set_session_record(
             by=w.will, learning_set=learning_set, held_on=held, notes="", attended=[]
         )
+
+
+def test_a_person_asking_to_join_a_set_reads_nothing_of_it_until_approved(
+    w: SimpleNamespace,
+) -> None:
+    learning_set = actions.learning_set_create(
+        by=w.lena,
+        partnership=w.partnership,
+        organisation=w.lead_org,
+        name="Front door set",
+        confidentiality="What is said here stays here.",
+    )
+    actions.set_session_record(
+        by=w.lena,
+        learning_set=learning_set,
+        held_on=days_from_today(-60),
+        notes="Secret",
+        attended=[],
+    )
+    url = f"/learning-sets/{learning_set.pk}/"
+    asked = actions.learning_set_join(
+        by=w.will, learning_set=learning_set, organisation=w.wider_org, accept=True
+    )
+    with pytest.raises(ValidationError, match="asked to join already"):
+        actions.learning_set_join(
+            by=w.will, learning_set=learning_set, organisation=w.wider_org, accept=True
+        )
+    page = client_for(w.will).get(url).content.decode()
+    assert "Secret" not in page and "a member of the set will answer" in page
+    assert "Asking to join" not in page  # nor who else is asking
+    # Only a member answers; declined, Will still reads nothing and records nothing.
+    assert client_for(w.will).post(url, {"do": "approve", "request": asked.pk}).status_code == 403
+    actions.learning_set_decide(by=w.lena, join_request=asked, approve=False)
+    assert "Secret" not in client_for(w.will).get(url).content.decode()
+    with pytest.raises(PermissionDenied):
+        actions.set_session_record(
+            by=w.will, learning_set=learning_set, held_on=days_from_today(-1), notes="", attended=[]
+        )
+    assert Notice.objects.filter(user=w.will, subject__contains="declined").exists()
 
 
 def _cora_carries_an_action(w: SimpleNamespace) -> ActionPoint:
