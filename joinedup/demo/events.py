@@ -172,7 +172,7 @@ def load(orgs: dict[str, Organisation], partnerships: dict[str, Partnership]) ->
             )
         )
         for r in regs:
-            actions.attendance_confirm(by=None, registration=r)
+            actions.attendance_confirm(by=None, registration=r, at=_at(days, 10))
         actions.event_held(by=None, event=event)
         actions.notes_save(
             by=None,

@@ -119,13 +119,15 @@ def _axis(orgs: dict[str, Organisation], axis: Partnership, pw: str) -> int:
         "young person is brought that could identify them.",
         max_members=6,
     )
-    for user, organisation in ((tom, kdyt), (priya, orgs["our-way"])):
-        actions.learning_set_join(
+    for user, organisation in (
+        (tom, kdyt),
+        (priya, orgs["our-way"]),
+        (dan, orgs["basement-project"]),
+    ):
+        asked = actions.learning_set_join(
             by=user, learning_set=alset, organisation=organisation, accept=True
         )
-    actions.learning_set_join(
-        by=dan, learning_set=alset, organisation=orgs["basement-project"], accept=True
-    )
+        actions.learning_set_decide(by=rachel, join_request=asked, approve=True)
     notes = [
         "Priya brought a young person's move-on falling through; actions: ask housing "
         "options to join the next wider meeting.",

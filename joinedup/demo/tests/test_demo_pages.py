@@ -274,6 +274,8 @@ def test_every_page_of_every_demo_partnership_answers_every_demo_role() -> None:
         urls = [reverse("hub_learning", args=[hub.pk])]
         for event in hub.events.order_by("pk"):
             urls += [reverse(n, args=[event.pk]) for n in ("event", "event_ics", "event_notes")]
+            if event.status == "planned":  # held and cancelled events are changed no more
+                urls += [reverse(n, args=[event.pk]) for n in ("event_edit", "event_cancel")]
             urls += [reverse("session_notes", args=[event.pk, s.pk]) for s in event.sessions.all()]
         urls += [reverse("topic_request", args=[t.pk]) for t in hub.topic_requests.order_by("pk")]
         for url in urls:

@@ -52,7 +52,8 @@ def test_the_hub_sees_its_events_and_requests_and_an_outsider_nothing(hub_world,
 def test_only_those_who_run_the_hub_add_events_and_write_notes(hub_world, character, status):
     client = client_for(getattr(hub_world, character))
     assert client.get(reverse("event_new", args=[hub_world.hub.pk])).status_code == status
-    assert client.get(reverse("event_notes", args=[hub_world.event.pk])).status_code == status
+    for name in ("event_notes", "event_edit", "event_cancel"):
+        assert client.get(reverse(name, args=[hub_world.event.pk])).status_code == status
 
 
 def test_a_sessions_notes_are_written_read_back_and_a_stale_save_is_merged(hub_world):

@@ -1,11 +1,13 @@
 """Seed 000's loop in a real browser: a project asks its hub for a topic, another offers to
-run it, the hub's coordinator adds an event and schedules it, an attendee registers, attends
-and gives feedback, an invited guest registers by email, and the project that asked sees
-"you asked, we did". Axe runs on every page at 1280 and 320 px."""
+run it, the hub's coordinator adds an event, schedules it and changes it, an attendee
+registers, attends (with the code shown at the venue) and gives feedback, an invited guest
+registers by email and confirms the address, and the project that asked sees "you asked, we
+did". Axe runs on every page at 1280 and 320 px."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from types import SimpleNamespace
 from typing import Any
 
@@ -14,6 +16,7 @@ from django.utils import timezone
 
 from joinedup.conftest import make_user
 from joinedup.events.models import Event
+from joinedup.jobs.models import OutgoingMessage
 from joinedup.programmes.models import Hub
 from joinedup.tests.browser.conftest import Visitor
 
@@ -78,19 +81,28 @@ def test_a_requested_topic_becomes_a_session_and_the_requester_hears_you_asked_w
         coordinator.page.get_by_text("Scheduled: a session of").wait_for()
         coordinator.check()
 
-        # Will registers and, at the event, gives his code.
+        # The coordinator can change the event, and is asked before cancelling it.
+        coordinator.visit(f"/events/{event.pk}/")
+        coordinator.page.get_by_role("link", name="Change the event").click()
+        coordinator.check()
+        coordinator.page.get_by_label("Places").fill("25")
+        coordinator.page.get_by_role("button", name="Save the changes").click()
+        coordinator.page.get_by_role("heading", name="North hub day").wait_for()
+        coordinator.page.get_by_role("link", name="Cancel the event").click()
+        coordinator.page.get_by_text("This cannot be undone.").wait_for()
+        coordinator.check()
+        coordinator.page.get_by_role("link", name="No, go back").click()
+        coordinator.page.get_by_role("heading", name="North hub day").wait_for()
+
+        # Will registers ahead.
         will.visit(f"/events/{event.pk}/")
         will.page.get_by_label("Coming for").select_option(label="Hillside Food Bank")
         will.page.get_by_label("Access needs").fill("A quiet room at lunch")
         will.page.get_by_role("button", name="Register").click()
         will.page.get_by_text("You have a place.").wait_for()
         will.check()
-        code = will.page.locator("#you-h + p strong").inner_text()
-        will.page.get_by_label("Attendance code given at the event").fill(code)
-        will.page.get_by_role("button", name="I am here").click()
-        will.page.get_by_text("Your attendance is confirmed.").wait_for()
 
-        # An invited guest registers by email, without an account.
+        # An invited guest registers by email, without an account, and confirms the address.
         guest.visit(f"/events/{event.pk}/join/")
         guest.page.get_by_label("Name:", exact=True).fill("Ada Lovell")
         guest.page.get_by_label("Email:", exact=True).fill("ada@example.org")
@@ -98,8 +110,28 @@ def test_a_requested_topic_becomes_a_session_and_the_requester_hears_you_asked_w
             label="Person with lived experience"
         )
         guest.page.get_by_role("button", name="Register").click()
+        guest.page.get_by_role("heading", name="Check your email").wait_for()
+        guest.check()
+        sent = OutgoingMessage.objects.filter(to=["ada@example.org"]).latest("pk")
+        link = re.search(r"/events/registration/confirm/\S+/", sent.body)
+        assert link is not None
+        guest.visit(link.group(0))
+        guest.check()
+        guest.page.get_by_role("button", name="Confirm my registration").click()
         guest.page.get_by_role("heading", name="Your registration for North hub day").wait_for()
         guest.check()
+
+        # The day comes: the coordinator shows the venue's code, and Will gives it.
+        Event.objects.filter(pk=event.pk).update(
+            starts_at=timezone.now() - dt.timedelta(hours=1),
+            ends_at=timezone.now() + dt.timedelta(hours=2),
+        )
+        coordinator.visit(f"/events/{event.pk}/")
+        code = coordinator.page.locator(".venue-code").inner_text()
+        will.visit(f"/events/{event.pk}/")
+        will.page.get_by_label("Code shown at the venue").fill(code)
+        will.page.get_by_role("button", name="I am here").click()
+        will.page.get_by_text("Your attendance is confirmed.").wait_for()
 
         # The coordinator sees who needs what, and marks the event held.
         coordinator.visit(f"/events/{event.pk}/")
