@@ -599,6 +599,11 @@ def guest_register(
     if audience not in event.invited:
         raise ValidationError({"audience": NOT_INVITED})
     email = email.strip().lower()
+    # Pending registrations past their time hold someone's details for nothing: gone.
+    Registration.objects.filter(
+        status=RegistrationStatus.PENDING,
+        created_at__lt=timezone.now() - dt.timedelta(hours=PENDING_HOURS),
+    ).delete()
     existing = (
         Registration.objects.filter(event=event, email__iexact=email)
         .exclude(status=RegistrationStatus.CANCELLED)

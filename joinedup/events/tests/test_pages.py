@@ -151,6 +151,8 @@ def test_a_guest_has_a_place_only_once_they_confirm_their_address(hub_world, mon
         not in client_for(hub_world.hana).get(hub_world.event.get_absolute_url()).content.decode()
     )
     assert Client().get(actions.manage_link(reg)).status_code == 404
+    taken = register(hub_world.event, 2)  # the event's two places go to those who confirmed
+    assert {r.status for r in taken} == {RegistrationStatus.REGISTERED}
     (first,) = _sent_to("ada@council.example")
     old_link = _link_in(first, "registration_confirm")
     # Typed again (by her, or by someone else): the newest details, and only the newest link.
@@ -164,7 +166,7 @@ def test_a_guest_has_a_place_only_once_they_confirm_their_address(hub_world, mon
     confirmed = Client().post(link)
     reg.refresh_from_db()
     assert confirmed.status_code == 302 and confirmed["Location"] == actions.manage_link(reg)
-    assert reg.status == RegistrationStatus.REGISTERED and reg.listed is False
+    assert reg.status == RegistrationStatus.WAITING and reg.listed is False
     assert Client().post(link).status_code == 404  # used
     # A link not followed within the time lapses.
     Client().post(url, {**form, "email": "late@council.example"})
@@ -172,6 +174,9 @@ def test_a_guest_has_a_place_only_once_they_confirm_their_address(hub_world, mon
     monkeypatch.setattr(actions, "PENDING_HOURS", 0)
     assert Client().post(late).status_code == 404
     assert Registration.objects.get(email="late@council.example").status == "pending"
+    # …and is deleted at the next registration on the guest page.
+    Client().post(url, {**form, "email": "next@council.example"})
+    assert not Registration.objects.filter(email="late@council.example").exists()
 
 
 def test_the_guest_page_says_the_same_whether_an_address_is_registered(hub_world):
