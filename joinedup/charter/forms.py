@@ -11,7 +11,8 @@ from joinedup.charter.models import Support
 from joinedup.forms import IdPrefixedForm
 from joinedup.partnerships.models import Organisation
 
-LEVEL_CHOICES = [("", "Not yet observed"), ("1", "1"), ("2", "2"), ("3", "3"), ("4", "4")]
+NOT_OBSERVED = "not_observed"
+LEVEL_CHOICES = [("1", "1"), ("2", "2"), ("3", "3"), ("4", "4"), (NOT_OBSERVED, "Not yet observed")]
 
 
 def _orgs(orgs: list[Organisation]) -> forms.ModelChoiceField:
@@ -54,7 +55,9 @@ class WithdrawForm(IdPrefixedForm):
 
 
 class SelfAssessmentForm(forms.Form):
-    """One level (or "not yet observed") and an example for each skill."""
+    """One level (or "not yet observed") and an example for each skill. Nothing is
+    preselected: a skill left blank is not answered (and not counted), so an empty form is
+    refused rather than saved as "not yet observed" for every skill."""
 
     def __init__(
         self, *args: Any, skills: list[dict[str, Any]], orgs: list[Organisation], **kwargs: Any
@@ -86,12 +89,14 @@ class SelfAssessmentForm(forms.Form):
 
     def answers(self) -> dict[str, dict[str, Any]]:
         data = self.cleaned_data
+        chosen = {s["key"]: data[f"level_{s['key']}"] for s in self.skills}
         return {
-            s["key"]: {
-                "level": int(data[f"level_{s['key']}"]) if data[f"level_{s['key']}"] else None,
-                "evidence": data[f"evidence_{s['key']}"],
+            key: {
+                "level": None if level == NOT_OBSERVED else int(level),
+                "evidence": data[f"evidence_{key}"],
             }
-            for s in self.skills
+            for key, level in chosen.items()
+            if level
         }
 
 

@@ -135,7 +135,7 @@ def test_the_lead_opens_and_closes_a_peer_view_and_results_show_only_once_closed
     assert "ratings are no longer taken" in cora.get(rate_url).content.decode()
 
 
-def test_a_self_assessment_at_level_three_without_an_example_is_refused(
+def test_a_self_assessment_needs_an_example_at_level_three_and_refuses_an_empty_form(
     world: SimpleNamespace,
 ) -> None:
     url = f"/programmes/{world.programme.pk}/charter/self-assessment/"
@@ -144,6 +144,15 @@ def test_a_self_assessment_at_level_three_without_an_example_is_refused(
     )
     assert response.status_code == 422
     assert "Give an example" in response.content.decode()
+    assert "checked" not in client_for(world.stan).get(url).content.decode()  # none chosen
+    empty = client_for(world.stan).post(url, {"organisation": world.lead_org.pk})
+    assert empty.status_code == 422  # not "not yet observed" for every skill
+    assert "Answer at least one skill" in empty.content.decode()
+    chosen = {"organisation": world.lead_org.pk, "level_present": "not_observed"}
+    assert client_for(world.stan).post(url, chosen).status_code == 302
+    assert world.stan.charter_assessments.get().answers == {
+        "present": {"level": None, "evidence": ""}
+    }
 
 
 def _count(client: Any, url: str) -> int:
