@@ -32,6 +32,7 @@ from joinedup.charter.models import (
     SkillsFramework,
     Support,
 )
+from joinedup.dates import TODAY, DateRule, days
 from joinedup.notifications import notify
 from joinedup.partnerships.models import MANAGING_ORG_ROLES, Membership, Organisation, Partnership
 from joinedup.programmes.models import Programme
@@ -182,7 +183,9 @@ def covered_organisations(charter: Charter) -> Any:
 
 
 def has_authority(user: Any, organisation: Organisation) -> bool:
-    return bool(user.is_superuser or org_roles(user).get(organisation.pk) in MANAGING_ORG_ROLES)
+    """An admin or manager of `organisation`. Not a superuser as such: the site's
+    administrators run Joined Up, they do not commit an organisation to anything."""
+    return org_roles(user).get(organisation.pk) in MANAGING_ORG_ROLES
 
 
 @action
@@ -357,20 +360,63 @@ def self_assess(
 # --- the peer view ------------------------------------------------------------------------
 
 
+PEER_VIEW_WEEKS = 4
+PEER_VIEW_CLOSES = DateRule(
+    "A peer view's closing day", TODAY, days(92), "a peer view runs for three months at most"
+)
+PEER_VIEW_CLOSED = "This peer view closed on {day:%-d %B %Y}: ratings are no longer taken."
+PEER_VIEW_ALREADY_CLOSED = "This peer view is closed already."
+
+
+def default_closing(today: dt.date) -> dt.date:
+    return today + dt.timedelta(weeks=PEER_VIEW_WEEKS)
+
+
 @action
 def peer_view_open(
-    *, partnership: Partnership, by: Any, version: CharterVersion, year: int
+    *,
+    partnership: Partnership,
+    by: Any,
+    version: CharterVersion,
+    year: int,
+    closes_on: dt.date | None = None,
+    on: dt.date | None = None,
 ) -> PeerView:
+    """Open the year's peer view until `closes_on` (four weeks on by default) and tell every
+    member. `on` (the day it opened) is for the system recording an earlier one (the demo)."""
     if version.status != CharterStatus.ADOPTED:
         raise ValidationError({"version": NOT_ADOPTED})
-    peer_view = PeerView.objects.create(partnership=partnership, year=year, version=version)
+    today = on if (on and by is None) else timezone.localdate()
+    closes_on = closes_on or default_closing(today)
+    PEER_VIEW_CLOSES.check(closes_on, field="closes_on", today=today)
+    if PeerView.objects.filter(partnership=partnership, year=year).exists():
+        raise ValidationError({"year": f"The {year} peer view has been opened already."})
+    peer_view = PeerView.objects.create(
+        partnership=partnership, year=year, version=version, opened_on=today, closes_on=closes_on
+    )
     audit_record(actor=by, action="charter.peer_view_open", obj=peer_view, partnership=partnership)
     for m in partnership.memberships.current().select_related("organisation"):
         notify(
             m.organisation,
             f"Peer view {year}: how do partners experience each other?",
-            f"{partnership} asks every member to rate each other on the Good Partners Charter.",
+            f"{partnership} asks every member to rate each other on the Good Partners Charter "
+            f"by {closes_on:%-d %B %Y}. The results are shown once it closes.",
         )
+    return peer_view
+
+
+@action
+def peer_view_close(*, peer_view: PeerView, by: Any, at: dt.datetime | None = None) -> PeerView:
+    """The lead closes the peer view before its closing date; its results show from then.
+    `at` is for the system recording when an earlier one closed (the demo)."""
+    peer_view = PeerView.objects.select_for_update().get(pk=peer_view.pk)
+    if not peer_view.is_open():
+        raise ValidationError({"peer_view": PEER_VIEW_ALREADY_CLOSED})
+    peer_view.closed_at = at if (at and by is None) else timezone.now()
+    peer_view.save(update_fields=["closed_at"])
+    audit_record(
+        actor=by, action="charter.peer_view_close", obj=peer_view, partnership=peer_view.partnership
+    )
     return peer_view
 
 
@@ -388,6 +434,9 @@ def peer_rate(
     again replaces that person's earlier answers. Rating one's own organisation is its
     self-view. `by` None is the system (the demo) recording answers given elsewhere."""
     partnership = peer_view.partnership
+    peer_view = PeerView.objects.select_for_update().get(pk=peer_view.pk)
+    if not peer_view.is_open():
+        raise ValidationError({"peer_view": PEER_VIEW_CLOSED.format(day=peer_view.closed_on())})
     if by is not None and not acts_for(by, rater_org.pk):
         raise ValidationError({"rater_org": NOT_ACTING.format(organisation=rater_org)})
     current = set(partnership.memberships.current().values_list("organisation_id", flat=True))

@@ -113,8 +113,52 @@ def signature_list(request: HttpRequest, pk: Id) -> list[Signature]:
     response={201: CharterSignatureOut, **error_responses(403, 404, 409)},
 )
 def signature_create(request: HttpRequest, pk: Id, payload: CharterSignIn) -> Status[Signature]:
-    """Sign the adopted version for an organisation (its admins and managers)."""
+    """Sign the adopted version for an organisation (its admins and managers; not a site
+    administrator as such)."""
     _, charter = _programme_charter(request, pk)
+    return Status(201, _sign(request, charter, payload))
+
+
+def _partnership_charter(request: HttpRequest, pk: int) -> Charter:
+    """The partnership's own Charter (404 if it has none: it then follows its programme's)."""
+    partnership = get_for(request.user, Partnership, perm="partnerships.view_partnership", pk=pk)
+    charter = Charter.objects.filter(partnership=partnership).first()
+    if charter is None:
+        raise Http404
+    return charter
+
+
+@router.get("/partnerships/{pk}/charter", response={200: CharterOut, **error_responses(404)})
+def partnership_charter_get(request: HttpRequest, pk: Id) -> Charter:
+    """The partnership's own revision of the Charter and its versions (404 until it starts
+    one); once a version is adopted it applies in the partnership instead of the programme's."""
+    return _partnership_charter(request, pk)
+
+
+@router.get(
+    "/partnerships/{pk}/charter/signatures",
+    response={200: list[CharterSignatureOut], **error_responses(404)},
+)
+def partnership_signature_list(request: HttpRequest, pk: Id) -> list[Signature]:
+    """Signatures of the partnership's own Charter: standing, then withdrawals with reasons."""
+    charter = _partnership_charter(request, pk)
+    return queries.standing_signatures(charter) + queries.withdrawn_signatures(charter)
+
+
+@router.post(
+    "/partnerships/{pk}/charter/signatures",
+    response={201: CharterSignatureOut, **error_responses(403, 404, 409)},
+)
+def partnership_signature_create(
+    request: HttpRequest, pk: Id, payload: CharterSignIn
+) -> Status[Signature]:
+    """Sign the partnership's own adopted Charter for a member organisation (its admins and
+    managers). Reaffirm and withdraw it as any signature: `/charter/signatures/{pk}/…`."""
+    charter = _partnership_charter(request, pk)
+    return Status(201, _sign(request, charter, payload))
+
+
+def _sign(request: HttpRequest, charter: Charter, payload: CharterSignIn) -> Signature:
     version = queries.adopted(charter)
     if version is None:
         raise Http404
@@ -123,14 +167,13 @@ def signature_create(request: HttpRequest, pk: Id, payload: CharterSignIn) -> St
     )
     if not actions.has_authority(request.user, organisation):
         raise PermissionDenied
-    signature = actions.charter_sign(
+    return actions.charter_sign(
         version=version,
         by=request.user,
         organisation=organisation,
         board_informed=payload.board_informed,
         by_default=payload.by_default,
     )
-    return Status(201, signature)
 
 
 def _signature(request: HttpRequest, pk: int) -> Signature:
@@ -336,7 +379,7 @@ class CharterPrincipleOut(Schema):
 class CharterResultOut(Schema):
     organisation_id: int
     shown: bool
-    raters: int
+    raters: int = Field(description="People from other organisations who gave a score.")
     rows: list[CharterPrincipleOut]
     comments: list[str]
 
@@ -350,12 +393,16 @@ class CharterDistributionRowOut(Schema):
 
 class CharterPeerViewOut(Schema):
     year: int
+    closes_on: dt.date = Field(description="The last day on which members can rate.")
+    open: bool = Field(description="Taking ratings; no results are given until it closes.")
+    closed_on: dt.date | None
     rule: str
     results: list[CharterResultOut] = Field(
-        description="How others see each of your organisations."
+        description="How others see each of your organisations; empty while it is open."
     )
     distribution: list[CharterDistributionRowOut] | None = Field(
-        description="For the lead and officers: ratings per principle, never who said what."
+        description="For the lead and officers once it is closed: ratings per principle, never "
+        "who said what."
     )
 
 
@@ -374,13 +421,21 @@ def peer_view_get(request: HttpRequest, pk: Id) -> dict[str, Any]:
         memberships__left_on__isnull=True,
     )
     seen = standing(request.user, partnership)
+    is_open = peer_view.is_open()
     distribution = (
-        queries.peer_distribution(peer_view)["rows"] if seen.manages or seen.officer else None
+        queries.peer_distribution(peer_view)["rows"]
+        if not is_open and (seen.manages or seen.officer)
+        else None
     )
     return {
         "year": peer_view.year,
+        "closes_on": peer_view.closes_on,
+        "open": is_open,
+        "closed_on": None if is_open else peer_view.closed_on(),
         "rule": queries.ANONYMITY,
-        "results": [{"organisation_id": o.pk, **queries.peer_result(peer_view, o)} for o in mine],
+        "results": []
+        if is_open
+        else [{"organisation_id": o.pk, **queries.peer_result(peer_view, o)} for o in mine],
         "distribution": distribution,
     }
 
@@ -399,7 +454,8 @@ class CharterRatingIn(In):
     response={204: None, **error_responses(403, 404, 409)},
 )
 def rating_create(request: HttpRequest, pk: Id, payload: CharterRatingIn) -> Status[None]:
-    """Rate a member (or your own organisation, its self-view); again replaces your answers."""
+    """Rate a member (or your own organisation, its self-view) while the peer view is open;
+    rating again replaces your answers."""
     partnership = get_for(request.user, Partnership, perm="partnerships.view_partnership", pk=pk)
     peer_view = queries.latest_peer_view(partnership)
     if peer_view is None:

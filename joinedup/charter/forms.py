@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from joinedup.charter.models import Support
 from joinedup.forms import IdPrefixedForm
 from joinedup.partnerships.models import Organisation
 
-LEVEL_CHOICES = [("", "Not yet observed"), ("1", "1"), ("2", "2"), ("3", "3"), ("4", "4")]
-SCORE_CHOICES = [("", "Don't know"), ("1", "1"), ("2", "2"), ("3", "3"), ("4", "4")]
+NOT_OBSERVED = "not_observed"
+LEVEL_CHOICES = [("1", "1"), ("2", "2"), ("3", "3"), ("4", "4"), (NOT_OBSERVED, "Not yet observed")]
 
 
 def _orgs(orgs: list[Organisation]) -> forms.ModelChoiceField:
@@ -54,7 +55,9 @@ class WithdrawForm(IdPrefixedForm):
 
 
 class SelfAssessmentForm(forms.Form):
-    """One level (or "not yet observed") and an example for each skill."""
+    """One level (or "not yet observed") and an example for each skill. Nothing is
+    preselected: a skill left blank is not answered (and not counted), so an empty form is
+    refused rather than saved as "not yet observed" for every skill."""
 
     def __init__(
         self, *args: Any, skills: list[dict[str, Any]], orgs: list[Organisation], **kwargs: Any
@@ -86,16 +89,41 @@ class SelfAssessmentForm(forms.Form):
 
     def answers(self) -> dict[str, dict[str, Any]]:
         data = self.cleaned_data
+        chosen = {s["key"]: data[f"level_{s['key']}"] for s in self.skills}
         return {
-            s["key"]: {
-                "level": int(data[f"level_{s['key']}"]) if data[f"level_{s['key']}"] else None,
-                "evidence": data[f"evidence_{s['key']}"],
+            key: {
+                "level": None if level == NOT_OBSERVED else int(level),
+                "evidence": data[f"evidence_{key}"],
             }
-            for s in self.skills
+            for key, level in chosen.items()
+            if level
         }
 
 
+class PeerViewOpenForm(IdPrefixedForm):
+    id_prefix = "peer-view"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from joinedup.charter.actions import PEER_VIEW_CLOSES, default_closing
+
+        super().__init__(*args, **kwargs)
+        self.fields["closes_on"] = PEER_VIEW_CLOSES.field(
+            label="Ratings close on",
+            help_text="The last day members can rate. Four weeks gives people time; the "
+            "results are shown once it closes.",
+            initial=default_closing(timezone.localdate()),
+        )
+
+
+DONT_KNOW = "dont_know"
+SCORE_CHOICES = [("1", "1"), ("2", "2"), ("3", "3"), ("4", "4"), (DONT_KNOW, "Don't know")]
+SCORE_NEEDED = "Give a score for “{title}”, or choose “don't know”."
+
+
 class RateForm(forms.Form):
+    """A score for each principle, or "don't know" — chosen, never assumed: nothing is
+    preselected, and a principle left unanswered is an error naming it."""
+
     def __init__(
         self, *args: Any, principles: list[dict[str, Any]], orgs: list[Organisation], **kwargs: Any
     ) -> None:
@@ -106,7 +134,13 @@ class RateForm(forms.Form):
         self.fields["rater_org"] = field
         for p in principles:
             self.fields[f"p_{p['key']}"] = forms.ChoiceField(
-                choices=SCORE_CHOICES, required=False, widget=forms.RadioSelect, label=p["title"]
+                choices=SCORE_CHOICES,
+                widget=forms.RadioSelect,
+                label=f"Our score for “{p['title']}”",
+                error_messages={
+                    "required": SCORE_NEEDED.format(title=p["title"]),
+                    "invalid_choice": SCORE_NEEDED.format(title=p["title"]),
+                },
             )
         self.fields["comment"] = forms.CharField(
             required=False,
@@ -119,12 +153,8 @@ class RateForm(forms.Form):
         return [(p, self[f"p_{p['key']}"]) for p in self.principles]
 
     def scores(self) -> dict[str, int | None]:
-        return {
-            p["key"]: int(self.cleaned_data[f"p_{p['key']}"])
-            if self.cleaned_data[f"p_{p['key']}"]
-            else None
-            for p in self.principles
-        }
+        chosen = {p["key"]: self.cleaned_data[f"p_{p['key']}"] for p in self.principles}
+        return {k: None if v == DONT_KNOW else int(v) for k, v in chosen.items()}
 
 
 class PlanForm(forms.Form):

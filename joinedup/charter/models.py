@@ -4,9 +4,11 @@ peer view, and development plans."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 
@@ -183,15 +185,39 @@ class PeerView(models.Model):
     year = models.PositiveIntegerField()
     version = models.ForeignKey(CharterVersion, on_delete=models.PROTECT, related_name="+")
     opened_on = models.DateField(default=timezone.localdate)
+    closes_on = models.DateField(help_text="The last day on which members can rate.")
+    closed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the lead closed it before its closing date."
+    )
 
     class Meta:
         ordering = ["partnership", "-year"]
         constraints = [
-            models.UniqueConstraint(fields=["partnership", "year"], name="one_peer_view_a_year")
+            models.UniqueConstraint(fields=["partnership", "year"], name="one_peer_view_a_year"),
+            models.CheckConstraint(
+                condition=Q(closes_on__gte=F("opened_on")), name="peer_view_closes_after_opening"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"Peer view {self.year} of {self.partnership}"
+
+    def is_open(self, today: dt.date | None = None) -> bool:
+        """Ratings are taken until the end of `closes_on`, unless the lead closed it early.
+        Results are shown only once it is closed, so that they never move with each rating
+        (which would tell anyone who reads them before and after what one person said)."""
+        return self.closed_at is None and (today or timezone.localdate()) <= self.closes_on
+
+    def closed_on(self) -> dt.date:
+        """The day it closed (or will close): early, or the day after its closing date."""
+        if self.closed_at is not None:
+            return timezone.localdate(self.closed_at)
+        return self.closes_on + dt.timedelta(days=1)
+
+
+def peer_views_closed(today: dt.date | None = None) -> Q:
+    """`PeerView` rows closed by `today`: the same rule as `PeerView.is_open`."""
+    return Q(closed_at__isnull=False) | Q(closes_on__lt=today or timezone.localdate())
 
 
 class PeerRating(models.Model):

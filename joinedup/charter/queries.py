@@ -25,6 +25,7 @@ from joinedup.charter.models import (
     SelfAssessment,
     Signature,
     SkillsFramework,
+    peer_views_closed,
 )
 from joinedup.partnerships.models import Organisation, Partnership
 from joinedup.programmes.models import Programme
@@ -186,7 +187,11 @@ def _mean(values: list[int]) -> float | None:
 
 def peer_result(peer_view: PeerView, organisation: Organisation) -> dict[str, Any]:
     """How others see `organisation` beside its own view, principle by principle, and the
-    comments (unattributed) — others' figures only where the threshold is met."""
+    comments (unattributed) — others' figures only where the threshold is met, and nothing at
+    all while the peer view is open (results that moved with each rating would tell whoever
+    read them before and after one person rated what that person said)."""
+    if peer_view.is_open():
+        return {"shown": False, "closed": False, "raters": None, "rows": [], "comments": []}
     ratings = list(PeerRating.objects.filter(peer_view=peer_view, rated_org=organisation))
     others = [r for r in ratings if r.rater_org_id != organisation.pk]
     own = [r for r in ratings if r.rater_org_id == organisation.pk]
@@ -216,6 +221,7 @@ def peer_result(peer_view: PeerView, organisation: Organisation) -> dict[str, An
         )
     return {
         "shown": shown,
+        "closed": True,
         "raters": len({r.rater_id for r in others}),
         "rows": rows,
         "comments": sorted({r.comment for r in others if r.comment}) if shown else [],
@@ -224,7 +230,9 @@ def peer_result(peer_view: PeerView, organisation: Organisation) -> dict[str, An
 
 def peer_distribution(peer_view: PeerView) -> dict[str, Any]:
     """What the lead sees: for each principle, how many ratings of any organisation by another
-    gave 1, 2, 3, 4 or "don't know" — never who rated whom."""
+    gave 1, 2, 3, 4 or "don't know" — never who rated whom, and nothing while it is open."""
+    if peer_view.is_open():
+        return {"shown": False, "closed": False, "rows": [], "organisations_rated": None}
     ratings = [
         r
         for r in PeerRating.objects.filter(peer_view=peer_view)
@@ -245,6 +253,7 @@ def peer_distribution(peer_view: PeerView) -> dict[str, Any]:
         )
     return {
         "shown": shown,
+        "closed": True,
         "rows": rows,
         "organisations_rated": len({r.rated_org_id for r in ratings}),
     }
@@ -254,12 +263,18 @@ def latest_peer_view(partnership: Partnership) -> PeerView | None:
     return partnership.peer_views.select_related("version").first()
 
 
+def latest_closed_peer_view(partnership: Partnership) -> PeerView | None:
+    """The peer view whose results stand: the latest closed one."""
+    return partnership.peer_views.filter(peer_views_closed()).select_related("version").first()
+
+
 # --- the programme column -----------------------------------------------------------------
 
 
 def programme_column(programme: Programme, partnership_ids: list[int]) -> dict[int, dict[str, Any]]:
     """Per partnership: members signed up to the Charter that applies, and the latest peer
-    view's spread of scores (lowest, middle, highest) — never a ranking. Five queries."""
+    view's spread of scores (lowest, middle, highest) once it has closed — never a ranking.
+    Five queries."""
     from joinedup.partnerships.models import Membership
 
     charters: dict[int, int] = {
@@ -285,9 +300,10 @@ def programme_column(programme: Programme, partnership_ids: list[int]) -> dict[i
     views: dict[int, PeerView] = {}
     for v in PeerView.objects.filter(partnership_id__in=partnership_ids).order_by("year"):
         views[v.partnership_id] = v
+    closed = {v.pk for v in views.values() if not v.is_open()}
     ratings: dict[int, list[PeerRating]] = defaultdict(list)
     for r in PeerRating.objects.filter(peer_view__in=list(views.values())):
-        if r.rater_org_id != r.rated_org_id:
+        if r.peer_view_id in closed and r.rater_org_id != r.rated_org_id:  # none while open
             ratings[r.peer_view_id].append(r)
     out = {}
     for pid in partnership_ids:
@@ -300,6 +316,7 @@ def programme_column(programme: Programme, partnership_ids: list[int]) -> dict[i
             "signed": len(members[pid] & signed[charter_id]) if charter_id else 0,
             "members": len(members[pid]),
             "peer_year": view.year if view else None,
+            "peer_open_until": view.closes_on if view and view.is_open() else None,
             "spread": (scores[0], statistics.median(scores), scores[-1])
             if scores and _meets(these)
             else None,

@@ -27,7 +27,18 @@ partnership_urlpatterns = [
     path("step/", views_partners.own_step, name="charter_partnership_step"),
     path("edit/", views_partners.own_edit, name="charter_partnership_edit"),
     path("sign/", views_partners.own_sign, name="charter_partnership_sign"),
+    path(
+        "signatures/<int:signature_pk>/reaffirm/",
+        views_partners.own_reaffirm,
+        name="charter_partnership_reaffirm",
+    ),
+    path(
+        "signatures/<int:signature_pk>/withdraw/",
+        views_partners.own_withdraw,
+        name="charter_partnership_withdraw",
+    ),
     path("peer-view/open/", views_partners.peer_view_open, name="charter_peer_view_open"),
+    path("peer-view/close/", views_partners.peer_view_close, name="charter_peer_view_close"),
     path("peer-view/rate/<int:org_pk>/", views_partners.peer_rate, name="charter_peer_rate"),
     path("evidence/<int:org_pk>/", views_partners.evidence_page, name="charter_evidence"),
     path("plan/<int:org_pk>/", views_partners.plan_page, name="charter_plan"),

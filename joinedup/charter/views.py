@@ -158,18 +158,13 @@ def _signature(request: AuthedRequest, pk: int, signature_pk: int) -> Signature:
         pk=signature_pk,
         version__charter__programme=programme,
     )
-    if (
-        org_roles(request.user).get(signature.organisation_id) not in MANAGING_ORG_ROLES
-        and not request.user.is_superuser
-    ):
+    if not actions.has_authority(request.user, signature.organisation):
         raise PermissionDenied
     return signature
 
 
-@require_POST
-@login_required
-def charter_reaffirm(request: AuthedRequest, pk: int, signature_pk: int) -> HttpResponse:
-    signature = _signature(request, pk, signature_pk)
+def reaffirm(request: AuthedRequest, signature: Signature, back: str) -> HttpResponse:
+    """Reaffirm `signature` (a programme's Charter or a partnership's own) and go `back`."""
     form = ReaffirmForm(request.POST)
     form.is_valid()
     try:
@@ -180,24 +175,37 @@ def charter_reaffirm(request: AuthedRequest, pk: int, signature_pk: int) -> Http
         )
     except actions.ValidationError as error:
         messages.error(request, "; ".join(error.messages))
-        return redirect("charter", pk)
+        return redirect(back)
     messages.success(request, f"Reaffirmed for {signature.organisation}.")
-    return redirect("charter", pk)
+    return redirect(back)
+
+
+def withdraw(request: AuthedRequest, signature: Signature, back: str) -> HttpResponse:
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say why the organisation is withdrawing.")
+        return redirect(back)
+    try:
+        actions.charter_withdraw(
+            signature=signature, by=request.user, reason=form.cleaned_data["reason"]
+        )
+    except actions.ValidationError as error:
+        messages.error(request, "; ".join(error.messages))
+        return redirect(back)
+    messages.success(request, f"{signature.organisation} has withdrawn from the Charter.")
+    return redirect(back)
+
+
+@require_POST
+@login_required
+def charter_reaffirm(request: AuthedRequest, pk: int, signature_pk: int) -> HttpResponse:
+    return reaffirm(request, _signature(request, pk, signature_pk), reverse("charter", args=[pk]))
 
 
 @require_POST
 @login_required
 def charter_withdraw(request: AuthedRequest, pk: int, signature_pk: int) -> HttpResponse:
-    signature = _signature(request, pk, signature_pk)
-    form = WithdrawForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Say why the organisation is withdrawing.")
-        return redirect("charter", pk)
-    actions.charter_withdraw(
-        signature=signature, by=request.user, reason=form.cleaned_data["reason"]
-    )
-    messages.success(request, f"{signature.organisation} has withdrawn from the Charter.")
-    return redirect("charter", pk)
+    return withdraw(request, _signature(request, pk, signature_pk), reverse("charter", args=[pk]))
 
 
 @require_GET

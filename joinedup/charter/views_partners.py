@@ -3,6 +3,8 @@ distribution), an organisation's evidence, and its development plan."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -14,18 +16,19 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from joinedup.access import acting_for, get_for, org_roles, standing
-from joinedup.charter import actions, queries
+from joinedup.charter import actions, queries, views
 from joinedup.charter.defaults import principles
 from joinedup.charter.editing import edit_page
 from joinedup.charter.evidence import evidence
-from joinedup.charter.forms import PlanForm, RateForm, SignForm
-from joinedup.charter.models import Charter, CharterStatus, CharterVersion, PeerView, PlanItem
+from joinedup.charter.forms import PeerViewOpenForm, PlanForm, RateForm, SignForm
+from joinedup.charter.models import Charter, CharterStatus, CharterVersion, PlanItem, Signature
 from joinedup.charter.rules import plans_for, sees_organisation_record
 from joinedup.forms import act
 from joinedup.http import AuthedRequest
 from joinedup.partnerships.models import MANAGING_ORG_ROLES, Organisation, Partnership
 
 INVALID = 422
+CLOSED = 409
 
 
 def _partnership(
@@ -49,77 +52,116 @@ def _mine(request: AuthedRequest, members: list[Organisation]) -> list[Organisat
     return [o for o in members if o.pk in acting]
 
 
+def _context(request: AuthedRequest, partnership: Partnership) -> dict[str, Any]:
+    charter = queries.charter_for(partnership)
+    version = queries.adopted(charter)
+    members = _members(partnership)
+    mine = _mine(request, members)
+    peer_view = queries.latest_peer_view(partnership)
+    peer_open = peer_view is not None and peer_view.is_open()
+    seen = standing(request.user, partnership)
+    signatures = queries.standing_signatures(charter) if charter else []
+    signed = {s.organisation_id for s in signatures}
+    results = (
+        [(o, queries.peer_result(peer_view, o)) for o in mine]
+        if peer_view and not peer_open
+        else []
+    )
+    revises = request.user.is_superuser or seen.manages
+    signers = _own_signers(request, charter, version, mine, signed)
+    own = Charter.objects.filter(partnership=partnership).first() if revises else None
+    today = timezone.localdate()
+    return {
+        "partnership": partnership,
+        "charter": charter,
+        "version": version,
+        "members": [(o, o.pk in signed) for o in members],
+        "mine": mine,
+        "peer_view": peer_view,
+        "peer_open": peer_open,
+        "results": results,
+        "distribution": queries.peer_distribution(peer_view)
+        if peer_view and not peer_open and (seen.manages or seen.officer)
+        else None,
+        "manages": seen.manages,
+        "officer": seen.officer,
+        "anonymity": queries.ANONYMITY,
+        "year": today.year,
+        "open_form": PeerViewOpenForm()
+        if seen.manages and version and (peer_view is None or peer_view.year < today.year)
+        else None,
+        "record_orgs": members if (seen.manages or seen.officer) else mine,
+        "revises": revises,
+        "sign_form": SignForm(signers=signers) if signers else None,
+        "ours": _own_signatures(request, charter, signatures),
+        "own": own,
+        "own_in_progress": _in_progress(own),
+    }
+
+
 @require_GET
 @login_required
 def partners_page(request: AuthedRequest, pk: int) -> HttpResponse:
     """The Charter in this partnership: sign-up, the peer view, and links to each of our
     organisations' evidence and plan."""
     partnership = _partnership(request, pk)
-    charter = queries.charter_for(partnership)
-    version = queries.adopted(charter)
-    members = _members(partnership)
-    mine = _mine(request, members)
-    peer_view = queries.latest_peer_view(partnership)
-    seen = standing(request.user, partnership)
-    signed = {s.organisation_id for s in queries.standing_signatures(charter)} if charter else set()
-    results = [(o, queries.peer_result(peer_view, o)) for o in mine] if peer_view else []
-    revises = request.user.is_superuser or seen.manages
-    signers = _own_signers(request, charter, version, mine, signed)
-    own = Charter.objects.filter(partnership=partnership).first() if revises else None
-    return render(
-        request,
-        "charter/partnership.html",
-        {
-            "partnership": partnership,
-            "charter": charter,
-            "version": version,
-            "members": [(o, o.pk in signed) for o in members],
-            "mine": mine,
-            "peer_view": peer_view,
-            "results": results,
-            "distribution": queries.peer_distribution(peer_view)
-            if peer_view and (seen.manages or seen.officer)
-            else None,
-            "manages": seen.manages,
-            "officer": seen.officer,
-            "anonymity": queries.ANONYMITY,
-            "year": timezone.localdate().year,
-            "record_orgs": members if (seen.manages or seen.officer) else mine,
-            "revises": revises,
-            "sign_form": SignForm(signers=signers) if signers else None,
-            "own": own,
-            "own_in_progress": _in_progress(own),
-        },
-    )
+    return render(request, "charter/partnership.html", _context(request, partnership))
 
 
 @require_POST
 @login_required
 def peer_view_open(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The lead opens the year's peer view until the closing day it chooses."""
     partnership = _partnership(request, pk, "partnerships.change_partnership")
     version = queries.adopted(queries.charter_for(partnership))
     if version is None:
         messages.error(request, "Adopt a Charter before running a peer view.")
         return redirect("charter_partnership", pk)
-    try:
-        actions.peer_view_open(
+    form = PeerViewOpenForm(request.POST)
+    opened = None
+    if form.is_valid():
+        opened = act(
+            form,
+            actions.peer_view_open,
+            rename={"year": "closes_on"},
             partnership=partnership,
             by=request.user,
             version=version,
             year=timezone.localdate().year,
+            closes_on=form.cleaned_data["closes_on"],
         )
+    if opened is None:
+        context = _context(request, partnership) | {"open_form": form}
+        return render(request, "charter/partnership.html", context, status=INVALID)
+    messages.success(
+        request,
+        f"The peer view is open until {opened.closes_on:%-d %B %Y}: every member has been told.",
+    )
+    return redirect("charter_partnership", pk)
+
+
+@require_POST
+@login_required
+def peer_view_close(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The lead closes the peer view before its closing day; its results show from then."""
+    partnership = _partnership(request, pk, "partnerships.change_partnership")
+    peer_view = queries.latest_peer_view(partnership)
+    if peer_view is None:
+        raise Http404
+    try:
+        actions.peer_view_close(peer_view=peer_view, by=request.user)
     except actions.ValidationError as error:
         messages.error(request, "; ".join(error.messages))
         return redirect("charter_partnership", pk)
-    messages.success(request, "The peer view is open: every member has been told.")
-    return redirect("charter_partnership", pk)
+    messages.success(request, "The peer view is closed: its results are shown below.")
+    return redirect(reverse("charter_partnership", args=[pk]) + "#peer-view")
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def peer_rate(request: AuthedRequest, pk: int, org_pk: int) -> HttpResponse:
     partnership = _partnership(request, pk)
-    peer_view = PeerView.objects.filter(partnership=partnership).select_related("version").first()
+    peer_view = queries.latest_peer_view(partnership)
     if peer_view is None:
         raise Http404
     members = _members(partnership)
@@ -130,10 +172,13 @@ def peer_rate(request: AuthedRequest, pk: int, org_pk: int) -> HttpResponse:
     if not mine:
         raise PermissionDenied
     items = principles(peer_view.version.themes)
-    form = RateForm(request.POST or None, principles=items, orgs=mine)
+    is_open = peer_view.is_open()
+    form = RateForm(request.POST or None, principles=items, orgs=mine) if is_open else None
     status = 200
     if request.method == "POST":
-        if (
+        if form is None:
+            status = CLOSED
+        elif (
             form.is_valid()
             and act(
                 form,
@@ -150,7 +195,8 @@ def peer_rate(request: AuthedRequest, pk: int, org_pk: int) -> HttpResponse:
         ):
             messages.success(request, f"Your view of {rated} is saved.")
             return redirect("charter_partnership", pk)
-        status = INVALID
+        else:
+            status = INVALID
     return render(
         request,
         "charter/rate.html",
@@ -258,7 +304,7 @@ def plan_suggestions(
     """The lowest-rated principles and skills: principles as others see it (where shown),
     else as it sees itself; skills from its people's aggregate (three people at least)."""
     found: list[dict[str, object]] = []
-    peer_view = queries.latest_peer_view(partnership)
+    peer_view = queries.latest_closed_peer_view(partnership)
     if peer_view is not None:
         result = queries.peer_result(peer_view, organisation)
         for row in result["rows"]:
@@ -426,3 +472,49 @@ def own_sign(request: AuthedRequest, pk: int) -> HttpResponse:
         return redirect("charter_partnership", pk)
     messages.success(request, f"Signed for {form.cleaned_data['organisation']}.")
     return redirect("charter_partnership", pk)
+
+
+def _own_signatures(
+    request: AuthedRequest, charter: Charter | None, signatures: list[Signature]
+) -> list[Signature]:
+    """Standing signatures of the partnership's own Charter that this person may reaffirm or
+    withdraw: those of organisations they are an admin or manager of."""
+    if charter is None or not charter.partnership_id:
+        return []
+    return [s for s in signatures if actions.has_authority(request.user, s.organisation)]
+
+
+def _own_signature(request: AuthedRequest, pk: int, signature_pk: int) -> Signature:
+    """A standing signature of this partnership's own Charter, for someone with authority in
+    the organisation that signed (404 for a signature of another charter)."""
+    partnership = _partnership(request, pk)
+    signature = (
+        Signature.objects.select_related("organisation", "version__charter")
+        .filter(pk=signature_pk, version__charter__partnership=partnership)
+        .first()
+    )
+    if signature is None:
+        raise Http404
+    if not actions.has_authority(request.user, signature.organisation):
+        raise PermissionDenied
+    return signature
+
+
+@require_POST
+@login_required
+def own_reaffirm(request: AuthedRequest, pk: int, signature_pk: int) -> HttpResponse:
+    return views.reaffirm(
+        request,
+        _own_signature(request, pk, signature_pk),
+        reverse("charter_partnership", args=[pk]),
+    )
+
+
+@require_POST
+@login_required
+def own_withdraw(request: AuthedRequest, pk: int, signature_pk: int) -> HttpResponse:
+    return views.withdraw(
+        request,
+        _own_signature(request, pk, signature_pk),
+        reverse("charter_partnership", args=[pk]),
+    )

@@ -2,10 +2,11 @@
 
 Help through Crisis adopts Joined Up's draft Charter unchanged. Most partners of Axis Youth
 Hub and Rossendale Crisis Support sign it; one Rossendale partner has withdrawn, with its
-reason. In Axis Youth Hub, invented people assess their own skills, and the partners run a
-peer view in which Our Way sees itself as far more present than the others see it; its
-development plan, shared with a Rossendale partner, raised a topic request with the hub, and
-Kidderminster and District Youth Trust offers mentoring through Resources.
+reason. In Axis Youth Hub, invented people assess their own skills, and the partners ran a
+peer view (closed, so its results show) in which Our Way sees itself as far more present
+than the others see it; its development plan, shared with a Rossendale partner, raised a
+topic request with the hub, and Kidderminster and District Youth Trust offers mentoring
+through Resources.
 
 Invented people are marked so in their names. A programme whose Charter exists is skipped
 whole, so a second run writes nothing."""
@@ -117,11 +118,14 @@ def _skills(programme: Programme, orgs: dict[str, Organisation]) -> None:
 def _peer_view(
     partnership: Partnership, version: CharterVersion, orgs: dict[str, Organisation], today: dt.date
 ) -> None:
+    # Opened four weeks ago and closed by the lead yesterday, so that its results show (they
+    # are shown only once a peer view is closed).
     peer_view = actions.peer_view_open(
         partnership=partnership,
         by=None,
         version=version,
         year=today.year,
+        on=today - dt.timedelta(days=27),
     )
     keys = [p["key"] for p in principles(default_charter()["themes"])]
     members = [
@@ -162,6 +166,7 @@ def _peer_view(
                 scores=scores,
                 comment=comment,
             )
+    actions.peer_view_close(peer_view=peer_view, by=None, at=timezone.now() - dt.timedelta(days=1))
 
 
 def _plans(

@@ -210,6 +210,10 @@ BODIES: dict[tuple[str, str], Any] = {
     ("post", "/referrals/{pk}/messages"): {"text": "Any news?"},
     ("post", "/partnerships/{pk}/signposts"): {"organisation_id": 1, "need": "food"},
     ("post", "/programmes/{pk}/charter/signatures"): {"organisation_id": 1, "board_informed": True},
+    ("post", "/partnerships/{pk}/charter/signatures"): {
+        "organisation_id": 1,
+        "board_informed": True,
+    },
     ("post", "/charter/signatures/{pk}/reaffirm"): {"board_informed": True},
     ("post", "/charter/signatures/{pk}/withdraw"): {"reason": "Closing"},
     ("post", "/programmes/{pk}/charter/self-assessments/mine"): {

@@ -44,3 +44,8 @@ def rate(peers: Any, by: Any, rater_org: Any, rated_org: Any, score: int | None)
         scores={"present": score, "honest": score},
         comment=f"comment by {by}",
     )
+
+
+def close(peers: Any) -> None:
+    """The lead closes the peer view: its results show from now."""
+    peers.view = actions.peer_view_close(peer_view=peers.view, by=None)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from joinedup.api import api
-from joinedup.charter.tests.conftest import rate
+from joinedup.charter import actions
+from joinedup.charter.tests.conftest import close, rate
 from joinedup.conftest import api_for
 
 
@@ -23,6 +24,8 @@ def test_every_endpoint_is_documented() -> None:
         "/api/v1/partnerships/{pk}/charter/peer-view",
         "/api/v1/partnerships/{pk}/charter/peer-view/ratings",
         "/api/v1/partnerships/{pk}/charter/plans/{org_pk}",
+        "/api/v1/partnerships/{pk}/charter",
+        "/api/v1/partnerships/{pk}/charter/signatures",
     ]:
         assert path in paths, path
 
@@ -103,14 +106,20 @@ def test_peer_view_answers_hold_the_threshold(
         == 422
     )
     rate(peers, peers.mo, world.core_org, world.lead_org, 3)
-    lena = api_for(world.lena).get(url).json()
-    assert lena["results"][0]["shown"] is False
-    assert all(r["others"] is None for r in lena["results"][0]["rows"])
     rate(peers, peers.dale, peers.drop_in, world.lead_org, 4)
     lena = api_for(world.lena).get(url).json()
+    # Three raters from two organisations, but the peer view is open: nothing yet.
+    assert (lena["open"], lena["results"], lena["distribution"]) == (True, [], None)
+    assert lena["closes_on"] == peers.view.closes_on.isoformat()
+    close(peers)
+    lena = api_for(world.lena).get(url).json()
+    assert lena["open"] is False and lena["closed_on"] == peers.view.closed_on().isoformat()
     present = next(r for r in lena["results"][0]["rows"] if r["key"] == "present")
     assert present["others"] == 3.0
+    assert lena["distribution"] is not None
     assert api_for(world.cora).get(url).json()["distribution"] is None
+    late = api_for(world.cora).post(f"{url}/ratings", rating)
+    assert late.status_code == 422 and "no longer taken" in late.json()["errors"][0]["message"]
     evidence = api_for(world.lena).get(
         f"/api/v1/partnerships/{world.partnership.pk}/charter/evidence/{world.lead_org.pk}"
     )
@@ -148,3 +157,40 @@ def test_officers_revise_the_charter_and_the_skills(world: SimpleNamespace) -> N
     assert api_for(world.stan).post(plan, item).status_code == 403
     assert api_for(world.lena).post(plan, item).status_code == 201
     assert api_for(world.lena).get(plan).json()[0]["support"] == "hub_event"
+
+
+def test_a_partnerships_own_charter_is_signed_reaffirmed_and_withdrawn(
+    world: SimpleNamespace,
+) -> None:
+    base = f"/api/v1/partnerships/{world.partnership.pk}/charter"
+    assert api_for(world.lena).get(base).status_code == 404  # it follows the programme's
+    draft = actions.charter_start(by=world.lena, partnership=world.partnership)
+    assert api_for(world.cora).get(base).json()["versions"][0]["status"] == "draft"
+    body = {"organisation_id": world.lead_org.pk, "board_informed": False}
+    assert api_for(world.lena).post(f"{base}/signatures", body).status_code == 404  # a draft
+    actions.charter_advance(version=draft, by=world.lena, to="adopted")
+    assert api_for(world.stan).post(f"{base}/signatures", body).status_code == 403  # staff
+    assert api_for(world.olive).get(f"{base}/signatures").status_code == 404
+    signed = api_for(world.lena).post(f"{base}/signatures", body)
+    assert signed.status_code == 201, signed.content
+    pk = signed.json()["id"]
+    again = api_for(world.lena).post(
+        f"/api/v1/charter/signatures/{pk}/reaffirm", {"board_informed": True}
+    )
+    assert again.status_code == 200 and again.json()["board_informed"] is True
+    assert (
+        api_for(world.stan)
+        .post(f"/api/v1/charter/signatures/{pk}/withdraw", {"reason": "x"})
+        .status_code
+        == 403
+    )
+    no_reason = api_for(world.lena).post(f"/api/v1/charter/signatures/{pk}/withdraw", {})
+    assert no_reason.status_code == 422
+    gone = api_for(world.lena).post(
+        f"/api/v1/charter/signatures/{pk}/withdraw", {"reason": "Our funding ended."}
+    )
+    assert gone.status_code == 200
+    listed = api_for(world.will).get(f"{base}/signatures").json()
+    assert [(s["organisation"], s["withdrawn_reason"]) for s in listed] == [
+        ("Riverside Citizens Advice", "Our funding ended.")
+    ]

@@ -8,12 +8,16 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
+from joinedup.accounts.models import User
 from joinedup.charter import actions, queries
-from joinedup.charter.reminders import remind_reaffirmations
-from joinedup.charter.tests.conftest import rate
-from joinedup.conftest import add_member, make_org, make_user
+from joinedup.charter.models import PeerView
+from joinedup.charter.reminders import remind_peer_views, remind_reaffirmations
+from joinedup.charter.tests.conftest import close, rate
+from joinedup.conftest import add_member, api_for, make_org, make_user
 from joinedup.events.models import TopicRequest
+from joinedup.meetings.models import Notice
 from joinedup.partnerships import actions as partnership_actions
 from joinedup.partnerships.models import MemberRole
 
@@ -42,6 +46,25 @@ def test_signing_needs_authority(world: SimpleNamespace, charter: SimpleNamespac
         actions.charter_sign(
             version=charter.version, by=world.lena, organisation=world.lead_org, board_informed=True
         )
+
+
+def test_a_superuser_without_a_role_there_does_not_sign(
+    world: SimpleNamespace, charter: SimpleNamespace
+) -> None:
+    """Site administrators run Joined Up; they do not commit an organisation to anything."""
+    root = User.objects.create_superuser("root@joinedup.example", "a-long-test-password")
+    with pytest.raises(ValidationError, match="Only an admin or manager"):
+        actions.charter_sign(
+            version=charter.version, by=root, organisation=world.lead_org, board_informed=True
+        )
+    body = {"organisation_id": world.lead_org.pk, "board_informed": True}
+    url = f"/api/v1/programmes/{world.programme.pk}/charter/signatures"
+    assert api_for(root).post(url, body).status_code == 403
+    signature = actions.charter_sign(
+        version=charter.version, by=world.lena, organisation=world.lead_org, board_informed=True
+    )
+    with pytest.raises(ValidationError, match="Only an admin or manager"):
+        actions.charter_withdraw(signature=signature, by=root, reason="Tidying up.")
 
 
 def test_a_draft_is_not_signed_and_a_new_version_supersedes(
@@ -166,6 +189,18 @@ def test_an_organisation_sees_its_peoples_skills_only_from_three(world: SimpleNa
     ]
 
 
+def _once_closed(peers: Any, read: Any, *args: Any) -> Any:
+    """What `read` would give were the peer view closed now (then it is opened again, so that
+    the test can go on adding raters: the threshold at each step)."""
+    PeerView.objects.filter(pk=peers.view.pk).update(closed_at=timezone.now())
+    peers.view.refresh_from_db()
+    try:
+        return read(peers.view, *args)
+    finally:
+        PeerView.objects.filter(pk=peers.view.pk).update(closed_at=None)
+        peers.view.refresh_from_db()
+
+
 def test_peer_view_needs_three_raters_from_two_organisations(
     world: SimpleNamespace, peers: SimpleNamespace
 ) -> None:
@@ -173,17 +208,19 @@ def test_peer_view_needs_three_raters_from_two_organisations(
     rate(peers, world.cora, world.core_org, lead, 2)
     rate(peers, peers.mo, world.core_org, lead, 2)
     rate(peers, world.lena, lead, lead, 4)  # its self-view does not count as a rater
-    result = queries.peer_result(peers.view, lead)
+    result = _once_closed(peers, queries.peer_result, lead)
     assert not result["shown"] and result["comments"] == []
     assert all(r.others is None for r in result["rows"])
     # "Don't know" is no answer: a third person from another organisation who knows nothing
     # does not make the figures show.
     rate(peers, peers.dale, peers.drop_in, lead, None)
-    assert not queries.peer_result(peers.view, lead)["shown"]
+    assert not _once_closed(peers, queries.peer_result, lead)["shown"]
     third_same_org = make_user("max@riverside-mind.example", "Max Mind", world.core_org)
     rate(peers, third_same_org, world.core_org, lead, 3)
-    assert not queries.peer_result(peers.view, lead)["shown"]  # three raters, one organisation
+    # three raters, one organisation
+    assert not _once_closed(peers, queries.peer_result, lead)["shown"]
     rate(peers, world.will, world.wider_org, lead, 1)
+    close(peers)
     result = queries.peer_result(peers.view, lead)
     present = next(r for r in result["rows"] if r.key == "present")
     assert result["shown"] and (present.others, present.own, present.gap) == (2.0, 4.0, 2.0)
@@ -191,6 +228,65 @@ def test_peer_view_needs_three_raters_from_two_organisations(
     distribution = queries.peer_distribution(peers.view)
     row = next(r for r in distribution["rows"] if r["key"] == "present")
     assert row["counts"] == [1, 2, 1, 0]
+
+
+def test_results_show_only_once_the_peer_view_is_closed_and_then_ratings_stop(
+    world: SimpleNamespace, peers: SimpleNamespace
+) -> None:
+    """Live averages would tell whoever read them before and after one person rated what that
+    person said: nothing is shown while the peer view is open, everything once it closes."""
+    lead = world.lead_org
+    for who, org, score in [
+        (world.cora, world.core_org, 2),
+        (peers.mo, world.core_org, 3),
+        (world.will, world.wider_org, 4),
+    ]:
+        rate(peers, who, org, lead, score)
+    rate(peers, world.lena, lead, lead, 4)
+    result = queries.peer_result(peers.view, lead)
+    assert (result["shown"], result["rows"], result["comments"]) == (False, [], [])
+    assert result["raters"] is None  # not even how many have rated so far
+    assert queries.peer_distribution(peers.view)["rows"] == []
+    column = queries.programme_column(world.programme, [world.partnership.pk])
+    assert column[world.partnership.pk]["spread"] is None
+    assert column[world.partnership.pk]["peer_open_until"] == peers.view.closes_on
+    # Open until the end of its closing day; closed from the next.
+    assert peers.view.is_open(peers.view.closes_on)
+    assert not peers.view.is_open(peers.view.closes_on + dt.timedelta(days=1))
+
+    close(peers)
+    present = next(r for r in queries.peer_result(peers.view, lead)["rows"] if r.key == "present")
+    assert (present.others, present.own) == (3.0, 4.0)
+    column = queries.programme_column(world.programme, [world.partnership.pk])
+    assert column[world.partnership.pk]["spread"] == (2, 3, 4)
+    with pytest.raises(ValidationError, match="ratings are no longer taken"):
+        rate(peers, peers.dale, peers.drop_in, lead, 1)
+    with pytest.raises(ValidationError, match="closed already"):
+        actions.peer_view_close(peer_view=peers.view, by=world.lena)
+
+
+def test_a_peer_view_closes_on_its_date_and_members_are_reminded_once(
+    world: SimpleNamespace, charter: SimpleNamespace
+) -> None:
+    with pytest.raises(ValidationError, match="three months at most"):
+        actions.peer_view_open(
+            partnership=world.partnership,
+            by=world.lena,
+            version=charter.version,
+            year=2026,
+            closes_on=timezone.localdate() + dt.timedelta(days=93),
+        )
+    view = actions.peer_view_open(
+        partnership=world.partnership, by=world.lena, version=charter.version, year=2026
+    )
+    closes = view.closes_on
+    assert closes == timezone.localdate() + dt.timedelta(weeks=4)  # the default
+    assert remind_peer_views(closes - dt.timedelta(days=8)) == 0
+    assert remind_peer_views(closes - dt.timedelta(days=7)) == 1
+    assert remind_peer_views(closes - dt.timedelta(days=3)) == 0  # once
+    told = Notice.objects.filter(subject__startswith="Peer view closes")
+    assert {world.lena, world.cora} <= {n.user for n in told}  # each member's people
+    assert remind_peer_views(closes + dt.timedelta(days=1)) == 0  # closed: nothing to remind
 
 
 def test_a_shared_gap_raises_one_topic_request(world: SimpleNamespace) -> None:

@@ -3,16 +3,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from django.utils.html import escape
 
 from joinedup.charter import actions
-from joinedup.charter.tests.conftest import rate
+from joinedup.charter.defaults import principles
+from joinedup.charter.models import PeerRating, Signature
+from joinedup.charter.tests.conftest import close, rate
 from joinedup.conftest import START, add_member, client_for, make_org, make_user
 from joinedup.partnerships import actions as partnership_actions
 from joinedup.partnerships.models import MemberRole
@@ -70,7 +74,68 @@ def test_signing_on_the_page_and_the_organisation_page_shows_it(
     assert "committed to partnership by default" in page
 
 
-def test_a_self_assessment_at_level_three_without_an_example_is_refused(
+def test_the_principles_come_before_the_form_that_signs_them(
+    world: SimpleNamespace, charter: SimpleNamespace
+) -> None:
+    page = client_for(world.lena).get(f"/programmes/{world.programme.pk}/charter/")
+    html = page.content.decode()
+    first = charter.version.themes[0]["principles"][0]
+    assert html.index(escape(first["intent"])) < html.index('id="sign-title"')
+
+
+def test_the_lead_opens_and_closes_a_peer_view_and_results_show_only_once_closed(
+    world: SimpleNamespace, charter: SimpleNamespace
+) -> None:
+    p, lead = world.partnership.pk, world.lead_org
+    page = f"/partnerships/{p}/charter/"
+    lena = client_for(world.lena)
+    assert 'name="closes_on"' in lena.get(page).content.decode()
+    opening = f"/partnerships/{p}/charter/peer-view/open/"
+    assert client_for(world.cora).post(opening, {"closes_on": "2026-12-31"}).status_code == 403
+    late = (timezone.localdate() + dt.timedelta(days=120)).isoformat()
+    refused = lena.post(opening, {"closes_on": late})
+    assert refused.status_code == 422
+    assert "three months at most" in refused.content.decode()
+    closes = timezone.localdate() + dt.timedelta(days=10)
+    assert lena.post(opening, {"closes_on": closes.isoformat()}).status_code == 302
+    view = world.partnership.peer_views.get()
+    assert view.closes_on == closes
+
+    # The rating form: each principle's signs, then its score; nothing chosen for anyone.
+    rate_url = f"/partnerships/{p}/charter/peer-view/rate/{lead.pk}/"
+    cora = client_for(world.cora)
+    form = cora.get(rate_url).content.decode()
+    present = next(x for x in principles(charter.version.themes) if x["key"] == "present")
+    assert form.index(escape(present["warning"][0])) < form.index('name="p_present"')
+    assert "checked" not in form
+    answers = {"rater_org": world.core_org.pk, "p_present": "2", "comment": "Often missing."}
+    missing = cora.post(rate_url, answers)
+    assert missing.status_code == 422
+    honest = next(x for x in principles(charter.version.themes) if x["key"] == "honest")
+    assert escape(f"Give a score for “{honest['title']}”") in missing.content.decode()
+    everything = {f"p_{x['key']}": "dont_know" for x in principles(charter.version.themes)}
+    assert cora.post(rate_url, everything | answers).status_code == 302
+    scores = dict(PeerRating.objects.values_list("principle", "score"))
+    assert scores["present"] == 2 and scores["honest"] is None  # "don't know", as chosen
+    peers = SimpleNamespace(view=view)
+    mo = make_user("mo@riverside-mind.example", "Mo Mind", world.core_org)
+    rate(peers, mo, world.core_org, lead, 3)
+    rate(peers, world.will, world.wider_org, lead, 4)
+    while_open = lena.get(page).content.decode()
+    assert "Its results are shown once it closes" in while_open
+    assert "How others see" not in while_open and "Often missing." not in while_open
+
+    closing = f"/partnerships/{p}/charter/peer-view/close/"
+    assert cora.post(closing).status_code == 403
+    assert lena.post(closing).status_code == 302
+    closed = lena.get(page).content.decode()
+    assert "How others see Riverside Citizens Advice" in closed and "Often missing." in closed
+    assert "Close the peer view now" not in closed
+    assert cora.post(rate_url, everything | answers).status_code == 409
+    assert "ratings are no longer taken" in cora.get(rate_url).content.decode()
+
+
+def test_a_self_assessment_needs_an_example_at_level_three_and_refuses_an_empty_form(
     world: SimpleNamespace,
 ) -> None:
     url = f"/programmes/{world.programme.pk}/charter/self-assessment/"
@@ -79,6 +144,15 @@ def test_a_self_assessment_at_level_three_without_an_example_is_refused(
     )
     assert response.status_code == 422
     assert "Give an example" in response.content.decode()
+    assert "checked" not in client_for(world.stan).get(url).content.decode()  # none chosen
+    empty = client_for(world.stan).post(url, {"organisation": world.lead_org.pk})
+    assert empty.status_code == 422  # not "not yet observed" for every skill
+    assert "Answer at least one skill" in empty.content.decode()
+    chosen = {"organisation": world.lead_org.pk, "level_present": "not_observed"}
+    assert client_for(world.stan).post(url, chosen).status_code == 302
+    assert world.stan.charter_assessments.get().answers == {
+        "present": {"level": None, "evidence": ""}
+    }
 
 
 def _count(client: Any, url: str) -> int:
@@ -213,9 +287,30 @@ def test_a_lead_adopts_the_partnerships_own_revision_and_only_its_pages_show_it(
     assert ours in shown and "This partnership's own Charter, version 1" in shown
     sign = f"/partnerships/{p}/charter/sign/"
     assert client_for(world.stan).post(sign, {"organisation": world.lead_org.pk}).status_code == 403
+    before = lena.get(page).content.decode()
+    assert before.index(escape(ours)) < before.index('id="sign-title"')  # principles first
     signing = lena.post(sign, {"organisation": world.lead_org.pk, "board_informed": "on"})
     assert signing.status_code == 302
-    assert "Riverside Citizens Advice: signed" in lena.get(page).content.decode()
+    signed = lena.get(page).content.decode()
+    assert "Riverside Citizens Advice: signed" in signed
+    assert "Reaffirm for Riverside Citizens Advice" in signed
+    signature = Signature.objects.get(version__charter__partnership=world.partnership)
+    own = f"/partnerships/{p}/charter/signatures/{signature.pk}/"
+    assert client_for(world.stan).post(own + "withdraw/", {"reason": "No"}).status_code == 403
+    assert "Reaffirm for" not in client_for(world.stan).get(page).content.decode()
+    assert lena.post(own + "reaffirm/", {"board_informed": "on"}).status_code == 302
+    assert lena.post(own + "withdraw/", {"reason": " "}).status_code == 302
+    signature.refresh_from_db()
+    assert signature.withdrawn_on is None  # no reason, no withdrawal
+    assert lena.post(own + "withdraw/", {"reason": "We are merging."}).status_code == 302
+    signature.refresh_from_db()
+    assert signature.withdrawn_reason == "We are merging."
+    # A signature of the programme's Charter is not reached through the partnership's.
+    theirs = actions.charter_sign(
+        version=charter.version, by=world.lena, organisation=world.lead_org, board_informed=True
+    )
+    other = f"/partnerships/{p}/charter/signatures/{theirs.pk}/withdraw/"
+    assert lena.post(other, {"reason": "x"}).status_code == 404
     elsewhere = client_for(vera).get(f"/partnerships/{valley.pk}/charter/").content.decode()
     assert ours not in elsewhere
     assert escape(charter.version.themes[0]["principles"][0]["intent"]) in elsewhere
@@ -238,6 +333,9 @@ def test_the_side_by_side_programme_view_and_its_csv_show_the_charter_never_as_a
     world.otis.preferences = {"programme_columns": ["hub", "charter"]}  # chosen, not a default
     world.otis.save(update_fields=["preferences"])
     officer = client_for(world.otis)
+    page = officer.get(f"/programmes/{world.programme.pk}/health/").content.decode()
+    assert "open until" in page and "scores 2 to 4" not in page  # nothing while it is open
+    close(peers)
     page = officer.get(f"/programmes/{world.programme.pk}/health/").content.decode()
     assert "Good Partners Charter</th>" in page
     assert "1 of 4 signed" in page and "scores 2 to 4, middle 3" in page

@@ -13,6 +13,7 @@ from joinedup.accounts.models import User
 from joinedup.agreements import mustdos
 from joinedup.agreements.models import Agreement, AgreementVersion, SignOff
 from joinedup.audit.models import AuditEvent
+from joinedup.charter import queries as charter_queries
 from joinedup.decisions.models import Position, Proposal
 from joinedup.demo import loader
 from joinedup.health.models import Answer, Rating, Reflection, Round, TimeLog
@@ -89,6 +90,14 @@ def test_the_seed_partnerships_are_there_as_the_seeds_tell_them() -> None:
 
     axis = Partnership.objects.get(name="Axis Youth Hub")
     assert axis.memberships.current().filter(role="wider").count() >= 20
+    # Its Charter peer view is closed, so its results show: Our Way sees itself as more
+    # present than the others see it.
+    peer_view = axis.peer_views.get()
+    assert not peer_view.is_open()
+    our_way = Organisation.objects.get(name="Our Way Self Advocacy")
+    rows = charter_queries.peer_result(peer_view, our_way)["rows"]
+    present = next(r for r in rows if r.key == "present")
+    assert (present.others, present.own) == (2.0, 4.0)
 
     wssn = Partnership.objects.get(name__startswith="Women's Services Strategic Network")
     threshold = wssn.memberships.get(organisation__name__icontains="Threshold")

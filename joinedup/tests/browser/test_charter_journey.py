@@ -1,6 +1,7 @@
 """The Good Partners Charter in a browser: an organisation signs it; a person assesses their
 own skills; three partners rate an organisation, which reads how others see it beside its own
-view; the funder sees the programme's Charter column. Axe runs on every Charter page."""
+view once the lead has closed the peer view; the funder sees the programme's Charter column.
+Axe runs on every Charter page."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from joinedup.charter import actions
-from joinedup.charter.models import Signature
+from joinedup.charter.models import PeerView, Signature
 from joinedup.conftest import add_member, make_org, make_user
 from joinedup.partnerships.models import MemberRole
 from joinedup.tests.browser.conftest import Visitor
@@ -20,14 +22,12 @@ pytestmark = pytest.mark.browser
 
 def test_sign_assess_rate_and_read(world: SimpleNamespace, browser: Any, live_server: Any) -> None:
     g, p, lead = world.programme.pk, world.partnership.pk, world.lead_org
+    year = timezone.localdate().year
     draft = actions.charter_start(by=world.otis, programme=world.programme)
-    version = actions.charter_advance(version=draft, by=world.otis, to="adopted")
+    actions.charter_advance(version=draft, by=world.otis, to="adopted")
     drop_in = make_org("Dale Drop-in")
     add_member(world.partnership, drop_in, MemberRole.WIDER)
     dale = make_user("dale@dropin.example", "Dale Drop", drop_in)
-    peer_view = actions.peer_view_open(
-        partnership=world.partnership, by=world.lena, version=version, year=2026
-    )
     contexts = [browser.new_context() for _ in range(4)]
     lena, stan, cora, otis = (Visitor(c.new_page(), live_server.url) for c in contexts)
     try:
@@ -41,6 +41,13 @@ def test_sign_assess_rate_and_read(world: SimpleNamespace, browser: Any, live_se
         lena.visit(f"/programmes/{g}/charter/signatories/")
         lena.page.get_by_role("rowheader", name="Riverside Citizens Advice").wait_for()
         lena.visit(f"/programmes/{g}/charter/recruitment/")
+        # The lead opens this year's peer view, closing four weeks on (the date offered).
+        lena.visit(f"/partnerships/{p}/charter/")
+        lena.page.get_by_label("Ratings close on").wait_for()
+        lena.page.get_by_role("button", name=f"Open the {year} peer view").click()
+        lena.page.get_by_text("The peer view is open until").wait_for()
+        lena.check()
+        peer_view = PeerView.objects.get()
 
         stan.sign_in(world.stan.email)
         stan.visit(f"/programmes/{g}/charter/self-assessment/")
@@ -57,7 +64,12 @@ def test_sign_assess_rate_and_read(world: SimpleNamespace, browser: Any, live_se
         cora.visit(f"/partnerships/{p}/charter/")
         cora.page.get_by_role("link", name="Rate Riverside Citizens Advice").click()
         cora.check()
-        group = cora.page.get_by_role("group", name="We turn up and are present")
+        cora.check_narrow()
+        # Each principle's signs come first, then its score; nothing is chosen for her.
+        for group in cora.page.get_by_role("group", name="Our score for").all():
+            assert not group.get_by_role("radio", checked=True).count()
+            group.get_by_label("Don't know").check()
+        group = cora.page.get_by_role("group", name="Our score for “We turn up and are present”")
         group.get_by_label("2", exact=True).check()
         cora.page.get_by_label("A comment (shown without your name)").fill("Often missing.")
         cora.page.get_by_role("button", name="Save our view").click()
@@ -72,7 +84,11 @@ def test_sign_assess_rate_and_read(world: SimpleNamespace, browser: Any, live_se
                 scores={"present": 4 if org == lead else 2},
             )
 
+        # Results show only once the peer view is closed: the lead closes it early.
         lena.visit(f"/partnerships/{p}/charter/")
+        lena.page.get_by_text("Its results are shown once it closes").wait_for()
+        lena.page.get_by_role("button", name="Close the peer view now").click()
+        lena.page.get_by_text("The peer view is closed").wait_for()
         table = lena.page.get_by_role("region", name="How others see Riverside Citizens Advice")
         row = table.get_by_role("row", name="We turn up and are present")
         assert row.inner_text().split("\t")[1:3] == ["2.0", "4.0"]
@@ -91,7 +107,7 @@ def test_sign_assess_rate_and_read(world: SimpleNamespace, browser: Any, live_se
         otis.visit(f"/programmes/{g}/")
         row = otis.page.get_by_role("row", name="Riverside Crisis Partnership")
         assert "1 of 4 signed" in row.inner_text()
-        assert "Peer view 2026: scores 2 to 2" in row.inner_text()
+        assert f"Peer view {year}: scores 2 to 2" in row.inner_text()
     finally:
         for context in contexts:
             context.close()

@@ -3,7 +3,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from joinedup.charter.reminders import remind_reaffirmations
+from joinedup.charter.reminders import remind_peer_views, remind_reaffirmations
 from joinedup.directory.reminders import remind_listing_reviews
 from joinedup.health.reminders import remind_health
 from joinedup.meetings.reminders import remind
@@ -15,8 +15,8 @@ class Command(BaseCommand):
         "Close proposals and health checks past their closing date and send the reminders "
         "that are due: actions due, proposals closing soon, concerns unanswered, directory "
         "listings due a check, health checks closing, referrals unanswered (reminded, "
-        "escalated, expired). Run it from cron (hourly or daily); it never sends the same "
-        "reminder twice."
+        "escalated, expired), Charter reaffirmations due and peer views closing. Run it "
+        "from cron (hourly or daily); it never sends the same reminder twice."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -31,3 +31,4 @@ class Command(BaseCommand):
         for what, n in remind_referrals(today).items():
             self.stdout.write(f"{what}: {n}")
         self.stdout.write(f"charter reaffirmations due: {remind_reaffirmations(today)}")
+        self.stdout.write(f"charter peer views closing: {remind_peer_views(today)}")
