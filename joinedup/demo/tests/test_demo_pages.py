@@ -22,6 +22,7 @@ walked too. Every failure is collected and reported together, so one run shows t
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -290,8 +291,10 @@ def test_every_page_of_every_demo_partnership_answers_every_demo_role() -> None:
 def _walk_hub_coordinator(check: Any) -> int:
     """The demo's hub coordinator signs in with the demo password to a home that leads with the
     hub they coordinate, a link to its learning page, and asks their own hub for a topic."""
-    sign_in = next(s for s in loader.load() if s.character == "hub_coordinator")
-    user = User.objects.get(email=sign_in.email)
+    people = json.loads(loader.DATA.read_text())["people"]
+    user = User.objects.get(
+        email=next(p["email"] for p in people if p["character"] == "hub_coordinator")
+    )
     assert user.check_password(loader.PASSWORD)
     [hub] = Hub.objects.filter(coordinator=user)
     client = Client()
@@ -301,8 +304,9 @@ def _walk_hub_coordinator(check: Any) -> int:
     body = home.content.decode()
     assert "Hubs you coordinate" in body
     assert reverse("hub_learning", args=[hub.pk]) in body
-    projects = home.context["home"].hub_learning.hubs
+    projects = home.context["home"].hub_learning.hubs  # Mind is a member of another hub
     asks = [reverse("topic_request_new", args=[h.pk]) for h in projects]
+    assert asks and all(f'href="{url}"' in body for url in asks)
     for url in [reverse("hub", args=[hub.pk]), reverse("event_new", args=[hub.pk]), *asks]:
         check(url, "hub coordinator", user, {200})
     return 3 + len(asks)
