@@ -64,6 +64,7 @@ CHARACTERS = {
     "wider_contact": "Wider partner contact",
     "programme_officer": "Programme officer",
     "outsider": "Outsider (in no partnership)",
+    "hub_coordinator": "Hub coordinator",
 }
 
 
@@ -107,7 +108,7 @@ def load(progress: Callable[[str], None] = lambda _: None, path: Path = DATA) ->
             partnerships[p["key"]] = _partnership(p, orgs, programmes, hubs)
         progress(f"{len(partnerships)} partnerships")
         sign_ins = [
-            _person(p, orgs, programmes, partnerships, password_hash) for p in data["people"]
+            _person(p, orgs, programmes, hubs, partnerships, password_hash) for p in data["people"]
         ]
         progress(f"{len(sign_ins)} people")
         _admin(password_hash)
@@ -238,6 +239,7 @@ def _person(
     p: dict[str, Any],
     orgs: dict[str, Organisation],
     programmes: dict[str, Programme],
+    hubs: dict[str, Hub],
     partnerships: dict[str, Partnership],
     password_hash: str,
 ) -> SignIn:
@@ -252,6 +254,9 @@ def _person(
     programme = programmes.get(p["officer_of_programme"] or "")
     if programme and not programme.officers.filter(pk=user.pk).exists():
         programme_actions.programme_add_officer(by=None, programme=programme, user=user)
+    hub = hubs.get(p.get("coordinator_of_hub") or "")
+    if hub and hub.coordinator_id != user.pk:
+        programme_actions.hub_update(hub=hub, by=None, coordinator=user)
     for key in p["contact_for"]:
         membership = partnerships[key].memberships.current().get(organisation=organisation)
         if not membership.contacts.filter(pk=user.pk).exists():

@@ -41,6 +41,20 @@ class EvaluatorForm(forms.Form):
     email = forms.EmailField(label="Email of the evaluator’s Joined Up account")
 
 
+class SourceSortForm(forms.Form):
+    """How the sources list is ordered (a query string: `?sort=`)."""
+
+    sort = forms.ChoiceField(
+        choices=[
+            ("newest", "Newest first"),
+            ("oldest", "Oldest first"),
+            ("case", "By partnership or organisation, then newest"),
+        ],
+        required=False,
+        label="Sort",
+    )
+
+
 class DocumentForm(forms.Form):
     title = forms.CharField(
         max_length=300, label="Title", help_text="e.g. “Interview 4, project lead”"
@@ -88,7 +102,10 @@ class HighlightForm(forms.Form):
     passage = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         label="Passage",
-        help_text="Copy the words from the text above (or select them: the passage fills in).",
+        help_text=(
+            "Select the words in the text above, with the mouse or with Shift and the arrow "
+            "keys, and the passage and which appearance fill in; or copy them here."
+        ),
     )
     occurrence = forms.IntegerField(
         min_value=1,

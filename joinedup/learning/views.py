@@ -4,8 +4,10 @@ and its exports) and a partnership's learning profile: check access, validate, a
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import itertools
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -27,15 +29,16 @@ from joinedup.learning.forms import (
     HighlightForm,
     OutlineForm,
     QdcForm,
+    SourceSortForm,
     SummaryForm,
     case_kind,
 )
 from joinedup.learning.models import CaseKind, Evaluator, Highlight, Source
-from joinedup.learning.sources import providers
+from joinedup.learning.sources import SourceText, providers
 from joinedup.learning.text import locate, warnings
 from joinedup.lib.spreadsheet import cell
 from joinedup.partnerships.models import Membership, Partnership
-from joinedup.programmes.models import Programme
+from joinedup.programmes.models import Hub, Programme
 
 INVALID = 422
 
@@ -302,11 +305,13 @@ def sources_page(request: AuthedRequest, pk: int) -> HttpResponse:
     """What may be coded: every registered provider's texts and the documents evaluators
     uploaded; opening one for coding takes its snapshot."""
     programme = programme_for(request, pk)
+    partnerships = _partnership_choices(programme)
+    organisations = _organisation_choices(programme)
     form = DocumentForm(
         request.POST or None,
         request.FILES or None,
-        partnerships=_partnership_choices(programme),
-        organisations=_organisation_choices(programme),
+        partnerships=partnerships,
+        organisations=organisations,
     )
     if request.method == "POST":
         programme_for(request, pk, "learning.code")
@@ -332,22 +337,83 @@ def sources_page(request: AuthedRequest, pk: int) -> HttpResponse:
             )
             if source is not None:
                 return redirect("learning_source", pk=programme.pk, source_pk=source.pk)
+    sort_form = SourceSortForm(request.GET)
+    sort = (sort_form.is_valid() and sort_form.cleaned_data["sort"]) or "newest"
     taken = {
         (s.kind, s.key): s
-        for s in Source.objects.filter(programme=programme).only("pk", "kind", "key", "title")
+        for s in Source.objects.filter(programme=programme).only(
+            "pk", "kind", "key", "title", "written_at", "partnership", "organisation", "hub"
+        )
     }
-    available = []
+    cases = _case_names(programme, partnerships, organisations)
+    rows = [
+        SourceRow(s.title, "Uploaded document", _case_of(cases, s), s.written_at, s)
+        for s in taken.values()
+        if s.kind == "document"
+    ]
     for provider in providers().values():
         for text in provider(programme):
-            available.append((text, taken.get((text.kind, text.key))))
-    available.sort(key=lambda pair: pair[0].written_at, reverse=True)
-    documents = [s for s in taken.values() if s.kind == "document"]
+            rows.append(
+                SourceRow(
+                    text.title,
+                    text.kind,
+                    _case_of(cases, text),
+                    text.written_at,
+                    taken.get((text.kind, text.key)),
+                    text,
+                )
+            )
+    _sort_sources(rows, sort)
+    status = 200 if sort_form.is_valid() else INVALID
     return render(
         request,
         "learning/sources.html",
-        _context(request, programme, available=available, documents=documents, form=form),
-        status=INVALID if form.is_bound else 200,
+        _context(request, programme, rows=rows, form=form, sort_form=sort_form),
+        status=INVALID if form.is_bound else status,
     )
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    """One line of the sources list: a text a provider offers, or an uploaded document."""
+
+    title: str
+    kind: str
+    case: str  # the partnership, organisation or hub it is about, or ""
+    written_at: dt.datetime
+    taken: Source | None  # its snapshot, once opened for coding
+    text: SourceText | None = None  # None for an uploaded document
+
+
+def _case_names(
+    programme: Programme,
+    partnerships: list[tuple[int, str]],
+    organisations: list[tuple[int, str]],
+) -> dict[str, dict[int, str]]:
+    hubs = Hub.objects.filter(programme=programme).values_list("pk", "name")
+    return {
+        "partnership": dict(partnerships),
+        "organisation": dict(organisations),
+        "hub": dict(hubs),
+    }
+
+
+def _case_of(cases: dict[str, dict[int, str]], source: Source | SourceText) -> str:
+    """The case a source is about: its partnership, else its organisation, else its hub."""
+    for kind in ("partnership", "organisation", "hub"):
+        pk = getattr(source, f"{kind}_id")
+        if pk is not None and pk in cases[kind]:
+            return cases[kind][pk]
+    return ""
+
+
+def _sort_sources(rows: list[SourceRow], sort: str) -> None:
+    """Newest first (the default), oldest first, or by case (those about none last), newest
+    first within each; the title breaks ties so the order is the same every time."""
+    rows.sort(key=lambda r: r.title.lower())
+    rows.sort(key=lambda r: r.written_at, reverse=sort != "oldest")
+    if sort == "case":
+        rows.sort(key=lambda r: (not r.case, r.case.lower()))
 
 
 def _take(request: AuthedRequest, programme: Programme) -> HttpResponse:

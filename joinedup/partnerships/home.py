@@ -5,8 +5,12 @@ partnerships, actions, concerns, referrals and people there are.
   partnerships one click away side by side.
 - The lead's admins and managers come to run the partnership: what is due leads — agreements
   to review, open and overdue actions, concerns, health-check rounds.
+- A hub's coordinator finds the hubs they coordinate: each with its open topic requests and
+  its next event, a click from the hub's learning page.
 - Frontline staff come to refer people: the people they support, the referrals waiting for
   them, and "Refer someone" lead.
+- Staff of a member organisation find their hub one click away: "Ask your hub for a topic",
+  and the hub's coming events they may register for.
 - Everyone then finds their partnerships and their organisations.
 
 A person who is several of these gets every part, led by the first that fits them.
@@ -18,12 +22,29 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    When,
+)
 from django.utils import timezone
 
 from joinedup.access import acting_for, may, org_roles, programmes_overseen, standings
 from joinedup.agreements import mustdos
 from joinedup.agreements.models import AgreementVersion, VersionStatus
+from joinedup.events.models import (
+    Event,
+    EventStatus,
+    Registration,
+    RegistrationStatus,
+    TopicStatus,
+)
 from joinedup.health.models import Answer, Round, RoundStatus
 from joinedup.meetings.models import (
     ActionPoint,
@@ -34,7 +55,7 @@ from joinedup.meetings.models import (
 )
 from joinedup.meetings.queries import unanswered
 from joinedup.partnerships.models import Membership, Partnership
-from joinedup.programmes.models import Programme
+from joinedup.programmes.models import Hub, Programme
 from joinedup.referrals.models import OPEN, WAITING, Message, Person, Referral
 from joinedup.referrals.privacy import log_listed
 
@@ -100,18 +121,47 @@ class Casework:
     people_total: int
 
 
+@dataclass(frozen=True)
+class NextEvent:
+    pk: int
+    title: str
+    starts_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class HubCoordinated:
+    hub: Hub
+    open_requests: int
+    next_event: NextEvent | None
+
+
+@dataclass
+class HubLearning:
+    """For staff of a member organisation: the hubs of their partnerships, to ask for a topic,
+    and those hubs' coming events open for registration (or that they registered for)."""
+
+    hubs: list[Hub]
+    events: list[Event]  # each with `registered`
+
+
 @dataclass
 class Home:
-    leads_with: str  # "programmes", "due", "casework" or "partnerships"
+    leads_with: str  # "programmes", "hubs", "due", "casework" or "partnerships"
     cards: list[Card]
     programmes: list[ProgrammeSummary] | None  # None for someone who oversees none
     due: Due | None
     casework: Casework | None
+    hubs: list[HubCoordinated] | None = None  # None for someone who coordinates no hub
+    hub_learning: HubLearning | None = None
 
     @property
     def order(self) -> list[str]:
         """The parts of the page, the one the person comes for first."""
-        parts = [p for p in ("programmes", "due", "casework") if getattr(self, p) is not None]
+        parts = [
+            p
+            for p in ("programmes", "hubs", "due", "casework", "hub_learning")
+            if getattr(self, p) is not None
+        ]
         return [self.leads_with, *(p for p in [*parts, "partnerships"] if p != self.leads_with)]
 
 
@@ -131,14 +181,19 @@ def home_for(user: Any, visible: list[Partnership], today: dt.date | None = None
     }
     programmes = _programmes(user, today)
     acting = acting_for(user)
+    hubs = _hubs_coordinated(user)
     if programmes:
         leads_with = "programmes"
     elif managed:
         leads_with = "due"
+    elif hubs:
+        leads_with = "hubs"
     elif acting and member_of:
         leads_with = "casework"
     else:
         leads_with = "partnerships"
+    # The hubs of the partnerships the person's organisations are members of.
+    member_hubs = {p.hub.pk: p.hub for p in member_of if p.hub is not None}
     return Home(
         leads_with=leads_with,
         cards=[Card(p, review_state.get(p.pk, "")) for p in cards],
@@ -146,6 +201,61 @@ def home_for(user: Any, visible: list[Partnership], today: dt.date | None = None
         due=_due(user, member_of, managed, reviews, today) if member_of else None,
         # Referrals go between members: casework is for staff of a member organisation.
         casework=_casework(user, acting) if acting and member_of else None,
+        hubs=hubs or None,
+        # Topic requests come from projects: staff of member organisations.
+        hub_learning=_hub_learning(user, list(member_hubs.values()))
+        if acting and member_hubs
+        else None,
+    )
+
+
+def _hubs_coordinated(user: Any) -> list[HubCoordinated]:
+    """The hubs the person coordinates, each with its open topic requests and its next event:
+    one query."""
+    coming = Event.objects.filter(
+        hub=OuterRef("pk"), status=EventStatus.PLANNED, starts_at__gt=timezone.now()
+    ).order_by("starts_at", "pk")
+    hubs = (
+        Hub.objects.filter(coordinator=user)
+        .select_related("programme")
+        .annotate(
+            open_requests=Count(
+                "topic_requests", filter=Q(topic_requests__status=TopicStatus.OPEN)
+            ),
+            next_pk=Subquery(coming.values("pk")[:1]),
+            next_title=Subquery(coming.values("title")[:1]),
+            next_at=Subquery(coming.values("starts_at")[:1]),
+        )
+        .order_by("programme__name", "name")
+    )
+    return [
+        HubCoordinated(
+            h,
+            h.open_requests,  # type: ignore[attr-defined]
+            NextEvent(h.next_pk, h.next_title, h.next_at) if h.next_pk else None,  # type: ignore[attr-defined]
+        )
+        for h in hubs
+    ]
+
+
+def _hub_learning(user: Any, hubs: list[Hub]) -> HubLearning:
+    """The hubs' coming events the person may register for or has registered for: one query."""
+    now = timezone.now()
+    events: list[Event] = list(
+        Event.objects.filter(hub__in=hubs, status=EventStatus.PLANNED, starts_at__gt=now)
+        .select_related("hub")
+        .annotate(
+            registered=Exists(
+                Registration.objects.filter(event=OuterRef("pk"), user=user).exclude(
+                    status=RegistrationStatus.CANCELLED
+                )
+            )
+        )
+        .order_by("starts_at", "pk")[:LOOKED_AT]
+    )
+    return HubLearning(
+        hubs=sorted(hubs, key=lambda h: h.name.lower()),
+        events=[e for e in events if e.registered or e.registration_open(now)][:SHOWN],  # type: ignore[attr-defined]
     )
 
 

@@ -67,7 +67,7 @@ PARTNERSHIPS = Partnership.objects.select_related("programme", "hub")
 @login_required
 def home(request: AuthedRequest) -> HttpResponse:
     """Each person's home leads with what they come for (see `partnerships.home`)."""
-    visible = list(partnerships_visible_to(request.user).select_related("programme"))
+    visible = list(partnerships_visible_to(request.user).select_related("programme", "hub"))
     # Where an admin finds their organisation's People page (invite, change roles, remove).
     affiliations = request.user.affiliations.select_related("organisation").order_by(
         "organisation__name"

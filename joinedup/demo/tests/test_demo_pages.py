@@ -22,6 +22,7 @@ walked too. Every failure is collected and reported together, so one run shows t
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -265,12 +266,15 @@ def test_every_page_of_every_demo_partnership_answers_every_demo_role() -> None:
     check(reverse("messages_undelivered_all"), "administrator", admin, {200})
     check(reverse("messages_undelivered_all"), "outsider", outsider, {404})
     walked += _walk_reflection(check, outsider)
+    walked += _walk_hub_coordinator(check)
     # Hub learning: each hub's events page, its events (with their notes and calendar entry)
     # and its topic requests, as the roles of its partnerships; the outsider sees none of it.
     for hub in Hub.objects.filter(events__isnull=False).distinct().order_by("pk"):
         hub_people: dict[str, User] = {"administrator": admin}
         for partnership in Partnership.objects.filter(hub=hub).order_by("pk"):
             hub_people.update(roles(partnership, admin, outsider))
+        if hub.coordinator is not None:
+            hub_people["hub coordinator"] = hub.coordinator
         urls = [reverse("hub_learning", args=[hub.pk])]
         for event in hub.events.order_by("pk"):
             urls += [reverse(n, args=[event.pk]) for n in ("event", "event_ics", "event_notes")]
@@ -284,6 +288,30 @@ def test_every_page_of_every_demo_partnership_answers_every_demo_role() -> None:
                 walked += 1
     assert walked > 1500, walked
     assert not failures, f"{len(failures)} of {walked} pages failed:\n" + "\n".join(failures)
+
+
+def _walk_hub_coordinator(check: Any) -> int:
+    """The demo's hub coordinator signs in with the demo password to a home that leads with the
+    hub they coordinate, a link to its learning page, and asks their own hub for a topic."""
+    people = json.loads(loader.DATA.read_text())["people"]
+    user = User.objects.get(
+        email=next(p["email"] for p in people if p["character"] == "hub_coordinator")
+    )
+    assert user.check_password(loader.PASSWORD)
+    [hub] = Hub.objects.filter(coordinator=user)
+    client = Client()
+    client.force_login(user)
+    home = client.get(reverse("home"))
+    assert home.context["home"].leads_with == "hubs"
+    body = home.content.decode()
+    assert "Hubs you coordinate" in body
+    assert reverse("hub_learning", args=[hub.pk]) in body
+    projects = home.context["home"].hub_learning.hubs  # Mind is a member of another hub
+    asks = [reverse("topic_request_new", args=[h.pk]) for h in projects]
+    assert asks and all(f'href="{url}"' in body for url in asks)
+    for url in [reverse("hub", args=[hub.pk]), reverse("event_new", args=[hub.pk]), *asks]:
+        check(url, "hub coordinator", user, {200})
+    return 3 + len(asks)
 
 
 def _walk_reflection(check: Any, outsider: User) -> int:

@@ -23,7 +23,12 @@ from joinedup.directory.models import (
     TaxonomyTerm,
 )
 from joinedup.directory.tests.conftest import SECRET_LAT, SECRET_POSTCODE, SECRET_STREET
-from joinedup.directory.tests.test_import import EXAMPLES, MIAMI
+from joinedup.directory.tests.test_import import EXAMPLES, FIXTURES
+
+# Every tenth service of the Miami 2019 export, with what hangs from them and the export's
+# defects in proportion (`fixtures/miami_sample.py`): the full file's import is
+# `test_import`'s; here it would only make the same round trip ten times slower.
+MIAMI_SAMPLE = FIXTURES / "miami-211-2019-hsds1-sample.zip"
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +59,12 @@ def test_export_then_import_into_an_empty_directory_then_export_gives_the_same_d
 
 
 def test_the_datapackage_round_trips_too(tmp_path: Path) -> None:
-    import_path(MIAMI, country="US")
+    given = import_path(MIAMI_SAMPLE, country="US")
+    # The sample has the full export's defects: they stay behind, and what goes in round-trips.
+    rejected = {(p.file, p.field) for p in given.rejected}
+    assert {("services.csv", "organization_id"), ("eligibility.csv", "service_id")} <= rejected
+    assert any("read as '09:00'" in p.reason for p in given.problems)
+    assert Location.objects.filter(latitude__isnull=True).exists()
     first = tmp_path / "first.zip"
     exporter.write(first)
     counts = {m: m.objects.count() for m in (Service, Location, Organization, Attribute)}
@@ -85,10 +95,10 @@ def test_no_confidential_address_and_no_partners_only_listing_leaves(
 
 def test_the_export_is_valid_hsds_3(world: SimpleNamespace, listed: SimpleNamespace) -> None:
     import_path(EXAMPLES / "service_full.json")
-    import_path(MIAMI, country="US")
+    import_path(MIAMI_SAMPLE, country="US")
     document = exporter.json_document()
 
-    assert document["total_items"] > 3000
+    assert document["total_items"] > 300
     assert validation.response_errors(document, "/services") == []
     problems = {
         item["id"]: validation.errors(item, "service.json") for item in document["contents"]

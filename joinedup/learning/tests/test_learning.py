@@ -17,6 +17,7 @@ from django.utils import timezone
 from joinedup.conftest import client_for
 from joinedup.learning import actions, queries, refi
 from joinedup.learning.models import Summary
+from joinedup.learning.sources import SourceText
 from joinedup.learning.tests.conftest import code
 
 QDC = "{urn:QDA-XML:codebook:1.0}"
@@ -367,3 +368,47 @@ def test_a_codebook_nested_beyond_reason_is_refused_not_a_crash() -> None:
     data = f'<CodeBook xmlns="{refi.CODEBOOK_NS}"><Codes>{deep}</Codes></CodeBook>'.encode()
     with pytest.raises(refi.RefiError, match="nested more than"):
         refi.parse_qdc(data)
+
+
+def test_the_sources_list_is_sorted_newest_first_oldest_first_or_by_case(
+    learning: SimpleNamespace,
+) -> None:
+    w = learning
+    now = timezone.now()
+    for title, days, case in (
+        ("Notes from a walk", 1, {}),
+        ("Interview with Riverside Mind", 10, {"organisation_id": w.core_org.pk}),
+    ):
+        actions.source_take(
+            by=w.eve,
+            programme=w.programme,
+            text=SourceText(
+                kind="document",
+                key=title,
+                title=title,
+                text="Words.",
+                written_at=now - dt.timedelta(days=days),
+                **case,
+            ),
+        )
+    client = client_for(w.eve)
+    url = reverse("learning_sources", args=[w.programme.pk])
+
+    def listed(query: str = "") -> list[tuple[str, str]]:
+        response = client.get(url + query)
+        assert response.status_code == 200
+        return [(row.title, row.case) for row in response.context["rows"]]
+
+    newest = [
+        ("Notes from a walk", ""),
+        ("Interview with the lead", w.partnership.name),
+        ("Interview with Riverside Mind", "Riverside Mind"),
+    ]
+    assert listed() == listed("?sort=newest") == newest
+    assert listed("?sort=oldest") == newest[::-1]
+    assert listed("?sort=case") == [newest[1], newest[2], newest[0]]  # no case last
+    body = client.get(url).content.decode()
+    assert body.index("Notes from a walk") < body.index("Interview with Riverside Mind")
+    refused = client.get(url + "?sort=sideways")
+    assert refused.status_code == 422
+    assert "Select a valid choice" in refused.content.decode()

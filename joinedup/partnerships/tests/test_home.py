@@ -12,14 +12,19 @@ import pytest
 from django.urls import reverse
 
 from joinedup.agreements.models import AgreementVersion, VersionStatus
-from joinedup.conftest import add_member, client_for
+from joinedup.conftest import add_member, client_for, make_user
+from joinedup.events import actions as event_actions
+from joinedup.events.tests.conftest import events_world
 from joinedup.health.tests.helpers import open_round
 from joinedup.meetings import actions as meeting_actions
 from joinedup.meetings.models import ActionPoint
 from joinedup.meetings.tests.helpers import days_from_today, meetings_world
 from joinedup.partnerships import actions
+from joinedup.partnerships.home import NextEvent
 from joinedup.partnerships.models import MemberRole
 from joinedup.partnerships.tests.test_query_budget import count_queries, terms_in_force
+from joinedup.programmes import actions as programme_actions
+from joinedup.programmes.models import Hub
 from joinedup.referrals import actions as referral_actions
 from joinedup.referrals.tests.conftest import PAT, refer, referring_world
 
@@ -58,6 +63,11 @@ def busy(world: SimpleNamespace) -> SimpleNamespace:
     world.round = open_round(world)
     world.referring = referring_world(world)
     world.referral = refer(world, world.referring)  # sent at once
+    # Hana coordinates the North hub: an event is coming, Riverside Mind asked for a topic
+    # and Cora registered.
+    world.hana = make_user("hana@crisis-fund.example", "Hana Hub")
+    Hub.objects.filter(pk=world.hub.pk).update(coordinator=world.hana)
+    world.events = events_world(world)
     return world
 
 
@@ -120,6 +130,44 @@ def test_the_frontline_workers_home_leads_with_people_and_referrals(
     assert [a.description for a in page(busy.cora)[0].due.actions] == ["Share the referral form"]
 
 
+def test_a_hub_coordinators_home_leads_with_their_hubs(busy: SimpleNamespace) -> None:
+    later = busy.events.event.starts_at + dt.timedelta(days=30)
+    event_actions.event_create(
+        by=None, hub=busy.hub, title="Later", starts_at=later, ends_at=later + dt.timedelta(hours=1)
+    )
+    home, body = page(busy.hana)
+    assert home.leads_with == "hubs"
+    assert first_heading(body) == "Hubs you coordinate"
+    [h] = home.hubs
+    event = busy.events.event
+    assert (h.hub, h.open_requests) == (busy.hub, 1)
+    assert h.next_event == NextEvent(event.pk, event.title, event.starts_at)
+    assert reverse("hub_learning", args=[busy.hub.pk]) in body
+    assert "1 open topic request;" in body and event.get_absolute_url() in body
+    # Those who coordinate no hub have no such part.
+    assert page(busy.lena)[0].hubs is None
+
+
+def test_a_projects_staff_ask_their_hub_for_a_topic_from_home(busy: SimpleNamespace) -> None:
+    ask = reverse("topic_request_new", args=[busy.hub.pk])
+    home, body = page(busy.cora)
+    assert home.hub_learning.hubs == [busy.hub]
+    assert f'href="{ask}">Ask your hub for a topic</a>' in body
+    assert home.hub_learning.events == [busy.events.event]
+    assert "you are registered" in body
+    home, body = page(busy.will)
+    assert f'href="{ask}"' in body and "registration open" in body
+    # Once registration has closed, an event Will did not register for is not offered.
+    busy.events.event.registration_closes_at = busy.events.event.starts_at.replace(year=2000)
+    busy.events.event.save()
+    assert page(busy.will)[0].hub_learning.events == []
+    assert page(busy.cora)[0].hub_learning.events == [busy.events.event]
+    # The officer and someone outside the hub's partnerships are not asked.
+    for outside in (busy.otis, busy.olive, busy.hana):
+        home, body = page(outside)
+        assert home.hub_learning is None and ask not in body
+
+
 def test_a_concern_to_the_lead_only_is_not_due_for_a_wider_partner(
     busy: SimpleNamespace,
 ) -> None:
@@ -172,12 +220,38 @@ def grow(w: SimpleNamespace, n: int) -> None:
         referral_actions.person_create(
             organisation=w.core_org, by=w.cora, **{**PAT, "name": f"Person {w.grown}"}
         )
+        hub = programme_actions.hub_create(
+            by=None, programme=w.programme, name=f"Grown hub {w.grown}"
+        )
+        Hub.objects.filter(pk=hub.pk).update(coordinator=w.hana)
+        partnership.hub = hub
+        partnership.save(update_fields=["hub"])
+        starts = w.events.event.starts_at + dt.timedelta(days=w.grown)
+        for at in (w.hub, hub):
+            event = event_actions.event_create(
+                by=None,
+                hub=at,
+                title=f"Event {w.grown}",
+                starts_at=starts,
+                ends_at=starts + dt.timedelta(hours=1),
+            )
+            event_actions.request_topic(
+                by=None, hub=at, organisation=w.core_org, title=f"Topic {w.grown}"
+            )
+            event_actions.registration_create(
+                by=None,
+                event=event,
+                user=w.cora,
+                organisation=w.core_org,
+                name=w.cora.name,
+                email=w.cora.email,
+            )
 
 
 def test_each_home_keeps_its_query_budget(busy: SimpleNamespace) -> None:
     busy.grown = 0
     grow(busy, 1)
-    clients = {u: client_for(getattr(busy, u)) for u in ("otis", "lena", "cora", "will")}
+    clients = {u: client_for(getattr(busy, u)) for u in ("otis", "lena", "cora", "will", "hana")}
     before = {u: count_queries(c, HOME) for u, c in clients.items()}
     grow(busy, 4)
     after = {u: count_queries(c, HOME) for u, c in clients.items()}
@@ -193,6 +267,7 @@ def test_the_leads_home_budget_in_numbers(
     # concerns, rounds, the user's answers to the open one; casework: referrals waiting,
     # people, the access-log rows for the people named, how many people; may they start a
     # partnership (the user's and their groups' permissions); their organisations by name;
-    # the programmes whose learning they evaluate (joinedup.learning)
-    with django_assert_num_queries(19):
+    # the programmes whose learning they evaluate (joinedup.learning); the hubs they
+    # coordinate; their hubs' coming events
+    with django_assert_num_queries(21):
         client.get(HOME)

@@ -1,4 +1,4 @@
-"""Three homes at 1280 pixels, each leading with what its person comes for, and the programme
+"""Four homes at 1280 pixels, each leading with what its person comes for, and the programme
 view: its first column stays in place, the columns the officer chooses fit without scrolling
 sideways, and every column can be added back."""
 
@@ -9,8 +9,11 @@ from typing import Any
 
 import pytest
 
+from joinedup.conftest import make_user
+from joinedup.events.tests.conftest import events_world
 from joinedup.health.tests import activity
 from joinedup.meetings.tests.helpers import meetings_world
+from joinedup.programmes.models import Hub
 from joinedup.tests.browser.conftest import Visitor
 
 pytestmark = pytest.mark.browser
@@ -32,16 +35,21 @@ def first_column_left(visitor: Visitor) -> float:
     )
 
 
-def test_three_homes_and_the_programme_view_at_1280_pixels(
+def test_four_homes_and_the_programme_view_at_1280_pixels(
     world: SimpleNamespace, browser: Any, live_server: Any
 ) -> None:
     meetings_world(world)  # an action and a concern for the lead
     for i in range(3):
         activity.small_partnership(world, i)
+    # Hana coordinates the North hub; its coming event and a topic request are on the homes.
+    hana = make_user("hana@crisis-fund.example", "Hana Hub")
+    Hub.objects.filter(pk=world.hub.pk).update(coordinator=hana)
+    events_world(world)
     leading = {
         world.lena.email: "What is due",
         world.cora.email: "People you support",
         world.otis.email: "Your programmes",
+        hana.email: "Hubs you coordinate",
     }
     for email, heading in leading.items():
         context = browser.new_context(viewport=WIDE)
@@ -50,6 +58,8 @@ def test_three_homes_and_the_programme_view_at_1280_pixels(
             visitor.sign_in(email)
             main = visitor.page.get_by_role("main")
             assert main.get_by_role("heading", level=2).first.inner_text() == heading
+            if email == world.cora.email:
+                assert main.get_by_role("link", name="Ask your hub for a topic").is_visible()
             if email != world.otis.email:
                 continue
             main.get_by_role("link", name="The programme view").click()
