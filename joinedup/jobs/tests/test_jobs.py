@@ -74,7 +74,7 @@ def test_a_message_that_never_goes_is_tried_with_back_off_then_shown_to_its_admi
     admin = make_user("lena@riverside.example", "Lena", org, role="admin")
     staff = make_user("stan@riverside.example", "Stan", org, role="staff")
     outsider = make_user("olive@elsewhere.example", "Olive", make_org("Elsewhere"), "admin")
-    message = queue_email(["ada@riverside.example"], "Meeting moved", "body", organisation=org)
+    [message] = queue_email(["ada@riverside.example"], "Meeting moved", "body", organisation=org)
     assert message is not None
 
     with caplog.at_level(logging.WARNING):
@@ -141,8 +141,24 @@ def test_the_undelivered_page_costs_the_same_queries_for_one_message_or_many(
     assert queries() == one
 
 
+def test_each_person_told_gets_their_own_email_and_sees_no_other_address(
+    org: Organisation, jobs_run_at_once: Any
+) -> None:
+    queue_email(
+        ["guest@example.org", "lived.experience@example.org", "guest@example.org"],
+        "Cancelled: Hub day",
+        "It will not take place.",
+        organisation=org,
+    )
+    assert sorted(m.to for m in mail.outbox) == [
+        ["guest@example.org"],
+        ["lived.experience@example.org"],
+    ]
+    assert all(not m.cc and not m.bcc for m in mail.outbox)
+
+
 def test_a_job_that_fails_then_succeeds_is_retried_with_back_off(org: Organisation) -> None:
-    message = queue_email(["ada@riverside.example"], "Hello", "body", organisation=org)
+    [message] = queue_email(["ada@riverside.example"], "Hello", "body", organisation=org)
     assert message is not None
     with refused():
         worker.run_ready()
@@ -182,10 +198,10 @@ def test_a_job_whose_worker_died_is_taken_up_again_and_none_is_run_twice(
             status=status, worker_ids=[worker_id], started_at=long_ago
         )
 
-    cut_off = queue_email(["a@example.org"], "Cut off before sending", "", organisation=org)
-    sent_then_died = queue_email(["b@example.org"], "Sent, then died", "", organisation=org)
-    finished = queue_email(["c@example.org"], "Finished", "", organisation=org)
-    running = queue_email(["d@example.org"], "Still running", "", organisation=org)
+    [cut_off] = queue_email(["a@example.org"], "Cut off before sending", "", organisation=org)
+    [sent_then_died] = queue_email(["b@example.org"], "Sent, then died", "", organisation=org)
+    [finished] = queue_email(["c@example.org"], "Finished", "", organisation=org)
+    [running] = queue_email(["d@example.org"], "Still running", "", organisation=org)
     assert cut_off and sent_then_died and finished and running
     claimed_by(cut_off, "dead")
     claimed_by(sent_then_died, "dead")
