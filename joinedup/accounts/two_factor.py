@@ -66,7 +66,7 @@ def code_used_already(user: Any, code: str) -> bool:
     on). Each code works once, so typing it again within its 30 seconds is refused; saying why
     spares them doubting a code that is right."""
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-    if device is None or device.last_t < 0 or not code.isdigit():
+    if device is None or device.last_t < 0 or not (code.isascii() and code.isdigit()):
         return False
     return hotp(device.bin_key, device.last_t, digits=device.digits) == int(code)
 

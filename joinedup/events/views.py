@@ -158,7 +158,7 @@ def event_detail(request: AuthedRequest, pk: int) -> HttpResponse:
                 reg_id = request.POST.get("registration", "")
                 reg = (
                     event.registrations.filter(pk=int(reg_id)).first()
-                    if reg_id.isdigit() and len(reg_id) < 19
+                    if reg_id.isascii() and reg_id.isdigit() and len(reg_id) < 19
                     else None
                 )
                 if reg is None:

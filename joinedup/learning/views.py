@@ -262,7 +262,7 @@ def evaluators_page(request: AuthedRequest, pk: int) -> HttpResponse:
         programme_for(request, pk, "learning.manage_evaluators")
         remove = request.POST.get("remove")
         if remove:
-            user = get_object_or_404(User, pk=remove if remove.isdigit() else 0)
+            user = get_object_or_404(User, pk=remove if remove.isascii() and remove.isdigit() else 0)
             actions.evaluator_remove(by=request.user, programme=programme, user=user)
             messages.success(request, f"{user.name or user.email} is no longer an evaluator.")
             return redirect("learning_evaluators", pk=programme.pk)

@@ -240,7 +240,7 @@ def _join_request(learning_set: LearningSet, raw: str) -> SetJoinRequest:
 
     found = (
         learning_set.join_requests.filter(pk=int(raw)).first()
-        if raw.isdigit() and len(raw) < 19
+        if raw.isascii() and raw.isdigit() and len(raw) < 19
         else None
     )
     if found is None:

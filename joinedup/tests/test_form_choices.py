@@ -59,3 +59,7 @@ def test_an_id_beyond_the_databases_range_is_an_invalid_choice(db: None) -> None
     field = IdsChoiceField(queryset=User.objects.all())
     with pytest.raises(forms.ValidationError, match="not one of the available choices"):
         field.clean(["999999999999999999999"])
+    # A digit Python's isdigit() accepts but int() does not is refused the same way, not a 500.
+    for odd in ("²", "٣"):
+        with pytest.raises(forms.ValidationError):
+            field.clean([odd])
