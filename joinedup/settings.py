@@ -342,6 +342,10 @@ JOINEDUP_IMPORT_MAX_RATIO = env_int("JOINEDUP_IMPORT_MAX_RATIO", 100)
 # worker was stopped) when the next import is asked for, so it no longer holds the others back.
 JOINEDUP_IMPORT_ABANDONED_MINUTES = env_int("JOINEDUP_IMPORT_ABANDONED_MINUTES", 120)
 
+# Exports built by a job (joinedup/jobs/exports.py, README "Exports"): the file is kept in the
+# default storage this many hours after it was made, then removed by the hourly cleanup.
+JOINEDUP_EXPORT_HOURS = env_int("JOINEDUP_EXPORT_HOURS", 24)
+
 # Uploaded files (joinedup/ops/storage.py, README "Uploaded files"): a folder (MEDIA_ROOT, shared
 # between servers) by default, S3-compatible object storage when JOINEDUP_S3_BUCKET is set.
 STORAGES["default"] = _default_storage()
