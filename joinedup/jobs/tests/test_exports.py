@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 from django.core.files.storage import default_storage
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -163,3 +165,22 @@ def test_a_member_exports_only_the_rows_they_see_in_the_programme_view(
     rows = exported(client_for(world.cora), url).decode().splitlines()
 
     assert len(rows) == 2 and "Riverside Crisis Partnership" in rows[1]
+
+
+def test_the_status_page_runs_the_same_queries_however_many_exports_there_are(
+    world: SimpleNamespace, queued: None
+) -> None:
+    url = reverse("directory_export", args=["json"])
+    status = reverse("export_run", args=[_ask(world.lena, url).pk])
+    client = client_for(world.lena)
+    client.get(status)
+    with CaptureQueriesContext(connection) as one:
+        client.get(status)
+    for _ in range(3):
+        _ask(world.lena, url)
+        _ask(world.olive, url)
+    with CaptureQueriesContext(connection) as many:
+        client.get(status)
+    # The session, the user, the run with who asked for it, then the directory page's own
+    # check that they lead: their organisations, and whether one leads a partnership.
+    assert len(one.captured_queries) == len(many.captured_queries) == 5
