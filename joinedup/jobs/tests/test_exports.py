@@ -132,6 +132,8 @@ def test_bad_parameters_are_refused_and_nothing_is_queued(
     refused = officer.post(bad_filter)
     assert refused.status_code == 422 and "band" in refused.content.decode()
     assert officer.get(bad_filter).status_code == 422
+    bad_cases = reverse("learning_xlsx", args=[programme]) + "?cases=everyone"
+    assert officer.post(bad_cases).status_code == 422
     lead = client_for(world.lena)
     assert lead.post("/directory/export.exe").status_code == 404
     assert lead.get(reverse("export_run", args=[uuid.uuid4()])).status_code == 404
