@@ -15,6 +15,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from joinedup.accounts.actions import api_token_create
@@ -25,6 +26,13 @@ from joinedup.partnerships.models import Level, MemberRole, Organisation, Partne
 from joinedup.programmes import actions as programme_actions
 
 START = dt.date(2024, 4, 1)
+
+# A second alias on the test database, as a read replica would be (`DATABASE_REPLICA_URL`,
+# joinedup/figures/replica.py). No router sends anything to it unless a test turns the router
+# on; a test that does not list it among its databases cannot query it at all.
+settings.DATABASES.setdefault(
+    "replica", {**settings.DATABASES["default"], "TEST": {"MIRROR": "default"}}
+)
 
 
 @pytest.fixture(autouse=True)

@@ -181,7 +181,8 @@ class IdsChoiceField(forms.ModelMultipleChoiceField):
     def _check_values(self, value: Any) -> Any:
         for v in value:
             text = str(v).strip()
-            if text.lstrip("-").isascii() and text.lstrip("-").isdigit() and abs(int(text)) >= 2**63:
+            digits = text.lstrip("-")
+            if digits.isascii() and digits.isdigit() and abs(int(text)) >= 2**63:
                 raise ValidationError(
                     self.error_messages["invalid_choice"],
                     code="invalid_choice",

@@ -142,6 +142,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Writes wait for the lock instead of failing at once when two requests overlap.
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+# A PostgreSQL read replica (README "Scaling out"): the programme view reads its stored figures
+# from it; every other read and every write goes to the default (joinedup/figures/replica.py).
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+if DATABASE_REPLICA_URL:
+    if not DATABASE_REPLICA_URL.startswith(("postgres://", "postgresql://")):
+        raise SettingError("DATABASE_REPLICA_URL must be a PostgreSQL URL")
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL,
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
+    DATABASE_ROUTERS = ["joinedup.figures.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -341,6 +353,10 @@ JOINEDUP_IMPORT_MAX_RATIO = env_int("JOINEDUP_IMPORT_MAX_RATIO", 100)
 # An import still marked queued or running after this many minutes is taken as abandoned (its
 # worker was stopped) when the next import is asked for, so it no longer holds the others back.
 JOINEDUP_IMPORT_ABANDONED_MINUTES = env_int("JOINEDUP_IMPORT_ABANDONED_MINUTES", 120)
+
+# Exports built by a job (joinedup/jobs/exports.py, README "Exports"): the file is kept in the
+# default storage this many hours after it was made, then removed by the hourly cleanup.
+JOINEDUP_EXPORT_HOURS = env_int("JOINEDUP_EXPORT_HOURS", 24)
 
 # Uploaded files (joinedup/ops/storage.py, README "Uploaded files"): a folder (MEDIA_ROOT, shared
 # between servers) by default, S3-compatible object storage when JOINEDUP_S3_BUCKET is set.

@@ -491,6 +491,27 @@ def import_run_create(
 ANOTHER_IMPORT_GONE = "Another import was asked for at the same moment. Try again."
 
 
+def import_upload_remove(*, run: ImportRun) -> bool:
+    """Delete a web import's uploaded file from the storage; say whether there was one."""
+    name = ImportRun.objects.filter(pk=run.pk).values_list("file", flat=True).first()
+    if not name:
+        return False
+    run.file.storage.delete(name)
+    ImportRun.objects.filter(pk=run.pk).update(file="")
+    run.file.name = ""
+    return True
+
+
+def import_uploads_remove() -> int:
+    """The scheduled cleanup: delete the uploads of every import that has finished (or was
+    abandoned), which their runs left behind (a worker killed between the import and removing
+    its file, or imports from before uploads were removed); say how many."""
+    removed = 0
+    for run in ImportRun.objects.filter(active__isnull=True).exclude(file=""):
+        removed += import_upload_remove(run=run)
+    return removed
+
+
 def import_run_finish(*, run: ImportRun, report: Any = None, error: str = "") -> None:
     """Record how an import ended, in the transaction of its writes when it wrote any (so a
     run is done exactly when its records are in), and the audit row of an import that did."""

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db.models import Q
+from django.utils import timezone
 
 from joinedup.directory import hsds
 from joinedup.directory.models import (
@@ -43,6 +44,7 @@ from joinedup.directory.models import (
     TaxonomyTerm,
     Visibility,
 )
+from joinedup.jobs.exports import Built
 from joinedup.lib.spreadsheet import cell
 
 Progress = Callable[[str, int, int], None]
@@ -177,3 +179,18 @@ def write(path: Path, progress: Progress = lambda label, done, total: None) -> s
     for name, text in tabular_files(progress):
         (path / name).write_text(text)
     return f"HSDS 3.0 datapackage written to {path}/"
+
+
+def export_file(params: dict[str, Any], user: Any) -> Built:
+    """The export job's file (`jobs.exports`): the JSON document or the datapackage as a zip.
+    Only public records leave, so the file is the same whoever asked."""
+    fmt = params["format"]
+    name = f"directory-hsds-{timezone.localdate().isoformat()}.{fmt}"
+    if fmt == "json":
+        body = json.dumps(json_document(), indent=2, ensure_ascii=False)
+        return Built(body.encode(), name, "application/json")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for entry, text in tabular_files():
+            archive.writestr(entry, text)
+    return Built(out.getvalue(), name, "application/zip")

@@ -22,7 +22,7 @@ from django.db import DatabaseError, connection, connections, transaction
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
-from joinedup.directory.actions import import_run_finish
+from joinedup.directory.actions import import_run_finish, import_upload_remove
 from joinedup.directory.importer import ImportFailed, import_path
 from joinedup.directory.models import ImportRun, ImportState
 
@@ -134,6 +134,12 @@ def execute_stored(run_id: str) -> None:
         # it was uploaded with, which the report and any refusal name.
         stem = get_valid_filename(Path(run.name).stem) or "upload"
         path = Path(folder) / f"{stem}{suffix}"
-        with run.file.open("rb") as stored, path.open("wb") as out:
-            shutil.copyfileobj(stored, out)
-        execute(run, path)
+        try:
+            with run.file.open("rb") as stored, path.open("wb") as out:
+                shutil.copyfileobj(stored, out)
+            execute(run, path)
+        finally:
+            # Once the import has run, its upload is not needed: the report keeps what it
+            # found (the problems, row by row), not the file. `import_uploads_remove` (the
+            # hourly cleanup) catches any left behind by a worker killed before this line.
+            import_upload_remove(run=run)

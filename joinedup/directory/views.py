@@ -3,15 +3,13 @@ export, duplicates). Check access, validate, act, respond."""
 
 from __future__ import annotations
 
-import io
-import json
 import uuid
-import zipfile
+from collections.abc import Mapping
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse, QueryDict
@@ -22,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from joinedup.access import acting_for, acts_for, get_for, partnerships_visible_to
 from joinedup.confirm import confirm_page, is_confirmed
-from joinedup.directory import actions, exporter
+from joinedup.directory import actions
 from joinedup.directory.duplicates import duplicate_organizations, duplicate_services
 from joinedup.directory.forms import (
     ImportForm,
@@ -54,6 +52,7 @@ from joinedup.directory.queries import (
 from joinedup.directory.search import find, km_between
 from joinedup.forms import act, merging
 from joinedup.http import AuthedRequest
+from joinedup.jobs import exports
 from joinedup.partnerships.models import Membership, Organisation
 from joinedup.referrals.queries import acceptance_rates
 from joinedup.versions import Stale
@@ -479,24 +478,28 @@ def directory_import_problems(request: AuthedRequest, pk: uuid.UUID) -> HttpResp
     return response
 
 
-@require_GET
+HSDS_FORMATS = {
+    "json": "The directory as HSDS 3.0 JSON",
+    "zip": "The directory as an HSDS 3.0 datapackage (zip of CSV files)",
+}
+
+
+def export_check(request: AuthedRequest, params: Mapping[str, Any]) -> exports.Asked:
+    """Who may export the directory (its leads), and in which format (`jobs.exports`)."""
+    _lead(request)
+    fmt = params.get("format")
+    if fmt not in HSDS_FORMATS:
+        raise ValidationError("The format must be json or zip.")
+    return exports.Asked({"format": fmt}, HSDS_FORMATS[fmt], reverse("directory_import"))
+
+
+@require_http_methods(["GET", "POST"])
 @login_required
 def directory_export(request: AuthedRequest, fmt: str) -> HttpResponse:
-    _lead(request)
-    if fmt not in ("json", "zip"):
+    """The directory's public records in HSDS 3.0, prepared by a job (`exporter.export_file`)."""
+    if fmt not in HSDS_FORMATS:
         raise Http404
-    stamp = timezone.localdate().isoformat()
-    if fmt == "json":
-        body = json.dumps(exporter.json_document(), indent=2, ensure_ascii=False)
-        response = HttpResponse(body, content_type="application/json")
-    else:
-        out = io.BytesIO()
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-            for name, text in exporter.tabular_files():
-                archive.writestr(name, text)
-        response = HttpResponse(out.getvalue(), content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="directory-hsds-{stamp}.{fmt}"'
-    return response
+    return exports.start(request, "directory-hsds", {"format": fmt})
 
 
 @require_GET

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 
 from joinedup.figures.compute import refresh
 from joinedup.figures.models import PartnershipFigures
+from joinedup.figures.replica import from_replica
 from joinedup.figures.rows import Row
 from joinedup.partnerships.models import Partnership
 
@@ -22,8 +23,11 @@ class StoredRows:
 
 def programme_rows(partnerships: QuerySet[Partnership]) -> StoredRows:
     """The programme view's rows from the stored figures, by name, in one query; those of
-    partnerships never computed yet (new ones) are computed and stored first."""
-    found = list(partnerships.select_related("hub", "figures").order_by())
+    partnerships never computed yet (new ones) are computed and stored first. The read goes to
+    the read replica when there is one (`replica`); after computing, the rows just written are
+    read back from the default database, which the replica may not have caught up with."""
+    with from_replica():
+        found = list(partnerships.select_related("hub", "figures").order_by())
     missing = [p.pk for p in found if not hasattr(p, "figures")]
     if missing:
         refresh(missing)

@@ -242,3 +242,28 @@ def as_csv(found: Sequence[Any]) -> str:
             for r in found
         ),
     )
+
+
+def csv_file(params: dict[str, Any], user: Any) -> Any:
+    """The export job's CSV of the programme view (`jobs.exports`): the rows `user` sees there
+    with the filters asked for, every column, from the stored figures."""
+    from django.http import QueryDict
+
+    from joinedup.access import partnerships_visible_to
+    from joinedup.charter.queries import programme_column as charter_column
+    from joinedup.figures.queries import programme_rows
+    from joinedup.health.filters import ProgrammeFilter
+    from joinedup.jobs.exports import Built
+    from joinedup.programmes.models import Programme
+
+    programme = Programme.objects.get(pk=params["programme"])
+    query = QueryDict(params["query"])
+    form = ProgrammeFilter(query or None, hubs=[(h.pk, h.name) for h in programme.hubs.all()])
+    stored = programme_rows(partnerships_visible_to(user).filter(programme=programme))
+    found = form.apply(stored.rows)
+    charter = charter_column(programme, [r.partnership.pk for r in found])
+    for r in found:
+        r.charter = charter.get(r.partnership.pk)
+    return Built(
+        as_csv(found).encode(), f"programme-{programme.pk}-health.csv", "text/csv; charset=utf-8"
+    )

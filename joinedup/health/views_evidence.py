@@ -4,14 +4,20 @@ them, as they see the health check."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
 
 from joinedup.access import get_for
 from joinedup.directory.queries import services_visible_to
@@ -25,6 +31,7 @@ from joinedup.health.network_picture import picture
 from joinedup.health.programme import latest_scores
 from joinedup.health.scoring import ANONYMITY_RULE, Band
 from joinedup.http import AuthedRequest
+from joinedup.jobs.exports import Asked, Built, start
 from joinedup.pages import paged
 from joinedup.partnerships.models import Partnership, Sector
 
@@ -195,9 +202,10 @@ def network_csv(request: AuthedRequest, pk: int, table: str) -> HttpResponse:
     return response
 
 
-def gaps_for(request: AuthedRequest, ev: PartnershipEvidence) -> gaps_module.Gaps:
+def gaps_for(user: Any, ev: PartnershipEvidence) -> gaps_module.Gaps:
+    """Gaps among the members' services that `user` sees in the directory."""
     services = gaps_module.member_services(
-        services_visible_to(request.user), [m.organisation_id for m in ev.members]
+        services_visible_to(user), [m.organisation_id for m in ev.members]
     )
     return gaps_module.analyse(services, ev.referrals)
 
@@ -210,8 +218,23 @@ def gaps(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "health/gaps.html",
-        {"partnership": partnership, "ev": ev, "gaps": gaps_for(request, ev)},
+        {"partnership": partnership, "ev": ev, "gaps": gaps_for(request.user, ev)},
     )
+
+
+def report_context(partnership: Partnership, user: Any) -> dict[str, Any]:
+    ev = _evidence(partnership)
+    round_, scores = latest_scores([partnership.pk]).get(partnership.pk, (None, None))
+    return {
+        "partnership": partnership,
+        "round": round_,
+        "scores": scores,
+        "band_labels": Band.LABELS,
+        "anonymity_rule": ANONYMITY_RULE,
+        "gaps": gaps_for(user, ev),
+        **depth_context(ev),
+        **report_network(network_context(ev)),
+    }
 
 
 @require_GET
@@ -219,19 +242,40 @@ def gaps(request: AuthedRequest, pk: int) -> HttpResponse:
 def report(request: AuthedRequest, pk: int) -> HttpResponse:
     """Everything computed about one partnership, on one page made for printing."""
     partnership = _partnership(request, pk)
-    ev = _evidence(partnership)
-    round_, scores = latest_scores([partnership.pk]).get(partnership.pk, (None, None))
-    return render(
-        request,
-        "health/report.html",
-        {
-            "partnership": partnership,
-            "round": round_,
-            "scores": scores,
-            "band_labels": Band.LABELS,
-            "anonymity_rule": ANONYMITY_RULE,
-            "gaps": gaps_for(request, ev),
-            **depth_context(ev),
-            **report_network(network_context(ev)),
-        },
+    return render(request, "health/report.html", report_context(partnership, request.user))
+
+
+def report_check(request: AuthedRequest, params: Mapping[str, Any]) -> Asked:
+    """Who may keep the report as a file: whoever sees it (`jobs.exports`)."""
+    partnership = _partnership(request, int(params["partnership"]))
+    return Asked(
+        {"partnership": partnership.pk},
+        f"The health report of {partnership.name} as a file",
+        reverse("health_report", args=[partnership.pk]),
+    )
+
+
+@require_POST
+@login_required
+def report_file_start(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Ask for the report as a file (the page stays, for printing)."""
+    return start(request, "health-report", {"partnership": pk})
+
+
+def report_file(params: dict[str, Any], user: Any) -> Built:
+    """The export job's file: the report as one HTML document with its styles inside, to keep,
+    send or print without signing in. Seen as `user` sees it (the gaps count the services they
+    see in the directory)."""
+    partnership = Partnership.objects.select_related("hub", "programme").get(
+        pk=params["partnership"]
+    )
+    found = finders.find("joinedup/joinedup.css")
+    css = Path(str(found)).read_text(encoding="utf-8") if found else ""
+    html = render_to_string(
+        "health/report_file.html",
+        {**report_context(partnership, user), "css": css, "made": timezone.now()},
+    )
+    stamp = timezone.localdate().isoformat()
+    return Built(
+        html.encode(), f"health-report-{partnership.pk}-{stamp}.html", "text/html; charset=utf-8"
     )

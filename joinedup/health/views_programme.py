@@ -5,14 +5,17 @@ those of its own partnerships that are in it."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from joinedup.access import get_for, partnerships_visible_to
 from joinedup.accounts.actions import preference_set
@@ -20,8 +23,6 @@ from joinedup.charter.queries import programme_column as charter_column
 from joinedup.figures import queries as figures
 from joinedup.figures.compute import refresh as refresh_figures
 from joinedup.figures.queries import StoredRows
-from joinedup.figures.rows import Row
-from joinedup.health import programme as programme_module
 from joinedup.health.filters import (
     COLUMNS,
     PREFERENCE,
@@ -32,6 +33,7 @@ from joinedup.health.filters import (
 )
 from joinedup.health.scoring import ANONYMITY_RULE, Band
 from joinedup.http import AuthedRequest
+from joinedup.jobs.exports import Asked, start
 from joinedup.programmes.models import Programme
 
 INVALID = 422
@@ -53,11 +55,6 @@ def _stored(request: AuthedRequest, pk: int) -> tuple[Programme, ProgrammeFilter
         partnerships_visible_to(request.user).filter(programme=programme)
     )
     return programme, form, stored
-
-
-def _rows(request: AuthedRequest, pk: int) -> tuple[Programme, ProgrammeFilter, list[Row]]:
-    programme, form, stored = _stored(request, pk)
-    return programme, form, form.apply(stored.rows)
 
 
 @require_GET
@@ -103,22 +100,33 @@ def programme_health(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_GET
+def export_check(request: AuthedRequest, params: Mapping[str, Any]) -> Asked:
+    """Who may download the programme view (whoever sees it), with which filters (`jobs.exports`):
+    filters the view would refuse are refused here too."""
+    programme = _programme(request, int(params["programme"]))
+    query = QueryDict(str(params.get("query") or ""))
+    form = ProgrammeFilter(query or None, hubs=[(h.pk, h.name) for h in programme.hubs.all()])
+    if form.is_bound and not form.is_valid():
+        raise ValidationError(
+            [
+                f"{field}: {' '.join(str(e) for e in messages)}"
+                for field, messages in form.errors.items()
+            ]
+        )
+    encoded = query.urlencode()
+    return Asked(
+        {"programme": programme.pk, "query": encoded},
+        f"The programme view of {programme.name} as CSV (every column)",
+        reverse("programme_health", args=[programme.pk]) + (f"?{encoded}" if encoded else ""),
+    )
+
+
+@require_http_methods(["GET", "POST"])
 @login_required
 def programme_health_csv(request: AuthedRequest, pk: int) -> HttpResponse:
-    programme, form, found = _rows(request, pk)
-    if form.is_bound and not form.is_valid():
-        errors = "; ".join(
-            f"{field}: {' '.join(str(e) for e in messages)}"
-            for field, messages in form.errors.items()
-        )
-        return HttpResponse(errors, status=INVALID, content_type="text/plain; charset=utf-8")
-    charter = charter_column(programme, [r.partnership.pk for r in found])
-    for r in found:
-        r.charter = charter.get(r.partnership.pk)
-    response = HttpResponse(programme_module.as_csv(found), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="programme-{pk}-health.csv"'
-    return response
+    """The rows the view shows with its filters, every column, prepared by a job
+    (`programme.csv_file`)."""
+    return start(request, "programme-csv", {"programme": pk, "query": request.GET.urlencode()})
 
 
 @require_POST

@@ -30,9 +30,13 @@ state you are about to change under a row lock, as `tasks.send_email` does.
 last try shows it to the organisation's admins on "messages not delivered".
 
 **Running jobs:** `joinedup worker [--threads N]` (`worker.py`: retries with back-off,
-heartbeats, recovery of jobs whose worker died, the scheduled `remind` and `retention`);
-`joinedup demo` runs one beside its server. Tests that want a job run at once use the
-`jobs_run_at_once` fixture (the ImmediateBackend) or `worker.run_ready()`.
+heartbeats, recovery of jobs whose worker died, the scheduled `remind`, `retention` and
+hourly `cleanup`); `joinedup demo` runs one beside its server. Tests that want a job run at
+once use the `jobs_run_at_once` fixture (the ImmediateBackend) or `worker.run_ready()`.
+
+**Exports** that may take a while are jobs too: `exports.py` (one mechanism for all of them:
+a start page, a status page, a download for whoever asked, removal after
+`JOINEDUP_EXPORT_HOURS`).
 """
 
 from joinedup.jobs.retry import job

@@ -1,4 +1,4 @@
-"""Writes of the jobs app: trying an undelivered message again."""
+"""Writes of the jobs app: trying an undelivered message again; asking for an export."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 
 from joinedup.actions import action
 from joinedup.audit.actions import audit_record
-from joinedup.jobs.models import OutgoingMessage
+from joinedup.jobs.models import ExportRun, OutgoingMessage
 
 NOT_FAILED = "This message is no longer waiting: it was sent or is being tried again already."
 
@@ -33,3 +33,14 @@ def message_retry(*, by: Any, message: OutgoingMessage) -> OutgoingMessage:
         after={"subject": locked.subject, "recipients": len(locked.to)},
     )
     return locked
+
+
+@action
+def export_run_create(*, by: Any, kind: str, params: dict[str, Any]) -> ExportRun:
+    """Ask for an export (`joinedup.jobs.exports`, its parameters already checked): the run and
+    its job are written in one transaction, so a job exists exactly when the run does."""
+    from joinedup.jobs.tasks import build_export
+
+    run = ExportRun.objects.create(kind=kind, params=params, requested_by=by)
+    build_export.enqueue(str(run.pk))
+    return run

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
+
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from joinedup.partnerships.models import Organisation
 
@@ -76,3 +80,50 @@ class OutgoingMessage(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class ExportState(models.TextChoices):
+    QUEUED = "queued", "Waiting for a worker"
+    RUNNING = "running", "Being prepared"
+    DONE = "done", "Ready"
+    FAILED = "failed", "Not prepared"
+    EXPIRED = "expired", "Removed"
+
+
+def _export_path(run: ExportRun, filename: str) -> str:
+    return f"exports/{run.pk}/{filename}"
+
+
+class ExportRun(models.Model):
+    """A file asked for on a page (an HSDS export, a workbook, a report), built by a job and
+    kept in the default storage (a folder or S3: README "Uploaded files") until `expires_at`,
+    when the scheduled cleanup removes it. Only the person who asked sees it (and superusers),
+    and only while they still may see the page it was asked for on (`joinedup.jobs.exports`)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(max_length=40)
+    params = models.JSONField(default=dict)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    state = models.CharField(max_length=8, choices=ExportState.choices, default=ExportState.QUEUED)
+    file = models.FileField(upload_to=_export_path, blank=True, max_length=200)
+    filename = models.CharField(max_length=150, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["requested_by", "-created_at"], name="jobs_export_by")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} export ({self.state})"
+
+    @property
+    def finished(self) -> bool:
+        return self.state not in (ExportState.QUEUED, ExportState.RUNNING)

@@ -1,4 +1,5 @@
-"""Scheduled jobs: `joinedup remind` every morning and `joinedup retention` every night, run
+"""Scheduled jobs: `joinedup remind` every morning, `joinedup retention` every night and the
+cleanup of expired exports and finished imports' uploads every hour, run
 as jobs by the workers, so a deployment needs no cron.
 
 Every worker looks every few seconds (`worker.housekeeping`); the first to insert the row
@@ -21,7 +22,7 @@ from django.utils import timezone
 from django_tasks.base import Task
 
 from joinedup.jobs.models import ScheduledRun
-from joinedup.jobs.tasks import remind, retention
+from joinedup.jobs.tasks import cleanup, remind, retention
 
 
 @dataclass(frozen=True)
@@ -29,14 +30,22 @@ class Schedule:
     name: str
     task: Task
     at_hour: int  # local time: due once a day from this hour on
+    hourly: bool = False  # due every hour instead
 
     def period(self, now: dt.datetime) -> str | None:
-        """The period due at `now` (its day), or None before the day's hour."""
+        """The period due at `now` (its day, or its hour), or None before the day's hour."""
         local = timezone.localtime(now)
+        if self.hourly:
+            return local.strftime("%Y-%m-%dT%H")
         return local.date().isoformat() if local.hour >= self.at_hour else None
 
 
-SCHEDULES = [Schedule("remind", remind, at_hour=7), Schedule("retention", retention, at_hour=2)]
+SCHEDULES = [
+    Schedule("remind", remind, at_hour=7),
+    Schedule("retention", retention, at_hour=2),
+    # Expired exports and finished imports' uploads (`tasks.cleanup`).
+    Schedule("cleanup", cleanup, at_hour=0, hourly=True),
+]
 
 
 def enqueue_due(now: dt.datetime | None = None) -> list[str]:

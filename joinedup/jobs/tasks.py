@@ -1,16 +1,19 @@
-"""The jobs this app defines: sending an email, and the scheduled commands."""
+"""The jobs this app defines: sending an email, building an export, and the scheduled ones."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import Any
 
+from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
 from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
-from joinedup.jobs.models import OutgoingMessage
+from joinedup.jobs.models import ExportRun, ExportState, OutgoingMessage
 from joinedup.jobs.retry import job
 
 logger = logging.getLogger("joinedup.notifications")
@@ -85,3 +88,72 @@ def retention() -> str:
     """`joinedup retention`, as a job (scheduled nightly)."""
     call_command("retention", verbosity=0)
     return "done"
+
+
+EXPORT_FAILED = (
+    "The file could not be prepared (reference {ref}). Ask for it again; if it fails again, "
+    "tell the site's administrators the reference."
+)
+
+
+@job(attempts=1)
+def build_export(run_id: str) -> str:
+    """Build the file of an `ExportRun` and keep it in the storage until it expires. Safe to
+    run again: a run already finished is left alone, and one cut off mid-way (its worker
+    killed) is built again from the start."""
+    from joinedup.accounts.models import User
+    from joinedup.jobs.exports import KINDS
+
+    claimed = ExportRun.objects.filter(
+        pk=run_id, state__in=[ExportState.QUEUED, ExportState.RUNNING]
+    ).update(state=ExportState.RUNNING, started_at=timezone.now())
+    if not claimed:
+        return "not waiting"
+    run = ExportRun.objects.get(pk=run_id)
+    try:
+        user = User.objects.get(pk=run.requested_by_id)
+        built = KINDS[run.kind].built(run.params, user)
+        run.file.save(built.filename, ContentFile(built.content), save=False)
+    except Exception:
+        logger.exception("The export %s (%s) failed", run.pk, run.kind)
+        ExportRun.objects.filter(pk=run.pk).update(
+            state=ExportState.FAILED,
+            finished_at=timezone.now(),
+            error=EXPORT_FAILED.format(ref=str(run.pk)[:8]),
+        )
+        return "failed"
+    now = timezone.now()
+    ExportRun.objects.filter(pk=run.pk).update(
+        state=ExportState.DONE,
+        file=run.file.name,
+        filename=built.filename,
+        content_type=built.content_type,
+        size=len(built.content),
+        finished_at=now,
+        expires_at=now + dt.timedelta(hours=settings.JOINEDUP_EXPORT_HOURS),
+    )
+    return "done"
+
+
+def exports_expire(now: dt.datetime | None = None) -> int:
+    """Remove the files of exports past their expiry; say how many. The run stays, marked
+    removed, so its status page says so instead of answering 404."""
+    now = now or timezone.now()
+    removed = 0
+    for run in ExportRun.objects.filter(state=ExportState.DONE, expires_at__lte=now):
+        if run.file:
+            run.file.delete(save=False)
+        removed += ExportRun.objects.filter(pk=run.pk, state=ExportState.DONE).update(
+            state=ExportState.EXPIRED, file=""
+        )
+    return removed
+
+
+@job(attempts=3, backoff=300)
+def cleanup() -> str:
+    """Hourly: remove expired exports and the uploads of finished imports."""
+    from joinedup.directory.actions import import_uploads_remove
+
+    exports = exports_expire()
+    uploads = import_uploads_remove()
+    return f"{exports} exports, {uploads} uploads removed"

@@ -14,4 +14,6 @@ urlpatterns = [
         views.retry,
         name="message_retry",
     ),
+    path("exports/<uuid:pk>/", views.export_run, name="export_run"),
+    path("exports/<uuid:pk>/download/", views.export_download, name="export_download"),
 ]

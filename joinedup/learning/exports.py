@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Prefetch
 
 from joinedup.accounts.models import User
+from joinedup.jobs.exports import Built
 from joinedup.learning.models import CaseKind, Highlight, Source, Summary
 from joinedup.learning.queries import NOT_MENTIONED, Matrix, cases_of, current_framework
 from joinedup.learning.refi import ProjectData
@@ -131,3 +132,26 @@ def _case_guid(partnership_id: int) -> Any:
     import uuid
 
     return uuid.uuid5(uuid.NAMESPACE_URL, f"joinedup:partnership:{partnership_id}")
+
+
+def xlsx_file(params: dict[str, Any], user: Any) -> Built:
+    """The export job's workbook of the matrix (`jobs.exports`)."""
+    from joinedup.learning.queries import matrix
+
+    programme = Programme.objects.get(pk=params["programme"])
+    kind = params["cases"]
+    return Built(
+        xlsx(matrix(programme, kind)),
+        f"learning-{programme.pk}-{kind}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+def qdpx_file(params: dict[str, Any], user: Any) -> Built:
+    """The export job's REFI-QDA project (`jobs.exports`)."""
+    from joinedup.learning.refi import export_qdpx
+
+    programme = Programme.objects.get(pk=params["programme"])
+    return Built(
+        export_qdpx(project_data(programme)), f"learning-{programme.pk}.qdpx", "application/zip"
+    )

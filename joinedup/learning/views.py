@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import io
 import itertools
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +23,7 @@ from joinedup.access import may
 from joinedup.accounts.models import User
 from joinedup.forms import act, add_action_errors
 from joinedup.http import AuthedRequest
+from joinedup.jobs.exports import Asked, start
 from joinedup.learning import actions, exports, queries, refi
 from joinedup.learning.forms import (
     DocumentForm,
@@ -262,7 +264,8 @@ def evaluators_page(request: AuthedRequest, pk: int) -> HttpResponse:
         programme_for(request, pk, "learning.manage_evaluators")
         remove = request.POST.get("remove")
         if remove:
-            user = get_object_or_404(User, pk=remove if remove.isascii() and remove.isdigit() else 0)
+            number = remove.isascii() and remove.isdigit()
+            user = get_object_or_404(User, pk=remove if number else 0)
             actions.evaluator_remove(by=request.user, programme=programme, user=user)
             messages.success(request, f"{user.name or user.email} is no longer an evaluator.")
             return redirect("learning_evaluators", pk=programme.pk)
@@ -605,25 +608,37 @@ def export_csv(request: AuthedRequest, pk: int) -> HttpResponse:
     return response
 
 
-@require_GET
+def export_check_xlsx(request: AuthedRequest, params: Mapping[str, Any]) -> Asked:
+    """Who may export the matrix: whoever sees the programme's learning (`programme_for`)."""
+    programme = programme_for(request, int(params["programme"]))
+    kind = params.get("cases") or CaseKind.PARTNERSHIP
+    if kind not in CaseKind.values:
+        raise ValidationError(f"cases must be one of {', '.join(CaseKind.values)}.")
+    return Asked(
+        {"programme": programme.pk, "cases": kind},
+        f"The learning matrix of {programme.name} ({CaseKind(kind).label.lower()}) as a workbook",
+        reverse("learning_matrix", args=[programme.pk]) + f"?cases={kind}",
+    )
+
+
+def export_check_qdpx(request: AuthedRequest, params: Mapping[str, Any]) -> Asked:
+    programme = programme_for(request, int(params["programme"]))
+    return Asked(
+        {"programme": programme.pk},
+        f"The learning of {programme.name} as a REFI-QDA project (.qdpx)",
+        reverse("learning_matrix", args=[programme.pk]),
+    )
+
+
+@require_http_methods(["GET", "POST"])
 @login_required
 def export_xlsx(request: AuthedRequest, pk: int) -> HttpResponse:
-    programme = programme_for(request, pk)
-    kind = case_kind(request.GET.get("cases"))
-    response = HttpResponse(
-        exports.xlsx(queries.matrix(programme, kind)),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="learning-{programme.pk}-{kind}.xlsx"'
-    return response
+    """The matrix as an Excel workbook, prepared by a job (`exports.xlsx_file`)."""
+    return start(request, "learning-xlsx", {"programme": pk, "cases": request.GET.get("cases")})
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @login_required
 def export_qdpx(request: AuthedRequest, pk: int) -> HttpResponse:
-    programme = programme_for(request, pk)
-    response = HttpResponse(
-        refi.export_qdpx(exports.project_data(programme)), content_type="application/zip"
-    )
-    response["Content-Disposition"] = f'attachment; filename="learning-{programme.pk}.qdpx"'
-    return response
+    """The coded sources as a REFI-QDA project, prepared by a job (`exports.qdpx_file`)."""
+    return start(request, "learning-qdpx", {"programme": pk})

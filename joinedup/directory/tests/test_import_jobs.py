@@ -9,6 +9,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connection, connections
@@ -17,6 +18,7 @@ from django.urls import reverse
 
 from joinedup.conftest import client_for, make_user
 from joinedup.directory import imports
+from joinedup.directory.actions import import_uploads_remove
 from joinedup.directory.importer.load import Loader
 from joinedup.directory.models import ImportRun, ImportState, Organization, Service
 from joinedup.directory.tasks import import_directory
@@ -54,6 +56,7 @@ def test_the_page_follows_an_import_that_a_worker_runs_later_to_its_report(
     run = ImportRun.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/directory/import/{run.pk}/"
     assert run.state == ImportState.QUEUED and run.file.read() == json.dumps(DOCUMENT).encode()
+    stored = run.file.name
     assert not Organization.objects.exists()
     waiting = client_for(world.lena).get(response["Location"]).content.decode()
     assert "The import is waiting for a worker" in waiting and 'hx-trigger="every 2s"' in waiting
@@ -77,6 +80,8 @@ def test_the_page_follows_an_import_that_a_worker_runs_later_to_its_report(
     assert "rejected,orgs.json,contents[1],organization_id" in problems.content.decode()
     run.refresh_from_db()
     assert run.state == ImportState.DONE and run.active is None and run.records == 2
+    # The upload is gone from the storage once imported: the report keeps what was found.
+    assert not run.file and not default_storage.exists(str(stored))
 
 
 def test_two_imports_at_once_the_second_is_told_what_it_waits_for(
@@ -121,6 +126,23 @@ def test_an_import_that_fails_midway_writes_nothing_and_its_page_says_so(
     page = client_for(world.lena).get(url).content.decode()
     assert f"Something went wrong during the import (reference {str(run.pk)[:8]})" in page
     assert "nothing of it was written" in page
+    assert not ImportRun.objects.get().file  # a failed import's upload is removed too
+
+
+def test_the_hourly_cleanup_removes_the_uploads_that_finished_imports_left(
+    world: SimpleNamespace, queued: None
+) -> None:
+    _upload(world.lena)
+    left = ImportRun.objects.get()  # as if its worker was killed before removing the upload
+    ImportRun.objects.filter(pk=left.pk).update(state=ImportState.DONE, active=None)
+
+    assert import_uploads_remove() == 1
+
+    assert not default_storage.exists(str(left.file.name))
+    assert not ImportRun.objects.get().file
+    _upload(world.lena)  # an import still waiting keeps its upload
+    assert import_uploads_remove() == 0
+    assert ImportRun.objects.filter(state=ImportState.QUEUED).exclude(file="").exists()
 
 
 def test_the_command_line_runs_the_same_import_and_records_it(

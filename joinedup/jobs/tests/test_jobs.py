@@ -174,13 +174,19 @@ def test_a_job_that_fails_then_succeeds_is_retried_with_back_off(org: Organisati
 def test_scheduled_jobs_are_enqueued_once_per_period_however_many_workers(db: Any) -> None:
     morning = timezone.make_aware(dt.datetime(2026, 3, 2, 8, 0))
     night = timezone.make_aware(dt.datetime(2026, 3, 3, 3, 0))
-    assert schedule.enqueue_due(morning) == ["remind", "retention"]
+    assert schedule.enqueue_due(morning) == ["remind", "retention", "cleanup"]
     assert schedule.enqueue_due(morning) == []  # a second worker, the same morning
-    assert schedule.enqueue_due(morning + dt.timedelta(hours=10)) == []
-    assert schedule.enqueue_due(night) == ["retention"]  # the next night; remind waits for 7:00
+    assert schedule.enqueue_due(morning + dt.timedelta(minutes=50)) == []
+    assert schedule.enqueue_due(morning + dt.timedelta(hours=10)) == ["cleanup"]  # hourly
+    assert schedule.enqueue_due(night) == ["retention", "cleanup"]  # remind waits for 7:00
     paths = sorted(DBTaskResult.objects.values_list("task_path", flat=True))
-    assert paths == ["joinedup.jobs.tasks.remind"] + ["joinedup.jobs.tasks.retention"] * 2
-    assert worker.run_ready() == 3
+    assert (
+        paths
+        == ["joinedup.jobs.tasks.cleanup"] * 3
+        + ["joinedup.jobs.tasks.remind"]
+        + ["joinedup.jobs.tasks.retention"] * 2
+    )
+    assert worker.run_ready() == 6
     assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
     with override_settings(JOINEDUP_SCHEDULE=False):
         assert schedule.enqueue_due(night + dt.timedelta(days=1)) == []

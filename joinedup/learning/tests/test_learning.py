@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from joinedup.conftest import client_for
+from joinedup.jobs.testing import exported
 from joinedup.learning import actions, queries, refi
 from joinedup.learning.models import Summary
 from joinedup.learning.sources import SourceText
@@ -146,6 +147,7 @@ def _codes(data: bytes) -> list[tuple[str | None, ...]]:
     ]
 
 
+@pytest.mark.usefixtures("jobs_run_at_once")
 def test_the_project_exports_as_a_refi_qda_qdpx(learning: SimpleNamespace) -> None:
     w = learning
     h = code(w, w.eve, "The café meetings", w.comms)
@@ -158,9 +160,9 @@ def test_the_project_exports_as_a_refi_qda_qdpx(learning: SimpleNamespace) -> No
         text="Meeting in person helps.",
         highlights=[h],
     )
-    response = client_for(w.eve).get(reverse("learning_qdpx", args=[w.programme.pk]))
-    assert response.status_code == 200
-    zf = zipfile.ZipFile(io.BytesIO(response.content))
+    zf = zipfile.ZipFile(
+        io.BytesIO(exported(client_for(w.eve), reverse("learning_qdpx", args=[w.programme.pk])))
+    )
     root = ET.fromstring(zf.read("project.qde"))
     assert root.tag == f"{QDE}Project"
     assert [c.tag.removeprefix(QDE) for c in root] == [
@@ -189,6 +191,7 @@ def test_the_project_exports_as_a_refi_qda_qdpx(learning: SimpleNamespace) -> No
     assert case.find(f"{QDE}SourceRef").get("targetGUID") == source.get("guid")
 
 
+@pytest.mark.usefixtures("jobs_run_at_once")
 def test_the_long_csv_defuses_formulas_and_the_workbook_reads_back(
     learning: SimpleNamespace,
 ) -> None:
@@ -210,7 +213,7 @@ def test_the_long_csv_defuses_formulas_and_the_workbook_reads_back(
     trust = next(r for r in rows if r[2] == w.partnership.name and r[4] == "Trust")
     assert trust[5] == "1" and trust[10] == "mentioned"
     book = load_workbook(
-        io.BytesIO(client.get(reverse("learning_xlsx", args=[w.programme.pk])).content)
+        io.BytesIO(exported(client, reverse("learning_xlsx", args=[w.programme.pk])))
     )
     grid = list(book["Matrix"].values)
     assert grid[0] == ("Case", "Trust", "Communication", "Staff turnover and capacity")

@@ -45,6 +45,7 @@ OWN_PAGES = {
 }
 POST_ONLY = {
     "token_revoke",
+    "health_report_file",
     "learning_highlight_delete",
     "message_retry",
     "charter_step",
@@ -98,6 +99,9 @@ LEAD_PAGES = {
 }
 # An import's pages, for leads too (directory/tests/test_import_jobs.py: others get 403).
 IMPORT_RUN_PAGES = {"directory_import_run", "directory_import_problems"}
+# An export's status page and download: only for the person who asked, while they still see the
+# page it came from (jobs/tests/test_exports.py: others get 404).
+EXPORT_RUN_PAGES = {"export_run", "export_download"}
 # Pages for people who are not signed in.
 PUBLIC_PAGES = {
     "invitation",  # anyone with the link: the secret token is the access
@@ -461,6 +465,7 @@ def health_urls(w: SimpleNamespace, r: SimpleNamespace) -> dict[str, str]:
         "health_network_organisations_csv": reverse("health_network_organisations_csv", args=[p]),
         "health_gaps": reverse("health_gaps", args=[p]),
         "health_report": reverse("health_report", args=[p]),
+        "health_report_file": reverse("health_report_file", args=[p]),
         "programme_health": reverse("programme_health", args=[w.programme.pk]),
         "programme_health_csv": reverse("programme_health_csv", args=[w.programme.pk]),
         "programme_health_columns": reverse("programme_health_columns", args=[w.programme.pk]),
@@ -528,6 +533,7 @@ def test_every_page_of_the_app_is_in_this_test(world: SimpleNamespace) -> None:
         | DIRECTORY_PAGES
         | set(LEAD_PAGES)
         | IMPORT_RUN_PAGES
+        | EXPORT_RUN_PAGES
     )
 
 
