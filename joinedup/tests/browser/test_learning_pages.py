@@ -7,6 +7,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
+from playwright.sync_api import expect
 
 from joinedup.learning.models import Highlight
 from joinedup.learning.tests.conftest import learning  # noqa: F401  (the fixture)
@@ -47,8 +48,9 @@ def test_an_evaluator_codes_two_passages_and_reads_the_matrix(
             page.keyboard.press(key)
         for _ in passage:
             page.keyboard.press("Shift+ArrowRight")
-        assert page.get_by_label("Passage").input_value() == passage
-        assert page.get_by_label("Which appearance").input_value() == appearance
+        # The field follows the selection when the browser reports it (an event, not at once).
+        expect(page.get_by_label("Passage")).to_have_value(passage)
+        expect(page.get_by_label("Which appearance")).to_have_value(appearance)
         page.get_by_label("Theme").select_option(label="Capacity: Staff turnover and capacity")
         page.get_by_role("button", name="Code the passage").click()
         assert page.get_by_text(f"“{passage}”").is_visible()
