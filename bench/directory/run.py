@@ -23,18 +23,17 @@ milliseconds. The table is printed as Markdown for `bench/README.md`.
 from __future__ import annotations
 
 import argparse
-import os
 import random
-import statistics
 import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from common import copy_rows, drop, load, percentiles, setup
+
+DB = "joinedup_bench"
 
 TOWNS = [
     "Kidderminster", "Bewdley", "Stourport", "Bromsgrove", "Redditch", "Worcester", "Rawtenstall",
@@ -46,28 +45,6 @@ WORDS = [
     "drop-in", "outreach", "tenancy", "food", "employment", "carers", "women", "advocacy",
 ]  # fmt: skip
 SIZES = [1_000, 10_000, 100_000]
-
-
-def setup(database: str) -> None:
-    os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret-long-enough-for-the-settings")
-    os.environ["JOINEDUP_STATIC_MANIFEST"] = "false"
-    os.environ["JOINEDUP_DATA_DIR"] = tempfile.mkdtemp(prefix="joinedup-bench-")
-    if database == "postgres":
-        import psycopg
-
-        with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as c:
-            c.execute("DROP DATABASE IF EXISTS joinedup_bench")
-            c.execute("CREATE DATABASE joinedup_bench")
-        os.environ["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/joinedup_bench"
-    else:
-        os.environ.pop("DATABASE_URL", None)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "joinedup.settings"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def generate(start: int, stop: int, rng: random.Random, bar: Any) -> None:
@@ -150,32 +127,6 @@ def generate(start: int, stop: int, rng: random.Random, bar: Any) -> None:
             else:
                 model.objects.bulk_create(rows, batch_size=1_000)
         bar("generating services", hi - start, stop - start)
-
-
-def copy_rows(model: Any, rows: list[Any]) -> None:
-    """Write `rows` with PostgreSQL's COPY: every concrete column, as the model would save it
-    (its defaults filled in by the model, not the ORM's INSERT)."""
-    from django.db import connection
-
-    fields = [f for f in model._meta.concrete_fields if not getattr(f, "auto_created", False)]
-    fields = [f for f in fields if not (f.primary_key and getattr(rows[0], f.attname) is None)]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    with connection.cursor() as cursor:
-        raw = cursor.cursor
-        with raw.copy(f"COPY {model._meta.db_table} ({columns}) FROM STDIN") as copy:
-            for row in rows:
-                for f in fields:
-                    if getattr(row, f.attname) is None and f.has_default():
-                        setattr(row, f.attname, f.get_default())
-                copy.write_row(
-                    [f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields]
-                )
-
-
-def percentiles(samples: list[float]) -> tuple[float, float]:
-    ordered = sorted(samples)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return statistics.median(ordered), p95
 
 
 def raw_sql(vendor: str, n_terms: int) -> tuple[str, str]:
@@ -272,8 +223,13 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="*", default=SIZES)
     parser.add_argument("--runs", type=int, default=60)
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="PostgreSQL: use the services a kept bench database already holds (with --keep)",
+    )
     options = parser.parse_args()
-    setup(options.database)
+    setup(options.database, DB, reuse=options.reuse)
     from django.db import connection
 
     from joinedup.lib.progress import Bar
@@ -281,9 +237,14 @@ def main() -> None:
     bar = Bar(sys.stderr)
     rng = random.Random(2026)
     rows, made = [], 0
+    if options.reuse:
+        from joinedup.directory.models import Service
+
+        made = Service.objects.count()
     for size in sorted(options.sizes):
-        generate(made, size, rng, bar)
-        made = size
+        if size > made:
+            generate(made, size, rng, bar)
+            made = size
         if connection.vendor == "postgresql":
             # As autovacuum would after a bulk load: flush the GIN index's pending list and
             # refresh the planner's statistics.
@@ -294,6 +255,7 @@ def main() -> None:
         s50, s95 = result["search"]
         r50, r95 = result["raw"]
         h50, h95 = result["hsds"]
+        print(f"load average while measuring {size:,}: {load()}", file=sys.stderr)
         rows.append(
             f"| {options.database} | {size:,} | {s50:.1f} | {s95:.1f} | {r50:.1f} | {r95:.1f} "
             f"| {s95 / r95:.1f}× | {h50:.1f} | {h95:.1f} |"
@@ -305,12 +267,8 @@ def main() -> None:
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for row in rows:
         print(row)
-    if connection.vendor == "postgresql" and not options.keep:
-        connection.close()
-        import psycopg
-
-        with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as c:
-            c.execute("DROP DATABASE IF EXISTS joinedup_bench")
+    if not options.keep:
+        drop(options.database, DB)
 
 
 if __name__ == "__main__":
