@@ -12,7 +12,10 @@ organisation and one location for every five services), and at each size times:
 
 - **search**: the partners' search page's query, as the page runs it (`directory.search.find`
   with needs + area + words, then the count and the first page of 20 with its organisations);
-- **hsds**: `GET /api/hsds/services?search=…` through Django's test client, whole request;
+- **HSDS search**: `GET /api/hsds/services?search=…` through Django's test client, whole request;
+- **HSDS list**: `GET /api/hsds/services?per_page=20`, the first page of the whole list;
+- **HSDS halfway (after)**: the page halfway down the whole list, reached by its cursor
+  (`after`, as a client walking the `next` links gets it);
 - **raw SQL**: the same two queries written by hand — a plain count of the matches and the
   first page — on the same connection (SQLite: through the FTS5 index, as `find` does).
 
@@ -164,6 +167,7 @@ def measure(runs: int, rng: random.Random) -> dict[str, tuple[float, float]]:
     from django.test import Client
     from django.utils import timezone
 
+    from joinedup.directory.hsds_api import COUNT_CAP, cursor
     from joinedup.directory.models import Service, TaxonomyTerm
     from joinedup.directory.search import (
         Criteria,
@@ -176,7 +180,12 @@ def measure(runs: int, rng: random.Random) -> dict[str, tuple[float, float]]:
 
     tops = list(TaxonomyTerm.objects.filter(parent=None).values_list("pk", flat=True))
     client = Client(HTTP_HOST="localhost")
-    timings: dict[str, list[float]] = {"search": [], "hsds": [], "raw": []}
+    timings: dict[str, list[float]] = {"search": [], "hsds": [], "raw": [], "list": [], "deep": []}
+    # A cursor halfway down the whole list, as a client walking its `next` links reaches it.
+    public = Service.objects.filter(visibility="public").order_by("name", "id")
+    middle = public.count() // 2
+    name, pk = public.values_list("name", "pk")[middle]
+    halfway = cursor(middle // 20 + 2, name, pk, COUNT_CAP)
     for _ in range(runs):
         needs = tuple(rng.sample(tops, 2))
         town, word = rng.choice(TOWNS), rng.choice(WORDS[:8])
@@ -214,6 +223,15 @@ def measure(runs: int, rng: random.Random) -> dict[str, tuple[float, float]]:
         timings["hsds"].append((time.perf_counter() - started) * 1000)
         if response.status_code != 200:
             timings["hsds"][-1] = float("nan")
+
+        for name, params in (
+            ("list", {"per_page": 20}),
+            ("deep", {"per_page": 20, "after": halfway}),
+        ):
+            started = time.perf_counter()
+            response = client.get("/api/hsds/services", params)
+            timings[name].append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, response.content[:300]
     return {name: percentiles(values) for name, values in timings.items()}
 
 
@@ -255,16 +273,20 @@ def main() -> None:
         s50, s95 = result["search"]
         r50, r95 = result["raw"]
         h50, h95 = result["hsds"]
+        l50, l95 = result["list"]
+        d50, d95 = result["deep"]
         print(f"load average while measuring {size:,}: {load()}", file=sys.stderr)
         rows.append(
             f"| {options.database} | {size:,} | {s50:.1f} | {s95:.1f} | {r50:.1f} | {r95:.1f} "
-            f"| {s95 / r95:.1f}× | {h50:.1f} | {h95:.1f} |"
+            f"| {s95 / r95:.1f}× | {h50:.1f} | {h95:.1f} | {l50:.1f} | {l95:.1f} "
+            f"| {d50:.1f} | {d95:.1f} |"
         )
         print(rows[-1], flush=True)
     print()
     print("| database | services | search p50 | search p95 | raw SQL p50 | raw SQL p95 "
-          "| search ÷ raw (p95) | HSDS API p50 | HSDS API p95 |")  # fmt: skip
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+          "| search ÷ raw (p95) | HSDS search p50 | HSDS search p95 | HSDS list p50 "
+          "| HSDS list p95 | HSDS halfway (after) p50 | HSDS halfway (after) p95 |")  # fmt: skip
+    print("| --- |" + " ---: |" * 12)
     for row in rows:
         print(row)
     if not options.keep:
