@@ -297,7 +297,9 @@ def _paged(
     after = data.get("after")
     if after:
         number, name, id, counted = after
-        rows = list(qs.filter(Q(name__gt=name) | Q(name=name, pk__gt=id))[: per_page + 1])
+        # `name >= …` lets the index start at the cursor; the rest steps past its row.
+        following = Q(name__gt=name) | Q(name=name, pk__gt=id)
+        rows = list(qs.filter(following, name__gte=name)[: per_page + 1])
     else:
         number = data.get("page") or 1
         rows = list(qs[(number - 1) * per_page : number * per_page + 1])
