@@ -135,7 +135,9 @@ class CursorField(forms.CharField):
     clients: the next page's number, the last service's name and id, and the list's count as
     its first page found it, so that only the first page counts)."""
 
-    def to_python(self, value: Any) -> tuple[int, str, uuid.UUID, int] | None:
+    def to_python(  # type: ignore[override]
+        self, value: Any
+    ) -> tuple[int, str, uuid.UUID, int] | None:
         text = super().to_python(value)
         if not text:
             return None

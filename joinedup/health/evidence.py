@@ -140,9 +140,19 @@ def _fetch(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
 
 
 def _counted_row(row: tuple[Any, ...], signpost: bool = False) -> ReferralRow:
-    *fields, by_pair, n = row
+    partnership_id, from_org_id, to_org_id, need, area, status, reason, by_pair, n = row
     return ReferralRow(
-        *fields, signpost=signpost, n=n, counts_pairs=bool(by_pair), counts_needs=not by_pair
+        partnership_id,
+        from_org_id,
+        to_org_id,
+        need,
+        area,
+        status,
+        reason,
+        signpost=signpost,
+        n=n,
+        counts_pairs=bool(by_pair),
+        counts_needs=not by_pair,
     )
 
 

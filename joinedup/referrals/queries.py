@@ -158,7 +158,8 @@ def _median_waits(answered: QuerySet[Referral]) -> list[tuple[int | None, int | 
     thousands read into Python. A sender's row has no receiver, a receiver's no sender (told
     apart by `GROUPING`), the whole period's neither. The median of whole hours is the mean of
     the middle one or two, as `Tally.median_days` computes it from counted waits on SQLite."""
-    inner, params = answered.values("from_org_id", "to_org_id", "hours").query.sql_with_params()
+    named = answered.values("from_org_id", "to_org_id", "hours")  # type: ignore[misc]
+    inner, params = named.query.sql_with_params()
     sql = f"""
         SELECT CASE WHEN GROUPING(w.from_org_id) = 0 THEN w.from_org_id END,
                CASE WHEN GROUPING(w.to_org_id) = 0 THEN w.to_org_id END,
