@@ -7,787 +7,237 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("agreements", "0002_alter_agreement_counterparty_attestation_reviewnote"),
-        ("directory", "0003_needs_taxonomy"),
-        ("partnerships", "0005_membership_committed_hours"),
+        ('agreements', '0002_alter_agreement_counterparty_attestation_reviewnote'),
+        ('directory', '0003_needs_taxonomy'),
+        ('partnerships', '0005_membership_committed_hours'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="Person",
+            name='Person',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(blank=True, max_length=200)),
-                ("contact", models.TextField(blank=True, help_text="Phone, email or address.")),
-                (
-                    "safe_contact",
-                    models.TextField(
-                        blank=True,
-                        help_text="How not to contact them, e.g. “do not leave messages”.",
-                    ),
-                ),
-                ("born_on", models.DateField(blank=True, null=True)),
-                (
-                    "age_band",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("under_16", "Under 16"),
-                            ("16_17", "16–17"),
-                            ("18_24", "18–24"),
-                            ("25_34", "25–34"),
-                            ("35_49", "35–49"),
-                            ("50_64", "50–64"),
-                            ("65_plus", "65 and over"),
-                        ],
-                        max_length=8,
-                    ),
-                ),
-                ("postcode", models.CharField(blank=True, max_length=10)),
-                ("needs", models.JSONField(blank=True, default=list, help_text="Need codes.")),
-                ("notes", models.TextField(blank=True)),
-                (
-                    "invented",
-                    models.BooleanField(
-                        default=False, help_text="Made up for the demo: no such person exists."
-                    ),
-                ),
-                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
-                ("erased_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "organisation",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="people",
-                        to="partnerships.organisation",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(blank=True, max_length=200)),
+                ('contact', models.TextField(blank=True, help_text='Phone, email or address.')),
+                ('safe_contact', models.TextField(blank=True, help_text='How not to contact them, e.g. “do not leave messages”.')),
+                ('born_on', models.DateField(blank=True, null=True)),
+                ('age_band', models.CharField(blank=True, choices=[('under_16', 'Under 16'), ('16_17', '16–17'), ('18_24', '18–24'), ('25_34', '25–34'), ('35_49', '35–49'), ('50_64', '50–64'), ('65_plus', '65 and over')], max_length=8)),
+                ('postcode', models.CharField(blank=True, max_length=10)),
+                ('needs', models.JSONField(blank=True, default=list, help_text='Need codes.')),
+                ('notes', models.TextField(blank=True)),
+                ('invented', models.BooleanField(default=False, help_text='Made up for the demo: no such person exists.')),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('erased_at', models.DateTimeField(blank=True, null=True)),
+                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='people', to='partnerships.organisation')),
             ],
             options={
-                "ordering": ["name", "pk"],
+                'ordering': ['name', 'pk'],
             },
         ),
         migrations.CreateModel(
-            name="Consent",
+            name='Consent',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "given_by",
-                    models.CharField(
-                        blank=True,
-                        help_text="Leave blank when the person consented themselves; else who did, and why.",
-                        max_length=200,
-                    ),
-                ),
-                (
-                    "method",
-                    models.CharField(
-                        choices=[
-                            ("verbal", "Verbal"),
-                            ("written", "Written"),
-                            ("digital", "Digital"),
-                        ],
-                        max_length=8,
-                    ),
-                ),
-                ("purposes", models.JSONField(default=list)),
-                (
-                    "fields",
-                    models.JSONField(default=list, help_text="The categories of data it covers."),
-                ),
-                ("expires_on", models.DateField()),
-                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
-                ("withdrawn_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "recipients",
-                    models.ManyToManyField(related_name="+", to="partnerships.organisation"),
-                ),
-                (
-                    "recorded_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "withdrawn_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "person",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="consents",
-                        to="referrals.person",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('given_by', models.CharField(blank=True, help_text='Leave blank when the person consented themselves; else who did, and why.', max_length=200)),
+                ('method', models.CharField(choices=[('verbal', 'Verbal'), ('written', 'Written'), ('digital', 'Digital')], max_length=8)),
+                ('purposes', models.JSONField(default=list)),
+                ('fields', models.JSONField(default=list, help_text='The categories of data it covers.')),
+                ('expires_on', models.DateField()),
+                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('withdrawn_at', models.DateTimeField(blank=True, null=True)),
+                ('recipients', models.ManyToManyField(related_name='+', to='partnerships.organisation')),
+                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('withdrawn_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='consents', to='referrals.person')),
             ],
             options={
-                "ordering": ["-recorded_at", "-pk"],
+                'ordering': ['-recorded_at', '-pk'],
             },
         ),
         migrations.CreateModel(
-            name="Protocol",
+            name='Protocol',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "lawful_basis",
-                    models.CharField(
-                        choices=[
-                            ("consent", "Consent"),
-                            ("legitimate_interests", "Legitimate interests"),
-                            ("public_task", "Public task"),
-                            ("vital_interests", "Vital interests (safeguarding)"),
-                        ],
-                        max_length=24,
-                    ),
-                ),
-                (
-                    "retention_days",
-                    models.PositiveIntegerField(
-                        help_text="Days personal data is kept after a referral ends."
-                    ),
-                ),
-                (
-                    "security",
-                    models.TextField(
-                        blank=True, help_text="What every partner does to keep it safe."
-                    ),
-                ),
-                (
-                    "version",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="protocol",
-                        to="agreements.agreementversion",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('lawful_basis', models.CharField(choices=[('consent', 'Consent'), ('legitimate_interests', 'Legitimate interests'), ('public_task', 'Public task'), ('vital_interests', 'Vital interests (safeguarding)')], max_length=24)),
+                ('retention_days', models.PositiveIntegerField(help_text='Days personal data is kept after a referral ends.')),
+                ('security', models.TextField(blank=True, help_text='What every partner does to keep it safe.')),
+                ('version', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='protocol', to='agreements.agreementversion')),
             ],
         ),
         migrations.CreateModel(
-            name="Flow",
+            name='Flow',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "field",
-                    models.CharField(
-                        choices=[
-                            ("name", "Name"),
-                            ("contact", "How to contact them"),
-                            ("safe_contact", "How not to contact them (safe contact)"),
-                            ("born_on", "Date of birth"),
-                            ("age_band", "Age band"),
-                            ("postcode", "Postcode"),
-                            ("needs", "Needs"),
-                            ("notes", "Notes"),
-                        ],
-                        max_length=16,
-                    ),
-                ),
-                ("purposes", models.JSONField(default=list)),
-                (
-                    "recipients",
-                    models.ManyToManyField(
-                        blank=True, related_name="+", to="partnerships.organisation"
-                    ),
-                ),
-                (
-                    "protocol",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="flows",
-                        to="referrals.protocol",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('field', models.CharField(choices=[('name', 'Name'), ('contact', 'How to contact them'), ('safe_contact', 'How not to contact them (safe contact)'), ('born_on', 'Date of birth'), ('age_band', 'Age band'), ('postcode', 'Postcode'), ('needs', 'Needs'), ('notes', 'Notes')], max_length=16)),
+                ('purposes', models.JSONField(default=list)),
+                ('recipients', models.ManyToManyField(blank=True, related_name='+', to='partnerships.organisation')),
+                ('protocol', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='flows', to='referrals.protocol')),
             ],
             options={
-                "ordering": ["pk"],
+                'ordering': ['pk'],
             },
         ),
         migrations.CreateModel(
-            name="Referral",
+            name='Referral',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("need", models.CharField(blank=True, max_length=64)),
-                ("area", models.CharField(blank=True, max_length=10)),
-                (
-                    "purpose",
-                    models.CharField(
-                        choices=[
-                            ("referral", "Referral for support"),
-                            ("coordination", "Co-ordinating support between services"),
-                            ("safeguarding", "Safeguarding"),
-                        ],
-                        default="referral",
-                        max_length=16,
-                    ),
-                ),
-                (
-                    "fields",
-                    models.JSONField(default=list, help_text="The person's fields shared with it."),
-                ),
-                (
-                    "summary",
-                    models.TextField(
-                        blank=True, help_text="Why the referral, in the referrer's words."
-                    ),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("draft", "Draft"),
-                            ("sent", "Sent"),
-                            ("seen", "Seen"),
-                            ("accepted", "Accepted"),
-                            ("declined", "Declined"),
-                            ("in_progress", "In progress"),
-                            ("completed", "Completed"),
-                            ("closed", "Closed"),
-                            ("withdrawn", "Withdrawn"),
-                            ("expired", "Expired"),
-                        ],
-                        default="draft",
-                        max_length=12,
-                    ),
-                ),
-                (
-                    "decline_reason",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("not_eligible", "Not eligible"),
-                            ("no_capacity", "No capacity"),
-                            ("better_elsewhere", "Needs better met elsewhere"),
-                            ("no_contact", "Could not contact"),
-                            ("person_declined", "Person declined"),
-                            ("other", "Other"),
-                        ],
-                        max_length=16,
-                    ),
-                ),
-                (
-                    "outcome",
-                    models.CharField(
-                        blank=True,
-                        choices=[("got_help", "Got help"), ("no_help", "Could not get help")],
-                        max_length=8,
-                    ),
-                ),
-                (
-                    "note",
-                    models.TextField(
-                        blank=True, help_text="The receiver's note on declining or closing."
-                    ),
-                ),
-                (
-                    "batch",
-                    models.UUIDField(
-                        blank=True,
-                        help_text="Referrals sent together: a net of support.",
-                        null=True,
-                    ),
-                ),
-                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
-                ("sent_at", models.DateTimeField(blank=True, null=True)),
-                ("seen_at", models.DateTimeField(blank=True, null=True)),
-                ("responded_at", models.DateTimeField(blank=True, null=True)),
-                ("ended_at", models.DateTimeField(blank=True, null=True)),
-                ("erased_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "consent",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="referrals",
-                        to="referrals.consent",
-                    ),
-                ),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "from_org",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="referrals_sent",
-                        to="partnerships.organisation",
-                    ),
-                ),
-                (
-                    "partnership",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="referrals",
-                        to="partnerships.partnership",
-                    ),
-                ),
-                (
-                    "passed_from",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="passed_on",
-                        to="referrals.referral",
-                    ),
-                ),
-                (
-                    "person",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="referrals",
-                        to="referrals.person",
-                    ),
-                ),
-                (
-                    "protocol",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="referrals",
-                        to="referrals.protocol",
-                    ),
-                ),
-                (
-                    "service",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="referrals",
-                        to="directory.service",
-                    ),
-                ),
-                (
-                    "to_org",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="referrals_received",
-                        to="partnerships.organisation",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('need', models.CharField(blank=True, max_length=64)),
+                ('area', models.CharField(blank=True, max_length=10)),
+                ('purpose', models.CharField(choices=[('referral', 'Referral for support'), ('coordination', 'Co-ordinating support between services'), ('safeguarding', 'Safeguarding')], default='referral', max_length=16)),
+                ('fields', models.JSONField(default=list, help_text="The person's fields shared with it.")),
+                ('summary', models.TextField(blank=True, help_text="Why the referral, in the referrer's words.")),
+                ('status', models.CharField(choices=[('draft', 'Draft'), ('sent', 'Sent'), ('seen', 'Seen'), ('accepted', 'Accepted'), ('declined', 'Declined'), ('in_progress', 'In progress'), ('completed', 'Completed'), ('closed', 'Closed'), ('withdrawn', 'Withdrawn'), ('expired', 'Expired')], default='draft', max_length=12)),
+                ('decline_reason', models.CharField(blank=True, choices=[('not_eligible', 'Not eligible'), ('no_capacity', 'No capacity'), ('better_elsewhere', 'Needs better met elsewhere'), ('no_contact', 'Could not contact'), ('person_declined', 'Person declined'), ('other', 'Other')], max_length=16)),
+                ('outcome', models.CharField(blank=True, choices=[('got_help', 'Got help'), ('no_help', 'Could not get help')], max_length=8)),
+                ('note', models.TextField(blank=True, help_text="The receiver's note on declining or closing.")),
+                ('batch', models.UUIDField(blank=True, help_text='Referrals sent together: a net of support.', null=True)),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('sent_at', models.DateTimeField(blank=True, null=True)),
+                ('seen_at', models.DateTimeField(blank=True, null=True)),
+                ('responded_at', models.DateTimeField(blank=True, null=True)),
+                ('ended_at', models.DateTimeField(blank=True, null=True)),
+                ('erased_at', models.DateTimeField(blank=True, null=True)),
+                ('consent', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='referrals', to='referrals.consent')),
+                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('from_org', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='referrals_sent', to='partnerships.organisation')),
+                ('partnership', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='referrals', to='partnerships.partnership')),
+                ('passed_from', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='passed_on', to='referrals.referral')),
+                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='referrals', to='referrals.person')),
+                ('protocol', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='referrals', to='referrals.protocol')),
+                ('service', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='referrals', to='directory.service')),
+                ('to_org', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='referrals_received', to='partnerships.organisation')),
             ],
             options={
-                "ordering": ["-created_at", "-pk"],
+                'ordering': ['-created_at', '-pk'],
             },
         ),
         migrations.CreateModel(
-            name="Message",
+            name='Message',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("text", models.TextField()),
-                ("asks_for_info", models.BooleanField(default=False)),
-                ("at", models.DateTimeField(default=django.utils.timezone.now)),
-                (
-                    "author",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "organisation",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="partnerships.organisation",
-                    ),
-                ),
-                (
-                    "referral",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="messages",
-                        to="referrals.referral",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('text', models.TextField()),
+                ('asks_for_info', models.BooleanField(default=False)),
+                ('at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='partnerships.organisation')),
+                ('referral', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='messages', to='referrals.referral')),
             ],
             options={
-                "ordering": ["at", "pk"],
+                'ordering': ['at', 'pk'],
             },
         ),
         migrations.CreateModel(
-            name="Event",
+            name='Event',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("at", models.DateTimeField(default=django.utils.timezone.now)),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("draft", "Draft"),
-                            ("sent", "Sent"),
-                            ("seen", "Seen"),
-                            ("accepted", "Accepted"),
-                            ("declined", "Declined"),
-                            ("in_progress", "In progress"),
-                            ("completed", "Completed"),
-                            ("closed", "Closed"),
-                            ("withdrawn", "Withdrawn"),
-                            ("expired", "Expired"),
-                        ],
-                        max_length=12,
-                    ),
-                ),
-                ("note", models.TextField(blank=True)),
-                (
-                    "by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "organisation",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="partnerships.organisation",
-                    ),
-                ),
-                (
-                    "referral",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="events",
-                        to="referrals.referral",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('status', models.CharField(choices=[('draft', 'Draft'), ('sent', 'Sent'), ('seen', 'Seen'), ('accepted', 'Accepted'), ('declined', 'Declined'), ('in_progress', 'In progress'), ('completed', 'Completed'), ('closed', 'Closed'), ('withdrawn', 'Withdrawn'), ('expired', 'Expired')], max_length=12)),
+                ('note', models.TextField(blank=True)),
+                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='partnerships.organisation')),
+                ('referral', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='referrals.referral')),
             ],
             options={
-                "ordering": ["at", "pk"],
+                'ordering': ['at', 'pk'],
             },
         ),
         migrations.CreateModel(
-            name="Access",
+            name='Access',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("view", "Viewed"),
-                            ("export", "Exported"),
-                            ("create", "Created"),
-                            ("change", "Changed"),
-                            ("share", "Shared"),
-                            ("withdraw", "Consent withdrawn"),
-                            ("erase", "Erased"),
-                        ],
-                        max_length=8,
-                    ),
-                ),
-                (
-                    "record",
-                    models.CharField(help_text="Which record, e.g. “consent 12”.", max_length=64),
-                ),
-                ("purpose", models.CharField(max_length=200)),
-                (
-                    "actor",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "actor_org",
-                    models.ForeignKey(
-                        blank=True,
-                        help_text="The organisation the actor acted for.",
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="partnerships.organisation",
-                    ),
-                ),
-                (
-                    "holder",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="partnerships.organisation",
-                    ),
-                ),
-                (
-                    "person",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="accesses",
-                        to="referrals.person",
-                    ),
-                ),
-                (
-                    "referral",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to="referrals.referral",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                ('kind', models.CharField(choices=[('view', 'Viewed'), ('export', 'Exported'), ('create', 'Created'), ('change', 'Changed'), ('share', 'Shared'), ('withdraw', 'Consent withdrawn'), ('erase', 'Erased')], max_length=8)),
+                ('record', models.CharField(help_text='Which record, e.g. “consent 12”.', max_length=64)),
+                ('purpose', models.CharField(max_length=200)),
+                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('actor_org', models.ForeignKey(blank=True, help_text='The organisation the actor acted for.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='partnerships.organisation')),
+                ('holder', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='partnerships.organisation')),
+                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='accesses', to='referrals.person')),
+                ('referral', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='referrals.referral')),
             ],
             options={
-                "ordering": ["-at", "-pk"],
+                'ordering': ['-at', '-pk'],
             },
         ),
         migrations.CreateModel(
-            name="Signpost",
+            name='Signpost',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("need", models.CharField(blank=True, max_length=64)),
-                ("area", models.CharField(blank=True, max_length=10)),
-                ("on", models.DateField(default=django.utils.timezone.localdate)),
-                (
-                    "by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "from_org",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="partnerships.organisation",
-                    ),
-                ),
-                (
-                    "partnership",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="signposts",
-                        to="partnerships.partnership",
-                    ),
-                ),
-                (
-                    "service",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to="directory.service",
-                    ),
-                ),
-                (
-                    "to_org",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="partnerships.organisation",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('need', models.CharField(blank=True, max_length=64)),
+                ('area', models.CharField(blank=True, max_length=10)),
+                ('on', models.DateField(default=django.utils.timezone.localdate)),
+                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('from_org', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='partnerships.organisation')),
+                ('partnership', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='signposts', to='partnerships.partnership')),
+                ('service', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='directory.service')),
+                ('to_org', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='partnerships.organisation')),
             ],
             options={
-                "ordering": ["-on", "-pk"],
+                'ordering': ['-on', '-pk'],
             },
         ),
         migrations.CreateModel(
-            name="Timings",
+            name='Timings',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "remind_after",
-                    models.PositiveSmallIntegerField(default=2, help_text="Working days."),
-                ),
-                (
-                    "escalate_after",
-                    models.PositiveSmallIntegerField(default=5, help_text="Working days."),
-                ),
-                ("expire_after", models.PositiveSmallIntegerField(default=14, help_text="Days.")),
-                (
-                    "partnership",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="referral_timings",
-                        to="partnerships.partnership",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('remind_after', models.PositiveSmallIntegerField(default=2, help_text='Working days.')),
+                ('escalate_after', models.PositiveSmallIntegerField(default=5, help_text='Working days.')),
+                ('expire_after', models.PositiveSmallIntegerField(default=14, help_text='Days.')),
+                ('partnership', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='referral_timings', to='partnerships.partnership')),
             ],
         ),
         migrations.AddConstraint(
-            model_name="person",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("erased_at__isnull", True), ("name", ""), _connector="OR"),
-                name="erased_person_has_no_name",
-            ),
+            model_name='person',
+            constraint=models.CheckConstraint(condition=models.Q(('erased_at__isnull', True), ('name', ''), _connector='OR'), name='erased_person_has_no_name'),
         ),
         migrations.AddConstraint(
-            model_name="protocol",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("retention_days__gte", 1)),
-                name="protocol_keeps_data_a_day_at_least",
-            ),
+            model_name='protocol',
+            constraint=models.CheckConstraint(condition=models.Q(('retention_days__gte', 1)), name='protocol_keeps_data_a_day_at_least'),
         ),
         migrations.AddConstraint(
-            model_name="flow",
-            constraint=models.UniqueConstraint(
-                fields=("protocol", "field"), name="one_flow_per_field"
-            ),
+            model_name='flow',
+            constraint=models.UniqueConstraint(fields=('protocol', 'field'), name='one_flow_per_field'),
         ),
         migrations.AddIndex(
-            model_name="referral",
-            index=models.Index(
-                fields=["partnership", "status"], name="referrals_r_partner_c62ead_idx"
-            ),
+            model_name='referral',
+            index=models.Index(fields=['partnership', 'status'], name='referrals_r_partner_c62ead_idx'),
         ),
         migrations.AddIndex(
-            model_name="referral",
-            index=models.Index(fields=["to_org", "status"], name="referrals_r_to_org__75cd16_idx"),
+            model_name='referral',
+            index=models.Index(fields=['to_org', 'status'], name='referrals_r_to_org__75cd16_idx'),
         ),
         migrations.AddIndex(
-            model_name="referral",
-            index=models.Index(
-                fields=["from_org", "status"], name="referrals_r_from_or_ab8f00_idx"
-            ),
+            model_name='referral',
+            index=models.Index(fields=['from_org', 'status'], name='referrals_r_from_or_ab8f00_idx'),
         ),
         migrations.AddConstraint(
-            model_name="referral",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("from_org", models.F("to_org")), _negated=True),
-                name="referral_goes_to_another_organisation",
-            ),
+            model_name='referral',
+            constraint=models.CheckConstraint(condition=models.Q(('from_org', models.F('to_org')), _negated=True), name='referral_goes_to_another_organisation'),
         ),
         migrations.AddConstraint(
-            model_name="referral",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("status", "declined"), _negated=True),
-                    models.Q(("decline_reason", ""), _negated=True),
-                    _connector="OR",
-                ),
-                name="a_decline_has_a_reason",
-            ),
+            model_name='referral',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'declined'), _negated=True), models.Q(('decline_reason', ''), _negated=True), _connector='OR'), name='a_decline_has_a_reason'),
         ),
         migrations.AddConstraint(
-            model_name="referral",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("status", "completed"), _negated=True),
-                    models.Q(("outcome", ""), _negated=True),
-                    _connector="OR",
-                ),
-                name="a_completed_referral_has_an_outcome",
-            ),
+            model_name='referral',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'completed'), _negated=True), models.Q(('outcome', ''), _negated=True), _connector='OR'), name='a_completed_referral_has_an_outcome'),
         ),
         migrations.AddIndex(
-            model_name="access",
-            index=models.Index(fields=["holder", "-at"], name="referrals_a_holder__be9fb8_idx"),
+            model_name='access',
+            index=models.Index(fields=['holder', '-at'], name='referrals_a_holder__be9fb8_idx'),
         ),
         migrations.AddIndex(
-            model_name="access",
-            index=models.Index(fields=["actor_org", "-at"], name="referrals_a_actor_o_e722a6_idx"),
+            model_name='access',
+            index=models.Index(fields=['actor_org', '-at'], name='referrals_a_actor_o_e722a6_idx'),
         ),
         migrations.AddConstraint(
-            model_name="timings",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("remind_after__gte", 1),
-                    ("escalate_after__gt", models.F("remind_after")),
-                    ("expire_after__gte", 1),
-                ),
-                name="timings_in_order",
-                violation_error_message="Escalate later than the reminder; every period is at least a day.",
-            ),
+            model_name='timings',
+            constraint=models.CheckConstraint(condition=models.Q(('remind_after__gte', 1), ('escalate_after__gt', models.F('remind_after')), ('expire_after__gte', 1)), name='timings_in_order', violation_error_message='Escalate later than the reminder; every period is at least a day.'),
         ),
     ]

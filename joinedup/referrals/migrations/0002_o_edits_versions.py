@@ -4,17 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("referrals", "0001_initial"),
+        ('referrals', '0001_initial'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="person",
-            name="version",
-            field=models.PositiveIntegerField(
-                default=1,
-                help_text="Goes up by one with every save; one based on an older is refused.",
-            ),
+            model_name='person',
+            name='version',
+            field=models.PositiveIntegerField(default=1, help_text='Goes up by one with every save; one based on an older is refused.'),
         ),
     ]

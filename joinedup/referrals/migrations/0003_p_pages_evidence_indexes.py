@@ -5,26 +5,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("directory", "0005_o_edits_versions"),
-        ("partnerships", "0008_o_edits_versions"),
-        ("referrals", "0002_o_edits_versions"),
+        ('directory', '0005_o_edits_versions'),
+        ('partnerships', '0008_o_edits_versions'),
+        ('referrals', '0002_o_edits_versions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name="referral",
-            index=models.Index(
-                fields=["partnership", "created_at"], name="referral_partnership_created"
-            ),
+            model_name='referral',
+            index=models.Index(fields=['partnership', 'created_at'], name='referral_partnership_created'),
         ),
         migrations.AddIndex(
-            model_name="referral",
-            index=models.Index(fields=["partnership", "sent_at"], name="referral_partnership_sent"),
+            model_name='referral',
+            index=models.Index(fields=['partnership', 'sent_at'], name='referral_partnership_sent'),
         ),
         migrations.AddIndex(
-            model_name="signpost",
-            index=models.Index(fields=["partnership", "on"], name="signpost_partnership_on"),
+            model_name='signpost',
+            index=models.Index(fields=['partnership', 'on'], name='signpost_partnership_on'),
         ),
     ]
