@@ -23,11 +23,14 @@ class StoredRows:
 def programme_rows(partnerships: QuerySet[Partnership]) -> StoredRows:
     """The programme view's rows from the stored figures, by name, in one query; those of
     partnerships never computed yet (new ones) are computed and stored first."""
-    found = list(partnerships.select_related("hub", "figures").order_by())
+    # Not the network's figures (betweenness by organisation) nor the stages: a row needs
+    # neither, and decoding them was most of the query's time at 500 partnerships.
+    qs = partnerships.select_related("hub", "figures").defer("figures__network", "figures__stages")
+    found = list(qs.order_by())
     missing = [p.pk for p in found if not hasattr(p, "figures")]
     if missing:
         refresh(missing)
-        found = list(partnerships.select_related("hub", "figures").order_by())
+        found = list(qs.order_by())
     found.sort(key=lambda p: (p.name.lower(), p.pk))
     times = [p.figures.computed_at for p in found if hasattr(p, "figures")]
     return StoredRows(
