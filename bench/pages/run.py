@@ -13,9 +13,9 @@ the caches): p50 and p95 in milliseconds, the queries of one request, its size a
 gzipped (`Accept-Encoding: gzip`, kB). It also times saving one attendance register of every
 member (`meetings.actions.attendance_register`).
 
-With `--before DIR` the same script runs first with DIR's code (a copy of main: `git archive
-main | tar -x -C DIR`) in a process of its own, then with this checkout's, and prints both in
-one table, so that the two meet the same load on a shared machine.
+With `--before DIR` the same script runs with DIR's code (a copy of main: `git archive main |
+tar -x -C DIR`) in a process of its own, at the same time as this checkout's in another, and
+prints both in one table, so that the two meet the same load on a shared machine.
 """
 
 from __future__ import annotations
@@ -297,17 +297,21 @@ def measure(runs: int) -> dict[str, Any]:
     return found
 
 
-def run_child(code: Path, db: str, runs: int) -> dict[str, Any]:
-    out = subprocess.run(
+def start_child(code: Path, db: str, runs: int) -> subprocess.Popen[str]:
+    return subprocess.Popen(
         [
             *(sys.executable, __file__, "--child", str(code), "--db", db, "--runs", str(runs)),
             *("--sizes", ",".join(map(str, SIZES))),
         ],
-        check=True,
         stdout=subprocess.PIPE,
         text=True,
         env={**os.environ, "PYTHONPATH": str(code)},
-    ).stdout
+    )
+
+
+def result(child: subprocess.Popen[str]) -> dict[str, Any]:
+    out, _ = child.communicate()
+    assert child.returncode == 0, child.returncode
     return json.loads(out.strip().splitlines()[-1])
 
 
@@ -364,10 +368,13 @@ def main() -> None:
         setup(options.child, options.db)
         print(json.dumps(measure(options.runs)))
         return
-    before = None
-    if options.before:
-        before = run_child(options.before, "joinedup_bench_pages_before", options.runs)
-    after = run_child(ROOT, "joinedup_bench_pages", options.runs)
+    # Before and after at the same time, side by side, so that both meet the same load.
+    first = options.before and start_child(
+        options.before, "joinedup_bench_pages_before", options.runs
+    )
+    second = start_child(ROOT, "joinedup_bench_pages", options.runs)
+    before = result(first) if first else None
+    after = result(second)
     print(table(after, before))
 
 

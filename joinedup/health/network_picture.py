@@ -12,7 +12,6 @@ nothing has to remember to forget it. The rendered SVG is cached by the template
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import math
@@ -101,7 +100,7 @@ def picture(network: Network, key: str = "") -> dict[str, Any]:
     return {
         **drawn,
         # Made only when the SVG is rendered, not when its cached fragment is used.
-        "tie_paths": functools.partial(tie_paths, drawn["lines"]),
+        "tie_paths": _TiePaths(drawn["lines"]),
         "meetings": meetings,
         "meeting_pairs": len(network.meetings),
         # What the rendered SVG depends on, for the template's fragment cache.
@@ -119,6 +118,17 @@ def tie_paths(lines: list[dict[str, float]]) -> list[dict[str, Any]]:
             f"M{line['x1']:g} {line['y1']:g}L{line['x2']:g} {line['y2']:g}"
         )
     return [{"width": w, "d": "".join(by_width[w])} for w in sorted(by_width)]
+
+
+@dataclass
+class _TiePaths:
+    """`tie_paths` of the lines, made when the template calls it: only when it renders the
+    SVG, not when it uses the SVG's cached fragment."""
+
+    lines: list[dict[str, float]]
+
+    def __call__(self) -> list[dict[str, Any]]:
+        return tie_paths(self.lines)
 
 
 @dataclass
