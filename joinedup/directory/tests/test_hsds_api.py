@@ -300,9 +300,11 @@ def test_next_links_walk_every_service_exactly_once_as_numbered_pages_do(db: Any
         "W10",
         "WzEsIngiLCJ5Il0",
         "é" * 3,
-        hsds_api.cursor(1, "Service", uuid.uuid4(), 7),  # page 1 follows nothing
-        hsds_api.cursor(2, "Service", uuid.uuid4(), -1),
+        # Fixed ids: each parallel worker must collect the same tests.
+        hsds_api.cursor(1, "Service", uuid.UUID(int=1), 7),  # page 1 follows nothing
+        hsds_api.cursor(2, "Service", uuid.UUID(int=2), -1),
     ],
+    ids=["nonsense", "not-a-list", "wrong-shape", "not-base64", "page-1", "negative-total"],
 )
 def test_a_cursor_not_given_by_a_next_link_is_a_bad_query(db: Any, after: str) -> None:
     response = get(reverse("hsds_services"), after=after)
