@@ -268,3 +268,13 @@ class NotesForm(VersionedForm):
         required=False,
         help_text="Links to slides and handouts, one a line.",
     )
+
+
+class ListingForm(forms.Form):
+    """A guest's choice to be on the attendee list, on their confirm and manage pages."""
+
+    listed = forms.BooleanField(
+        required=False,
+        label="List my name on the attendee list",
+        help_text="Unticked, nobody but the organisers sees that you are coming.",
+    )

@@ -25,13 +25,13 @@ from joinedup.events.forms import (
     EventForm,
     FeedbackForm,
     GuestForm,
+    ListingForm,
     NotesForm,
     RegisterForm,
 )
 from joinedup.events.models import (
     Event,
     EventStatus,
-    FeedbackGiven,
     Notes,
     Registration,
     RegistrationStatus,
@@ -53,6 +53,22 @@ JOIN_LIMITED = "Too many registrations from your connection. Please try again in
 # Guesses at the venue's code, per registration.
 CODE_RATE = "10/h"
 CODE_LIMITED = "Too many wrong codes. Ask the organisers to confirm you are here."
+
+
+def network_of(address: str) -> str:
+    """The key the guest page throttles on: an IPv4 address, or an IPv6 address's /64 (one
+    connection commonly holds a whole /64, so counting single IPv6 addresses limits no one)."""
+    import ipaddress
+
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, 64), strict=False))
+    return str(ip)
 
 
 def _code_tries_spent(request: Any, reg: Registration) -> bool:
@@ -128,8 +144,8 @@ def event_detail(request: AuthedRequest, pk: int) -> HttpResponse:
                     **d,
                 )
         elif do == "cancel" and mine is not None:
-            actions.registration_cancel(by=request.user, registration=mine)
-            done = True
+            _cancel(request, mine)
+            return redirect(event)
         elif do == "code" and mine is not None:
             if code_form.is_valid():
                 if _code_tries_spent(request, mine):
@@ -206,11 +222,23 @@ def event_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "feedback": queries.feedback_summary(event),
             "min_answers": queries.MIN_ANSWERS,
             "notes": Notes.objects.filter(event=event, session=None).first(),
-            "answered": mine is not None
-            and FeedbackGiven.objects.filter(registration=mine).exists(),
+            "answered": mine is not None and actions.answered_already(mine),
         },
         status=INVALID if request.method == "POST" else 200,
     )
+
+
+def _cancel(request: Any, reg: Registration) -> None:
+    """Cancel `reg`, or say why not (attended, or the event is over) in a message."""
+    from django.core.exceptions import ValidationError
+
+    try:
+        actions.registration_cancel(by=request.user if reg.user_id else None, registration=reg)
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, text)
+    else:
+        messages.success(request, "Your place is cancelled.")
 
 
 def _refused_as_message(request: Any, func: Any, **kwargs: Any) -> Any:
@@ -315,10 +343,15 @@ def _give_feedback(request: Any, event: Event, reg: Registration) -> tuple[Any, 
 def event_feedback(request: AuthedRequest, pk: int) -> HttpResponse:
     """Anonymous feedback, from confirmed attendees only, once."""
     event = _event(request, pk)
-    reg = event.registrations.filter(user=request.user, attended_at__isnull=False).first()
-    if reg is None or event.status != EventStatus.HELD:
+    reg = (
+        event.registrations.select_related("event")
+        .filter(user=request.user, status=RegistrationStatus.REGISTERED)
+        .exclude(attended_at=None)
+        .first()
+    )
+    if reg is None or not actions.may_give_feedback(reg):
         raise PermissionDenied
-    if FeedbackGiven.objects.filter(registration=reg).exists():
+    if actions.answered_already(reg):
         messages.info(request, actions.ANSWERED)
         return redirect(event)
     form, done = _give_feedback(request, event, reg)
@@ -428,7 +461,7 @@ def event_join(request: Any, pk: int) -> HttpResponse:
         if is_ratelimited(
             request,
             group="events.join.address",
-            key=lambda group, r: address_of(r),
+            key=lambda group, r: network_of(address_of(r)),
             rate=JOIN_RATE_ADDRESS,
             increment=True,
         ):
@@ -471,30 +504,39 @@ def event_join_sent(request: Any, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def registration_confirm(request: Any, signed: str) -> HttpResponse:
-    """The emailed link: GET asks (so a mail scanner that follows links confirms nothing),
-    POST confirms and leads to the guest's registration."""
+    """The emailed link: GET shows every detail to be confirmed — name, audience, access needs,
+    expenses and the listing choice, which can be changed here (someone else may have typed
+    them) — and asks (so a mail scanner that follows links confirms nothing); POST confirms
+    and leads to the guest's registration."""
     reg = actions.pending_from_link(signed)
     if reg is None:
         return render(
             request, "events/join_expired.html", {"text": actions.LINK_EXPIRED}, status=404
         )
     event = reg.event
-    if request.method == "POST":
-        done = _refused_as_message(request, actions.guest_confirm, registration=reg)
+    form = ListingForm(
+        request.POST if request.method == "POST" else None, initial={"listed": reg.listed}
+    )
+    if request.method == "POST" and form.is_valid():
+        done = _refused_as_message(
+            request, actions.guest_confirm, registration=reg, listed=form.cleaned_data["listed"]
+        )
         if done is not None:
             return redirect(actions.manage_link(done))
     return render(
         request,
         "events/join_confirm.html",
-        {"event": event, "reg": reg, "open": event.registration_open()},
+        {"event": event, "reg": reg, "form": form, "open": event.registration_open()},
         status=INVALID if request.method == "POST" else 200,
     )
 
 
 @require_http_methods(["GET", "POST"])
 def registration_manage(request: Any, signed: str) -> HttpResponse:
-    """A guest's own registration behind its signed link: see it, cancel it, confirm attendance
-    with the code, and give feedback once the event has been held."""
+    """A guest's own registration behind its signed link: see it, choose whether their name is
+    listed, cancel it, and give feedback once the event has been held and their attendance was
+    confirmed. Guests are checked in by the organisers at the door (a venue code typed here is
+    refused, saying so)."""
     pk = actions.registration_from_link(signed)
     reg = (
         Registration.objects.select_related("event")
@@ -509,11 +551,27 @@ def registration_manage(request: Any, signed: str) -> HttpResponse:
     event = reg.event
     do = request.POST.get("do", "")
     code_form = CodeForm(request.POST if do == "code" else None)
+    listing_form = ListingForm(
+        request.POST if do == "listed" else None, initial={"listed": reg.listed}
+    )
     feedback_form = None
-    answered = FeedbackGiven.objects.filter(registration=reg).exists()
+    answered = actions.answered_already(reg)
     if request.method == "POST":
         if do == "cancel":
-            actions.registration_cancel(by=None, registration=reg)
+            _cancel(request, reg)
+            return redirect(request.path)
+        if (
+            do == "listed"
+            and listing_form.is_valid()
+            and act(
+                listing_form,
+                actions.registration_listing,
+                by=None,
+                registration=reg,
+                listed=listing_form.cleaned_data["listed"],
+            )
+        ):
+            messages.success(request, "Saved.")
             return redirect(request.path)
         if do == "code" and code_form.is_valid():
             if _code_tries_spent(request, reg):
@@ -527,7 +585,7 @@ def registration_manage(request: Any, signed: str) -> HttpResponse:
             ):
                 return redirect(request.path)
     reg.refresh_from_db()
-    if event.status == EventStatus.HELD and reg.attended_at and not answered:
+    if actions.may_give_feedback(reg) and not answered:
         feedback_form, done = _give_feedback(request if do == "feedback" else _Get(), event, reg)
         if done:
             return redirect(request.path)
@@ -538,7 +596,7 @@ def registration_manage(request: Any, signed: str) -> HttpResponse:
             "reg": reg,
             "event": event,
             "code_form": code_form,
-            "attendance_open": event.attendance_open(),
+            "listing_form": listing_form,
             "feedback_form": feedback_form,
             "answered": answered,
         },
