@@ -44,11 +44,16 @@ def _charter(c: dict[str, Any] | None) -> str:
     )
     if c.get("peer_year"):
         spread = c.get("spread")
-        said = (
-            f"scores {_e(spread[0])} to {_e(spread[2])}, middle {_e(floatformat(spread[1], '-1'))}"
-            if spread
-            else "too few answers to show"
-        )
+        if c.get("peer_open_until"):
+            until = date_filter(c["peer_open_until"], "j M Y")
+            said = f"open until {_e(until)}, results when it closes"
+        elif spread:
+            said = (
+                f"scores {_e(spread[0])} to {_e(spread[2])}, "
+                f"middle {_e(floatformat(spread[1], '-1'))}"
+            )
+        else:
+            said = "too few answers to show"
         out += f'<br><span class="meta">Peer view {_e(c["peer_year"])}: {said}</span>'
     return out
 
