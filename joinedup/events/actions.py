@@ -144,7 +144,8 @@ def votes_left(hub: Hub, organisation: Organisation) -> int:
     used = TopicVote.objects.filter(
         organisation=organisation, request__hub=hub, request__status=TopicStatus.OPEN
     ).count()
-    return VOTE_BUDGET - used
+    # Never below 0: a cancelled event's requests reopen, and their votes count again.
+    return max(0, VOTE_BUDGET - used)
 
 
 @action
@@ -407,14 +408,39 @@ def event_held(*, by: Any, event: Event) -> Event:
 
 
 @action
-def event_cancel(*, by: Any, event: Event) -> Event:
+def event_cancel(*, by: Any, event: Event, reason: str = "") -> Event:
+    """Cancel a planned event: everyone registered or waiting is emailed, with `reason`; the
+    topic requests scheduled at it go back to Open (their requesters, votes, offers and the
+    session they were to be kept), and the organisations that asked are told, with a link."""
     event = Event.objects.select_for_update().get(pk=event.pk)
     event.status = EventStatus.CANCELLED
     event.save(update_fields=["status"])
     _touch(event)
+    reason = reason.strip()
+    why = f"\n\nThe reason: {reason}" if reason else ""
+    when = timezone.localtime(event.starts_at).strftime("%-d %B %Y")
     for email in _told(event):  # one email each: registrants never see each other's address
-        notify_people([email], f"Cancelled: {event.title}", f"“{event.title}” will not take place.")
-    audit_record(actor=by, action="event cancelled", obj=event)
+        notify_people(
+            [email],
+            f"Cancelled: {event.title}",
+            f"“{event.title}” on {when} is cancelled and will not take place.{why}",
+        )
+    requests = TopicRequest.objects.filter(session__event=event, status=TopicStatus.SCHEDULED)
+    for request in requests.prefetch_related("requesters"):
+        request.status = TopicStatus.OPEN
+        request.save(update_fields=["status"])
+        tell(
+            request.requesters.all(),
+            f"Not scheduled any more: “{request.title}”",
+            f"“{event.title}” on {when}, where the topic you asked for, “{request.title}”, was "
+            f"to be a session, is cancelled.{why}\n\nYour request is open again, with its "
+            "support and offers, for the hub to schedule at another event.",
+            url=request.get_absolute_url(),
+        )
+    ExpertiseOffer.objects.filter(
+        sessions__event=event, status=ExpertiseOffer.Status.ACCEPTED
+    ).update(status=ExpertiseOffer.Status.OFFERED)
+    audit_record(actor=by, action="event cancelled", obj=event, after={"reason": reason})
     return event
 
 

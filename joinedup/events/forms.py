@@ -156,6 +156,19 @@ class EventEditForm(EventForm):
         self.fields["registration_opens_at"].help_text = "Empty: open now."
 
 
+class CancelEventForm(forms.Form):
+    """Why the event is cancelled: it goes in every email that says so."""
+
+    reason = forms.CharField(
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Why is it cancelled?",
+        help_text="It goes in the email to everyone registered or waiting, and to the "
+        "organisations whose topics were to be sessions.",
+        error_messages={"required": "Say why the event is cancelled: everyone told reads it."},
+    )
+
+
 class RegisterForm(IdPrefixedForm):
     id_prefix = "register"
     organisation = forms.ModelChoiceField(

@@ -16,9 +16,9 @@ from django_ratelimit.core import is_ratelimited
 
 from joinedup.access import acting_for, get_for
 from joinedup.accounts.throttle import address_of
-from joinedup.confirm import confirm_page
 from joinedup.events import actions, feeds, queries
 from joinedup.events.forms import (
+    CancelEventForm,
     CodeForm,
     DoorForm,
     EventEditForm,
@@ -36,6 +36,8 @@ from joinedup.events.models import (
     Registration,
     RegistrationStatus,
     Session,
+    TopicRequest,
+    TopicStatus,
 )
 from joinedup.events.rules import runs_hub
 from joinedup.forms import act, merging
@@ -252,28 +254,51 @@ def event_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def event_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
-    """GET asks first; POST cancels the event and tells everyone registered or waiting."""
+    """GET asks first, and why; POST cancels the event and tells everyone registered or
+    waiting, and the organisations whose topics were to be sessions, the reason."""
     event = _event(request, pk, perm="events.change_event")
     if event.status != EventStatus.PLANNED:
         return redirect(event)
-    if request.method == "GET":
-        people = event.registrations.filter(
-            status__in=(RegistrationStatus.REGISTERED, RegistrationStatus.WAITING)
-        ).count()
-        return confirm_page(
-            request,
-            title=f"Cancel “{event.title}”?",
-            happens=[
-                f"The event of {timezone.localtime(event.starts_at):%-d %B %Y at %H:%M} is "
-                f"cancelled, and the {people} people registered or waiting are told by email.",
-                "A cancelled event cannot be planned again; add a new one instead.",
-            ],
-            button="Cancel the event",
-            back=event.get_absolute_url(),
+    form = CancelEventForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        reason = form.cleaned_data["reason"]
+        if _refused_as_message(
+            request, actions.event_cancel, by=request.user, event=event, reason=reason
+        ):
+            messages.success(request, "Event cancelled. Everyone told is given your reason.")
+        return redirect(event)
+    people = event.registrations.filter(
+        status__in=(RegistrationStatus.REGISTERED, RegistrationStatus.WAITING)
+    ).count()
+    topics = TopicRequest.objects.filter(session__event=event, status=TopicStatus.SCHEDULED).count()
+    happens = [
+        f"“{event.title}” on {timezone.localtime(event.starts_at):%-d %B %Y at %H:%M} will be "
+        "cancelled. A cancelled event cannot be planned again: to hold it later, add a new one.",
+        "Nobody is registered or waiting, so nobody will be emailed."
+        if not people
+        else f"The {_people(people)} registered or waiting will be emailed, with your reason.",
+    ]
+    if topics:
+        happens.append(
+            f"The {topics} topic request{'s' if topics > 1 else ''} scheduled at it will go "
+            "back to Open, and the organisations that asked will be told, with your reason."
         )
-    if _refused_as_message(request, actions.event_cancel, by=request.user, event=event):
-        messages.success(request, "Event cancelled.")
-    return redirect(event)
+    return render(
+        request,
+        "events/event_cancel.html",
+        {
+            "event": event,
+            "hub": event.hub,
+            "programme": event.programme,
+            "form": form,
+            "happens": happens,
+        },
+        status=INVALID if form.is_bound else 200,
+    )
+
+
+def _people(n: int) -> str:
+    return "1 person" if n == 1 else f"{n} people"
 
 
 def _feedback_form(data: Any, event: Event, registration: Registration) -> FeedbackForm:

@@ -396,9 +396,12 @@ def test_an_organiser_changes_an_event_and_cancels_it_after_asking(hub_world):
     # Cancelling asks first; the question changes nothing.
     asked = hana.get(cancel)
     assert asked.status_code == 200 and "cannot be undone" in asked.content.decode()
+    assert "The 2 people registered or waiting will be emailed" in asked.content.decode()
     w.event.refresh_from_db()
     assert w.event.status == "planned"
-    assert hana.post(cancel, {"confirmed": "yes"}).status_code == 302
+    unsaid = hana.post(cancel, {"confirmed": "yes"})  # the reason goes in every email
+    assert unsaid.status_code == 422 and "Say why the event is cancelled" in unsaid.content.decode()
+    assert hana.post(cancel, {"reason": "The hall is flooded."}).status_code == 302
     w.event.refresh_from_db()
     assert w.event.status == "cancelled"
 
