@@ -604,6 +604,23 @@ def pending_from_link(signed: str) -> Registration | None:
     return _from_confirm_link(signed)
 
 
+def confirmed_from_link(signed: str) -> Registration | None:
+    """The guest registration behind a confirmation link that was used (at any time since):
+    followed again, it leads to the registration. Whoever has the link has the email it came
+    in, sent to the registration's own address."""
+    from django.core.signing import BadSignature
+
+    try:
+        pk = int(_confirm_signer.unsign(signed).split(".")[0])
+    except (BadSignature, ValueError):
+        return None
+    return (
+        Registration.objects.filter(pk=pk, user__isnull=True)
+        .exclude(status=RegistrationStatus.PENDING)
+        .first()
+    )
+
+
 @action
 def guest_register(
     *,

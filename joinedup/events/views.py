@@ -16,6 +16,7 @@ from django_ratelimit.core import is_ratelimited
 
 from joinedup.access import acting_for, get_for
 from joinedup.accounts.throttle import address_of
+from joinedup.confirm import confirm_page, is_confirmed
 from joinedup.events import actions, feeds, queries
 from joinedup.events.forms import (
     CancelEventForm,
@@ -130,6 +131,8 @@ def event_detail(request: AuthedRequest, pk: int) -> HttpResponse:
                     **d,
                 )
         elif do == "cancel" and mine is not None:
+            if not is_confirmed(request):
+                return _ask_cancel_place(request, mine, back=event.get_absolute_url())
             actions.registration_cancel(by=request.user, registration=mine)
             done = True
         elif do == "code" and mine is not None:
@@ -175,7 +178,7 @@ def event_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         else:
             return HttpResponse("Choose what to do.", status=400)
         if done is not None:
-            messages.success(request, "Saved.")
+            messages.success(request, _done_message(do, done))
             return redirect(event)
     sessions = list(
         event.sessions.select_related("offer__organisation", "offer__document", "notes")
@@ -212,6 +215,47 @@ def event_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             and FeedbackGiven.objects.filter(registration=mine).exists(),
         },
         status=INVALID if request.method == "POST" else 200,
+    )
+
+
+PLACE_CANCELLED = "Your registration is cancelled."
+
+
+def _done_message(do: str, done: Any) -> str:
+    """What a step on the event's page did, said plainly."""
+    if do == "register":
+        if done.status == RegistrationStatus.REGISTERED:
+            return "Registered: a place is yours. Your code is below and in your email."
+        return "Registered on the waiting list: the event is full. You are told if a place frees."
+    if do in ("door", "confirm"):
+        return f"{done.name} is marked as here."
+    return {
+        "cancel": PLACE_CANCELLED,
+        "code": "Thank you: you are marked as here.",
+        "held": "The event is marked as held, and attendees are asked for feedback.",
+    }[do]
+
+
+def _ask_cancel_place(request: Any, reg: Registration, back: str) -> HttpResponse:
+    """The question before a place (or a place on the waiting list) is given up."""
+    event = reg.event
+    when = f"{timezone.localtime(event.starts_at):%-d %B %Y}"
+    happens = (
+        [
+            f"Your place at “{event.title}” on {when} will be given up, and go to the first "
+            "person on the waiting list, if there is one.",
+            "To come after all, you would register again, and have a place only if one is free.",
+        ]
+        if reg.status == RegistrationStatus.REGISTERED
+        else [f"You will leave the waiting list for “{event.title}” on {when}."]
+    )
+    return confirm_page(
+        request,
+        title="Cancel your place?",
+        happens=happens,
+        button="Cancel my place",
+        back=back,
+        carry={"do": "cancel"},
     )
 
 
@@ -499,6 +543,12 @@ def registration_confirm(request: Any, signed: str) -> HttpResponse:
     """The emailed link: GET asks (so a mail scanner that follows links confirms nothing),
     POST confirms and leads to the guest's registration."""
     reg = actions.pending_from_link(signed)
+    if reg is None and (used := actions.confirmed_from_link(signed)) is not None:
+        return render(
+            request,
+            "events/join_done.html",
+            {"event": used.event, "reg": used, "link": actions.manage_link(used)},
+        )
     if reg is None:
         return render(
             request, "events/join_expired.html", {"text": actions.LINK_EXPIRED}, status=404
@@ -538,7 +588,10 @@ def registration_manage(request: Any, signed: str) -> HttpResponse:
     answered = FeedbackGiven.objects.filter(registration=reg).exists()
     if request.method == "POST":
         if do == "cancel":
+            if not is_confirmed(request):
+                return _ask_cancel_place(request, reg, back=request.path)
             actions.registration_cancel(by=None, registration=reg)
+            messages.success(request, PLACE_CANCELLED)
             return redirect(request.path)
         if do == "code" and code_form.is_valid():
             if _code_tries_spent(request, reg):

@@ -108,7 +108,14 @@ def test_a_guest_sees_only_their_own_registration(hub_world):
     # Not the event's page, nor another's registration, nor a forged link.
     assert anonymous.get(reverse("event", args=[hub_world.event.pk])).status_code == 302
     assert anonymous.get(reverse("registration_manage", args=[f"{other.pk}:x"])).status_code == 404
-    assert anonymous.post(actions.manage_link(guest), {"do": "cancel"}).status_code == 302
+    # "Cancel my place" asks first, then says it is done.
+    asked = anonymous.post(actions.manage_link(guest), {"do": "cancel"})
+    assert asked.status_code == 200 and "Cancel your place?" in asked.content.decode()
+    guest.refresh_from_db()
+    assert guest.status == RegistrationStatus.REGISTERED
+    done = anonymous.post(actions.manage_link(guest), {"do": "cancel", "confirmed": "yes"})
+    assert done.status_code == 302
+    assert "Your registration is cancelled." in anonymous.get(done["Location"]).content.decode()
     guest.refresh_from_db()
     assert guest.status == RegistrationStatus.CANCELLED
 
@@ -167,7 +174,9 @@ def test_a_guest_has_a_place_only_once_they_confirm_their_address(hub_world, mon
     reg.refresh_from_db()
     assert confirmed.status_code == 302 and confirmed["Location"] == actions.manage_link(reg)
     assert reg.status == RegistrationStatus.WAITING and reg.listed is False
-    assert Client().post(link).status_code == 404  # used
+    # Followed again, the used link leads to the registration.
+    again = Client().get(link).content.decode()
+    assert "Already confirmed" in again and actions.manage_link(reg) in again
     # A link not followed within the time lapses.
     Client().post(url, {**form, "email": "late@council.example"})
     late = _link_in(_sent_to("late@council.example")[-1], "registration_confirm")
@@ -226,17 +235,24 @@ def test_an_event_without_guests_has_no_guest_page(hub_world):
 
 def test_a_member_registers_and_the_attendee_list_shows_only_who_opted_in(hub_world):
     w = hub_world
-    page = client_for(w.cora).post(
+    cora = client_for(w.cora)
+    page = cora.post(
         reverse("event", args=[w.event.pk]),
         {"do": "register", "organisation": w.core_org.pk, "access_needs": "Step-free"},
     )
     assert page.status_code == 302
+    said = cora.get(page["Location"]).content.decode()
+    assert "Registered: a place is yours." in said and "Saved." not in said
     register(w.event, 1)  # a guest with lived experience, not listed by default
     body = client_for(w.will).get(reverse("event", args=[w.event.pk])).content.decode()
     assert "Cora Core" not in body and "Guest 0" not in body and "Step-free" not in body
     # The organiser sees registrations, access needs included.
     body = client_for(w.hana).get(reverse("event", args=[w.event.pk])).content.decode()
     assert "Step-free" in body and "Guest 0" in body
+    # Cancelling her place asks Cora first.
+    asked = cora.post(reverse("event", args=[w.event.pk]), {"do": "cancel"})
+    assert "Cancel your place?" in asked.content.decode()
+    assert Registration.objects.get(user=w.cora).status == RegistrationStatus.REGISTERED
 
 
 def test_a_vote_over_the_budget_is_refused_on_the_page(hub_world):
