@@ -367,6 +367,19 @@ def session_schedule(
     return session
 
 
+@action
+def event_create_for_topic(
+    *, by: Any, request: TopicRequest, offer: ExpertiseOffer | None = None, **details: Any
+) -> Event:
+    """A new event whose first session is `request` (run by `offer`, or by the hub): the
+    topic page's "Schedule at a new event". Both are made, or neither."""
+    if offer is not None and offer.request_id != request.pk:
+        raise ValidationError({"offer": "That offer is for another request."})
+    event = event_create(by=by, **details)
+    session_schedule(by=by, event=event, request=None if offer else request, offer=offer)
+    return event
+
+
 def _touch(event: Event) -> None:
     event.sequence += 1
     event.updated_at = timezone.now()

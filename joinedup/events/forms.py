@@ -156,6 +156,21 @@ class EventEditForm(EventForm):
         self.fields["registration_opens_at"].help_text = "Empty: open now."
 
 
+class EventForTopicForm(EventForm):
+    """A new event made on a topic request's page: the request becomes its first session."""
+
+    offer = forms.ModelChoiceField(
+        queryset=ExpertiseOffer.objects.none(),
+        required=False,
+        label="The topic's session is run by",
+        empty_label="The hub itself",
+    )
+
+    def __init__(self, *args: Any, offers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["offer"].queryset = offers  # type: ignore[attr-defined]
+
+
 class CancelEventForm(forms.Form):
     """Why the event is cancelled: it goes in every email that says so."""
 

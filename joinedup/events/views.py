@@ -24,6 +24,7 @@ from joinedup.events.forms import (
     DoorForm,
     EventEditForm,
     EventForm,
+    EventForTopicForm,
     FeedbackForm,
     GuestForm,
     NotesForm,
@@ -80,19 +81,58 @@ def event_new(request: AuthedRequest, pk: int) -> HttpResponse:
     hub = get_for(request.user, HUBS, perm="programmes.view_hub", pk=pk)
     if not runs_hub(request.user, hub, hub.programme_id):
         raise PermissionDenied
-    form = EventForm(request.POST or None)
+    topic = _topic_to_schedule(request, hub)
+    if topic is not None and topic.status != TopicStatus.OPEN:
+        messages.error(request, actions.NOT_OPEN)
+        return redirect(topic)
+    form = (
+        EventForm(request.POST or None)
+        if topic is None
+        else EventForTopicForm(
+            request.POST or None,
+            initial={"title": topic.title, "purpose": topic.description},
+            offers=topic.offers.select_related("organisation", "document"),
+        )
+    )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        event = act(form, actions.event_create, by=request.user, hub=hub, **d)
+        if topic is None:
+            event = act(form, actions.event_create, by=request.user, hub=hub, **d)
+        else:
+            event = act(
+                form, actions.event_create_for_topic, by=request.user, hub=hub, request=topic, **d
+            )
         if event is not None:
-            messages.success(request, "Event added.")
+            messages.success(
+                request,
+                "Event added."
+                if topic is None
+                else f"Event added, with “{topic.title}” as its first session. The "
+                "organisations that asked are told.",
+            )
             return redirect(event)
     return render(
         request,
         "events/event_new.html",
-        {"hub": hub, "programme": hub.programme, "form": form},
+        {"hub": hub, "programme": hub.programme, "form": form, "topic": topic},
         status=INVALID if form.is_bound else 200,
     )
+
+
+def _topic_to_schedule(request: Any, hub: Any) -> TopicRequest | None:
+    """The topic request of `?topic=`, made into the new event's first session; a number that
+    is not one of the hub's requests is a 404."""
+    wanted = request.GET.get("topic", "")
+    if not wanted:
+        return None
+    found = (
+        TopicRequest.objects.filter(hub=hub, pk=int(wanted)).first()
+        if wanted.isascii() and wanted.isdigit() and len(wanted) < 19
+        else None
+    )
+    if found is None:
+        raise Http404
+    return found
 
 
 def _my_registration(event: Event, user: Any) -> Registration | None:

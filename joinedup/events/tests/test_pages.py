@@ -438,3 +438,31 @@ def test_take_our_vote_back_shows_only_with_a_vote(hub_world):
     assert "its request already counts" in lena.get(url).content.decode()
     own = lena.post(url, {"do": "vote", "organisation": w.lead_org.pk})
     assert own.status_code == 422 and "asked for this topic" in own.content.decode()
+
+
+def test_a_topic_is_scheduled_at_a_new_event_made_from_its_page(hub_world):
+    w = hub_world
+    topic = actions.request_topic(
+        by=w.cora, hub=w.hub, organisation=w.core_org, title="Peer work", description="How to"
+    )
+    hana = client_for(w.hana)
+    url = f"{reverse('event_new', args=[w.hub.pk])}?topic={topic.pk}"
+    assert f'href="{url}"' in hana.get(topic.get_absolute_url()).content.decode()
+    assert 'value="Peer work"' in hana.get(url).content.decode()  # filled in from the request
+    start = timezone.localtime() + dt.timedelta(days=20)
+    made = hana.post(
+        url,
+        {
+            "title": "Peer work day",
+            "format": "workshop",
+            "starts_at": f"{start:%Y-%m-%dT%H:%M}",
+            "ends_at": f"{start + dt.timedelta(hours=2):%Y-%m-%dT%H:%M}",
+            "capacity": "10",
+        },
+    )
+    assert made.status_code == 302
+    topic.refresh_from_db()
+    assert topic.status == "scheduled" and topic.session is not None
+    assert topic.session.event.title == "Peer work day"
+    assert hana.get(url).status_code == 302  # scheduled now: back to the topic, which says so
+    assert hana.get(f"{reverse('event_new', args=[w.hub.pk])}?topic=x").status_code == 404
