@@ -466,3 +466,17 @@ def test_a_topic_is_scheduled_at_a_new_event_made_from_its_page(hub_world):
     assert topic.session.event.title == "Peer work day"
     assert hana.get(url).status_code == 302  # scheduled now: back to the topic, which says so
     assert hana.get(f"{reverse('event_new', args=[w.hub.pk])}?topic=x").status_code == 404
+
+
+def test_a_cancelled_event_says_so_and_hides_what_was_for_coming(hub_world):
+    w = hub_world
+    (guest,) = register(w.event, 1)
+    actions.event_cancel(by=w.hana, event=w.event, reason="The hall is flooded.")
+    organiser = client_for(w.hana).get(w.event.get_absolute_url()).content.decode()
+    assert "This event was cancelled." in organiser and "Cancelled with the event" in organiser
+    for gone in (w.event.venue_code, "Add to calendar", reverse("event_join", args=[w.event.pk])):
+        assert gone not in organiser, gone
+    joining = Client().get(reverse("event_join", args=[w.event.pk])).content.decode()
+    assert "This event was cancelled." in joining and "Registration is not open" not in joining
+    mine = Client().get(actions.manage_link(guest)).content.decode()
+    assert "Cancelled with the event" in mine and guest.code not in mine
