@@ -635,6 +635,22 @@ def confirmed_from_link(signed: str) -> Registration | None:
 
 
 @action
+def registration_details(
+    *, by: Any, registration: Registration, access_needs: str, listed: bool
+) -> Registration:
+    """The person changes their access needs and whether their name is listed, while they
+    have a place (or are waiting) at a planned event."""
+    reg = Registration.objects.select_for_update().select_related("event").get(pk=registration.pk)
+    live = (RegistrationStatus.REGISTERED, RegistrationStatus.WAITING)
+    if reg.event.status != EventStatus.PLANNED or reg.status not in live:
+        raise ValidationError({"registration": NOT_PLANNED})
+    reg.access_needs, reg.listed = access_needs.strip(), listed
+    reg.save(update_fields=["access_needs", "listed"])
+    audit_record(actor=by, action="registration details changed", obj=reg.event)
+    return reg
+
+
+@action
 def guest_register(
     *,
     event: Event,

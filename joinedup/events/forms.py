@@ -214,7 +214,10 @@ class RegisterForm(IdPrefixedForm):
 class GuestForm(forms.Form):
     name = forms.CharField(max_length=200)
     email = forms.EmailField()
-    audience = forms.ChoiceField(label="I am coming as")
+    audience = forms.ChoiceField(
+        label="I am coming as",
+        error_messages={"required": "Choose what you are coming as."},
+    )
     access_needs = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}), required=False, label="Access needs"
     )
@@ -227,7 +230,22 @@ class GuestForm(forms.Form):
 
     def __init__(self, *args: Any, invited: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["audience"].choices = [(a, Audience(a).label) for a in invited]  # type: ignore[attr-defined]
+        self.fields["audience"].choices = [("", "Choose one")] + [  # type: ignore[attr-defined]
+            (a, Audience(a).label) for a in invited
+        ]
+
+
+class GuestDetailsForm(IdPrefixedForm):
+    """What a guest changes on their registration's page."""
+
+    id_prefix = "details"
+    access_needs = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        label="Access needs",
+        help_text="Anything that would help you take part. Only the organisers see it.",
+    )
+    listed = forms.BooleanField(required=False, label="List my name on the attendee list")
 
 
 class CodeForm(IdPrefixedForm):

@@ -26,6 +26,7 @@ from joinedup.events.forms import (
     EventForm,
     EventForTopicForm,
     FeedbackForm,
+    GuestDetailsForm,
     GuestForm,
     NotesForm,
     RegisterForm,
@@ -624,6 +625,10 @@ def registration_manage(request: Any, signed: str) -> HttpResponse:
     event = reg.event
     do = request.POST.get("do", "")
     code_form = CodeForm(request.POST if do == "code" else None)
+    details_form = GuestDetailsForm(
+        request.POST if do == "details" else None,
+        initial={"access_needs": reg.access_needs, "listed": reg.listed},
+    )
     feedback_form = None
     answered = FeedbackGiven.objects.filter(registration=reg).exists()
     if request.method == "POST":
@@ -633,6 +638,18 @@ def registration_manage(request: Any, signed: str) -> HttpResponse:
             actions.registration_cancel(by=None, registration=reg)
             messages.success(request, PLACE_CANCELLED)
             return redirect(request.path)
+        if do == "details" and details_form.is_valid():
+            d = details_form.cleaned_data
+            if act(
+                details_form,
+                actions.registration_details,
+                by=None,
+                registration=reg,
+                access_needs=d["access_needs"],
+                listed=d["listed"],
+            ):
+                messages.success(request, "Your changes are saved.")
+                return redirect(request.path)
         if do == "code" and code_form.is_valid():
             if _code_tries_spent(request, reg):
                 code_form.add_error("code", CODE_LIMITED)
@@ -656,6 +673,7 @@ def registration_manage(request: Any, signed: str) -> HttpResponse:
             "reg": reg,
             "event": event,
             "code_form": code_form,
+            "details_form": details_form,
             "attendance_open": event.attendance_open(),
             "feedback_form": feedback_form,
             "answered": answered,

@@ -480,3 +480,23 @@ def test_a_cancelled_event_says_so_and_hides_what_was_for_coming(hub_world):
     assert "This event was cancelled." in joining and "Registration is not open" not in joining
     mine = Client().get(actions.manage_link(guest)).content.decode()
     assert "Cancelled with the event" in mine and guest.code not in mine
+
+
+def test_the_guest_form_preselects_nothing_and_a_guest_changes_their_details(hub_world):
+    w = hub_world
+    url = reverse("event_join", args=[w.event.pk])
+    choices = Client().get(url).content.decode()
+    assert 'value="" selected>Choose one' in choices
+    assert not re.search(r'value="\w\S*" selected', choices)
+    unsaid = Client().post(url, {"name": "Ada", "email": "ada@council.example"})
+    assert unsaid.status_code == 422 and "Choose what you are coming as." in unsaid.content.decode()
+    assert not Registration.objects.exists()
+    (guest,) = register(w.event, 1)
+    link = actions.manage_link(guest)
+    page = Client().get(link).content.decode()
+    end = timezone.localtime(w.event.ends_at)
+    assert f"to {end:%H:%M}" in page  # the end as well as the start
+    changed = Client().post(link, {"do": "details", "access_needs": "Step-free", "listed": "on"})
+    assert changed.status_code == 302
+    guest.refresh_from_db()
+    assert (guest.access_needs, guest.listed) == ("Step-free", True)
