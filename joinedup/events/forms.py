@@ -119,7 +119,16 @@ class EventForm(forms.Form):
     ends_at = forms.DateTimeField(label="Ends", widget=LOCAL)
     place = forms.CharField(max_length=300, required=False)
     online_link = forms.URLField(required=False, label="Online link", assume_scheme="https")
-    capacity = forms.IntegerField(min_value=1, initial=30, label="Places")
+    capacity = forms.IntegerField(
+        min_value=1,
+        initial=30,
+        label="Places",
+        error_messages={
+            "min_value": "An event needs at least one place.",
+            "required": "Say how many places there are.",
+            "invalid": "Give the number of places as a whole number, such as 30.",
+        },
+    )
     registration_opens_at = forms.DateTimeField(
         required=False,
         label="Registration opens",

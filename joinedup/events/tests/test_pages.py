@@ -431,6 +431,8 @@ def test_take_our_vote_back_shows_only_with_a_vote(hub_world):
     will.post(url, {"do": "vote", "organisation": w.wider_org.pk})
     page = will.get(url).content.decode()
     assert "Take our vote back" in page and ">Support it<" not in page
+    assert f"{w.wider_org.name} supports this topic, and has 4 votes left" in page
+    assert f"{w.wider_org.name}: 4 votes left in this hub" in page
     assert will.post(url, {"do": "unvote", "organisation": w.wider_org.pk}).status_code == 302
     assert not TopicVote.objects.exists()
     # The requester's own people are told their request counts; a vote is refused.
