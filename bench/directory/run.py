@@ -12,7 +12,10 @@ organisation and one location for every five services), and at each size times:
 
 - **search**: the partners' search page's query, as the page runs it (`directory.search.find`
   with needs + area + words, then the count and the first page of 20 with its organisations);
-- **hsds**: `GET /api/hsds/services?search=…` through Django's test client, whole request;
+- **HSDS search**: `GET /api/hsds/services?search=…` through Django's test client, whole request;
+- **HSDS list**: `GET /api/hsds/services?per_page=20`, the first page of the whole list;
+- **HSDS halfway (after)**: the page halfway down the whole list, reached by its cursor
+  (`after`, as a client walking the `next` links gets it);
 - **raw SQL**: the same two queries written by hand — a plain count of the matches and the
   first page — on the same connection (SQLite: through the FTS5 index, as `find` does).
 
@@ -23,18 +26,17 @@ milliseconds. The table is printed as Markdown for `bench/README.md`.
 from __future__ import annotations
 
 import argparse
-import os
 import random
-import statistics
 import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from common import copy_rows, drop, load, percentiles, setup
+
+DB = "joinedup_bench"
 
 TOWNS = [
     "Kidderminster", "Bewdley", "Stourport", "Bromsgrove", "Redditch", "Worcester", "Rawtenstall",
@@ -46,28 +48,6 @@ WORDS = [
     "drop-in", "outreach", "tenancy", "food", "employment", "carers", "women", "advocacy",
 ]  # fmt: skip
 SIZES = [1_000, 10_000, 100_000]
-
-
-def setup(database: str) -> None:
-    os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret-long-enough-for-the-settings")
-    os.environ["JOINEDUP_STATIC_MANIFEST"] = "false"
-    os.environ["JOINEDUP_DATA_DIR"] = tempfile.mkdtemp(prefix="joinedup-bench-")
-    if database == "postgres":
-        import psycopg
-
-        with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as c:
-            c.execute("DROP DATABASE IF EXISTS joinedup_bench")
-            c.execute("CREATE DATABASE joinedup_bench")
-        os.environ["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/joinedup_bench"
-    else:
-        os.environ.pop("DATABASE_URL", None)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "joinedup.settings"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def generate(start: int, stop: int, rng: random.Random, bar: Any) -> None:
@@ -152,32 +132,6 @@ def generate(start: int, stop: int, rng: random.Random, bar: Any) -> None:
         bar("generating services", hi - start, stop - start)
 
 
-def copy_rows(model: Any, rows: list[Any]) -> None:
-    """Write `rows` with PostgreSQL's COPY: every concrete column, as the model would save it
-    (its defaults filled in by the model, not the ORM's INSERT)."""
-    from django.db import connection
-
-    fields = [f for f in model._meta.concrete_fields if not getattr(f, "auto_created", False)]
-    fields = [f for f in fields if not (f.primary_key and getattr(rows[0], f.attname) is None)]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    with connection.cursor() as cursor:
-        raw = cursor.cursor
-        with raw.copy(f"COPY {model._meta.db_table} ({columns}) FROM STDIN") as copy:
-            for row in rows:
-                for f in fields:
-                    if getattr(row, f.attname) is None and f.has_default():
-                        setattr(row, f.attname, f.get_default())
-                copy.write_row(
-                    [f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields]
-                )
-
-
-def percentiles(samples: list[float]) -> tuple[float, float]:
-    ordered = sorted(samples)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return statistics.median(ordered), p95
-
-
 def raw_sql(vendor: str, n_terms: int) -> tuple[str, str]:
     """The search's count and first page written by hand (needs as term ids, one town, one
     word): on PostgreSQL one full-text query over the GIN index, on SQLite one MATCH of the
@@ -213,6 +167,7 @@ def measure(runs: int, rng: random.Random) -> dict[str, tuple[float, float]]:
     from django.test import Client
     from django.utils import timezone
 
+    from joinedup.directory.hsds_api import COUNT_CAP, cursor
     from joinedup.directory.models import Service, TaxonomyTerm
     from joinedup.directory.search import (
         Criteria,
@@ -225,7 +180,12 @@ def measure(runs: int, rng: random.Random) -> dict[str, tuple[float, float]]:
 
     tops = list(TaxonomyTerm.objects.filter(parent=None).values_list("pk", flat=True))
     client = Client(HTTP_HOST="localhost")
-    timings: dict[str, list[float]] = {"search": [], "hsds": [], "raw": []}
+    timings: dict[str, list[float]] = {"search": [], "hsds": [], "raw": [], "list": [], "deep": []}
+    # A cursor halfway down the whole list, as a client walking its `next` links reaches it.
+    public = Service.objects.filter(visibility="public").order_by("name", "id")
+    middle = public.count() // 2
+    name, pk = public.values_list("name", "pk")[middle]
+    halfway = cursor(middle // 20 + 2, name, pk, COUNT_CAP)
     for _ in range(runs):
         needs = tuple(rng.sample(tops, 2))
         town, word = rng.choice(TOWNS), rng.choice(WORDS[:8])
@@ -263,6 +223,15 @@ def measure(runs: int, rng: random.Random) -> dict[str, tuple[float, float]]:
         timings["hsds"].append((time.perf_counter() - started) * 1000)
         if response.status_code != 200:
             timings["hsds"][-1] = float("nan")
+
+        for name, params in (
+            ("list", {"per_page": 20}),
+            ("deep", {"per_page": 20, "after": halfway}),
+        ):
+            started = time.perf_counter()
+            response = client.get("/api/hsds/services", params)
+            timings[name].append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, response.content[:300]
     return {name: percentiles(values) for name, values in timings.items()}
 
 
@@ -272,8 +241,13 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="*", default=SIZES)
     parser.add_argument("--runs", type=int, default=60)
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="PostgreSQL: use the services a kept bench database already holds (with --keep)",
+    )
     options = parser.parse_args()
-    setup(options.database)
+    setup(options.database, DB, reuse=options.reuse)
     from django.db import connection
 
     from joinedup.lib.progress import Bar
@@ -281,9 +255,14 @@ def main() -> None:
     bar = Bar(sys.stderr)
     rng = random.Random(2026)
     rows, made = [], 0
+    if options.reuse:
+        from joinedup.directory.models import Service
+
+        made = Service.objects.count()
     for size in sorted(options.sizes):
-        generate(made, size, rng, bar)
-        made = size
+        if size > made:
+            generate(made, size, rng, bar)
+            made = size
         if connection.vendor == "postgresql":
             # As autovacuum would after a bulk load: flush the GIN index's pending list and
             # refresh the planner's statistics.
@@ -294,23 +273,24 @@ def main() -> None:
         s50, s95 = result["search"]
         r50, r95 = result["raw"]
         h50, h95 = result["hsds"]
+        l50, l95 = result["list"]
+        d50, d95 = result["deep"]
+        print(f"load average while measuring {size:,}: {load()}", file=sys.stderr)
         rows.append(
             f"| {options.database} | {size:,} | {s50:.1f} | {s95:.1f} | {r50:.1f} | {r95:.1f} "
-            f"| {s95 / r95:.1f}× | {h50:.1f} | {h95:.1f} |"
+            f"| {s95 / r95:.1f}× | {h50:.1f} | {h95:.1f} | {l50:.1f} | {l95:.1f} "
+            f"| {d50:.1f} | {d95:.1f} |"
         )
         print(rows[-1], flush=True)
     print()
     print("| database | services | search p50 | search p95 | raw SQL p50 | raw SQL p95 "
-          "| search ÷ raw (p95) | HSDS API p50 | HSDS API p95 |")  # fmt: skip
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+          "| search ÷ raw (p95) | HSDS search p50 | HSDS search p95 | HSDS list p50 "
+          "| HSDS list p95 | HSDS halfway (after) p50 | HSDS halfway (after) p95 |")  # fmt: skip
+    print("| --- |" + " ---: |" * 12)
     for row in rows:
         print(row)
-    if connection.vendor == "postgresql" and not options.keep:
-        connection.close()
-        import psycopg
-
-        with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as c:
-            c.execute("DROP DATABASE IF EXISTS joinedup_bench")
+    if not options.keep:
+        drop(options.database, DB)
 
 
 if __name__ == "__main__":

@@ -27,168 +27,16 @@ and counts the page's queries. p50 and p95 are in milliseconds, printed as a Mar
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import itertools
-import os
 import random
-import statistics
 import sys
-import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+# `partnership_of` is imported from here by bench/figures, so it stays importable as `run.*`.
+from common import partnership_of, percentiles, setup, timed  # noqa: F401
 
 DB = "joinedup_bench_network"
-
-
-def setup(database: str) -> None:
-    os.environ.setdefault("SECRET_KEY", "bench")
-    os.environ["JOINEDUP_STATIC_MANIFEST"] = "false"
-    os.environ["JOINEDUP_DATA_DIR"] = tempfile.mkdtemp(prefix="joinedup-bench-network-")
-    if database == "postgres":
-        import psycopg
-
-        with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as c:
-            c.execute(f"DROP DATABASE IF EXISTS {DB}")
-            c.execute(f"CREATE DATABASE {DB}")
-        os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{DB}"
-    else:
-        os.environ.pop("DATABASE_URL", None)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "joinedup.settings"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-
-
-def partnership_of(size: int, rng: random.Random) -> tuple[Any, Any]:
-    """A partnership of `size` members with a year of activity; and a core partner's user."""
-    from django.utils import timezone
-
-    from joinedup.accounts.models import User
-    from joinedup.decisions.models import Position, Proposal
-    from joinedup.health.models import Rating
-    from joinedup.meetings.models import Attendance, Meeting, Series
-    from joinedup.organisations.actions import affiliation_set_by_system
-    from joinedup.partnerships import actions
-    from joinedup.partnerships.models import Level, MemberRole, Sector
-    from joinedup.referrals.models import Signpost
-    from joinedup.resources.models import Exchange
-
-    sectors = list(Sector.values)
-    today = timezone.localdate()
-    now = timezone.now()
-    orgs = [
-        actions.organisation_create(
-            by=None, name=f"Bench {size} organisation {i:03d} of the county", sector=sectors[i % 6]
-        )
-        for i in range(size)
-    ]
-    p = actions.partnership_create(
-        by=None, name=f"Bench {size}", shared_goal="Benchmark.", lead=orgs[0], start_on=today
-    )
-    for i, org in enumerate(orgs[1:], start=1):
-        actions.membership_add(
-            by=None,
-            partnership=p,
-            organisation=org,
-            role=MemberRole.CORE if i < 6 else MemberRole.WIDER,
-            funded=False,
-            levels=[Level.DELIVERY],
-            joined_on=today - dt.timedelta(days=400),
-        )
-    user = User.objects.create_user(f"bench{size}@example.org", "bench-password", name="Bench")
-    affiliation_set_by_system(
-        user=user, organisation=orgs[1], role="manager", why="The benchmark's core partner."
-    )
-
-    active = [o for i, o in enumerate(orgs) if i % 5 != 4]  # a fifth do nothing
-    groups = [active[i : i + 10] for i in range(0, len(active), 10)]
-    exchanges, signposts, ratings, proposals, positions = [], [], [], [], []
-
-    def day() -> dt.date:
-        return today - dt.timedelta(days=rng.randrange(1, 360))
-
-    for group in groups:
-        for org in group:
-            for other in rng.sample([o for o in group if o != org], k=min(2, len(group) - 1)):
-                signposts.append(Signpost(partnership=p, from_org=org, to_org=other, on=day()))
-                exchanges.append(
-                    Exchange(
-                        partnership=p,
-                        giver=org,
-                        receiver=other,
-                        kind="expertise",
-                        description="Help",
-                        on=day(),
-                    )
-                )
-                ratings.append(
-                    Rating(partnership=p, rater=org, rated=other, level=rng.choice([1, 2, 3, 4]))
-                )
-        proposals.append(
-            Proposal(
-                partnership=p,
-                title="Share",
-                question="Shall we?",
-                kind="consent",
-                deciders="all",
-                organisation=group[0],
-                closes_on=today + dt.timedelta(days=30),
-            )
-        )
-    for a, b in itertools.pairwise(groups):
-        signposts.append(Signpost(partnership=p, from_org=a[-1], to_org=b[0], on=day()))
-    Signpost.objects.bulk_create(signposts)
-    Exchange.objects.bulk_create(exchanges)
-    Rating.objects.bulk_create(ratings)
-    for proposal, group in zip(Proposal.objects.bulk_create(proposals), groups, strict=True):
-        positions += [
-            Position(proposal=proposal, organisation=o, stance="agree") for o in group[1:4]
-        ]
-    Position.objects.bulk_create(positions)
-    series = Series.objects.create(
-        partnership=p, tier="wider", title="Wider", min_interval_days=28, max_interval_days=42
-    )
-    attendance = []
-    for k in range(12):
-        starts = now - dt.timedelta(days=20 + 28 * k)
-        meeting = Meeting.objects.create(
-            series=series,
-            starts_at=starts,
-            ends_at=starts + dt.timedelta(hours=2),
-            purpose="delivery",
-            status="held",
-        )
-        attendance += [
-            Attendance(meeting=meeting, organisation=o, presence="present", person_name="A")
-            for o in orgs
-            if rng.random() < 0.6
-        ]
-    Attendance.objects.bulk_create(attendance)
-    return p, user
-
-
-def percentiles(samples: list[float]) -> tuple[float, float]:
-    ordered = sorted(samples)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return statistics.median(ordered), p95
-
-
-def timed(runs: int, work: Any, before: Any = None) -> tuple[float, float]:
-    samples = []
-    for _ in range(runs):
-        if before is not None:
-            before()
-        started = time.perf_counter()
-        work()
-        samples.append((time.perf_counter() - started) * 1000)
-    return percentiles(samples)
 
 
 def main() -> None:
@@ -196,7 +44,7 @@ def main() -> None:
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--runs", type=int, default=20)
     options = parser.parse_args()
-    setup(options.database)
+    setup(options.database, DB)
     from django.core.cache import cache
     from django.db import connection
     from django.test import Client

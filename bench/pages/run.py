@@ -13,9 +13,9 @@ the caches): p50 and p95 in milliseconds, the queries of one request, its size a
 gzipped (`Accept-Encoding: gzip`, kB). It also times saving one attendance register of every
 member (`meetings.actions.attendance_register`).
 
-With `--before DIR` the same script runs first with DIR's code (a copy of main: `git archive
-main | tar -x -C DIR`) in a process of its own, then with this checkout's, and prints both in
-one table, so that the two meet the same load on a shared machine.
+With `--before DIR` the same script runs with DIR's code (a copy of main: `git archive main |
+tar -x -C DIR`) in a process of its own, at the same time as this checkout's in another, and
+prints both in one table, so that the two meet the same load on a shared machine.
 """
 
 from __future__ import annotations
@@ -239,6 +239,19 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
     return statistics.median(ordered), p95
 
 
+def in_step(key: str) -> None:
+    """With `--before`, wait until the other process reaches the same page too, so that the
+    two time each page at the same moment (each would otherwise run ahead of the other, as
+    their builds take different times) and meet the same load."""
+    where, role = os.environ.get("BENCH_STEP_DIR"), os.environ.get("BENCH_ROLE")
+    if not where or not role:
+        return
+    Path(where, f"{role}-{key}").touch()
+    other = Path(where, f"{'after' if role == 'before' else 'before'}-{key}")
+    while not other.exists():
+        time.sleep(0.01)
+
+
 def measure(runs: int) -> dict[str, Any]:
     """Times every page at every size, in this process; returns the figures."""
     from django.db import connection
@@ -257,6 +270,7 @@ def measure(runs: int) -> dict[str, Any]:
         client = Client(HTTP_HOST="localhost")
         client.force_login(b["user"])
         for name, url in b["urls"].items():
+            in_step(f"{size}-{name}".replace(" ", "_"))
             first = client.get(url)  # warms the caches (the picture, closed rounds' scores)
             assert first.status_code == 200, (name, first.status_code)
             statements: list[str] = []
@@ -285,6 +299,7 @@ def measure(runs: int) -> dict[str, Any]:
                 "served_gzipped": bool(zipped),
             }
             print(size, name, found[f"{name}|{size}"], file=sys.stderr)
+        in_step(f"{size}-register")
         register = {o: ("present", "A") for o in b["orgs"]}
         samples = []
         for _ in range(max(3, runs // 2)):
@@ -297,17 +312,25 @@ def measure(runs: int) -> dict[str, Any]:
     return found
 
 
-def run_child(code: Path, db: str, runs: int) -> dict[str, Any]:
-    out = subprocess.run(
+def start_child(code: Path, db: str, runs: int, role: str = "") -> subprocess.Popen[str]:
+    step = {"BENCH_ROLE": role, "BENCH_STEP_DIR": STEP_DIR} if role else {}
+    return subprocess.Popen(
         [
             *(sys.executable, __file__, "--child", str(code), "--db", db, "--runs", str(runs)),
             *("--sizes", ",".join(map(str, SIZES))),
         ],
-        check=True,
         stdout=subprocess.PIPE,
         text=True,
-        env={**os.environ, "PYTHONPATH": str(code)},
-    ).stdout
+        env={**os.environ, "PYTHONPATH": str(code), **step},
+    )
+
+
+STEP_DIR = tempfile.mkdtemp(prefix="joinedup-bench-pages-step-")
+
+
+def result(child: subprocess.Popen[str]) -> dict[str, Any]:
+    out, _ = child.communicate()
+    assert child.returncode == 0, child.returncode
     return json.loads(out.strip().splitlines()[-1])
 
 
@@ -364,10 +387,13 @@ def main() -> None:
         setup(options.child, options.db)
         print(json.dumps(measure(options.runs)))
         return
-    before = None
-    if options.before:
-        before = run_child(options.before, "joinedup_bench_pages_before", options.runs)
-    after = run_child(ROOT, "joinedup_bench_pages", options.runs)
+    # Before and after at the same time, side by side, so that both meet the same load.
+    first = options.before and start_child(
+        options.before, "joinedup_bench_pages_before", options.runs, "before"
+    )
+    second = start_child(ROOT, "joinedup_bench_pages", options.runs, "after" if first else "")
+    before = result(first) if first else None
+    after = result(second)
     print(table(after, before))
 
 

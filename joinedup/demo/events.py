@@ -3,8 +3,10 @@ what projects asked for — peer support, safeguarding and boundaries, trauma-in
 approaches, intersectionality, sustainability and future funding — run by projects with the
 expertise or by local networks; a project offering its room so training reaches a remote area;
 invited guests (commissioners, people with lived experience); attendance, anonymous feedback
-and the new connections attendees made. Dates count back from today, so the year is always the
-last one; the next event is ahead. All people are invented."""
+and the new connections attendees made. The events held count back from the hub partnership's
+last day (seed 000's programme ran in 2019; from today for a partnership still running), so
+they fall in the year its health evidence covers and its network's "learning" layer shows the
+connections made; the next event is ahead of today. All people are invented."""
 
 from __future__ import annotations
 
@@ -88,9 +90,16 @@ DIFFERENTLY = [
 ]
 
 
-def _at(days: int, hour: int) -> dt.datetime:
-    day = timezone.localdate() + dt.timedelta(days=days)
+def _at(days: int, hour: int, anchor: dt.date | None = None) -> dt.datetime:
+    day = (anchor or timezone.localdate()) + dt.timedelta(days=days)
     return dt.datetime.combine(day, dt.time(hour), tzinfo=timezone.get_current_timezone())
+
+
+def _last_day(partnership: Partnership) -> dt.date:
+    """The day a partnership's year of evidence ends: its end if it has ended, else today."""
+    today = timezone.localdate()
+    end = partnership.end_on
+    return end if end is not None and end < today else today
 
 
 def load(orgs: dict[str, Organisation], partnerships: dict[str, Partnership]) -> int:
@@ -117,6 +126,7 @@ def load(orgs: dict[str, Organisation], partnerships: dict[str, Partnership]) ->
     )
     for key, title, asker, supporters, runner, days in PLAN:
         hub: Hub = hubs[key]  # type: ignore[assignment]
+        anchor = _last_day(partnerships[key])
         topic = actions.request_topic(by=None, hub=hub, organisation=orgs[asker], title=title)
         for s in supporters:
             actions.topic_vote(by=None, request=topic, organisation=orgs[s])
@@ -135,8 +145,8 @@ def load(orgs: dict[str, Organisation], partnerships: dict[str, Partnership]) ->
             title=f"{hub.region} hub day: {title}",
             purpose="Projects, specialist organisations and local networks share learning.",
             format="workshop" if days % 2 else "world-cafe",
-            starts_at=_at(days, 10),
-            ends_at=_at(days, 15),
+            starts_at=_at(days, 10, anchor),
+            ends_at=_at(days, 15, anchor),
             place="" if remote else f"{hub.region} community venue",
             capacity=25,
             invited=["commissioner", "lived-experience", "peer-support"],
@@ -158,7 +168,7 @@ def load(orgs: dict[str, Organisation], partnerships: dict[str, Partnership]) ->
                     email=f"events{event.pk}-{i}@demo.joinedup.example",
                     audience="peer-support",
                     listed=i % 2 == 0,
-                    at=_at(days - 20, 9),
+                    at=_at(days - 20, 9, anchor),
                 )
             )
         regs.append(
@@ -168,11 +178,11 @@ def load(orgs: dict[str, Organisation], partnerships: dict[str, Partnership]) ->
                 name="A local commissioner",
                 email=f"commissioner{event.pk}@demo.joinedup.example",
                 audience="commissioner",
-                at=_at(days - 15, 9),
+                at=_at(days - 15, 9, anchor),
             )
         )
         for r in regs:
-            actions.attendance_confirm(by=None, registration=r, at=_at(days, 10))
+            actions.attendance_confirm(by=None, registration=r, at=_at(days, 10, anchor))
         actions.event_held(by=None, event=event)
         actions.notes_save(
             by=None,

@@ -13,6 +13,9 @@ shape as /api/v1's errors: `{"detail": …, "errors": [{"field": …, "message":
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 import math
 import uuid
 from collections.abc import Callable
@@ -81,6 +84,8 @@ NOT_LOCATED = "We could not locate this postcode."
 PROXIMITY_NEEDS_POSTCODE = "Give a postcode to measure the proximity from."
 TRUE_OR_FALSE = "Use true or false."
 ONLY_JSON = "Only json is offered."
+BAD_CURSOR = "Use the after of a list's next link, as it is."
+PAGE_OR_AFTER = "Give page or after, not both."
 
 
 class BadQuery(Exception):
@@ -125,12 +130,48 @@ class ServiceFilterQuery(ListQuery):
     full = TrueFalseField(required=False)
 
 
+class CursorField(forms.CharField):
+    """`after`: where the last page ended, as the `next` link of a list gives it (opaque to
+    clients: the next page's number, the last service's name and id, and the list's count as
+    its first page found it, so that only the first page counts)."""
+
+    def to_python(  # type: ignore[override]
+        self, value: Any
+    ) -> tuple[int, str, uuid.UUID, int] | None:
+        text = super().to_python(value)
+        if not text:
+            return None
+        try:
+            number, name, id, total = json.loads(base64.urlsafe_b64decode(text.encode() + b"==="))
+            if not (
+                isinstance(number, int)
+                and 1 < number <= MAX_PAGE
+                and isinstance(name, str)
+                and isinstance(total, int)
+                and 0 <= total <= COUNT_CAP
+            ):
+                raise ValueError
+            return number, name, uuid.UUID(id), total
+        except (ValueError, TypeError, UnicodeError, binascii.Error):
+            raise forms.ValidationError(BAD_CURSOR) from None
+
+
+def cursor(number: int, name: str, id: uuid.UUID, total: int) -> str:
+    """The `after` of page `number`, which follows the service `name`, `id`, in a list of
+    `total` (counted up to the cap)."""
+    text = json.dumps([number, name, str(id), total], ensure_ascii=False, separators=(",", ":"))
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
 class ServiceQuery(ServiceFilterQuery):
     per_page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PER_PAGE_MINIMAL)
     minimal = TrueFalseField(required=False)
+    after = CursorField(required=False, max_length=2000)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if data.get("after") and data.get("page"):
+            self.add_error("after", PAGE_OR_AFTER)
         per_page = data.get("per_page")
         if per_page and per_page > MAX_PER_PAGE and not data.get("minimal"):
             self.add_error(
@@ -243,15 +284,33 @@ def _one(qs: QuerySet[Any], id: str) -> Any:
 
 
 def _paged(
-    qs: QuerySet[Any], data: dict[str, Any], docs: Callable[[list[Any]], list[Any]]
+    qs: QuerySet[Any],
+    data: dict[str, Any],
+    docs: Callable[[list[Any]], list[Any]],
+    *,
+    request: HttpRequest | None = None,
 ) -> dict[str, Any]:
-    number = data.get("page") or 1
+    """A page of `qs` in the HSDS envelope, by `page` number or — given `request`, for a list
+    ordered by name and id — also after a cursor (`after`), with a `next` link to the page
+    that follows. A numbered page reads past every row before it (OFFSET); a page after a
+    cursor starts at its place in the index of name and id, so the millionth row costs what
+    the first does."""
     per_page = data.get("per_page") or PER_PAGE
+    after = data.get("after")
+    if after:
+        number, name, id, counted = after
+        # `name >= …` lets the index start at the cursor; the rest steps past its row.
+        following = Q(name__gt=name) | Q(name=name, pk__gt=id)
+        rows = list(qs.filter(following, name__gte=name)[: per_page + 1])
+    else:
+        number = data.get("page") or 1
+        rows = list(qs[(number - 1) * per_page : number * per_page + 1])
     start = (number - 1) * per_page
-    rows = list(qs[start : start + per_page + 1])
     items, more = rows[:per_page], len(rows) > per_page
     if not more and (items or not start):
         total = start + len(items)  # the last page: the count is known without counting
+    elif after:
+        total = counted  # as the first page counted it
     elif start < COUNT_CAP:
         # Counted up to the cap only: COUNT over a LIMIT, never over every match.
         total = min(qs.order_by()[: COUNT_CAP + 1].count(), COUNT_CAP)
@@ -259,6 +318,11 @@ def _paged(
         total = COUNT_CAP  # a page past the cap
     doc = page(docs(items), total=total, number=number, per_page=per_page)
     doc["last_page"] = not more
+    if request is not None and more:
+        query = request.GET.copy()
+        query.pop("page", None)
+        query["after"] = cursor(number + 1, items[-1].name, items[-1].pk, total)
+        doc["next"] = request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
     return doc
 
 
@@ -310,16 +374,20 @@ def services(request: HttpRequest) -> dict[str, Any]:
     qs = _filter_services(public_services(), data).order_by("name", "id")
     if data["minimal"]:
         return _paged(
-            qs.only("id", "last_modified"),
+            qs.only("id", "name", "last_modified"),
             data,
             lambda items: [
                 {"id": str(s.id), "last_modified": plain(s.last_modified)} for s in items
             ],
+            request=request,
         )
     if data["full"]:
-        return _paged(full_services(qs, Scope.public()), data, _full_service_docs)
+        return _paged(full_services(qs, Scope.public()), data, _full_service_docs, request=request)
     return _paged(
-        qs.select_related("organization"), data, lambda items: list(map(service_list_doc, items))
+        qs.select_related("organization"),
+        data,
+        lambda items: list(map(service_list_doc, items)),
+        request=request,
     )
 
 

@@ -31,10 +31,10 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    UUIDField,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
 
 from joinedup.directory.models import (
     Attribute,
@@ -231,16 +231,24 @@ class Criteria:
 def expand_needs(ids: Iterable[uuid.UUID]) -> list[uuid.UUID]:
     """The terms `ids` and every term up to three levels beneath them, in one query (the
     needs taxonomy has two levels; an imported one rarely more than three)."""
+    return list(_expand(ids))
+
+
+def _expand(ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID]:
+    """`expand_needs`, each term with the need it counts as: its parent, or itself at the top."""
     ids = list(ids)
     if not ids:
-        return []
+        return {}
     below = (
         Q(pk__in=ids)
         | Q(parent_id__in=ids)
         | Q(parent__parent_id__in=ids)
         | Q(parent__parent__parent_id__in=ids)
     )
-    return list(TaxonomyTerm.objects.filter(below).values_list("pk", flat=True))
+    return {
+        pk: parent or pk
+        for pk, parent in TaxonomyTerm.objects.filter(below).values_list("pk", "parent_id")
+    }
 
 
 def box(near: tuple[float, float], km: float) -> tuple[float, float, float, float]:
@@ -267,7 +275,8 @@ def find(
     most of the needs, then by name. `locations` says which locations may be used for area
     and distance (never one whose whereabouts the searcher may not know)."""
     qs = services.exclude(status__in=[ServiceStatus.DEFUNCT, ServiceStatus.INACTIVE])
-    terms = expand_needs(criteria.needs) if criteria.needs else []
+    need_of_term = _expand(criteria.needs) if criteria.needs else {}
+    terms = list(need_of_term)
     postgres = connection.vendor == "postgresql"
     # Words, needs and area in one full-text query over one index, on either database.
     indexed = postgres or has_fts5()
@@ -285,13 +294,18 @@ def find(
         if not indexed:
             linked = Attribute.objects.filter(link_entity="service", taxonomy_term_id__in=terms)
             qs = qs.filter(pk__in=linked.values("link_id"))
+        # Each term counts as the need it belongs to (its parent, or itself at the top): the
+        # mapping is written into the query, so that counting a match's needs reads only its
+        # attributes — not the taxonomy once for each of thousands of matches.
+        need_of = Case(
+            *[When(taxonomy_term_id=t, then=Value(need)) for t, need in need_of_term.items()],
+            output_field=UUIDField(),
+        )
         met = (
             Attribute.objects.filter(link_entity="service", link_id=OuterRef("pk"))
             .filter(taxonomy_term_id__in=terms)
             .values("link_id")
-            .annotate(
-                n=Count(Coalesce("taxonomy_term__parent_id", "taxonomy_term_id"), distinct=True)
-            )
+            .annotate(n=Count(need_of, distinct=True))
             .values("n")
         )
         qs = qs.annotate(needs_met=Subquery(met, output_field=IntegerField()))
@@ -345,11 +359,13 @@ def find(
                 ).values("service_id")
             )
         )
-    member = Case(
-        When(organization__organisation_id__in=list(criteria.members), then=Value(1)),
-        default=Value(0),
-        output_field=IntegerField(),
-    )
+    member: Any = Value(0, output_field=IntegerField())
+    if criteria.members:  # else no join to every match's organisation
+        member = Case(
+            When(organization__organisation_id__in=list(criteria.members), then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
     return qs.annotate(member=member).order_by(
         "-member", F("needs_met").desc(nulls_last=True), "nearness", "name", "pk"
     )

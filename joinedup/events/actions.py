@@ -19,12 +19,14 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.signing import TimestampSigner
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from joinedup.actions import action, person
 from joinedup.audit.actions import audit_record
 from joinedup.events.models import (
+    FEEDBACK_BATCH,
     Audience,
     Connection,
     Event,
@@ -34,6 +36,7 @@ from joinedup.events.models import (
     FeedbackGiven,
     Notes,
     NotesRevision,
+    PendingFeedback,
     Registration,
     RegistrationStatus,
     Session,
@@ -74,6 +77,24 @@ NOT_ON = (
     "the end of the day it ends."
 )
 NOT_STARTED = "An event can be marked as held once it has started."
+ATTENDED = "You attended this event: a place you came to cannot be cancelled."
+OVER = "The event has been held or cancelled: its places can no longer be cancelled."
+EVENT_CANCELLED = "This event was cancelled: nobody can be checked in."
+GUESTS_AT_DOOR = (
+    "Guests are checked in at the door: show the organisers your registration code, and they "
+    "confirm you are here."
+)
+CAME_ALREADY = "This address or account came to the event already: it cannot register again."
+START_PAST = "An event cannot start in the past."
+CLOSES_AFTER_END = "Registration must close before the event ends."
+TOO_MANY_PENDING = (
+    "Too many registrations for this event are waiting for their address to be confirmed. "
+    "Please try again later."
+)
+# Guests not yet confirmed, per event: at most the free places plus this many (so a full
+# event's waiting list still takes guests). A pending registration holds no place; the cap keeps
+# many addresses from lining up more confirmations than there are places at once.
+PENDING_ROOM = 10
 OWN_REQUEST = (
     "{organisation} asked for this topic: its request already counts. Support other "
     "organisations' requests with your votes."
@@ -262,7 +283,8 @@ def event_create(
     venue: Any = None,
     venue_for: tuple[Organisation, Partnership] | None = None,
 ) -> Event:
-    """A hub's (or a programme's) event. With `venue` (a room offered in Resources) and
+    """A hub's (or a programme's) event, starting in the future (the system alone — the demo
+    loader — records events already held). With `venue` (a room offered in Resources) and
     `venue_for` (the organisation booking it and its partnership), the room is asked for through
     `resources.actions.booking_request`, so its offerer confirms it and the give-and-receive
     ledger records the exchange."""
@@ -273,9 +295,13 @@ def event_create(
         raise ValidationError({"invited": "Choose audiences from the list."})
     if ends_at <= starts_at:
         raise ValidationError({"ends_at": "An event must end after it starts."})
+    if starts_at < timezone.now() and person(by) is not None:
+        raise ValidationError({"starts_at": START_PAST})
     opens, closes = registration_opens_at, registration_closes_at
     if opens and closes and closes <= opens:
         raise ValidationError({"registration_closes_at": "Registration must close after it opens."})
+    if closes and closes > ends_at:
+        raise ValidationError({"registration_closes_at": CLOSES_AFTER_END})
     if capacity < 1:
         raise ValidationError({"capacity": "An event needs at least one place."})
     event = Event(
@@ -409,7 +435,9 @@ def event_held(*, by: Any, event: Event) -> Event:
             url=request.get_absolute_url(),
         )
     feedback_url = reverse("event_feedback", args=[event.pk])
-    for reg in event.registrations.filter(attended_at__isnull=False):
+    for reg in event.registrations.filter(
+        attended_at__isnull=False, status=RegistrationStatus.REGISTERED
+    ):
         subject = f"How was “{event.title}”?"
         if reg.user_id is not None:
             Notice.objects.create(user_id=reg.user_id, subject=subject, url=feedback_url)
@@ -463,6 +491,10 @@ def _told(event: Event) -> list[str]:
     return list(event.registrations.filter(status__in=live).values_list("email", flat=True))
 
 
+def _minute(when: dt.datetime) -> dt.datetime:
+    return when.replace(second=0, microsecond=0)
+
+
 EDITABLE = (
     "title",
     "purpose",
@@ -480,7 +512,8 @@ TOLD_OF = {"starts_at": "time", "ends_at": "time", "place": "place", "online_lin
 
 @action
 def event_update(*, by: Any, event: Event, **changes: Any) -> Event:
-    """Change a planned event. Capacity never goes below the places taken (nobody loses a
+    """Change a planned event; a new start is never in the past (so "held", allowed from the
+    start, means it really started). Capacity never goes below the places taken (nobody loses a
     confirmed place); more places go to the waiting list in order. A new time or place is
     emailed to everyone registered or waiting, and calendars get the new version."""
     event = Event.objects.select_for_update().get(pk=event.pk)
@@ -494,9 +527,14 @@ def event_update(*, by: Any, event: Event, **changes: Any) -> Event:
         setattr(event, field, value)
     if event.ends_at <= event.starts_at:
         raise ValidationError({"ends_at": "An event must end after it starts."})
+    moved = _minute(event.starts_at) != _minute(before["starts_at"])  # forms drop seconds
+    if moved and event.starts_at < timezone.now():
+        raise ValidationError({"starts_at": START_PAST})
     opens, closes = event.registration_opens_at, event.registration_closes_at
     if opens and closes and closes <= opens:
         raise ValidationError({"registration_closes_at": "Registration must close after it opens."})
+    if closes and closes > event.ends_at:
+        raise ValidationError({"registration_closes_at": CLOSES_AFTER_END})
     taken = event.registrations.filter(status=RegistrationStatus.REGISTERED).count()
     if event.capacity < taken:
         raise ValidationError({"capacity": BELOW_TAKEN.format(n=taken)})
@@ -560,6 +598,8 @@ def registration_create(
     Registration.objects.filter(
         event=event, email__iexact=email, status=RegistrationStatus.PENDING
     ).delete()
+    if _came_already(event, email, user):
+        raise ValidationError({"email": CAME_ALREADY})
     if (
         Registration.objects.filter(event=event, email__iexact=email)
         .exclude(status=RegistrationStatus.CANCELLED)
@@ -586,6 +626,15 @@ def registration_create(
     audit_record(actor=by, action=f"registration {status}", obj=event)
     _tell_registered(event, reg)
     return reg
+
+
+def _came_already(event: Event, email: str, user: Any = None) -> bool:
+    """An address or account with attendance confirmed at `event` (even on a registration
+    cancelled before that rule) registers no more: one person, one place, one answer."""
+    same = Q(email__iexact=email)
+    if user is not None:
+        same |= Q(user=user)
+    return event.registrations.filter(same, attended_at__isnull=False).exists()
 
 
 def confirm_link(registration: Registration) -> str:
@@ -635,17 +684,15 @@ def confirmed_from_link(signed: str) -> Registration | None:
 
 
 @action
-def registration_details(
-    *, by: Any, registration: Registration, access_needs: str, listed: bool
-) -> Registration:
-    """The person changes their access needs and whether their name is listed, while they
-    have a place (or are waiting) at a planned event."""
+def registration_details(*, by: Any, registration: Registration, access_needs: str) -> Registration:
+    """The person changes their access needs, while they have a place (or are waiting) at a
+    planned event (`registration_listing` changes whether their name is listed)."""
     reg = Registration.objects.select_for_update().select_related("event").get(pk=registration.pk)
     live = (RegistrationStatus.REGISTERED, RegistrationStatus.WAITING)
     if reg.event.status != EventStatus.PLANNED or reg.status not in live:
         raise ValidationError({"registration": NOT_PLANNED})
-    reg.access_needs, reg.listed = access_needs.strip(), listed
-    reg.save(update_fields=["access_needs", "listed"])
+    reg.access_needs = access_needs.strip()
+    reg.save(update_fields=["access_needs"])
     audit_record(actor=by, action="registration details changed", obj=reg.event)
     return reg
 
@@ -681,6 +728,10 @@ def guest_register(
         .exclude(status=RegistrationStatus.CANCELLED)
         .first()
     )
+    if existing is None and _came_already(event, email):
+        existing = event.registrations.filter(
+            email__iexact=email, attended_at__isnull=False
+        ).first()
     if existing is not None and existing.status != RegistrationStatus.PENDING:
         link = manage_link(existing) if existing.user_id is None else event.get_absolute_url()
         notify_people(
@@ -691,8 +742,14 @@ def guest_register(
             f"See or cancel your registration: {_full(link)}",
         )
         return True
-    # New, or pending and never confirmed: the latest details are kept, and only the newest
-    # link works.
+    if existing is None:
+        taken = event.registrations.filter(status=RegistrationStatus.REGISTERED).count()
+        pending = event.registrations.filter(status=RegistrationStatus.PENDING).count()
+        if pending >= max(event.capacity - taken, 0) + PENDING_ROOM:
+            raise ValidationError({"email": TOO_MANY_PENDING})
+    # New, or pending and never confirmed: the latest details are kept (the confirm page
+    # shows them all, and the listing choice can be changed there), and only the newest link
+    # works. A confirmed registration is never changed here: only through its own link.
     reg = existing or Registration(event=event, email=email)
     reg.name, reg.audience = name.strip(), audience
     reg.access_needs, reg.expenses, reg.listed = access_needs, expenses, listed
@@ -711,9 +768,10 @@ def guest_register(
 
 
 @action
-def guest_confirm(*, registration: Registration) -> Registration:
-    """The guest followed the emailed link: a place if one is free, else the waiting list —
-    counted now, as a pending registration held none."""
+def guest_confirm(*, registration: Registration, listed: bool | None = None) -> Registration:
+    """The guest followed the emailed link and saw every detail: a place if one is free,
+    else the waiting list — counted now, as a pending registration held none. `listed` is the
+    listing choice as confirmed on that page."""
     event = Event.objects.select_for_update().get(pk=registration.event_id)
     reg = Registration.objects.select_for_update().get(pk=registration.pk)
     if reg.status != RegistrationStatus.PENDING:
@@ -725,7 +783,9 @@ def guest_confirm(*, registration: Registration) -> Registration:
         RegistrationStatus.REGISTERED if taken < event.capacity else RegistrationStatus.WAITING
     )
     reg.created_at = timezone.now()  # its place in the waiting list: from confirming
-    reg.save(update_fields=["status", "created_at"])
+    if listed is not None:
+        reg.listed = listed
+    reg.save(update_fields=["status", "created_at", "listed"])
     audit_record(actor=None, action=f"registration {reg.status}", obj=event)
     _tell_registered(event, reg)
     return reg
@@ -746,12 +806,17 @@ def _tell_registered(event: Event, reg: Registration) -> None:
 
 @action
 def registration_cancel(*, by: Any, registration: Registration) -> Registration | None:
-    """Cancel a registration; a place it frees goes to the first on the waiting list, who is
-    told. Returns the promoted registration, if any."""
+    """Cancel a registration of a planned event that its person did not attend (once there,
+    they were there); a place it frees goes to the first on the waiting list, who is told.
+    Returns the promoted registration, if any."""
     event = Event.objects.select_for_update().get(pk=registration.event_id)
     reg = Registration.objects.get(pk=registration.pk)
     if reg.status == RegistrationStatus.CANCELLED:
         return None
+    if event.status != EventStatus.PLANNED:
+        raise ValidationError({"registration": OVER})
+    if reg.attended_at is not None:
+        raise ValidationError({"registration": ATTENDED})
     freed = reg.status == RegistrationStatus.REGISTERED
     reg.status = RegistrationStatus.CANCELLED
     reg.save(update_fields=["status"])
@@ -759,6 +824,19 @@ def registration_cancel(*, by: Any, registration: Registration) -> Registration 
     if not freed:
         return None
     return _promote(event)
+
+
+@action
+def registration_listing(*, by: Any, registration: Registration, listed: bool) -> Registration:
+    """Its person chooses whether their name is on the attendee list (a guest on their
+    manage page)."""
+    reg = Registration.objects.select_for_update().get(pk=registration.pk)
+    if reg.status == RegistrationStatus.PENDING:
+        raise ValidationError({"listed": LINK_EXPIRED})
+    reg.listed = listed
+    reg.save(update_fields=["listed"])
+    audit_record(actor=by, action="registration listing changed", obj=reg.event)
+    return reg
 
 
 def _promote(event: Event) -> Registration | None:
@@ -797,14 +875,20 @@ def attendance_confirm(
     at: dt.datetime | None = None,
 ) -> Registration:
     """Confirm that the person came, only while the event is on (`Event.attendance_window`):
-    by the organiser (`venue_code` None: the caller checks they run the event), or by the
-    person giving the code shown at the venue — never the code they were sent, which they
-    show at the door. `at` is for the system only (the demo records events already held)."""
+    by the organiser (`venue_code` None: the caller checks they run the event), or by a
+    signed-in member giving the code shown at the venue — never the code they were sent,
+    which they show at the door. Guests are checked in by the organiser only, so knowing the
+    venue code makes no one an attendee. `at` is for the system only (the demo records
+    events already held)."""
     reg = Registration.objects.select_for_update().select_related("event").get(pk=registration.pk)
     if at is not None and person(by) is not None:
         raise ValidationError({"at": "Only the system records attendance in the past."})
+    if reg.event.status == EventStatus.CANCELLED:
+        raise ValidationError({"registration": EVENT_CANCELLED})
     if reg.status != RegistrationStatus.REGISTERED:
         raise ValidationError({"registration": "Only a registered place can be attended."})
+    if venue_code is not None and reg.user_id is None:
+        raise ValidationError({"code": GUESTS_AT_DOOR})
     if not reg.event.attendance_open(at):
         raise ValidationError({"code": NOT_ON})
     if venue_code is not None and not secrets.compare_digest(
@@ -833,6 +917,23 @@ def attendance_by_own_code(*, by: Any, event: Event, code: str) -> Registration:
 # Feedback -----------------------------------------------------------------------------------
 
 
+def answered_already(reg: Registration) -> bool:
+    """One answer per person per event: per account for a member, per address for a guest,
+    whichever of their registrations (a cancelled one included) answered."""
+    same = Q(registration__email__iexact=reg.email)
+    if reg.user_id is not None:
+        same |= Q(registration__user_id=reg.user_id)
+    return FeedbackGiven.objects.filter(same, registration__event_id=reg.event_id).exists()
+
+
+def may_give_feedback(reg: Registration) -> bool:
+    return (
+        reg.status == RegistrationStatus.REGISTERED
+        and reg.attended_at is not None
+        and reg.event.status == EventStatus.HELD
+    )
+
+
 @action
 def feedback_give(
     *,
@@ -843,40 +944,66 @@ def feedback_give(
     sessions: dict[int, tuple[int, str]] | None = None,
     connected_with: Iterable[Organisation] = (),
 ) -> FeedbackGiven:
-    """Anonymous feedback from a confirmed attendee: the event's rating and what they will do
-    differently, the same per session, and who they connected with. Only *that* they answered
-    is kept with their registration; the answers carry no one's name. A new connection between
-    the attendee's organisation and another is a tie in the network's "learning" layer."""
-    reg = Registration.objects.select_for_update().select_related("event").get(pk=registration.pk)
+    """Anonymous feedback from a confirmed attendee (a registration with its place, not
+    cancelled, whose attendance was confirmed): the event's rating and what they will do
+    differently, the same per session, and who they connected with — once per person.
+    Only *that* they answered is kept with their registration; the answers wait in the
+    event's pool and are written in shuffled batches of five (`models` says what this
+    does and does not unlink). A new connection between the attendee's organisation and
+    another is a tie in the network's "learning" layer, written with its batch."""
+    Event.objects.select_for_update().filter(pk=registration.event_id).first()  # one at a time
+    reg = Registration.objects.select_related("event").get(pk=registration.pk)
     event = reg.event
     if event.status != EventStatus.HELD:
         raise ValidationError({"event": NOT_HELD})
-    if reg.attended_at is None:
+    if reg.status != RegistrationStatus.REGISTERED or reg.attended_at is None:
         raise ValidationError({"registration": NOT_ATTENDED})
-    if FeedbackGiven.objects.filter(registration=reg).exists():
+    if answered_already(reg):
         raise ValidationError({"registration": ANSWERED})
-    answers = [FeedbackAnswer(event=event, rating=rating, do_differently=do_differently)]
+    answers: list[list[Any]] = [[None, rating, do_differently]]
     valid_sessions = set(event.sessions.values_list("pk", flat=True))
     for session_id, (session_rating, text) in (sessions or {}).items():
         if session_id not in valid_sessions:
             raise ValidationError({"sessions": "That session is not part of this event."})
-        answers.append(
-            FeedbackAnswer(
-                event=event, session_id=session_id, rating=session_rating, do_differently=text
-            )
-        )
+        answers.append([session_id, session_rating, text])
     for answer in answers:
-        if not 1 <= answer.rating <= 5:
+        if not 1 <= answer[1] <= 5:
             raise ValidationError({"rating": "Choose a rating from 1 to 5."})
+    pairs = sorted(
+        {
+            tuple(sorted((reg.organisation_id, other.pk)))
+            for other in connected_with
+            if reg.organisation_id is not None and other.pk != reg.organisation_id
+        }
+    )
     given = FeedbackGiven.objects.create(registration=reg)
-    FeedbackAnswer.objects.bulk_create(answers)
-    if reg.organisation_id is not None:
-        for other in connected_with:
-            if other.pk != reg.organisation_id:
-                a, b = sorted((reg.organisation_id, other.pk))
-                Connection.objects.get_or_create(event=event, a_id=a, b_id=b)
-    audit_record(actor=by, action="feedback given", obj=event)
+    PendingFeedback.objects.create(event=event, answers=answers, pairs=[list(p) for p in pairs])
+    _write_batch(event)
+    # No audit row: one would name the person, or the time they answered. The answers are
+    # anonymous and personal to no one; `FeedbackGiven` is the record that they answered.
     return given
+
+
+_shuffle = secrets.SystemRandom().shuffle
+
+
+def _write_batch(event: Event) -> None:
+    """With `FEEDBACK_BATCH` people's answers in the pool, write them all, shuffled, and
+    empty it. Called with the event row locked."""
+    pool = list(PendingFeedback.objects.filter(event=event))
+    if len(pool) < FEEDBACK_BATCH:
+        return
+    answers = [a for p in pool for a in p.answers]
+    _shuffle(answers)
+    FeedbackAnswer.objects.bulk_create(
+        FeedbackAnswer(event=event, session_id=sid, rating=rating, do_differently=text)
+        for sid, rating, text in answers
+    )
+    pairs = list({(a, b) for p in pool for a, b in p.pairs})
+    _shuffle(pairs)
+    for a, b in pairs:
+        Connection.objects.get_or_create(event=event, a_id=a, b_id=b)
+    PendingFeedback.objects.filter(pk__in=[p.pk for p in pool]).delete()
 
 
 # Notes --------------------------------------------------------------------------------------

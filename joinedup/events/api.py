@@ -239,7 +239,9 @@ class FeedbackOut(Schema):
     minimum: int
     event: FeedbackRating
     sessions: list[dict[str, Any]]
-    connections: int
+    connections: int | None = Field(
+        description="New connections between organisations; null until five have answered."
+    )
 
 
 @router.get("/events/{pk}/feedback", response={200: FeedbackOut, **error_responses(404)})

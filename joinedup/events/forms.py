@@ -245,7 +245,7 @@ class GuestForm(forms.Form):
 
 
 class GuestDetailsForm(IdPrefixedForm):
-    """What a guest changes on their registration's page."""
+    """A guest's access needs, changed on their registration's page."""
 
     id_prefix = "details"
     access_needs = forms.CharField(
@@ -254,7 +254,6 @@ class GuestDetailsForm(IdPrefixedForm):
         label="Access needs",
         help_text="Anything that would help you take part. Only the organisers see it.",
     )
-    listed = forms.BooleanField(required=False, label="List my name on the attendee list")
 
 
 class CodeForm(IdPrefixedForm):
@@ -322,4 +321,14 @@ class NotesForm(VersionedForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         help_text="Links to slides and handouts, one a line.",
+    )
+
+
+class ListingForm(forms.Form):
+    """A guest's choice to be on the attendee list, on their confirm and manage pages."""
+
+    listed = forms.BooleanField(
+        required=False,
+        label="List my name on the attendee list",
+        help_text="Unticked, nobody but the organisers sees that you are coming.",
     )

@@ -6,6 +6,17 @@ or network, or by a library document. People register — members with their acc
 guests (commissioners, peer support workers, people with lived experience, local networks) by
 email alone — and confirmed attendees give **anonymous feedback**: `FeedbackGiven` records
 only *that* a registration answered; `FeedbackAnswer` holds what was said and points at no one.
+
+**What can and cannot be linked** (someone reading the database): an answer is first held in
+`PendingFeedback`, the event's small pool; when the pool holds `FEEDBACK_BATCH` (5) people's
+answers, they are written together to `FeedbackAnswer` (and their connections to `Connection`)
+in a shuffled order, and the pool is emptied. So a written answer's row — its position, its
+insertion order, its transaction — points only at a batch of five people who answered, never
+at one of them; no audit row about feedback names a person or a time; answers and
+connections carry no time. What *is* linkable: the answers still in the pool (at most four
+people's, never shown) follow the order of the `FeedbackGiven` rows, as any row written in the
+same transaction does; and the batch a row came in (which five registrations answered before
+it was written), as the order of `FeedbackGiven` rows shows.
 """
 
 from __future__ import annotations
@@ -368,6 +379,23 @@ class FeedbackAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"Answer on event {self.event_id}"
+
+
+FEEDBACK_BATCH = 5  # the threshold results show from (`queries.MIN_ANSWERS`)
+
+
+class PendingFeedback(models.Model):
+    """One person's answers, waiting for the batch (see the module's docstring): the event's
+    and each session's `[session id or null, rating, text]`, and the organisation pairs they
+    connected with. A random key, no person, no time."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="feedback_pool")
+    answers = models.JSONField(default=list)
+    pairs = models.JSONField(default=list)
+
+    def __str__(self) -> str:
+        return f"Pending answers on event {self.event_id}"
 
 
 class Connection(models.Model):

@@ -115,14 +115,15 @@ def _ratings(rows: list[tuple[int, str]]) -> Ratings:
 
 @dataclass
 class FeedbackSummary:
-    answered: int
-    event: Ratings
+    answered: int  # everyone who answered, those whose answers wait in the pool included
+    event: Ratings  # from written answers only (see `models`: written in fives)
     sessions: list[tuple[Any, Ratings]]
-    connections: int
+    connections: int | None  # None until the event's answers show: they would tell who answered
 
 
 def feedback_summary(event: Event) -> FeedbackSummary:
-    """Feedback as it may be shown: nothing from fewer than `MIN_ANSWERS` answers."""
+    """Feedback as it may be shown: nothing from fewer than `MIN_ANSWERS` answers — the
+    connections made included, since one answer's connection names its giver's organisation."""
     rows: dict[int | None, list[tuple[int, str]]] = defaultdict(list)
     for session_id, rating, text in FeedbackAnswer.objects.filter(event=event).values_list(
         "session_id", "rating", "do_differently"
@@ -130,11 +131,12 @@ def feedback_summary(event: Event) -> FeedbackSummary:
         rows[session_id].append((rating, text))
     answered = FeedbackGiven.objects.filter(registration__event=event).count()
     sessions = [(s, _ratings(rows.get(s.pk, []))) for s in event.sessions.all()]
+    event_ratings = _ratings(rows.get(None, []))
     return FeedbackSummary(
         answered=answered,
-        event=_ratings(rows.get(None, [])),
+        event=event_ratings,
         sessions=sessions,
-        connections=Connection.objects.filter(event=event).count(),
+        connections=Connection.objects.filter(event=event).count() if event_ratings.shown else None,
     )
 
 

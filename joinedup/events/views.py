@@ -28,13 +28,13 @@ from joinedup.events.forms import (
     FeedbackForm,
     GuestDetailsForm,
     GuestForm,
+    ListingForm,
     NotesForm,
     RegisterForm,
 )
 from joinedup.events.models import (
     Event,
     EventStatus,
-    FeedbackGiven,
     Notes,
     Registration,
     RegistrationStatus,
@@ -58,6 +58,22 @@ JOIN_LIMITED = "Too many registrations from your connection. Please try again in
 # Guesses at the venue's code, per registration.
 CODE_RATE = "10/h"
 CODE_LIMITED = "Too many wrong codes. Ask the organisers to confirm you are here."
+
+
+def network_of(address: str) -> str:
+    """The key the guest page throttles on: an IPv4 address, or an IPv6 address's /64 (one
+    connection commonly holds a whole /64, so counting single IPv6 addresses limits no one)."""
+    import ipaddress
+
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, 64), strict=False))
+    return str(ip)
 
 
 def _code_tries_spent(request: Any, reg: Registration) -> bool:
@@ -172,10 +188,10 @@ def event_detail(request: AuthedRequest, pk: int) -> HttpResponse:
                     **d,
                 )
         elif do == "cancel" and mine is not None:
-            if not is_confirmed(request):
+            if _asks_first(request, mine):
                 return _ask_cancel_place(request, mine, back=event.get_absolute_url())
-            actions.registration_cancel(by=request.user, registration=mine)
-            done = True
+            _cancel(request, mine)
+            return redirect(event)
         elif do == "code" and mine is not None:
             if code_form.is_valid():
                 if _code_tries_spent(request, mine):
@@ -252,14 +268,10 @@ def event_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "feedback": queries.feedback_summary(event),
             "min_answers": queries.MIN_ANSWERS,
             "notes": Notes.objects.filter(event=event, session=None).first(),
-            "answered": mine is not None
-            and FeedbackGiven.objects.filter(registration=mine).exists(),
+            "answered": mine is not None and actions.answered_already(mine),
         },
         status=INVALID if request.method == "POST" else 200,
     )
-
-
-PLACE_CANCELLED = "Your registration is cancelled."
 
 
 def _done_message(do: str, done: Any) -> str:
@@ -271,10 +283,15 @@ def _done_message(do: str, done: Any) -> str:
     if do in ("door", "confirm"):
         return f"{done.name} is marked as here."
     return {
-        "cancel": PLACE_CANCELLED,
         "code": "Thank you: you are marked as here.",
         "held": "The event is marked as held, and attendees are asked for feedback.",
     }[do]
+
+
+def _asks_first(request: Any, reg: Registration) -> bool:
+    """Cancelling a place asks first, unless it is refused anyway (`_cancel` says why)."""
+    planned = reg.event.status == EventStatus.PLANNED
+    return planned and reg.attended_at is None and not is_confirmed(request)
 
 
 def _ask_cancel_place(request: Any, reg: Registration, back: str) -> HttpResponse:
@@ -298,6 +315,25 @@ def _ask_cancel_place(request: Any, reg: Registration, back: str) -> HttpRespons
         back=back,
         carry={"do": "cancel"},
     )
+
+
+LISTED = {
+    True: "Saved: your name is on the attendee list.",
+    False: "Saved: your name is not on the attendee list.",
+}
+
+
+def _cancel(request: Any, reg: Registration) -> None:
+    """Cancel `reg`, or say why not (attended, or the event is over) in a message."""
+    from django.core.exceptions import ValidationError
+
+    try:
+        actions.registration_cancel(by=request.user if reg.user_id else None, registration=reg)
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, text)
+    else:
+        messages.success(request, "Your place is cancelled.")
 
 
 def _refused_as_message(request: Any, func: Any, **kwargs: Any) -> Any:
@@ -425,10 +461,15 @@ def _give_feedback(request: Any, event: Event, reg: Registration) -> tuple[Any, 
 def event_feedback(request: AuthedRequest, pk: int) -> HttpResponse:
     """Anonymous feedback, from confirmed attendees only, once."""
     event = _event(request, pk)
-    reg = event.registrations.filter(user=request.user, attended_at__isnull=False).first()
-    if reg is None or event.status != EventStatus.HELD:
+    reg = (
+        event.registrations.select_related("event")
+        .filter(user=request.user, status=RegistrationStatus.REGISTERED)
+        .exclude(attended_at=None)
+        .first()
+    )
+    if reg is None or not actions.may_give_feedback(reg):
         raise PermissionDenied
-    if FeedbackGiven.objects.filter(registration=reg).exists():
+    if actions.answered_already(reg):
         messages.info(request, actions.ANSWERED)
         return redirect(event)
     form, done = _give_feedback(request, event, reg)
@@ -538,7 +579,7 @@ def event_join(request: Any, pk: int) -> HttpResponse:
         if is_ratelimited(
             request,
             group="events.join.address",
-            key=lambda group, r: address_of(r),
+            key=lambda group, r: network_of(address_of(r)),
             rate=JOIN_RATE_ADDRESS,
             increment=True,
         ):
@@ -581,8 +622,10 @@ def event_join_sent(request: Any, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def registration_confirm(request: Any, signed: str) -> HttpResponse:
-    """The emailed link: GET asks (so a mail scanner that follows links confirms nothing),
-    POST confirms and leads to the guest's registration."""
+    """The emailed link: GET shows every detail to be confirmed — name, audience, access needs,
+    expenses and the listing choice, which can be changed here (someone else may have typed
+    them) — and asks (so a mail scanner that follows links confirms nothing); POST confirms
+    and leads to the guest's registration."""
     reg = actions.pending_from_link(signed)
     if reg is None and (used := actions.confirmed_from_link(signed)) is not None:
         return render(
@@ -595,22 +638,29 @@ def registration_confirm(request: Any, signed: str) -> HttpResponse:
             request, "events/join_expired.html", {"text": actions.LINK_EXPIRED}, status=404
         )
     event = reg.event
-    if request.method == "POST":
-        done = _refused_as_message(request, actions.guest_confirm, registration=reg)
+    form = ListingForm(
+        request.POST if request.method == "POST" else None, initial={"listed": reg.listed}
+    )
+    if request.method == "POST" and form.is_valid():
+        done = _refused_as_message(
+            request, actions.guest_confirm, registration=reg, listed=form.cleaned_data["listed"]
+        )
         if done is not None:
             return redirect(actions.manage_link(done))
     return render(
         request,
         "events/join_confirm.html",
-        {"event": event, "reg": reg, "open": event.registration_open()},
+        {"event": event, "reg": reg, "form": form, "open": event.registration_open()},
         status=INVALID if request.method == "POST" else 200,
     )
 
 
 @require_http_methods(["GET", "POST"])
 def registration_manage(request: Any, signed: str) -> HttpResponse:
-    """A guest's own registration behind its signed link: see it, cancel it, confirm attendance
-    with the code, and give feedback once the event has been held."""
+    """A guest's own registration behind its signed link: see it, choose whether their name is
+    listed, cancel it, and give feedback once the event has been held and their attendance was
+    confirmed. Guests are checked in by the organisers at the door (a venue code typed here is
+    refused, saying so)."""
     pk = actions.registration_from_link(signed)
     reg = (
         Registration.objects.select_related("event")
@@ -626,17 +676,32 @@ def registration_manage(request: Any, signed: str) -> HttpResponse:
     do = request.POST.get("do", "")
     code_form = CodeForm(request.POST if do == "code" else None)
     details_form = GuestDetailsForm(
-        request.POST if do == "details" else None,
-        initial={"access_needs": reg.access_needs, "listed": reg.listed},
+        request.POST if do == "details" else None, initial={"access_needs": reg.access_needs}
+    )
+    listing_form = ListingForm(
+        request.POST if do == "listed" else None, initial={"listed": reg.listed}
     )
     feedback_form = None
-    answered = FeedbackGiven.objects.filter(registration=reg).exists()
+    answered = actions.answered_already(reg)
     if request.method == "POST":
         if do == "cancel":
-            if not is_confirmed(request):
+            if _asks_first(request, reg):
                 return _ask_cancel_place(request, reg, back=request.path)
-            actions.registration_cancel(by=None, registration=reg)
-            messages.success(request, PLACE_CANCELLED)
+            _cancel(request, reg)
+            return redirect(request.path)
+        if (
+            do == "listed"
+            and listing_form.is_valid()
+            and act(
+                listing_form,
+                actions.registration_listing,
+                by=None,
+                registration=reg,
+                listed=listing_form.cleaned_data["listed"],
+            )
+        ):
+            listed = listing_form.cleaned_data["listed"]
+            messages.success(request, LISTED[listed])
             return redirect(request.path)
         if do == "details" and details_form.is_valid():
             d = details_form.cleaned_data
@@ -646,9 +711,8 @@ def registration_manage(request: Any, signed: str) -> HttpResponse:
                 by=None,
                 registration=reg,
                 access_needs=d["access_needs"],
-                listed=d["listed"],
             ):
-                messages.success(request, "Your changes are saved.")
+                messages.success(request, "Your access needs are saved: the organisers see them.")
                 return redirect(request.path)
         if do == "code" and code_form.is_valid():
             if _code_tries_spent(request, reg):
@@ -662,7 +726,7 @@ def registration_manage(request: Any, signed: str) -> HttpResponse:
             ):
                 return redirect(request.path)
     reg.refresh_from_db()
-    if event.status == EventStatus.HELD and reg.attended_at and not answered:
+    if actions.may_give_feedback(reg) and not answered:
         feedback_form, done = _give_feedback(request if do == "feedback" else _Get(), event, reg)
         if done:
             return redirect(request.path)
@@ -674,7 +738,7 @@ def registration_manage(request: Any, signed: str) -> HttpResponse:
             "event": event,
             "code_form": code_form,
             "details_form": details_form,
-            "attendance_open": event.attendance_open(),
+            "listing_form": listing_form,
             "feedback_form": feedback_form,
             "answered": answered,
         },

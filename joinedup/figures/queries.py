@@ -26,12 +26,15 @@ def programme_rows(partnerships: QuerySet[Partnership]) -> StoredRows:
     partnerships never computed yet (new ones) are computed and stored first. The read goes to
     the read replica when there is one (`replica`); after computing, the rows just written are
     read back from the default database, which the replica may not have caught up with."""
+    # Not the network's figures (betweenness by organisation) nor the stages: a row needs
+    # neither, and decoding them was most of the query's time at 500 partnerships.
+    qs = partnerships.select_related("hub", "figures").defer("figures__network", "figures__stages")
     with from_replica():
-        found = list(partnerships.select_related("hub", "figures").order_by())
+        found = list(qs.order_by())
     missing = [p.pk for p in found if not hasattr(p, "figures")]
     if missing:
         refresh(missing)
-        found = list(partnerships.select_related("hub", "figures").order_by())
+        found = list(qs.order_by())
     found.sort(key=lambda p: (p.name.lower(), p.pk))
     times = [p.figures.computed_at for p in found if hasattr(p, "figures")]
     return StoredRows(

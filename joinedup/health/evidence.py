@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
@@ -43,7 +44,7 @@ from joinedup.health.network import Flows, Network, Node, build
 from joinedup.meetings.models import Attendance, MeetingStatus, Presence, Series, Tier
 from joinedup.meetings.queries import Cadence, series_health
 from joinedup.partnerships.models import MemberRole, Membership, Partnership, PartnershipStatus
-from joinedup.referrals.models import Referral, Signpost, Status
+from joinedup.referrals.models import DeclineReason, Referral, Signpost, Status
 from joinedup.resources.models import Exchange
 
 YEAR = dt.timedelta(days=365)
@@ -74,6 +75,12 @@ class ReferralRow:
     status: str
     decline_reason: str
     signpost: bool = False
+    # How many referrals (or signpostings) the row stands for, and what it counts in:
+    # `referral_rows` reads them counted twice over — by pair and status for the flows, by
+    # need for the gaps — so that a year of 100,000 referrals is a few thousand rows.
+    n: int = 1
+    counts_pairs: bool = True
+    counts_needs: bool = True
 
 
 def referral_rows(
@@ -84,25 +91,69 @@ def referral_rows(
     in two queries. The only read of the referrals app in the health module: nothing about
     the people referred is read."""
     ids = list(partnership_ids)
-    rows = [
-        ReferralRow(*row)
-        for row in Referral.objects.filter(partnership_id__in=ids, created_at__gte=since)
-        .filter(**({"created_at__lte": until} if until else {}))
-        .order_by()
-        .values_list(
+    referrals = Referral.objects.filter(partnership_id__in=ids, created_at__gte=since)
+    referrals = referrals.filter(**({"created_at__lte": until} if until else {}))
+    inner, params = (
+        referrals.order_by()
+        .values(
             "partnership_id", "from_org_id", "to_org_id", "need", "area", "status", "decline_reason"
         )
-    ]
-    rows.extend(
-        ReferralRow(pid, from_org, to_org, need, area, "", "", signpost=True)
-        for pid, from_org, to_org, need, area in Signpost.objects.filter(
-            partnership_id__in=ids, on__gte=timezone.localdate(since)
-        )
-        .filter(**({"on__lte": timezone.localdate(until)} if until else {}))
-        .order_by()
-        .values_list("partnership_id", "from_org_id", "to_org_id", "need", "area")
+        .query.sql_with_params()
     )
+    # By pair and status; and by need, status and reason, with the area only where the gaps
+    # show it (declined for capacity or eligibility). One query.
+    reasons = "', '".join(GAP_REASONS)
+    sql = f"""
+        SELECT partnership_id, from_org_id, to_org_id, '', '', status, '', 1, COUNT(*)
+          FROM ({inner}) r GROUP BY partnership_id, from_org_id, to_org_id, status
+        UNION ALL
+        SELECT partnership_id, NULL, NULL, need, CASE WHEN status = 'declined'
+               AND decline_reason IN ('{reasons}') THEN area ELSE '' END, status,
+               decline_reason, 0, COUNT(*)
+          FROM ({inner}) r GROUP BY partnership_id, need, 5, status, decline_reason"""  # noqa: S608
+    rows = [_counted_row(row) for row in _fetch(sql, [*params, *params])]
+    signposts = Signpost.objects.filter(partnership_id__in=ids, on__gte=timezone.localdate(since))
+    signposts = signposts.filter(**({"on__lte": timezone.localdate(until)} if until else {}))
+    inner, params = (
+        signposts.order_by()
+        .values("partnership_id", "from_org_id", "to_org_id", "need")
+        .query.sql_with_params()
+    )
+    sql = f"""
+        SELECT partnership_id, from_org_id, to_org_id, '', '', '', '', 1, COUNT(*)
+          FROM ({inner}) s GROUP BY partnership_id, from_org_id, to_org_id
+        UNION ALL
+        SELECT partnership_id, NULL, NULL, need, '', '', '', 0, COUNT(*)
+          FROM ({inner}) s GROUP BY partnership_id, need"""  # noqa: S608
+    rows.extend(_counted_row(row, signpost=True) for row in _fetch(sql, [*params, *params]))
     return rows
+
+
+# The reasons for declining that the gaps page counts by area (`gaps.CAPACITY`, `ELIGIBILITY`).
+GAP_REASONS = (DeclineReason.NO_CAPACITY.value, DeclineReason.NOT_ELIGIBLE.value)
+
+
+def _fetch(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _counted_row(row: tuple[Any, ...], signpost: bool = False) -> ReferralRow:
+    partnership_id, from_org_id, to_org_id, need, area, status, reason, by_pair, n = row
+    return ReferralRow(
+        partnership_id,
+        from_org_id,
+        to_org_id,
+        need,
+        area,
+        status,
+        reason,
+        signpost=signpost,
+        n=n,
+        counts_pairs=bool(by_pair),
+        counts_needs=not by_pair,
+    )
 
 
 @dataclass
@@ -167,13 +218,13 @@ class PartnershipEvidence:
         accepted: dict[tuple[int, int], int] = defaultdict(int)
         referred: set[tuple[int, int]] = set()
         for r in self.referrals:
-            if r.to_org_id is None or r.status in UNSENT_REFERRALS:
+            if r.to_org_id is None or r.status in UNSENT_REFERRALS or not r.counts_pairs:
                 continue
             pair = (r.from_org_id, r.to_org_id)
             referred.add(pair)
             if not r.signpost:
-                sent[pair] += 1
-                accepted[pair] += r.status in TAKEN_ON
+                sent[pair] += r.n
+                accepted[pair] += r.n if r.status in TAKEN_ON else 0
         return one_way_streets(
             referrals=dict(sent),
             accepted=dict(accepted),
@@ -314,13 +365,13 @@ def _gather_window(
     for row in referral_rows(ids, since, until if ended else None):
         ev = found[row.partnership_id]
         ev.referrals.append(row)
-        if row.status in UNSENT_REFERRALS or row.to_org_id is None:
+        if row.status in UNSENT_REFERRALS or row.to_org_id is None or not row.counts_pairs:
             continue
-        _count(ev.flows.referrals, (row.from_org_id, row.to_org_id), 1)
+        _count(ev.flows.referrals, (row.from_org_id, row.to_org_id), row.n)
         if (made := members.get((row.partnership_id, row.from_org_id))) is not None:
-            made.referrals_made += 1
+            made.referrals_made += row.n
         if (taken := members.get((row.partnership_id, row.to_org_id))) is not None:
-            taken.referrals_received += 1
+            taken.referrals_received += row.n
 
     # 6. Resources exchanged.
     for r in (

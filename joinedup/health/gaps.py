@@ -176,19 +176,19 @@ def analyse(services: Sequence[ServiceFacts], referrals: Iterable[ReferralRow]) 
             if code in rows:
                 rows[code].services.append(s)
     for r in referrals:
-        row = rows.get(top_need(r.need)) if r.need else None
+        row = rows.get(top_need(r.need)) if r.need and r.counts_needs else None
         if row is None:
             continue
         if r.signpost:
-            row.signposts += 1
+            row.signposts += r.n
             continue
         if r.status == Status.DRAFT:
             continue
-        row.referrals += 1
+        row.referrals += r.n
         if r.status == Status.DECLINED and r.decline_reason in (CAPACITY, ELIGIBILITY):
-            row.declined[r.decline_reason] = row.declined.get(r.decline_reason, 0) + 1
+            row.declined[r.decline_reason] = row.declined.get(r.decline_reason, 0) + r.n
             area = r.area or "—"
-            row.declined_areas[area] = row.declined_areas.get(area, 0) + 1
+            row.declined_areas[area] = row.declined_areas.get(area, 0) + r.n
     return Gaps(
         needs=sorted(rows.values(), key=lambda n: (not n.flags, n.label)),
         overlaps=overlaps(services),

@@ -48,6 +48,9 @@ GAP = 4  # between a circle and its label, and between labels
 MARGIN = 8
 SEED = 14  # the layout's random seed: the same network is drawn the same way every time
 LAYOUT_VERSION = 1  # raise to draw every cached picture afresh after changing the layout
+# Raise when `_network_picture.html` changes: the rendered SVG is kept in the shared (database)
+# cache under the picture's key, which survives a deploy.
+SVG_VERSION = 2
 
 
 def label_of(name: str) -> str:
@@ -96,11 +99,36 @@ def picture(network: Network, key: str = "") -> dict[str, Any]:
     layer = hashlib.sha256(json.dumps([len(network.meetings), often]).encode()).hexdigest()[:16]
     return {
         **drawn,
+        # Made only when the SVG is rendered, not when its cached fragment is used.
+        "tie_paths": _TiePaths(drawn["lines"]),
         "meetings": meetings,
         "meeting_pairs": len(network.meetings),
         # What the rendered SVG depends on, for the template's fragment cache.
-        "key": f"{cache_key}:{layer if network.meetings else ''}",
+        "key": f"{cache_key}:{layer if network.meetings else ''}:{SVG_VERSION}",
     }
+
+
+def tie_paths(lines: list[dict[str, float]]) -> list[dict[str, Any]]:
+    """The ties as one SVG path per stroke width, thinnest first (so heavier ties are drawn
+    over lighter ones): a tie is `M x1 y1 L x2 y2` in its width's path, about a third of the
+    bytes of a `<line>` element each (issue 19: the picture was most of the page)."""
+    by_width: dict[float, list[str]] = {}
+    for line in lines:
+        by_width.setdefault(line["width"], []).append(
+            f"M{line['x1']:g} {line['y1']:g}L{line['x2']:g} {line['y2']:g}"
+        )
+    return [{"width": w, "d": "".join(by_width[w])} for w in sorted(by_width)]
+
+
+@dataclass
+class _TiePaths:
+    """`tie_paths` of the lines, made when the template calls it: only when it renders the
+    SVG, not when it uses the SVG's cached fragment."""
+
+    lines: list[dict[str, float]]
+
+    def __call__(self) -> list[dict[str, Any]]:
+        return tie_paths(self.lines)
 
 
 @dataclass

@@ -14,8 +14,13 @@ drawn at its own size.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+
+# Raise when `templates/charts/chart.html` changes: its rendered SVG is cached under `Chart.key`.
+TEMPLATE_VERSION = 1
 
 
 def one_decimal(value: float) -> str:
@@ -118,6 +123,14 @@ class Chart:
     def drawings(self) -> list[Chart]:
         """The chart as laid out, then its twin for narrow screens (see `stacked`)."""
         return [self, stacked(self)]
+
+    @property
+    def key(self) -> str:
+        """A digest of everything the chart draws. The template keeps the rendered SVG in each
+        process's cache under it (issue 19: a bar chart of every member was most of a page's
+        time), so a changed figure, label or colour is another key, never a stale picture."""
+        data = json.dumps([TEMPLATE_VERSION, asdict(self)], default=str, sort_keys=True)
+        return hashlib.sha256(data.encode()).hexdigest()
 
 
 @dataclass(frozen=True)

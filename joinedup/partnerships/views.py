@@ -96,7 +96,10 @@ def partnership_detail(request: AuthedRequest, pk: int) -> HttpResponse:
                 for role, members in queries.current_by_role(memberships).items()
             },
             "role_help": MEMBER_ROLE_HELP,
-            "history": queries.membership_history(memberships) if core else None,
+            # Newest first, 50 at a time; the history page has it whole.
+            "history": paged(request, queries.membership_history(memberships), "history")
+            if core
+            else None,
             "sees_core": core,
             "manages": request.user.has_perm(MANAGE, partnership),
             "checklist": mustdos.checklist(partnership),

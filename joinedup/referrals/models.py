@@ -296,6 +296,10 @@ class Referral(models.Model):
             # The evidence windows: a partnership's referrals made or sent in a period.
             models.Index(fields=["partnership", "created_at"], name="referral_partnership_created"),
             models.Index(fields=["partnership", "sent_at"], name="referral_partnership_sent"),
+            # The referrals page: an organisation's latest referrals sent and received, read
+            # from the index in order rather than by sorting all of them (issue 19).
+            models.Index(fields=["from_org", "created_at", "id"], name="referral_from_created"),
+            models.Index(fields=["to_org", "created_at", "id"], name="referral_to_created"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -54,6 +54,10 @@ SET_FULL = "This set already has its {n} members: a set stays small."
 ALREADY_JOINED = "You are already a member of this set."
 ALREADY_ASKED = "You have asked to join already: a member of the set will answer."
 ANSWERED_ALREADY = "This request has been answered already."
+# A declined request can be made again only this long after the decline (each request tells
+# every member: asking again at once would be pressure, and noise).
+ASK_AGAIN_AFTER = dt.timedelta(days=30)
+DECLINED_RECENTLY = "The set declined your request on {on}: you can ask again from {again}."
 NOT_MEMBERS = "Only the set's members can be recorded as attending."
 SUCCESSOR_ELSEWHERE = "The successor must work for {organisation}."
 SUCCESSOR_IS_LEAVER = "Name someone other than the person leaving."
@@ -196,9 +200,10 @@ def learning_set_create(
 def learning_set_join(
     *, by: Any, learning_set: LearningSet, organisation: Organisation, accept: bool
 ) -> SetJoinRequest:
-    """Ask to join a set, accepting its confidentiality agreement (refused without it). A
-    current member (or the set's starter) approves or declines the request; until approved the
-    person reads nothing of the set's sessions. The members are told."""
+    """Ask to join a set, accepting its confidentiality agreement (refused without it), and
+    not within `ASK_AGAIN_AFTER` (30 days) of a decline. A current member (or the set's
+    starter) approves or declines the request; until approved the person reads nothing of the
+    set's sessions. The members are told."""
     learning_set = LearningSet.objects.select_for_update().get(pk=learning_set.pk)
     if not accept:
         raise ValidationError({"accept": MUST_ACCEPT})
@@ -207,6 +212,9 @@ def learning_set_join(
         raise ValidationError({"accept": ALREADY_JOINED})
     if learning_set.join_requests.filter(user=by, status=SetJoinRequest.Status.PENDING).exists():
         raise ValidationError({"accept": ALREADY_ASKED})
+    declined = declined_recently(learning_set, by)
+    if declined is not None:
+        raise ValidationError({"accept": declined_text(declined)})
     if learning_set.members.count() >= learning_set.max_members:
         raise ValidationError({"accept": SET_FULL.format(n=learning_set.max_members)})
     asked = SetJoinRequest.objects.create(
@@ -229,6 +237,25 @@ def learning_set_join(
         after={"member": str(by), "organisation": str(organisation), "accepted": True},
     )
     return asked
+
+
+def declined_recently(learning_set: LearningSet, user: Any) -> SetJoinRequest | None:
+    """`user`'s request declined less than `ASK_AGAIN_AFTER` ago, if any."""
+    return (
+        learning_set.join_requests.filter(
+            user=user,
+            status=SetJoinRequest.Status.DECLINED,
+            decided_at__gt=timezone.now() - ASK_AGAIN_AFTER,
+        )
+        .order_by("-decided_at")
+        .first()
+    )
+
+
+def declined_text(declined: SetJoinRequest) -> str:
+    on = timezone.localtime(declined.decided_at)
+    again = on + ASK_AGAIN_AFTER
+    return DECLINED_RECENTLY.format(on=f"{on:%-d %B %Y}", again=f"{again:%-d %B %Y}")
 
 
 def can_decide(user: Any, learning_set: LearningSet) -> bool:

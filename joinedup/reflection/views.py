@@ -269,6 +269,7 @@ def set_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         )
     )
     mine = next((r for r in asking if r.user_id == request.user.pk), None)
+    declined = None if member or mine else actions.declined_recently(learning_set, request.user)
     organisations = _my_member_orgs(request, partnership)
     join = forms.JoinForm(organisations=organisations)
     session = forms.SessionForm(
@@ -335,8 +336,11 @@ def set_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "member": member,
             "sessions": sessions,
             "next_between": learning_set.next_between(last),
-            "join": join if not member and mine is None and organisations.exists() else None,
+            "join": join
+            if not member and mine is None and declined is None and organisations.exists()
+            else None,
             "asked": mine,
+            "declined": actions.declined_text(declined) if declined else "",
             "asking": asking if deciding else [],
             "session_form": session if member else None,
         },

@@ -96,3 +96,44 @@ def test_a_role_of_more_than_50_members_is_listed_50_at_a_time(world) -> None:
     rest = client_for(world.will).get(url, {"core": "2"}).content.decode()
     members = rest.split('<section aria-labelledby="balance-title">')[0]
     assert members.count("Partner organisation ") == 7  # the last of the core partners
+
+
+def test_the_membership_history_on_the_partnership_page_is_paged(world) -> None:
+    grow(world, 60)
+    first = page(world, "partnership")  # Cora, a core partner: she sees the history
+    history = first.split('id="history-title"')[1]
+    assert history.count("joined as a") == 50
+    assert 'rel="next"' in history
+    assert reverse("partnership_history", args=[world.partnership.pk]) in history
+    url = reverse("partnership", args=[world.partnership.pk])
+    rest = client_for(world.cora).get(url, {"history": "2"}).content.decode()
+    assert rest.split('id="history-title"')[1].count("joined as a") == 10  # 60 in all
+
+
+def test_the_report_lists_every_member_in_one_row_with_the_conditions_not_met(world) -> None:
+    grow(world, 60)
+    report = page(world, "health_report", "otis")
+    members = report.split('id="members-title"')[1].split('id="reciprocity-title"')[0]
+    # Every member, none paged away: the report is printed whole.
+    assert members.count('<tr><th scope="row">') == 60
+    # The nine conditions numbered once; a new member with no evidence meets none of them.
+    assert members.count("<li>") == 9
+    assert "<li>Collaborating: Signed an agreement</li>" in members
+    assert "<td>1, 2, 3, 4, 5, 6, 7, 8, 9</td>" in members
+    assert 'class="placement"' not in members  # the depth page's sections are its own
+
+
+def test_a_cached_chart_shows_changed_figures_at_once() -> None:
+    """The rendered SVG is kept under a digest of the chart: new figures are a new key."""
+    from django.template.loader import render_to_string
+
+    from joinedup.lib.charts import Series, bar_chart
+
+    def drawn(value: float) -> str:
+        chart = bar_chart([("Trust", [value])], id="c", title="t", series=[Series("S", "s")])
+        return render_to_string("charts/chart.html", {"chart": chart})
+
+    assert "3.0" in drawn(3.0)
+    assert drawn(3.0) == drawn(3.0)
+    again = drawn(4.0)
+    assert "4.0" in again and ">3.0<" not in again

@@ -16,7 +16,9 @@ from joinedup.audit.models import AuditEvent
 from joinedup.charter import queries as charter_queries
 from joinedup.decisions.models import Position, Proposal
 from joinedup.demo import loader
+from joinedup.health.evidence import gather
 from joinedup.health.models import Answer, Rating, Reflection, Round, TimeLog
+from joinedup.health.views_evidence import network_of
 from joinedup.meetings import queries as meeting_queries
 from joinedup.meetings.models import ActionPoint, Attendance, Concern, Meeting, Notice, Series
 from joinedup.partnerships.models import Membership, Organisation, Partnership
@@ -109,6 +111,11 @@ def test_the_seed_partnerships_are_there_as_the_seeds_tell_them() -> None:
     assert Programme.objects.get(name="Help through Crisis").budget_pounds == 33_000_000
     for partnership in Partnership.objects.all():
         assert partnership.memberships.current().filter(role="lead").count() == 1, partnership
+
+    # Seed 000's hub events fall in the hub partnership's year (2019), so the connections made
+    # at them show in its network's learning layer.
+    north_west = Partnership.objects.get(name="Women Side by Side North West hub partnership")
+    assert network_of(gather([north_west])[north_west.pk], learning=True).learning
 
 
 def test_invented_records_are_marked_in_the_data_file() -> None:

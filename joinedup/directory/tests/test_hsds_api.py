@@ -8,6 +8,7 @@ import json
 import uuid
 from types import SimpleNamespace
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.test import Client
@@ -140,7 +141,8 @@ def test_every_path_and_parameter_of_the_hsds_openapi_is_served() -> None:
             named.add(parameter["name"])
         taken = set(query.base_fields)
         assert named <= taken, path
-        assert taken - named <= {"format"}, path
+        # `after`, the cursor of a `next` link, is ours: HSDS pages by number only.
+        assert taken - named <= {"format", *(["after"] if path == "/services" else [])}, path
         url = "/api/hsds" + path.replace("{id}", str(uuid.uuid4()))
         assert Client().get(url).status_code in (200, 404), path
 
@@ -264,6 +266,57 @@ def test_pages_count_and_flag_themselves(db: Any) -> None:
     assert [p["last_page"] for p in pages] == [False, False, True, True]
     assert [p["empty"] for p in pages] == [False, False, False, True]
     assert [s["name"] for p in pages for s in p["contents"]] == names
+
+
+def test_next_links_walk_every_service_exactly_once_as_numbered_pages_do(db: Any) -> None:
+    org = f.organization("Many Services")
+    # Names shared by several services: the id orders them, and a cursor must not skip one.
+    for n in range(11):
+        f.service(f"Service {n % 4}", org=org, description="Debt advice.")
+    f.service("Hidden", org=org, visibility=Visibility.PARTNERS)
+    f.service("Gardening club", org=org, description="Allotments.")  # no "debt"
+    url = reverse("hsds_services")
+    for query in ({}, {"search": "debt"}):
+        numbered = [ok(url, per_page=3, page=n, **query) for n in (1, 2, 3, 4)]
+        walked = [ok(url, per_page=3, **query)]
+        while "next" in walked[-1]:
+            assert "page" not in parse_qs(urlsplit(walked[-1]["next"]).query)
+            response = Client().get(walked[-1]["next"])
+            assert response.status_code == 200
+            walked.append(response.json())
+        assert [ids(p) for p in walked] == [ids(p) for p in numbered]
+        every = [i for p in walked for i in ids(p)]
+        assert len(every) == len(set(every)) == 11 + (not query)
+        assert [p["page_number"] for p in walked] == [1, 2, 3, 4]
+        assert [p["last_page"] for p in walked] == [False, False, False, True]
+        assert {p["total_items"] for p in walked} == {11 + (not query)}
+        assert "next" in numbered[0] and "next" not in numbered[-1]
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        "nonsense",
+        "W10",
+        "WzEsIngiLCJ5Il0",
+        "é" * 3,
+        # Fixed ids: each parallel worker must collect the same tests.
+        hsds_api.cursor(1, "Service", uuid.UUID(int=1), 7),  # page 1 follows nothing
+        hsds_api.cursor(2, "Service", uuid.UUID(int=2), -1),
+    ],
+    ids=["nonsense", "not-a-list", "wrong-shape", "not-base64", "page-1", "negative-total"],
+)
+def test_a_cursor_not_given_by_a_next_link_is_a_bad_query(db: Any, after: str) -> None:
+    response = get(reverse("hsds_services"), after=after)
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "after"
+
+
+def test_a_page_number_and_a_cursor_together_are_a_bad_query(db: Any) -> None:
+    after = hsds_api.cursor(2, "Service", uuid.uuid4(), 7)
+    response = get(reverse("hsds_services"), page=2, after=after)
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["message"] == hsds_api.PAGE_OR_AFTER
 
 
 def test_an_empty_directory_is_one_empty_page(db: Any) -> None:

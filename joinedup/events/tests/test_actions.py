@@ -11,6 +11,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from joinedup.audit.models import AuditEvent
 from joinedup.conftest import make_org
 from joinedup.events import actions, queries
 from joinedup.events.models import (
@@ -18,6 +19,8 @@ from joinedup.events.models import (
     Event,
     FeedbackAnswer,
     FeedbackGiven,
+    PendingFeedback,
+    Registration,
     RegistrationStatus,
     TopicStatus,
 )
@@ -127,10 +130,8 @@ def test_feedback_only_from_attendees_and_shown_from_five(hub_world):
     w.event.save()
     regs = register(w.event, 6)
     the_day_comes(w.event)
-    with pytest.raises(ValidationError, match="code shown at the venue"):
-        actions.attendance_confirm(by=None, registration=regs[0], venue_code="WRONG")
-    for r in regs[:5]:
-        actions.attendance_confirm(by=None, registration=r, venue_code=w.event.venue_code)
+    for r in regs[:5]:  # guests: checked in at the door
+        actions.attendance_confirm(by=w.hana, registration=r)
     actions.event_held(by=w.hana, event=w.event)
     with pytest.raises(ValidationError, match="confirmed as attending"):
         actions.feedback_give(by=None, registration=regs[5], rating=5)
@@ -155,6 +156,7 @@ def test_feedback_only_from_attendees_and_shown_from_five(hub_world):
 
 def test_a_connection_made_at_an_event_is_a_learning_tie(hub_world):
     w = hub_world
+    Event.objects.filter(pk=w.event.pk).update(capacity=5)
     reg = actions.registration_create(
         by=w.cora,
         event=w.event,
@@ -163,13 +165,19 @@ def test_a_connection_made_at_an_event_is_a_learning_tie(hub_world):
         name=w.cora.name,
         email=w.cora.email,
     )
+    guests = register(w.event, 4)
     the_day_comes(w.event)
-    actions.attendance_confirm(by=w.hana, registration=reg)
+    for r in [reg, *guests]:
+        actions.attendance_confirm(by=w.hana, registration=r)
     actions.event_held(by=w.hana, event=w.event)
     other = make_org("Lakeside Women's Centre")
     actions.feedback_give(
         by=w.cora, registration=reg, rating=5, connected_with=[other, w.wider_org]
     )
+    # Written with the answers, in a batch of five: until then it would name who answered.
+    assert Connection.objects.count() == 0
+    for g in guests:
+        actions.feedback_give(by=None, registration=g, rating=4)
     assert Connection.objects.count() == 2
     assert queries.networking(w.hub) == {"connections": 2, "organisations": 3, "events": 1}
     # Within the partnership, the pair of members is a tie in the network's learning layer.
@@ -185,7 +193,15 @@ def test_attendance_only_while_the_event_is_on_and_by_the_venues_code(hub_world)
     w = hub_world
     w.event.capacity = 3
     w.event.save()
-    first, second, late = register(w.event, 3)
+    first = actions.registration_create(
+        by=w.cora,
+        event=w.event,
+        user=w.cora,
+        organisation=w.core_org,
+        name=w.cora.name,
+        email=w.cora.email,
+    )
+    second, late = register(w.event, 2)
     # Weeks ahead, nobody confirms attendance: not the person, not the organiser.
     for kwargs in ({"venue_code": w.event.venue_code}, {}):
         with pytest.raises(ValidationError, match="only while the event is on"):
@@ -247,6 +263,146 @@ def test_changing_an_event_tells_registrants_and_keeps_every_place(
     assert f"{timezone.localtime(later):%-d %B %Y}" in changed[0].body
     w.event.refresh_from_db()
     assert w.event.sequence >= 1 and w.event.capacity == 3
+
+
+def _held_with_guests(w, n):
+    Event.objects.filter(pk=w.event.pk).update(capacity=10)
+    w.event.refresh_from_db()
+    regs = register(w.event, n)
+    the_day_comes(w.event)
+    for r in regs:
+        actions.attendance_confirm(by=w.hana, registration=r)
+    actions.event_held(by=w.hana, event=w.event)
+    return regs
+
+
+def test_one_person_answers_once_however_they_re_register(hub_world):
+    w = hub_world
+    (guest,) = register(w.event, 1)
+    the_day_comes(w.event)
+    # Knowing the venue code makes no guest an attendee: the organiser checks guests in.
+    with pytest.raises(ValidationError, match="checked in at the door"):
+        actions.attendance_confirm(by=None, registration=guest, venue_code=w.event.venue_code)
+    actions.attendance_confirm(by=w.hana, registration=guest)
+    # Once there, the place cannot be cancelled, and the address cannot register again.
+    with pytest.raises(ValidationError, match="cannot be cancelled"):
+        actions.registration_cancel(by=None, registration=guest)
+    actions.event_held(by=w.hana, event=w.event)
+    actions.feedback_give(by=None, registration=guest, rating=5)
+    # A registration cancelled after attending (as the attack did before these rules): its
+    # link gives no feedback, and the address neither registers again nor answers again.
+    Registration.objects.filter(pk=guest.pk).update(status=RegistrationStatus.CANCELLED)
+    with pytest.raises(ValidationError, match="confirmed as attending"):
+        actions.feedback_give(by=None, registration=guest, rating=1)
+    # Registration still open (the 30 minutes before the start), the address cannot come back.
+    the_day_comes(w.event, started=dt.timedelta(minutes=-10))
+    Event.objects.filter(pk=w.event.pk).update(status="planned")
+    with pytest.raises(ValidationError, match="came to the event already"):
+        actions.registration_create(
+            by=None,
+            event=w.event,
+            name="Again",
+            email="GUEST0@example.org",
+            audience="commissioner",
+        )
+    again = Registration.objects.create(
+        event=w.event,
+        name="Again",
+        email="guest0@example.org",
+        audience="commissioner",
+        status=RegistrationStatus.REGISTERED,
+        attended_at=timezone.now(),
+    )
+    Event.objects.filter(pk=w.event.pk).update(status="held")
+    with pytest.raises(ValidationError, match="already given"):
+        actions.feedback_give(by=None, registration=again, rating=1)
+    assert FeedbackGiven.objects.count() == 1
+
+
+def test_answers_are_written_in_shuffled_fives_and_no_audit_row_names_who_answered(
+    hub_world, monkeypatch
+):
+    w = hub_world
+    regs = _held_with_guests(w, 5)
+    monkeypatch.setattr(actions, "_shuffle", list.reverse)
+    for i, r in enumerate(regs[:4]):
+        actions.feedback_give(by=None, registration=r, rating=3, do_differently=f"answer {i}")
+    # Four answers wait in the pool: none is in the answers table, none shows.
+    assert FeedbackAnswer.objects.count() == 0 and PendingFeedback.objects.count() == 4
+    summary = queries.feedback_summary(w.event)
+    assert summary.answered == 4 and not summary.event.shown
+    actions.feedback_give(by=None, registration=regs[4], rating=3, do_differently="answer 4")
+    assert PendingFeedback.objects.count() == 0
+    # Written in the batch's shuffled order, not the order people answered in.
+    written = list(FeedbackAnswer.objects.order_by().values_list("do_differently", flat=True))
+    assert written == [f"answer {i}" for i in reversed(range(5))]
+    assert queries.feedback_summary(w.event).event.shown
+    assert not AuditEvent.objects.filter(action__contains="feedback").exists()
+
+
+def test_events_start_in_the_future_and_registration_closes_before_the_end(hub_world):
+    w = hub_world
+    now = timezone.now()
+    with pytest.raises(ValidationError, match="cannot start in the past"):
+        actions.event_create(
+            by=w.hana,
+            hub=w.hub,
+            title="Back",
+            starts_at=now - dt.timedelta(days=1),
+            ends_at=now,
+        )
+    with pytest.raises(ValidationError, match="close before the event ends"):
+        actions.event_create(
+            by=w.hana,
+            hub=w.hub,
+            title="Late",
+            starts_at=now + dt.timedelta(days=1),
+            ends_at=now + dt.timedelta(days=1, hours=2),
+            registration_closes_at=now + dt.timedelta(days=2),
+        )
+    with pytest.raises(ValidationError, match="cannot start in the past"):
+        actions.event_update(
+            by=w.hana,
+            event=w.event,
+            starts_at=now - dt.timedelta(hours=2),
+            ends_at=now + dt.timedelta(hours=1),
+        )
+    with pytest.raises(ValidationError, match="close before the event ends"):
+        actions.event_update(
+            by=w.hana, event=w.event, registration_closes_at=w.event.ends_at + dt.timedelta(1)
+        )
+    # So an event is marked held only once its real start has come.
+    with pytest.raises(ValidationError, match="once it has started"):
+        actions.event_held(by=w.hana, event=w.event)
+
+
+def test_no_cancelling_once_the_event_is_over_and_no_check_in_when_cancelled(hub_world):
+    w = hub_world
+    first, second, waiting = register(w.event, 3)
+    the_day_comes(w.event)
+    actions.event_held(by=w.hana, event=w.event)
+    with pytest.raises(ValidationError, match="can no longer be cancelled"):
+        actions.registration_cancel(by=None, registration=first)
+    assert Registration.objects.get(pk=waiting.pk).status == RegistrationStatus.WAITING
+    Event.objects.filter(pk=w.event.pk).update(status="cancelled")
+    with pytest.raises(ValidationError, match="was cancelled"):
+        actions.attendance_confirm(by=w.hana, registration=second)
+    with pytest.raises(ValidationError, match="was cancelled"):
+        actions.attendance_by_own_code(by=w.hana, event=w.event, code=second.code)
+
+
+def test_pending_guests_are_capped_at_the_free_places_and_ten(hub_world):
+    w = hub_world  # two places
+    for i in range(2 + actions.PENDING_ROOM):
+        actions.guest_register(
+            event=w.event, name="X", email=f"p{i}@example.org", audience="commissioner"
+        )
+    with pytest.raises(ValidationError, match="waiting for their address"):
+        actions.guest_register(
+            event=w.event, name="X", email="one-more@example.org", audience="commissioner"
+        )
+    # Typed again, an address already pending is no new one.
+    actions.guest_register(event=w.event, name="X", email="p0@example.org", audience="commissioner")
 
 
 def test_cancelling_an_event_reopens_its_topics_and_tells_everyone_why(

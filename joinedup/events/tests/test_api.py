@@ -43,3 +43,12 @@ def test_only_those_who_run_the_event_read_its_registrations(hub_world):
     assert api_for(w.cora).get(f"{API}/events/{w.event.pk}/registrations").status_code == 403
     assert api_for(w.hana).get(f"{API}/events/{w.event.pk}/registrations").status_code == 200
     assert api_for(w.olive).get(f"{API}/events/{w.event.pk}/registrations").status_code == 404
+
+
+def test_an_event_cannot_be_made_to_start_in_the_past(hub_world):
+    w = hub_world
+    made = api_for(w.hana).post(
+        f"{API}/hubs/{w.hub.pk}/events",
+        {"title": "Back", "starts_at": "2020-01-01T10:00:00Z", "ends_at": "2020-01-01T12:00:00Z"},
+    )
+    assert made.status_code == 422 and made.json()["errors"][0]["field"] == "starts_at"

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from joinedup.conftest import client_for
+from joinedup.conftest import api_for, client_for
 from joinedup.events import actions
 from joinedup.events.models import (
     Event,
@@ -115,7 +115,7 @@ def test_a_guest_sees_only_their_own_registration(hub_world):
     assert guest.status == RegistrationStatus.REGISTERED
     done = anonymous.post(actions.manage_link(guest), {"do": "cancel", "confirmed": "yes"})
     assert done.status_code == 302
-    assert "Your registration is cancelled." in anonymous.get(done["Location"]).content.decode()
+    assert "Your place is cancelled." in anonymous.get(done["Location"]).content.decode()
     guest.refresh_from_db()
     assert guest.status == RegistrationStatus.CANCELLED
 
@@ -123,7 +123,7 @@ def test_a_guest_sees_only_their_own_registration(hub_world):
 def test_an_attending_guest_gives_feedback_through_their_link(hub_world):
     (guest,) = register(hub_world.event, 1)
     the_day_comes(hub_world.event)
-    actions.attendance_confirm(by=None, registration=guest, venue_code=hub_world.event.venue_code)
+    actions.attendance_confirm(by=hub_world.hana, registration=guest)  # at the door
     actions.event_held(by=hub_world.hana, event=hub_world.event)
     link = actions.manage_link(guest)
     assert "Feedback (anonymous)" in Client().get(link).content.decode()
@@ -445,6 +445,110 @@ def test_take_our_vote_back_shows_only_with_a_vote(hub_world):
     assert own.status_code == 422 and "asked for this topic" in own.content.decode()
 
 
+def test_connections_show_only_from_five_answers(hub_world):
+    w = hub_world
+    reg = actions.registration_create(
+        by=w.cora,
+        event=w.event,
+        user=w.cora,
+        organisation=w.core_org,
+        name="Cora",
+        email=w.cora.email,
+    )
+    the_day_comes(w.event)
+    actions.attendance_confirm(by=w.cora, registration=reg, venue_code=w.event.venue_code)
+    actions.event_held(by=w.hana, event=w.event)
+    answered = client_for(w.cora).post(
+        reverse("event_feedback", args=[w.event.pk]),
+        {"rating": "4", "connected_with": [w.wider_org.pk]},
+    )
+    assert answered.status_code == 302
+    body = client_for(w.will).get(w.event.get_absolute_url()).content.decode()
+    assert "1 attendee answered" in body and "connection" not in body
+    feedback = api_for(w.will).get(f"/api/v1/events/{w.event.pk}/feedback").json()
+    assert feedback["answered"] == 1 and feedback["connections"] is None
+
+
+def test_the_guest_page_counts_an_ipv6_connection_by_its_64(hub_world):
+    url = reverse("event_join", args=[hub_world.event.pk])
+    form = {"name": "X", "audience": "commissioner"}
+    answers = [
+        Client().post(url, {**form, "email": f"v{i}@example.org"}, REMOTE_ADDR=f"2001:db8::{i:x}")
+        for i in range(11)
+    ]
+    assert [a.status_code for a in answers] == [302] * 10 + [429]
+    other = Client().post(url, {**form, "email": "w@example.org"}, REMOTE_ADDR="2001:db8:0:1::1")
+    assert other.status_code == 302  # another /64
+
+
+def test_a_guest_confirms_every_detail_and_nobody_else_changes_them(hub_world):
+    w = hub_world
+    url = reverse("event_join", args=[w.event.pk])
+    # Someone who knows Ada's address types it with a listing she did not choose.
+    Client().post(
+        url,
+        {
+            "name": "Ada",
+            "email": "ada@council.example",
+            "audience": "commissioner",
+            "listed": "on",
+            "access_needs": "Hearing loop",
+        },
+    )
+    link = _link_in(_sent_to("ada@council.example")[-1], "registration_confirm")
+    page = Client().get(link).content.decode()
+    assert "Hearing loop" in page and "Listed" in page and 'name="listed"' in page
+    assert Client().post(link, {}).status_code == 302  # she unticks it as she confirms
+    reg = Registration.objects.get(email="ada@council.example")
+    assert reg.status == RegistrationStatus.REGISTERED and reg.listed is False
+    # Typed again once confirmed, nothing of hers changes.
+    Client().post(
+        url,
+        {
+            "name": "Mallory",
+            "email": "ada@council.example",
+            "audience": "commissioner",
+            "listed": "on",
+            "access_needs": "None",
+        },
+    )
+    reg.refresh_from_db()
+    assert (reg.name, reg.listed, reg.access_needs) == ("Ada", False, "Hearing loop")
+    # On her own page she lists her name later.
+    manage = actions.manage_link(reg)
+    assert Client().post(manage, {"do": "listed", "listed": "on"}).status_code == 302
+    reg.refresh_from_db()
+    assert reg.listed is True
+
+
+def test_a_refused_check_in_or_cancel_says_why_on_the_page(hub_world):
+    w = hub_world
+    mine = actions.registration_create(
+        by=w.cora,
+        event=w.event,
+        user=w.cora,
+        organisation=w.core_org,
+        name="Cora",
+        email=w.cora.email,
+    )
+    (guest,) = register(w.event, 1)
+    # Weeks ahead: the code form is not shown, but a code sent anyway is refused, saying why.
+    page = client_for(w.cora).post(
+        w.event.get_absolute_url(), {"do": "code", "code": w.event.venue_code}
+    )
+    assert page.status_code == 422 and "only while the event is on" in page.content.decode()
+    manage = actions.manage_link(guest)
+    page = Client().post(manage, {"do": "code", "code": w.event.venue_code})
+    assert page.status_code == 422 and "checked in at the door" in page.content.decode()
+    # Once held, a place is no longer cancelled: the page says so.
+    the_day_comes(w.event)
+    actions.event_held(by=w.hana, event=w.event)
+    done = client_for(w.cora).post(w.event.get_absolute_url(), {"do": "cancel"}, follow=True)
+    assert "can no longer be cancelled" in done.content.decode()
+    mine.refresh_from_db()
+    assert mine.status == RegistrationStatus.REGISTERED
+
+
 def test_a_topic_is_scheduled_at_a_new_event_made_from_its_page(hub_world):
     w = hub_world
     topic = actions.request_topic(
@@ -501,7 +605,7 @@ def test_the_guest_form_preselects_nothing_and_a_guest_changes_their_details(hub
     page = Client().get(link).content.decode()
     end = timezone.localtime(w.event.ends_at)
     assert f"to {end:%H:%M}" in page  # the end as well as the start
-    changed = Client().post(link, {"do": "details", "access_needs": "Step-free", "listed": "on"})
+    changed = Client().post(link, {"do": "details", "access_needs": "Step-free"})
     assert changed.status_code == 302
     guest.refresh_from_db()
-    assert (guest.access_needs, guest.listed) == ("Step-free", True)
+    assert guest.access_needs == "Step-free"

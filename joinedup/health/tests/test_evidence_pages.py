@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from types import SimpleNamespace
 
 import networkx as nx
@@ -67,7 +68,9 @@ def test_the_network_page_draws_every_organisation_with_a_legend_and_a_table(
     body = page(busy.lena, "health_network", busy)
     assert '<svg class="network" role="img"' in body
     assert body.count('<g class="node') == 3
-    assert body.count('<line class="tie"') == 1  # the lead and the core partner
+    # Ties are drawn as one path per stroke width, a move and a line each.
+    paths = re.findall(r'<path class="tie" d="([^"]+)"', body)
+    assert sum(d.count("M") for d in paths) == 1  # the lead and the core partner
     assert "Voluntary" in body and "Faith" in body  # the legend, by sector
     assert "<caption>Organisations</caption>" in body
     assert "No working tie" in body  # the wider partner

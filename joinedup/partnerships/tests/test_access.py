@@ -108,6 +108,8 @@ PUBLIC_PAGES = {
     "person_invitation",  # likewise; only the invited address answers
     "event_join",  # invited guests register without an account; 404 when none are invited
     "registration_manage",  # a guest's signed link to their own place at an event
+    "event_join_sent",  # "we have sent a link": the same words whatever address was given
+    "registration_confirm",  # a guest's emailed link: the signed token is the access
     "calendar_feed",  # likewise; a wrong token is 404 (meetings/tests/test_feed.py)
     "login",
     "password_reset",
@@ -320,7 +322,7 @@ def events_urls(w: SimpleNamespace) -> dict[str, str]:
     }
 
 
-EVENT_PAGES = ("event", "event_feedback", "event_notes", "event_ics")
+EVENT_PAGES = ("event", "event_feedback", "event_notes", "event_ics", "event_edit", "event_cancel")
 
 
 def learning_urls(w: SimpleNamespace) -> dict[str, str]:

@@ -61,18 +61,29 @@ def test_the_flows_count_sent_received_acceptance_reasons_and_signposts(world, r
     assert [(u.label, u.count) for u in unmet.no_service] == [("Housing and homelessness", 1)]
 
 
-def test_waits_are_counted_by_the_database_in_hours_and_their_median_read_from_the_counts(
+def test_waits_are_counted_by_the_database_in_hours_and_their_medians_kept_by_pair_and_side(
     world, referring
 ):
     from django.db.models import F
 
-    answered_world(world, referring)  # three answered, one waiting
+    food = answered_world(world, referring)[3]  # three answered, one waiting
     Referral.objects.filter(responded_at__isnull=False).update(
         sent_at=F("responded_at") - dt.timedelta(hours=36)
     )
+    Referral.objects.filter(pk=food.pk).update(sent_at=F("responded_at") - dt.timedelta(hours=12))
     today = timezone.localdate()
     flows = queries.flows(world.partnership, today - dt.timedelta(days=7), today)
-    assert flows.totals.waits == {36: 3} and flows.totals.median_days == 1.5
+    # Waits of 36, 36 and 12 hours in all; 36 and 36 to Riverside Mind; 12 to the food bank.
+    assert flows.totals.median_days == 1.5
+    rows = {r.organisation.name: r for r in flows.rows}
+    assert rows["Riverside Mind"].received.median_days == 1.5
+    assert rows["Hillside Food Bank"].received.median_days == 0.5
+    assert rows["Riverside Citizens Advice"].sent.median_days == 1.5
+    assert rows["Riverside Mind"].sent.median_days is None  # sent none
+    pairs = {(p.from_org.name, p.to_org.name): p.tally for p in flows.pairs}
+    assert pairs[("Riverside Citizens Advice", "Hillside Food Bank")].median_days == 0.5
+    if connection.vendor == "sqlite":  # PostgreSQL computes the medians itself
+        assert flows.totals.waits == {36: 2, 12: 1}
     # The median of [1, 3, 48, 48] hours is the mean of the middle two: 25.5 h, 1.1 days.
     assert queries.Tally(waits=Counter({48: 2, 1: 1, 3: 1})).median_days == 1.1
     assert queries.Tally(waits=Counter({5: 1, 48: 1, 72: 1})).median_days == 2.0

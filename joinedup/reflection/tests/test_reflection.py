@@ -202,6 +202,19 @@ def test_a_person_asking_to_join_a_set_reads_nothing_of_it_until_approved(
             by=w.will, learning_set=learning_set, held_on=days_from_today(-1), notes="", attended=[]
         )
     assert Notice.objects.filter(user=w.will, subject__contains="declined").exists()
+    # Declined, Will asks again only 30 days later (each request tells every member).
+    told = Notice.objects.count()
+    with pytest.raises(ValidationError, match="ask again from"):
+        actions.learning_set_join(
+            by=w.will, learning_set=learning_set, organisation=w.wider_org, accept=True
+        )
+    assert "you can ask again from" in client_for(w.will).get(url).content.decode()
+    assert Notice.objects.count() == told
+    asked.decided_at = timezone.now() - dt.timedelta(days=31)
+    asked.save(update_fields=["decided_at"])
+    actions.learning_set_join(
+        by=w.will, learning_set=learning_set, organisation=w.wider_org, accept=True
+    )
 
 
 def _cora_carries_an_action(w: SimpleNamespace) -> ActionPoint:
