@@ -165,7 +165,8 @@ def votes_left(hub: Hub, organisation: Organisation) -> int:
     used = TopicVote.objects.filter(
         organisation=organisation, request__hub=hub, request__status=TopicStatus.OPEN
     ).count()
-    return VOTE_BUDGET - used
+    # Never below 0: a cancelled event's requests reopen, and their votes count again.
+    return max(0, VOTE_BUDGET - used)
 
 
 @action
@@ -392,6 +393,19 @@ def session_schedule(
     return session
 
 
+@action
+def event_create_for_topic(
+    *, by: Any, request: TopicRequest, offer: ExpertiseOffer | None = None, **details: Any
+) -> Event:
+    """A new event whose first session is `request` (run by `offer`, or by the hub): the
+    topic page's "Schedule at a new event". Both are made, or neither."""
+    if offer is not None and offer.request_id != request.pk:
+        raise ValidationError({"offer": "That offer is for another request."})
+    event = event_create(by=by, **details)
+    session_schedule(by=by, event=event, request=None if offer else request, offer=offer)
+    return event
+
+
 def _touch(event: Event) -> None:
     event.sequence += 1
     event.updated_at = timezone.now()
@@ -435,14 +449,39 @@ def event_held(*, by: Any, event: Event) -> Event:
 
 
 @action
-def event_cancel(*, by: Any, event: Event) -> Event:
+def event_cancel(*, by: Any, event: Event, reason: str = "") -> Event:
+    """Cancel a planned event: everyone registered or waiting is emailed, with `reason`; the
+    topic requests scheduled at it go back to Open (their requesters, votes, offers and the
+    session they were to be kept), and the organisations that asked are told, with a link."""
     event = Event.objects.select_for_update().get(pk=event.pk)
     event.status = EventStatus.CANCELLED
     event.save(update_fields=["status"])
     _touch(event)
+    reason = reason.strip()
+    why = f"\n\nThe reason: {reason}" if reason else ""
+    when = timezone.localtime(event.starts_at).strftime("%-d %B %Y")
     for email in _told(event):  # one email each: registrants never see each other's address
-        notify_people([email], f"Cancelled: {event.title}", f"“{event.title}” will not take place.")
-    audit_record(actor=by, action="event cancelled", obj=event)
+        notify_people(
+            [email],
+            f"Cancelled: {event.title}",
+            f"“{event.title}” on {when} is cancelled and will not take place.{why}",
+        )
+    requests = TopicRequest.objects.filter(session__event=event, status=TopicStatus.SCHEDULED)
+    for request in requests.prefetch_related("requesters"):
+        request.status = TopicStatus.OPEN
+        request.save(update_fields=["status"])
+        tell(
+            request.requesters.all(),
+            f"Not scheduled any more: “{request.title}”",
+            f"“{event.title}” on {when}, where the topic you asked for, “{request.title}”, was "
+            f"to be a session, is cancelled.{why}\n\nYour request is open again, with its "
+            "support and offers, for the hub to schedule at another event.",
+            url=request.get_absolute_url(),
+        )
+    ExpertiseOffer.objects.filter(
+        sessions__event=event, status=ExpertiseOffer.Status.ACCEPTED
+    ).update(status=ExpertiseOffer.Status.OFFERED)
+    audit_record(actor=by, action="event cancelled", obj=event, after={"reason": reason})
     return event
 
 
@@ -625,6 +664,37 @@ def _from_confirm_link(signed: str) -> Registration | None:
 
 def pending_from_link(signed: str) -> Registration | None:
     return _from_confirm_link(signed)
+
+
+def confirmed_from_link(signed: str) -> Registration | None:
+    """The guest registration behind a confirmation link that was used (at any time since):
+    followed again, it leads to the registration. Whoever has the link has the email it came
+    in, sent to the registration's own address."""
+    from django.core.signing import BadSignature
+
+    try:
+        pk = int(_confirm_signer.unsign(signed).split(".")[0])
+    except (BadSignature, ValueError):
+        return None
+    return (
+        Registration.objects.filter(pk=pk, user__isnull=True)
+        .exclude(status=RegistrationStatus.PENDING)
+        .first()
+    )
+
+
+@action
+def registration_details(*, by: Any, registration: Registration, access_needs: str) -> Registration:
+    """The person changes their access needs, while they have a place (or are waiting) at a
+    planned event (`registration_listing` changes whether their name is listed)."""
+    reg = Registration.objects.select_for_update().select_related("event").get(pk=registration.pk)
+    live = (RegistrationStatus.REGISTERED, RegistrationStatus.WAITING)
+    if reg.event.status != EventStatus.PLANNED or reg.status not in live:
+        raise ValidationError({"registration": NOT_PLANNED})
+    reg.access_needs = access_needs.strip()
+    reg.save(update_fields=["access_needs"])
+    audit_record(actor=by, action="registration details changed", obj=reg.event)
+    return reg
 
 
 @action

@@ -119,7 +119,16 @@ class EventForm(forms.Form):
     ends_at = forms.DateTimeField(label="Ends", widget=LOCAL)
     place = forms.CharField(max_length=300, required=False)
     online_link = forms.URLField(required=False, label="Online link", assume_scheme="https")
-    capacity = forms.IntegerField(min_value=1, initial=30, label="Places")
+    capacity = forms.IntegerField(
+        min_value=1,
+        initial=30,
+        label="Places",
+        error_messages={
+            "min_value": "An event needs at least one place.",
+            "required": "Say how many places there are.",
+            "invalid": "Give the number of places as a whole number, such as 30.",
+        },
+    )
     registration_opens_at = forms.DateTimeField(
         required=False,
         label="Registration opens",
@@ -156,6 +165,34 @@ class EventEditForm(EventForm):
         self.fields["registration_opens_at"].help_text = "Empty: open now."
 
 
+class EventForTopicForm(EventForm):
+    """A new event made on a topic request's page: the request becomes its first session."""
+
+    offer = forms.ModelChoiceField(
+        queryset=ExpertiseOffer.objects.none(),
+        required=False,
+        label="The topic's session is run by",
+        empty_label="The hub itself",
+    )
+
+    def __init__(self, *args: Any, offers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["offer"].queryset = offers  # type: ignore[attr-defined]
+
+
+class CancelEventForm(forms.Form):
+    """Why the event is cancelled: it goes in every email that says so."""
+
+    reason = forms.CharField(
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Why is it cancelled?",
+        help_text="It goes in the email to everyone registered or waiting, and to the "
+        "organisations whose topics were to be sessions.",
+        error_messages={"required": "Say why the event is cancelled: everyone told reads it."},
+    )
+
+
 class RegisterForm(IdPrefixedForm):
     id_prefix = "register"
     organisation = forms.ModelChoiceField(
@@ -186,7 +223,10 @@ class RegisterForm(IdPrefixedForm):
 class GuestForm(forms.Form):
     name = forms.CharField(max_length=200)
     email = forms.EmailField()
-    audience = forms.ChoiceField(label="I am coming as")
+    audience = forms.ChoiceField(
+        label="I am coming as",
+        error_messages={"required": "Choose what you are coming as."},
+    )
     access_needs = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}), required=False, label="Access needs"
     )
@@ -199,7 +239,21 @@ class GuestForm(forms.Form):
 
     def __init__(self, *args: Any, invited: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["audience"].choices = [(a, Audience(a).label) for a in invited]  # type: ignore[attr-defined]
+        self.fields["audience"].choices = [("", "Choose one")] + [  # type: ignore[attr-defined]
+            (a, Audience(a).label) for a in invited
+        ]
+
+
+class GuestDetailsForm(IdPrefixedForm):
+    """A guest's access needs, changed on their registration's page."""
+
+    id_prefix = "details"
+    access_needs = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        label="Access needs",
+        help_text="Anything that would help you take part. Only the organisers see it.",
+    )
 
 
 class CodeForm(IdPrefixedForm):

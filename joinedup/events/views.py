@@ -16,14 +16,17 @@ from django_ratelimit.core import is_ratelimited
 
 from joinedup.access import acting_for, get_for
 from joinedup.accounts.throttle import address_of
-from joinedup.confirm import confirm_page
+from joinedup.confirm import confirm_page, is_confirmed
 from joinedup.events import actions, feeds, queries
 from joinedup.events.forms import (
+    CancelEventForm,
     CodeForm,
     DoorForm,
     EventEditForm,
     EventForm,
+    EventForTopicForm,
     FeedbackForm,
+    GuestDetailsForm,
     GuestForm,
     ListingForm,
     NotesForm,
@@ -36,6 +39,8 @@ from joinedup.events.models import (
     Registration,
     RegistrationStatus,
     Session,
+    TopicRequest,
+    TopicStatus,
 )
 from joinedup.events.rules import runs_hub
 from joinedup.forms import act, merging
@@ -93,19 +98,58 @@ def event_new(request: AuthedRequest, pk: int) -> HttpResponse:
     hub = get_for(request.user, HUBS, perm="programmes.view_hub", pk=pk)
     if not runs_hub(request.user, hub, hub.programme_id):
         raise PermissionDenied
-    form = EventForm(request.POST or None)
+    topic = _topic_to_schedule(request, hub)
+    if topic is not None and topic.status != TopicStatus.OPEN:
+        messages.error(request, actions.NOT_OPEN)
+        return redirect(topic)
+    form = (
+        EventForm(request.POST or None)
+        if topic is None
+        else EventForTopicForm(
+            request.POST or None,
+            initial={"title": topic.title, "purpose": topic.description},
+            offers=topic.offers.select_related("organisation", "document"),
+        )
+    )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        event = act(form, actions.event_create, by=request.user, hub=hub, **d)
+        if topic is None:
+            event = act(form, actions.event_create, by=request.user, hub=hub, **d)
+        else:
+            event = act(
+                form, actions.event_create_for_topic, by=request.user, hub=hub, request=topic, **d
+            )
         if event is not None:
-            messages.success(request, "Event added.")
+            messages.success(
+                request,
+                "Event added."
+                if topic is None
+                else f"Event added, with “{topic.title}” as its first session. The "
+                "organisations that asked are told.",
+            )
             return redirect(event)
     return render(
         request,
         "events/event_new.html",
-        {"hub": hub, "programme": hub.programme, "form": form},
+        {"hub": hub, "programme": hub.programme, "form": form, "topic": topic},
         status=INVALID if form.is_bound else 200,
     )
+
+
+def _topic_to_schedule(request: Any, hub: Any) -> TopicRequest | None:
+    """The topic request of `?topic=`, made into the new event's first session; a number that
+    is not one of the hub's requests is a 404."""
+    wanted = request.GET.get("topic", "")
+    if not wanted:
+        return None
+    found = (
+        TopicRequest.objects.filter(hub=hub, pk=int(wanted)).first()
+        if wanted.isascii() and wanted.isdigit() and len(wanted) < 19
+        else None
+    )
+    if found is None:
+        raise Http404
+    return found
 
 
 def _my_registration(event: Event, user: Any) -> Registration | None:
@@ -144,6 +188,8 @@ def event_detail(request: AuthedRequest, pk: int) -> HttpResponse:
                     **d,
                 )
         elif do == "cancel" and mine is not None:
+            if _asks_first(request, mine):
+                return _ask_cancel_place(request, mine, back=event.get_absolute_url())
             _cancel(request, mine)
             return redirect(event)
         elif do == "code" and mine is not None:
@@ -189,7 +235,7 @@ def event_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         else:
             return HttpResponse("Choose what to do.", status=400)
         if done is not None:
-            messages.success(request, "Saved.")
+            messages.success(request, _done_message(do, done))
             return redirect(event)
     sessions = list(
         event.sessions.select_related("offer__organisation", "offer__document", "notes")
@@ -226,6 +272,55 @@ def event_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         },
         status=INVALID if request.method == "POST" else 200,
     )
+
+
+def _done_message(do: str, done: Any) -> str:
+    """What a step on the event's page did, said plainly."""
+    if do == "register":
+        if done.status == RegistrationStatus.REGISTERED:
+            return "Registered: a place is yours. Your code is below and in your email."
+        return "Registered on the waiting list: the event is full. You are told if a place frees."
+    if do in ("door", "confirm"):
+        return f"{done.name} is marked as here."
+    return {
+        "code": "Thank you: you are marked as here.",
+        "held": "The event is marked as held, and attendees are asked for feedback.",
+    }[do]
+
+
+def _asks_first(request: Any, reg: Registration) -> bool:
+    """Cancelling a place asks first, unless it is refused anyway (`_cancel` says why)."""
+    planned = reg.event.status == EventStatus.PLANNED
+    return planned and reg.attended_at is None and not is_confirmed(request)
+
+
+def _ask_cancel_place(request: Any, reg: Registration, back: str) -> HttpResponse:
+    """The question before a place (or a place on the waiting list) is given up."""
+    event = reg.event
+    when = f"{timezone.localtime(event.starts_at):%-d %B %Y}"
+    happens = (
+        [
+            f"Your place at “{event.title}” on {when} will be given up, and go to the first "
+            "person on the waiting list, if there is one.",
+            "To come after all, you would register again, and have a place only if one is free.",
+        ]
+        if reg.status == RegistrationStatus.REGISTERED
+        else [f"You will leave the waiting list for “{event.title}” on {when}."]
+    )
+    return confirm_page(
+        request,
+        title="Cancel your place?",
+        happens=happens,
+        button="Cancel my place",
+        back=back,
+        carry={"do": "cancel"},
+    )
+
+
+LISTED = {
+    True: "Saved: your name is on the attendee list.",
+    False: "Saved: your name is not on the attendee list.",
+}
 
 
 def _cancel(request: Any, reg: Registration) -> None:
@@ -280,28 +375,51 @@ def event_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def event_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
-    """GET asks first; POST cancels the event and tells everyone registered or waiting."""
+    """GET asks first, and why; POST cancels the event and tells everyone registered or
+    waiting, and the organisations whose topics were to be sessions, the reason."""
     event = _event(request, pk, perm="events.change_event")
     if event.status != EventStatus.PLANNED:
         return redirect(event)
-    if request.method == "GET":
-        people = event.registrations.filter(
-            status__in=(RegistrationStatus.REGISTERED, RegistrationStatus.WAITING)
-        ).count()
-        return confirm_page(
-            request,
-            title=f"Cancel “{event.title}”?",
-            happens=[
-                f"The event of {timezone.localtime(event.starts_at):%-d %B %Y at %H:%M} is "
-                f"cancelled, and the {people} people registered or waiting are told by email.",
-                "A cancelled event cannot be planned again; add a new one instead.",
-            ],
-            button="Cancel the event",
-            back=event.get_absolute_url(),
+    form = CancelEventForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        reason = form.cleaned_data["reason"]
+        if _refused_as_message(
+            request, actions.event_cancel, by=request.user, event=event, reason=reason
+        ):
+            messages.success(request, "Event cancelled. Everyone told is given your reason.")
+        return redirect(event)
+    people = event.registrations.filter(
+        status__in=(RegistrationStatus.REGISTERED, RegistrationStatus.WAITING)
+    ).count()
+    topics = TopicRequest.objects.filter(session__event=event, status=TopicStatus.SCHEDULED).count()
+    happens = [
+        f"“{event.title}” on {timezone.localtime(event.starts_at):%-d %B %Y at %H:%M} will be "
+        "cancelled. A cancelled event cannot be planned again: to hold it later, add a new one.",
+        "Nobody is registered or waiting, so nobody will be emailed."
+        if not people
+        else f"The {_people(people)} registered or waiting will be emailed, with your reason.",
+    ]
+    if topics:
+        happens.append(
+            f"The {topics} topic request{'s' if topics > 1 else ''} scheduled at it will go "
+            "back to Open, and the organisations that asked will be told, with your reason."
         )
-    if _refused_as_message(request, actions.event_cancel, by=request.user, event=event):
-        messages.success(request, "Event cancelled.")
-    return redirect(event)
+    return render(
+        request,
+        "events/event_cancel.html",
+        {
+            "event": event,
+            "hub": event.hub,
+            "programme": event.programme,
+            "form": form,
+            "happens": happens,
+        },
+        status=INVALID if form.is_bound else 200,
+    )
+
+
+def _people(n: int) -> str:
+    return "1 person" if n == 1 else f"{n} people"
 
 
 def _feedback_form(data: Any, event: Event, registration: Registration) -> FeedbackForm:
@@ -509,6 +627,12 @@ def registration_confirm(request: Any, signed: str) -> HttpResponse:
     them) — and asks (so a mail scanner that follows links confirms nothing); POST confirms
     and leads to the guest's registration."""
     reg = actions.pending_from_link(signed)
+    if reg is None and (used := actions.confirmed_from_link(signed)) is not None:
+        return render(
+            request,
+            "events/join_done.html",
+            {"event": used.event, "reg": used, "link": actions.manage_link(used)},
+        )
     if reg is None:
         return render(
             request, "events/join_expired.html", {"text": actions.LINK_EXPIRED}, status=404
@@ -551,6 +675,9 @@ def registration_manage(request: Any, signed: str) -> HttpResponse:
     event = reg.event
     do = request.POST.get("do", "")
     code_form = CodeForm(request.POST if do == "code" else None)
+    details_form = GuestDetailsForm(
+        request.POST if do == "details" else None, initial={"access_needs": reg.access_needs}
+    )
     listing_form = ListingForm(
         request.POST if do == "listed" else None, initial={"listed": reg.listed}
     )
@@ -558,6 +685,8 @@ def registration_manage(request: Any, signed: str) -> HttpResponse:
     answered = actions.answered_already(reg)
     if request.method == "POST":
         if do == "cancel":
+            if _asks_first(request, reg):
+                return _ask_cancel_place(request, reg, back=request.path)
             _cancel(request, reg)
             return redirect(request.path)
         if (
@@ -571,8 +700,20 @@ def registration_manage(request: Any, signed: str) -> HttpResponse:
                 listed=listing_form.cleaned_data["listed"],
             )
         ):
-            messages.success(request, "Saved.")
+            listed = listing_form.cleaned_data["listed"]
+            messages.success(request, LISTED[listed])
             return redirect(request.path)
+        if do == "details" and details_form.is_valid():
+            d = details_form.cleaned_data
+            if act(
+                details_form,
+                actions.registration_details,
+                by=None,
+                registration=reg,
+                access_needs=d["access_needs"],
+            ):
+                messages.success(request, "Your access needs are saved: the organisers see them.")
+                return redirect(request.path)
         if do == "code" and code_form.is_valid():
             if _code_tries_spent(request, reg):
                 code_form.add_error("code", CODE_LIMITED)
@@ -596,6 +737,7 @@ def registration_manage(request: Any, signed: str) -> HttpResponse:
             "reg": reg,
             "event": event,
             "code_form": code_form,
+            "details_form": details_form,
             "listing_form": listing_form,
             "feedback_form": feedback_form,
             "answered": answered,

@@ -202,7 +202,7 @@ def topic_request_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         else:
             return HttpResponse("Choose what to do.", status=400)
         if done is not None:
-            messages.success(request, "Saved.")
+            messages.success(request, _topic_said(do, done, hub, unvote_form))
             return redirect(done if do == "merge" else topic)
     return render(
         request,
@@ -223,6 +223,27 @@ def topic_request_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "schedule_form": schedule_form if runs and is_open else None,
             "runs": runs,
             "vote_rule": actions.VOTE_RULE,
+            "votes_left": [(o, actions.votes_left(hub, o)) for o in voters] if is_open else [],
         },
         status=INVALID if request.method == "POST" else 200,
     )
+
+
+def _votes(n: int) -> str:
+    return f"{n} vote{'' if n == 1 else 's'}"
+
+
+def _topic_said(do: str, done: Any, hub: Hub, unvote_form: UnvoteForm) -> str:
+    """What a step on a topic's page did, said plainly."""
+    if do == "vote":
+        left = actions.votes_left(hub, done.organisation)
+        return f"{done.organisation} supports this topic, and has {_votes(left)} left in this hub."
+    if do == "unvote":
+        org = unvote_form.cleaned_data["organisation"]
+        left = actions.votes_left(hub, org)
+        return f"{org}'s vote is taken back: it has {_votes(left)} left in this hub."
+    if do == "offer":
+        return "Your offer to run it is made, and the hub's coordinator is told."
+    if do == "merge":
+        return f"Merged into “{done.title}”, with its requesters and their support."
+    return f"Scheduled as a session of “{done.event.title}”. The organisations that asked are told."

@@ -403,3 +403,34 @@ def test_pending_guests_are_capped_at_the_free_places_and_ten(hub_world):
         )
     # Typed again, an address already pending is no new one.
     actions.guest_register(event=w.event, name="X", email="p0@example.org", audience="commissioner")
+
+
+def test_cancelling_an_event_reopens_its_topics_and_tells_everyone_why(
+    hub_world, mailoutbox, django_capture_on_commit_callbacks
+):
+    w = hub_world
+    topic = actions.request_topic(by=w.cora, hub=w.hub, organisation=w.core_org, title="Peer work")
+    offer = actions.expertise_offer(by=w.will, request=topic, organisation=w.wider_org)
+    actions.session_schedule(by=w.hana, event=w.event, offer=offer)
+    (guest,) = register(w.event, 1)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.event_cancel(by=w.hana, event=w.event, reason="The hall is flooded.")
+    topic.refresh_from_db()
+    offer.refresh_from_db()
+    assert topic.status == TopicStatus.OPEN and list(topic.requesters.all()) == [w.core_org]
+    assert offer.status == "offered"  # to run it at another event
+    (to_guest,) = [m for m in mailoutbox if m.to == [guest.email]]
+    assert "The hall is flooded." in to_guest.body
+    assert Notice.objects.filter(user=w.cora, subject__contains="“Peer work”").exists()
+    told = [m for m in mailoutbox if topic.get_absolute_url() in m.body]
+    assert told and all("The hall is flooded." in m.body for m in told)
+    # Open again: the coordinator schedules it at another event.
+    start = w.event.starts_at + dt.timedelta(days=7)
+    other = actions.event_create(
+        by=w.hana, hub=w.hub, title="Again", starts_at=start, ends_at=start + dt.timedelta(hours=1)
+    )
+    actions.session_schedule(by=w.hana, event=other, offer=offer)
+    topic.refresh_from_db()
+    assert topic.status == TopicStatus.SCHEDULED and topic.session is not None
+    assert topic.session.event == other

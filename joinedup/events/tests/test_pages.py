@@ -108,7 +108,14 @@ def test_a_guest_sees_only_their_own_registration(hub_world):
     # Not the event's page, nor another's registration, nor a forged link.
     assert anonymous.get(reverse("event", args=[hub_world.event.pk])).status_code == 302
     assert anonymous.get(reverse("registration_manage", args=[f"{other.pk}:x"])).status_code == 404
-    assert anonymous.post(actions.manage_link(guest), {"do": "cancel"}).status_code == 302
+    # "Cancel my place" asks first, then says it is done.
+    asked = anonymous.post(actions.manage_link(guest), {"do": "cancel"})
+    assert asked.status_code == 200 and "Cancel your place?" in asked.content.decode()
+    guest.refresh_from_db()
+    assert guest.status == RegistrationStatus.REGISTERED
+    done = anonymous.post(actions.manage_link(guest), {"do": "cancel", "confirmed": "yes"})
+    assert done.status_code == 302
+    assert "Your place is cancelled." in anonymous.get(done["Location"]).content.decode()
     guest.refresh_from_db()
     assert guest.status == RegistrationStatus.CANCELLED
 
@@ -165,9 +172,14 @@ def test_a_guest_has_a_place_only_once_they_confirm_their_address(hub_world, mon
     assert reg.status == RegistrationStatus.PENDING
     confirmed = Client().post(link)
     reg.refresh_from_db()
-    assert confirmed.status_code == 302 and confirmed["Location"] == actions.manage_link(reg)
+    assert confirmed.status_code == 302
+    assert actions.registration_from_link(confirmed["Location"].split("/")[-2]) == reg.pk
     assert reg.status == RegistrationStatus.WAITING and reg.listed is False
-    assert Client().post(link).status_code == 404  # used
+    # Followed again, the used link leads to the registration.
+    again = Client().get(link).content.decode()
+    to = re.search(r'href="/events/registration/([^/"]+)/"', again)  # signed: its time varies
+    assert "Already confirmed" in again and to is not None
+    assert actions.registration_from_link(to.group(1)) == reg.pk
     # A link not followed within the time lapses.
     Client().post(url, {**form, "email": "late@council.example"})
     late = _link_in(_sent_to("late@council.example")[-1], "registration_confirm")
@@ -226,17 +238,24 @@ def test_an_event_without_guests_has_no_guest_page(hub_world):
 
 def test_a_member_registers_and_the_attendee_list_shows_only_who_opted_in(hub_world):
     w = hub_world
-    page = client_for(w.cora).post(
+    cora = client_for(w.cora)
+    page = cora.post(
         reverse("event", args=[w.event.pk]),
         {"do": "register", "organisation": w.core_org.pk, "access_needs": "Step-free"},
     )
     assert page.status_code == 302
+    said = cora.get(page["Location"]).content.decode()
+    assert "Registered: a place is yours." in said and "Saved." not in said
     register(w.event, 1)  # a guest with lived experience, not listed by default
     body = client_for(w.will).get(reverse("event", args=[w.event.pk])).content.decode()
     assert "Cora Core" not in body and "Guest 0" not in body and "Step-free" not in body
     # The organiser sees registrations, access needs included.
     body = client_for(w.hana).get(reverse("event", args=[w.event.pk])).content.decode()
     assert "Step-free" in body and "Guest 0" in body
+    # Cancelling her place asks Cora first.
+    asked = cora.post(reverse("event", args=[w.event.pk]), {"do": "cancel"})
+    assert "Cancel your place?" in asked.content.decode()
+    assert Registration.objects.get(user=w.cora).status == RegistrationStatus.REGISTERED
 
 
 def test_a_vote_over_the_budget_is_refused_on_the_page(hub_world):
@@ -396,9 +415,12 @@ def test_an_organiser_changes_an_event_and_cancels_it_after_asking(hub_world):
     # Cancelling asks first; the question changes nothing.
     asked = hana.get(cancel)
     assert asked.status_code == 200 and "cannot be undone" in asked.content.decode()
+    assert "The 2 people registered or waiting will be emailed" in asked.content.decode()
     w.event.refresh_from_db()
     assert w.event.status == "planned"
-    assert hana.post(cancel, {"confirmed": "yes"}).status_code == 302
+    unsaid = hana.post(cancel, {"confirmed": "yes"})  # the reason goes in every email
+    assert unsaid.status_code == 422 and "Say why the event is cancelled" in unsaid.content.decode()
+    assert hana.post(cancel, {"reason": "The hall is flooded."}).status_code == 302
     w.event.refresh_from_db()
     assert w.event.status == "cancelled"
 
@@ -412,6 +434,8 @@ def test_take_our_vote_back_shows_only_with_a_vote(hub_world):
     will.post(url, {"do": "vote", "organisation": w.wider_org.pk})
     page = will.get(url).content.decode()
     assert "Take our vote back" in page and ">Support it<" not in page
+    assert f"{w.wider_org.name} supports this topic, and has 4 votes left" in page
+    assert f"{w.wider_org.name}: 4 votes left in this hub" in page
     assert will.post(url, {"do": "unvote", "organisation": w.wider_org.pk}).status_code == 302
     assert not TopicVote.objects.exists()
     # The requester's own people are told their request counts; a vote is refused.
@@ -523,3 +547,65 @@ def test_a_refused_check_in_or_cancel_says_why_on_the_page(hub_world):
     assert "can no longer be cancelled" in done.content.decode()
     mine.refresh_from_db()
     assert mine.status == RegistrationStatus.REGISTERED
+
+
+def test_a_topic_is_scheduled_at_a_new_event_made_from_its_page(hub_world):
+    w = hub_world
+    topic = actions.request_topic(
+        by=w.cora, hub=w.hub, organisation=w.core_org, title="Peer work", description="How to"
+    )
+    hana = client_for(w.hana)
+    url = f"{reverse('event_new', args=[w.hub.pk])}?topic={topic.pk}"
+    assert f'href="{url}"' in hana.get(topic.get_absolute_url()).content.decode()
+    assert 'value="Peer work"' in hana.get(url).content.decode()  # filled in from the request
+    start = timezone.localtime() + dt.timedelta(days=20)
+    made = hana.post(
+        url,
+        {
+            "title": "Peer work day",
+            "format": "workshop",
+            "starts_at": f"{start:%Y-%m-%dT%H:%M}",
+            "ends_at": f"{start + dt.timedelta(hours=2):%Y-%m-%dT%H:%M}",
+            "capacity": "10",
+        },
+    )
+    assert made.status_code == 302
+    topic.refresh_from_db()
+    assert topic.status == "scheduled" and topic.session is not None
+    assert topic.session.event.title == "Peer work day"
+    assert hana.get(url).status_code == 302  # scheduled now: back to the topic, which says so
+    assert hana.get(f"{reverse('event_new', args=[w.hub.pk])}?topic=x").status_code == 404
+
+
+def test_a_cancelled_event_says_so_and_hides_what_was_for_coming(hub_world):
+    w = hub_world
+    (guest,) = register(w.event, 1)
+    actions.event_cancel(by=w.hana, event=w.event, reason="The hall is flooded.")
+    organiser = client_for(w.hana).get(w.event.get_absolute_url()).content.decode()
+    assert "This event was cancelled." in organiser and "Cancelled with the event" in organiser
+    for gone in (w.event.venue_code, "Add to calendar", reverse("event_join", args=[w.event.pk])):
+        assert gone not in organiser, gone
+    joining = Client().get(reverse("event_join", args=[w.event.pk])).content.decode()
+    assert "This event was cancelled." in joining and "Registration is not open" not in joining
+    mine = Client().get(actions.manage_link(guest)).content.decode()
+    assert "Cancelled with the event" in mine and guest.code not in mine
+
+
+def test_the_guest_form_preselects_nothing_and_a_guest_changes_their_details(hub_world):
+    w = hub_world
+    url = reverse("event_join", args=[w.event.pk])
+    choices = Client().get(url).content.decode()
+    assert 'value="" selected>Choose one' in choices
+    assert not re.search(r'value="\w\S*" selected', choices)
+    unsaid = Client().post(url, {"name": "Ada", "email": "ada@council.example"})
+    assert unsaid.status_code == 422 and "Choose what you are coming as." in unsaid.content.decode()
+    assert not Registration.objects.exists()
+    (guest,) = register(w.event, 1)
+    link = actions.manage_link(guest)
+    page = Client().get(link).content.decode()
+    end = timezone.localtime(w.event.ends_at)
+    assert f"to {end:%H:%M}" in page  # the end as well as the start
+    changed = Client().post(link, {"do": "details", "access_needs": "Step-free"})
+    assert changed.status_code == 302
+    guest.refresh_from_db()
+    assert guest.access_needs == "Step-free"
