@@ -128,7 +128,14 @@ def test_the_lead_opens_and_closes_a_peer_view_and_results_show_only_once_closed
 
     closing = f"/partnerships/{p}/charter/peer-view/close/"
     assert cora.post(closing).status_code == 403
-    assert lena.post(closing).status_code == 302
+    assert cora.get(closing).status_code == 403
+    # Closing early asks first, saying how many members have rated and what that means.
+    asked = lena.get(closing).content.decode()
+    assert "2 of 3 members have rated so far" in asked
+    assert "with fewer, its results show nothing" in asked
+    assert "This cannot be undone." in asked
+    assert world.partnership.peer_views.get().is_open()  # asking closes nothing
+    assert lena.post(closing, {"confirmed": "yes"}).status_code == 302
     closed = lena.get(page).content.decode()
     assert "How others see Riverside Citizens Advice" in closed and "Often missing." in closed
     assert "Close the peer view now" not in closed

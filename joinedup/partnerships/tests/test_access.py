@@ -54,7 +54,6 @@ POST_ONLY = {
     "charter_reaffirm",
     "charter_withdraw",
     "charter_peer_view_open",
-    "charter_peer_view_close",
     "charter_partnership_reaffirm",
     "charter_partnership_withdraw",
     "charter_plan_mentor",
