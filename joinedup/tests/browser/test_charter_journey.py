@@ -5,6 +5,7 @@ Axe runs on every Charter page."""
 
 from __future__ import annotations
 
+import re
 from types import SimpleNamespace
 from typing import Any
 
@@ -87,7 +88,11 @@ def test_sign_assess_rate_and_read(world: SimpleNamespace, browser: Any, live_se
         # Results show only once the peer view is closed: the lead closes it early.
         lena.visit(f"/partnerships/{p}/charter/")
         lena.page.get_by_text("Its results are shown once it closes").wait_for()
-        lena.page.get_by_role("button", name="Close the peer view now").click()
+        lena.page.get_by_role("link", name="Close the peer view now").click()
+        # It asks first, saying how many members have rated (all four here).
+        lena.page.get_by_text("4 of 4 members have rated so far").wait_for()
+        lena.check()
+        lena.page.get_by_role("button", name=re.compile(r"^Close peer view \d{4}$")).click()
         lena.page.get_by_text("The peer view is closed").wait_for()
         table = lena.page.get_by_role("region", name="How others see Riverside Citizens Advice")
         row = table.get_by_role("row", name="We turn up and are present")
