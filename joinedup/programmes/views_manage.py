@@ -123,7 +123,9 @@ def hub_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             members=Count("memberships", filter=Q(memberships__left_on__isnull=True))
         ).order_by("name")
     )
-    opens = set(visible.values_list("pk", flat=True)) if coordinates else {p.pk for p in partnerships}
+    opens = (
+        set(visible.values_list("pk", flat=True)) if coordinates else {p.pk for p in partnerships}
+    )
     unseen = 0 if coordinates else Partnership.objects.filter(hub=hub).count() - len(partnerships)
     return render(
         request,

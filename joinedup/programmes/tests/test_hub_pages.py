@@ -224,3 +224,22 @@ def test_the_hub_page_keeps_its_query_budget(
     with django_assert_num_queries(8):
         response = client.get(hub_url(world))
     assert len(response.context["partnerships"]) == 9
+
+
+def test_the_hubs_coordinator_is_told_of_a_new_topic_request(world: SimpleNamespace) -> None:
+    from joinedup.events.actions import request_topic
+    from joinedup.jobs.models import OutgoingMessage
+    from joinedup.meetings.models import Notice
+
+    coordinator = make_user("nina@northern.example", "Nina North")
+    actions.hub_update(hub=world.hub, by=None, coordinator=coordinator)
+    topic = request_topic(
+        by=world.cora, hub=world.hub, organisation=world.core_org, title="Debt advice"
+    )
+    notice = Notice.objects.get(user=coordinator)
+    assert "Debt advice" in notice.subject and notice.url == topic.get_absolute_url()
+    email = OutgoingMessage.objects.get(to=[coordinator.email])
+    assert "Cora Core asked" in email.body and topic.get_absolute_url() in email.body
+    # A request the coordinator makes themself is not news to them.
+    request_topic(by=coordinator, hub=world.hub, organisation=world.core_org, title="Housing")
+    assert Notice.objects.filter(user=coordinator).count() == 1
