@@ -78,6 +78,14 @@ def _context(request: AuthedRequest, partnership: Partnership) -> dict[str, Any]
     )
     revises = request.user.is_superuser or seen.manages
     signers = _own_signers(request, charter, version, mine, signed)
+    roles = org_roles(request.user)
+    # The programme's Charter is signed on the programme's page: those who may sign are
+    # sent there from the top of this one.
+    programme_signers = (
+        [o for o in mine if roles.get(o.pk) in MANAGING_ORG_ROLES and o.pk not in signed]
+        if charter is not None and version is not None and charter.programme_id
+        else []
+    )
     own = Charter.objects.filter(partnership=partnership).first() if revises else None
     today = timezone.localdate()
     return {
@@ -102,6 +110,7 @@ def _context(request: AuthedRequest, partnership: Partnership) -> dict[str, Any]
         "record_orgs": members if (seen.manages or seen.officer) else mine,
         "revises": revises,
         "sign_form": SignForm(signers=signers) if signers else None,
+        "programme_signers": programme_signers,
         "ours": _own_signatures(request, charter, signatures),
         "own": own,
         "own_in_progress": _in_progress(own),

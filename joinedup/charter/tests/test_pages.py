@@ -353,3 +353,25 @@ def test_the_side_by_side_programme_view_and_its_csv_show_the_charter_never_as_a
     header, first = csv_text.splitlines()[:2]
     assert header.endswith("charter signed,peer view spread")
     assert first.endswith('1 of 4,"2 to 4, middle 3"')
+
+
+def test_an_admin_who_has_not_signed_is_sent_to_sign_from_the_tab_and_home(
+    world: SimpleNamespace, charter: SimpleNamespace
+) -> None:
+    sign_at = f'href="/programmes/{world.programme.pk}/charter/#sign-title"'
+    tab = f"/partnerships/{world.partnership.pk}/charter/"
+    lena = client_for(world.lena)
+    top = lena.get(tab).content.decode()
+    assert top.index(sign_at) < top.index('id="signed-title"')  # at the top of the tab
+    assert sign_at in lena.get("/").content.decode()
+    assert "Sign the Good Partners Charter" in lena.get("/").content.decode()
+    # Staff, who may not sign, are not asked.
+    assert sign_at not in client_for(world.stan).get(tab).content.decode()
+    assert "Sign the Good Partners Charter" not in client_for(world.stan).get("/").content.decode()
+    # Once signed, nobody is asked.
+    lena.post(
+        f"/programmes/{world.programme.pk}/charter/",
+        {"organisation": world.lead_org.pk, "board_informed": "on"},
+    )
+    assert sign_at not in lena.get(tab).content.decode()
+    assert "Sign the Good Partners Charter" not in lena.get("/").content.decode()
