@@ -46,7 +46,6 @@ OWN_PAGES = {
 POST_ONLY = {
     "token_revoke",
     "health_report_file",
-    "learning_highlight_delete",
     "message_retry",
     "charter_step",
     "charter_partnership_step",
