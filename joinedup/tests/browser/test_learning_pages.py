@@ -25,7 +25,7 @@ def test_an_evaluator_codes_two_passages_and_reads_the_matrix(
     page.set_viewport_size({"width": 1280, "height": 900})
     visitor.sign_in(w.eve.email)
     visitor.visit(base + "sources/")
-    page.get_by_role("link", name="Open Interview with the lead").click()
+    page.get_by_role("link", name="Code Interview with the lead").click()
     visitor.check()
     for passage, theme in (
         ("We trust each other now 🤝", "Working together: Trust"),
