@@ -14,8 +14,8 @@ from typing import Any
 def tell_coordinator(
     sender: Any, instance: Any, created: bool, raw: bool = False, **_: Any
 ) -> None:
-    if not created or raw:
-        return
+    if not created or raw or instance.requested_by_id is None:
+        return  # a request the system wrote (the demo's) is nobody's news
     from joinedup.programmes.models import Hub
 
     # Read afresh: the hub the caller holds may predate a change of coordinator.
@@ -25,7 +25,7 @@ def tell_coordinator(
         return
     from joinedup.meetings.notices import tell
 
-    asker = instance.requested_by.name if instance.requested_by else "Someone"
+    asker = instance.requested_by.name
     tell(
         [],
         f"New topic request in the {hub.label}: “{instance.title[:200]}”",
