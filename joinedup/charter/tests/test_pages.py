@@ -114,6 +114,7 @@ def test_the_lead_opens_and_closes_a_peer_view_and_results_show_only_once_closed
     assert missing.status_code == 422
     honest = next(x for x in principles(charter.version.themes) if x["key"] == "honest")
     assert escape(f"Give a score for “{honest['title']}”") in missing.content.decode()
+    assert 'href="#id_p_honest"' in missing.content.decode()  # the error summary links to it
     everything = {f"p_{x['key']}": "dont_know" for x in principles(charter.version.themes)}
     assert cora.post(rate_url, everything | answers).status_code == 302
     scores = dict(PeerRating.objects.values_list("principle", "score"))
@@ -152,6 +153,7 @@ def test_a_self_assessment_needs_an_example_at_level_three_and_refuses_an_empty_
     )
     assert response.status_code == 422
     assert "Give an example" in response.content.decode()
+    assert "There is a problem" in response.content.decode()
     assert "checked" not in client_for(world.stan).get(url).content.decode()  # none chosen
     empty = client_for(world.stan).post(url, {"organisation": world.lead_org.pk})
     assert empty.status_code == 422  # not "not yet observed" for every skill
