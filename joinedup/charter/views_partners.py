@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -21,8 +22,16 @@ from joinedup.charter.defaults import principles
 from joinedup.charter.editing import edit_page
 from joinedup.charter.evidence import evidence
 from joinedup.charter.forms import PeerViewOpenForm, PlanForm, RateForm, SignForm
-from joinedup.charter.models import Charter, CharterStatus, CharterVersion, PlanItem, Signature
+from joinedup.charter.models import (
+    Charter,
+    CharterStatus,
+    CharterVersion,
+    PeerView,
+    PlanItem,
+    Signature,
+)
 from joinedup.charter.rules import plans_for, sees_organisation_record
+from joinedup.confirm import confirm_page
 from joinedup.forms import act
 from joinedup.http import AuthedRequest
 from joinedup.partnerships.models import MANAGING_ORG_ROLES, Organisation, Partnership
@@ -69,6 +78,14 @@ def _context(request: AuthedRequest, partnership: Partnership) -> dict[str, Any]
     )
     revises = request.user.is_superuser or seen.manages
     signers = _own_signers(request, charter, version, mine, signed)
+    roles = org_roles(request.user)
+    # The programme's Charter is signed on the programme's page: those who may sign are
+    # sent there from the top of this one.
+    programme_signers = (
+        [o for o in mine if roles.get(o.pk) in MANAGING_ORG_ROLES and o.pk not in signed]
+        if charter is not None and version is not None and charter.programme_id
+        else []
+    )
     own = Charter.objects.filter(partnership=partnership).first() if revises else None
     today = timezone.localdate()
     return {
@@ -93,6 +110,7 @@ def _context(request: AuthedRequest, partnership: Partnership) -> dict[str, Any]
         "record_orgs": members if (seen.manages or seen.officer) else mine,
         "revises": revises,
         "sign_form": SignForm(signers=signers) if signers else None,
+        "programme_signers": programme_signers,
         "ours": _own_signatures(request, charter, signatures),
         "own": own,
         "own_in_progress": _in_progress(own),
@@ -140,14 +158,19 @@ def peer_view_open(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("charter_partnership", pk)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def peer_view_close(request: AuthedRequest, pk: int) -> HttpResponse:
-    """The lead closes the peer view before its closing day; its results show from then."""
+    """The lead closes the peer view before its closing day; its results show from then.
+    GET asks first, saying how many members have rated (closing cannot be undone)."""
     partnership = _partnership(request, pk, "partnerships.change_partnership")
     peer_view = queries.latest_peer_view(partnership)
     if peer_view is None:
         raise Http404
+    if request.method == "GET":
+        if not peer_view.is_open():
+            return redirect(reverse("charter_partnership", args=[pk]) + "#peer-view")
+        return _close_confirm(request, partnership, peer_view)
     try:
         actions.peer_view_close(peer_view=peer_view, by=request.user)
     except actions.ValidationError as error:
@@ -155,6 +178,32 @@ def peer_view_close(request: AuthedRequest, pk: int) -> HttpResponse:
         return redirect("charter_partnership", pk)
     messages.success(request, "The peer view is closed: its results are shown below.")
     return redirect(reverse("charter_partnership", args=[pk]) + "#peer-view")
+
+
+def _close_confirm(
+    request: AuthedRequest, partnership: Partnership, peer_view: PeerView
+) -> HttpResponse:
+    members = _members(partnership)
+    rated = set(
+        peer_view.ratings.filter(rater_org__in=members).values_list("rater_org_id", flat=True)
+    )
+    have = len(rated)
+    return confirm_page(
+        request,
+        title=f"Close peer view {peer_view.year} now?",
+        happens=[
+            f"{have} of {len(members)} member{pluralize(len(members))} "
+            f"{'has' if have == 1 else 'have'} rated so far; it is open until "
+            f"{peer_view.closes_on:%-d %B %Y}.",
+            "Once closed, no more ratings are taken and the results are shown. An "
+            "organisation's results show only when at least three raters from at least two "
+            "other organisations rated it: with fewer, its results show nothing.",
+            "There is one peer view a year: this year's cannot be reopened.",
+        ],
+        button=f"Close peer view {peer_view.year}",
+        back=reverse("charter_partnership", args=[partnership.pk]) + "#peer-view",
+        partnership=partnership,
+    )
 
 
 @require_http_methods(["GET", "POST"])

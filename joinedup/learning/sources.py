@@ -36,3 +36,19 @@ def register(kind: str, provider: Provider) -> None:
 
 def providers() -> dict[str, Provider]:
     return dict(_providers)
+
+
+KIND_LABELS = {
+    "document": "Uploaded document",
+    "minutes": "Meeting minutes",
+    "health": "Health check comments",
+    "event-notes": "Event notes",
+    "feedback": "Event feedback",
+    "reflection": "Reflection",
+    "handover": "Handover note",
+}
+
+
+def kind_label(kind: str) -> str:
+    """A source's kind as pages say it ("health" is "Health check comments")."""
+    return KIND_LABELS.get(kind, kind.replace("-", " ").capitalize())

@@ -17,10 +17,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from joinedup.access import may
 from joinedup.accounts.models import User
+from joinedup.confirm import confirm_page
 from joinedup.forms import act, add_action_errors
 from joinedup.http import AuthedRequest
 from joinedup.jobs.exports import Asked, start
@@ -36,7 +37,7 @@ from joinedup.learning.forms import (
     case_kind,
 )
 from joinedup.learning.models import CaseKind, Evaluator, Highlight, Source
-from joinedup.learning.sources import SourceText, providers
+from joinedup.learning.sources import SourceText, kind_label, providers
 from joinedup.learning.text import locate, warnings
 from joinedup.lib.spreadsheet import cell
 from joinedup.partnerships.models import Membership, Partnership
@@ -350,7 +351,7 @@ def sources_page(request: AuthedRequest, pk: int) -> HttpResponse:
     }
     cases = _case_names(programme, partnerships, organisations)
     rows = [
-        SourceRow(s.title, "Uploaded document", _case_of(cases, s), s.written_at, s)
+        SourceRow(s.title, kind_label("document"), _case_of(cases, s), s.written_at, s)
         for s in taken.values()
         if s.kind == "document"
     ]
@@ -359,7 +360,7 @@ def sources_page(request: AuthedRequest, pk: int) -> HttpResponse:
             rows.append(
                 SourceRow(
                     text.title,
-                    text.kind,
+                    kind_label(text.kind),
                     _case_of(cases, text),
                     text.written_at,
                     taken.get((text.kind, text.key)),
@@ -506,6 +507,8 @@ def source_page(request: AuthedRequest, pk: int, source_pk: int) -> HttpResponse
                         messages.success(request, f"Coded to {theme.name}.")
                         return redirect("learning_source", pk=programme.pk, source_pk=source.pk)
     highlights = queries.source_with_highlights(source)
+    for h in highlights:
+        h.removable = removes(request.user, h)  # type: ignore[attr-defined]
     return render(
         request,
         "learning/source.html",
@@ -513,6 +516,7 @@ def source_page(request: AuthedRequest, pk: int, source_pk: int) -> HttpResponse
             request,
             programme,
             source=source,
+            kind=kind_label(source.kind),
             form=form,
             themes=themes,
             highlights=highlights,
@@ -523,15 +527,37 @@ def source_page(request: AuthedRequest, pk: int, source_pk: int) -> HttpResponse
     )
 
 
-@require_POST
+def removes(user: Any, highlight: Highlight) -> bool:
+    """An evaluator removes only their own codings (others' count in the two-coder agreement
+    figures); one whose coder's account is gone, any evaluator; a superuser, any."""
+    return user.is_superuser or highlight.coder_id in (user.pk, None)
+
+
+@require_http_methods(["GET", "POST"])
 @login_required
 def highlight_delete(request: AuthedRequest, pk: int, highlight_pk: int) -> HttpResponse:
+    """GET asks first; POST removes. Only the coder's own coding (`removes`)."""
     programme = programme_for(request, pk, "learning.code")
     highlight = get_object_or_404(
         Highlight.objects.select_related("source", "theme"),
         source__programme=programme,
         pk=highlight_pk,
     )
+    if not removes(request.user, highlight):
+        raise PermissionDenied
+    if request.method == "GET":
+        return confirm_page(
+            request,
+            title=f"Remove your coding “{highlight.theme.name}”?",
+            happens=[
+                f"The passage “{highlight.passage}” in {highlight.source.title} is no longer "
+                f"coded to {highlight.theme.name} by you; the matrix and the agreement "
+                "between coders are counted without it.",
+                "To code it again, choose the passage and the theme on the source's page.",
+            ],
+            button="Remove my coding",
+            back=reverse("learning_source", args=[programme.pk, highlight.source_id]),
+        )
     actions.highlight_delete(by=request.user, highlight=highlight)
     messages.success(request, "Highlight removed.")
     return redirect("learning_source", pk=programme.pk, source_pk=highlight.source_id)

@@ -38,6 +38,7 @@ from django.utils import timezone
 from joinedup.access import acting_for, may, org_roles, programmes_overseen, standings
 from joinedup.agreements import mustdos
 from joinedup.agreements.models import AgreementVersion, VersionStatus
+from joinedup.charter.models import CharterStatus, Signature
 from joinedup.events.models import (
     Event,
     EventStatus,
@@ -54,7 +55,7 @@ from joinedup.meetings.models import (
     ConcernStatus,
 )
 from joinedup.meetings.queries import unanswered
-from joinedup.partnerships.models import Membership, Partnership
+from joinedup.partnerships.models import MANAGING_ORG_ROLES, Membership, Partnership
 from joinedup.programmes.models import Hub, Programme
 from joinedup.referrals.models import OPEN, WAITING, Message, Person, Referral
 from joinedup.referrals.privacy import log_listed
@@ -144,6 +145,17 @@ class HubLearning:
     events: list[Event]  # each with `registered`
 
 
+@dataclass(frozen=True)
+class ToSign:
+    """An organisation the person may sign for, in a programme whose adopted Charter it has
+    not signed."""
+
+    organisation_id: int
+    organisation: str
+    programme_id: int
+    programme: str
+
+
 @dataclass
 class Home:
     leads_with: str  # "programmes", "hubs", "due", "casework" or "partnerships"
@@ -153,6 +165,7 @@ class Home:
     casework: Casework | None
     hubs: list[HubCoordinated] | None = None  # None for someone who coordinates no hub
     hub_learning: HubLearning | None = None
+    to_sign: list[ToSign] = field(default_factory=list)
 
     @property
     def order(self) -> list[str]:
@@ -206,7 +219,38 @@ def home_for(user: Any, visible: list[Partnership], today: dt.date | None = None
         hub_learning=_hub_learning(user, list(member_hubs.values()))
         if acting and member_hubs
         else None,
+        to_sign=_to_sign(user) if member_of else [],
     )
+
+
+def _to_sign(user: Any) -> list[ToSign]:
+    """The organisations the person is an admin or manager of that are members in a programme
+    with an adopted Good Partners Charter they have not signed: one query."""
+    managing = [org for org, role in org_roles(user).items() if role in MANAGING_ORG_ROLES]
+    if not managing:
+        return []
+    signed = Signature.objects.filter(
+        organisation_id=OuterRef("organisation_id"),
+        version__charter__programme_id=OuterRef("partnership__programme_id"),
+        withdrawn_on__isnull=True,
+    )
+    rows = (
+        Membership.objects.filter(
+            organisation_id__in=managing,
+            left_on__isnull=True,
+            partnership__programme__charter__versions__status=CharterStatus.ADOPTED,
+        )
+        .exclude(Exists(signed))
+        .values_list(
+            "organisation_id",
+            "organisation__name",
+            "partnership__programme_id",
+            "partnership__programme__name",
+        )
+        .distinct()
+        .order_by("organisation__name", "partnership__programme__name")
+    )
+    return [ToSign(*row) for row in rows[:SHOWN]]
 
 
 def _hubs_coordinated(user: Any) -> list[HubCoordinated]:

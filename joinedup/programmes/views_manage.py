@@ -112,15 +112,21 @@ def hub_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def hub_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     """The hub, its coordinator, and its partnerships: named where the viewer may see them,
-    counted where they may not."""
+    counted where they may not. Its coordinator sees every partnership of the hub named (a
+    link to those they may open), as they coordinate them all."""
     hub = get_for(request.user, HUBS, perm="programmes.view_hub", pk=pk)
+    coordinates = hub.coordinator_id is not None and hub.coordinator_id == request.user.pk
+    visible = partnerships_visible_to(request.user).filter(hub=hub)
+    listed = Partnership.objects.filter(hub=hub) if coordinates else visible
     partnerships = list(
-        partnerships_visible_to(request.user)
-        .filter(hub=hub)
-        .annotate(members=Count("memberships", filter=Q(memberships__left_on__isnull=True)))
-        .order_by("name")
+        listed.annotate(
+            members=Count("memberships", filter=Q(memberships__left_on__isnull=True))
+        ).order_by("name")
     )
-    unseen = Partnership.objects.filter(hub=hub).count() - len(partnerships)
+    opens = (
+        set(visible.values_list("pk", flat=True)) if coordinates else {p.pk for p in partnerships}
+    )
+    unseen = 0 if coordinates else Partnership.objects.filter(hub=hub).count() - len(partnerships)
     return render(
         request,
         "programmes/hub.html",
@@ -128,7 +134,9 @@ def hub_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "hub": hub,
             "programme": hub.programme,
             "partnerships": partnerships,
+            "opens": opens,
             "unseen": unseen,
+            "coordinates": coordinates,
             "officer": request.user.has_perm("programmes.change_hub", hub),
         },
     )

@@ -304,7 +304,17 @@ def set_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
             else:
-                messages.success(request, "Answered: they are told.")
+                approved = request.POST["do"] == "approve"
+                messages.success(
+                    request,
+                    f"{asked.user.name} ({asked.organisation.name}) "
+                    + (
+                        "has joined the set and can now read and add to it"
+                        if approved
+                        else "was declined and has not joined the set"
+                    )
+                    + ". They have been told.",
+                )
             return redirect("learning_set", learning_set.pk)
         else:
             if not member:

@@ -114,6 +114,7 @@ def test_the_lead_opens_and_closes_a_peer_view_and_results_show_only_once_closed
     assert missing.status_code == 422
     honest = next(x for x in principles(charter.version.themes) if x["key"] == "honest")
     assert escape(f"Give a score for “{honest['title']}”") in missing.content.decode()
+    assert 'href="#id_p_honest"' in missing.content.decode()  # the error summary links to it
     everything = {f"p_{x['key']}": "dont_know" for x in principles(charter.version.themes)}
     assert cora.post(rate_url, everything | answers).status_code == 302
     scores = dict(PeerRating.objects.values_list("principle", "score"))
@@ -128,7 +129,14 @@ def test_the_lead_opens_and_closes_a_peer_view_and_results_show_only_once_closed
 
     closing = f"/partnerships/{p}/charter/peer-view/close/"
     assert cora.post(closing).status_code == 403
-    assert lena.post(closing).status_code == 302
+    assert cora.get(closing).status_code == 403
+    # Closing early asks first, saying how many members have rated and what that means.
+    asked = lena.get(closing).content.decode()
+    assert "2 of 3 members have rated so far" in asked
+    assert "with fewer, its results show nothing" in asked
+    assert "This cannot be undone." in asked
+    assert world.partnership.peer_views.get().is_open()  # asking closes nothing
+    assert lena.post(closing, {"confirmed": "yes"}).status_code == 302
     closed = lena.get(page).content.decode()
     assert "How others see Riverside Citizens Advice" in closed and "Often missing." in closed
     assert "Close the peer view now" not in closed
@@ -145,6 +153,7 @@ def test_a_self_assessment_needs_an_example_at_level_three_and_refuses_an_empty_
     )
     assert response.status_code == 422
     assert "Give an example" in response.content.decode()
+    assert "There is a problem" in response.content.decode()
     assert "checked" not in client_for(world.stan).get(url).content.decode()  # none chosen
     empty = client_for(world.stan).post(url, {"organisation": world.lead_org.pk})
     assert empty.status_code == 422  # not "not yet observed" for every skill
@@ -346,3 +355,25 @@ def test_the_side_by_side_programme_view_and_its_csv_show_the_charter_never_as_a
     header, first = csv_text.splitlines()[:2]
     assert header.endswith("charter signed,peer view spread")
     assert first.endswith('1 of 4,"2 to 4, middle 3"')
+
+
+def test_an_admin_who_has_not_signed_is_sent_to_sign_from_the_tab_and_home(
+    world: SimpleNamespace, charter: SimpleNamespace
+) -> None:
+    sign_at = f'href="/programmes/{world.programme.pk}/charter/#sign-title"'
+    tab = f"/partnerships/{world.partnership.pk}/charter/"
+    lena = client_for(world.lena)
+    top = lena.get(tab).content.decode()
+    assert top.index(sign_at) < top.index('id="signed-title"')  # at the top of the tab
+    assert sign_at in lena.get("/").content.decode()
+    assert "Sign the Good Partners Charter" in lena.get("/").content.decode()
+    # Staff, who may not sign, are not asked.
+    assert sign_at not in client_for(world.stan).get(tab).content.decode()
+    assert "Sign the Good Partners Charter" not in client_for(world.stan).get("/").content.decode()
+    # Once signed, nobody is asked.
+    lena.post(
+        f"/programmes/{world.programme.pk}/charter/",
+        {"organisation": world.lead_org.pk, "board_informed": "on"},
+    )
+    assert sign_at not in lena.get(tab).content.decode()
+    assert "Sign the Good Partners Charter" not in lena.get("/").content.decode()

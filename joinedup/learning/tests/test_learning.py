@@ -415,3 +415,26 @@ def test_the_sources_list_is_sorted_newest_first_oldest_first_or_by_case(
     refused = client.get(url + "?sort=sideways")
     assert refused.status_code == 422
     assert "Select a valid choice" in refused.content.decode()
+
+
+def test_an_evaluator_removes_only_their_own_coding_and_is_asked_first(
+    learning: SimpleNamespace,
+) -> None:
+    w = learning
+    theirs = actions.highlight_create(by=w.ezra, source=w.interview, theme=w.trust, start=0, end=5)
+    mine = actions.highlight_create(by=w.eve, source=w.interview, theme=w.trust, start=6, end=9)
+    g = w.programme.pk
+    page = client_for(w.eve).get(reverse("learning_source", args=[g, w.interview.pk]))
+    body = page.content.decode()
+    assert reverse("learning_highlight_delete", args=[g, mine.pk]) in body
+    assert reverse("learning_highlight_delete", args=[g, theirs.pk]) not in body
+    # Ezra's coding is his: refused, and still there.
+    other = reverse("learning_highlight_delete", args=[g, theirs.pk])
+    assert client_for(w.eve).get(other).status_code == 403
+    assert client_for(w.eve).post(other).status_code == 403
+    # Her own asks first, then goes.
+    own = reverse("learning_highlight_delete", args=[g, mine.pk])
+    asked = client_for(w.eve).get(own).content.decode()
+    assert "Remove my coding" in asked and "This cannot be undone." in asked
+    assert client_for(w.eve).post(own, {"confirmed": "yes"}).status_code == 302
+    assert list(w.interview.highlights.all()) == [theirs]

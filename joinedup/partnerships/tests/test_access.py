@@ -46,7 +46,6 @@ OWN_PAGES = {
 POST_ONLY = {
     "token_revoke",
     "health_report_file",
-    "learning_highlight_delete",
     "message_retry",
     "charter_step",
     "charter_partnership_step",
@@ -54,7 +53,6 @@ POST_ONLY = {
     "charter_reaffirm",
     "charter_withdraw",
     "charter_peer_view_open",
-    "charter_peer_view_close",
     "charter_partnership_reaffirm",
     "charter_partnership_withdraw",
     "charter_plan_mentor",

@@ -142,6 +142,8 @@ def test_a_hub_coordinators_home_leads_with_their_hubs(busy: SimpleNamespace) ->
     event = busy.events.event
     assert (h.hub, h.open_requests) == (busy.hub, 1)
     assert h.next_event == NextEvent(event.pk, event.title, event.starts_at)
+    # The hub's page leads, its learning page beside it.
+    assert f'<a href="{reverse("hub", args=[busy.hub.pk])}">{busy.hub.label}</a>' in body
     assert reverse("hub_learning", args=[busy.hub.pk]) in body
     assert "1 open topic request;" in body and event.get_absolute_url() in body
     # Those who coordinate no hub have no such part.
@@ -268,6 +270,24 @@ def test_the_leads_home_budget_in_numbers(
     # people, the access-log rows for the people named, how many people; may they start a
     # partnership (the user's and their groups' permissions); their organisations by name;
     # the programmes whose learning they evaluate (joinedup.learning); the hubs they
-    # coordinate; their hubs' coming events
-    with django_assert_num_queries(21):
+    # coordinate; their hubs' coming events; their organisations yet to sign a programme's
+    # Charter (joinedup.charter)
+    with django_assert_num_queries(22):
         client.get(HOME)
+
+
+def test_an_evaluator_in_no_partnership_finds_the_learning_they_evaluate_first(
+    world: SimpleNamespace,
+) -> None:
+    from joinedup.learning import actions as learning_actions
+
+    eve = make_user("eve@evaluators.example", "Eve Evaluator")
+    learning_actions.evaluator_add(by=None, programme=world.programme, user=eve)
+    _, body = page(eve)
+    assert first_heading(body) == "Learning you evaluate"
+    assert body.count('id="evaluating-title"') == 1
+    # Someone in a partnership who also evaluates finds their partnerships' work first.
+    learning_actions.evaluator_add(by=None, programme=world.programme, user=world.stan)
+    _, body = page(world.stan)
+    assert first_heading(body) != "Learning you evaluate"
+    assert body.count('id="evaluating-title"') == 1

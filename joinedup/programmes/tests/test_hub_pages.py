@@ -165,7 +165,7 @@ def test_who_sees_the_hub_page(world: SimpleNamespace, character: str, status: i
         assert (hub_edit_url(world) in body) == (character == "otis")
 
 
-def test_the_hub_page_names_its_coordinator_and_counts_what_they_cannot_see(
+def test_the_hub_page_names_its_coordinator_who_sees_every_partnership_in_it(
     world: SimpleNamespace,
 ) -> None:
     outsider_org = make_org("Northern Network")
@@ -175,9 +175,16 @@ def test_the_hub_page_names_its_coordinator_and_counts_what_they_cannot_see(
     assert page.status_code == 200
     body = page.content.decode()
     assert "Nina North" in body and "nina@northern.example" in body
-    assert "Riverside Crisis Partnership" not in body  # not one of hers
-    assert "1 partnership in this hub that you are not part of" in body
+    # She coordinates the hub: its partnership is named, though she is not part of it (and
+    # its page, which is its members', is not linked).
+    assert "You coordinate this hub" in body
+    assert "Riverside Crisis Partnership" in body and "not part of" not in body
+    assert world.partnership.get_absolute_url() not in body
     assert client_for(coordinator).post(hub_url(world)).status_code == 405
+    # Once someone else coordinates it, the hub is not hers to see.
+    other = make_user("ollie@northern.example", "Ollie North", outsider_org)
+    actions.hub_update(hub=world.hub, by=None, coordinator=other)
+    assert client_for(coordinator).get(hub_url(world)).status_code == 404
 
 
 def test_the_hub_page_has_no_events_section_yet(world: SimpleNamespace) -> None:
@@ -217,3 +224,22 @@ def test_the_hub_page_keeps_its_query_budget(
     with django_assert_num_queries(8):
         response = client.get(hub_url(world))
     assert len(response.context["partnerships"]) == 9
+
+
+def test_the_hubs_coordinator_is_told_of_a_new_topic_request(world: SimpleNamespace) -> None:
+    from joinedup.events.actions import request_topic
+    from joinedup.jobs.models import OutgoingMessage
+    from joinedup.meetings.models import Notice
+
+    coordinator = make_user("nina@northern.example", "Nina North")
+    actions.hub_update(hub=world.hub, by=None, coordinator=coordinator)
+    topic = request_topic(
+        by=world.cora, hub=world.hub, organisation=world.core_org, title="Debt advice"
+    )
+    notice = Notice.objects.get(user=coordinator)
+    assert "Debt advice" in notice.subject and notice.url == topic.get_absolute_url()
+    email = OutgoingMessage.objects.get(to=[coordinator.email])
+    assert "Cora Core asked" in email.body and topic.get_absolute_url() in email.body
+    # A request the coordinator makes themself is not news to them.
+    request_topic(by=coordinator, hub=world.hub, organisation=world.core_org, title="Housing")
+    assert Notice.objects.filter(user=coordinator).count() == 1

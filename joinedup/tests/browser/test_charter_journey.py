@@ -5,6 +5,7 @@ Axe runs on every Charter page."""
 
 from __future__ import annotations
 
+import re
 from types import SimpleNamespace
 from typing import Any
 
@@ -32,7 +33,11 @@ def test_sign_assess_rate_and_read(world: SimpleNamespace, browser: Any, live_se
     lena, stan, cora, otis = (Visitor(c.new_page(), live_server.url) for c in contexts)
     try:
         lena.sign_in(world.lena.email)
-        lena.visit(f"/programmes/{g}/charter/")
+        # Her home asks her to sign; the link leads to the signing form.
+        lena.visit("/")
+        lena.page.get_by_role("link", name="sign it for Riverside Citizens Advice").click()
+        lena.page.wait_for_url(f"**/programmes/{g}/charter/#sign-title")
+        lena.check()
         lena.page.get_by_label("Our board or management committee has been told").check()
         lena.page.get_by_role("button", name="Sign the Charter").click()
         lena.page.get_by_text("Signed for Riverside Citizens Advice.").wait_for()
@@ -87,12 +92,28 @@ def test_sign_assess_rate_and_read(world: SimpleNamespace, browser: Any, live_se
         # Results show only once the peer view is closed: the lead closes it early.
         lena.visit(f"/partnerships/{p}/charter/")
         lena.page.get_by_text("Its results are shown once it closes").wait_for()
-        lena.page.get_by_role("button", name="Close the peer view now").click()
+        lena.page.get_by_role("link", name="Close the peer view now").click()
+        # It asks first, saying how many members have rated (all four here).
+        lena.page.get_by_text("4 of 4 members have rated so far").wait_for()
+        lena.check()
+        lena.page.get_by_role("button", name=re.compile(r"^Close peer view \d{4}$")).click()
         lena.page.get_by_text("The peer view is closed").wait_for()
         table = lena.page.get_by_role("region", name="How others see Riverside Citizens Advice")
         row = table.get_by_role("row", name="We turn up and are present")
         assert row.inner_text().split("\t")[1:3] == ["2.0", "4.0"]
         assert "We see ourselves higher" in row.inner_text()
+        lena.check()
+        # At 320 px the table fits its box: the tag wraps rather than being cut off.
+        size = lena.page.viewport_size
+        lena.page.set_viewport_size({"width": 320, "height": size["height"]})
+        try:
+            widths = lena.page.evaluate(
+                "() => [...document.querySelectorAll('table.peer-result')].map("
+                "t => [t.closest('.table-wrap').scrollWidth, t.closest('.table-wrap').clientWidth])"
+            )
+        finally:
+            lena.page.set_viewport_size(size)
+        assert widths and all(scroll <= box for scroll, box in widths), widths
         lena.visit(f"/partnerships/{p}/charter/evidence/{lead.pk}/")
         lena.visit(f"/partnerships/{p}/charter/plan/{lead.pk}/")
         # The lead starts the partnership's own revision and opens its text to edit.

@@ -25,7 +25,13 @@ def test_an_evaluator_codes_two_passages_and_reads_the_matrix(
     page.set_viewport_size({"width": 1280, "height": 900})
     visitor.sign_in(w.eve.email)
     visitor.visit(base + "sources/")
-    page.get_by_role("link", name="Open Interview with the lead").click()
+    # At 320 px each source's action is in view, without scrolling sideways.
+    page.set_viewport_size({"width": 320, "height": 900})
+    action = page.get_by_role("link", name="Code Interview with the lead")
+    box = action.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 320
+    page.set_viewport_size({"width": 1280, "height": 900})
+    action.click()
     visitor.check()
     for passage, theme in (
         ("We trust each other now 🤝", "Working together: Trust"),
@@ -37,6 +43,10 @@ def test_an_evaluator_codes_two_passages_and_reads_the_matrix(
         assert page.get_by_text(f"“{passage}”").is_visible()
     visitor.check()  # the page with its highlights marked
     assert page.locator("#source-text mark").count() == 2
+    page.get_by_role("link", name="Remove your coding “The café meetings").click()
+    page.get_by_role("button", name="Remove my coding").wait_for()
+    visitor.check()
+    page.go_back()
     # With the keyboard: a caret moves in the text, and Shift with the arrows selects.
     for skip, passage, appearance in (
         ("", "Staff turnover", "1"),

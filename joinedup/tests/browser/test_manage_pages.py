@@ -122,3 +122,19 @@ def test_someone_registers_an_organisation_after_seeing_a_likely_duplicate(
     page.get_by_role("heading", level=1, name="Hillside Foodbank Ltd").wait_for()
     fits(sized)
     assert Affiliation.objects.get(organisation__name="Hillside Foodbank Ltd").user == world.will
+
+
+def test_a_hubs_coordinator_goes_from_home_to_the_hub_and_sees_its_partnerships(
+    world: SimpleNamespace, visitor: Visitor
+) -> None:
+    from joinedup.conftest import make_user
+
+    nina = make_user("nina@northern.example", "Nina North")
+    Hub.objects.filter(pk=world.hub.pk).update(coordinator=nina)
+    visitor.sign_in(nina.email)
+    visitor.visit("/")
+    visitor.page.get_by_role("link", name=world.hub.label, exact=True).click()
+    visitor.page.get_by_role("heading", level=1, name=world.hub.label).wait_for()
+    visitor.check()
+    partnership = visitor.page.get_by_role("heading", level=3, name="Riverside Crisis Partnership")
+    assert partnership.is_visible()
