@@ -87,14 +87,9 @@ GUESTS_AT_DOOR = (
 CAME_ALREADY = "This address or account came to the event already: it cannot register again."
 START_PAST = "An event cannot start in the past."
 CLOSES_AFTER_END = "Registration must close before the event ends."
-TOO_MANY_PENDING = (
-    "Too many registrations for this event are waiting for their address to be confirmed. "
-    "Please try again later."
-)
-# Guests not yet confirmed, per event: at most the free places plus this many (so a full
-# event's waiting list still takes guests). A pending registration holds no place; the cap keeps
-# many addresses from lining up more confirmations than there are places at once.
-PENDING_ROOM = 10
+# The longest event: a residential or a festival fits; a typing slip of years does not.
+LONGEST = dt.timedelta(days=31)
+TOO_LONG = "An event lasts at most 31 days: check the end's date."
 OWN_REQUEST = (
     "{organisation} asked for this topic: its request already counts. Support other "
     "organisations' requests with your votes."
@@ -295,6 +290,8 @@ def event_create(
         raise ValidationError({"invited": "Choose audiences from the list."})
     if ends_at <= starts_at:
         raise ValidationError({"ends_at": "An event must end after it starts."})
+    if ends_at - starts_at > LONGEST:
+        raise ValidationError({"ends_at": TOO_LONG})
     if starts_at < timezone.now() and person(by) is not None:
         raise ValidationError({"starts_at": START_PAST})
     opens, closes = registration_opens_at, registration_closes_at
@@ -527,6 +524,8 @@ def event_update(*, by: Any, event: Event, **changes: Any) -> Event:
         setattr(event, field, value)
     if event.ends_at <= event.starts_at:
         raise ValidationError({"ends_at": "An event must end after it starts."})
+    if event.ends_at - event.starts_at > LONGEST:
+        raise ValidationError({"ends_at": TOO_LONG})
     moved = _minute(event.starts_at) != _minute(before["starts_at"])  # forms drop seconds
     if moved and event.starts_at < timezone.now():
         raise ValidationError({"starts_at": START_PAST})
@@ -742,11 +741,6 @@ def guest_register(
             f"See or cancel your registration: {_full(link)}",
         )
         return True
-    if existing is None:
-        taken = event.registrations.filter(status=RegistrationStatus.REGISTERED).count()
-        pending = event.registrations.filter(status=RegistrationStatus.PENDING).count()
-        if pending >= max(event.capacity - taken, 0) + PENDING_ROOM:
-            raise ValidationError({"email": TOO_MANY_PENDING})
     # New, or pending and never confirmed: the latest details are kept (the confirm page
     # shows them all, and the listing choice can be changed there), and only the newest link
     # works. A confirmed registration is never changed here: only through its own link.

@@ -115,7 +115,7 @@ def _ratings(rows: list[tuple[int, str]]) -> Ratings:
 
 @dataclass
 class FeedbackSummary:
-    answered: int  # everyone who answered, those whose answers wait in the pool included
+    answered: int  # answers written, in whole fives: how many wait in the pool is never shown
     event: Ratings  # from written answers only (see `models`: written in fives)
     sessions: list[tuple[Any, Ratings]]
     connections: int | None  # None until the event's answers show: they would tell who answered
@@ -129,7 +129,10 @@ def feedback_summary(event: Event) -> FeedbackSummary:
         "session_id", "rating", "do_differently"
     ):
         rows[session_id].append((rating, text))
-    answered = FeedbackGiven.objects.filter(registration__event=event).count()
+    # Only whole batches: telling how many answers wait in the pool would let someone who
+    # knows one person answered add four of their own and read that person's answer.
+    given = FeedbackGiven.objects.filter(registration__event=event).count()
+    answered = given // MIN_ANSWERS * MIN_ANSWERS
     sessions = [(s, _ratings(rows.get(s.pk, []))) for s in event.sessions.all()]
     event_ratings = _ratings(rows.get(None, []))
     return FeedbackSummary(
