@@ -49,6 +49,7 @@ from joinedup.meetings.models import Notice
 from joinedup.meetings.notices import tell
 from joinedup.notifications import notify_people
 from joinedup.partnerships.models import Organisation, Partnership
+from joinedup.programmes.coordinators import tell_coordinator
 from joinedup.programmes.models import Hub
 from joinedup.versions import next_version
 
@@ -153,6 +154,7 @@ def request_topic(
     request.requesters.add(organisation)
     request.themes.set(list(themes))
     audit_record(actor=by, action="topic requested", obj=request)
+    tell_coordinator(request)
     return request
 
 

@@ -1,9 +1,8 @@
 """A hub's coordinator is told when someone asks the hub for a topic: a notice in the app and
 an email, through `meetings.notices.tell` like every other message.
 
-The topic request is written by `joinedup.events.actions.request_topic`; this listens for the
-new row (connected in `ProgrammesConfig.ready`) so that the hub's side stays here. It runs in
-the same transaction as the request, so the notice and the email exist exactly when it does.
+`joinedup.events.actions.request_topic` calls `tell_coordinator` in the transaction that writes
+the request, so the notice and the email exist exactly when it does.
 """
 
 from __future__ import annotations
@@ -11,10 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 
-def tell_coordinator(
-    sender: Any, instance: Any, created: bool, raw: bool = False, **_: Any
-) -> None:
-    if not created or raw or instance.requested_by_id is None:
+def tell_coordinator(instance: Any) -> None:
+    """Tell the hub's coordinator of the new topic request `instance` (not their own)."""
+    if instance.requested_by_id is None:
         return  # a request the system wrote (the demo's) is nobody's news
     from joinedup.programmes.models import Hub
 
@@ -33,14 +31,4 @@ def tell_coordinator(
         "supports it, and schedule it at an event.",
         url=instance.get_absolute_url(),
         also=[coordinator],
-    )
-
-
-def connect() -> None:
-    from django.db.models.signals import post_save
-
-    from joinedup.events.models import TopicRequest
-
-    post_save.connect(
-        tell_coordinator, sender=TopicRequest, dispatch_uid="joinedup.programmes.coordinators"
     )
