@@ -19,6 +19,7 @@ from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
+from joinedup.charter.templatetags.charter import charter_cell
 from joinedup.figures.rows import Row
 
 _PK = 987654321  # stands for the partnership's id in a reversed URL, swapped for each row
@@ -32,30 +33,6 @@ def _url_of(name: str) -> Callable[[int], str]:
 
 def _e(value: Any) -> str:
     return escape(str(value))
-
-
-def _charter(c: dict[str, Any] | None) -> str:
-    """`charter/_programme_cell.html`, in Python."""
-    c = c or {}
-    out = (
-        f"{_e(c.get('signed'))} of {_e(c.get('members'))} signed"
-        if c.get("has_charter")
-        else ("No Charter")
-    )
-    if c.get("peer_year"):
-        spread = c.get("spread")
-        if c.get("peer_open_until"):
-            until = date_filter(c["peer_open_until"], "j M Y")
-            said = f"open until {_e(until)}, results when it closes"
-        elif spread:
-            said = (
-                f"scores {_e(spread[0])} to {_e(spread[2])}, "
-                f"middle {_e(floatformat(spread[1], '-1'))}"
-            )
-        else:
-            said = "too few answers to show"
-        out += f'<br><span class="meta">Peer view {_e(c["peer_year"])}: {said}</span>'
-    return out
 
 
 def _stage(r: Row) -> str:
@@ -108,7 +85,7 @@ CELLS: dict[str, Callable[[Row], str]] = {
     "left": lambda r: _e(r.left),
     "reciprocity": _reciprocity,
     "cadence": _cadence,
-    "charter": lambda r: _charter(r.charter),
+    "charter": lambda r: charter_cell(r.charter),
 }
 
 
