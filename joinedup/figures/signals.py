@@ -76,3 +76,26 @@ def connect() -> None:
     from joinedup.audit.models import AuditEvent
 
     post_save.connect(_on_audit, sender=AuditEvent, dispatch_uid="figures-on-audit")
+
+
+def changed_since(partnership_id: int, since: Any) -> bool:
+    """Whether an action that changes this partnership's evidence was recorded after `since`
+    (one query on the audit log's index of partnership and time). Stored figures computed at
+    `since` are current if not: every write goes through an action, and every action writes
+    an audit row naming its partnership."""
+    from django.db.models import Q
+
+    from joinedup.audit.models import AuditEvent
+
+    apps = Q()
+    for app in EVIDENCE_APPS:
+        apps |= Q(object_type__startswith=f"{app}.")
+    quiet = Q()
+    for suffix in NOT_EVIDENCE:
+        quiet |= Q(action__endswith=suffix)
+    return (
+        AuditEvent.objects.filter(apps, partnership_id=partnership_id, at__gt=since)
+        .exclude(quiet)
+        .order_by()
+        .exists()
+    )
