@@ -126,7 +126,13 @@ def copy_rows(model: Any, rows: list[Any]) -> None:
                 )
 
 
-def partnership_of(size: int, rng: random.Random, *, programme: Any = None) -> tuple[Any, Any]:
+def partnership_of(
+    size: int,
+    rng: random.Random,
+    *,
+    programme: Any = None,
+    levels: tuple[int, ...] = (1, 2, 3, 4),
+) -> tuple[Any, Any]:
     """A partnership of `size` members with a year of activity; and a core partner's user.
 
     Members come in groups of about ten that work together (each signposts to, exchanges with
@@ -134,7 +140,8 @@ def partnership_of(size: int, rng: random.Random, *, programme: Any = None) -> t
     a proposal per group is agreed by three, a fifth of the members do nothing, and twelve
     meetings in the year each have three in five members present. Structure goes through the
     app's actions; the activity is written in bulk. Names are 40 characters, so that labels
-    are crowded."""
+    are crowded. Ratings are drawn from `levels` (the pages benchmark leaves out 2, so that some
+    pairs rate each other asymmetrically)."""
     from django.utils import timezone
 
     from joinedup.accounts.models import User
@@ -201,7 +208,7 @@ def partnership_of(size: int, rng: random.Random, *, programme: Any = None) -> t
                     )
                 )
                 ratings.append(
-                    Rating(partnership=p, rater=org, rated=other, level=rng.choice([1, 2, 3, 4]))
+                    Rating(partnership=p, rater=org, rated=other, level=rng.choice(levels))
                 )
         proposals.append(
             Proposal(

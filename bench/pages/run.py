@@ -23,11 +23,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import gzip
-import itertools
 import json
 import os
 import random
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -36,6 +34,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "bench"))
+import common  # noqa: E402  (bench/common.py)
+
 SIZES = [10, 100, 250, 500]
 PAGES = (
     "partnership",
@@ -75,131 +76,50 @@ def setup(code: Path, db: str) -> None:
 
 
 def partnership_of(size: int, rng: random.Random) -> dict[str, Any]:
-    """A partnership of `size` members with a year of activity, its user and its URLs."""
+    """A partnership of `size` members with a year of activity (`bench/common.partnership_of`,
+    ratings at levels 0, 1, 3 and 4 so that some pairs are asymmetric), and what the pages
+    read besides: a closed proposal every member decided, a closed health-check round
+    answered by five people; its core partner, its URLs, a meeting and its organisations."""
     from django.urls import reverse
     from django.utils import timezone
 
     from joinedup.accounts.models import User
     from joinedup.decisions.models import Position, Proposal
-    from joinedup.health.models import Answer, Rating, Round
+    from joinedup.health.models import Answer, Round
     from joinedup.health.statements import STATEMENTS
-    from joinedup.meetings.models import Attendance, Meeting, Series
+    from joinedup.meetings.models import Meeting
     from joinedup.organisations.actions import affiliation_set_by_system as affiliate
-    from joinedup.partnerships import actions
-    from joinedup.partnerships.models import MemberRole, Membership, Organisation, Sector
-    from joinedup.referrals.models import Signpost
-    from joinedup.resources.models import Exchange
+    from joinedup.partnerships.models import Membership
 
-    sectors = list(Sector.values)
     today = timezone.localdate()
     now = timezone.now()
-    lead = actions.organisation_create(by=None, name=f"Bench {size} lead", sector=sectors[0])
-    p = actions.partnership_create(
-        by=None, name=f"Bench {size}", shared_goal="Benchmark.", lead=lead, start_on=today
-    )
+    p, user = common.partnership_of(size, rng, levels=(0, 1, 3, 4))
     orgs = [
-        lead,
-        *Organisation.objects.bulk_create(
-            Organisation(name=f"Bench {size} organisation {i:03d}", sector=sectors[i % 6])
-            for i in range(1, size)
-        ),
+        m.organisation
+        for m in Membership.objects.filter(partnership=p)
+        .select_related("organisation")
+        .order_by("pk")
     ]
-    Membership.objects.bulk_create(
-        Membership(
-            partnership=p,
-            organisation=o,
-            role=MemberRole.CORE if i < 6 else MemberRole.WIDER,
-            at_delivery=True,
-            joined_on=today - dt.timedelta(days=400),
-        )
-        for i, o in enumerate(orgs[1:], start=1)
-    )
-    user = User.objects.create_user(f"bench{size}@example.org", "bench-password", name="Bench")
-    affiliate(user=user, organisation=orgs[1], role="manager", why="bench")
     people = [user]
     for k in range(4):
         person = User.objects.create_user(f"bench{size}-{k}@example.org", "bench-pw", name="B")
         affiliate(user=person, organisation=orgs[k + 2], role="manager", why="bench")
         people.append(person)
-
-    active = [o for i, o in enumerate(orgs) if i % 5 != 4]  # a fifth do nothing
-    groups = [active[i : i + 10] for i in range(0, len(active), 10)]
-    exchanges, signposts, ratings, proposals, positions = [], [], [], [], []
-
-    def day() -> dt.date:
-        return today - dt.timedelta(days=rng.randrange(1, 360))
-
-    for group in groups:
-        for org in group:
-            for other in rng.sample([o for o in group if o != org], k=min(2, len(group) - 1)):
-                signposts.append(Signpost(partnership=p, from_org=org, to_org=other, on=day()))
-                exchanges.append(
-                    Exchange(
-                        partnership=p,
-                        giver=org,
-                        receiver=other,
-                        kind="expertise",
-                        description="Help",
-                        on=day(),
-                    )
-                )
-                ratings.append(
-                    Rating(partnership=p, rater=org, rated=other, level=rng.choice([0, 1, 3, 4]))
-                )
-        proposals.append(
-            Proposal(
-                partnership=p,
-                title="Share",
-                question="Shall we?",
-                kind="consent",
-                deciders="all",
-                organisation=group[0],
-                closes_on=today + dt.timedelta(days=30),
-            )
-        )
-    for a, b in itertools.pairwise(groups):
-        signposts.append(Signpost(partnership=p, from_org=a[-1], to_org=b[0], on=day()))
-    Signpost.objects.bulk_create(signposts)
-    Exchange.objects.bulk_create(exchanges)
-    Rating.objects.bulk_create(ratings)
-    made = Proposal.objects.bulk_create(proposals)
-    for proposal, group in zip(made, groups, strict=True):
-        positions += [
-            Position(proposal=proposal, organisation=o, stance="agree") for o in group[1:4]
-        ]
     decided = Proposal.objects.create(
         partnership=p,
         title="Everyone decided",
         question="Shall we?",
         kind="consent",
         deciders="all",
-        organisation=lead,
+        organisation=orgs[0],
         closes_on=today - dt.timedelta(days=3),
         status="closed",
         outcome="passed",
     )
-    positions += [Position(proposal=decided, organisation=o, stance="agree") for o in orgs]
-    Position.objects.bulk_create(positions)
-    series = Series.objects.create(
-        partnership=p, tier="wider", title="Wider", min_interval_days=28, max_interval_days=42
+    Position.objects.bulk_create(
+        Position(proposal=decided, organisation=o, stance="agree") for o in orgs
     )
-    attendance, meetings = [], []
-    for k in range(12):
-        starts = now - dt.timedelta(days=20 + 28 * k)
-        meeting = Meeting.objects.create(
-            series=series,
-            starts_at=starts,
-            ends_at=starts + dt.timedelta(hours=2),
-            purpose="delivery",
-            status="held",
-        )
-        meetings.append(meeting)
-        attendance += [
-            Attendance(meeting=meeting, organisation=o, presence="present", person_name="A")
-            for o in orgs
-            if rng.random() < 0.6
-        ]
-    Attendance.objects.bulk_create(attendance)
+    meetings = list(Meeting.objects.filter(series__partnership=p).order_by("-starts_at"))
     round_ = Round.objects.create(
         partnership=p,
         opened_on=today - dt.timedelta(days=40),
@@ -231,12 +151,6 @@ def partnership_of(size: int, rng: random.Random) -> dict[str, Any]:
         "flows": reverse("referral_flows", args=[p.pk]),
     }
     return {"user": user, "urls": urls, "meeting": meetings[1], "orgs": orgs}
-
-
-def percentiles(samples: list[float]) -> tuple[float, float]:
-    ordered = sorted(samples)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return statistics.median(ordered), p95
 
 
 def in_step(key: str) -> None:
@@ -289,7 +203,7 @@ def measure(runs: int) -> dict[str, Any]:
                 started = time.perf_counter()
                 client.get(url)
                 samples.append((time.perf_counter() - started) * 1000)
-            p50, p95 = percentiles(samples)
+            p50, p95 = common.percentiles(samples)
             found[f"{name}|{size}"] = {
                 "p50": p50,
                 "p95": p95,
@@ -306,7 +220,7 @@ def measure(runs: int) -> dict[str, Any]:
             started = time.perf_counter()
             meetings.attendance_register(by=None, meeting=b["meeting"], register=register)
             samples.append((time.perf_counter() - started) * 1000)
-        p50, p95 = percentiles(samples)
+        p50, p95 = common.percentiles(samples)
         found[f"register|{size}"] = {"p50": p50, "p95": p95}
         print(size, "register", found[f"register|{size}"], file=sys.stderr)
     return found
