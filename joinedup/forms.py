@@ -10,6 +10,8 @@ from typing import Any, TypeVar, cast
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 T = TypeVar("T")
 F = TypeVar("F", bound="VersionedForm")
@@ -189,3 +191,33 @@ class IdsChoiceField(forms.ModelMultipleChoiceField):
                     params={"value": text[:20]},
                 )
         return super()._check_values(value)  # type: ignore[misc]
+
+
+class QuickSelect(forms.Select):
+    """A single-choice select whose options are written in Python, not through a template each
+    as Django's `Select` does: the rating form's list of 250 partners took 35 ms that way
+    (issue 19). The same HTML as `forms.Select` for choices without groups
+    (`tests/test_form_choices.py` compares them)."""
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        options = "".join(
+            f'<option value="{escape(option["value"])}"{_attrs(option["attrs"])}>'
+            f"{escape(option['label'])}</option>"
+            for _group, group_options, _index in widget["optgroups"]
+            for option in group_options
+        )
+        return mark_safe(  # noqa: S308 (every value above is escaped)
+            f'<select name="{escape(widget["name"])}"{_attrs(widget["attrs"])}>{options}</select>'
+        )
+
+
+def _attrs(attrs: dict[str, Any]) -> str:
+    """Attributes as Django's `attrs.html` writes them: True as the bare name, False left out."""
+    return "".join(
+        f" {name}" if value is True else f' {name}="{escape(value)}"'
+        for name, value in attrs.items()
+        if value is not False
+    )

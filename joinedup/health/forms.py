@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from joinedup import dates
+from joinedup.forms import QuickSelect
 from joinedup.health.models import MAX_HOURS_PER_DAY
 from joinedup.health.statements import (
     DONT_KNOW,
@@ -125,10 +126,17 @@ class RatingForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["rater"] = forms.ModelChoiceField(
-            queryset=raters, empty_label=None, label="Our organisation", initial=raters.first()
+            queryset=raters,
+            empty_label=None,
+            label="Our organisation",
+            initial=raters.first(),
+            widget=QuickSelect,
         )
         self.fields["rated"] = forms.ModelChoiceField(
-            queryset=others, label="The partner we rate", empty_label="Choose a partner"
+            queryset=others,
+            label="The partner we rate",
+            empty_label="Choose a partner",
+            widget=QuickSelect,  # every member: 250 options at 250 members
         )
         self.fields["level"] = forms.TypedChoiceField(
             label="How we work with them",

@@ -65,7 +65,7 @@ def ratings(request: AuthedRequest, pk: int) -> HttpResponse:
         ticks=(0, 25, 50, 75, 100),
         fmt=lambda v: f"{v:.0f}%",
     )
-    mine = [r for r in view.in_force if r.rater_id in raters_ids]
+    mine = view.by(raters_ids)
     names = view.names()
     asymmetric = [
         (names[a].name, there, names[b].name, back) for a, b, there, back in view.ratings.asymmetric

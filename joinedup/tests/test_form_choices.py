@@ -63,3 +63,17 @@ def test_an_id_beyond_the_databases_range_is_an_invalid_choice(db: None) -> None
     for odd in ("²", "٣"):
         with pytest.raises(forms.ValidationError):
             field.clean([odd])
+
+
+@pytest.mark.parametrize("value", [None, "2", ["3"]])
+def test_a_quick_select_writes_what_djangos_select_writes(value: object) -> None:
+    """`QuickSelect` writes its options in Python; the HTML is Django's own, attributes,
+    the chosen option and escaping included."""
+    from joinedup.forms import QuickSelect
+
+    choices = [("", "Choose a partner"), ("1", "Axis & <Co>"), ("2", 'The "Hub"'), ("3", "Mind")]
+    attrs = {"id": "id_rated", "required": True, "aria-invalid": "true", "disabled": False}
+    django_html = forms.Select(choices=choices).render("rated", value, attrs)
+    quick_html = QuickSelect(choices=choices).render("rated", value, attrs)
+    assert quick_html == "".join(line.strip() for line in django_html.splitlines())
+    assert "selected" in quick_html or value is None
