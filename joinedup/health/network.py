@@ -132,7 +132,9 @@ class Network:
     learning: list[tuple[int, int, int]] = field(default_factory=list)  # (a, b, events)
 
     def node(self, node_id: int) -> Node:
-        return next(n for n in self.nodes if n.id == node_id)
+        if not hasattr(self, "_by_id"):
+            self._by_id = {n.id: n for n in self.nodes}
+        return self._by_id[node_id]
 
     def degree(self, node_id: int) -> int:
         return int(self.graph.degree(node_id))
@@ -272,11 +274,19 @@ def betweenness(graph: nx.Graph) -> dict[int, float]:
     return dict(found)
 
 
+def overall_reciprocity(directed: nx.DiGraph) -> float:
+    """The share of directed ties whose reverse is there too: `networkx.reciprocity` of the
+    whole graph, which copies the graph to count it (half of building a network of 2,000
+    organisations; issue 19). No self-loops here: `build` leaves them out."""
+    edges = set(directed.edges())
+    return sum((b, a) in edges for a, b in edges) / len(edges)
+
+
 def metrics(graph: nx.Graph, directed: nx.DiGraph | None = None) -> Metrics:
     betweenness_ = betweenness(graph)
     reciprocity = None
     if directed is not None and directed.number_of_edges():
-        reciprocity = float(nx.reciprocity(directed))
+        reciprocity = overall_reciprocity(directed)
     return Metrics(
         nodes=graph.number_of_nodes(),
         ties=graph.number_of_edges(),

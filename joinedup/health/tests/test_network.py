@@ -234,3 +234,17 @@ def test_csv_lists_ties_and_organisations_and_defuses_formulas() -> None:
     assert ties[1] == ["'=HYPERLINK(1)", "Riverside Mind", "1", "0", "1", "0", "0", "2"]
     orgs = list(csv.reader(io.StringIO(nodes_csv(net))))
     assert [row[0] for row in orgs[1:]] == ["'=HYPERLINK(1)", "Riverside Mind"]
+
+
+def test_reciprocity_counted_without_copying_the_graph_is_networkxs() -> None:
+    """`overall_reciprocity` counts mutual ties itself (networkx copies the graph to count
+    them); on a random directed network it gives networkx's figure."""
+    import random
+
+    from joinedup.health.network import overall_reciprocity
+
+    rng = random.Random(7)
+    graph = nx.DiGraph()
+    graph.add_edges_from((a, b) for a, b in (rng.sample(range(60), 2) for _ in range(400)))
+    assert overall_reciprocity(graph) == pytest.approx(nx.reciprocity(graph))
+    assert 0 < overall_reciprocity(graph) < 1
