@@ -7,7 +7,6 @@ instead of gathering twelve months of evidence on every request. They are refres
 (`tasks.refresh`) after any audited write in the partnership's evidence (`signals`), nightly by
 `joinedup refresh_figures` (the twelve-month window moves with the day), and on request by a
 person on the programme view or the flows page (at most once a minute). Pages say "as of" the
-time. The flows
-page also checks, in one query, that nothing changed since they were computed
+time. The flows page also checks, in one query, that nothing changed since they were computed
 (`signals.changed_since`), and computes and stores them itself if something did.
 """
