@@ -416,8 +416,10 @@ def unmet_needs(partnership: Partnership, since: dt.date) -> UnmetNeeds:
 
     For the flows page's default period it is stored with the flows (`figures.compute`) and
     read back with them, not run on the request: the declined referrals it counts are found
-    through the index of partnership and status and then filtered by answer time, so the rows
-    it reads grow with the partnership's referrals (about one in eight of them are declined)."""
+    through the index of partnership and status and then filtered by reason and answer time, so
+    the rows it reads grow with the partnership's referrals (EXPLAIN ANALYZE at 100,000 in
+    bench/referrals: 12,049 rows read for 4,021 counted, 19 ms, more than the stored page's
+    whole SQL)."""
     declined = (
         Referral.objects.filter(
             partnership=partnership,
