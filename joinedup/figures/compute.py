@@ -15,6 +15,8 @@ from joinedup.health import programme
 from joinedup.health.evidence import PartnershipEvidence, network_ties
 from joinedup.health.network import Network, shape_key
 from joinedup.partnerships.models import Partnership
+from joinedup.referrals import queries as referrals
+from joinedup.resources.forms import twelve_months_to
 
 BATCH = 100  # partnerships gathered together: a fixed number of queries per batch
 
@@ -39,10 +41,25 @@ def stage_figures(ev: PartnershipEvidence) -> dict[str, int]:
     return {stage.slug: n for stage, n in ev.stage_counts().items()}
 
 
+def flows_figures(partnership: Partnership, today: dt.date, now: dt.datetime) -> dict[str, Any]:
+    """The referral flows page's default period (the twelve months to `today`), as stored:
+    the flows and the unmet needs, computed by `referrals.queries` exactly as the page computes
+    them live, with `computed_at`, the time taken before reading (`now`): a write committed
+    while they were computed is then newer than them, and the page does not trust them (`queries.
+    referral_flows`). Seven queries a partnership, whatever its referrals; in a job."""
+    start, end = twelve_months_to(today)
+    return {
+        "computed_at": now.isoformat(),
+        **referrals.flows(partnership, start, end).to_dict(),
+        "unmet": referrals.unmet_needs(partnership, start).to_dict(),
+    }
+
+
 def compute(
     partnerships: Iterable[Partnership], today: dt.date | None = None
 ) -> dict[int, dict[str, Any]]:
     """{partnership id: its figures}, computed live from the evidence, as stored."""
+    now = timezone.now()
     today = today or timezone.localdate()
     rows = programme.rows(partnerships, today)
     evidence = {r.partnership.pk: r.evidence for r in rows}
@@ -54,6 +71,7 @@ def compute(
             "stages": stage_figures(r.evidence),
             "network": network_figures(network := r.evidence.network()),
             "shape": shape_key(network.graph),
+            "flows": flows_figures(r.partnership, today, now),
         }
         for r in rows
     }

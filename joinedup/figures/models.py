@@ -24,6 +24,10 @@ class PartnershipFigures(models.Model):
     # The fingerprint of the network's nodes and ties (`health.network.shape_key`), by which
     # the network page finds the betweenness computed here.
     shape = models.CharField(max_length=32, blank=True, db_index=True)
+    # The referral flows page's default period, the twelve months to the day they were
+    # computed (`figures.compute.flows_figures`): the flows (`referrals.queries.Flows.to_dict`),
+    # the unmet needs, and their own `computed_at` (the page recomputes them alone).
+    flows = models.JSONField(default=dict)
 
     class Meta:
         verbose_name_plural = "partnership figures"

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
-from joinedup.figures.compute import refresh
+from joinedup.figures.compute import flows_figures, refresh
 from joinedup.figures.models import PartnershipFigures
 from joinedup.figures.replica import from_replica
 from joinedup.figures.rows import Row
+from joinedup.figures.signals import changed_since
 from joinedup.partnerships.models import Partnership
+from joinedup.referrals import queries as referrals
+from joinedup.referrals.queries import Flows, UnmetNeeds
+from joinedup.resources.forms import twelve_months_to
 
 
 @dataclass
@@ -26,9 +32,12 @@ def programme_rows(partnerships: QuerySet[Partnership]) -> StoredRows:
     partnerships never computed yet (new ones) are computed and stored first. The read goes to
     the read replica when there is one (`replica`); after computing, the rows just written are
     read back from the default database, which the replica may not have caught up with."""
-    # Not the network's figures (betweenness by organisation) nor the stages: a row needs
-    # neither, and decoding them was most of the query's time at 500 partnerships.
-    qs = partnerships.select_related("hub", "figures").defer("figures__network", "figures__stages")
+    # Not the network's figures (betweenness by organisation), the stages nor the referral
+    # flows: a row needs none of them, and decoding them was most of the query's time at 500
+    # partnerships.
+    qs = partnerships.select_related("hub", "figures").defer(
+        "figures__network", "figures__stages", "figures__flows"
+    )
     with from_replica():
         found = list(qs.order_by())
     missing = [p.pk for p in found if not hasattr(p, "figures")]
@@ -55,3 +64,86 @@ def stored_betweenness(shape: str) -> dict[int, float] | None:
     if not figures:
         return None
     return {int(k): v for k, v in figures["betweenness"].items()}
+
+
+@dataclass
+class FoundFlows:
+    """The referral flows page's figures and, for its default period, the time they were
+    computed (`as_of`); None for a period the person chose, computed on the request."""
+
+    flows: Flows
+    unmet: UnmetNeeds
+    as_of: dt.datetime | None
+
+
+def _found(data: dict[str, Any]) -> FoundFlows:
+    return FoundFlows(
+        Flows.from_dict(data),
+        UnmetNeeds.from_dict(data["unmet"]),
+        dt.datetime.fromisoformat(data["computed_at"]),
+    )
+
+
+def _current(partnership_id: int, data: dict[str, Any] | None, today: dt.date) -> bool:
+    """Whether stored flows cover the twelve months to `today` and no evidence-changing action
+    was recorded in the partnership since they were computed (one query, if it gets that far)."""
+    if not data or data.get("end") != today.isoformat():
+        return False
+    return not changed_since(partnership_id, dt.datetime.fromisoformat(data["computed_at"]))
+
+
+def _recompute(partnership: Partnership, today: dt.date, store: bool) -> FoundFlows:
+    """The default period's flows computed now, and stored in the partnership's figures when
+    it has a row (`store`). Only the flows and their own time are written: the row's
+    `computed_at` is the job's, and the job skips partnerships computed since a change."""
+    data = flows_figures(partnership, today, timezone.now())
+    if store:
+        PartnershipFigures.objects.filter(partnership=partnership).update(flows=data)
+    return _found(data)
+
+
+def referral_flows(partnership: Partnership, start: dt.date, end: dt.date) -> FoundFlows:
+    """The flows page's figures for `start` to `end`. The default period (the twelve months to
+    today) is read from the stored figures in one query when they are current (`_current`, one
+    more); otherwise computed and stored, so that the next request reads them. A partnership
+    with no figures yet is not given a row here: its creation was audited, and the job that
+    followed makes the row (flows with it). Any other period is computed on the request: people
+    choose periods too rarely, and too variously, to store them."""
+    today = timezone.localdate()
+    if (start, end) != twelve_months_to(today):
+        return FoundFlows(
+            referrals.flows(partnership, start, end),
+            referrals.unmet_needs(partnership, start),
+            None,
+        )
+    data = (
+        PartnershipFigures.objects.filter(partnership=partnership)
+        .values_list("flows", flat=True)
+        .first()
+    )  # None when the partnership has no row, {} when its row predates the flows
+    if data and _current(partnership.pk, data, today):
+        return _found(data)
+    return _recompute(partnership, today, store=data is not None)
+
+
+def refresh_flows(partnership: Partnership, every: dt.timedelta) -> bool:
+    """Compute and store the flows of the default period afresh (all the partnership's figures
+    if it has none yet), unless the stored ones are current and less than `every` old: then
+    nothing, and False."""
+    today = timezone.localdate()
+    data = (
+        PartnershipFigures.objects.filter(partnership=partnership)
+        .values_list("flows", flat=True)
+        .first()
+    )
+    if data is None:
+        refresh([partnership.pk], today)
+        return True
+    if (
+        data
+        and _current(partnership.pk, data, today)
+        and timezone.now() - dt.datetime.fromisoformat(data["computed_at"]) < every
+    ):
+        return False
+    _recompute(partnership, today, store=True)
+    return True

@@ -3,6 +3,7 @@ signposting someone to a service without recording anything about them."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -13,23 +14,27 @@ from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from joinedup import dates
 from joinedup.access import get_for
 from joinedup.directory.models import Service
 from joinedup.directory.queries import services_visible_to
+from joinedup.figures import queries as figures
 from joinedup.forms import act
 from joinedup.http import AuthedRequest
 from joinedup.lib.needs import NEED_CHOICES
 from joinedup.pages import paged
 from joinedup.partnerships.models import Organisation, Partnership
-from joinedup.referrals import actions, queries
+from joinedup.referrals import actions
 from joinedup.resources.forms import PeriodForm
 from joinedup.resources.views import acting_members
 
 INVALID = 422
 FLOWS = "referrals.view_flows"
+# A person may ask for the flows to be computed afresh at most this often (seconds) while
+# nothing has changed, as on the programme view (`health.views_programme`).
+REFRESH_EVERY = 60
 
 
 def _partnership(request: AuthedRequest, pk: int) -> Partnership:
@@ -40,13 +45,15 @@ def _partnership(request: AuthedRequest, pk: int) -> Partnership:
 @login_required
 def flows(request: AuthedRequest, pk: int) -> HttpResponse:
     """Referrals and signposts between the members in a period: counts, rates and reasons,
-    never anything about a person."""
+    never anything about a person. The default period's figures are stored, "as of" the time
+    they were computed (`figures.queries.referral_flows`); a chosen period's are computed."""
     partnership = _partnership(request, pk)
     form = PeriodForm(request.GET or None)
     start, end = form.period()
     if not form.is_bound:
         form = PeriodForm(initial={"start": start, "end": end})
-    found = queries.flows(partnership, start, end)
+    stored = figures.referral_flows(partnership, start, end)
+    found = stored.flows
     return render(
         request,
         "referrals/flows.html",
@@ -57,11 +64,30 @@ def flows(request: AuthedRequest, pk: int) -> HttpResponse:
             # The tables 50 rows at a time (issue 19); the chart and totals count them all.
             "rows": paged(request, found.rows, "organisations"),
             "pairs": paged(request, found.pairs, "pairs"),
-            "unmet": queries.unmet_needs(partnership, start),
+            "unmet": stored.unmet,
             "can_signpost": acting_members(request.user, partnership).exists(),
+            "as_of": stored.as_of,
         },
         status=INVALID if form.is_bound and not form.is_valid() else 200,
     )
+
+
+@require_POST
+@login_required
+def flows_refresh(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Compute the flows of the default period afresh (`figures.queries.refresh_flows`), for
+    whoever sees them; at most once a minute while nothing has changed, as on the programme
+    view."""
+    partnership = _partnership(request, pk)
+    if figures.refresh_flows(partnership, dt.timedelta(seconds=REFRESH_EVERY)):
+        messages.success(request, "The referral flows are up to date.")
+    else:
+        messages.info(
+            request,
+            f"These figures were computed less than {REFRESH_EVERY} seconds ago and nothing "
+            "has changed since: nothing to do.",
+        )
+    return redirect("referral_flows", pk=partnership.pk)
 
 
 class ServiceChoice(forms.ModelChoiceField):

@@ -174,6 +174,11 @@ class RespondForm(ActingForm):
     message = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
+def twelve_months_to(end: dt.date) -> tuple[dt.date, dt.date]:
+    """The default period of `PeriodForm`: the twelve months (365 days) ending on `end`."""
+    return end - dt.timedelta(days=364), end
+
+
 class PeriodForm(forms.Form):
     start = dates.PERIOD.field(label="From", required=False)
     end = dates.PERIOD.field(label="To", required=False)
@@ -184,7 +189,7 @@ class PeriodForm(forms.Form):
         today = timezone.localdate()
         data = self.cleaned_data if self.is_valid() else {}
         end = data.get("end") or max(today, latest or today)
-        start = data.get("start") or end - dt.timedelta(days=364)
+        start = data.get("start") or twelve_months_to(end)[0]
         return (start, end) if start <= end else (end, start)
 
 

@@ -81,6 +81,7 @@ POST_ONLY = {
     "proposal_ratify",
     "programme_health_columns",
     "programme_health_refresh",
+    "referral_flows_refresh",
     "referral_step",
     "referral_message",
 }
@@ -521,6 +522,7 @@ def referral_data_urls(w: SimpleNamespace) -> dict[str, str]:
         "person_erase": reverse("person_erase", args=[person.pk]),
         "referral_access_log": reverse("referral_access_log", args=[w.lead_org.pk]),
         "referral_flows": reverse("referral_flows", args=[p]),
+        "referral_flows_refresh": reverse("referral_flows_refresh", args=[p]),
         "signpost_new": reverse("signpost_new", args=[p]),
     }
 
