@@ -4,10 +4,13 @@ personal data, and compression of the rest."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.gzip import GZipMiddleware
 from django.utils.cache import patch_cache_control
+
+V = TypeVar("V", bound=Callable[..., Any])
 
 # Everything is served from our own origin; no inline script or style, no CDN. htmx is told
 # (in base.html) not to inject its indicator styles, so pages pass this policy as they are.
@@ -70,12 +73,23 @@ PUBLIC_API_PATHS = ("/api/v1/openapi.json", "/api/v1/docs")
 PUBLIC_MAX_AGE = 60 * 60  # an hour: a new release's document is read within the hour
 
 
+def counts_only(view: V) -> V:
+    """Mark a page of an app that carries personal data (`NO_STORE_APPS`) as one that shows
+    counts and organisations only, never a person: it is compressed like any other page (the
+    referral flows: 319 kB at 500 members, 22 kB gzipped; issue 19). Decorators copy the mark
+    to their wrappers (`functools.wraps` updates `__dict__`)."""
+    view.counts_only = True  # type: ignore[attr-defined]
+    return view
+
+
 def carries_personal_data(request: HttpRequest) -> bool:
     """Whether the answer to `request` may carry personal data of people being supported (or
     a secret): kept by no cache and, in `PageCompressionMiddleware`, not compressed."""
     if request.path in PUBLIC_API_PATHS:
         return False
     match = request.resolver_match
+    if match is not None and getattr(match.func, "counts_only", False):
+        return False
     module = getattr(match.func, "__module__", "") if match else ""
     return request.path.startswith(NO_STORE_PREFIXES) or module.startswith(NO_STORE_APPS)
 

@@ -24,6 +24,7 @@ from joinedup.figures import queries as figures
 from joinedup.forms import act
 from joinedup.http import AuthedRequest
 from joinedup.lib.needs import NEED_CHOICES
+from joinedup.middleware import counts_only
 from joinedup.pages import paged
 from joinedup.partnerships.models import Organisation, Partnership
 from joinedup.referrals import actions
@@ -41,6 +42,7 @@ def _partnership(request: AuthedRequest, pk: int) -> Partnership:
     return get_for(request.user, Partnership.objects.select_related("programme"), perm=FLOWS, pk=pk)
 
 
+@counts_only
 @require_GET
 @login_required
 def flows(request: AuthedRequest, pk: int) -> HttpResponse:

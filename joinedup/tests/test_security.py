@@ -113,6 +113,10 @@ def test_pages_are_compressed_but_not_personal_data_and_public_answers_may_be_ca
     assert "Accept-Encoding" in page["Vary"]
     private = client.get(reverse("referrals"), headers=gzip)
     assert private.status_code == 200 and not private.has_header("Content-Encoding")
+    assert private["Cache-Control"] == "no-store"
+    # The referral flows: counts and organisations only, in the referrals app (`counts_only`).
+    flows = client.get(reverse("referral_flows", args=[world.partnership.pk]), headers=gzip)
+    assert flows.status_code == 200 and flows["Content-Encoding"] == "gzip"
     assert ApiClient(world.cora).get("/api/v1/partnerships")["Cache-Control"] == "no-store"
     for public in ("/api/hsds/services", "/api/v1/openapi.json"):
         answer = client.get(public, headers=gzip)
