@@ -21,7 +21,7 @@ from joinedup.access import get_for
 from joinedup.directory.models import Service
 from joinedup.directory.queries import services_visible_to
 from joinedup.figures import queries as figures
-from joinedup.forms import act
+from joinedup.forms import QuickSelect, act
 from joinedup.http import AuthedRequest
 from joinedup.lib.needs import NEED_CHOICES
 from joinedup.middleware import counts_only
@@ -100,10 +100,12 @@ class ServiceChoice(forms.ModelChoiceField):
 class SignpostForm(forms.Form):
     """Nothing about the person: where they were pointed, for which need, in which area."""
 
-    service = ServiceChoice(queryset=Service.objects.none(), required=False)
+    # Every service of the members, and every member: long lists in a large partnership.
+    service = ServiceChoice(queryset=Service.objects.none(), required=False, widget=QuickSelect)
     to_org = forms.ModelChoiceField(
         queryset=Organisation.objects.none(),
         required=False,
+        widget=QuickSelect,
         label="Or an organisation",
         help_text="When no one service fits.",
     )
