@@ -133,32 +133,33 @@ def generate(start: int, stop: int, rng: random.Random, bar: Any) -> None:
 
 
 def raw_sql(vendor: str, n_terms: int) -> tuple[str, str]:
-    """The search's count and first page written by hand (needs as term ids, one town, one
-    word): on PostgreSQL one full-text query over the GIN index, on SQLite one MATCH of the
-    FTS5 index, as `find` builds them."""
+    """The search's page written by hand (needs as term ids, one town, one word), as `find`
+    and `OneScanPaginator` build it: one query that matches through the full-text index (GIN on
+    PostgreSQL, FTS5 on SQLite), counts each match's needs by the `CASE` of term to need, and
+    carries the count of all matches on each row (`count(*) OVER ()`); then the page's
+    organisations by primary key, as the search's `prefetch_related` reads them. Term
+    `%(t<i>)s` counts as need `%(n<i>)s`."""
     terms = "(" + ", ".join(f"%(t{i})s" for i in range(n_terms)) + ")"
+    need_of = " ".join(f"WHEN %(t{i})s THEN %(n{i})s" for i in range(n_terms))
     if vendor == "postgresql":
         where = "to_tsvector('simple', s.search_text) @@ to_tsquery('simple', %(query)s)"
     else:
         where = """s.rowid IN (SELECT rowid FROM directory_service_fts
                          WHERE directory_service_fts MATCH %(fts)s)"""
-    count = f"""
-        SELECT count(*) FROM directory_service s
-         WHERE s.visibility = 'public' AND s.status NOT IN ('defunct', 'inactive') AND {where}"""
-    return (
-        count,
-        f"""
-        SELECT s.id, s.name, o.name,
-               (SELECT count(DISTINCT coalesce(t.parent_id, t.id)) FROM directory_attribute a
-                  JOIN directory_taxonomyterm t ON t.id = a.taxonomy_term_id
+    page = f"""
+        SELECT s.id, s.name, s.organization_id,
+               (SELECT count(DISTINCT CASE a.taxonomy_term_id {need_of} END)
+                  FROM directory_attribute a
                  WHERE a.link_entity = 'service' AND a.link_id = s.id
-                   AND a.taxonomy_term_id IN {terms}) AS met
-          FROM directory_service s JOIN directory_organization o ON o.id = s.organization_id
+                   AND a.taxonomy_term_id IN {terms}) AS met,
+               count(*) OVER () AS total
+          FROM directory_service s
          WHERE s.visibility = 'public' AND s.status NOT IN ('defunct', 'inactive')
            AND {where}
-         ORDER BY met DESC, s.name, s.id
-         LIMIT 20""",
-    )
+         ORDER BY met DESC NULLS LAST, s.name, s.id
+         LIMIT 20"""
+    organisations = "SELECT id, name FROM directory_organization WHERE id IN ({ids})"
+    return page, organisations
 
 
 def measure(runs: int, rng: random.Random) -> dict[str, tuple[float, float]]:
@@ -171,12 +172,13 @@ def measure(runs: int, rng: random.Random) -> dict[str, tuple[float, float]]:
     from joinedup.directory.models import Service, TaxonomyTerm
     from joinedup.directory.search import (
         Criteria,
+        _expand,
         _fts_query,
         _tsquery,
-        expand_needs,
         find,
         words_of,
     )
+    from joinedup.pages import OneScanPaginator
 
     tops = list(TaxonomyTerm.objects.filter(parent=None).values_list("pk", flat=True))
     client = Client(HTTP_HOST="localhost")
@@ -198,24 +200,29 @@ def measure(runs: int, rng: random.Random) -> dict[str, tuple[float, float]]:
             locations=Q(visibility="public"),
             now=timezone.now(),
         )
-        qs.count()
-        list(qs[:20])
+        list(OneScanPaginator(qs, 20).get_page(1).object_list)
         timings["search"].append((time.perf_counter() - started) * 1000)
 
-        terms = [t.hex if connection.vendor == "sqlite" else t for t in expand_needs(needs)]
+        need_of_term = _expand(needs)
+        sqlite = connection.vendor == "sqlite"
         started = time.perf_counter()
         with connection.cursor() as cursor:
-            count_sql, sql = raw_sql(connection.vendor, len(terms))
+            page_sql, organisations_sql = raw_sql(connection.vendor, len(need_of_term))
             # The same text queries `find` builds (stems, synonyms, need and area tokens).
-            expanded = expand_needs(needs)
+            expanded = list(need_of_term)
             query = _tsquery(words_of(word), expanded, town.lower())
             fts = _fts_query(words_of(word), expanded, town.lower())
-            params = {"query": query, "fts": fts}
-            params.update({f"t{i}": term for i, term in enumerate(terms)})
-            cursor.execute(count_sql, params)
-            cursor.fetchall()
-            cursor.execute(sql, params)
-            cursor.fetchall()
+            params: dict[str, Any] = {"query": query, "fts": fts}
+            for i, (term, need) in enumerate(need_of_term.items()):
+                params[f"t{i}"] = term.hex if sqlite else term
+                params[f"n{i}"] = need.hex if sqlite else need
+            cursor.execute(page_sql, params)
+            rows = cursor.fetchall()
+            ids = list(dict.fromkeys(row[2] for row in rows))
+            if ids:
+                marks = ", ".join(["%s"] * len(ids))
+                cursor.execute(organisations_sql.format(ids=marks), ids)
+                cursor.fetchall()
         timings["raw"].append((time.perf_counter() - started) * 1000)
 
         started = time.perf_counter()
