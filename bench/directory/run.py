@@ -11,13 +11,15 @@ made again), generates services across organisations and locations with a progre
 organisation and one location for every five services), and at each size times:
 
 - **search**: the partners' search page's query, as the page runs it (`directory.search.find`
-  with needs + area + words, then the count and the first page of 20 with its organisations);
+  with needs + area + words, then the first page of 20 with the count of all matches in the
+  same query, `pages.OneScanPaginator`, and its organisations);
 - **HSDS search**: `GET /api/hsds/services?search=…` through Django's test client, whole request;
 - **HSDS list**: `GET /api/hsds/services?per_page=20`, the first page of the whole list;
 - **HSDS halfway (after)**: the page halfway down the whole list, reached by its cursor
   (`after`, as a client walking the `next` links gets it);
-- **raw SQL**: the same two queries written by hand — a plain count of the matches and the
-  first page — on the same connection (SQLite: through the FTS5 index, as `find` does).
+- **raw SQL**: the same queries written by hand — the first page carrying the count of all
+  matches (`count(*) OVER ()`), then its organisations by primary key — on the same
+  connection (SQLite: through the FTS5 index, as `find` does).
 
 Each is run `--runs` times with varied needs, towns and words; p50 and p95 are reported in
 milliseconds. The table is printed as Markdown for `bench/README.md`.
