@@ -48,7 +48,13 @@ class OneScanPaginator(Paginator):
     has rows; only a page past the end (or below 1) is empty, and only then are the rows
     counted apart, to give the last page as `Paginator.get_page` does. Pages, their rows and
     their order are `Paginator`'s. `orphans` is not supported: the total is known only after
-    the page is read."""
+    the page is read.
+
+    The filter on the count (`> 0`, true of every row) makes Django put the window in a
+    subquery with the `LIMIT` outside it. Without it, PostgreSQL before 17 costs a `LIMIT`
+    over `COUNT(*) OVER ()` as if the window could stop early, and walks the directory's
+    name index to the end rather than sort the matches: 34 s at 1,000,000 services for
+    "support" in Worcester, against 0.2 s."""
 
     def __init__(self, object_list: QuerySet[Any], per_page: int) -> None:
         super().__init__(object_list, per_page)
@@ -63,7 +69,9 @@ class OneScanPaginator(Paginator):
             wanted = 1
         if wanted >= 1:
             bottom = (wanted - 1) * self.per_page
-            counted = self.rows.annotate(**{TOTAL: Window(Count("*"))})
+            counted = self.rows.annotate(**{TOTAL: Window(Count("*"))}).filter(
+                **{f"{TOTAL}__gt": 0}  # every row: see the docstring
+            )
             found = list(counted[bottom : bottom + self.per_page])
             if found or wanted == 1:
                 self.__dict__["count"] = getattr(found[0], TOTAL) if found else 0

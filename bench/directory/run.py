@@ -12,7 +12,7 @@ organisation and one location for every five services), and at each size times:
 
 - **search**: the partners' search page's query, as the page runs it (`directory.search.find`
   with needs + area + words, then the first page of 20 with the count of all matches in the
-  same query, `pages.OneScanPaginator`, and its organisations);
+  same query as `search.paginator` gives it for needs, and its organisations);
 - **HSDS search**: `GET /api/hsds/services?search=…` through Django's test client, whole request;
 - **HSDS list**: `GET /api/hsds/services?per_page=20`, the first page of the whole list;
 - **HSDS halfway (after)**: the page halfway down the whole list, reached by its cursor
@@ -178,9 +178,9 @@ def measure(runs: int, rng: random.Random) -> dict[str, tuple[float, float]]:
         _fts_query,
         _tsquery,
         find,
+        paginator,
         words_of,
     )
-    from joinedup.pages import OneScanPaginator
 
     tops = list(TaxonomyTerm.objects.filter(parent=None).values_list("pk", flat=True))
     client = Client(HTTP_HOST="localhost")
@@ -202,7 +202,7 @@ def measure(runs: int, rng: random.Random) -> dict[str, tuple[float, float]]:
             locations=Q(visibility="public"),
             now=timezone.now(),
         )
-        list(OneScanPaginator(qs, 20).get_page(1).object_list)
+        list(paginator(qs, criteria, 20).get_page(1).object_list)
         timings["search"].append((time.perf_counter() - started) * 1000)
 
         need_of_term = _expand(needs)

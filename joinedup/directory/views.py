@@ -48,11 +48,10 @@ from joinedup.directory.queries import (
     viewer,
     write_problems,
 )
-from joinedup.directory.search import find, km_between
+from joinedup.directory.search import find, km_between, paginator
 from joinedup.forms import act, merging
 from joinedup.http import AuthedRequest
 from joinedup.jobs import exports
-from joinedup.pages import OneScanPaginator
 from joinedup.partnerships.models import Membership, Organisation
 from joinedup.referrals.queries import acceptance_rates
 from joinedup.versions import Stale
@@ -117,7 +116,7 @@ def directory_search(request: AuthedRequest) -> HttpResponse:
             locations=seer.locations(),
             now=timezone.localtime(),
         )
-        page = OneScanPaginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+        page = paginator(qs, criteria, PER_PAGE).get_page(request.GET.get("page"))
         services = list(page.object_list)
         needs = _needs_of([s.pk for s in services])
         places = _places(services, seer)

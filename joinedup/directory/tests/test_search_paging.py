@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from joinedup.directory.models import Service
-from joinedup.directory.search import Criteria, find
+from joinedup.directory.search import Criteria, find, paginator
 from joinedup.directory.tests.conftest import listing, need
 from joinedup.pages import OneScanPaginator
 
@@ -66,7 +66,12 @@ def test_a_page_with_rows_is_counted_in_its_own_query(debt: QuerySet[Service]) -
             page = OneScanPaginator(debt, PER_PAGE).get_page(number)
             assert page.paginator.count == 11 and page.paginator.num_pages == 3
         assert len(queries) == 1, [q["sql"] for q in queries.captured_queries]
-        assert "COUNT(*) OVER ()" in queries.captured_queries[0]["sql"]
+        sql = queries.captured_queries[0]["sql"]
+        assert "COUNT(*) OVER ()" in sql
+        # The window inside a subquery, the page's LIMIT outside: a planner cannot stop early.
+        assert sql.startswith("SELECT * FROM (") and sql.rstrip().endswith(
+            ("LIMIT 4", "LIMIT 4 OFFSET 8")
+        ), sql
 
 
 def test_a_search_that_finds_nothing_is_one_query(debt: QuerySet[Service]) -> None:
@@ -86,3 +91,23 @@ def test_only_a_page_past_the_end_counts_apart_and_gives_the_last_page(
     # The empty page, the count, the last page.
     assert len(queries) == 3
     assert "COUNT(*) OVER ()" not in queries.captured_queries[1]["sql"]
+
+
+def test_the_search_counts_in_its_page_only_when_it_ranks_every_match(
+    debt: QuerySet[Service], world: SimpleNamespace
+) -> None:
+    """By needs, distance or members the page reads every match, so it carries the count; by
+    words and area alone the page is in name order and the count is its own query."""
+    ranked = [
+        Criteria(needs=(need("money_debt").pk,)),
+        Criteria(words="debt", near=(51.5, -1.7)),
+        Criteria(words="debt", members=(world.lead_org.pk,)),
+    ]
+    for criteria in ranked:
+        assert type(paginator(debt, criteria, PER_PAGE)) is OneScanPaginator
+    for criteria in (Criteria(words="debt"), Criteria(words="debt", area="Riverside")):
+        pages = paginator(debt, criteria, PER_PAGE)
+        assert type(pages) is Paginator
+        with CaptureQueriesContext(connection) as queries:
+            assert len(pages.get_page("2").object_list) == 4
+        assert len(queries) == 2  # the count, then the page
