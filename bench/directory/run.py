@@ -11,15 +11,17 @@ made again), generates services across organisations and locations with a progre
 organisation and one location for every five services), and at each size times:
 
 - **search**: the partners' search page's query, as the page runs it (`directory.search.find`
-  with needs + area + words, then the first page of 20 with the count of all matches in the
-  same query as `search.paginator` gives it for needs, and its organisations);
+  with needs + area + words, then the first page of 20 and the count of all matches as
+  `search.paginator` reads them — in one query on PostgreSQL, count and page on SQLite — and
+  the page's organisations);
 - **HSDS search**: `GET /api/hsds/services?search=…` through Django's test client, whole request;
 - **HSDS list**: `GET /api/hsds/services?per_page=20`, the first page of the whole list;
 - **HSDS halfway (after)**: the page halfway down the whole list, reached by its cursor
   (`after`, as a client walking the `next` links gets it);
-- **raw SQL**: the same queries written by hand — the first page carrying the count of all
-  matches (`count(*) OVER ()`), then its organisations by primary key — on the same
-  connection (SQLite: through the FTS5 index, as `find` does).
+- **raw SQL**: the same queries written by hand — on PostgreSQL the first page carrying the
+  count of all matches (`count(*) OVER ()`), on SQLite the count and the page, through the
+  FTS5 index as `find` does; then the page's organisations by primary key — on the same
+  connection.
 
 Each is run `--runs` times with varied needs, towns and words; p50 and p95 are reported in
 milliseconds. The table is printed as Markdown for `bench/README.md`.
@@ -134,34 +136,40 @@ def generate(start: int, stop: int, rng: random.Random, bar: Any) -> None:
         bar("generating services", hi - start, stop - start)
 
 
-def raw_sql(vendor: str, n_terms: int) -> tuple[str, str]:
+def raw_sql(vendor: str, n_terms: int) -> tuple[list[str], str]:
     """The search's page written by hand (needs as term ids, one town, one word), as `find`
-    and `OneScanPaginator` build it: one query that matches through the full-text index (GIN on
-    PostgreSQL, FTS5 on SQLite), counts each match's needs by the `CASE` of term to need, and
-    carries the count of all matches on each row (`count(*) OVER ()`); then the page's
-    organisations by primary key, as the search's `prefetch_related` reads them. Term
-    `%(t<i>)s` counts as need `%(n<i>)s`."""
+    and `search.paginator` build it: the statements to run, then the page's organisations by
+    primary key (as the search's `prefetch_related` reads them). The page matches through the
+    full-text index (GIN on PostgreSQL, FTS5 on SQLite) and counts each match's needs by the
+    `CASE` of term to need (term `%(t<i>)s` counts as need `%(n<i>)s`); on PostgreSQL it
+    carries the count of all matches on each row (`count(*) OVER ()`), one query; on SQLite,
+    as the search does there, the count is a query of its own before the page."""
     terms = "(" + ", ".join(f"%(t{i})s" for i in range(n_terms)) + ")"
     need_of = " ".join(f"WHEN %(t{i})s THEN %(n{i})s" for i in range(n_terms))
-    if vendor == "postgresql":
+    postgres = vendor == "postgresql"
+    if postgres:
         where = "to_tsvector('simple', s.search_text) @@ to_tsquery('simple', %(query)s)"
     else:
         where = """s.rowid IN (SELECT rowid FROM directory_service_fts
                          WHERE directory_service_fts MATCH %(fts)s)"""
+    matches = f"""
+          FROM directory_service s
+         WHERE s.visibility = 'public' AND s.status NOT IN ('defunct', 'inactive')
+           AND {where}"""
     page = f"""
         SELECT s.id, s.name, s.organization_id,
                (SELECT count(DISTINCT CASE a.taxonomy_term_id {need_of} END)
                   FROM directory_attribute a
                  WHERE a.link_entity = 'service' AND a.link_id = s.id
-                   AND a.taxonomy_term_id IN {terms}) AS met,
-               count(*) OVER () AS total
-          FROM directory_service s
-         WHERE s.visibility = 'public' AND s.status NOT IN ('defunct', 'inactive')
-           AND {where}
+                   AND a.taxonomy_term_id IN {terms}) AS met
+               {", count(*) OVER () AS total" if postgres else ""}
+        {matches}
          ORDER BY met DESC NULLS LAST, s.name, s.id
          LIMIT 20"""
     organisations = "SELECT id, name FROM directory_organization WHERE id IN ({ids})"
-    return page, organisations
+    if postgres:
+        return [page], organisations
+    return [f"SELECT count(*) {matches}", page], organisations
 
 
 def measure(runs: int, rng: random.Random) -> dict[str, tuple[float, float]]:
@@ -209,7 +217,7 @@ def measure(runs: int, rng: random.Random) -> dict[str, tuple[float, float]]:
         sqlite = connection.vendor == "sqlite"
         started = time.perf_counter()
         with connection.cursor() as cursor:
-            page_sql, organisations_sql = raw_sql(connection.vendor, len(need_of_term))
+            statements, organisations_sql = raw_sql(connection.vendor, len(need_of_term))
             # The same text queries `find` builds (stems, synonyms, need and area tokens).
             expanded = list(need_of_term)
             query = _tsquery(words_of(word), expanded, town.lower())
@@ -218,8 +226,9 @@ def measure(runs: int, rng: random.Random) -> dict[str, tuple[float, float]]:
             for i, (term, need) in enumerate(need_of_term.items()):
                 params[f"t{i}"] = term.hex if sqlite else term
                 params[f"n{i}"] = need.hex if sqlite else need
-            cursor.execute(page_sql, params)
-            rows = cursor.fetchall()
+            for sql in statements:
+                cursor.execute(sql, params)
+                rows = cursor.fetchall()
             ids = list(dict.fromkeys(row[2] for row in rows))
             if ids:
                 marks = ", ".join(["%s"] * len(ids))

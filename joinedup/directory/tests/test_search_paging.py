@@ -96,15 +96,17 @@ def test_only_a_page_past_the_end_counts_apart_and_gives_the_last_page(
 def test_the_search_counts_in_its_page_only_when_it_ranks_every_match(
     debt: QuerySet[Service], world: SimpleNamespace
 ) -> None:
-    """By needs, distance or members the page reads every match, so it carries the count; by
-    words and area alone the page is in name order and the count is its own query."""
+    """On PostgreSQL, by needs, distance or members the page reads every match, so it carries
+    the count; by words and area alone the page is in name order and the count is its own
+    query. SQLite counts apart always (its FTS5 count is cheap)."""
     ranked = [
         Criteria(needs=(need("money_debt").pk,)),
         Criteria(words="debt", near=(51.5, -1.7)),
         Criteria(words="debt", members=(world.lead_org.pk,)),
     ]
+    one_scan = OneScanPaginator if connection.vendor == "postgresql" else Paginator
     for criteria in ranked:
-        assert type(paginator(debt, criteria, PER_PAGE)) is OneScanPaginator
+        assert type(paginator(debt, criteria, PER_PAGE)) is one_scan
     for criteria in (Criteria(words="debt"), Criteria(words="debt", area="Riverside")):
         pages = paginator(debt, criteria, PER_PAGE)
         assert type(pages) is Paginator
