@@ -11,13 +11,17 @@ made again), generates services across organisations and locations with a progre
 organisation and one location for every five services), and at each size times:
 
 - **search**: the partners' search page's query, as the page runs it (`directory.search.find`
-  with needs + area + words, then the count and the first page of 20 with its organisations);
+  with needs + area + words, then the first page of 20 and the count of all matches as
+  `search.paginator` reads them — in one query on PostgreSQL, count and page on SQLite — and
+  the page's organisations);
 - **HSDS search**: `GET /api/hsds/services?search=…` through Django's test client, whole request;
 - **HSDS list**: `GET /api/hsds/services?per_page=20`, the first page of the whole list;
 - **HSDS halfway (after)**: the page halfway down the whole list, reached by its cursor
   (`after`, as a client walking the `next` links gets it);
-- **raw SQL**: the same two queries written by hand — a plain count of the matches and the
-  first page — on the same connection (SQLite: through the FTS5 index, as `find` does).
+- **raw SQL**: the same queries written by hand — on PostgreSQL the first page carrying the
+  count of all matches (`count(*) OVER ()`), on SQLite the count and the page, through the
+  FTS5 index as `find` does; then the page's organisations by primary key — on the same
+  connection.
 
 Each is run `--runs` times with varied needs, towns and words; p50 and p95 are reported in
 milliseconds. The table is printed as Markdown for `bench/README.md`.
@@ -132,33 +136,40 @@ def generate(start: int, stop: int, rng: random.Random, bar: Any) -> None:
         bar("generating services", hi - start, stop - start)
 
 
-def raw_sql(vendor: str, n_terms: int) -> tuple[str, str]:
-    """The search's count and first page written by hand (needs as term ids, one town, one
-    word): on PostgreSQL one full-text query over the GIN index, on SQLite one MATCH of the
-    FTS5 index, as `find` builds them."""
+def raw_sql(vendor: str, n_terms: int) -> tuple[list[str], str]:
+    """The search's page written by hand (needs as term ids, one town, one word), as `find`
+    and `search.paginator` build it: the statements to run, then the page's organisations by
+    primary key (as the search's `prefetch_related` reads them). The page matches through the
+    full-text index (GIN on PostgreSQL, FTS5 on SQLite) and counts each match's needs by the
+    `CASE` of term to need (term `%(t<i>)s` counts as need `%(n<i>)s`); on PostgreSQL it
+    carries the count of all matches on each row (`count(*) OVER ()`), one query; on SQLite,
+    as the search does there, the count is a query of its own before the page."""
     terms = "(" + ", ".join(f"%(t{i})s" for i in range(n_terms)) + ")"
-    if vendor == "postgresql":
+    need_of = " ".join(f"WHEN %(t{i})s THEN %(n{i})s" for i in range(n_terms))
+    postgres = vendor == "postgresql"
+    if postgres:
         where = "to_tsvector('simple', s.search_text) @@ to_tsquery('simple', %(query)s)"
     else:
         where = """s.rowid IN (SELECT rowid FROM directory_service_fts
                          WHERE directory_service_fts MATCH %(fts)s)"""
-    count = f"""
-        SELECT count(*) FROM directory_service s
-         WHERE s.visibility = 'public' AND s.status NOT IN ('defunct', 'inactive') AND {where}"""
-    return (
-        count,
-        f"""
-        SELECT s.id, s.name, o.name,
-               (SELECT count(DISTINCT coalesce(t.parent_id, t.id)) FROM directory_attribute a
-                  JOIN directory_taxonomyterm t ON t.id = a.taxonomy_term_id
+    matches = f"""
+          FROM directory_service s
+         WHERE s.visibility = 'public' AND s.status NOT IN ('defunct', 'inactive')
+           AND {where}"""
+    page = f"""
+        SELECT s.id, s.name, s.organization_id,
+               (SELECT count(DISTINCT CASE a.taxonomy_term_id {need_of} END)
+                  FROM directory_attribute a
                  WHERE a.link_entity = 'service' AND a.link_id = s.id
                    AND a.taxonomy_term_id IN {terms}) AS met
-          FROM directory_service s JOIN directory_organization o ON o.id = s.organization_id
-         WHERE s.visibility = 'public' AND s.status NOT IN ('defunct', 'inactive')
-           AND {where}
-         ORDER BY met DESC, s.name, s.id
-         LIMIT 20""",
-    )
+               {", count(*) OVER () AS total" if postgres else ""}
+        {matches}
+         ORDER BY met DESC NULLS LAST, s.name, s.id
+         LIMIT 20"""
+    organisations = "SELECT id, name FROM directory_organization WHERE id IN ({ids})"
+    if postgres:
+        return [page], organisations
+    return [f"SELECT count(*) {matches}", page], organisations
 
 
 def measure(runs: int, rng: random.Random) -> dict[str, tuple[float, float]]:
@@ -171,10 +182,11 @@ def measure(runs: int, rng: random.Random) -> dict[str, tuple[float, float]]:
     from joinedup.directory.models import Service, TaxonomyTerm
     from joinedup.directory.search import (
         Criteria,
+        _expand,
         _fts_query,
         _tsquery,
-        expand_needs,
         find,
+        paginator,
         words_of,
     )
 
@@ -198,24 +210,30 @@ def measure(runs: int, rng: random.Random) -> dict[str, tuple[float, float]]:
             locations=Q(visibility="public"),
             now=timezone.now(),
         )
-        qs.count()
-        list(qs[:20])
+        list(paginator(qs, criteria, 20).get_page(1).object_list)
         timings["search"].append((time.perf_counter() - started) * 1000)
 
-        terms = [t.hex if connection.vendor == "sqlite" else t for t in expand_needs(needs)]
+        need_of_term = _expand(needs)
+        sqlite = connection.vendor == "sqlite"
         started = time.perf_counter()
         with connection.cursor() as cursor:
-            count_sql, sql = raw_sql(connection.vendor, len(terms))
+            statements, organisations_sql = raw_sql(connection.vendor, len(need_of_term))
             # The same text queries `find` builds (stems, synonyms, need and area tokens).
-            expanded = expand_needs(needs)
+            expanded = list(need_of_term)
             query = _tsquery(words_of(word), expanded, town.lower())
             fts = _fts_query(words_of(word), expanded, town.lower())
-            params = {"query": query, "fts": fts}
-            params.update({f"t{i}": term for i, term in enumerate(terms)})
-            cursor.execute(count_sql, params)
-            cursor.fetchall()
-            cursor.execute(sql, params)
-            cursor.fetchall()
+            params: dict[str, Any] = {"query": query, "fts": fts}
+            for i, (term, need) in enumerate(need_of_term.items()):
+                params[f"t{i}"] = term.hex if sqlite else term
+                params[f"n{i}"] = need.hex if sqlite else need
+            for sql in statements:
+                cursor.execute(sql, params)
+                rows = cursor.fetchall()
+            ids = list(dict.fromkeys(row[2] for row in rows))
+            if ids:
+                marks = ", ".join(["%s"] * len(ids))
+                cursor.execute(organisations_sql.format(ids=marks), ids)
+                cursor.fetchall()
         timings["raw"].append((time.perf_counter() - started) * 1000)
 
         started = time.perf_counter()

@@ -294,7 +294,14 @@ def _paged(
     ordered by name and id — also after a cursor (`after`), with a `next` link to the page
     that follows. A numbered page reads past every row before it (OFFSET); a page after a
     cursor starts at its place in the index of name and id, so the millionth row costs what
-    the first does."""
+    the first does.
+
+    The count stays a separate, capped query (`COUNT` over `LIMIT 10,001`), not the page's
+    own `COUNT(*) OVER ()` as the search page has (`joinedup.pages.OneScanPaginator`): this page
+    walks the name index and stops after `per_page + 1` rows, and a window count would make
+    it read, count and sort every match first (a third of a million for a common word at
+    1,000,000 services) with no cap; nor can the cap share the page's query, as the first
+    page by name comes from all the matches, not from the first 10,001 found."""
     per_page = data.get("per_page") or PER_PAGE
     after = data.get("after")
     if after:

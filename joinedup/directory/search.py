@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import (
     BooleanField,
@@ -45,6 +46,7 @@ from joinedup.directory.models import (
     ServiceStatus,
     TaxonomyTerm,
 )
+from joinedup.pages import OneScanPaginator
 
 WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -369,3 +371,19 @@ def find(
     return qs.annotate(member=member).order_by(
         "-member", F("needs_met").desc(nulls_last=True), "nearness", "name", "pk"
     )
+
+
+def paginator(results: QuerySet[Service], criteria: Criteria, per_page: int) -> Paginator:
+    """The pages of `find`'s `results`. On PostgreSQL, when their order is worked out for each
+    match (the needs it meets, its distance, or whether a member runs it), the page reads
+    every match anyway, so it carries their count too (`OneScanPaginator`: one GIN scan, not
+    two; at 1,000,000 services two needs, a town and a word went from 260–310 to 145–205 ms
+    p95). Otherwise the order is by name alone, the page walks the name index and stops after
+    its rows, and the count is its own query: counting inside the page would read every
+    match (a word alone: 1.4 s against 0.37 s). SQLite keeps the two queries: its FTS5 count
+    is cheap, and at 100,000 services the window was no faster (the same for two needs, a
+    town and a word; a third slower for one need)."""
+    ranked = criteria.needs or criteria.near is not None or criteria.members
+    if ranked and connection.vendor == "postgresql":
+        return OneScanPaginator(results, per_page)
+    return Paginator(results, per_page)

@@ -10,7 +10,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -49,7 +48,7 @@ from joinedup.directory.queries import (
     viewer,
     write_problems,
 )
-from joinedup.directory.search import find, km_between
+from joinedup.directory.search import find, km_between, paginator
 from joinedup.forms import act, merging
 from joinedup.http import AuthedRequest
 from joinedup.jobs import exports
@@ -117,7 +116,7 @@ def directory_search(request: AuthedRequest) -> HttpResponse:
             locations=seer.locations(),
             now=timezone.localtime(),
         )
-        page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+        page = paginator(qs, criteria, PER_PAGE).get_page(request.GET.get("page"))
         services = list(page.object_list)
         needs = _needs_of([s.pk for s in services])
         places = _places(services, seer)
