@@ -24,6 +24,9 @@ class PartnershipFigures(models.Model):
     # The fingerprint of the network's nodes and ties (`health.network.shape_key`), by which
     # the network page finds the betweenness computed here.
     shape = models.CharField(max_length=32, blank=True, db_index=True)
+    # The gathered evidence itself (`figures.evidence.to_dict`), which the depth, network, gaps
+    # and report pages read instead of gathering it (`figures.queries.stored_evidence`).
+    evidence = models.JSONField(default=dict)
 
     class Meta:
         verbose_name_plural = "partnership figures"
