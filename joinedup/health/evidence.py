@@ -126,7 +126,23 @@ def referral_rows(
         SELECT partnership_id, NULL, NULL, need, '', '', '', 0, COUNT(*)
           FROM ({inner}) s GROUP BY partnership_id, need"""  # noqa: S608
     rows.extend(_counted_row(row, signpost=True) for row in _fetch(sql, [*params, *params]))
-    return rows
+    # In a fixed order: PostgreSQL returns groups in any order, and the evidence is compared
+    # (and stored, `joinedup.figures`) as a list.
+    return sorted(rows, key=_referral_order)
+
+
+def _referral_order(r: ReferralRow) -> tuple[Any, ...]:
+    return (
+        r.partnership_id,
+        r.signpost,
+        r.counts_needs,
+        r.from_org_id or 0,
+        r.to_org_id or 0,
+        r.need,
+        r.area,
+        r.status,
+        r.decline_reason,
+    )
 
 
 # The reasons for declining that the gaps page counts by area (`gaps.CAPACITY`, `ELIGIBILITY`).

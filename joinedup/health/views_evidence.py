@@ -64,13 +64,14 @@ def _network_evidence(
     together are in them), or, with a layer the figures do not keep, gathered now with the
     network's ties and that layer (no "as of": it is computed for the request)."""
     if meetings or learning:
-        return network_of_live(partnership, meetings=meetings, learning=learning), None
+        return live_network_evidence(partnership, meetings=meetings, learning=learning), None
     return _evidence(partnership)
 
 
-def network_of_live(
+def live_network_evidence(
     partnership: Partnership, *, meetings: bool = False, learning: bool = False
 ) -> PartnershipEvidence:
+    """The evidence gathered now, with the network's ties and the layers asked for."""
     ev = gather([partnership])[partnership.pk]
     network_ties({partnership.pk: ev}, meetings=meetings, learning=learning)
     return ev
@@ -157,7 +158,7 @@ def network_context(
     ev: PartnershipEvidence, *, meetings: bool = False, learning: bool = False
 ) -> dict[str, object]:
     """The network page's context from evidence that already has the network's ties (stored,
-    or `network_of_live`); `meetings` and `learning` say which layers the page shows."""
+    or `live_network_evidence`); `meetings` and `learning` say which layers the page shows."""
     net = ev.network()
     m = net.metrics
     names = {n.id: n.name for n in net.nodes}
@@ -250,7 +251,8 @@ def depth(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_GET
 @login_required
 def network(request: AuthedRequest, pk: int) -> HttpResponse:
-    """The picture and the figures; `?layers=meetings` adds who sat in the same meetings."""
+    """The picture and the figures, from the stored evidence; `?layers=meetings` adds who sat
+    in the same meetings (and `learning` the connections made at hub events), gathered live."""
     partnership = _partnership(request, pk)
     form = _layers(request)
     ev, as_of = _network_evidence(partnership, meetings=form.meetings, learning=form.learning)

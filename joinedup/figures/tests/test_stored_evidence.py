@@ -87,6 +87,16 @@ def test_the_page_reads_the_stored_figures_until_an_action_changes_the_evidence(
     assert member(client.get(url), busy.wider_org.pk).meetings_any == 1
 
 
+def test_the_network_with_a_layer_is_gathered_live(busy: SimpleNamespace) -> None:
+    client = client_for(busy.lena)
+    url = reverse("health_network", args=[busy.partnership.pk])
+    stored_page = client.get(url)
+    assert stored_page.context["as_of"] is not None and not stored_page.context["meeting_pairs"]
+    layered = client.get(f"{url}?layers=meetings")
+    assert layered.context["as_of"] is None and "Refresh now" not in layered.content.decode()
+    assert layered.context["meeting_pairs"]  # the lead and the core partner met
+
+
 def test_figures_of_yesterdays_window_are_not_used(busy: SimpleNamespace) -> None:
     yesterday = timezone.localdate() - dt.timedelta(days=1)
     compute.refresh([busy.partnership.pk], today=yesterday)
