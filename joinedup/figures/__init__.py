@@ -6,4 +6,8 @@ instead of gathering twelve months of evidence on every request. They are refres
 (`tasks.refresh`) after any audited write in the partnership's evidence (`signals`), nightly by
 `joinedup refresh_figures` (the twelve-month window moves with the day), and on request by a
 person on the programme view (at most once a minute). Pages say "as of" the time.
+
+The gathered evidence is stored with them (`evidence`), for a partnership's depth, network,
+gaps and report pages (`queries.stored_evidence`), which recompute it on the spot when an
+action has changed it since or the window has moved, and may be refreshed by a person.
 """
