@@ -9,4 +9,8 @@ instead of gathering twelve months of evidence on every request. They are refres
 person on the programme view or the flows page (at most once a minute). Pages say "as of" the
 time. The flows page also checks, in one query, that nothing changed since they were computed
 (`signals.changed_since`), and computes and stores them itself if something did.
+
+The gathered evidence is stored with them (`evidence`), for a partnership's depth, network,
+gaps and report pages (`queries.stored_evidence`), which recompute it on the spot when an
+action has changed it since or the window has moved, and may be refreshed by a person.
 """

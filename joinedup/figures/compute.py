@@ -6,9 +6,9 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 
+from joinedup.figures.evidence import to_dict as evidence_to_dict
 from joinedup.figures.models import PartnershipFigures
 from joinedup.figures.rows import Row
 from joinedup.health import programme
@@ -72,6 +72,7 @@ def compute(
             "network": network_figures(network := r.evidence.network()),
             "shape": shape_key(network.graph),
             "flows": flows_figures(r.partnership, today, now),
+            "evidence": evidence_to_dict(r.evidence),
         }
         for r in rows
     }
@@ -83,21 +84,48 @@ def refresh(partnership_ids: Sequence[int], today: dt.date | None = None) -> int
     stored = 0
     for i in range(0, len(ids), BATCH):
         batch = list(Partnership.objects.filter(pk__in=ids[i : i + BATCH]).select_related("hub"))
-        stored += _store(compute(batch, today))
+        stored += len(refresh_these(batch, today))
     return stored
 
 
-def _store(figures: dict[int, dict[str, Any]]) -> int:
-    """Replace the stored figures of these partnerships with `figures`, in one transaction.
-    Derived figures, not a person's act: not audited."""
-    now = timezone.now()
-    with transaction.atomic():
-        PartnershipFigures.objects.filter(partnership_id__in=list(figures)).delete()
-        PartnershipFigures.objects.bulk_create(
-            PartnershipFigures(partnership_id=pid, computed_at=now, **f)
-            for pid, f in figures.items()
-        )
-    return len(figures)
+def refresh_these(
+    partnerships: Sequence[Partnership], today: dt.date | None = None
+) -> dict[int, PartnershipFigures]:
+    """Compute and store the figures of these partnerships (already read); what was stored.
+    They are stamped with the time computing *started*: a change committed while the evidence
+    was being read may be missing from them, and its audit row, later than that time, makes
+    them stale (`signals.changed_since`)."""
+    started = timezone.now()
+    return _store(compute(partnerships, today), started)
+
+
+def _store(
+    figures: dict[int, dict[str, Any]], computed_at: dt.datetime
+) -> dict[int, PartnershipFigures]:
+    """Replace the stored figures of these partnerships with `figures`, in one statement: an
+    upsert, so that two requests computing the same partnership's figures at once both succeed
+    (the last one written stands, stamped with its own start). Derived figures, not a
+    person's act: not audited."""
+    rows = {
+        pid: PartnershipFigures(partnership_id=pid, computed_at=computed_at, **f)
+        for pid, f in figures.items()
+    }
+    PartnershipFigures.objects.bulk_create(
+        rows.values(),
+        update_conflicts=True,
+        unique_fields=["partnership"],
+        update_fields=[
+            "computed_at",
+            "window_end",
+            "row",
+            "stages",
+            "network",
+            "shape",
+            "flows",
+            "evidence",
+        ],
+    )
+    return rows
 
 
 def refresh_all(today: dt.date | None = None) -> int:

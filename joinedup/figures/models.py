@@ -28,6 +28,9 @@ class PartnershipFigures(models.Model):
     # computed (`figures.compute.flows_figures`): the flows (`referrals.queries.Flows.to_dict`),
     # the unmet needs, and their own `computed_at` (the page recomputes them alone).
     flows = models.JSONField(default=dict)
+    # The gathered evidence itself (`figures.evidence.to_dict`), which the depth, network, gaps
+    # and report pages read instead of gathering it (`figures.queries.stored_evidence`).
+    evidence = models.JSONField(default=dict)
 
     class Meta:
         verbose_name_plural = "partnership figures"

@@ -9,11 +9,13 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from joinedup.figures.compute import flows_figures, refresh
+from joinedup.figures import evidence as stored
+from joinedup.figures.compute import flows_figures, refresh, refresh_these
 from joinedup.figures.models import PartnershipFigures
 from joinedup.figures.replica import from_replica
 from joinedup.figures.rows import Row
 from joinedup.figures.signals import changed_since
+from joinedup.health.evidence import PartnershipEvidence, window_end
 from joinedup.partnerships.models import Partnership
 from joinedup.referrals import queries as referrals
 from joinedup.referrals.queries import Flows, UnmetNeeds
@@ -32,11 +34,11 @@ def programme_rows(partnerships: QuerySet[Partnership]) -> StoredRows:
     partnerships never computed yet (new ones) are computed and stored first. The read goes to
     the read replica when there is one (`replica`); after computing, the rows just written are
     read back from the default database, which the replica may not have caught up with."""
-    # Not the network's figures (betweenness by organisation), the stages nor the referral
-    # flows: a row needs none of them, and decoding them was most of the query's time at 500
-    # partnerships.
+    # Not the network's figures (betweenness by organisation), the stages, the referral flows
+    # nor the evidence: a row needs none of them, and decoding them was most of the query's
+    # time at 500 partnerships.
     qs = partnerships.select_related("hub", "figures").defer(
-        "figures__network", "figures__stages", "figures__flows"
+        "figures__network", "figures__stages", "figures__flows", "figures__evidence"
     )
     with from_replica():
         found = list(qs.order_by())
@@ -147,3 +149,30 @@ def refresh_flows(partnership: Partnership, every: dt.timedelta) -> bool:
         return False
     _recompute(partnership, today, store=True)
     return True
+
+
+def stored_evidence(partnership: Partnership) -> tuple[PartnershipEvidence, dt.datetime]:
+    """(The partnership's evidence, the time it was computed) from its stored figures, read in
+    one query, if they are current: computed for the window that ends today (or at the
+    partnership's end), in this format, and with no evidence-changing action audited for the
+    partnership since (`signals.changed_since`, one more query). Otherwise the figures are
+    computed afresh and stored, and those are returned. The evidence comes with the network's
+    betweenness as stored, so that the network is not computed again; `partnership` (the
+    page's own object) is attached to it."""
+    end, _ = window_end(partnership, timezone.localdate())
+    row = (
+        PartnershipFigures.objects.filter(partnership_id=partnership.pk)
+        .only("computed_at", "window_end", "evidence", "network", "shape")
+        .first()
+    )
+    if (
+        row is None
+        or row.window_end != end
+        or not stored.readable(row.evidence, partnership)
+        or changed_since(partnership.pk, row.computed_at)
+    ):
+        row = refresh_these([partnership])[partnership.pk]
+    ev = stored.from_dict(row.evidence, partnership)
+    betweenness = row.network.get("betweenness", {})
+    ev.known_betweenness = (row.shape, {int(k): v for k, v in betweenness.items()})
+    return ev, row.computed_at

@@ -40,7 +40,7 @@ from joinedup.health.depth import (
     reciprocity,
 )
 from joinedup.health.models import Answer, Rating, TimeLog
-from joinedup.health.network import Flows, Network, Node, build
+from joinedup.health.network import Flows, Known, Network, Node, build
 from joinedup.meetings.models import Attendance, MeetingStatus, Presence, Series, Tier
 from joinedup.meetings.queries import Cadence, series_health
 from joinedup.partnerships.models import MemberRole, Membership, Partnership, PartnershipStatus
@@ -126,7 +126,23 @@ def referral_rows(
         SELECT partnership_id, NULL, NULL, need, '', '', '', 0, COUNT(*)
           FROM ({inner}) s GROUP BY partnership_id, need"""  # noqa: S608
     rows.extend(_counted_row(row, signpost=True) for row in _fetch(sql, [*params, *params]))
-    return rows
+    # In a fixed order: PostgreSQL returns groups in any order, and the evidence is compared
+    # (and stored, `joinedup.figures`) as a list.
+    return sorted(rows, key=_referral_order)
+
+
+def _referral_order(r: ReferralRow) -> tuple[Any, ...]:
+    return (
+        r.partnership_id,
+        r.signpost,
+        r.counts_needs,
+        r.from_org_id or 0,
+        r.to_org_id or 0,
+        r.need,
+        r.area,
+        r.status,
+        r.decline_reason,
+    )
 
 
 # The reasons for declining that the gaps page counts by area (`gaps.CAPACITY`, `ELIGIBILITY`).
@@ -170,7 +186,11 @@ class PartnershipEvidence:
     referrals: list[ReferralRow] = field(default_factory=list)
     flows_meetings: set[int] = field(default_factory=set)  # meetings held with a register
     ended: bool = False  # the window ends at the partnership's end, not today
-    _placements: dict[int, Placement] | None = None
+    # Computed from the members on first use: a cache, not evidence, so not compared.
+    _placements: dict[int, Placement] | None = field(default=None, compare=False, repr=False)
+    # Betweenness computed with stored figures, for the network of that shape: not evidence,
+    # so not compared (`figures.queries.stored_evidence`).
+    known_betweenness: Known | None = field(default=None, compare=False, repr=False)
 
     @property
     def new_members(self) -> list[MemberEvidence]:
@@ -245,7 +265,7 @@ class PartnershipEvidence:
         """The members as a network; decisions carried together and the meetings layer are
         in it once `network_ties` has read them."""
         nodes = [Node(m.organisation_id, m.name, m.sector, m.activity) for m in self.members]
-        return build(nodes, self.flows)
+        return build(nodes, self.flows, self.known_betweenness)
 
     def member(self, organisation_id: int) -> MemberEvidence:
         return next(m for m in self.members if m.organisation_id == organisation_id)

@@ -23,4 +23,5 @@ urlpatterns = [
     path("health/gaps/", views.gaps, name="health_gaps"),
     path("health/report/", views.report, name="health_report"),
     path("health/report/file/", views.report_file_start, name="health_report_file"),
+    path("health/refresh/", views.refresh, name="health_evidence_refresh"),
 ]

@@ -67,6 +67,8 @@ BROKER_SHARE = 0.1  # a broker's betweenness is above this…
 BROKER_DECILE = 10  # …and among the top n ÷ this
 EXACT_UP_TO = 500  # organisations: betweenness is exact up to here, sampled beyond
 SAMPLE = 500  # source organisations sampled for betweenness beyond EXACT_UP_TO
+# Betweenness already computed, with the shape (`shape_key`) of the network it was computed for.
+Known = tuple[str, dict[int, float]]
 
 
 @dataclass(frozen=True)
@@ -144,9 +146,10 @@ def _pair(x: int, y: int) -> tuple[int, int]:
     return (x, y) if x < y else (y, x)
 
 
-def build(nodes: Iterable[Node], flows: Flows) -> Network:
+def build(nodes: Iterable[Node], flows: Flows, known: Known | None = None) -> Network:
     """The network of `nodes`; flows touching an organisation not among them are left out.
-    `flows.meetings` becomes the meetings layer, and the `meetings` count of a tie."""
+    `flows.meetings` becomes the meetings layer, and the `meetings` count of a tie. `known`:
+    betweenness already computed for a network of some shape (`metrics`)."""
     ordered = sorted(nodes, key=lambda n: (n.name, n.id))
     ids = {n.id for n in ordered}
     ties: dict[tuple[int, int], Tie] = {}
@@ -205,7 +208,7 @@ def build(nodes: Iterable[Node], flows: Flows) -> Network:
         ties=sorted(ties.values(), key=lambda t: (-t.weight, t.a, t.b)),
         graph=graph,
         directed=directed,
-        metrics=metrics(graph, directed),
+        metrics=metrics(graph, directed, known),
         meetings=layer,
         learning=learning,
     )
@@ -282,8 +285,16 @@ def overall_reciprocity(directed: nx.DiGraph) -> float:
     return sum((b, a) in edges for a, b in edges) / len(edges)
 
 
-def metrics(graph: nx.Graph, directed: nx.DiGraph | None = None) -> Metrics:
-    betweenness_ = betweenness(graph)
+def metrics(
+    graph: nx.Graph, directed: nx.DiGraph | None = None, known: Known | None = None
+) -> Metrics:
+    """The figures of the network; betweenness is taken from `known` when it was computed for
+    a network of this very shape (the stored figures', `figures.queries.stored_evidence`),
+    else from `betweenness`."""
+    if known is not None and known[0] == shape_key(graph):
+        betweenness_ = dict(known[1])
+    else:
+        betweenness_ = betweenness(graph)
     reciprocity = None
     if directed is not None and directed.number_of_edges():
         reciprocity = overall_reciprocity(directed)

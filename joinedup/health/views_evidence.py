@@ -1,26 +1,35 @@
 """Pages computed from evidence: depth and flags, the network, gaps and duplication, and the
-printable report. Check access, gather, respond; every member and the programme officer sees
-them, as they see the health check."""
+printable report. Check access, read the evidence, respond; every member and the programme
+officer sees them, as they see the health check.
+
+The evidence is read from the partnership's stored figures (`figures.queries.stored_evidence`:
+one query, and one more to check nothing changed since), computed afresh when they are stale;
+each page says "as of" when it was computed and offers to refresh it (`refresh`). The network's
+meetings and learning layers are not stored: asked for, the evidence is gathered live."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, overload
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
-from django.http import HttpResponse, HttpResponseBadRequest
-from django.shortcuts import render
+from django.http import HttpResponse, HttpResponseBadRequest, QueryDict
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from joinedup.access import get_for
 from joinedup.directory.queries import services_visible_to
+from joinedup.figures.compute import refresh_these
+from joinedup.figures.queries import stored_evidence
 from joinedup.health import gaps as gaps_module
 from joinedup.health import network as network_module
 from joinedup.health.depth import STAGE_LABELS, MemberEvidence, Placement, Reciprocity, Stage
@@ -43,8 +52,29 @@ def _partnership(request: AuthedRequest, pk: int) -> Partnership:
     return get_for(request.user, partnerships, perm=VIEW_HEALTH, pk=pk)
 
 
-def _evidence(partnership: Partnership) -> PartnershipEvidence:
-    return gather([partnership])[partnership.pk]
+def _evidence(partnership: Partnership) -> tuple[PartnershipEvidence, dt.datetime]:
+    """The evidence from the stored figures, and the time they were computed."""
+    return stored_evidence(partnership)
+
+
+def _network_evidence(
+    partnership: Partnership, *, meetings: bool = False, learning: bool = False
+) -> tuple[PartnershipEvidence, dt.datetime | None]:
+    """The evidence the network is drawn from: the stored figures' (the decisions carried
+    together are in them), or, with a layer the figures do not keep, gathered now with the
+    network's ties and that layer (no "as of": it is computed for the request)."""
+    if meetings or learning:
+        return live_network_evidence(partnership, meetings=meetings, learning=learning), None
+    return _evidence(partnership)
+
+
+def live_network_evidence(
+    partnership: Partnership, *, meetings: bool = False, learning: bool = False
+) -> PartnershipEvidence:
+    """The evidence gathered now, with the network's ties and the layers asked for."""
+    ev = gather([partnership])[partnership.pk]
+    network_ties({partnership.pk: ev}, meetings=meetings, learning=learning)
+    return ev
 
 
 @dataclass(frozen=True)
@@ -127,7 +157,9 @@ class NodeRows(Sequence[dict[str, object]]):
 def network_context(
     ev: PartnershipEvidence, *, meetings: bool = False, learning: bool = False
 ) -> dict[str, object]:
-    net = network_of(ev, meetings=meetings, learning=learning)
+    """The network page's context from evidence that already has the network's ties (stored,
+    or `live_network_evidence`); `meetings` and `learning` say which layers the page shows."""
+    net = ev.network()
     m = net.metrics
     names = {n.id: n.name for n in net.nodes}
     return {
@@ -207,28 +239,37 @@ def _layers(request: AuthedRequest) -> NetworkLayersForm:
 @login_required
 def depth(request: AuthedRequest, pk: int) -> HttpResponse:
     partnership = _partnership(request, pk)
-    context = depth_context(_evidence(partnership))
+    ev, as_of = _evidence(partnership)
+    context = depth_context(ev)
     # Each member's evidence, 50 at a time (issue 19; the printed report has them all).
     context["members"] = paged(request, context["members"], "members")
-    return render(request, "health/depth.html", {"partnership": partnership, **context})
+    return render(
+        request, "health/depth.html", {"partnership": partnership, "as_of": as_of, **context}
+    )
 
 
 @require_GET
 @login_required
 def network(request: AuthedRequest, pk: int) -> HttpResponse:
-    """The picture and the figures; `?layers=meetings` adds who sat in the same meetings."""
+    """The picture and the figures, from the stored evidence; `?layers=meetings` adds who sat
+    in the same meetings (and `learning` the connections made at hub events), gathered live."""
     partnership = _partnership(request, pk)
     form = _layers(request)
-    context = network_context(
-        _evidence(partnership), meetings=form.meetings, learning=form.learning
-    )
+    ev, as_of = _network_evidence(partnership, meetings=form.meetings, learning=form.learning)
+    context = network_context(ev, meetings=form.meetings, learning=form.learning)
     # A page of each table at a time: at 250 members the two tables were 6 MB of the page.
     context["rows"] = paged(request, context["rows"], "organisations")
     context["ties"] = paged(request, context["ties"], "ties")
     return render(
         request,
         "health/network.html",
-        {"partnership": partnership, "form": form, "query": _query(form), **context},
+        {
+            "partnership": partnership,
+            "form": form,
+            "query": _query(form),
+            "as_of": as_of,
+            **context,
+        },
         status=200 if form.is_valid() else 400,
     )
 
@@ -242,7 +283,7 @@ def _query(form: NetworkLayersForm) -> str:
 @login_required
 def network_graphml(request: AuthedRequest, pk: int) -> HttpResponse:
     partnership = _partnership(request, pk)
-    body = network_module.graphml(network_of(_evidence(partnership)))
+    body = network_module.graphml(_evidence(partnership)[0].network())
     response = HttpResponse(body, content_type="application/graphml+xml; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="partnership-{pk}-network.graphml"'
     return response
@@ -257,7 +298,7 @@ def network_csv(request: AuthedRequest, pk: int, table: str) -> HttpResponse:
     form = _layers(request)
     if not form.is_valid():
         return HttpResponseBadRequest(f"layers: {' '.join(str(e) for e in form.errors['layers'])}")
-    net = network_of(_evidence(partnership), meetings=form.meetings)
+    net = _network_evidence(partnership, meetings=form.meetings)[0].network()
     body = network_module.ties_csv(net) if table == "ties" else network_module.nodes_csv(net)
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="partnership-{pk}-{table}.csv"'
@@ -276,19 +317,25 @@ def gaps_for(user: Any, ev: PartnershipEvidence) -> gaps_module.Gaps:
 @login_required
 def gaps(request: AuthedRequest, pk: int) -> HttpResponse:
     partnership = _partnership(request, pk)
-    ev = _evidence(partnership)
+    ev, as_of = _evidence(partnership)
     return render(
         request,
         "health/gaps.html",
-        {"partnership": partnership, "ev": ev, "gaps": gaps_for(request.user, ev)},
+        {
+            "partnership": partnership,
+            "ev": ev,
+            "as_of": as_of,
+            "gaps": gaps_for(request.user, ev),
+        },
     )
 
 
 def report_context(partnership: Partnership, user: Any) -> dict[str, Any]:
-    ev = _evidence(partnership)
+    ev, as_of = _evidence(partnership)
     round_, scores = latest_scores([partnership.pk]).get(partnership.pk, (None, None))
     return {
         "partnership": partnership,
+        "as_of": as_of,
         "round": round_,
         "scores": scores,
         "band_labels": Band.LABELS,
@@ -342,3 +389,36 @@ def report_file(params: dict[str, Any], user: Any) -> Built:
     return Built(
         html.encode(), f"health-report-{partnership.pk}-{stamp}.html", "text/html; charset=utf-8"
     )
+
+
+# The pages a refresh may return to, by URL name: this partnership's evidence pages.
+REFRESHED_PAGES = {"health_depth", "health_network", "health_gaps", "health_report"}
+
+
+@require_POST
+@login_required
+def refresh(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Compute the partnership's stored figures afresh, for whoever may see its pages, and go
+    back to the page asked from (`next`): one of this partnership's evidence pages, with its
+    query string, or else the depth page. Not limited in how often: it costs what one of these
+    pages cost on every request before the figures were stored."""
+    partnership = _partnership(request, pk)
+    refresh_these([partnership])
+    messages.success(request, "The figures are up to date.")
+    return redirect(_back(str(request.POST.get("next", "")), partnership))
+
+
+def _back(asked: str, partnership: Partnership) -> str:
+    """`asked` if it is this partnership's evidence page on this site, else its depth page."""
+    default = reverse("health_depth", args=[partnership.pk])
+    path, _, query = asked.partition("?")
+    if not path.startswith("/") or path.startswith("//") or "\\" in path:
+        return default
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return default
+    if match.url_name not in REFRESHED_PAGES or match.kwargs.get("pk") != partnership.pk:
+        return default
+    query = QueryDict(query).urlencode()  # re-encoded: nothing but a query string
+    return path + (f"?{query}" if query else "")

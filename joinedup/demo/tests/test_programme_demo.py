@@ -14,10 +14,12 @@ from django.utils import timezone
 from joinedup.demo import loader
 from joinedup.demo import programme as demo_programme
 from joinedup.figures.models import PartnershipFigures
+from joinedup.figures.queries import stored_evidence
 from joinedup.figures.rows import Row
 from joinedup.health.depth import Stage
 from joinedup.health.evidence import gather, network_ties
 from joinedup.health.programme import rows as programme_rows
+from joinedup.health.views_evidence import depth_context
 from joinedup.partnerships.models import Organisation, Partnership
 from joinedup.programmes.models import Programme
 from joinedup.resources.actions import exchange_record
@@ -113,5 +115,14 @@ def stored_figures_equal_live_ones(capture: Any) -> None:
         assert {int(k): v for k, v in network["betweenness"].items()} == pytest.approx(
             live.betweenness
         )
+    # The evidence the depth, network, gaps and report pages read from the stored figures:
+    # read, not computed again, and equal to gathering it live; so are the depth page's
+    # context and the network's metrics computed from it.
+    for r in live_rows:
+        ev, as_of = stored_evidence(r.partnership)
+        assert as_of == stored[r.partnership.pk].computed_at, r.partnership.name
+        assert ev == r.evidence, r.partnership.name
+        assert depth_context(ev) == depth_context(r.evidence), r.partnership.name
+        assert ev.network().metrics == r.evidence.network().metrics, r.partnership.name
     assert any(f.row["flags"] for f in stored.values())  # the comparison had figures to compare
     assert any(f.network["ties"] for f in stored.values())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 from types import SimpleNamespace
@@ -11,9 +12,11 @@ import networkx as nx
 import pytest
 from django.core.cache import caches
 from django.urls import reverse
+from django.utils import timezone
 
 from joinedup.conftest import client_for
 from joinedup.directory.actions import service_create
+from joinedup.figures.compute import refresh
 from joinedup.health.tests import activity
 from joinedup.meetings.models import Series
 from joinedup.partnerships.tests.test_query_budget import count_queries
@@ -102,22 +105,32 @@ def test_the_report_has_the_health_check_depth_network_and_gaps(busy: SimpleName
 
 
 def test_the_pages_keep_their_query_budget_as_the_evidence_grows(busy: SimpleNamespace) -> None:
+    """Counted twice: with the stored figures current (refreshed before each page), when the
+    page reads them, and stale (of yesterday's window), when the page computes and stores
+    them first. Neither grows with the evidence."""
     client = client_for(busy.cora)
     service_create(organisation=busy.lead_org, by=None, name="Advice line", needs=[])
     urls = [reverse(name, args=[busy.partnership.pk]) for name in PAGES + DOWNLOADS]
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
 
-    def count(url: str) -> int:
+    def count(url: str, stale: bool = False) -> int:
+        refresh([busy.partnership.pk], today=yesterday if stale else None)
         caches["local"].clear()  # no closed round's scores kept: the most queries a page runs
         return count_queries(client, url)
 
-    before = {url: count(url) for url in urls}
+    before = {(url, stale): count(url, stale) for url in urls for stale in (False, True)}
     core = Series.objects.get(partnership=busy.partnership, tier="core")
     for days in (20, 10, 5):
         activity.held(core, days, present=[busy.lead_org, busy.core_org])
         activity.exchange(busy.partnership, busy.core_org, busy.wider_org, days_ago=days)
     activity.rated(busy.partnership, busy.wider_org, busy.core_org, 2)
     service_create(organisation=busy.core_org, by=None, name="Crisis line", needs=[])
-    assert {url: count(url) for url in urls} == before
+    assert {(url, stale): count(url, stale) for url in urls for stale in (False, True)} == before
     # session, user, partnership with its hub and programme, the user's organisations and
-    # standing (memberships, programmes overseen), then the evidence's twelve queries
-    assert before[urls[0]] == 18, before
+    # standing (memberships, programmes overseen), then the stored figures and whether an
+    # action changed the evidence since: two queries where the evidence's twelve were
+    assert before[(urls[0], False)] == 8, before
+    # stale: the figures, then computed as the nightly job does (the evidence's twelve, the
+    # decisions carried together, the latest closed rounds and their answers) and stored in
+    # one upsert; the window's end tells them stale with no look at the audit log
+    assert before[(urls[0], True)] == 6 + 1 + 12 + 1 + 2 + 1, before

@@ -46,6 +46,7 @@ OWN_PAGES = {
 POST_ONLY = {
     "token_revoke",
     "health_report_file",
+    "health_evidence_refresh",
     "message_retry",
     "charter_step",
     "charter_partnership_step",
@@ -467,6 +468,7 @@ def health_urls(w: SimpleNamespace, r: SimpleNamespace) -> dict[str, str]:
         "health_gaps": reverse("health_gaps", args=[p]),
         "health_report": reverse("health_report", args=[p]),
         "health_report_file": reverse("health_report_file", args=[p]),
+        "health_evidence_refresh": reverse("health_evidence_refresh", args=[p]),
         "programme_health": reverse("programme_health", args=[w.programme.pk]),
         "programme_health_csv": reverse("programme_health_csv", args=[w.programme.pk]),
         "programme_health_columns": reverse("programme_health_columns", args=[w.programme.pk]),
