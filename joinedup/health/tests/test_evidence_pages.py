@@ -131,6 +131,7 @@ def test_the_pages_keep_their_query_budget_as_the_evidence_grows(busy: SimpleNam
     # action changed the evidence since: two queries where the evidence's twelve were
     assert before[(urls[0], False)] == 8, before
     # stale: the figures, then computed as the nightly job does (the evidence's twelve, the
-    # decisions carried together, the latest closed rounds and their answers) and stored in
-    # one upsert; the window's end tells them stale with no look at the audit log
-    assert before[(urls[0], True)] == 6 + 1 + 12 + 1 + 2 + 1, before
+    # decisions carried together, the latest closed rounds and their answers, the referral
+    # flows of the default period with their unmet needs) and stored in one upsert; the
+    # window's end tells them stale with no look at the audit log
+    assert before[(urls[0], True)] == 6 + 1 + 12 + 1 + 2 + 6 + 1, before
