@@ -180,6 +180,7 @@ def measure(runs: int) -> dict[str, Any]:
         built = {size: partnership_of(size, rng) for size in SIZES}
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
+    common.settle_heap()
     for size, b in built.items():
         client = Client(HTTP_HOST="localhost")
         client.force_login(b["user"])

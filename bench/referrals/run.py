@@ -44,7 +44,16 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from common import analyze, copy_rows, drop, load, partnership_of, setup, timed
+from common import (
+    analyze,
+    copy_rows,
+    drop,
+    load,
+    partnership_of,
+    settle_heap,
+    setup,
+    timed,
+)
 
 DB = "joinedup_bench_referrals"
 SIZES = [1_000, 10_000, 100_000]
@@ -232,6 +241,7 @@ def measure(w: dict[str, Any], runs: int) -> dict[str, dict[str, float]]:
     found: dict[str, dict[str, float]] = {
         "figures job": {"p50": job[0], "p95": job[1], "queries": 0, "bytes": 0}
     }
+    settle_heap()
     for name, url in w["urls"].items():
         client = Client(HTTP_HOST="localhost")
         signed_in(client, w["officer"] if name == "programme view" else w["user"])

@@ -15,3 +15,10 @@ workers = env_int("WEB_CONCURRENCY", 2)
 # exports) belongs in a job, not a request, so gunicorn's own default stays.
 timeout = env_int("JOINEDUP_GUNICORN_TIMEOUT", 30)
 accesslog = "-"
+
+
+def post_worker_init(worker: object) -> None:
+    """Once a worker has loaded the app, settle its heap (`joinedup.ops.heap`)."""
+    from joinedup.ops.heap import settle
+
+    settle()

@@ -6,6 +6,7 @@ from fractions import Fraction
 
 from django import template
 
+from joinedup.health import evidence_tables
 from joinedup.health.scoring import Band, one_place
 
 register = template.Library()
@@ -53,3 +54,9 @@ def get(mapping: dict, key: object) -> object:
 def org(view: object, pk: int) -> str:
     """The name of member `pk` on the ratings page."""
     return str(view.organisation(pk).name)  # type: ignore[attr-defined]
+
+
+# The evidence pages' long tables, made in Python (`health.evidence_tables`).
+register.filter("reciprocity_rows", evidence_tables.reciprocity_rows)
+register.filter("member_rows", evidence_tables.member_rows)
+register.filter("organisation_rows", evidence_tables.organisation_rows)

@@ -151,3 +151,17 @@ def _first_answer(url: str, within: float) -> bytes:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.1)
+
+
+def test_a_worker_settles_its_heap_once_it_has_loaded_the_app() -> None:
+    """gunicorn calls `post_worker_init` in each worker after loading the app; it freezes the
+    start-up's objects, so that a full collection no longer walks them (`joinedup.ops.heap`)."""
+    import gc
+
+    gc.unfreeze()
+    try:
+        gunicorn_conf.post_worker_init(object())
+        assert gc.get_freeze_count() > 10_000
+        assert len(gc.get_objects()) < gc.get_freeze_count() // 10
+    finally:
+        gc.unfreeze()
