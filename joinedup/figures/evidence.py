@@ -27,7 +27,7 @@ from joinedup.meetings.models import Series
 from joinedup.meetings.queries import Cadence
 from joinedup.partnerships.models import Partnership
 
-FORMAT = 1
+FORMAT = 2  # 2: referral rows counted by pair as taken on or not (issue 19)
 
 STORED_FLOWS = ("referrals", "resources", "ratings", "decisions")
 DECIMALS = ("hours_given", "hours_received", "hours_logged")
