@@ -82,10 +82,14 @@ def changed_since(partnership_id: int, since: Any) -> bool:
     """Whether an action that changes this partnership's evidence was recorded after `since`
     (one query on the audit log's index of partnership and time). Stored figures computed at
     `since` are current if not: every write goes through an action, and every action writes
-    an audit row naming its partnership."""
-    from django.db.models import Q
+    an audit row naming its partnership. A change to a member organisation itself (its name,
+    in the Django admin or on its page) names no partnership, and counts too: the figures
+    carry the members' names."""
+    from django.db.models import CharField, Q
+    from django.db.models.functions import Cast
 
     from joinedup.audit.models import AuditEvent
+    from joinedup.partnerships.models import Membership
 
     apps = Q()
     for app in EVIDENCE_APPS:
@@ -93,8 +97,17 @@ def changed_since(partnership_id: int, since: Any) -> bool:
     quiet = Q()
     for suffix in NOT_EVIDENCE:
         quiet |= Q(action__endswith=suffix)
+    members = Membership.objects.filter(partnership_id=partnership_id).values(
+        org=Cast("organisation_id", CharField())
+    )
+    member_changed = Q(
+        partnership_id__isnull=True,
+        object_type="partnerships.organisation",
+        object_id__in=members,
+    )
     return (
-        AuditEvent.objects.filter(apps, partnership_id=partnership_id, at__gt=since)
+        AuditEvent.objects.filter(at__gt=since)
+        .filter((apps & Q(partnership_id=partnership_id)) | member_changed)
         .exclude(quiet)
         .order_by()
         .exists()

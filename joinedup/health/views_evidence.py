@@ -400,12 +400,28 @@ REFRESHED_PAGES = {"health_depth", "health_network", "health_gaps", "health_repo
 def refresh(request: AuthedRequest, pk: int) -> HttpResponse:
     """Compute the partnership's stored figures afresh, for whoever may see its pages, and go
     back to the page asked from (`next`): one of this partnership's evidence pages, with its
-    query string, or else the depth page. Not limited in how often: it costs what one of these
-    pages cost on every request before the figures were stored."""
+    query string, or else the depth page. At most once a minute while nothing has changed, as
+    on the programme view and the flows page: stale figures are computed again anyway
+    (`stored_evidence`), so a press within the minute would only repeat the work."""
     partnership = _partnership(request, pk)
-    refresh_these([partnership])
-    messages.success(request, "The figures are up to date.")
+    asked = timezone.now()
+    _, computed_at = stored_evidence(partnership)  # computed again here if anything changed
+    if asked - computed_at >= REFRESH_EVERY:
+        refresh_these([partnership])
+    if asked - computed_at >= REFRESH_EVERY or computed_at >= asked:
+        messages.success(request, REFRESHED)
+    else:
+        messages.info(request, NOTHING_TO_DO)
     return redirect(_back(str(request.POST.get("next", "")), partnership))
+
+
+REFRESH_EVERY = dt.timedelta(seconds=60)
+# The messages of every "Refresh now" of a partnership's figures (the flows page's too).
+REFRESHED = "The figures were computed again just now."
+NOTHING_TO_DO = (
+    "These figures were computed less than a minute ago and nothing has changed since: "
+    "nothing to do."
+)
 
 
 def _back(asked: str, partnership: Partnership) -> str:

@@ -36,9 +36,13 @@ def ratings(request: AuthedRequest, pk: int) -> HttpResponse:
     form = None
     if raters_ids:
         raters = Organisation.objects.filter(pk__in=raters_ids).order_by("name")
-        others = Organisation.objects.filter(
-            pk__in=[m.organisation_id for m in view.members]
-        ).order_by("name")
+        # Not one's own organisation, when one rates for only one: it does not rate itself.
+        own = raters_ids if len(raters_ids) == 1 else []
+        others = (
+            Organisation.objects.filter(pk__in=[m.organisation_id for m in view.members])
+            .exclude(pk__in=own)
+            .order_by("name")
+        )
         form = RatingForm(request.POST or None, raters=raters, others=others)
         if request.method == "POST" and form.is_valid():
             rating = act(

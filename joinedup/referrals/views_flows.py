@@ -22,6 +22,7 @@ from joinedup.directory.models import Service
 from joinedup.directory.queries import services_visible_to
 from joinedup.figures import queries as figures
 from joinedup.forms import QuickSelect, act
+from joinedup.health.views_evidence import NOTHING_TO_DO, REFRESHED
 from joinedup.http import AuthedRequest
 from joinedup.lib.needs import NEED_CHOICES
 from joinedup.middleware import counts_only
@@ -82,13 +83,9 @@ def flows_refresh(request: AuthedRequest, pk: int) -> HttpResponse:
     view."""
     partnership = _partnership(request, pk)
     if figures.refresh_flows(partnership, dt.timedelta(seconds=REFRESH_EVERY)):
-        messages.success(request, "The referral flows are up to date.")
+        messages.success(request, REFRESHED)
     else:
-        messages.info(
-            request,
-            f"These figures were computed less than {REFRESH_EVERY} seconds ago and nothing "
-            "has changed since: nothing to do.",
-        )
+        messages.info(request, NOTHING_TO_DO)
     return redirect("referral_flows", pk=partnership.pk)
 
 

@@ -141,16 +141,22 @@ def test_the_network_page_does_not_compute_betweenness_again(
 
 def test_refresh_now_recomputes_and_returns_to_the_page(busy: SimpleNamespace) -> None:
     compute.refresh([busy.partnership.pk])
-    before = PartnershipFigures.objects.get(partnership=busy.partnership).computed_at
+    stored = PartnershipFigures.objects.filter(partnership=busy.partnership)
+    stored.update(computed_at=timezone.now() - dt.timedelta(minutes=2))
+    before = stored.get().computed_at
     url = reverse("health_evidence_refresh", args=[busy.partnership.pk])
     network = reverse("health_network", args=[busy.partnership.pk])
     client = client_for(busy.will)
     response = client.post(url, {"next": f"{network}?organisations=2"})
     assert response.status_code == 302
     assert response["Location"] == f"{network}?organisations=2"
-    assert PartnershipFigures.objects.get(partnership=busy.partnership).computed_at > before
+    assert (computed := stored.get().computed_at) > before
     page = client.get(network).content.decode()
-    assert "The figures are up to date." in page and "Refresh now" in page
+    assert "The figures were computed again just now." in page and "Refresh now" in page
+    # Again within the minute, nothing having changed: nothing computed, and it says so.
+    client.post(url, {"next": network})
+    assert stored.get().computed_at == computed
+    assert "computed less than a minute ago" in client.get(network).content.decode()
     depth = reverse("health_depth", args=[busy.partnership.pk])
     elsewhere = reverse("health_depth", args=[busy.partnership.pk + 1])
     for asked in ("https://example.com/", "//example.com/x", elsewhere, "/settings/", ""):
@@ -164,3 +170,21 @@ def test_refresh_now_is_for_those_who_see_the_pages_and_only_by_post(
     assert client_for(busy.olive).post(url).status_code == 404
     assert client_for(busy.lena).get(url).status_code == 405
     assert not PartnershipFigures.objects.filter(partnership=busy.partnership).exists()
+
+
+def test_a_member_renamed_makes_the_figures_stale_but_not_other_partnerships(
+    busy: SimpleNamespace,
+) -> None:
+    """A change to a member organisation names no partnership in the audit log, yet the
+    figures carry its name: they are computed again (found by the outside review)."""
+    from joinedup.figures.signals import changed_since
+    from joinedup.partnerships.actions import organisation_update
+
+    client = client_for(busy.lena)
+    url = reverse("health_depth", args=[busy.partnership.pk])
+    other = activity.small_partnership(busy, 1)  # the wider partner is not in it
+    computed = client.get(url).context["as_of"]
+    organisation_update(organisation=busy.wider_org, by=None, name="Renamed Wider Trust")
+    assert changed_since(busy.partnership.pk, computed)
+    assert not changed_since(other.pk, computed)
+    assert member(client.get(url), busy.wider_org.pk).name == "Renamed Wider Trust"
