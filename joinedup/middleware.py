@@ -76,8 +76,9 @@ PUBLIC_MAX_AGE = 60 * 60  # an hour: a new release's document is read within the
 def counts_only(view: V) -> V:
     """Mark a page of an app that carries personal data (`NO_STORE_APPS`) as one that shows
     counts and organisations only, never a person: it is compressed like any other page (the
-    referral flows: 319 kB at 500 members, 22 kB gzipped; issue 19). Decorators copy the mark
-    to their wrappers (`functools.wraps` updates `__dict__`)."""
+    referral flows: 319 kB at 500 members, 22 kB gzipped; issue 19). It is still kept by no
+    cache: a message left for the next page may name someone. Decorators copy the mark to
+    their wrappers (`functools.wraps` updates `__dict__`)."""
     view.counts_only = True  # type: ignore[attr-defined]
     return view
 
@@ -88,8 +89,6 @@ def carries_personal_data(request: HttpRequest) -> bool:
     if request.path in PUBLIC_API_PATHS:
         return False
     match = request.resolver_match
-    if match is not None and getattr(match.func, "counts_only", False):
-        return False
     module = getattr(match.func, "__module__", "") if match else ""
     return request.path.startswith(NO_STORE_PREFIXES) or module.startswith(NO_STORE_APPS)
 
@@ -115,6 +114,8 @@ class PageCompressionMiddleware(GZipMiddleware):
     def process_response(  # type: ignore[override]
         self, request: HttpRequest, response: HttpResponseBase
     ) -> HttpResponseBase:
-        if carries_personal_data(request):
+        match = request.resolver_match
+        counts_only = match is not None and getattr(match.func, "counts_only", False)
+        if carries_personal_data(request) and not counts_only:
             return response
         return super().process_response(request, response)
