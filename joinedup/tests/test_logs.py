@@ -7,6 +7,7 @@ import contextlib
 import io
 import logging
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -55,9 +56,13 @@ def fetch(url: str, referer: str = "") -> None:
 
 
 @contextlib.contextmanager
-def served(data_dir: Path) -> Iterator[tuple[str, Path]]:
-    """`joinedup serve` on a fresh SQLite database in `data_dir`: its address and its log."""
+def served(data_dir: Path, migrated: Path | None) -> Iterator[tuple[str, Path]]:
+    """`joinedup serve` on a fresh SQLite database in `data_dir`: its address and its log.
+    `migrated` (the `migrated_sqlite` fixture), when given, is copied in first, so that
+    `migrate` finds nothing left to do."""
     env = production_env(data_dir, EMAIL_HOST="mail.invalid")
+    if migrated is not None:
+        shutil.copy(migrated, data_dir / migrated.name)
     subprocess.run([*RUN, "migrate", "-v", "0"], env=env, check=True, capture_output=True)
     port = free_port()
     log_path = data_dir / "served.log"
@@ -103,9 +108,9 @@ def assert_no_secret(served_log: str, secrets: tuple[str, ...]) -> None:
 
 
 def test_the_served_access_log_holds_no_calendar_invitation_or_reset_token(
-    tmp_path: Path,
+    tmp_path: Path, migrated_sqlite: Path | None
 ) -> None:
-    with served(tmp_path) as (base, log_path):
+    with served(tmp_path, migrated_sqlite) as (base, log_path):
         fetch(f"{base}/calendar/{CALENDAR}.ics")
         fetch(f"{base}/invitations/{INVITATION}/")
         fetch(f"{base}/invitations/{INVITATION}/decline/?token={INVITATION}")

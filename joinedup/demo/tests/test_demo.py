@@ -16,6 +16,7 @@ from joinedup.audit.models import AuditEvent
 from joinedup.charter import queries as charter_queries
 from joinedup.decisions.models import Position, Proposal
 from joinedup.demo import loader
+from joinedup.demo.tests.conftest import Demo
 from joinedup.health.evidence import gather
 from joinedup.health.models import Answer, Rating, Reflection, Round, TimeLog
 from joinedup.health.views_evidence import network_of
@@ -27,7 +28,7 @@ from joinedup.referrals.models import Access, Consent, Event, Person, Referral, 
 from joinedup.resources import queries
 from joinedup.resources.models import Booking, Exchange, Offer, ResourceRequest, SharedDocument
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
 
 
 def counts() -> dict[str, int]:
@@ -72,7 +73,6 @@ def counts() -> dict[str, int]:
 
 
 def test_loading_twice_changes_nothing() -> None:
-    loader.load()
     first = counts()
     loader.load()
     assert counts() == first
@@ -80,7 +80,6 @@ def test_loading_twice_changes_nothing() -> None:
 
 
 def test_the_seed_partnerships_are_there_as_the_seeds_tell_them() -> None:
-    loader.load()
     rossendale = Partnership.objects.get(name="Rossendale Crisis Support")
     assert rossendale.memberships.count() == 12  # began with twelve partners
     assert rossendale.memberships.current().count() == 10  # two left for lack of funding
@@ -138,9 +137,9 @@ def test_invented_records_are_marked_in_the_data_file() -> None:
     ],
 )
 def test_every_demo_sign_in_works_and_sees_what_its_role_allows(
-    character: str, sees_axis: int, manages_axis: int, settings: Any
+    character: str, sees_axis: int, manages_axis: int, settings: Any, demo: Demo
 ) -> None:
-    sign_ins = {s.character: s for s in loader.load()}
+    sign_ins = demo.sign_ins
     assert set(sign_ins) == set(loader.CHARACTERS)
     client = Client()
     response = client.post(
@@ -157,7 +156,6 @@ def test_the_demo_shares_resources_and_shows_a_one_way_street() -> None:
 
     from django.utils import timezone
 
-    loader.load()
     axis = Partnership.objects.get(name="Axis Youth Hub")
     assert axis.offers.filter(kind="venue").count() == 2  # the Hub's shared building
     rise = Offer.objects.get(title="Domestic abuse awareness training")
@@ -177,7 +175,6 @@ def test_the_demo_shares_resources_and_shows_a_one_way_street() -> None:
 
 
 def test_the_demo_has_signed_agreements_and_one_overdue_for_review() -> None:
-    loader.load()
     axis = Partnership.objects.get(name="Axis Youth Hub")
     items = {i.key: i for i in mustdos.checklist(axis).items}
     assert items["terms"].done  # signed by every current member
@@ -191,7 +188,6 @@ def test_the_demo_has_signed_agreements_and_one_overdue_for_review() -> None:
 def test_the_demo_has_a_year_of_meetings_and_the_decisions_the_issue_asks_for() -> None:
     from django.utils import timezone
 
-    loader.load()
     axis = Partnership.objects.get(name="Axis Youth Hub")
     core = Series.objects.get(partnership=axis, tier="core")
     wider = Series.objects.get(partnership=axis, tier="wider")
@@ -216,7 +212,9 @@ def test_the_demo_has_a_year_of_meetings_and_the_decisions_the_issue_asks_for() 
     assert 0 < min(r["core"] for r in rates.values() if "core" in r) < 1
 
 
-def test_the_demo_has_a_year_of_referrals_of_invented_people_under_a_signed_protocol() -> None:
+def test_the_demo_has_a_year_of_referrals_of_invented_people_under_a_signed_protocol(
+    demo: Demo,
+) -> None:
     import datetime as dt
 
     from django.utils import timezone
@@ -224,7 +222,7 @@ def test_the_demo_has_a_year_of_referrals_of_invented_people_under_a_signed_prot
     from joinedup.referrals import queries as referral_queries
     from joinedup.referrals.sharing import protocols_in_force
 
-    sign_ins = {s.character: s for s in loader.load()}
+    sign_ins = demo.sign_ins
     axis = Partnership.objects.get(name="Axis Youth Hub")
     protocol = protocols_in_force(axis).get()
     signed = set(protocol.version.signoffs.values_list("organisation_id", flat=True))
@@ -264,7 +262,6 @@ def test_the_demo_tells_the_seeds_faithfully() -> None:
 
     from joinedup.decisions.models import LeadTime
 
-    loader.load()
     # Seed 001: Manchester Mind, Centrepoint and GMCDP, reviewed yearly, GMCDP's board
     # takes its time, and they refer to each other.
     mind = Partnership.objects.get(name__startswith="Manchester Mind")

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from joinedup.demo import loader
 from joinedup.health import queries
 from joinedup.health.models import Round, RoundStatus
 from joinedup.health.scoring import Band
 from joinedup.partnerships.models import MemberRole, Partnership
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
 
 
 def _latest_closed(name: str) -> Round:
@@ -20,7 +19,6 @@ def _latest_closed(name: str) -> Round:
 
 
 def test_the_divided_partnership_shows_the_lead_and_the_wider_partners_apart() -> None:
-    loader.load()
     axis = Partnership.objects.get(name="Axis Youth Hub")
     results = queries.results(_latest_closed("Axis Youth Hub"))
     lead = axis.memberships.current().get(role=MemberRole.LEAD).organisation_id
@@ -34,7 +32,6 @@ def test_the_divided_partnership_shows_the_lead_and_the_wider_partners_apart() -
 
 
 def test_the_healthy_partnership_is_strong_and_improving() -> None:
-    loader.load()
     results = queries.results(_latest_closed("Rossendale Crisis Support"))
     bands = [f.band for f in results.scores.factors]
     assert bands.count(Band.STRENGTH) >= 8 and Band.CONCERN not in bands

@@ -23,8 +23,8 @@ def test_every_seeded_outcome_has_a_measure_and_a_target() -> None:
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("demo")
 def test_the_loaded_partnerships_show_their_measures_and_targets() -> None:
-    loader.load()
     axis = Partnership.objects.get(name="Axis Youth Hub")
     first = axis.outcomes[0]
     assert first == {

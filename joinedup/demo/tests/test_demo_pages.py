@@ -1,8 +1,8 @@
 """Every page of every demo partnership, as every demo role: nothing answers 5xx.
 
 The demo is what a funder and a partnership first see, so a page that breaks on the demo's
-data is a page that breaks in front of them. This walks it all in one test: it loads the demo
-once (so only one xdist worker pays for that), then, for every partnership, asks for each page
+data is a page that breaks in front of them. This walks it all in one test, on the demo as
+`joinedup demo_load` loads it (the `demo` fixture): for every partnership, it asks for each page
 under `partnerships/<pk>/` that needs nothing but the partnership (found from the URL
 configuration, not listed by hand), as
 
@@ -29,23 +29,22 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.contrib.auth.hashers import make_password
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from joinedup.accounts.models import User
 from joinedup.agreements.models import Agreement
 from joinedup.decisions.models import Proposal
-from joinedup.demo import learning as demo_learning
 from joinedup.demo import loader
 from joinedup.demo import programme as demo_programme
+from joinedup.demo.tests.conftest import Demo
 from joinedup.health.models import Round
 from joinedup.meetings.models import Concern, Meeting, Series
 from joinedup.partnerships.models import MANAGING_ORG_ROLES, MemberRole, Organisation, Partnership
 from joinedup.programmes.models import Hub, Programme
 from joinedup.resources.models import Offer
 
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]
+pytestmark = pytest.mark.django_db
 
 # The pages every role that sees a partnership relies on: 200, never 403 or 404.
 MUST_SHOW = {
@@ -189,14 +188,9 @@ def expected(role: str, name: str) -> set[int]:
     return {200, 302, 403, 404, 405}  # a page for some roles only, or a form's POST
 
 
-def test_every_page_of_every_demo_partnership_answers_every_demo_role() -> None:
-    loader.load()
-    demo_programme.load(make_password(loader.PASSWORD), lambda *_: None)
-    demo_learning.load(make_password(loader.PASSWORD))  # the coded learning matrix's pages
+def test_every_page_of_every_demo_partnership_answers_every_demo_role(demo: Demo) -> None:
     admin = User.objects.get(email=loader.ADMIN_EMAIL)
-    outsider = next(
-        User.objects.get(email=s.email) for s in loader.load() if s.character == "outsider"
-    )
+    outsider = User.objects.get(email=demo.sign_ins["outsider"].email)
     clients: dict[int, Client] = {}
 
     def client(user: User) -> Client:

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from joinedup.demo import loader
 from joinedup.demo import programme as demo_programme
+from joinedup.demo.tests.conftest import Demo
 from joinedup.figures.models import PartnershipFigures
 from joinedup.figures.queries import stored_evidence
 from joinedup.figures.rows import Row
@@ -31,11 +32,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_help_through_crisis_has_69_partnerships_generated_ones_marked_and_one_on_paper(
-    django_capture_on_commit_callbacks: Any, jobs_run_at_once: None
+    demo: Demo, django_capture_on_commit_callbacks: Any, jobs_run_at_once: None
 ) -> None:
-    sign_ins = {s.character: s for s in loader.load()}
-    steps: list[tuple[int, int]] = []
-    made = demo_programme.load("unusable-password", lambda _label, i, n: steps.append((i, n)))
+    sign_ins, steps, made = demo.sign_ins, demo.steps, demo.generated
     programme = Programme.objects.get(name="Help through Crisis")
     partnerships = programme.partnerships.all()
     assert partnerships.count() == 69

@@ -24,7 +24,9 @@ def hub_world(world: SimpleNamespace) -> SimpleNamespace:
     w.hana = make_user("hana@crisis-fund.example", "Hana Hub")
     Hub.objects.filter(pk=w.hub.pk).update(coordinator=w.hana)
     w.hub.refresh_from_db()
-    start = timezone.now() + dt.timedelta(days=14)
+    # Ten in the morning a fortnight ahead: a start taken from the clock could run past midnight.
+    ahead = timezone.localtime() + dt.timedelta(days=14)
+    start = ahead.replace(hour=10, minute=0, second=0, microsecond=0)
     w.event = actions.event_create(
         by=w.hana,
         hub=w.hub,

@@ -609,3 +609,17 @@ def test_the_guest_form_preselects_nothing_and_a_guest_changes_their_details(hub
     assert changed.status_code == 302
     guest.refresh_from_db()
     assert guest.access_needs == "Step-free"
+
+
+def test_an_event_that_runs_past_midnight_names_the_day_it_ends(hub_world):
+    w = hub_world
+    start = timezone.localtime(w.event.starts_at).replace(hour=22, minute=0)
+    Event.objects.filter(pk=w.event.pk).update(
+        starts_at=start, ends_at=start + dt.timedelta(hours=3)
+    )
+    w.event.refresh_from_db()
+    (guest,) = register(w.event, 1)
+    page = Client().get(actions.manage_link(guest)).content.decode()
+    end = timezone.localtime(w.event.ends_at)
+    assert end.date() != start.date()
+    assert f"to {end:%A} {end.day} {end:%B %Y}, {end:%H:%M}" in page

@@ -22,9 +22,9 @@ pytestmark = pytest.mark.browser
 
 
 def test_grep_of_the_served_log_after_a_browser_session_finds_no_token(
-    browser: Any, tmp_path: Path
+    browser: Any, tmp_path: Path, migrated_sqlite: Path | None
 ) -> None:
-    with served(tmp_path) as (base, log_path):
+    with served(tmp_path, migrated_sqlite) as (base, log_path):
         link = reset_link(tmp_path, "rae@example.org")
         uid, token = link.strip("/").split("/")[-2:]
         context = browser.new_context()
