@@ -43,8 +43,9 @@ def test_a_page_that_fits_passes(bare: Visitor) -> None:
             '<text x="0" y="50" style="font-size: 13px">Label</text></svg>',
             r'chart text under 12 px at 320 px: \[\'"Label" 4.0 px',  # 13 px at 304/1000
         ),
+        ('<img src="data:,">', "image-alt"),  # axe: an image with no text alternative
     ],
-    ids=["duplicate id", "sideways at 320 px", "chart text too small"],
+    ids=["duplicate id", "sideways at 320 px", "chart text too small", "axe"],
 )
 def test_it_fails_on(bare: Visitor, body: str, message: str) -> None:
     bare.page.set_content(PAGE.format(body))
@@ -62,3 +63,11 @@ def test_it_fails_when_a_swap_leaves_focus_on_the_body(bare: Visitor) -> None:
     )
     with pytest.raises(AssertionError, match="focus lost to the page's body after a swap"):
         bare.focus_after_swap(lambda: bare.page.evaluate(settle))
+
+
+def test_axe_checks_the_page_again_after_a_change(bare: Visitor) -> None:
+    bare.page.set_content(PAGE.format('<div id="panel"><p>Before.</p></div>'))
+    bare.check()
+    bare.page.evaluate("document.getElementById('panel').innerHTML = '<img src=\"data:,\">'")
+    with pytest.raises(AssertionError, match="image-alt"):
+        bare.check()
