@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 import uuid
@@ -213,7 +214,13 @@ Progress = Callable[[str, int, int], None]
 
 def hsds_id(table: str, raw: Any, namespace: str = "") -> uuid.UUID:
     """The UUID of a record: its own id when that is a UUID, else one derived from it."""
-    text = str(raw).strip()
+    return _hsds_id(table, str(raw).strip(), namespace)
+
+
+@functools.lru_cache(maxsize=65536)
+def _hsds_id(table: str, text: str, namespace: str) -> uuid.UUID:
+    # Memoised: an import asks for the same id once for its record and once for every
+    # reference to it, and a failed UUID parse is an exception raised each time.
     try:
         return uuid.UUID(text)
     except ValueError:

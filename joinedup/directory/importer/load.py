@@ -205,6 +205,8 @@ class Loader:
         # import's records are linked to instead.
         self.same_term: dict[uuid.UUID, uuid.UUID] = {}
         self.accepted: dict[str, set[uuid.UUID]] = {table: set() for table in MODELS}
+        # Keys looked for and not held: asked of the database once, however often referred to.
+        self.absent: dict[str, set[uuid.UUID]] = {table: set() for table in MODELS}
         self.touched_services: set[uuid.UUID] = set()
         self.kept = _kept_by_members()
         self.rows: dict[uuid.UUID, Row] = {}
@@ -351,11 +353,15 @@ class Loader:
         )
 
     def _exists(self, table: str, key: uuid.UUID) -> bool:
+        """Whether `table` holds `key` or this import has accepted it. A key found absent stays
+        absent unless a row of this import is accepted under it (`accepted` is asked first);
+        tables are loaded referred-to first, so no later write adds it otherwise."""
         if key in self.accepted[table]:
             return True
+        if key in self.absent[table]:
+            return False
         found = MODELS[table]._default_manager.filter(pk=key).exists()
-        if found:
-            self.accepted[table].add(key)
+        (self.accepted if found else self.absent)[table].add(key)
         return found
 
     def _check(self, table: str, model: type[models.Model], row: Row) -> dict[str, Any]:

@@ -137,7 +137,27 @@ class Visitor:
         self.check()
         return str(focused)
 
-    def sign_in(self, email: str, password: str = "a-long-test-password") -> None:
+    def sign_in(
+        self, email: str, password: str = "a-long-test-password", *, with_the_form: bool = False
+    ) -> None:
+        """Signed in as `email`, on the home page. Through the sign-in form `with_the_form`
+        (its own tests do that); otherwise the browser is given a session made on the server,
+        as Django's test client's `force_login` makes one, and opens home: the form's page
+        would otherwise be loaded and checked again for every person of every test."""
+        if not with_the_form:
+            from django.conf import settings
+            from django.test import Client
+
+            from joinedup.accounts.models import User
+
+            client = Client()
+            client.force_login(User.objects.get(email=email))
+            session = client.cookies[settings.SESSION_COOKIE_NAME].value
+            self.page.context.add_cookies(
+                [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": self.base_url}]
+            )
+            self.visit("/")
+            return
         self.visit("/accounts/login/")
         self.page.get_by_label("Email").fill(email)
         self.page.get_by_label("Password").fill(password)

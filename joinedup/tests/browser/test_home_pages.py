@@ -55,7 +55,7 @@ def test_four_homes_and_the_programme_view_at_1280_pixels(
         context = browser.new_context(viewport=WIDE)
         visitor = Visitor(context.new_page(), live_server.url)
         try:
-            visitor.sign_in(email)
+            visitor.sign_in(email, with_the_form=True)
             main = visitor.page.get_by_role("main")
             assert main.get_by_role("heading", level=2).first.inner_text() == heading
             if email == world.cora.email:
