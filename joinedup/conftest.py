@@ -39,13 +39,20 @@ settings.DATABASES.setdefault(
 
 @pytest.fixture(scope="session")
 def django_db_setup(
-    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+    django_db_setup: None,
+    django_db_blocker: Any,
+    django_db_use_migrations: bool,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Path | None:
     """pytest-django's test database; on SQLite, also a copy of it taken as soon as the
-    migrations have run, before any test writes (see `migrated_sqlite`)."""
+    migrations have run, before any test writes (see `migrated_sqlite`). No copy when the
+    migrations did not run, or when no test asked for the test database (the connection then
+    names the everyday database, which is not to be copied)."""
     from django.db import connection
 
-    if connection.vendor != "sqlite":
+    if connection.vendor != "sqlite" or not django_db_use_migrations:
+        return None
+    if not connection.creation.is_in_memory_db(connection.settings_dict["NAME"]):  # type: ignore[attr-defined]
         return None
     path = tmp_path_factory.mktemp("migrated") / "joinedup.sqlite3"
     with django_db_blocker.unblock():

@@ -106,7 +106,7 @@ class Visitor:
         would be every node of the page, sent back from the browser to be thrown away."""
         from axe_playwright_python.base import AxeResults
 
-        if not self.page.evaluate("() => typeof window.axe === 'object'"):
+        if not self.page.evaluate("() => typeof window.axe?.run === 'function'"):
             self.page.evaluate(self.axe.axe_script)
         options = {"runOnly": {"type": "tag", "values": WCAG_A_AA}, "resultTypes": ["violations"]}
         return AxeResults(self.page.evaluate("(options) => axe.run(document, options)", options))
@@ -150,8 +150,10 @@ class Visitor:
 
             from joinedup.accounts.models import User
 
+            user = User.objects.get(email=email)
+            assert user.check_password(password), f"{email}'s password is not {password!r}"
             client = Client()
-            client.force_login(User.objects.get(email=email))
+            client.force_login(user)
             session = client.cookies[settings.SESSION_COOKIE_NAME].value
             self.page.context.add_cookies(
                 [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": self.base_url}]
